@@ -1,0 +1,41 @@
+/**
+ * `trustlens` command line. Each verb lives in commands/<verb>.ts and exports `register(program)`.
+ * Errors are rendered here, once: message + remediation on stderr, never the API key.
+ */
+import { Command, CommanderError } from 'commander';
+import { isAppError, redactSecrets } from '../errors/index.ts';
+import { commands } from './commands/index.ts';
+
+const EXIT_CODES: Record<string, number> = {
+  INVALID_API_KEY: 2,
+  UNREACHABLE: 2,
+  INVALID_INPUT: 64,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('trustlens')
+    .description('Discover and monitor the AI agents in a Mistral AI workspace.')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    const secrets = [process.env.MISTRAL_API_KEY];
+    if (isAppError(e)) {
+      process.stderr.write(`Error: ${redactSecrets(e.message, secrets)}\n`);
+      if (e.remediation) process.stderr.write(`What to do: ${redactSecrets(e.remediation, secrets)}\n`);
+      return EXIT_CODES[e.code] ?? 1;
+    }
+    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`Unexpected error: ${redactSecrets(text, secrets)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

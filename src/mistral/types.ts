@@ -1,0 +1,98 @@
+/**
+ * The connector's public contract. Everything the rest of TrustLens knows about talking to
+ * Mistral goes through this interface: HTTP, pagination, rate limits and error classes stay
+ * inside src/mistral/. All methods issue GET requests only.
+ *
+ * Errors: methods throw `AppError` (src/errors) with one of these codes:
+ *  - INVALID_API_KEY      401 anywhere
+ *  - BETA_ACCESS_REQUIRED 403/404 from a beta list endpoint (agents, libraries, conversations),
+ *                         403 from any beta endpoint
+ *  - NOT_FOUND            404 on a single-item endpoint (e.g. a conversation deleted mid-sync)
+ *  - RATE_LIMITED         429s kept coming until the configured retry budget ran out
+ *  - UNREACHABLE          network errors / timeouts past the retry budget
+ *  - UNEXPECTED_RESPONSE  5xx past the retry budget, unparsable bodies, unknown statuses
+ *  - READ_ONLY_VIOLATION  anything tried to send a non-GET request
+ */
+import type { DataQualityWarning } from '../inventory/types.ts';
+import type {
+  WireAgent,
+  WireAgentAlias,
+  WireConversation,
+  WireConversationHistory,
+  WireDocument,
+  WireFile,
+  WireLibrary,
+  WireModelCard,
+} from '../shared/mistral-wire.ts';
+
+export type MistralServer = 'global' | 'eu' | 'us';
+
+export const MISTRAL_SERVERS: Record<MistralServer, string> = {
+  global: 'https://api.mistral.ai',
+  eu: 'https://api.eu.mistral.ai',
+  us: 'https://api.us.mistral.ai',
+};
+
+export interface ConnectorOptions {
+  apiKey: string;
+  /** 'global' | 'eu' | 'us' | any http(s) URL (path prefixes are kept). Default global. */
+  baseUrl?: string;
+  /** Client-side request rate limit (token bucket). */
+  requestsPerSecond?: number;
+  /** Maximum requests in flight at once. */
+  maxConcurrency?: number;
+  /** Total time a single logical request may spend retrying (429/5xx/network) before giving up. */
+  maxRetryElapsedMs?: number;
+  /** Per-attempt timeout. */
+  requestTimeoutMs?: number;
+  /** Optional structured log sink; messages never contain the key. */
+  log?: (event: ConnectorLogEvent) => void;
+}
+
+export interface ConnectorLogEvent {
+  level: 'debug' | 'info' | 'warn';
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** A full listing: every page to the end. Records the SDK rejected are kept raw and flagged. */
+export interface ListResult<T> {
+  items: T[];
+  warnings: DataQualityWarning[];
+}
+
+export interface OneResult<T> {
+  item: T;
+  warnings: DataQualityWarning[];
+}
+
+export interface ConnectorStats {
+  /** Every HTTP attempt sent, retries included. */
+  requests: number;
+  /** Attempts by endpoint pattern, e.g. "GET /v1/agents/{id}/versions". */
+  requestsByEndpoint: Record<string, number>;
+  retries: number;
+  rateLimited: number;
+  /** Current adaptive rate (requests per second). */
+  currentRate: number;
+}
+
+export interface MistralConnector {
+  readonly baseUrl: string;
+  /** GET /v1/models; throws INVALID_API_KEY on 401. Used to validate a key. */
+  validateKey(): Promise<void>;
+  listModels(): Promise<ListResult<WireModelCard>>;
+  listFiles(): Promise<ListResult<WireFile>>;
+  /** Every agent (cursor pages of /v1/agents/pages). */
+  listAgents(): Promise<ListResult<WireAgent>>;
+  getAgent(agentId: string, version?: number | string): Promise<OneResult<WireAgent>>;
+  /** Every version of an agent, each with its full configuration. */
+  listAgentVersions(agentId: string): Promise<ListResult<WireAgent>>;
+  listAgentAliases(agentId: string): Promise<ListResult<WireAgentAlias>>;
+  listLibraries(): Promise<ListResult<WireLibrary>>;
+  listLibraryDocuments(libraryId: string): Promise<ListResult<WireDocument>>;
+  /** Every conversation (agent and model conversations), all pages. */
+  listConversations(): Promise<ListResult<WireConversation>>;
+  getConversationHistory(conversationId: string): Promise<OneResult<WireConversationHistory>>;
+  stats(): ConnectorStats;
+}

@@ -1,0 +1,126 @@
+/**
+ * Findings: what rules produce and what the lifecycle keeps.
+ * Rules (src/rules) are pure functions of a snapshot; the lifecycle (src/findings) is pure too;
+ * the store persists FindingState, ChangeEvent and RiskScore as they are.
+ */
+import type { ResourceType, Snapshot } from '../inventory/types.ts';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** PASS only with data; UNKNOWN when the data needed is not available. */
+export type CheckStatus = 'PASS' | 'FAIL' | 'UNKNOWN';
+
+export type FindingResourceType = ResourceType | 'integration';
+
+export interface FrameworkRef {
+  framework: 'owasp-llm-2025' | 'owasp-agentic' | 'mitre-atlas' | 'nist-ai-rmf' | 'eu-ai-act';
+  id: string;
+}
+
+export interface RuleMeta {
+  id: string; // <provider>_<resource>_<condition>, equals the file name with '-' for '_'
+  title: string;
+  resourceType: FindingResourceType;
+  severity: Severity;
+  description: string;
+  risk: string;
+  remediation: {
+    text: string;
+    /** A ready PATCH /v1/agents/{agent_id} body, when it applies. TrustLens never sends it. */
+    patchAgentBody?: Record<string, unknown>;
+    consoleSteps?: string[];
+  };
+  references: string[];
+  compliance: FrameworkRef[];
+}
+
+export interface RuleContext {
+  snapshot: Snapshot;
+  /** The previous snapshot of the same integration, when there is one (for drift-based rules). */
+  previous: Snapshot | null;
+  now: Date;
+}
+
+export interface RuleResult {
+  ruleId: string;
+  status: CheckStatus;
+  resourceType: FindingResourceType;
+  resourceId: string;
+  resourceName: string | null;
+  /** One sentence saying what was found; never contains a secret value. */
+  detail: string;
+  /** Small machine-readable facts behind the verdict (no secrets). */
+  evidence?: Record<string, unknown>;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  evaluate(ctx: RuleContext): RuleResult[];
+}
+
+export type FindingStatus = 'open' | 'resolved';
+
+export interface FindingMute {
+  reason: string;
+  by: string;
+  at: string;
+  /** null = until unmuted. */
+  expiresAt: string | null;
+}
+
+/** A finding as kept across syncs. Stable id = hash(ruleId, integrationId, resourceType, resourceId). */
+export interface FindingState {
+  id: string;
+  integrationId: string;
+  ruleId: string;
+  severity: Severity;
+  resourceType: FindingResourceType;
+  resourceId: string;
+  resourceName: string | null;
+  /** Last evaluated check status (FAIL or UNKNOWN keeps it open; PASS or resource gone resolves it). */
+  lastStatus: CheckStatus;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  evidence: Record<string, unknown>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  /** How many times it reopened after being resolved. */
+  reopenCount: number;
+  mute: FindingMute | null;
+}
+
+export type ChangeEventType =
+  | 'resource_created'
+  | 'resource_deleted'
+  | 'agent_changed'
+  | 'guardrails_removed'
+  | 'guardrails_weakened'
+  | 'alias_moved'
+  | 'model_newly_deprecated';
+
+export interface FieldChange {
+  field: string; // model | instructions | tools | knowledgeBases | guardrails | completionArgs | …
+  before: unknown;
+  after: unknown;
+}
+
+export interface ChangeEvent {
+  type: ChangeEventType;
+  resourceType: ResourceType;
+  resourceId: string;
+  resourceName: string | null;
+  at: string;
+  summary: string;
+  changes?: FieldChange[];
+}
+
+export interface RiskScore {
+  /** 'integration' or an agent id. */
+  scope: 'integration' | 'agent';
+  resourceId: string;
+  score: number; // 0–100
+  openBySeverity: Record<Severity, number>;
+}

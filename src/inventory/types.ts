@@ -3,7 +3,7 @@
  * persisted by the store, evaluated by the rules, rendered by the CLI/API/UI.
  * Field names here are camelCase (ours); raw API objects we keep verbatim keep their wire names.
  */
-import type { WireCompletionArgs, WireGuardrailConfig, WireTool } from '../shared/mistral-wire.ts';
+import type { WireCompletionArgs, WireTool } from '../shared/mistral-wire.ts';
 
 export type ResourceType = 'agent' | 'model' | 'file' | 'library';
 export const RESOURCE_TYPES: readonly ResourceType[] = ['agent', 'model', 'file', 'library'];

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeGuardrailPolicy, normalizeGuardrails, storeGuardrails } from './guardrails.ts';
+
+const wireV2 = {
+  block_on_error: false,
+  moderation_llm_v2: {
+    model_name: 'mistral-moderation-2603',
+    custom_category_thresholds: { sexual: 0.5, law: null, jailbreaking: 0.3, pii: 0.9 },
+    ignore_other_categories: false,
+    action: 'block',
+  },
+};
+
+// The product document's example, verbatim.
+const flat = {
+  block_on_error: true,
+  moderation_llm_v2: 'mistral-moderation-2411',
+  action: 'block',
+  ignore_other_categories: false,
+  custom_category_thresholds: {
+    sexual: 0.1,
+    hate_and_discrimination: 0.1,
+    violence_and_threats: 0.1,
+    dangerous: 0.1,
+    criminal: 0.1,
+    selfharm: 0.1,
+    health: 0.5,
+    financial: 0.5,
+    jailbreaking: 0.1,
+    pii: 0.2,
+  },
+  jailbreaking: { enabled: true },
+  pii: { enabled: true },
+};
+
+test('storeGuardrails: null, absent and empty list all mean no guardrails', () => {
+  assert.equal(storeGuardrails(null), null);
+  assert.equal(storeGuardrails(undefined), null);
+  assert.equal(storeGuardrails([]), null);
+});
+
+test('storeGuardrails keeps raw policies with wire names and counts them', () => {
+  const stored = storeGuardrails([wireV2]);
+  assert.deepEqual(stored, { provider: 'mistral', scope: 'agent', policy_count: 1, policies: [wireV2] });
+  assert.equal(stored?.policies[0], wireV2, 'the raw object is kept as returned');
+});
+
+test('wire v2 normalises: action, fail-open, explicit and default thresholds', () => {
+  const p = normalizeGuardrailPolicy(wireV2);
+  assert.equal(p.format, 'v2');
+  assert.equal(p.blocks, true);
+  assert.equal(p.blockOnError, false);
+  assert.equal(p.moderationModel, 'mistral-moderation-2603');
+  assert.deepEqual(p.categories.jailbreaking, { evaluated: true, threshold: 0.3 });
+  assert.deepEqual(p.categories.pii, { evaluated: true, threshold: 0.9 });
+  assert.deepEqual(p.categories.law, { evaluated: true, threshold: null });
+  // Not listed, but ignore_other_categories is false: evaluated at the default threshold.
+  assert.deepEqual(p.categories.health, { evaluated: true, threshold: null });
+  // v1-only category does not exist in v2.
+  assert.equal(p.categories.dangerous_and_criminal_content.evaluated, false);
+});
+
+test('wire v2 with ignore_other_categories evaluates only listed categories', () => {
+  const p = normalizeGuardrailPolicy({
+    moderation_llm_v2: { custom_category_thresholds: { sexual: 0.2 }, ignore_other_categories: true, action: 'none' },
+  });
+  assert.equal(p.blocks, false);
+  assert.equal(p.action, 'none');
+  assert.equal(p.blockOnError, false, 'block_on_error defaults to false');
+  assert.equal(p.categories.sexual.evaluated, true);
+  assert.equal(p.categories.jailbreaking.evaluated, false);
+  assert.equal(p.categories.pii.evaluated, false);
+});
+
+test('wire v1 normalises with the v1 taxonomy: no jailbreaking category', () => {
+  const p = normalizeGuardrailPolicy({ block_on_error: true, moderation_llm_v1: { action: 'block' } });
+  assert.equal(p.format, 'v1');
+  assert.equal(p.moderationModel, 'mistral-moderation-2411');
+  assert.equal(p.categories.jailbreaking.evaluated, false);
+  assert.equal(p.categories.dangerous_and_criminal_content.evaluated, true);
+  assert.equal(p.categories.pii.evaluated, true);
+});
+
+test('the product document flattened shape normalises', () => {
+  const p = normalizeGuardrailPolicy(flat);
+  assert.equal(p.format, 'flat');
+  assert.equal(p.moderationModel, 'mistral-moderation-2411');
+  assert.equal(p.blocks, true);
+  assert.equal(p.blockOnError, true);
+  assert.deepEqual(p.categories.jailbreaking, { evaluated: true, threshold: 0.1 });
+  assert.deepEqual(p.categories.pii, { evaluated: true, threshold: 0.2 });
+  const off = normalizeGuardrailPolicy({ ...flat, pii: { enabled: false }, action: 'flag' });
+  assert.equal(off.categories.pii.evaluated, false);
+  assert.equal(off.blocks, false, '"flag" is not blocking');
+});
+
+test('an unknown policy shape claims nothing', () => {
+  const p = normalizeGuardrailPolicy({ something_new: { x: 1 } });
+  assert.equal(p.format, 'unknown');
+  assert.equal(p.blocks, false);
+  assert.ok(Object.values(p.categories).every((c) => !c.evaluated));
+});
+
+test('normalizeGuardrails maps every stored policy', () => {
+  assert.deepEqual(normalizeGuardrails(null), []);
+  assert.equal(normalizeGuardrails(storeGuardrails([wireV2, flat])).length, 2);
+});

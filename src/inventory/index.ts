@@ -1,0 +1,6 @@
+export * from './types.ts';
+export * from './guardrails.ts';
+export * from './agents.ts';
+export * from './models.ts';
+export * from './files.ts';
+export * from './libraries.ts';

@@ -1,0 +1,84 @@
+/**
+ * `trustlens scan --format table`: a readable terminal summary of a ScanReport.
+ * Workspace data is untrusted: control characters are stripped before printing.
+ */
+import type { ScanReport } from './scan-report.ts';
+import { SEVERITIES } from '../findings/types.ts';
+
+/** Removes terminal control sequences and newlines from untrusted text. */
+export function safeText(v: unknown, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function guardrailLabel(a: ScanReport['agents'][number]): string {
+  if (!a.guardrails) return 'NONE';
+  const p = a.guardrailPolicies;
+  const blocking = p.some((x) => x.blocks);
+  return `${a.guardrails.policy_count} polic${a.guardrails.policy_count === 1 ? 'y' : 'ies'}${blocking ? ', blocking' : ', not blocking'}`;
+}
+
+export function renderScanTable(r: ScanReport): string {
+  const out: string[] = [];
+  out.push(`TrustLens scan of ${safeText(r.source.baseUrl, 200)} at ${r.generatedAt}`);
+  out.push('');
+  out.push(
+    `Inventory: ${r.summary.agents} agents, ${r.summary.models} models, ${r.summary.files} files, ${r.summary.libraries} libraries`,
+  );
+  out.push('');
+  out.push('Feature availability');
+  out.push(
+    table(
+      ['feature', 'status', 'note'],
+      Object.entries(r.availabilityDetails).map(([k, v]) => [k, v.status, safeText(v.message ?? '', 90)]),
+    ),
+  );
+  out.push('');
+  if (r.agents.length) {
+    out.push('Agents');
+    out.push(
+      table(
+        ['agent', 'model', 'status', 'guardrails', 'tools', 'runs'],
+        r.agents.map((a) => [
+          safeText(a.name, 40),
+          safeText(a.model, 30),
+          a.status,
+          guardrailLabel(a),
+          String(a.tools.length),
+          a.usage ? String(a.usage.totalRuns) : 'n/a',
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  const fails = r.findings.filter((f) => f.status === 'FAIL');
+  const unknown = r.findings.filter((f) => f.status === 'UNKNOWN');
+  out.push(
+    `Findings: ${fails.length} failing, ${unknown.length} unknown (data not available), ${r.summary.checks.pass} checks passed`,
+  );
+  out.push(SEVERITIES.map((s) => `${s}: ${r.summary.findingsBySeverity[s]}`).join('  '));
+  if (fails.length) {
+    out.push('');
+    out.push(
+      table(
+        ['severity', 'rule', 'resource', 'detail'],
+        fails.map((f) => [f.severity, f.ruleId, safeText(f.resourceName ?? f.resourceId, 32), safeText(f.detail, 100)]),
+      ),
+    );
+  }
+  if (r.errors.length) {
+    out.push('');
+    out.push('Not assessed');
+    for (const e of r.errors) out.push(`- ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}`);
+  }
+  out.push('');
+  out.push(r.tokenUsage);
+  return out.join('\n') + '\n';
+}

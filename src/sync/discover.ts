@@ -1,0 +1,203 @@
+/**
+ * One discovery pass: connector → plain inventory records (a Snapshot), plus what the store needs to
+ * apply it safely (which listings completed). It never renders and never writes anywhere.
+ *
+ * Feature availability (recorded per sync): each beta feature is 'available', 'unavailable'
+ * (beta access not enabled: BETA_ACCESS_REQUIRED) or 'error' (with the message). An invalid key
+ * or an unreachable API fails the whole pass (thrown AppError): nothing can be trusted then.
+ */
+import { isAppError, toAppError } from '../errors/index.ts';
+import { toAgentRecord, type LibraryIndex } from '../inventory/agents.ts';
+import { toFileRecord } from '../inventory/files.ts';
+import { toLibraryRecord } from '../inventory/libraries.ts';
+import { toModelRecord } from '../inventory/models.ts';
+import type {
+  AgentRecord,
+  AgentUsage,
+  Availability,
+  DataQualityWarning,
+  FeatureAvailability,
+  FeatureKey,
+  FileRecord,
+  IntegrationInfo,
+  LibraryRecord,
+  ModelRecord,
+  ResourceType,
+  Snapshot,
+  SyncErrorRecord,
+  WorkspaceUsage,
+} from '../inventory/types.ts';
+import type { ListResult, MistralConnector } from '../mistral/types.ts';
+import { settleWithConcurrency } from '../shared/concurrency.ts';
+import type { WireAgent, WireAgentAlias } from '../shared/mistral-wire.ts';
+
+/** What the usage step returns (src/usage/sync-usage.ts). */
+export interface UsageOutcome {
+  usage: Map<string, AgentUsage>;
+  workspace: WorkspaceUsage | null;
+  availability: FeatureAvailability;
+}
+
+export interface DiscoverOptions {
+  connector: MistralConnector;
+  now: Date;
+  integration?: IntegrationInfo | null;
+  /** Runs the usage step; absent = usage not collected ('unavailable'). */
+  collectUsage?: () => Promise<UsageOutcome>;
+  /** Agents whose versions and aliases are fetched at once. The connector enforces the rate limit. */
+  agentConcurrency?: number;
+}
+
+export interface DiscoveryResult {
+  snapshot: Snapshot;
+  /** Per resource type: did its listing run to the end? Only complete listings may mark deletions. */
+  complete: Record<ResourceType, boolean>;
+  status: 'succeeded' | 'partial' | 'failed';
+}
+
+const FATAL_CODES = new Set(['INVALID_API_KEY', 'UNREACHABLE', 'READ_ONLY_VIOLATION']);
+
+function availabilityOf(e: unknown): FeatureAvailability {
+  const err = toAppError(e);
+  return {
+    status: err.code === 'BETA_ACCESS_REQUIRED' ? 'unavailable' : 'error',
+    message: err.message,
+    remediation: err.remediation,
+    code: err.code,
+  };
+}
+
+async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    if (isAppError(error) && FATAL_CODES.has(error.code)) throw error;
+    return { ok: false, error };
+  }
+}
+
+const AVAILABLE: FeatureAvailability = { status: 'available' };
+
+export async function discoverWorkspace(opts: DiscoverOptions): Promise<DiscoveryResult> {
+  const { connector, now } = opts;
+  const warnings: DataQualityWarning[] = [];
+  const availability = {} as Availability;
+
+  // Non-beta first: they also prove the key works (a 401 aborts everything).
+  const [modelsR, filesR] = await Promise.all([attempt(() => connector.listModels()), attempt(() => connector.listFiles())]);
+  const take = <T>(r: { ok: true; value: ListResult<T> } | { ok: false; error: unknown }, feature: FeatureKey): T[] => {
+    if (r.ok) {
+      availability[feature] = AVAILABLE;
+      warnings.push(...r.value.warnings);
+      return r.value.items;
+    }
+    availability[feature] = availabilityOf(r.error);
+    return [];
+  };
+  const models: ModelRecord[] = take(modelsR, 'models').map((m) => toModelRecord(m, now, warnings));
+  const files: FileRecord[] = take(filesR, 'files').map((f) => toFileRecord(f, warnings));
+
+  // Usage (conversations) is the longest step: start it now, alongside the rest of the inventory,
+  // so the connector's rate limit stays busy. The key is proven valid at this point.
+  const usagePromise = opts.collectUsage ? attempt(() => opts.collectUsage!()) : null;
+  usagePromise?.catch(() => undefined); // awaited below; a fatal error is re-thrown there
+
+  const librariesR = await attempt(() => connector.listLibraries());
+  const libraries: LibraryRecord[] = take(librariesR, 'libraries').map((l) => toLibraryRecord(l, warnings));
+  const libraryIndex: LibraryIndex = librariesR.ok ? new Map(libraries.map((l) => [l.id, l])) : null;
+
+  const agentsR = await attempt(() => connector.listAgents());
+  const wireAgents: WireAgent[] = take(agentsR, 'agents');
+
+  // Version history and aliases, per agent.
+  let versionsError: unknown = null;
+  const perAgent = await settleWithConcurrency(wireAgents, opts.agentConcurrency ?? 8, async (a) => {
+    const [versions, aliases] = await Promise.all([
+      connector.listAgentVersions(a.id),
+      connector.listAgentAliases(a.id),
+    ]);
+    return { versions, aliases };
+  });
+  const history = new Map<string, { versions: WireAgent[]; aliases: WireAgentAlias[] }>();
+  perAgent.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      warnings.push(...r.value.versions.warnings, ...r.value.aliases.warnings);
+      history.set(wireAgents[i].id, { versions: r.value.versions.items, aliases: r.value.aliases.items });
+    } else {
+      if (isAppError(r.reason) && FATAL_CODES.has(r.reason.code)) throw r.reason;
+      // An agent deleted between the listing and this call is not an error of the feature.
+      if (!(isAppError(r.reason) && r.reason.code === 'NOT_FOUND')) versionsError ??= r.reason;
+    }
+  });
+  if (!agentsR.ok) availability.versions = availabilityOf(agentsR.error);
+  else if (versionsError) availability.versions = availabilityOf(versionsError);
+  else availability.versions = AVAILABLE;
+
+  let usage: UsageOutcome | null = null;
+  if (!usagePromise) {
+    availability.usage = {
+      status: 'unavailable',
+      message: 'Usage metrics were not collected in this run.',
+      remediation: 'Run a full sync to collect usage metrics.',
+    };
+  } else {
+    const usageR = await usagePromise;
+    if (usageR.ok) {
+      usage = usageR.value;
+      availability.usage = usage.availability;
+    } else {
+      availability.usage = availabilityOf(usageR.error);
+    }
+  }
+  const usageAvailable = usage !== null && availability.usage.status === 'available';
+
+  const agents: AgentRecord[] = wireAgents.map((a) => {
+    const h = history.get(a.id);
+    return toAgentRecord(
+      {
+        current: a,
+        versions: h?.versions ?? [],
+        aliases: h?.aliases ?? [],
+        usage: usageAvailable ? (usage!.usage.get(a.id) ?? null) : null,
+        warnings: warnings.filter((w) => w.resourceType === 'agent' && w.resourceId === a.id),
+      },
+      libraryIndex,
+      now,
+    );
+  });
+
+  const errors: SyncErrorRecord[] = [];
+  for (const [feature, av] of Object.entries(availability) as [FeatureKey, FeatureAvailability][]) {
+    if (av.status !== 'available') {
+      errors.push({
+        feature,
+        code: av.code ?? 'UNAVAILABLE',
+        message: av.message ?? `${feature} is not available.`,
+        remediation: av.remediation ?? '',
+      });
+    }
+  }
+
+  const snapshot: Snapshot = {
+    takenAt: now.toISOString(),
+    source: { provider: 'mistral', baseUrl: connector.baseUrl },
+    integration: opts.integration ?? null,
+    availability,
+    agents: agents.sort((x, y) => x.id.localeCompare(y.id)),
+    models: models.sort((x, y) => x.id.localeCompare(y.id)),
+    files: files.sort((x, y) => x.id.localeCompare(y.id)),
+    libraries: libraries.sort((x, y) => x.id.localeCompare(y.id)),
+    workspaceUsage: usageAvailable ? usage!.workspace : null,
+    errors,
+    dataQuality: warnings,
+  };
+  const complete: Record<ResourceType, boolean> = {
+    agent: agentsR.ok,
+    model: modelsR.ok,
+    file: filesR.ok,
+    library: librariesR.ok,
+  };
+  const anyError = Object.values(availability).some((a) => a.status === 'error');
+  const nothing = !modelsR.ok && !filesR.ok && !librariesR.ok && !agentsR.ok;
+  return { snapshot, complete, status: nothing ? 'failed' : anyError ? 'partial' : 'succeeded' };
+}

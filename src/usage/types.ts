@@ -52,6 +52,22 @@ export interface ConversationState {
 export interface ConversationContribution {
   state: ConversationState;
   rows: UsageContributionRow[];
+  /** Data-quality counts seen while computing the rows (not persisted; for logs/reports). */
+  flags?: ContributionFlags;
+}
+
+/** Anomalies met while computing one conversation's contribution (docs/metrics.md § Data quality). */
+export interface ContributionFlags {
+  /** message.output entries whose completed_at is before created_at: left out of latency. */
+  negativeLatency: number;
+  /** Entries whose created_at is missing or unparsable: dated by the conversation's created_at. */
+  undatedEntries: number;
+}
+
+/** Options of UsageStateStore.loadTotals. */
+export interface LoadTotalsOptions {
+  /** Only rows whose day is ≥ this UTC day ('YYYY-MM-DD', inclusive); conversations counted among those rows. */
+  sinceDay?: string;
 }
 
 /**
@@ -66,9 +82,16 @@ export interface UsageStateStore {
    * removed conversation id.
    */
   applyChanges(changes: { upserts: ConversationContribution[]; removals: string[] }): Promise<void>;
-  /** Sum of every row per agent id (null key = model-only), plus distinct conversation counts. */
-  loadTotals(): Promise<UsageTotals>;
-  /** Daily sums for one agent (or null for model-only) since a UTC day (inclusive). */
+  /**
+   * Sum of every row per agent id (null key = model-only), plus distinct conversation counts.
+   * With `sinceDay`, only rows with day ≥ sinceDay, and totalConversations = distinct conversations
+   * having such a row; without it, totalConversations = number of stored conversation states.
+   */
+  loadTotals(options?: LoadTotalsOptions): Promise<UsageTotals>;
+  /**
+   * Daily sums for one agent (or null for model-only) since a UTC day (inclusive), ascending by day,
+   * only days with at least one row; `conversations` = distinct conversations with a row that day.
+   */
   loadDailySeries(agentId: string | null, sinceDay: string): Promise<DailyUsagePoint[]>;
 }
 
@@ -82,7 +105,6 @@ export interface UsageTotals {
   byAgent: Map<string, AgentUsageTotals>;
   modelOnly: AgentUsageTotals | null;
   totalConversations: number;
-  /** Per agent, the same sums restricted to days ≥ a cut-off (filled when requested). */
 }
 
 export interface DailyUsagePoint extends UsageCounters {

@@ -1,0 +1,3 @@
+export * from './master-key.ts';
+export * from './envelope.ts';
+export * from './key-display.ts';

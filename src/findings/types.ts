@@ -122,5 +122,8 @@ export interface RiskScore {
   scope: 'integration' | 'agent';
   resourceId: string;
   score: number; // 0–100
+  /** Open, unmuted findings whose last status is FAIL, by severity. */
   openBySeverity: Record<Severity, number>;
+  /** Open, unmuted findings whose last status is UNKNOWN, by severity (they count at half weight). */
+  unknownBySeverity?: Record<Severity, number>;
 }

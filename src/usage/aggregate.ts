@@ -36,7 +36,10 @@ function toolCounters(t: AgentUsageTotals | undefined | null): ToolUsageCounters
 }
 
 /** One agent's usage from its all-time totals and its totals since the 90-day cut-off. */
-export function toAgentUsage(all: AgentUsageTotals | undefined, recent: AgentUsageTotals | undefined): AgentUsage {
+export function toAgentUsage(
+  all: AgentUsageTotals | undefined,
+  recent: AgentUsageTotals | undefined,
+): AgentUsage {
   return {
     ...toolCounters(all),
     lastActivityAt: all?.lastEntryAt ?? null,
@@ -56,7 +59,8 @@ export function emptyAgentUsage(): AgentUsage {
 /** Every agent seen in the totals (all-time keys; the recent totals are a subset). */
 export function buildAgentUsage(all: UsageTotals, recent: UsageTotals): Map<string, AgentUsage> {
   const out = new Map<string, AgentUsage>();
-  for (const [agentId, totals] of all.byAgent) out.set(agentId, toAgentUsage(totals, recent.byAgent.get(agentId)));
+  for (const [agentId, totals] of all.byAgent)
+    out.set(agentId, toAgentUsage(totals, recent.byAgent.get(agentId)));
   return out;
 }
 

@@ -5,7 +5,12 @@
  */
 import type { WireConversation, WireEntry } from '../shared/mistral-wire.ts';
 import { bump, emptyCounters, laterIso } from './counters.ts';
-import type { ContributionFlags, ConversationContribution, ConversationState, UsageContributionRow } from './types.ts';
+import type {
+  ContributionFlags,
+  ConversationContribution,
+  ConversationState,
+  UsageContributionRow,
+} from './types.ts';
 
 /** Tool names (tool.execution `name`) behind each built-in counter (docs/metrics.md § Tool counters). */
 export const TOOL_COUNTER_BY_NAME: Readonly<
@@ -90,7 +95,11 @@ export function conversationContribution(
       agentInEffect = nonEmptyString(entry.next_agent_id) ?? agentInEffect;
       continue;
     }
-    if (entry.type !== 'message.output' && entry.type !== 'tool.execution' && entry.type !== 'function.call') {
+    if (
+      entry.type !== 'message.output' &&
+      entry.type !== 'tool.execution' &&
+      entry.type !== 'function.call'
+    ) {
       continue; // message.input and function.result belong to no agent
     }
     const agentId = nonEmptyString(entry.agent_id) ?? agentInEffect;
@@ -99,7 +108,8 @@ export function conversationContribution(
     const row = rowFor(agentId, createdMs === null ? conversationDay : utcDay(createdMs));
     const completedMs = parseInstant(entry.completed_at);
     const latestMs = Math.max(createdMs ?? -Infinity, completedMs ?? -Infinity);
-    if (Number.isFinite(latestMs)) row.lastEntryAt = laterIso(row.lastEntryAt, new Date(latestMs).toISOString());
+    if (Number.isFinite(latestMs))
+      row.lastEntryAt = laterIso(row.lastEntryAt, new Date(latestMs).toISOString());
 
     if (entry.type === 'message.output') {
       row.runs++;
@@ -134,6 +144,8 @@ export function conversationContribution(
   }
 
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  const sorted = [...rows.values()].sort((a, b) => cmp(a.agentId ?? '', b.agentId ?? '') || cmp(a.day, b.day));
+  const sorted = [...rows.values()].sort(
+    (a, b) => cmp(a.agentId ?? '', b.agentId ?? '') || cmp(a.day, b.day),
+  );
   return { state, rows: sorted, flags };
 }

@@ -23,7 +23,12 @@ export function emptyCounters(): UsageCounters {
 /** Adds `n` to `record[key]`, safely for any key string. */
 export function bump(record: Record<string, number>, key: string, n = 1): void {
   const current = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : 0;
-  Object.defineProperty(record, key, { value: current + n, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(record, key, {
+    value: current + n,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** A copy of a by-name record, safe for any key. */

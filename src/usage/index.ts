@@ -14,6 +14,12 @@ export {
   windowStartDay,
 } from './aggregate.ts';
 export { syncUsage } from './sync-usage.ts';
-export type { SyncUsageOptions, SyncUsageResult, SyncUsageStats, UsageConnector, UsageLogEvent } from './sync-usage.ts';
+export type {
+  SyncUsageOptions,
+  SyncUsageResult,
+  SyncUsageStats,
+  UsageConnector,
+  UsageLogEvent,
+} from './sync-usage.ts';
 export { loadDailySeries } from './daily-series.ts';
 export type { DailySeriesPoint } from './daily-series.ts';

@@ -14,7 +14,12 @@
  * agent's usage is null, never zeros.
  */
 import { isAppError, toAppError } from '../errors/app-error.ts';
-import type { AgentUsage, DataQualityWarning, FeatureAvailability, WorkspaceUsage } from '../inventory/types.ts';
+import type {
+  AgentUsage,
+  DataQualityWarning,
+  FeatureAvailability,
+  WorkspaceUsage,
+} from '../inventory/types.ts';
 import type { MistralConnector } from '../mistral/types.ts';
 import type { WireConversation, WireEntry } from '../shared/mistral-wire.ts';
 import {
@@ -164,7 +169,12 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
         const contribution = conversationContribution(conversation, entries);
         const flags = contribution.flags;
         if (flags && (flags.negativeLatency > 0 || flags.undatedEntries > 0)) {
-          log({ level: 'warn', msg: 'usage: entries with unusable times', conversationId: conversation.id, ...flags });
+          log({
+            level: 'warn',
+            msg: 'usage: entries with unusable times',
+            conversationId: conversation.id,
+            ...flags,
+          });
         }
         pendingUpserts.push(contribution);
       } catch (e) {
@@ -176,9 +186,18 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
           const err = toAppError(e);
           stats.failed++;
           firstFailure ??= { code: err.code, message: err.message };
-          log({ level: 'warn', msg: 'usage: history fetch failed', conversationId: conversation.id, code: err.code });
+          log({
+            level: 'warn',
+            msg: 'usage: history fetch failed',
+            conversationId: conversation.id,
+            code: err.code,
+          });
           if (FATAL_CODES.has(err.code) && fatal === null) {
-            fatal = { code: err.code, message: err.message, ...(err.remediation ? { remediation: err.remediation } : {}) };
+            fatal = {
+              code: err.code,
+              message: err.message,
+              ...(err.remediation ? { remediation: err.remediation } : {}),
+            };
           }
         }
       }
@@ -213,7 +232,8 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
           status: 'available',
           code: failure.code,
           message: `Usage is partial: ${stats.failed} conversation histories could not be read (${failure.code}); they will be retried at the next sync.`,
-          remediation: 'Run the sync again; if the failures persist, check the connection and the API key permissions.',
+          remediation:
+            'Run the sync again; if the failures persist, check the connection and the API key permissions.',
         }
       : { status: 'available' };
   return {

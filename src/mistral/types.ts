@@ -45,6 +45,8 @@ export interface ConnectorOptions {
   maxRetryElapsedMs?: number;
   /** Per-attempt timeout. */
   requestTimeoutMs?: number;
+  /** Records requested per page where the endpoint takes a page size. Default 100. */
+  pageSize?: number;
   /** Optional structured log sink; messages never contain the key. */
   log?: (event: ConnectorLogEvent) => void;
 }

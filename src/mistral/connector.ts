@@ -1,0 +1,421 @@
+/**
+ * The read-only Mistral connector (issue 2 §3): the official SDK for URLs, auth and response
+ * validation; our transport underneath for GET-only enforcement, rate limiting, retries and raw
+ * bodies; our pagination on top. Methods return raw wire records (snake_case, exactly as sent),
+ * with a data-quality warning for every record the SDK rejected or silently degraded.
+ */
+import { Mistral } from '@mistralai/mistralai';
+import { HTTPClient } from '@mistralai/mistralai/lib/http.js';
+import type { RequestOptions } from '@mistralai/mistralai/lib/sdks.js';
+import { AppError } from '../errors/index.ts';
+import type { DataQualityWarning } from '../inventory/types.ts';
+import type {
+  WireAgent,
+  WireAgentAlias,
+  WireConversation,
+  WireConversationHistory,
+  WireDocument,
+  WireFile,
+  WireLibrary,
+  WireModelCard,
+} from '../shared/mistral-wire.ts';
+import { resolveBaseUrl } from './base-url.ts';
+import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
+import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import {
+  AGENT,
+  AGENT_VERSION,
+  ALIAS,
+  checkRecords,
+  CONVERSATION,
+  DOCUMENT,
+  ENTRY,
+  FILE,
+  issueText,
+  LIBRARY,
+  MODEL,
+  type RecordKind,
+} from './record-validation.ts';
+import { createTransport, type Capture } from './transport.ts';
+import type { ConnectorOptions, ConnectorStats, ListResult, MistralConnector, OneResult } from './types.ts';
+
+export const CONNECTOR_DEFAULTS = {
+  requestsPerSecond: 20,
+  maxConcurrency: 8,
+  maxRetryElapsedMs: 120_000,
+  requestTimeoutMs: 30_000,
+  pageSize: 100,
+} as const;
+
+type RouteKind = 'nonbeta' | 'beta-list' | 'beta-item' | 'beta-sublist';
+interface Route {
+  name: string;
+  kind: RouteKind;
+  /** For messages: the feature (beta) or the thing (404). */
+  label: string;
+}
+
+export const ROUTES = {
+  models: { name: 'GET /v1/models', kind: 'nonbeta', label: 'Model discovery' },
+  files: { name: 'GET /v1/files', kind: 'nonbeta', label: 'File discovery' },
+  agentsPages: { name: 'GET /v1/agents/pages', kind: 'beta-list', label: 'Agent discovery' },
+  agents: { name: 'GET /v1/agents', kind: 'beta-list', label: 'Agent discovery' },
+  agent: { name: 'GET /v1/agents/{agent_id}', kind: 'beta-item', label: 'The agent' },
+  versions: { name: 'GET /v1/agents/{agent_id}/versions', kind: 'beta-sublist', label: 'The agent' },
+  aliases: { name: 'GET /v1/agents/{agent_id}/aliases', kind: 'beta-sublist', label: 'The agent' },
+  libraries: { name: 'GET /v1/libraries', kind: 'beta-list', label: 'Document library discovery (the Libraries API)' },
+  documents: { name: 'GET /v1/libraries/{library_id}/documents', kind: 'beta-sublist', label: 'The library' },
+  conversations: { name: 'GET /v1/conversations', kind: 'beta-list', label: 'Usage metrics (the Conversations API)' },
+  history: { name: 'GET /v1/conversations/{conversation_id}/history', kind: 'beta-item', label: 'The conversation' },
+} as const satisfies Record<string, Route>;
+
+interface CallResult<T> {
+  /** The SDK's parsed value; undefined when the SDK rejected the body. */
+  parsed: T | undefined;
+  /** The raw JSON body. */
+  json: unknown;
+  /** Why the SDK rejected the body (when it did). */
+  rejection?: string;
+}
+
+const silentLogger = { group() {}, groupEnd() {}, log() {} };
+
+export function createMistralConnector(opts: ConnectorOptions): MistralConnector {
+  if (typeof opts.apiKey !== 'string' || opts.apiKey.trim() === '') {
+    throw new AppError('INVALID_INPUT', 'A Mistral API key is required.', {
+      remediation: 'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
+    });
+  }
+  const baseUrl = resolveBaseUrl(opts.baseUrl);
+  const requestsPerSecond = positive('requestsPerSecond', opts.requestsPerSecond, CONNECTOR_DEFAULTS.requestsPerSecond);
+  const maxConcurrency = Math.floor(positive('maxConcurrency', opts.maxConcurrency, CONNECTOR_DEFAULTS.maxConcurrency));
+  const maxRetryElapsedMs = positive('maxRetryElapsedMs', opts.maxRetryElapsedMs, CONNECTOR_DEFAULTS.maxRetryElapsedMs);
+  const requestTimeoutMs = positive('requestTimeoutMs', opts.requestTimeoutMs, CONNECTOR_DEFAULTS.requestTimeoutMs);
+  const pageSize = Math.floor(positive('pageSize', opts.pageSize, CONNECTOR_DEFAULTS.pageSize));
+  const secrets = [opts.apiKey];
+
+  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency });
+  const transport = createTransport({ apiKey: opts.apiKey, limiter, maxRetryElapsedMs, requestTimeoutMs, log: opts.log });
+  const sdk = new Mistral({
+    apiKey: opts.apiKey,
+    serverURL: baseUrl,
+    httpClient: new HTTPClient({ fetcher: transport.fetcher }),
+    retryConfig: { strategy: 'none' },
+    timeoutMs: -1, // per-attempt timeouts are the transport's
+    debugLogger: silentLogger, // MISTRAL_DEBUG would print the Authorization header
+  });
+
+  async function call<T>(route: Route, invoke: (o: RequestOptions) => Promise<T>): Promise<CallResult<T>> {
+    const { id, headers } = transport.begin(route.name);
+    try {
+      let parsed: T;
+      try {
+        parsed = await invoke({ headers, retries: { strategy: 'none' } });
+      } catch (e) {
+        const rec = transport.get(id);
+        if (rec?.failure) throw rec.failure;
+        if (e instanceof AppError) throw e;
+        const cap = rec?.capture;
+        if (cap && cap.status >= 200 && cap.status < 300) {
+          // The SDK rejected a JSON body (schema, or content type): keep the raw JSON.
+          return { parsed: undefined, json: cap.json, rejection: rejectionText(e) };
+        }
+        if (cap) throw await classify(route, cap);
+        const name = e instanceof Error ? e.name : 'error';
+        throw unexpectedResponseError(route.name, `the request failed inside the SDK (${name})`, {}, secrets);
+      }
+      const cap = transport.get(id)?.capture;
+      if (!cap) throw unexpectedResponseError(route.name, 'no response was recorded', {}, secrets);
+      return { parsed, json: cap.json };
+    } finally {
+      transport.end(id);
+    }
+  }
+
+  let nonBetaProbe: Promise<boolean> | undefined;
+  /** Whether a non-beta endpoint answers (tells "no beta access" from "wrong base URL"). */
+  function nonBetaWorks(): Promise<boolean> {
+    nonBetaProbe ??= call(ROUTES.models, (o) => sdk.models.list(undefined, o)).then(
+      () => true,
+      (e: unknown) => {
+        nonBetaProbe = undefined;
+        if (e instanceof AppError && e.details.status === 404) return false;
+        throw e;
+      },
+    );
+    return nonBetaProbe;
+  }
+
+  async function classify(route: Route, cap: Capture): Promise<AppError> {
+    const s = cap.status;
+    if (s === 401) return invalidApiKeyError(route.name);
+    if (s === 403 && route.kind !== 'nonbeta') return betaAccessError(route.name, s, route.label);
+    if (s === 404 && route.kind === 'beta-list') {
+      if (await nonBetaWorks()) return betaAccessError(route.name, s, route.label);
+      return unexpectedResponseError(
+        route.name,
+        'neither this beta endpoint nor GET /v1/models exists at the configured base URL; it may not point at the Mistral API',
+        { status: s, body: cap.text },
+        secrets,
+      );
+    }
+    if (s === 404 && route.kind !== 'nonbeta') return notFoundError(route.name, route.label);
+    const what = s === 403 ? 'access was refused' : `status ${s}`;
+    return unexpectedResponseError(route.name, what, { status: s, body: cap.text }, secrets);
+  }
+
+  function records(route: Route, json: unknown, field: string | null): unknown[] {
+    const v = field === null ? json : json && typeof json === 'object' ? (json as Record<string, unknown>)[field] : undefined;
+    if (!Array.isArray(v)) {
+      const want = field === null ? 'a JSON array' : `an object with a "${field}" array`;
+      throw unexpectedResponseError(route.name, `the body is not ${want}`, { status: 200 }, secrets);
+    }
+    return v;
+  }
+
+  function pageWarnings(route: Route, kind: RecordKind, recs: unknown[], parsedItems: unknown, r: CallResult<unknown>): DataQualityWarning[] {
+    const parsedArr = r.parsed !== undefined && Array.isArray(parsedItems) ? parsedItems : undefined;
+    const w = checkRecords(kind, recs, parsedArr, route.name);
+    if (r.parsed === undefined && w.length === 0) {
+      w.push({ resourceType: kind.resourceType, resourceId: null, endpoint: route.name, issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}` });
+    }
+    return w;
+  }
+
+  function oneWarnings(route: Route, kind: RecordKind, json: unknown, r: CallResult<unknown>): DataQualityWarning[] {
+    return pageWarnings(route, kind, [json], r.parsed === undefined ? undefined : [r.parsed], r);
+  }
+
+  function asObject(route: Route, json: unknown): Record<string, unknown> {
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      throw unexpectedResponseError(route.name, 'the body is not a JSON object', { status: 200 }, secrets);
+    }
+    return json as Record<string, unknown>;
+  }
+
+  /** page/page_size listing of a bare-array endpoint. */
+  function bareArrayPages(route: Route, kind: RecordKind, invoke: (page: number, o: RequestOptions) => Promise<unknown>) {
+    return paginate<number>({
+      endpoint: route.name,
+      kind,
+      first: 0,
+      requestKey: (p) => `page ${p}`,
+      async fetch(page, before): Promise<Page<number>> {
+        const r = await call(route, (o) => invoke(page, o));
+        const recs = records(route, r.json, null);
+        return {
+          records: recs,
+          warnings: pageWarnings(route, kind, recs, r.parsed, r),
+          next: nextPageNumber({ page, pageSize, received: recs.length, collected: before + recs.length }),
+        };
+      },
+    });
+  }
+
+  let agentsStyle: 'cursor' | 'pages' = 'cursor';
+
+  async function listAgentsCursor() {
+    const route = ROUTES.agentsPages;
+    return paginate<string | undefined>({
+      endpoint: route.name,
+      kind: AGENT,
+      first: undefined,
+      requestKey: (t) => (t === undefined ? '(first page)' : `cursor ${t}`),
+      async fetch(token): Promise<Page<string | undefined>> {
+        const r = await call(route, (o) => sdk.beta.agents.listPages({ pageSize, pageToken: token ?? null }, o));
+        const recs = records(route, r.json, 'data');
+        const next = nextCursor((r.json as Record<string, unknown>).next_page_token);
+        return { records: recs, warnings: pageWarnings(route, AGENT, recs, r.parsed?.result.data, r), next };
+      },
+    });
+  }
+
+  function listAgentsPaged() {
+    return bareArrayPages(ROUTES.agents, AGENT, (page, o) => sdk.beta.agents.list({ page, pageSize }, o));
+  }
+
+  const connector: MistralConnector = {
+    baseUrl,
+
+    async validateKey() {
+      await call(ROUTES.models, (o) => sdk.models.list(undefined, o));
+    },
+
+    async listModels() {
+      const route = ROUTES.models;
+      const r = await call(route, (o) => sdk.models.list(undefined, o));
+      const recs = records(route, r.json, 'data');
+      return { items: recs as WireModelCard[], warnings: pageWarnings(route, MODEL, recs, r.parsed?.data, r) };
+    },
+
+    async listFiles() {
+      const route = ROUTES.files;
+      const res = await paginate<number>({
+        endpoint: route.name,
+        kind: FILE,
+        first: 0,
+        requestKey: (p) => `page ${p}`,
+        async fetch(page, before) {
+          const r = await call(route, (o) => sdk.files.list({ page, pageSize, includeTotal: true }, o));
+          const recs = records(route, r.json, 'data');
+          const total = (r.json as Record<string, unknown>).total;
+          return {
+            records: recs,
+            warnings: pageWarnings(route, FILE, recs, r.parsed?.data, r),
+            next: nextPageNumber({
+              page,
+              pageSize,
+              received: recs.length,
+              collected: before + recs.length,
+              total: typeof total === 'number' ? total : null,
+            }),
+          };
+        },
+      });
+      return res as ListResult<WireFile>;
+    },
+
+    async listAgents() {
+      if (agentsStyle === 'pages') return (await listAgentsPaged()) as ListResult<WireAgent>;
+      try {
+        return (await listAgentsCursor()) as ListResult<WireAgent>;
+      } catch (e) {
+        // /v1/agents/pages unknown (404) while /v1/agents works: use the deprecated page style.
+        if (!(e instanceof AppError) || e.code !== 'BETA_ACCESS_REQUIRED' || e.details.status !== 404) throw e;
+        const res = await listAgentsPaged();
+        agentsStyle = 'pages';
+        opts.log?.({ level: 'info', msg: 'GET /v1/agents/pages is not available; listing agents with GET /v1/agents' });
+        return res as ListResult<WireAgent>;
+      }
+    },
+
+    async getAgent(agentId, version) {
+      const route = ROUTES.agent;
+      const r = await call(route, (o) => sdk.beta.agents.get({ agentId, agentVersion: version ?? null }, o));
+      const item = asObject(route, r.json);
+      return { item: item as WireAgent, warnings: oneWarnings(route, AGENT, item, r) };
+    },
+
+    async listAgentVersions(agentId) {
+      const route = ROUTES.versions;
+      const res = await bareArrayPages(route, AGENT_VERSION, (page, o) => sdk.beta.agents.listVersions({ agentId, page, pageSize }, o));
+      return res as ListResult<WireAgent>;
+    },
+
+    async listAgentAliases(agentId) {
+      const route = ROUTES.aliases;
+      const r = await call(route, (o) => sdk.beta.agents.listVersionAliases({ agentId }, o));
+      const recs = records(route, r.json, null);
+      return { items: recs as WireAgentAlias[], warnings: pageWarnings(route, ALIAS, recs, r.parsed, r) };
+    },
+
+    async listLibraries() {
+      const route = ROUTES.libraries;
+      type Req = { token?: string; page: number };
+      const res = await paginate<Req>({
+        endpoint: route.name,
+        kind: LIBRARY,
+        first: { page: 0 },
+        requestKey: (q) => (q.token !== undefined ? `cursor ${q.token}` : `page ${q.page}`),
+        async fetch(q) {
+          const r = await call(route, (o) => sdk.beta.libraries.list({ pageSize, pageToken: q.token ?? null, page: q.page }, o));
+          const recs = records(route, r.json, 'data');
+          const body = r.json as Record<string, unknown>;
+          const token = nextCursor(body.next_page_token);
+          let next: Req | null = null;
+          if (token !== null) next = { token, page: 0 };
+          else if (recs.length > 0 && isPagination(body.pagination) && body.pagination.has_more === true) {
+            // A server that only pages by number (the deprecated style): follow `has_more`.
+            next = { page: q.page + 1 };
+          }
+          return { records: recs, warnings: pageWarnings(route, LIBRARY, recs, r.parsed?.data, r), next };
+        },
+      });
+      return res as ListResult<WireLibrary>;
+    },
+
+    async listLibraryDocuments(libraryId) {
+      const route = ROUTES.documents;
+      const res = await paginate<number>({
+        endpoint: route.name,
+        kind: DOCUMENT,
+        first: 0,
+        requestKey: (p) => `page ${p}`,
+        async fetch(page, before) {
+          const r = await call(route, (o) => sdk.beta.libraries.documents.list({ libraryId, page, pageSize }, o));
+          const recs = records(route, r.json, 'data');
+          const pg = (r.json as Record<string, unknown>).pagination;
+          return {
+            records: recs,
+            warnings: pageWarnings(route, DOCUMENT, recs, r.parsed?.data, r),
+            next: nextPageNumber({
+              page,
+              pageSize,
+              received: recs.length,
+              collected: before + recs.length,
+              hasMore: isPagination(pg) ? pg.has_more : null,
+            }),
+          };
+        },
+      });
+      return res as ListResult<WireDocument>;
+    },
+
+    async listConversations() {
+      const res = await bareArrayPages(ROUTES.conversations, CONVERSATION, (page, o) => sdk.beta.conversations.list({ page, pageSize }, o));
+      return res as ListResult<WireConversation>;
+    },
+
+    async getConversationHistory(conversationId): Promise<OneResult<WireConversationHistory>> {
+      const route = ROUTES.history;
+      const r = await call(route, (o) => sdk.beta.conversations.getHistory({ conversationId }, o));
+      const body = asObject(route, r.json);
+      const entries = records(route, body, 'entries');
+      const warnings: DataQualityWarning[] = [];
+      if (r.parsed === undefined) {
+        entries.forEach((entry, i) => {
+          const v = ENTRY.validate(entry);
+          if (v.ok) return;
+          const eid = ENTRY.idOf(entry);
+          warnings.push({
+            resourceType: 'conversation',
+            resourceId: conversationId,
+            endpoint: route.name,
+            issue: `entries[${i}]${eid ? ` (${eid})` : ''}: ${v.issue}`,
+          });
+        });
+        if (warnings.length === 0) {
+          warnings.push({ resourceType: 'conversation', resourceId: conversationId, endpoint: route.name, issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}` });
+        }
+      }
+      return { item: body as unknown as WireConversationHistory, warnings };
+    },
+
+    stats(): ConnectorStats {
+      return { ...transport.stats(), currentRate: limiter.currentRate };
+    },
+  };
+  return connector;
+}
+
+function isPagination(v: unknown): v is { has_more: boolean; current_page?: number } {
+  return !!v && typeof v === 'object' && typeof (v as { has_more?: unknown }).has_more === 'boolean';
+}
+
+function rejectionText(e: unknown): string {
+  const cause = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  const issues = cause && typeof cause === 'object' ? (cause as { issues?: unknown }).issues : undefined;
+  if (Array.isArray(issues)) return issueText(issues as { path: PropertyKey[]; message: string }[]);
+  return e instanceof Error ? e.name : 'rejected by the SDK';
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new AppError('INVALID_INPUT', `Connector option ${name} must be a positive number.`, {
+      remediation: `Set ${name} to a number above 0, or leave it unset for the default (${dflt}).`,
+    });
+  }
+  return v;
+}

@@ -1,0 +1,91 @@
+/**
+ * The connector's error classes (codes in ./types.ts), with the product document's
+ * troubleshooting words. No message or detail ever holds the API key or a whole body.
+ */
+import { AppError, redactSecrets } from '../errors/index.ts';
+
+export const REMEDIATION = {
+  invalidKey:
+    'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and update the integration.',
+  beta: 'Verify your workspace has beta API access enabled. Contact Mistral support if not.',
+  rateLimited:
+    'Mistral enforces organisation-level rate limits. If syncs are failing with rate limit errors, consider reducing sync frequency (or lower the connector request rate).',
+  unreachable:
+    'Check the configured Mistral base URL (global, eu, us or a custom URL) and that this host can reach it over the network (DNS, proxy, firewall).',
+  unexpected:
+    'Retry later. If it persists, check the Mistral status page and the configured base URL, and report the endpoint and status to support.',
+  notFound: 'The resource was probably deleted while TrustLens was reading it; the next sync will catch up.',
+  readOnly: 'This is a bug in TrustLens: it only ever reads from Mistral. Please report it.',
+} as const;
+
+const BODY_EXCERPT = 200;
+
+/** A short, redacted excerpt of a response body, for error details only. */
+export function bodyExcerpt(text: string, secrets: readonly string[]): string {
+  const oneLine = redactSecrets(text, secrets).replace(/\s+/g, ' ').trim();
+  return oneLine.length > BODY_EXCERPT ? `${oneLine.slice(0, BODY_EXCERPT)}… (${text.length} chars)` : oneLine;
+}
+
+export function invalidApiKeyError(endpoint: string): AppError {
+  return new AppError('INVALID_API_KEY', 'The API key is invalid or has expired.', {
+    remediation: REMEDIATION.invalidKey,
+    details: { endpoint, status: 401 },
+  });
+}
+
+export function betaAccessError(endpoint: string, status: number, feature: string): AppError {
+  return new AppError(
+    'BETA_ACCESS_REQUIRED',
+    `${feature} requires Mistral beta API access, which this workspace does not have.`,
+    { remediation: REMEDIATION.beta, details: { endpoint, status } },
+  );
+}
+
+export function rateLimitedError(endpoint: string, attempts: number, elapsedMs: number): AppError {
+  return new AppError(
+    'RATE_LIMITED',
+    `Mistral kept answering "rate limit exceeded" (HTTP 429) for ${endpoint}; gave up after ${attempts} attempts in ${Math.round(elapsedMs / 1000)} s.`,
+    { remediation: REMEDIATION.rateLimited, details: { endpoint, status: 429, attempts, elapsedMs } },
+  );
+}
+
+export function unreachableError(endpoint: string, reason: string, attempts: number, secrets: readonly string[]): AppError {
+  return new AppError(
+    'UNREACHABLE',
+    `Could not reach the Mistral API for ${endpoint} (${redactSecrets(reason, secrets)}) after ${attempts} attempts.`,
+    { remediation: REMEDIATION.unreachable, details: { endpoint, attempts } },
+  );
+}
+
+export function unexpectedResponseError(
+  endpoint: string,
+  what: string,
+  extra: { status?: number; body?: string; attempts?: number },
+  secrets: readonly string[],
+): AppError {
+  const details: Record<string, unknown> = { endpoint };
+  if (extra.status !== undefined) details.status = extra.status;
+  if (extra.attempts !== undefined) details.attempts = extra.attempts;
+  if (extra.body !== undefined) details.bodyExcerpt = bodyExcerpt(extra.body, secrets);
+  const status = extra.status !== undefined ? ` (HTTP ${extra.status})` : '';
+  return new AppError(
+    'UNEXPECTED_RESPONSE',
+    `Unexpected response from Mistral for ${endpoint}${status}: ${redactSecrets(what, secrets)}`,
+    { remediation: REMEDIATION.unexpected, details },
+  );
+}
+
+export function notFoundError(endpoint: string, what: string): AppError {
+  return new AppError('NOT_FOUND', `${what} was not found (HTTP 404 from ${endpoint}).`, {
+    remediation: REMEDIATION.notFound,
+    details: { endpoint, status: 404 },
+  });
+}
+
+export function readOnlyViolation(method: string, endpoint: string): AppError {
+  return new AppError(
+    'READ_ONLY_VIOLATION',
+    `Refused to send a ${method} request to ${endpoint}: the Mistral connector is read-only (GET only).`,
+    { remediation: REMEDIATION.readOnly, details: { method, endpoint } },
+  );
+}

@@ -1,0 +1,3 @@
+export { createMistralConnector, CONNECTOR_DEFAULTS } from './connector.ts';
+export { resolveBaseUrl } from './base-url.ts';
+export * from './types.ts';

@@ -1,0 +1,105 @@
+/**
+ * Pagination to the end, whatever the endpoint's style (mistral-api.md §3, §5–§13):
+ *  - page numbers (files, versions, documents, conversations, the deprecated /v1/agents): stop on
+ *    an empty page; else on `has_more: false` when the body has it; else when a known `total` is
+ *    reached; else on a short page. A full page is always followed by one more request, so exact
+ *    multiples of the page size are handled (the last request returns an empty page).
+ *  - cursors (agents/pages, libraries): stop when `next_page_token` is missing, null or blank.
+ *    A short page WITH a token is followed (the token is the server's word that there is more;
+ *    sharing filters can make pages short), unlike the SDK's iterator, which stops there.
+ * Guards: a request that repeats an earlier one (same cursor), or a non-empty page made only of
+ * records already seen (the server ignores the page parameter), is an error, not a silent loop.
+ * Records seen twice (items shifting between pages while listing) are kept once.
+ */
+import type { DataQualityWarning } from '../inventory/types.ts';
+import { unexpectedResponseError } from './errors.ts';
+import type { RecordKind } from './record-validation.ts';
+
+export interface Page<Req> {
+  records: unknown[];
+  warnings: DataQualityWarning[];
+  /** The next request, or null at the end. */
+  next: Req | null;
+}
+
+export interface PaginateOptions<Req> {
+  endpoint: string;
+  kind: RecordKind;
+  first: Req;
+  /** Identity of a request, for loop detection (e.g. the cursor or the page number). */
+  requestKey(req: Req): string;
+  /** `collectedBefore`: records collected before this page (for `total`-based stops). */
+  fetch(req: Req, collectedBefore: number): Promise<Page<Req>>;
+  maxPages?: number;
+  /** Identity of a record for dedupe; defaults to kind.idOf. */
+  recordKey?(record: unknown): string | null;
+}
+
+export const DEFAULT_MAX_PAGES = 100_000;
+
+export async function paginate<Req>(opts: PaginateOptions<Req>): Promise<{ items: unknown[]; warnings: DataQualityWarning[] }> {
+  const keyOf = opts.recordKey ?? ((r: unknown) => opts.kind.idOf(r));
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  const items: unknown[] = [];
+  const warnings: DataQualityWarning[] = [];
+  const seenRecords = new Set<string>();
+  const seenRequests = new Set<string>();
+  let req: Req | null = opts.first;
+  for (let pages = 0; req !== null; pages++) {
+    if (pages >= maxPages) {
+      throw unexpectedResponseError(opts.endpoint, `pagination did not end after ${maxPages} pages`, {}, []);
+    }
+    const rk = opts.requestKey(req);
+    if (seenRequests.has(rk)) {
+      throw unexpectedResponseError(opts.endpoint, `pagination loop: the server sent the same cursor/page again (${truncate(rk)})`, {}, []);
+    }
+    seenRequests.add(rk);
+    const page: Page<Req> = await opts.fetch(req, items.length);
+    let fresh = 0;
+    let keyed = 0;
+    for (const r of page.records) {
+      const k = keyOf(r);
+      if (k === null) {
+        items.push(r);
+        fresh++;
+        continue;
+      }
+      keyed++;
+      if (seenRecords.has(k)) continue;
+      seenRecords.add(k);
+      items.push(r);
+      fresh++;
+    }
+    warnings.push(...page.warnings);
+    if (page.records.length > 0 && fresh === 0 && keyed === page.records.length && page.next !== null) {
+      throw unexpectedResponseError(opts.endpoint, `pagination loop: page ${truncate(rk)} repeated records already listed`, {}, []);
+    }
+    req = page.next;
+  }
+  return { items, warnings };
+}
+
+/** Next page number for page/page_size endpoints, or null at the end (see the module comment). */
+export function nextPageNumber(p: {
+  page: number;
+  pageSize: number;
+  received: number;
+  /** Distinct records collected so far, this page included. */
+  collected: number;
+  total?: number | null;
+  hasMore?: boolean | null;
+}): number | null {
+  if (p.received === 0) return null;
+  if (typeof p.hasMore === 'boolean') return p.hasMore ? p.page + 1 : null;
+  if (typeof p.total === 'number') return p.collected >= p.total ? null : p.page + 1;
+  return p.received < p.pageSize ? null : p.page + 1;
+}
+
+/** The next cursor, or null when the token is missing, null, not a string, or blank. */
+export function nextCursor(token: unknown): string | null {
+  return typeof token === 'string' && token.trim() !== '' ? token : null;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}

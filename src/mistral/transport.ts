@@ -1,0 +1,216 @@
+/**
+ * The HTTP layer under the SDK: the `fetcher` of the SDK's HTTPClient. It
+ *  - refuses anything but GET before it leaves the process (READ_ONLY_VIOLATION);
+ *  - takes a limiter slot and token for every attempt;
+ *  - retries 429/500/502/503/504, connection errors, timeouts and unparsable 2xx bodies with
+ *    jittered backoff (Retry-After honoured) until `maxRetryElapsedMs`, then fails with a typed
+ *    AppError (the SDK's own retries are disabled, so the limiter sees every attempt);
+ *  - keeps the final response's raw text and JSON for the SDK call that asked for it
+ *    (correlated by a per-call header that is stripped before sending).
+ */
+import type { AppError } from '../errors/index.ts';
+import { redactSecrets } from '../errors/index.ts';
+import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, type BackoffPolicy } from './backoff.ts';
+import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { realSleep } from './rate-limiter.ts';
+import type { ConnectorLogEvent } from './types.ts';
+
+export const CALL_HEADER = 'x-trustlens-call';
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export interface Capture {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed body for 2xx answers (always valid JSON there); undefined otherwise. */
+  json: unknown;
+}
+
+export interface CallRecord {
+  route: string;
+  capture?: Capture;
+  failure?: AppError;
+}
+
+export type Fetcher = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  apiKey: string;
+  limiter: RateLimiter;
+  maxRetryElapsedMs: number;
+  requestTimeoutMs: number;
+  log?: (event: ConnectorLogEvent) => void;
+  backoff?: BackoffPolicy;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface TransportStats {
+  requests: number;
+  requestsByEndpoint: Record<string, number>;
+  retries: number;
+  rateLimited: number;
+}
+
+export interface Transport {
+  fetcher: Fetcher;
+  /** Registers one logical SDK call; pass `headers` to the SDK method's options. */
+  begin(route: string): { id: string; headers: Record<string, string> };
+  get(id: string): CallRecord | undefined;
+  end(id: string): void;
+  stats(): TransportStats;
+}
+
+type Outcome =
+  | { kind: 'response'; status: number; headers: Headers; text: string; json: unknown }
+  | { kind: 'retry'; why: 'status' | 'network' | 'malformed'; status?: number; headers?: Headers; reason: string; text?: string };
+
+export function createTransport(opts: TransportOptions): Transport {
+  const fetchImpl = opts.fetchImpl ?? fetch;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? realSleep;
+  const random = opts.random ?? Math.random;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const secrets = [opts.apiKey];
+  const calls = new Map<string, CallRecord>();
+  let nextId = 1;
+  const stats: TransportStats = { requests: 0, requestsByEndpoint: {}, retries: 0, rateLimited: 0 };
+
+  const log = (event: ConnectorLogEvent): void => {
+    if (!opts.log) return;
+    const safe: ConnectorLogEvent = { ...event, msg: redactSecrets(event.msg, secrets) };
+    for (const [k, v] of Object.entries(safe)) if (typeof v === 'string') safe[k] = redactSecrets(v, secrets);
+    try {
+      opts.log(safe);
+    } catch {
+      // A failing log sink must not break a sync.
+    }
+  };
+
+  async function attempt(url: string, headers: Headers, route: string): Promise<Outcome> {
+    const release = await opts.limiter.acquire();
+    stats.requests++;
+    stats.requestsByEndpoint[route] = (stats.requestsByEndpoint[route] ?? 0) + 1;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetchImpl(url, { method: 'GET', headers, signal: AbortSignal.timeout(opts.requestTimeoutMs) });
+      text = await res.text();
+    } catch (e) {
+      return { kind: 'retry', why: 'network', reason: networkReason(e, opts.requestTimeoutMs) };
+    } finally {
+      release();
+    }
+    if (RETRYABLE_STATUS.has(res.status)) {
+      return { kind: 'retry', why: 'status', status: res.status, headers: res.headers, reason: `HTTP ${res.status}`, text };
+    }
+    if (res.status >= 200 && res.status < 300) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return {
+          kind: 'retry',
+          why: 'malformed',
+          status: res.status,
+          headers: res.headers,
+          reason: `HTTP ${res.status} with a body that is not JSON (${text.length} chars)`,
+          text,
+        };
+      }
+      return { kind: 'response', status: res.status, headers: res.headers, text, json };
+    }
+    return { kind: 'response', status: res.status, headers: res.headers, text, json: undefined };
+  }
+
+  const fetcher: Fetcher = async (input, init) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    const method = (init?.method ?? req.method).toUpperCase();
+    const callId = req.headers.get(CALL_HEADER);
+    const call = callId ? calls.get(callId) : undefined;
+    const path = new URL(req.url).pathname;
+    const route = call?.route ?? `${method} ${path}`;
+    if (method !== 'GET' || req.body !== null || (init?.body !== undefined && init.body !== null)) {
+      const err = readOnlyViolation(method, call?.route ?? path);
+      if (call) call.failure = err;
+      throw err;
+    }
+    const headers = new Headers(req.headers);
+    headers.delete(CALL_HEADER);
+    if (!headers.get('cookie')) headers.delete('cookie');
+
+    const started = now();
+    for (let n = 0; ; n++) {
+      const out = await attempt(req.url, headers, route);
+      if (out.kind === 'response') {
+        opts.limiter.onSuccess();
+        const capture: Capture = { status: out.status, headers: out.headers, text: out.text, json: out.json };
+        if (call) call.capture = capture;
+        const h = new Headers(out.headers);
+        h.delete('content-length');
+        h.delete('content-encoding');
+        h.delete('transfer-encoding');
+        return new Response(out.text, { status: out.status, headers: h });
+      }
+
+      let delay: number;
+      if (out.status === 429) {
+        stats.rateLimited++;
+        const serverWait = out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
+        delay = serverWait !== undefined ? serverWait + Math.round(random() * Math.min(250, serverWait / 10 + 20)) : backoffDelayMs(n, backoff, random);
+        opts.limiter.onRateLimited(delay);
+        log({ level: 'warn', msg: 'rate limited by Mistral (HTTP 429)', endpoint: route, waitMs: delay, currentRate: opts.limiter.currentRate });
+      } else {
+        const serverWait = out.status === 503 && out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
+        delay = Math.max(serverWait ?? 0, backoffDelayMs(n, backoff, random));
+      }
+
+      const elapsed = now() - started;
+      if (elapsed + delay > opts.maxRetryElapsedMs) {
+        const attempts = n + 1;
+        let err: AppError;
+        if (out.status === 429) err = rateLimitedError(route, attempts, elapsed);
+        else if (out.why === 'network') err = unreachableError(route, out.reason, attempts, secrets);
+        else
+          err = unexpectedResponseError(
+            route,
+            out.why === 'malformed' ? 'the body is not valid JSON' : `the server kept failing (${out.reason})`,
+            { status: out.status, body: out.text, attempts },
+            secrets,
+          );
+        log({ level: 'warn', msg: `giving up: ${err.message}`, endpoint: route, code: err.code });
+        if (call) call.failure = err;
+        throw err;
+      }
+      stats.retries++;
+      log({ level: 'debug', msg: `retrying after ${out.reason}`, endpoint: route, attempt: n + 1, delayMs: delay });
+      await sleep(delay);
+    }
+  };
+
+  return {
+    fetcher,
+    begin(route) {
+      const id = String(nextId++);
+      calls.set(id, { route });
+      return { id, headers: { [CALL_HEADER]: id } };
+    },
+    get: (id) => calls.get(id),
+    end: (id) => void calls.delete(id),
+    stats: () => ({ ...stats, requestsByEndpoint: { ...stats.requestsByEndpoint } }),
+  };
+}
+
+function networkReason(e: unknown, timeoutMs: number): string {
+  if (e instanceof Error) {
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+    const cause = (e as { cause?: unknown }).cause;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+    if (code) return code;
+    return e.message.slice(0, 120);
+  }
+  return 'network error';
+}

@@ -1,0 +1,251 @@
+/**
+ * One small database interface over two back ends that speak the same SQL (PostgreSQL dialect):
+ *  - PGlite (embedded PostgreSQL in WebAssembly) in a data folder, the default;
+ *  - a PostgreSQL server through `pg` (a Pool) when a database URL is given.
+ *
+ * Rules for code using it: parameterised queries only ($1, $2 …; never interpolate data into SQL);
+ * cast what you select to types both drivers return alike (::int, ::float8, ::text; jsonb parses
+ * to objects in both; timestamptz comes back as Date; bytea as Buffer/Uint8Array: use `toBuffer`).
+ *
+ * PGlite is single-connection: its queries and transactions are serialised by PGlite itself. A
+ * transaction's callback gets a `Database` bound to the transaction; calling `transaction` on it
+ * joins the enclosing transaction (so repository methods can be composed in one transaction).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { AppError, isAppError } from '../errors/index.ts';
+
+export interface QueryResult<T> {
+  rows: T[];
+  /** Rows affected by INSERT/UPDATE/DELETE (or returned by SELECT). */
+  rowCount: number;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Several statements, no parameters (migrations). */
+  execScript(sql: string): Promise<void>;
+  /** Runs `fn` in a transaction (joined when already inside one); commits on success, rolls back on throw. */
+  transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Data folder for PGlite (the database lives in `<dataDir>/pgdata`). Default ./.trustlens. */
+  dataDir?: string;
+  /** PostgreSQL connection URL; when set, PGlite is not used. */
+  databaseUrl?: string;
+  /** Apply pending migrations at open (default true). */
+  migrate?: boolean;
+}
+
+/** Reads TRUSTLENS_DATA_DIR / DATABASE_URL into OpenDatabaseOptions. */
+export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env): OpenDatabaseOptions {
+  return {
+    dataDir: env.TRUSTLENS_DATA_DIR || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+  };
+}
+
+export function resolveDataDir(dataDir: string | undefined): string {
+  return resolve(dataDir ?? './.trustlens');
+}
+
+/** Opens the database (PGlite or PostgreSQL) and applies pending migrations. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  let db: Database;
+  if (options.databaseUrl) {
+    db = createPostgresDatabase(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }));
+  } else {
+    const dir = resolveDataDir(options.dataDir);
+    const pgdata = join(dir, 'pgdata');
+    try {
+      mkdirSync(pgdata, { recursive: true });
+    } catch (e) {
+      throw new AppError('STORAGE_ERROR', `Cannot create the data folder ${dir}.`, {
+        cause: e,
+        remediation: 'Choose a writable folder with TRUSTLENS_DATA_DIR or --data-dir.',
+      });
+    }
+    const { PGlite } = await import('@electric-sql/pglite');
+    let instance: PGlite;
+    try {
+      instance = await PGlite.create({ dataDir: pgdata });
+    } catch (e) {
+      throw new AppError('STORAGE_ERROR', `Cannot open the embedded database in ${pgdata}.`, {
+        cause: e,
+        remediation:
+          'Make sure no other TrustLens process uses this data folder (the embedded database allows one process), or set DATABASE_URL to use a PostgreSQL server.',
+      });
+    }
+    db = createPgliteDatabase(instance);
+  }
+  if (options.migrate !== false) {
+    const { migrate } = await import('./migrate.ts');
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+  }
+  return db;
+}
+
+function storageError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const err = e as { message?: string; code?: string };
+  return new AppError('STORAGE_ERROR', `Database error: ${err.message ?? String(e)}`, {
+    cause: e,
+    details: err.code ? { sqlState: err.code } : {},
+    remediation: 'Check that the database is reachable and its schema is up to date, then try again.',
+  });
+}
+
+/** The SQLSTATE of a database error wrapped by this module (e.g. '23505' unique violation). */
+export function sqlState(e: unknown): string | undefined {
+  if (isAppError(e) && typeof e.details.sqlState === 'string') return e.details.sqlState;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PGlite
+
+interface PgliteLike {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+  transaction<T>(fn: (tx: PgliteTxLike) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+interface PgliteTxLike {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+async function pgliteQuery<T>(target: PgliteTxLike, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  try {
+    const r = await target.query<T>(sql, params ? [...params] : []);
+    return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+  } catch (e) {
+    throw storageError(e);
+  }
+}
+
+function pgliteTxDatabase(tx: PgliteTxLike): Database {
+  const self: Database = {
+    kind: 'pglite',
+    query: (sql, params) => pgliteQuery(tx, sql, params),
+    async execScript(sql) {
+      try {
+        await tx.exec(sql);
+      } catch (e) {
+        throw storageError(e);
+      }
+    },
+    transaction: (fn) => fn(self),
+    async close() {
+      throw new AppError('INTERNAL', 'close() called inside a transaction');
+    },
+  };
+  return self;
+}
+
+/** Wraps an open PGlite instance (the caller has created it; `close` closes it). */
+export function createPgliteDatabase(instance: PGlite): Database {
+  const db = instance as unknown as PgliteLike;
+  return {
+    kind: 'pglite',
+    query: (sql, params) => pgliteQuery(db, sql, params),
+    async execScript(sql) {
+      try {
+        await db.exec(sql);
+      } catch (e) {
+        throw storageError(e);
+      }
+    },
+    async transaction(fn) {
+      try {
+        return await db.transaction((tx) => fn(pgliteTxDatabase(tx)));
+      } catch (e) {
+        throw storageError(e);
+      }
+    },
+    close: () => db.close(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL (pg)
+
+async function pgQuery<T>(
+  client: pg.Pool | pg.PoolClient,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<T>> {
+  try {
+    const r = await client.query(sql, params ? [...params] : []);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  } catch (e) {
+    throw storageError(e);
+  }
+}
+
+function pgTxDatabase(client: pg.PoolClient): Database {
+  const self: Database = {
+    kind: 'postgres',
+    query: (sql, params) => pgQuery(client, sql, params),
+    async execScript(sql) {
+      try {
+        await client.query(sql);
+      } catch (e) {
+        throw storageError(e);
+      }
+    },
+    transaction: (fn) => fn(self),
+    async close() {
+      throw new AppError('INTERNAL', 'close() called inside a transaction');
+    },
+  };
+  return self;
+}
+
+/** Wraps a pg Pool (the caller has created it; `close` ends it). */
+export function createPostgresDatabase(pool: pg.Pool): Database {
+  // An idle client's connection error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgres',
+    query: (sql, params) => pgQuery(pool, sql, params),
+    async execScript(sql) {
+      try {
+        await pool.query(sql);
+      } catch (e) {
+        throw storageError(e);
+      }
+    },
+    async transaction(fn) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        throw storageError(e);
+      }
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgTxDatabase(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw storageError(e);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

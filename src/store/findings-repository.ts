@@ -1,0 +1,202 @@
+/**
+ * Findings as the lifecycle (src/findings) keeps them, upserted by their stable id.
+ * Mutes belong to users: `saveAll` inserts a new finding's mute as given but never overwrites the mute
+ * of an existing finding (only `mute`/`unmute` do), so a sync cannot undo a mute made while it ran.
+ * A mute is kept after its expiry (history, as src/findings/mute.ts does); `list` applies
+ * src/findings/filter.ts, so an expired mute no longer hides its finding.
+ */
+import { AppError } from '../errors/index.ts';
+import { filterFindings, type FindingFilter } from '../findings/filter.ts';
+import { muteFinding } from '../findings/mute.ts';
+import type { CheckStatus, FindingState, FindingStatus, Severity } from '../findings/types.ts';
+import type { Database } from './database.ts';
+import { chunks, iso, isoOrNull } from './sql-values.ts';
+
+/** src/findings FindingFilter (status defaults to 'open'; active mutes hidden unless includeMuted). */
+export type FindingsFilter = Omit<FindingFilter, 'integrationId'>;
+
+export interface MuteInput {
+  reason: string;
+  by: string;
+  /** ISO time after `at`, or null for "until unmuted". */
+  expiresAt: string | null;
+  /** When the mute was made (default now). */
+  at?: string;
+}
+
+export interface FindingsRepository {
+  /** `now` decides which mutes are active (default: the current time). */
+  list(integrationId: string, filter?: FindingsFilter, now?: Date | string): Promise<FindingState[]>;
+  get(findingId: string): Promise<FindingState | null>;
+  saveAll(states: readonly FindingState[]): Promise<void>;
+  mute(findingId: string, input: MuteInput): Promise<FindingState>;
+  unmute(findingId: string): Promise<FindingState>;
+}
+
+interface Row {
+  id: string;
+  integration_id: string;
+  rule_id: string;
+  severity: Severity;
+  resource_type: FindingState['resourceType'];
+  resource_id: string;
+  resource_name: string | null;
+  last_status: CheckStatus;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  evidence: Record<string, unknown>;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  resolved_at: Date | null;
+  reopen_count: number;
+  mute_reason: string | null;
+  mute_by: string | null;
+  mute_at: Date | null;
+  mute_expires_at: Date | null;
+}
+
+const COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type, f.resource_id, f.resource_name,
+  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, f.last_seen_at, f.resolved_at,
+  f.reopen_count::int AS reopen_count, f.mute_reason, f.mute_by, f.mute_at,
+  f.mute_expires_at`;
+
+const SEVERITY_ORDER = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
+  WHEN 'low' THEN 3 ELSE 4 END`;
+
+function toState(r: Row): FindingState {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    ruleId: r.rule_id,
+    severity: r.severity,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    resourceName: r.resource_name,
+    lastStatus: r.last_status,
+    status: r.status,
+    title: r.title,
+    detail: r.detail,
+    evidence: r.evidence ?? {},
+    firstSeenAt: iso(r.first_seen_at),
+    lastSeenAt: iso(r.last_seen_at),
+    resolvedAt: isoOrNull(r.resolved_at),
+    reopenCount: r.reopen_count,
+    mute:
+      r.mute_at
+        ? {
+            reason: r.mute_reason ?? '',
+            by: r.mute_by ?? '',
+            at: iso(r.mute_at),
+            expiresAt: isoOrNull(r.mute_expires_at),
+          }
+        : null,
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError('NOT_FOUND', `Finding ${id} does not exist.`, {
+    remediation: 'List the findings of the integration to find the right id.',
+  });
+}
+
+export function createFindingsRepository(db: Database): FindingsRepository {
+  async function get(findingId: string): Promise<FindingState | null> {
+    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM findings f WHERE f.id = $1`, [findingId]);
+    return rows[0] ? toState(rows[0]) : null;
+  }
+
+  return {
+    get,
+
+    async list(integrationId, filter = {}, now = new Date()) {
+      const status = filter.status ?? 'open';
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM findings f
+         WHERE f.integration_id = $1 AND ($2::text IS NULL OR f.status = $2::text)
+         ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.resource_id`,
+        [integrationId, status === 'all' ? null : status],
+      );
+      return filterFindings(rows.map(toState), { ...filter, status }, now);
+    },
+
+    async saveAll(states) {
+      if (states.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const batch of chunks(states, 1000)) {
+          const payload = batch.map((s) => ({
+            id: s.id,
+            integration_id: s.integrationId,
+            rule_id: s.ruleId,
+            severity: s.severity,
+            resource_type: s.resourceType,
+            resource_id: s.resourceId,
+            resource_name: s.resourceName,
+            last_status: s.lastStatus,
+            status: s.status,
+            title: s.title,
+            detail: s.detail,
+            evidence: s.evidence ?? {},
+            first_seen_at: s.firstSeenAt,
+            last_seen_at: s.lastSeenAt,
+            resolved_at: s.resolvedAt,
+            reopen_count: s.reopenCount,
+            mute_reason: s.mute?.reason ?? null,
+            mute_by: s.mute?.by ?? null,
+            mute_at: s.mute?.at ?? null,
+            mute_expires_at: s.mute?.expiresAt ?? null,
+          }));
+          await tx.query(
+            `INSERT INTO findings (id, integration_id, rule_id, severity, resource_type, resource_id, resource_name,
+               last_status, status, title, detail, evidence, first_seen_at, last_seen_at, resolved_at, reopen_count,
+               mute_reason, mute_by, mute_at, mute_expires_at)
+             SELECT x.id, x.integration_id, x.rule_id, x.severity, x.resource_type, x.resource_id, x.resource_name,
+               x.last_status, x.status, x.title, x.detail, x.evidence, x.first_seen_at, x.last_seen_at,
+               x.resolved_at, x.reopen_count, x.mute_reason, x.mute_by, x.mute_at, x.mute_expires_at
+             FROM jsonb_to_recordset($1::jsonb) AS x(id text, integration_id text, rule_id text, severity text,
+               resource_type text, resource_id text, resource_name text, last_status text, status text,
+               title text, detail text, evidence jsonb, first_seen_at timestamptz, last_seen_at timestamptz,
+               resolved_at timestamptz, reopen_count integer, mute_reason text, mute_by text,
+               mute_at timestamptz, mute_expires_at timestamptz)
+             ON CONFLICT (id) DO UPDATE SET
+               severity = EXCLUDED.severity, resource_name = EXCLUDED.resource_name,
+               last_status = EXCLUDED.last_status, status = EXCLUDED.status, title = EXCLUDED.title,
+               detail = EXCLUDED.detail, evidence = EXCLUDED.evidence, first_seen_at = EXCLUDED.first_seen_at,
+               last_seen_at = EXCLUDED.last_seen_at, resolved_at = EXCLUDED.resolved_at,
+               reopen_count = EXCLUDED.reopen_count
+             WHERE findings.integration_id = EXCLUDED.integration_id`,
+            [JSON.stringify(payload)],
+          );
+        }
+      });
+    },
+
+    async mute(findingId, input) {
+      const current = await get(findingId);
+      if (!current) throw notFound(findingId);
+      // Validation (reason, who, expiry after `at`) is the lifecycle's: src/findings/mute.ts.
+      const { mute } = muteFinding(current, {
+        reason: input.reason,
+        by: input.by,
+        at: input.at ?? new Date().toISOString(),
+        expiresAt: input.expiresAt,
+      });
+      if (!mute) throw new AppError('INTERNAL', 'muteFinding returned no mute');
+      const r = await db.query(
+        `UPDATE findings SET mute_reason = $2, mute_by = $3, mute_at = $4, mute_expires_at = $5 WHERE id = $1`,
+        [findingId, mute.reason, mute.by, mute.at, mute.expiresAt],
+      );
+      if (r.rowCount === 0) throw notFound(findingId);
+      return (await get(findingId)) as FindingState;
+    },
+
+    async unmute(findingId) {
+      const r = await db.query(
+        'UPDATE findings SET mute_reason = NULL, mute_by = NULL, mute_at = NULL, mute_expires_at = NULL WHERE id = $1',
+        [findingId],
+      );
+      if (r.rowCount === 0) throw notFound(findingId);
+      return (await get(findingId)) as FindingState;
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * Integrations and their encrypted API keys. The key goes in through `create`/`rotateKey`, is stored only
+ * envelope-encrypted (src/crypto), and comes out only through `revealApiKey`, for the connector.
+ * No other method or view carries it: views show a masked hint and a fingerprint.
+ */
+import {
+  decryptSecret,
+  encryptSecret,
+  keyFingerprint,
+  keyHint,
+  rewrapSecret,
+  type Keyring,
+  type SealedSecret,
+} from '../crypto/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { IntegrationInfo } from '../inventory/types.ts';
+import { sqlState, type Database } from './database.ts';
+import {
+  normalizeApiKey,
+  normalizeBaseUrl,
+  normalizeIntegrationName,
+  normalizeSyncFrequency,
+} from './integration-input.ts';
+import { iso, newId, toBuffer } from './sql-values.ts';
+
+export interface IntegrationView {
+  id: string;
+  name: string;
+  baseUrl: string;
+  syncFrequencyMinutes: number;
+  /** "••••" + the key's last 4 characters. */
+  keyHint: string;
+  /** First 12 hex characters of SHA-256 of the key. */
+  keyFingerprint: string;
+  /** When the current key was set (creation or last rotation). */
+  keyUpdatedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateIntegrationInput {
+  name: string;
+  apiKey: string;
+  /** 'global' | 'eu' | 'us' | http(s) URL; default global. */
+  baseUrl?: string;
+  /** Default 60. */
+  syncFrequencyMinutes?: number;
+}
+
+export interface UpdateIntegrationInput {
+  name?: string;
+  baseUrl?: string;
+  syncFrequencyMinutes?: number;
+}
+
+export interface IntegrationsRepository {
+  create(input: CreateIntegrationInput, now?: Date): Promise<IntegrationView>;
+  get(id: string): Promise<IntegrationView | null>;
+  /** Like get, but throws NOT_FOUND. */
+  require(id: string): Promise<IntegrationView>;
+  getByName(name: string): Promise<IntegrationView | null>;
+  list(): Promise<IntegrationView[]>;
+  update(id: string, input: UpdateIntegrationInput, now?: Date): Promise<IntegrationView>;
+  /** Replaces the key (new data key too). The caller validates the new key first. */
+  rotateKey(id: string, newApiKey: string, now?: Date): Promise<IntegrationView>;
+  /** Deletes the integration, its key and everything recorded for it. */
+  delete(id: string): Promise<void>;
+  /** The decrypted API key, for the connector only. Never log or return it. */
+  revealApiKey(id: string): Promise<string>;
+  /** What rules need to know about the integration (snapshot.integration). */
+  info(id: string): Promise<IntegrationInfo>;
+  /**
+   * Master-key rotation: re-wraps every data key not wrapped by the keyring's current master key
+   * (the old key must be in keyring.previous). API-key ciphertexts are untouched.
+   */
+  rewrapAll(): Promise<{ rewrapped: number; alreadyCurrent: number }>;
+}
+
+interface IntegrationRow {
+  id: string;
+  name: string;
+  base_url: string;
+  sync_frequency_minutes: number;
+  key_hint: string;
+  key_fingerprint: string;
+  key_updated_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_VIEW = `
+  SELECT i.id, i.name, i.base_url, i.sync_frequency_minutes::int AS sync_frequency_minutes,
+         k.key_hint, k.key_fingerprint, k.key_updated_at, i.created_at, i.updated_at
+  FROM integrations i JOIN integration_keys k ON k.integration_id = i.id`;
+
+function toView(r: IntegrationRow): IntegrationView {
+  return {
+    id: r.id,
+    name: r.name,
+    baseUrl: r.base_url,
+    syncFrequencyMinutes: r.sync_frequency_minutes,
+    keyHint: r.key_hint,
+    keyFingerprint: r.key_fingerprint,
+    keyUpdatedAt: iso(r.key_updated_at),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError('NOT_FOUND', `Integration ${id} does not exist.`, {
+    remediation: 'List the integrations to find the right id.',
+  });
+}
+
+function nameTaken(name: string, e?: unknown): AppError {
+  return new AppError('CONFLICT', `An integration named "${name}" already exists.`, {
+    cause: e,
+    remediation: 'Choose another name, or update the existing integration.',
+  });
+}
+
+export function createIntegrationsRepository(db: Database, keyring: Keyring): IntegrationsRepository {
+  async function get(id: string): Promise<IntegrationView | null> {
+    const { rows } = await db.query<IntegrationRow>(`${SELECT_VIEW} WHERE i.id = $1`, [id]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async function require(id: string): Promise<IntegrationView> {
+    const view = await get(id);
+    if (!view) throw notFound(id);
+    return view;
+  }
+
+  async function writeKey(tx: Database, id: string, apiKey: string, now: Date): Promise<void> {
+    const sealed = encryptSecret(keyring, id, apiKey);
+    await tx.query(
+      `INSERT INTO integration_keys
+         (integration_id, master_key_id, wrapped_data_key, ciphertext, key_hint, key_fingerprint, key_updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (integration_id) DO UPDATE SET
+         master_key_id = EXCLUDED.master_key_id, wrapped_data_key = EXCLUDED.wrapped_data_key,
+         ciphertext = EXCLUDED.ciphertext, key_hint = EXCLUDED.key_hint,
+         key_fingerprint = EXCLUDED.key_fingerprint, key_updated_at = EXCLUDED.key_updated_at`,
+      [id, sealed.masterKeyId, sealed.wrappedDataKey, sealed.ciphertext, keyHint(apiKey), keyFingerprint(apiKey), now.toISOString()],
+    );
+  }
+
+  return {
+    get,
+    require,
+
+    async create(input, now = new Date()) {
+      const name = normalizeIntegrationName(input.name);
+      const baseUrl = normalizeBaseUrl(input.baseUrl);
+      const frequency = normalizeSyncFrequency(input.syncFrequencyMinutes);
+      const apiKey = normalizeApiKey(input.apiKey);
+      const id = newId();
+      await db.transaction(async (tx) => {
+        try {
+          await tx.query(
+            `INSERT INTO integrations (id, name, base_url, sync_frequency_minutes, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)`,
+            [id, name, baseUrl, frequency, now.toISOString()],
+          );
+        } catch (e) {
+          if (sqlState(e) === '23505') throw nameTaken(name, e);
+          throw e;
+        }
+        await writeKey(tx, id, apiKey, now);
+      });
+      return require(id);
+    },
+
+    async getByName(name) {
+      const { rows } = await db.query<IntegrationRow>(`${SELECT_VIEW} WHERE lower(i.name) = lower($1)`, [
+        String(name).trim(),
+      ]);
+      return rows[0] ? toView(rows[0]) : null;
+    },
+
+    async list() {
+      const { rows } = await db.query<IntegrationRow>(`${SELECT_VIEW} ORDER BY lower(i.name), i.id`);
+      return rows.map(toView);
+    },
+
+    async update(id, input, now = new Date()) {
+      const current = await require(id);
+      const name = input.name === undefined ? current.name : normalizeIntegrationName(input.name);
+      const baseUrl = input.baseUrl === undefined ? current.baseUrl : normalizeBaseUrl(input.baseUrl);
+      const frequency =
+        input.syncFrequencyMinutes === undefined
+          ? current.syncFrequencyMinutes
+          : normalizeSyncFrequency(input.syncFrequencyMinutes);
+      try {
+        const r = await db.query(
+          `UPDATE integrations SET name = $2, base_url = $3, sync_frequency_minutes = $4, updated_at = $5 WHERE id = $1`,
+          [id, name, baseUrl, frequency, now.toISOString()],
+        );
+        if (r.rowCount === 0) throw notFound(id);
+      } catch (e) {
+        if (sqlState(e) === '23505') throw nameTaken(name, e);
+        throw e;
+      }
+      return require(id);
+    },
+
+    async rotateKey(id, newApiKey, now = new Date()) {
+      const apiKey = normalizeApiKey(newApiKey);
+      await db.transaction(async (tx) => {
+        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [id, now.toISOString()]);
+        if (r.rowCount === 0) throw notFound(id);
+        await writeKey(tx, id, apiKey, now);
+      });
+      return require(id);
+    },
+
+    async delete(id) {
+      const r = await db.query('DELETE FROM integrations WHERE id = $1', [id]);
+      if (r.rowCount === 0) throw notFound(id);
+    },
+
+    async revealApiKey(id) {
+      const { rows } = await db.query<{ master_key_id: string; wrapped_data_key: unknown; ciphertext: unknown }>(
+        'SELECT master_key_id, wrapped_data_key, ciphertext FROM integration_keys WHERE integration_id = $1',
+        [id],
+      );
+      if (!rows[0]) throw notFound(id);
+      const sealed: SealedSecret = {
+        masterKeyId: rows[0].master_key_id,
+        wrappedDataKey: toBuffer(rows[0].wrapped_data_key),
+        ciphertext: toBuffer(rows[0].ciphertext),
+      };
+      return decryptSecret(keyring, id, sealed);
+    },
+
+    async info(id) {
+      const v = await require(id);
+      return { id: v.id, name: v.name, baseUrl: v.baseUrl, keyUpdatedAt: v.keyUpdatedAt };
+    },
+
+    async rewrapAll() {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{
+          integration_id: string;
+          master_key_id: string;
+          wrapped_data_key: unknown;
+          ciphertext: unknown;
+        }>(
+          `SELECT integration_id, master_key_id, wrapped_data_key, ciphertext FROM integration_keys
+           ORDER BY integration_id FOR UPDATE`,
+        );
+        let rewrapped = 0;
+        for (const r of rows) {
+          if (r.master_key_id === keyring.current.id) continue;
+          const next = rewrapSecret(keyring, r.integration_id, {
+            masterKeyId: r.master_key_id,
+            wrappedDataKey: toBuffer(r.wrapped_data_key),
+            ciphertext: toBuffer(r.ciphertext),
+          });
+          await tx.query(
+            'UPDATE integration_keys SET master_key_id = $2, wrapped_data_key = $3 WHERE integration_id = $1',
+            [r.integration_id, next.masterKeyId, next.wrappedDataKey],
+          );
+          rewrapped++;
+        }
+        return { rewrapped, alreadyCurrent: rows.length - rewrapped };
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** All repositories over one Database. Use inside `db.transaction(tx => createStore(tx, …))` to compose them. */
+import type { Keyring } from '../crypto/index.ts';
+import type { UsageStateStore } from '../usage/types.ts';
+import type { Database } from './database.ts';
+import { createEventsRepository, type EventsRepository } from './events-repository.ts';
+import { createFindingsRepository, type FindingsRepository } from './findings-repository.ts';
+import { createIntegrationsRepository, type IntegrationsRepository } from './integrations-repository.ts';
+import { createInventoryRepository, type InventoryRepository } from './inventory-repository.ts';
+import { createRiskScoresRepository, type RiskScoresRepository } from './risk-scores-repository.ts';
+import { createSnapshotsRepository, DEFAULT_SNAPSHOTS_KEPT, type SnapshotsRepository } from './snapshots-repository.ts';
+import { createSyncRunsRepository, type SyncRunsRepository } from './sync-runs-repository.ts';
+import { createSqlUsageStateStore } from './usage-state-store.ts';
+
+export interface StoreOptions {
+  /** Wraps and unwraps API keys (src/crypto loadKeyring). */
+  keyring: Keyring;
+  /** Snapshots kept per integration (default 30). */
+  snapshotsKept?: number;
+}
+
+export interface Store {
+  readonly db: Database;
+  integrations: IntegrationsRepository;
+  syncRuns: SyncRunsRepository;
+  inventory: InventoryRepository;
+  snapshots: SnapshotsRepository;
+  findings: FindingsRepository;
+  events: EventsRepository;
+  riskScores: RiskScoresRepository;
+  /** The incremental-usage state of one integration. */
+  usage(integrationId: string): UsageStateStore;
+}
+
+export function createStore(db: Database, options: StoreOptions): Store {
+  return {
+    db,
+    integrations: createIntegrationsRepository(db, options.keyring),
+    syncRuns: createSyncRunsRepository(db),
+    inventory: createInventoryRepository(db),
+    snapshots: createSnapshotsRepository(db, options.snapshotsKept ?? DEFAULT_SNAPSHOTS_KEPT),
+    findings: createFindingsRepository(db),
+    events: createEventsRepository(db),
+    riskScores: createRiskScoresRepository(db),
+    usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Test databases for both back ends. Only tests import this file (src code never does).
+ *
+ *  - PGlite: one migrated template per test process (its dump is also cached in the OS temp folder,
+ *    keyed by the migrations' content, so later processes skip initdb); each `open()` loads a fresh
+ *    in-memory copy (~1 s). Close what you open: each instance holds a few hundred MB.
+ *  - PostgreSQL: when TRUSTLENS_TEST_DATABASE_URL is set (scripts/start-test-postgres.sh), each
+ *    `open()` creates a fresh schema and connects with search_path set to it; cleanup drops it.
+ *    When the variable is unset, `skip` holds the reason (pass it to node:test's `skip` option).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { createPgliteDatabase, createPostgresDatabase, type Database } from './database.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+
+export interface TestDatabase {
+  db: Database;
+  /** Another connection to the same database (PostgreSQL only; PGlite is single-connection). */
+  connectAgain?: () => Promise<Database>;
+  cleanup(): Promise<void>;
+}
+
+export interface TestBackend {
+  kind: 'pglite' | 'postgres';
+  /** Why this back end's tests are skipped, or false. */
+  skip: string | false;
+  /** A fresh database with every migration applied. */
+  open(): Promise<TestDatabase>;
+  /** A fresh database with no migration applied. */
+  openEmpty(): Promise<TestDatabase>;
+}
+
+let templatePromise: Promise<Blob> | undefined;
+
+function migrationsHash(): string {
+  const h = createHash('sha256');
+  for (const m of loadMigrations()) h.update(`${m.version}\u0000${m.sql}\u0000`);
+  return h.digest('hex').slice(0, 16);
+}
+
+async function buildTemplate(): Promise<Blob> {
+  const cache = join(tmpdir(), `trustlens-pglite-template-${migrationsHash()}.tar`);
+  if (existsSync(cache)) return new Blob([readFileSync(cache)]);
+  const instance = await PGlite.create();
+  try {
+    await migrate(createPgliteDatabase(instance));
+    const dump = await instance.dumpDataDir('none');
+    const bytes = Buffer.from(await dump.arrayBuffer());
+    const tmp = `${cache}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, cache); // atomic: concurrent processes never read a half-written file
+    return new Blob([bytes]);
+  } finally {
+    await instance.close();
+  }
+}
+
+export function pgliteTemplate(): Promise<Blob> {
+  templatePromise ??= buildTemplate();
+  return templatePromise;
+}
+
+export const pgliteBackend: TestBackend = {
+  kind: 'pglite',
+  skip: false,
+  async open() {
+    const instance = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+    const db = createPgliteDatabase(instance);
+    return { db, cleanup: () => db.close() };
+  },
+  async openEmpty() {
+    const db = createPgliteDatabase(await PGlite.create());
+    return { db, cleanup: () => db.close() };
+  },
+};
+
+function postgresBackend(url: string | undefined): TestBackend {
+  async function fresh(migrated: boolean): Promise<TestDatabase> {
+    const schema = `trustlens_test_${process.pid}_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`); // generated identifier, not data
+    } finally {
+      await admin.end();
+    }
+    const pools: pg.Pool[] = [];
+    const connect = async (): Promise<Database> => {
+      const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 5 });
+      pools.push(pool);
+      return createPostgresDatabase(pool);
+    };
+    const db = await connect();
+    if (migrated) await migrate(db);
+    return {
+      db,
+      connectAgain: connect,
+      async cleanup() {
+        for (const p of pools) await p.end().catch(() => undefined);
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        try {
+          await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        } finally {
+          await c.end();
+        }
+      },
+    };
+  }
+  return {
+    kind: 'postgres',
+    skip: url
+      ? false
+      : 'TRUSTLENS_TEST_DATABASE_URL is not set (run: export TRUSTLENS_TEST_DATABASE_URL=$(scripts/start-test-postgres.sh))',
+    open: () => fresh(true),
+    openEmpty: () => fresh(false),
+  };
+}
+
+/** PGlite always; PostgreSQL when TRUSTLENS_TEST_DATABASE_URL is set (skipped with a reason otherwise). */
+export function testBackends(env: Record<string, string | undefined> = process.env): TestBackend[] {
+  return [pgliteBackend, postgresBackend(env.TRUSTLENS_TEST_DATABASE_URL || undefined)];
+}

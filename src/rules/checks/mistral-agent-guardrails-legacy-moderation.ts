@@ -1,0 +1,64 @@
+import type { Rule, RuleMeta } from '../../findings/types.ts';
+import { euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
+import { hasGuardrails, policiesOf } from '../guardrail-strength.ts';
+import { GUARDRAILS_CONSOLE_STEPS, MISTRAL_GUARDRAILS_DOC, recommendedGuardrailsPatch } from '../remediation.ts';
+import { evaluateAgents, fail, isAvailable, listWords, malformed, pass, plural, unknown } from '../rule-helpers.ts';
+
+/** Moderation models Mistral's documentation lists as deprecated (v1's default). */
+export const DEPRECATED_MODERATION_MODELS: readonly string[] = ['mistral-moderation-2411'];
+
+export const meta: RuleMeta = {
+  id: 'mistral_agent_guardrails_legacy_moderation',
+  title: 'Agent guardrails use legacy moderation',
+  resourceType: 'agent',
+  severity: 'low',
+  description: `A guardrail policy uses moderation_llm_v1 (no jailbreaking category, merged dangerous/criminal category) or a deprecated moderation model: ${DEPRECATED_MODERATION_MODELS.join(', ')}, or one the models API marks deprecated or legacy.`,
+  risk:
+    'Low: the policy still moderates, but with an older taxonomy and model that will be retired; when it is, the guardrail may error (and fail open) or change behaviour without notice.',
+  remediation: {
+    text: 'Move the policy to moderation_llm_v2 and leave model_name unset so the current moderation model is used.',
+    patchAgentBody: recommendedGuardrailsPatch(),
+    consoleSteps: [...GUARDRAILS_CONSOLE_STEPS],
+  },
+  references: [MISTRAL_GUARDRAILS_DOC, 'https://docs.mistral.ai/getting-started/models/'],
+  compliance: [owaspLlm('LLM03'), nist('MANAGE 3.1'), euAiAct('Art. 15')],
+};
+
+export const rule: Rule = {
+  meta,
+  evaluate: (ctx) => {
+    const modelsListed = isAvailable(ctx.snapshot, 'models');
+    const retired = new Set(
+      ctx.snapshot.models.filter((m) => m.lifecycle !== 'stable').flatMap((m) => [m.id, ...m.aliases]),
+    );
+    return evaluateAgents(ctx, meta, (agent) => {
+      const bad = malformed(agent, ['guardrails']);
+      if (bad) return bad;
+      if (!hasGuardrails(agent)) return null; // reported by mistral_agent_guardrails_missing
+      const policies = policiesOf(agent);
+      const problems: string[] = [];
+      let unreadable = 0;
+      policies.forEach((p, i) => {
+        const n = i + 1;
+        if (p.format === 'unknown') {
+          unreadable++;
+          return;
+        }
+        if (p.format === 'v1') problems.push(`policy ${n} uses moderation_llm_v1`);
+        const m = p.moderationModel;
+        if (m !== null && (DEPRECATED_MODERATION_MODELS.includes(m) || (modelsListed && retired.has(m)))) {
+          problems.push(`policy ${n} uses the deprecated moderation model ${m}`);
+        }
+      });
+      if (problems.length > 0) return fail(`Legacy moderation: ${listWords(problems)}.`, { problems });
+      if (unreadable > 0) {
+        return unknown(`${plural(unreadable, 'policy', 'policies')} could not be read, so the moderation version is unknown.`, {
+          unreadablePolicies: unreadable,
+        });
+      }
+      return pass(`Every policy uses moderation_llm_v2 with a current model.`, {
+        models: [...new Set(policies.map((p) => p.moderationModel ?? 'default'))],
+      });
+    });
+  },
+};

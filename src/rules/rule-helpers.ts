@@ -1,0 +1,126 @@
+/**
+ * Shared plumbing for the checks: turning per-resource verdicts into RuleResults, data-availability
+ * guards and data-quality lookups. Pure functions only.
+ *
+ * Availability semantics (never a false PASS):
+ * - Agent rules evaluate `snapshot.agents`. Without agent discovery there are no agent records, so no
+ *   result at all. If a snapshot still carries agents from an earlier sync while agent discovery is not
+ *   available now, a PASS on that stale data is reported as UNKNOWN (a FAIL stays a FAIL).
+ * - The same holds for libraries (availability.libraries), files and models.
+ */
+import type { CheckStatus, RuleContext, RuleMeta, RuleResult } from '../findings/types.ts';
+import type { AgentRecord, DataQualityWarning, FeatureKey, Snapshot } from '../inventory/types.ts';
+import type { WireTool } from '../shared/mistral-wire.ts';
+
+export interface Verdict {
+  status: CheckStatus;
+  detail: string;
+  evidence?: Record<string, unknown>;
+}
+
+export const pass = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'PASS', detail, evidence });
+export const fail = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'FAIL', detail, evidence });
+export const unknown = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'UNKNOWN', detail, evidence });
+
+export function isAvailable(snapshot: Snapshot, feature: FeatureKey): boolean {
+  return snapshot.availability[feature]?.status === 'available';
+}
+
+/** "unavailable (beta access not enabled)" style wording for a detail sentence. */
+export function availabilityWord(snapshot: Snapshot, feature: FeatureKey): string {
+  return snapshot.availability[feature]?.status ?? 'unavailable';
+}
+
+function toResult(
+  meta: RuleMeta,
+  resource: { id: string; name: string | null },
+  verdict: Verdict,
+  stale: { feature: FeatureKey } | null,
+): RuleResult {
+  let { status, detail } = verdict;
+  if (stale && status === 'PASS') {
+    status = 'UNKNOWN';
+    detail = `${detail.replace(/\.$/, '')}, but ${stale.feature} discovery was not available at this sync, so this is earlier data.`;
+  }
+  const out: RuleResult = {
+    ruleId: meta.id,
+    status,
+    resourceType: meta.resourceType,
+    resourceId: resource.id,
+    resourceName: resource.name,
+    detail,
+  };
+  if (verdict.evidence !== undefined) out.evidence = verdict.evidence;
+  return out;
+}
+
+/**
+ * Evaluate each resource of one kind. `judge` returns a verdict, or null when the rule does not apply to
+ * that resource (no result: neither PASS nor FAIL).
+ */
+export function evaluateEach<T extends { id: string }>(
+  ctx: RuleContext,
+  meta: RuleMeta,
+  feature: FeatureKey,
+  resources: readonly T[],
+  name: (r: T) => string | null,
+  judge: (r: T) => Verdict | null,
+): RuleResult[] {
+  const stale = isAvailable(ctx.snapshot, feature) ? null : { feature };
+  const out: RuleResult[] = [];
+  for (const r of resources) {
+    const v = judge(r);
+    if (v) out.push(toResult(meta, { id: r.id, name: name(r) }, v, stale));
+  }
+  return out;
+}
+
+export function evaluateAgents(ctx: RuleContext, meta: RuleMeta, judge: (a: AgentRecord) => Verdict | null): RuleResult[] {
+  return evaluateEach(ctx, meta, 'agents', ctx.snapshot.agents, (a) => a.name, judge);
+}
+
+/**
+ * Data-quality warnings on a record that concern one of the given fields (the warning's `issue` names
+ * the field first, e.g. "tools: expected array, received null", or mentions it as a word).
+ */
+export function flaggedFields(record: { dataQuality: DataQualityWarning[] }, fields: readonly string[]): DataQualityWarning[] {
+  return record.dataQuality.filter((w) =>
+    fields.some((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`, 'i').test(w.issue)),
+  );
+}
+
+/** An UNKNOWN verdict when the record's data for the given fields was flagged as malformed, else null. */
+export function malformed(record: { dataQuality: DataQualityWarning[] }, fields: readonly string[]): Verdict | null {
+  const ws = flaggedFields(record, fields);
+  if (ws.length === 0) return null;
+  return unknown(`The ${fields.join('/')} data of this record was flagged as malformed, so it cannot be assessed.`, {
+    dataQuality: ws.map((w) => w.issue),
+  });
+}
+
+/** A stable, human label for a tool: "web_search", "function lookup_order", "connector gmail". */
+export function toolLabel(tool: WireTool): string {
+  if (tool.type === 'function') return `function ${tool.function?.name ?? '(unnamed)'}`;
+  if (tool.type === 'connector') return `connector ${tool.connector_id}`;
+  return tool.type;
+}
+
+/** "a, b and c" */
+export function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days between an ISO time and now (null when the time does not parse). */
+export function daysSince(iso: string | null, now: Date): number | null {
+  if (iso === null) return null;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return null;
+  return Math.floor((now.getTime() - t) / DAY_MS);
+}

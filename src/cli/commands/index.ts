@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerSim } from './sim.ts';
 
 /** Every CLI verb. Add one line per new commands/<verb>.ts. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [
+  registerSim,
+];

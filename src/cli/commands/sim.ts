@@ -1,0 +1,137 @@
+/**
+ * `trustlens sim`: runs the Mistral workspace simulator in the foreground until Ctrl-C.
+ * The key it prints is the simulator's own (random unless --api-key), never a real Mistral key.
+ */
+import type { Command } from 'commander';
+import { AppError } from '../../errors/index.ts';
+import { loadScenario, startSimulator, type SimulatorOptions, type SimWorkspace } from '../../simulator/index.ts';
+
+export interface SimFlags {
+  seed?: string;
+  agents?: string;
+  conversations?: string;
+  beta: boolean;
+  betaStatus?: string;
+  rps?: string;
+  latencyMs?: string;
+  faultRate?: string;
+  port?: string;
+  host?: string;
+  scenario?: string;
+  apiKey?: string;
+  now?: string;
+}
+
+function num(name: string, raw: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const bad = raw.trim() === '' || !Number.isFinite(n) || n < opts.min || (opts.max !== undefined && n > opts.max) || (opts.integer && !Number.isInteger(n));
+  if (bad) {
+    const range = opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `at least ${opts.min}`;
+    throw new AppError('INVALID_INPUT', `--${name} must be ${opts.integer ? 'an integer ' : 'a number '}${range} (got "${raw}").`, {
+      remediation: `Run \`trustlens sim --help\` for the accepted values.`,
+    });
+  }
+  return n;
+}
+
+/** Turns CLI flags into simulator options (exported for tests). */
+export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new Date()): SimulatorOptions {
+  const opts: SimulatorOptions = {};
+  const seed = num('seed', f.seed, { min: 0, max: 0xffffffff, integer: true });
+  if (seed !== undefined) opts.seed = seed;
+  opts.host = f.host ?? '127.0.0.1';
+  opts.port = num('port', f.port, { min: 0, max: 65535, integer: true }) ?? 0;
+  if (f.apiKey) opts.apiKey = f.apiKey;
+  if (f.scenario) {
+    let ws: SimWorkspace;
+    try {
+      ws = loadScenario(f.scenario);
+    } catch (e) {
+      throw new AppError('INVALID_INPUT', `Cannot load the scenario file: ${e instanceof Error ? e.message : String(e)}`, {
+        remediation: 'Pass a JSON file shaped like scenarios/small.json.',
+      });
+    }
+    opts.workspace = ws;
+  } else {
+    let now = f.now;
+    if (now !== undefined && Number.isNaN(Date.parse(now))) {
+      throw new AppError('INVALID_INPUT', `--now must be an ISO date-time (got "${now}").`, { remediation: 'For example --now 2026-06-01T12:00:00Z.' });
+    }
+    // Standalone runs look "live": generated times end at the current minute unless --now is given.
+    now = new Date(now !== undefined ? Date.parse(now) : Math.floor(clock().getTime() / 60_000) * 60_000).toISOString();
+    opts.generator = { now };
+    const agents = num('agents', f.agents, { min: 0, integer: true });
+    if (agents !== undefined) opts.generator.agents = agents;
+    const conversations = num('conversations', f.conversations, { min: 0, integer: true });
+    if (conversations !== undefined) opts.generator.conversations = conversations;
+  }
+  if (!f.beta) {
+    const status = f.betaStatus === undefined ? 403 : num('no-beta', f.betaStatus, { min: 403, max: 404, integer: true });
+    opts.beta = { enabled: false, status: status as 403 | 404 };
+  }
+  const rps = num('rps', f.rps, { min: 0.001 });
+  if (rps !== undefined) opts.rateLimit = { rps };
+  const latency = num('latency-ms', f.latencyMs, { min: 0, integer: true });
+  if (latency !== undefined) opts.latencyMs = latency;
+  const faultRate = num('fault-rate', f.faultRate, { min: 0, max: 1 });
+  if (faultRate !== undefined) opts.faults = { rate: faultRate };
+  return opts;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sim')
+    .description('Run a simulated Mistral workspace on 127.0.0.1 (for demos, tests and benchmarks). Ctrl-C stops it.')
+    .option('--seed <n>', 'generator seed (same seed, same workspace)')
+    .option('--agents <n>', 'number of agents')
+    .option('--conversations <n>', 'total number of conversations')
+    .option('--no-beta [status]', 'answer beta endpoints (agents, conversations, libraries) with 403 or 404')
+    .option('--rps <n>', 'rate limit in requests per second (429 + Retry-After beyond it)')
+    .option('--latency-ms <n>', 'latency added to every response')
+    .option('--fault-rate <x>', 'share of requests (0..1) answered with a fault (5xx, reset, truncated, malformed, slow)')
+    .option('--port <n>', 'port to listen on (0 = random)', '0')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--scenario <file>', 'serve this JSON workspace instead of a generated one')
+    .option('--api-key <key>', 'the key clients must send (default: random sim-… key)')
+    .option('--now <iso>', 'clock for generated times (default: now)')
+    .action(async (raw: Record<string, unknown>) => {
+      // commander maps `--no-beta [status]` to `beta`: true by default, false or the status string when given.
+      const flags: SimFlags = { ...(raw as unknown as SimFlags) };
+      if (typeof raw.beta === 'string') {
+        flags.betaStatus = raw.beta;
+        flags.beta = false;
+      }
+      const opts = simOptionsFromFlags(flags);
+      const sim = await startSimulator(opts);
+      const ws = sim.workspace;
+      const out = process.stdout;
+      out.write(`Mistral workspace simulator listening on ${sim.url}\n`);
+      out.write(`API key: ${sim.apiKey}\n`);
+      out.write(
+        `Workspace: ${ws.agents.length} agents, ${ws.conversations.length} conversations, ${ws.libraries.length} libraries, ` +
+          `${ws.files.length} files, ${ws.models.length} models${opts.workspace ? ` (scenario ${flags.scenario})` : ` (seed ${opts.seed ?? 1})`}\n`,
+      );
+      const knobs = [
+        opts.beta ? `beta off (${opts.beta.status})` : null,
+        opts.rateLimit ? `${opts.rateLimit.rps} req/s` : null,
+        opts.latencyMs ? `${opts.latencyMs} ms latency` : null,
+        opts.faults ? `fault rate ${opts.faults.rate}` : null,
+      ].filter(Boolean);
+      if (knobs.length) out.write(`Knobs: ${knobs.join(', ')}\n`);
+      out.write(`Counters: ${sim.url}/_sim/stats\n`);
+      out.write(`Point TrustLens at it:\n  MISTRAL_API_KEY=${sim.apiKey} trustlens scan --base-url ${sim.url}\n`);
+      out.write('Press Ctrl-C to stop.\n');
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await sim.close();
+      out.write('Simulator stopped.\n');
+    });
+}

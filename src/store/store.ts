@@ -20,6 +20,7 @@ export interface StoreOptions {
 
 export interface Store {
   readonly db: Database;
+  readonly keyring: Keyring;
   integrations: IntegrationsRepository;
   syncRuns: SyncRunsRepository;
   inventory: InventoryRepository;
@@ -34,6 +35,7 @@ export interface Store {
 export function createStore(db: Database, options: StoreOptions): Store {
   return {
     db,
+    keyring: options.keyring,
     integrations: createIntegrationsRepository(db, options.keyring),
     syncRuns: createSyncRunsRepository(db),
     inventory: createInventoryRepository(db),

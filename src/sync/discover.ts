@@ -13,7 +13,6 @@ import { toLibraryRecord } from '../inventory/libraries.ts';
 import { toModelRecord } from '../inventory/models.ts';
 import type {
   AgentRecord,
-  AgentUsage,
   Availability,
   DataQualityWarning,
   FeatureAvailability,
@@ -25,18 +24,14 @@ import type {
   ResourceType,
   Snapshot,
   SyncErrorRecord,
-  WorkspaceUsage,
 } from '../inventory/types.ts';
 import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
 import type { WireAgent, WireAgentAlias } from '../shared/mistral-wire.ts';
+import type { SyncUsageResult } from '../usage/sync-usage.ts';
 
 /** What the usage step returns (src/usage/sync-usage.ts). */
-export interface UsageOutcome {
-  usage: Map<string, AgentUsage>;
-  workspace: WorkspaceUsage | null;
-  availability: FeatureAvailability;
-}
+export type UsageOutcome = Pick<SyncUsageResult, 'usageFor' | 'workspace' | 'availability' | 'warnings'>;
 
 export interface DiscoverOptions {
   connector: MistralConnector;
@@ -144,6 +139,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     const usageR = await usagePromise;
     if (usageR.ok) {
       usage = usageR.value;
+      warnings.push(...usage.warnings);
       availability.usage = usage.availability;
     } else {
       availability.usage = availabilityOf(usageR.error);
@@ -158,7 +154,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
         current: a,
         versions: h?.versions ?? [],
         aliases: h?.aliases ?? [],
-        usage: usageAvailable ? (usage!.usage.get(a.id) ?? null) : null,
+        usage: usageAvailable ? usage!.usageFor(a.id) : null,
         warnings: warnings.filter((w) => w.resourceType === 'agent' && w.resourceId === a.id),
       },
       libraryIndex,

@@ -1,0 +1,153 @@
+/**
+ * `trustlens scan`: one-shot discovery + findings, no server. Without --data-dir nothing is
+ * written anywhere (usage state is kept in memory for the run).
+ *
+ * Exit codes: 0 success (also when beta endpoints are unavailable); 2 invalid/expired key or API
+ * unreachable (message and remediation on stderr); 64 bad usage; 1 anything else.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AppError } from '../../errors/index.ts';
+import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
+import { renderScanTable } from '../../exports/scan-table.ts';
+import { createMistralConnector } from '../../mistral/index.ts';
+import { getRule } from '../../rules/catalog.ts';
+import { runPipeline } from '../../sync/pipeline.ts';
+import { createMemoryUsageStateStore } from '../../usage/memory-state-store.ts';
+
+export interface ScanFlags {
+  baseUrl: string;
+  format: string;
+  output?: string;
+  dataDir?: string;
+  apiKeyFile?: string;
+  apiKey?: string;
+  rps?: string;
+  concurrency?: string;
+}
+
+/** Resolves the API key: --api-key-file, then --api-key (warned), then MISTRAL_API_KEY. */
+export function resolveApiKey(flags: Pick<ScanFlags, 'apiKeyFile' | 'apiKey'>, env = process.env): string {
+  if (flags.apiKeyFile) {
+    let text: string;
+    try {
+      if (!statSync(flags.apiKeyFile).isFile()) throw new Error('not a file');
+      text = readFileSync(flags.apiKeyFile, 'utf8');
+    } catch {
+      throw new AppError('INVALID_INPUT', `Cannot read the API key file ${flags.apiKeyFile}.`, {
+        remediation: 'Pass a readable file that contains only the Mistral API key, or set MISTRAL_API_KEY.',
+      });
+    }
+    const key = text.trim();
+    if (!key || /\s/.test(key)) {
+      throw new AppError('INVALID_INPUT', `The API key file ${flags.apiKeyFile} does not contain a single key.`, {
+        remediation: 'Put only the key (one line, no spaces) in the file.',
+      });
+    }
+    return key;
+  }
+  if (flags.apiKey) {
+    process.stderr.write(
+      'Warning: --api-key leaks the key into your shell history and the process list; prefer MISTRAL_API_KEY or --api-key-file.\n',
+    );
+    return flags.apiKey.trim();
+  }
+  const key = env.MISTRAL_API_KEY?.trim();
+  if (!key) {
+    throw new AppError('INVALID_INPUT', 'No Mistral API key was given.', {
+      remediation:
+        'Set MISTRAL_API_KEY or pass --api-key-file FILE. To try TrustLens without a key, run `npm start` (simulated workspace).',
+    });
+  }
+  return key;
+}
+
+function positiveNumber(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new AppError('INVALID_INPUT', `${flag} must be a positive number, got "${v}".`, {
+      remediation: `Pass a number such as ${flag} 5.`,
+    });
+  }
+  return n;
+}
+
+export interface ScanRun {
+  apiKey: string;
+  baseUrl: string;
+  format: string;
+  output?: string;
+  dataDir?: string;
+  requestsPerSecond?: number;
+  maxConcurrency?: number;
+}
+
+export async function scanCommand(flags: ScanFlags): Promise<void> {
+  await runScan({
+    apiKey: resolveApiKey(flags),
+    baseUrl: flags.baseUrl,
+    format: flags.format,
+    output: flags.output,
+    dataDir: flags.dataDir,
+    requestsPerSecond: positiveNumber(flags.rps, '--rps'),
+    maxConcurrency: positiveNumber(flags.concurrency, '--concurrency'),
+  });
+}
+
+/** Runs one scan with a resolved key (also used by `trustlens demo`). */
+export async function runScan(run: ScanRun): Promise<void> {
+  if (run.format !== 'table' && run.format !== 'json') {
+    throw new AppError('INVALID_INPUT', `Unknown --format "${run.format}".`, {
+      remediation: 'Use --format table or --format json.',
+    });
+  }
+  const now = new Date();
+  if (run.dataDir) {
+    const { scanIntoStore } = await import('../../sync/scan-into-store.ts');
+    return emit(await scanIntoStore({ ...run, dataDir: run.dataDir, now }), run);
+  }
+  const connector = createMistralConnector({
+    apiKey: run.apiKey,
+    baseUrl: run.baseUrl,
+    requestsPerSecond: run.requestsPerSecond,
+    maxConcurrency: run.maxConcurrency,
+  });
+  const result = await runPipeline({ connector, now, usageState: createMemoryUsageStateStore() });
+  emit(buildScanReport(result.snapshot, result.results, (id) => getRule(id)?.meta, now), run);
+}
+
+function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output'>): void {
+  const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderScanTable(report);
+  if (flags.output) {
+    try {
+      writeFileSync(flags.output, text, { mode: 0o600 });
+    } catch (e) {
+      throw new AppError('INVALID_INPUT', `Cannot write ${flags.output}: ${(e as Error).message}`, {
+        remediation: 'Choose a writable path for --output.',
+      });
+    }
+    process.stderr.write(`Wrote ${flags.format} report to ${flags.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('scan')
+    .description('Discover a Mistral workspace once and print its inventory and findings (no server needed).')
+    .option('--base-url <url>', 'Mistral API: global, eu, us, or a URL', process.env.MISTRAL_BASE_URL ?? 'global')
+    .option('--format <format>', 'table or json', 'table')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--data-dir <dir>', 'also store the inventory, findings and history in this folder (PGlite)')
+    .option('--api-key-file <file>', 'read the API key from a file (default: $MISTRAL_API_KEY)')
+    .option('--api-key <key>', 'the API key (discouraged: it leaks into shell history)')
+    .option('--rps <n>', 'client-side request rate limit (requests per second)')
+    .option('--concurrency <n>', 'maximum requests in flight')
+    .addHelpText(
+      'after',
+      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 2 invalid key or API unreachable.',
+    )
+    .action(async (flags: ScanFlags) => scanCommand(flags));
+}

@@ -1,0 +1,49 @@
+/**
+ * The pipeline shared by `trustlens scan` and a server sync: discovery (with incremental usage)
+ * followed by the rules. Callers differ only in where the result goes: stdout, or the store.
+ */
+import type { IntegrationInfo, Snapshot } from '../inventory/types.ts';
+import type { RuleResult } from '../findings/types.ts';
+import type { MistralConnector } from '../mistral/types.ts';
+import { evaluateAll } from '../rules/catalog.ts';
+import type { UsageStateStore } from '../usage/types.ts';
+import { syncUsage } from '../usage/sync-usage.ts';
+import { discoverWorkspace, type DiscoveryResult } from './discover.ts';
+
+export interface PipelineOptions {
+  connector: MistralConnector;
+  now: Date;
+  integration?: IntegrationInfo | null;
+  /** Incremental usage state: in memory for a one-shot scan, SQL for the server. */
+  usageState: UsageStateStore;
+  /** The previous snapshot of the same integration (drift-based rules), if any. */
+  previous?: Snapshot | null;
+  historyConcurrency?: number;
+}
+
+export interface PipelineResult extends DiscoveryResult {
+  results: RuleResult[];
+  /** Rules that threw (a bug): reported UNKNOWN, and their findings left as they were. */
+  erroredRuleIds: string[];
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const discovery = await discoverWorkspace({
+    connector: opts.connector,
+    now: opts.now,
+    integration: opts.integration ?? null,
+    collectUsage: () =>
+      syncUsage({
+        connector: opts.connector,
+        state: opts.usageState,
+        now: opts.now,
+        concurrency: opts.historyConcurrency,
+      }),
+  });
+  const erroredRuleIds: string[] = [];
+  const results = evaluateAll(
+    { snapshot: discovery.snapshot, previous: opts.previous ?? null, now: opts.now },
+    { onRuleError: (ruleId) => erroredRuleIds.push(ruleId) },
+  );
+  return { ...discovery, results, erroredRuleIds };
+}

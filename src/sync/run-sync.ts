@@ -1,0 +1,131 @@
+/**
+ * A stored sync of one integration: the shared pipeline (discovery + usage + rules), then, in one
+ * transaction, the inventory listings, the snapshot, the findings lifecycle, change events and risk
+ * scores, and the run's outcome. Used by `trustlens scan --data-dir` and (later) the server's worker.
+ *
+ * Safety: only complete listings mark records deleted (the inventory repository enforces it);
+ * findings on resource types that were not listed are left as they were; a failed run records its
+ * errors and leaves earlier inventory untouched.
+ */
+import { diffSnapshots } from '../drift/diff-snapshots.ts';
+import { toAppError } from '../errors/index.ts';
+import { reconcileFindings } from '../findings/lifecycle.ts';
+import { resourceCoverage } from '../findings/resource-coverage.ts';
+import { computeRiskScores } from '../findings/risk-score.ts';
+import type { ChangeEvent, RiskScore } from '../findings/types.ts';
+import { FEATURE_KEYS, type Availability, type ResourceType } from '../inventory/types.ts';
+import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
+import { getRule } from '../rules/catalog.ts';
+import { createStore, type Store } from '../store/store.ts';
+import type { ListingRecord } from '../store/inventory-repository.ts';
+import { runPipeline, type PipelineResult } from './pipeline.ts';
+
+export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
+
+export interface StoredSyncOptions {
+  store: Store;
+  integrationId: string;
+  connectorFactory: ConnectorFactory;
+  now?: Date;
+}
+
+export interface StoredSyncResult {
+  runId: string;
+  pipeline: PipelineResult;
+  events: ChangeEvent[];
+  riskScores: RiskScore[];
+  requests: number;
+  durationMs: number;
+}
+
+export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSyncResult> {
+  const { store, integrationId } = opts;
+  const now = opts.now ?? new Date();
+  const at = now.toISOString();
+  const started = Date.now();
+  const integration = await store.integrations.info(integrationId);
+  const connector = opts.connectorFactory({
+    apiKey: await store.integrations.revealApiKey(integrationId),
+    baseUrl: integration.baseUrl,
+  });
+  const runId = await store.syncRuns.start(integrationId, at);
+  const previous = (await store.snapshots.loadLatest(integrationId))?.snapshot ?? null;
+
+  let pipeline: PipelineResult;
+  try {
+    pipeline = await runPipeline({ connector, now, integration, usageState: store.usage(integrationId), previous });
+  } catch (e) {
+    // A fatal error (invalid key, API unreachable) means nothing was read: every feature failed.
+    const err = toAppError(e);
+    const errors = FEATURE_KEYS.map((feature) => ({
+      feature,
+      code: err.code,
+      message: err.message,
+      remediation: err.remediation ?? '',
+    }));
+    const availability = Object.fromEntries(
+      errors.map((x) => [x.feature, { status: 'error', message: x.message, remediation: x.remediation, code: x.code }]),
+    ) as Availability;
+    await store.syncRuns.finish(runId, {
+      status: 'failed',
+      finishedAt: new Date().toISOString(),
+      durationMs: Date.now() - started,
+      countsByType: { agent: 0, model: 0, file: 0, library: 0 },
+      requests: connector.stats().requests,
+      availability,
+      errors,
+    });
+    throw err;
+  }
+
+  const { snapshot, complete } = pipeline;
+  const listings: Record<ResourceType, ListingRecord[]> = {
+    agent: snapshot.agents.map((r) => ({ id: r.id, name: r.name, data: r })),
+    model: snapshot.models.map((r) => ({ id: r.id, name: r.name, data: r })),
+    file: snapshot.files.map((r) => ({ id: r.id, name: r.filename, data: r })),
+    library: snapshot.libraries.map((r) => ({ id: r.id, name: r.name, data: r })),
+  };
+
+  return store.db.transaction(async (tx) => {
+    const s = createStore(tx, { keyring: store.keyring });
+    for (const type of Object.keys(listings) as ResourceType[]) {
+      await s.inventory.applyListing(integrationId, type, listings[type], { complete: complete[type], syncRunId: runId, at });
+    }
+    await s.snapshots.save(integrationId, runId, snapshot);
+    const existing = await s.findings.list(integrationId, { status: 'all', includeMuted: true }, now);
+    const reconciled = reconcileFindings({
+      integrationId,
+      existing,
+      results: pipeline.results,
+      at,
+      ruleMeta: (id) => {
+        const m = getRule(id)?.meta;
+        return { severity: m?.severity ?? 'info', title: m?.title ?? id };
+      },
+      ...resourceCoverage(snapshot, integrationId),
+      skippedRuleIds: new Set(pipeline.erroredRuleIds),
+    });
+    await s.findings.saveAll(reconciled.findings);
+    const events = diffSnapshots(previous, snapshot, at);
+    await s.events.append(integrationId, runId, events);
+    const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
+    await s.riskScores.save(integrationId, runId, at, riskScores);
+    const requests = connector.stats().requests;
+    const durationMs = Date.now() - started;
+    await s.syncRuns.finish(runId, {
+      status: pipeline.status,
+      finishedAt: new Date().toISOString(),
+      durationMs,
+      countsByType: {
+        agent: snapshot.agents.length,
+        model: snapshot.models.length,
+        file: snapshot.files.length,
+        library: snapshot.libraries.length,
+      },
+      requests,
+      availability: snapshot.availability,
+      errors: snapshot.errors,
+    });
+    return { runId, pipeline, events, riskScores, requests, durationMs };
+  });
+}

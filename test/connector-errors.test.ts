@@ -30,8 +30,8 @@ test('401 (even one echoing the key back) → INVALID_API_KEY with the product w
     headers: { 'x-echo': String(r.headers.authorization) },
     body: { message: 'Unauthorized', echoed: r.headers.authorization },
   }));
-  for (const p of [c.validateKey(), c.listAgents(), c.getConversationHistory('conv_1')]) {
-    const e = await fail(p);
+  for (const run of [() => c.validateKey(), () => c.listAgents(), () => c.getConversationHistory('conv_1')]) {
+    const e = await fail(run());
     assert.equal(e.code, 'INVALID_API_KEY');
     assert.equal(e.message, 'The API key is invalid or has expired.');
     assert.equal(e.remediation, 'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and update the integration.');
@@ -50,8 +50,8 @@ test('a wrong key against a real-looking server is INVALID_API_KEY', async () =>
 
 test('beta 403 on agents, libraries, conversations → BETA_ACCESS_REQUIRED with the product wording', async () => {
   const { c } = await setup((r) => (r.path === '/v1/models' ? models : { status: 403, body: { detail: 'Forbidden' } }));
-  for (const p of [c.listAgents(), c.listLibraries(), c.listConversations(), c.listAgentVersions('ag_1')]) {
-    const e = await fail(p);
+  for (const run of [() => c.listAgents(), () => c.listLibraries(), () => c.listConversations(), () => c.listAgentVersions('ag_1')]) {
+    const e = await fail(run());
     assert.equal(e.code, 'BETA_ACCESS_REQUIRED');
     assert.match(e.message, /requires Mistral beta API access, which this workspace does not have\.$/);
     assert.equal(e.remediation, 'Verify your workspace has beta API access enabled. Contact Mistral support if not.');

@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rule } from './mistral-agent-guardrails-legacy-moderation.ts';
+import { UNGUARDED, agent, context, guarded, model, policy } from '../testing/fixtures.ts';
+import { one } from '../testing/run.ts';
+
+describe('mistral_agent_guardrails_legacy_moderation', () => {
+  it('PASS: v2 with the current model', () => {
+    assert.equal(one(rule, context({ agents: [agent()] })).status, 'PASS');
+  });
+
+  it('FAIL: moderation_llm_v1', () => {
+    const r = one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'v1', moderationModel: null })]) })] }));
+    assert.equal(r.status, 'FAIL');
+    assert.match(r.detail, /policy 1 uses moderation_llm_v1/);
+  });
+
+  it('FAIL: the product document flat example (mistral-moderation-2411)', () => {
+    const r = one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'flat', moderationModel: 'mistral-moderation-2411' })]) })] }));
+    assert.equal(r.status, 'FAIL');
+    assert.match(r.detail, /mistral-moderation-2411/);
+  });
+
+  it('FAIL: a moderation model the models API marks deprecated', () => {
+    const models = [model({ id: 'mistral-moderation-2603', lifecycle: 'deprecated', deprecationDate: '2027-01-01T00:00:00Z', aliases: [] })];
+    assert.equal(one(rule, context({ agents: [agent()], models })).status, 'FAIL');
+  });
+
+  it('UNKNOWN: an unreadable policy', () => {
+    assert.equal(one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'unknown', blocks: false, action: null })]) })] })).status, 'UNKNOWN');
+  });
+
+  it('no result without guardrails', () => {
+    assert.deepEqual(rule.evaluate(context({ agents: [agent({ ...UNGUARDED })] })), []);
+  });
+});

@@ -67,9 +67,12 @@ describe('envelope encryption', () => {
 
   it('refuses a wrong master key, and a relabelled master key id', () => {
     const sealed = encryptSecret(createKeyring(keyA), 'int-1', API_KEY);
-    assert.throws(() => decryptSecret(createKeyring(keyB), 'int-1', sealed), (e: unknown) => {
-      return cryptoError(e) && (e as Error).message.includes(keyA.id);
-    });
+    assert.throws(
+      () => decryptSecret(createKeyring(keyB), 'int-1', sealed),
+      (e: unknown) => {
+        return cryptoError(e) && (e as Error).message.includes(keyA.id);
+      },
+    );
     const both = createKeyring(keyB, [keyA]);
     assert.throws(() => decryptSecret(both, 'int-1', { ...sealed, masterKeyId: keyB.id }), cryptoError);
   });

@@ -65,19 +65,28 @@ function open(key: Buffer, sealed: Buffer, aad: Buffer, what: string): Buffer {
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {
-    throw new AppError('CRYPTO_ERROR', `The stored ${what} failed its integrity check and cannot be decrypted.`, {
-      remediation: 'The stored value was altered or belongs to another record. Replace the API key of this integration.',
-    });
+    throw new AppError(
+      'CRYPTO_ERROR',
+      `The stored ${what} failed its integrity check and cannot be decrypted.`,
+      {
+        remediation:
+          'The stored value was altered or belongs to another record. Replace the API key of this integration.',
+      },
+    );
   }
 }
 
 function masterKeyFor(keyring: Keyring, id: string): MasterKey {
   const mk = findMasterKey(keyring, id);
   if (!mk) {
-    throw new AppError('CRYPTO_ERROR', `The API key was encrypted with master key ${id}, which is not configured.`, {
-      remediation:
-        'Set TRUSTLENS_MASTER_KEY (or TRUSTLENS_MASTER_KEY_PREVIOUS during a rotation) to the master key with this id, or replace the integration API key.',
-    });
+    throw new AppError(
+      'CRYPTO_ERROR',
+      `The API key was encrypted with master key ${id}, which is not configured.`,
+      {
+        remediation:
+          'Set TRUSTLENS_MASTER_KEY (or TRUSTLENS_MASTER_KEY_PREVIOUS during a rotation) to the master key with this id, or replace the integration API key.',
+      },
+    );
   }
   return mk;
 }

@@ -41,7 +41,11 @@ describe('parseMasterKey', () => {
     for (const v of bad) {
       assert.throws(
         () => parseMasterKey(v),
-        (e: unknown) => isAppError(e) && e.code === 'CRYPTO_ERROR' && !!e.remediation && (v === '' || !e.message.includes(v)),
+        (e: unknown) =>
+          isAppError(e) &&
+          e.code === 'CRYPTO_ERROR' &&
+          !!e.remediation &&
+          (v === '' || !e.message.includes(v)),
         JSON.stringify(v),
       );
     }
@@ -55,7 +59,10 @@ describe('loadKeyring', () => {
     const dir = tempDir();
     const ring = loadKeyring({
       dataDir: dir,
-      env: { TRUSTLENS_MASTER_KEY: cur.toString('base64'), TRUSTLENS_MASTER_KEY_PREVIOUS: prev.toString('hex') },
+      env: {
+        TRUSTLENS_MASTER_KEY: cur.toString('base64'),
+        TRUSTLENS_MASTER_KEY_PREVIOUS: prev.toString('hex'),
+      },
     });
     assert.equal(ring.current.id, masterKeyId(cur));
     assert.deepEqual(
@@ -68,7 +75,8 @@ describe('loadKeyring', () => {
   it('rejects a malformed TRUSTLENS_MASTER_KEY', () => {
     assert.throws(
       () => loadKeyring({ dataDir: tempDir(), env: { TRUSTLENS_MASTER_KEY: 'abc' } }),
-      (e: unknown) => isAppError(e) && e.code === 'CRYPTO_ERROR' && e.message.includes('TRUSTLENS_MASTER_KEY'),
+      (e: unknown) =>
+        isAppError(e) && e.code === 'CRYPTO_ERROR' && e.message.includes('TRUSTLENS_MASTER_KEY'),
     );
   });
 
@@ -83,18 +91,22 @@ describe('loadKeyring', () => {
     assert.deepEqual(second.previous, []);
   });
 
-  it('refuses a key file readable by others, with a remediation', { skip: process.platform === 'win32' }, () => {
-    const dir = tempDir();
-    loadKeyring({ dataDir: dir, env: {} });
-    const path = join(dir, MASTER_KEY_FILE);
-    for (const mode of [0o644, 0o640, 0o604]) {
-      chmodSync(path, mode);
-      assert.throws(
-        () => loadKeyring({ dataDir: dir, env: {} }),
-        (e: unknown) => isAppError(e) && e.code === 'CRYPTO_ERROR' && /chmod 600/.test(e.remediation ?? ''),
-      );
-    }
-    chmodSync(path, 0o600);
-    assert.ok(loadKeyring({ dataDir: dir, env: {} }).current.id);
-  });
+  it(
+    'refuses a key file readable by others, with a remediation',
+    { skip: process.platform === 'win32' },
+    () => {
+      const dir = tempDir();
+      loadKeyring({ dataDir: dir, env: {} });
+      const path = join(dir, MASTER_KEY_FILE);
+      for (const mode of [0o644, 0o640, 0o604]) {
+        chmodSync(path, mode);
+        assert.throws(
+          () => loadKeyring({ dataDir: dir, env: {} }),
+          (e: unknown) => isAppError(e) && e.code === 'CRYPTO_ERROR' && /chmod 600/.test(e.remediation ?? ''),
+        );
+      }
+      chmodSync(path, 0o600);
+      assert.ok(loadKeyring({ dataDir: dir, env: {} }).current.id);
+    },
+  );
 });

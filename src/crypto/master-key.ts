@@ -54,10 +54,14 @@ export function parseMasterKey(text: string, source = 'TRUSTLENS_MASTER_KEY'): M
     const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (bytes.length === MASTER_KEY_BYTES) return masterKeyFromBytes(bytes);
   }
-  throw new AppError('CRYPTO_ERROR', `${source} is not a valid master key: it must encode exactly 32 bytes.`, {
-    remediation:
-      'Set it to 64 hex characters or to base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`.',
-  });
+  throw new AppError(
+    'CRYPTO_ERROR',
+    `${source} is not a valid master key: it must encode exactly 32 bytes.`,
+    {
+      remediation:
+        'Set it to 64 hex characters or to base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`.',
+    },
+  );
 }
 
 export function createKeyring(current: MasterKey, previous: readonly MasterKey[] = []): Keyring {

@@ -43,7 +43,9 @@ export interface OpenDatabaseOptions {
 }
 
 /** Reads TRUSTLENS_DATA_DIR / DATABASE_URL into OpenDatabaseOptions. */
-export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env): OpenDatabaseOptions {
+export function databaseOptionsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): OpenDatabaseOptions {
   return {
     dataDir: env.TRUSTLENS_DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -126,7 +128,11 @@ interface PgliteTxLike {
   exec(sql: string): Promise<unknown>;
 }
 
-async function pgliteQuery<T>(target: PgliteTxLike, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+async function pgliteQuery<T>(
+  target: PgliteTxLike,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<T>> {
   try {
     const r = await target.query<T>(sql, params ? [...params] : []);
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };

@@ -40,7 +40,8 @@ export function createEventsRepository(db: Database): EventsRepository {
       if (events.length === 0) return;
       await db.transaction(async (tx) => {
         for (const batch of chunks(events, 1000)) {
-          const payload = batch.map((e) => ({
+          const payload = batch.map((e, ord) => ({
+            ord,
             type: e.type,
             resource_type: e.resourceType,
             resource_id: e.resourceId,
@@ -53,8 +54,8 @@ export function createEventsRepository(db: Database): EventsRepository {
             `INSERT INTO change_events (integration_id, sync_run_id, type, resource_type, resource_id,
                resource_name, at, summary, changes)
              SELECT $1, $2, x.type, x.resource_type, x.resource_id, x.resource_name, x.at, x.summary, x.changes
-             FROM jsonb_to_recordset($3::jsonb) WITH ORDINALITY AS x(type text, resource_type text,
-               resource_id text, resource_name text, at timestamptz, summary text, changes jsonb, ord bigint)
+             FROM jsonb_to_recordset($3::jsonb) AS x(ord integer, type text, resource_type text,
+               resource_id text, resource_name text, at timestamptz, summary text, changes jsonb)
              ORDER BY x.ord`,
             [integrationId, syncRunId, JSON.stringify(payload)],
           );

@@ -82,15 +82,14 @@ function toState(r: Row): FindingState {
     lastSeenAt: iso(r.last_seen_at),
     resolvedAt: isoOrNull(r.resolved_at),
     reopenCount: r.reopen_count,
-    mute:
-      r.mute_at
-        ? {
-            reason: r.mute_reason ?? '',
-            by: r.mute_by ?? '',
-            at: iso(r.mute_at),
-            expiresAt: isoOrNull(r.mute_expires_at),
-          }
-        : null,
+    mute: r.mute_at
+      ? {
+          reason: r.mute_reason ?? '',
+          by: r.mute_by ?? '',
+          at: iso(r.mute_at),
+          expiresAt: isoOrNull(r.mute_expires_at),
+        }
+      : null,
   };
 }
 

@@ -1,6 +1,12 @@
 /** Persistence: PGlite or PostgreSQL, one set of migrations, one repository per table group. */
 export * from './database.ts';
-export { loadMigrations, migrate, MIGRATION_LOCK_KEY, type Migration, type MigrateResult } from './migrate.ts';
+export {
+  loadMigrations,
+  migrate,
+  MIGRATION_LOCK_KEY,
+  type Migration,
+  type MigrateResult,
+} from './migrate.ts';
 export * from './store.ts';
 export * from './integration-input.ts';
 export type * from './integrations-repository.ts';

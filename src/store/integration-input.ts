@@ -11,9 +11,13 @@ export function normalizeIntegrationName(name: unknown): string {
   const value = typeof name === 'string' ? name.trim() : '';
   // eslint-disable-next-line no-control-regex
   if (!value || value.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new AppError('INVALID_INPUT', `An integration name must be 1 to ${MAX_NAME_LENGTH} printable characters.`, {
-      remediation: 'Choose a short name such as "production workspace".',
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      `An integration name must be 1 to ${MAX_NAME_LENGTH} printable characters.`,
+      {
+        remediation: 'Choose a short name such as "production workspace".',
+      },
+    );
   }
   return value;
 }

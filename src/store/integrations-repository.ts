@@ -142,7 +142,15 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
          master_key_id = EXCLUDED.master_key_id, wrapped_data_key = EXCLUDED.wrapped_data_key,
          ciphertext = EXCLUDED.ciphertext, key_hint = EXCLUDED.key_hint,
          key_fingerprint = EXCLUDED.key_fingerprint, key_updated_at = EXCLUDED.key_updated_at`,
-      [id, sealed.masterKeyId, sealed.wrappedDataKey, sealed.ciphertext, keyHint(apiKey), keyFingerprint(apiKey), now.toISOString()],
+      [
+        id,
+        sealed.masterKeyId,
+        sealed.wrappedDataKey,
+        sealed.ciphertext,
+        keyHint(apiKey),
+        keyFingerprint(apiKey),
+        now.toISOString(),
+      ],
     );
   }
 
@@ -208,7 +216,10 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
     async rotateKey(id, newApiKey, now = new Date()) {
       const apiKey = normalizeApiKey(newApiKey);
       await db.transaction(async (tx) => {
-        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [id, now.toISOString()]);
+        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [
+          id,
+          now.toISOString(),
+        ]);
         if (r.rowCount === 0) throw notFound(id);
         await writeKey(tx, id, apiKey, now);
       });
@@ -221,7 +232,11 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
     },
 
     async revealApiKey(id) {
-      const { rows } = await db.query<{ master_key_id: string; wrapped_data_key: unknown; ciphertext: unknown }>(
+      const { rows } = await db.query<{
+        master_key_id: string;
+        wrapped_data_key: unknown;
+        ciphertext: unknown;
+      }>(
         'SELECT master_key_id, wrapped_data_key, ciphertext FROM integration_keys WHERE integration_id = $1',
         [id],
       );

@@ -9,7 +9,13 @@
  *    never deletes anything: records it did see are refreshed, the rest stay as they were.
  *  - a deleted record that is listed again is undeleted (reported in `created`, since it reappears).
  */
-import type { AgentRecord, FileRecord, LibraryRecord, ModelRecord, ResourceType } from '../inventory/types.ts';
+import type {
+  AgentRecord,
+  FileRecord,
+  LibraryRecord,
+  ModelRecord,
+  ResourceType,
+} from '../inventory/types.ts';
 import type { Database } from './database.ts';
 import { chunks, contentHash, iso, isoOrNull } from './sql-values.ts';
 
@@ -67,7 +73,11 @@ export interface InventoryRepository {
   /** Every non-deleted record, by type, ordered by id. */
   loadLive(integrationId: string): Promise<LiveInventory>;
   /** Records of a type, with their timestamps; deleted ones only when asked. */
-  list(integrationId: string, type: ResourceType, options?: { includeDeleted?: boolean }): Promise<InventoryEntry[]>;
+  list(
+    integrationId: string,
+    type: ResourceType,
+    options?: { includeDeleted?: boolean },
+  ): Promise<InventoryEntry[]>;
   /** Records marked deleted, most recently deleted first. */
   listDeleted(integrationId: string, type: ResourceType): Promise<InventoryEntry[]>;
 }
@@ -105,7 +115,11 @@ export function createInventoryRepository(db: Database): InventoryRepository {
       const listed = [...byId.values()];
 
       return db.transaction(async (tx) => {
-        const { rows: existing } = await tx.query<{ resource_id: string; content_hash: string; deleted: boolean }>(
+        const { rows: existing } = await tx.query<{
+          resource_id: string;
+          content_hash: string;
+          deleted: boolean;
+        }>(
           `SELECT resource_id, content_hash, deleted_at IS NOT NULL AS deleted
            FROM inventory_records WHERE integration_id = $1 AND resource_type = $2
            FOR UPDATE`,
@@ -115,7 +129,12 @@ export function createInventoryRepository(db: Database): InventoryRepository {
 
         const created: string[] = [];
         const updated: string[] = [];
-        const writes: { resource_id: string; name: string | null; data: InventoryData; content_hash: string }[] = [];
+        const writes: {
+          resource_id: string;
+          name: string | null;
+          data: InventoryData;
+          content_hash: string;
+        }[] = [];
         const touched: string[] = [];
         for (const r of listed) {
           const hash = contentHash(r.data);

@@ -27,11 +27,16 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   for (const file of readdirSync(dir)) {
     const m = /^(\d+)-([a-z0-9-]+)\.sql$/.exec(file);
     if (!m) continue;
-    out.push({ version: Number(m[1]), name: m[2], sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') });
+    out.push({
+      version: Number(m[1]),
+      name: m[2],
+      sql: readFileSync(new URL(file, `file://${dir}`), 'utf8'),
+    });
   }
   out.sort((a, b) => a.version - b.version);
   for (let i = 1; i < out.length; i++) {
-    if (out[i].version === out[i - 1].version) throw new Error(`duplicate migration version ${out[i].version}`);
+    if (out[i].version === out[i - 1].version)
+      throw new Error(`duplicate migration version ${out[i].version}`);
   }
   return out;
 }
@@ -41,7 +46,10 @@ export interface MigrateResult {
   version: number;
 }
 
-export async function migrate(db: Database, migrations: Migration[] = loadMigrations()): Promise<MigrateResult> {
+export async function migrate(
+  db: Database,
+  migrations: Migration[] = loadMigrations(),
+): Promise<MigrateResult> {
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
@@ -52,7 +60,9 @@ export async function migrate(db: Database, migrations: Migration[] = loadMigrat
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const { rows } = await tx.query<{ version: number }>('SELECT version::int AS version FROM schema_migrations');
+    const { rows } = await tx.query<{ version: number }>(
+      'SELECT version::int AS version FROM schema_migrations',
+    );
     const done = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...done);
     if (newest > latest) {

@@ -11,7 +11,12 @@ export interface RiskScorePoint {
 }
 
 export interface RiskScoresRepository {
-  save(integrationId: string, syncRunId: string | null, at: string, scores: readonly RiskScore[]): Promise<void>;
+  save(
+    integrationId: string,
+    syncRunId: string | null,
+    at: string,
+    scores: readonly RiskScore[],
+  ): Promise<void>;
   /** Oldest first. `limit` keeps the most recent points (default 365). */
   history(
     integrationId: string,

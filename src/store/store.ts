@@ -7,7 +7,11 @@ import { createFindingsRepository, type FindingsRepository } from './findings-re
 import { createIntegrationsRepository, type IntegrationsRepository } from './integrations-repository.ts';
 import { createInventoryRepository, type InventoryRepository } from './inventory-repository.ts';
 import { createRiskScoresRepository, type RiskScoresRepository } from './risk-scores-repository.ts';
-import { createSnapshotsRepository, DEFAULT_SNAPSHOTS_KEPT, type SnapshotsRepository } from './snapshots-repository.ts';
+import {
+  createSnapshotsRepository,
+  DEFAULT_SNAPSHOTS_KEPT,
+  type SnapshotsRepository,
+} from './snapshots-repository.ts';
 import { createSyncRunsRepository, type SyncRunsRepository } from './sync-runs-repository.ts';
 import { createSqlUsageStateStore } from './usage-state-store.ts';
 

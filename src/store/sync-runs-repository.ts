@@ -77,11 +77,10 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
   return {
     async start(integrationId, at) {
       const id = newId();
-      await db.query(`INSERT INTO sync_runs (id, integration_id, started_at, status) VALUES ($1, $2, $3, 'running')`, [
-        id,
-        integrationId,
-        at,
-      ]);
+      await db.query(
+        `INSERT INTO sync_runs (id, integration_id, started_at, status) VALUES ($1, $2, $3, 'running')`,
+        [id, integrationId, at],
+      );
       return id;
     },
 

@@ -148,10 +148,10 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
                agent_id = EXCLUDED.agent_id, model = EXCLUDED.model`,
             [integrationId, JSON.stringify(states)],
           );
-          await tx.query('DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])', [
-            integrationId,
-            states.map((s) => s.conversation_id),
-          ]);
+          await tx.query(
+            'DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])',
+            [integrationId, states.map((s) => s.conversation_id)],
+          );
         }
         const rows = contributions.flatMap((c) =>
           c.rows.map((r) => ({
@@ -209,7 +209,10 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
         if (r.agent_id === null) modelOnly = totals;
         else byAgent.set(r.agent_id, totals);
       }
-      const { rows: names } = await db.query<ByNameRow>(byNameQuery('r.agent_id', where), [integrationId, since]);
+      const { rows: names } = await db.query<ByNameRow>(byNameQuery('r.agent_id', where), [
+        integrationId,
+        since,
+      ]);
       for (const n of names) {
         const target = n.group_key === null ? modelOnly : byAgent.get(n.group_key);
         if (target) addByName(target, n);
@@ -225,14 +228,16 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
     },
 
     async loadDailySeries(agentId, sinceDay) {
-      const where = 'r.integration_id = $1 AND r.agent_id IS NOT DISTINCT FROM $2::text AND r.day >= $3::text';
+      const where =
+        'r.integration_id = $1 AND r.agent_id IS NOT DISTINCT FROM $2::text AND r.day >= $3::text';
       const params = [integrationId, agentId, sinceDay];
       const { rows } = await db.query<SumRow & { day: string }>(
         `SELECT r.day, ${SUMS} FROM usage_rows r WHERE ${where} GROUP BY r.day ORDER BY r.day`,
         params,
       );
       const points = new Map<string, DailyUsagePoint>();
-      for (const r of rows) points.set(r.day, { day: r.day, conversations: r.conversations, ...countersFrom(r) });
+      for (const r of rows)
+        points.set(r.day, { day: r.day, conversations: r.conversations, ...countersFrom(r) });
       const { rows: names } = await db.query<ByNameRow>(byNameQuery('r.day', where), params);
       for (const n of names) {
         const p = n.group_key === null ? undefined : points.get(n.group_key);

@@ -77,9 +77,15 @@ function paginationInfo(total: number, page: number, size: number): WirePaginati
   return { total_items: total, total_pages: pages, current_page: page, page_size: size, has_more: (page + 1) * size < total };
 }
 
-/** Opaque cursor: the last id served plus the offset after it (used if that id disappeared). */
-function encodeCursor(offset: number, lastId: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, id: lastId })).toString('base64url');
+/**
+ * Opaque cursor: the ids of the last (up to 5) records served plus the offset after them.
+ * Resuming starts after the latest of those ids that still exists, so deleting records
+ * between two calls neither skips nor repeats the others; the offset is the last resort.
+ */
+const CURSOR_TAIL = 5;
+
+function encodeCursor(offset: number, tail: string[]): string {
+  return Buffer.from(JSON.stringify({ o: offset, ids: tail.slice(-CURSOR_TAIL) })).toString('base64url');
 }
 
 function cursorStart(token: string | null, ids: readonly string[]): number {
@@ -90,20 +96,24 @@ function cursorStart(token: string | null, ids: readonly string[]): number {
   } catch {
     throw new QueryError('page_token', 'Invalid page token');
   }
-  const p = parsed as { o?: unknown; id?: unknown };
-  if (typeof p?.o !== 'number' || typeof p.id !== 'string') throw new QueryError('page_token', 'Invalid page token');
-  const idx = ids.indexOf(p.id);
-  return idx >= 0 ? idx + 1 : Math.min(p.o, ids.length);
+  const p = parsed as { o?: unknown; ids?: unknown };
+  if (!p || typeof p.o !== 'number' || !Array.isArray(p.ids) || !p.ids.every((x) => typeof x === 'string')) {
+    throw new QueryError('page_token', 'Invalid page token');
+  }
+  const tail = p.ids as string[];
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const idx = ids.indexOf(tail[i]);
+    if (idx >= 0) return idx + 1;
+  }
+  return Math.max(0, Math.min(p.o - tail.length, ids.length));
 }
 
 function cursorPage<T>(items: readonly T[], idOf: (x: T) => string, token: string | null, size: number): { data: T[]; next: string | null } {
-  const start = cursorStart(
-    token,
-    items.map((x) => idOf(x)),
-  );
+  const ids = items.map((x) => idOf(x));
+  const start = cursorStart(token, ids);
   const data = items.slice(start, start + size);
   const end = start + data.length;
-  return { data, next: end < items.length && data.length ? encodeCursor(end, idOf(data[data.length - 1])) : null };
+  return { data, next: end < items.length && data.length ? encodeCursor(end, ids.slice(start, end)) : null };
 }
 
 function filterAgents(ws: SimWorkspace, q: URLSearchParams): WireAgent[] {
@@ -278,7 +288,7 @@ export const ROUTES: readonly RouteDef[] = [
       const page = intParam(q, 'page', 0, 0);
       const data = slicePage(list, page, size);
       const end = page * size + data.length;
-      const next = end < list.length && data.length ? encodeCursor(end, String(data[data.length - 1].id)) : null;
+      const next = end < list.length && data.length ? encodeCursor(end, data.map((l) => String(l.id))) : null;
       return { status: 200, body: { data, next_page_token: next, pagination: paginationInfo(list.length, page, size) } };
     },
   },

@@ -84,9 +84,10 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
   assert.equal(models.data?.length, ws.models.length);
   for (const card of models.data ?? []) {
     seen.modelTypes.add(card.type);
+    assert.ok(card.type === 'base' || card.type === 'fine-tuned', `model card type ${card.type}`);
     const one = await client.models.retrieve({ modelId: card.id }); // ft ids carry ':' (percent-encoded)
     noUnknown(`models.retrieve ${card.id}`, one);
-    assert.equal(one.id, card.id);
+    assert.equal((one as { id?: string }).id, card.id);
   }
 
   // §3 files (page/page_size/total)

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { register as registerDemo } from './demo.ts';
+import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
 import { register as registerSim } from './sim.ts';
 
 /** Every CLI verb. Add one line per new commands/<verb>.ts. */
-export const commands: Array<(program: Command) => void> = [registerScan, registerDemo, registerSim];
+export const commands: Array<(program: Command) => void> = [registerScan, registerDemo, registerSim, registerRules];

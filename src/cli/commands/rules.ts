@@ -1,0 +1,41 @@
+/**
+ * `trustlens rules [--format table|json]`: the rule catalog. Table: id, severity, resource type, title and
+ * the compliance requirement ids; JSON: an array of every rule's full metadata, with each compliance
+ * reference's short title.
+ */
+import type { Command } from 'commander';
+import { AppError } from '../../errors/index.ts';
+import type { RuleMeta } from '../../findings/types.ts';
+import { ruleMetas } from '../../rules/catalog.ts';
+import { requirementTitle } from '../../rules/frameworks/index.ts';
+
+export function rulesJson(metas: readonly RuleMeta[]): unknown[] {
+  return metas.map((m) => ({ ...m, compliance: m.compliance.map((c) => ({ ...c, title: requirementTitle(c) })) }));
+}
+
+export function rulesTable(metas: readonly RuleMeta[]): string {
+  const rows = metas.map((m) => [m.id, m.severity, m.resourceType, m.title, m.compliance.map((c) => c.id).join(', ')]);
+  const header = ['ID', 'SEVERITY', 'RESOURCE', 'TITLE', 'FRAMEWORKS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line), '', `${metas.length} rules.`].join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('rules')
+    .description('List the rule catalog (id, severity, resource type, title, compliance frameworks).')
+    .option('--format <format>', 'table or json', 'table')
+    .action((flags: { format: string }) => {
+      const metas = ruleMetas();
+      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
+      else if (flags.format === 'table') process.stdout.write(rulesTable(metas));
+      else {
+        throw new AppError('INVALID_INPUT', `Unknown format "${flags.format}".`, { remediation: 'Use --format table or --format json.' });
+      }
+    });
+}

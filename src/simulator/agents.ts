@@ -296,6 +296,10 @@ export function buildAgent(rng: Rng, ctx: AgentContext, a: BuildAgentInput): Sim
   const last = agent.versions[agent.versions.length - 1];
   if (last.version > 0) {
     applyGuardrailVariant(last, a.guardrails, rng);
+    if (a.allTools) {
+      const have = new Set((last.tools ?? []).map((t) => t.type));
+      last.tools = [...(last.tools ?? []), ...WIRE_TOOL_TYPES.filter((t) => !have.has(t)).map((t) => buildTool(rng, t, ctx))];
+    }
     agent.current = structuredClone(last);
   }
   const aliasNames = ALIAS_NAMES.slice(0, Math.min(a.aliasCount, ALIAS_NAMES.length));

@@ -76,14 +76,19 @@ function realisticContext(): RuleContext {
         { id: 'lib_gone', name: null, found: false },
       ],
       versionHistory: [v1, v2],
-      aliases: [{ alias: 'production', version: 2, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() }],
+      aliases: [
+        { alias: 'production', version: 2, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() },
+      ],
       usage: usage({}, { totalRuns: 30, webSearchCalls: 4, functionCallsByName: { refund: 2 } }),
       instructions: 'You are support.\npassword: hunter2hunter2',
     }),
     agent({
       id: 'ag_legacy',
       ...guarded([
-        policyWithCategories({ financial: { evaluated: true, threshold: 0.95 } }, { format: 'v1', moderationModel: 'mistral-moderation-2411', blockOnError: false }),
+        policyWithCategories(
+          { financial: { evaluated: true, threshold: 0.95 } },
+          { format: 'v1', moderationModel: 'mistral-moderation-2411', blockOnError: false },
+        ),
       ]),
       description: null,
       ownerId: null,
@@ -94,9 +99,22 @@ function realisticContext(): RuleContext {
   ];
   return {
     snapshot: snapshot({
-      integration: { id: 'int_1', name: 'Prod', baseUrl: 'https://api.mistral.ai', keyUpdatedAt: '2025-01-01T00:00:00.000Z' },
+      integration: {
+        id: 'int_1',
+        name: 'Prod',
+        baseUrl: 'https://api.mistral.ai',
+        keyUpdatedAt: '2025-01-01T00:00:00.000Z',
+      },
       agents,
-      models: [model(), model({ id: 'open-mistral-7b', lifecycle: 'legacy', deprecationDate: '2025-03-30T00:00:00.000Z', aliases: [] })],
+      models: [
+        model(),
+        model({
+          id: 'open-mistral-7b',
+          lifecycle: 'legacy',
+          deprecationDate: '2025-03-30T00:00:00.000Z',
+          aliases: [],
+        }),
+      ],
       libraries: [library({ id: 'lib_manuals' }), library({ id: 'lib_orphan', name: 'Old HR' })],
       files: [file(), file({ id: 'file_2', filename: 'customer_export_2025.csv' })],
     }),
@@ -118,7 +136,11 @@ describe('rule catalog', () => {
     for (const f of files) {
       const mod = (await import(join(CHECKS_DIR, f))) as { rule?: Rule };
       assert.ok(mod.rule, `${f} exports rule`);
-      assert.equal(mod.rule.meta.id, f.replace(/\.ts$/, '').replace(/-/g, '_'), `${f}: id matches the file name`);
+      assert.equal(
+        mod.rule.meta.id,
+        f.replace(/\.ts$/, '').replace(/-/g, '_'),
+        `${f}: id matches the file name`,
+      );
       assert.equal(getRule(mod.rule.meta.id), mod.rule, `${f} is the catalog's rule`);
       assert.ok(existsSync(join(CHECKS_DIR, f.replace(/\.ts$/, '.test.ts'))), `${f} has a test`);
     }
@@ -140,7 +162,10 @@ describe('rule catalog', () => {
       }
       assert.ok(meta.remediation.text.trim().length > 10, `${meta.id}.remediation.text`);
       assert.ok(SEVERITIES.includes(meta.severity), `${meta.id}.severity`);
-      assert.ok(meta.references.length > 0 && meta.references.every((u) => /^https:\/\//.test(u)), `${meta.id}.references`);
+      assert.ok(
+        meta.references.length > 0 && meta.references.every((u) => /^https:\/\//.test(u)),
+        `${meta.id}.references`,
+      );
       assert.ok(meta.compliance.length > 0, `${meta.id} maps to at least one requirement`);
       for (const ref of meta.compliance) {
         assert.ok(FRAMEWORKS[ref.framework], `${meta.id}: framework ${ref.framework}`);
@@ -150,13 +175,20 @@ describe('rule catalog', () => {
   });
 
   it('frameworks list every id of OWASP LLM 2025 (LLM01..LLM10) and OWASP Agentic (T1..T15)', () => {
-    assert.deepEqual(Object.keys(FRAMEWORKS['owasp-llm-2025'].requirements), Array.from({ length: 10 }, (_, i) => `LLM${String(i + 1).padStart(2, '0')}`));
-    assert.deepEqual(Object.keys(FRAMEWORKS['owasp-agentic'].requirements), Array.from({ length: 15 }, (_, i) => `T${i + 1}`));
+    assert.deepEqual(
+      Object.keys(FRAMEWORKS['owasp-llm-2025'].requirements),
+      Array.from({ length: 10 }, (_, i) => `LLM${String(i + 1).padStart(2, '0')}`),
+    );
+    assert.deepEqual(
+      Object.keys(FRAMEWORKS['owasp-agentic'].requirements),
+      Array.from({ length: 15 }, (_, i) => `T${i + 1}`),
+    );
   });
 
   it('guardrail PATCH bodies use the wire shape (§20)', () => {
     for (const { meta } of RULES) {
-      const body = meta.remediation.patchAgentBody as { guardrails?: Array<Record<string, unknown>> } | undefined;
+      const body = meta.remediation.patchAgentBody as
+        { guardrails?: Array<Record<string, unknown>> } | undefined;
       if (!body?.guardrails) continue;
       const g = body.guardrails[0];
       assert.equal(g.block_on_error, true);
@@ -180,7 +212,11 @@ describe('rule catalog', () => {
       assert.ok(!r.detail.includes('hunter2'), 'a secret never reaches a detail');
       assert.ok(!JSON.stringify(r.evidence ?? {}).includes('hunter2'));
     }
-    const fails = (id: string) => results.filter((r) => r.ruleId === id && r.status === 'FAIL').map((r) => r.resourceId).sort();
+    const fails = (id: string) =>
+      results
+        .filter((r) => r.ruleId === id && r.status === 'FAIL')
+        .map((r) => r.resourceId)
+        .sort();
     assert.deepEqual(fails('mistral_agent_guardrails_missing'), ['ag_support']);
     assert.deepEqual(fails('mistral_agent_guardrails_regressed'), ['ag_support']);
     assert.deepEqual(fails('mistral_agent_chat_deployed_unguarded'), ['ag_support']);
@@ -195,13 +231,20 @@ describe('rule catalog', () => {
     // the good agent passes the guardrail rules, but its usage rules are UNKNOWN (no usage), never PASS
     const good = results.filter((r) => r.resourceId === 'ag_good');
     assert.ok(good.some((r) => r.status === 'PASS'));
-    assert.ok(good.filter((r) => ['mistral_agent_dormant', 'mistral_agent_unused_tool'].includes(r.ruleId)).every((r) => r.status === 'UNKNOWN'));
+    assert.ok(
+      good
+        .filter((r) => ['mistral_agent_dormant', 'mistral_agent_unused_tool'].includes(r.ruleId))
+        .every((r) => r.status === 'UNKNOWN'),
+    );
   });
 
   it('without beta access: no agent result at all, and partial coverage fails', () => {
     const ctx = context({ availability: noBetaAvailability(), agents: [], libraries: [], files: [file()] });
     const results = evaluateAll(ctx);
-    assert.deepEqual(results.filter((r) => r.resourceType === 'agent'), []);
+    assert.deepEqual(
+      results.filter((r) => r.resourceType === 'agent'),
+      [],
+    );
     const coverage = results.filter((r) => r.ruleId === 'mistral_integration_partial_coverage');
     assert.equal(coverage.length, 1);
     assert.equal(coverage[0].status, 'FAIL');
@@ -212,7 +255,10 @@ describe('rule catalog', () => {
     const ctx = context({ availability: noBetaAvailability(), agents: [agent()] });
     const results = evaluateAll(ctx).filter((r) => r.resourceType === 'agent');
     assert.ok(results.length > 0);
-    assert.deepEqual(results.filter((r) => r.status === 'PASS'), []);
+    assert.deepEqual(
+      results.filter((r) => r.status === 'PASS'),
+      [],
+    );
   });
 
   it('a rule that throws yields UNKNOWN, not a crash and not a PASS', () => {

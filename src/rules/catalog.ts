@@ -88,7 +88,8 @@ export function evaluateAll(ctx: RuleContext, options: EvaluateOptions = {}): Ru
         resourceType: 'integration',
         resourceId: ctx.snapshot.integration?.id ?? ctx.snapshot.source.baseUrl,
         resourceName: ctx.snapshot.integration?.name ?? null,
-        detail: 'The rule could not be evaluated because of an internal error, so its resources are not assessed.',
+        detail:
+          'The rule could not be evaluated because of an internal error, so its resources are not assessed.',
         evidence: { error: error instanceof Error ? error.name : 'unknown' },
       });
     }

@@ -12,7 +12,10 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
   const bad = malformed(agent, ['guardrails']);
   if (bad) return bad;
   if (!hasGuardrails(agent)) {
-    return fail(`The agent has no guardrails, so ${category} is not checked at all.`, { category, policies: 0 });
+    return fail(`The agent has no guardrails, so ${category} is not checked at all.`, {
+      category,
+      policies: 0,
+    });
   }
   const policies = policiesOf(agent);
   const checkedBy: Array<{ policy: number; threshold: number | null }> = [];
@@ -42,7 +45,8 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
         return;
       case 'not_evaluated':
         if (p.format === 'flat') why.push(`policy ${n} disables it`);
-        else if (p.ignoreOtherCategories) why.push(`policy ${n} ignores it (ignore_other_categories without a ${category} threshold)`);
+        else if (p.ignoreOtherCategories)
+          why.push(`policy ${n} ignores it (ignore_other_categories without a ${category} threshold)`);
         else why.push(`policy ${n} does not evaluate it`);
         return;
     }
@@ -52,10 +56,13 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
     return pass(`${category} is checked by blocking ${listWords(t)}.`, { category, checkedBy });
   }
   if (unreadable > 0) {
-    return unknown(`${category} is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.endsWith('could not be read')))}.`, {
-      category,
-      unreadablePolicies: unreadable,
-    });
+    return unknown(
+      `${category} is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.endsWith('could not be read')))}.`,
+      {
+        category,
+        unreadablePolicies: unreadable,
+      },
+    );
   }
   return fail(`${category} is not checked: ${listWords(why)}.`, { category, reasons: why });
 }

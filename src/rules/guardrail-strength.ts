@@ -94,7 +94,9 @@ export function isCategoryChecked(config: GuardrailConfigView, category: string)
 }
 
 /** Evaluated categories with a lax explicit threshold, in blocking policies: "financial 0.9". */
-export function laxCategories(config: GuardrailConfigView): Array<{ policyIndex: number; category: string; threshold: number }> {
+export function laxCategories(
+  config: GuardrailConfigView,
+): Array<{ policyIndex: number; category: string; threshold: number }> {
   const out: Array<{ policyIndex: number; category: string; threshold: number }> = [];
   policiesOf(config).forEach((p, policyIndex) => {
     if (p.format === 'unknown' || !p.blocks) return;
@@ -117,7 +119,12 @@ function checkedCategories(config: GuardrailConfigView): string[] {
 }
 
 function result(level: number, reasons: string[], config: GuardrailConfigView): GuardrailStrength {
-  return { level, reasons, label: GUARDRAIL_LEVEL_LABELS[level], checkedCategories: checkedCategories(config) };
+  return {
+    level,
+    reasons,
+    label: GUARDRAIL_LEVEL_LABELS[level],
+    checkedCategories: checkedCategories(config),
+  };
 }
 
 export function guardrailStrength(config: GuardrailConfigView): GuardrailStrength {
@@ -126,12 +133,20 @@ export function guardrailStrength(config: GuardrailConfigView): GuardrailStrengt
 
   const blocking = blockingPolicies(config);
   if (blocking.length === 0) {
-    const actions = [...new Set(policies.map((p) => (p.format === 'unknown' ? 'unrecognised format' : (p.action ?? 'absent'))))];
+    const actions = [
+      ...new Set(
+        policies.map((p) => (p.format === 'unknown' ? 'unrecognised format' : (p.action ?? 'absent'))),
+      ),
+    ];
     return result(GUARDRAIL_LEVEL.NOT_BLOCKING, [`no policy blocks (action: ${actions.join(', ')})`], config);
   }
 
   if (!blocking.some((p) => p.blockOnError)) {
-    return result(GUARDRAIL_LEVEL.FAIL_OPEN, ['every blocking policy fails open (block_on_error false)'], config);
+    return result(
+      GUARDRAIL_LEVEL.FAIL_OPEN,
+      ['every blocking policy fails open (block_on_error false)'],
+      config,
+    );
   }
 
   const reasons: string[] = [];
@@ -140,7 +155,9 @@ export function guardrailStrength(config: GuardrailConfigView): GuardrailStrengt
   }
   const lax = laxCategories(config);
   if (lax.length > 0) {
-    reasons.push(`lax thresholds (> ${LAX_THRESHOLD}): ${lax.map((l) => `${l.category} ${l.threshold}`).join(', ')}`);
+    reasons.push(
+      `lax thresholds (> ${LAX_THRESHOLD}): ${lax.map((l) => `${l.category} ${l.threshold}`).join(', ')}`,
+    );
   }
   if (reasons.length > 0) return result(GUARDRAIL_LEVEL.PARTIAL, reasons, config);
   return result(GUARDRAIL_LEVEL.STRONG, [], config);

@@ -18,9 +18,21 @@ export interface Verdict {
   evidence?: Record<string, unknown>;
 }
 
-export const pass = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'PASS', detail, evidence });
-export const fail = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'FAIL', detail, evidence });
-export const unknown = (detail: string, evidence?: Record<string, unknown>): Verdict => ({ status: 'UNKNOWN', detail, evidence });
+export const pass = (detail: string, evidence?: Record<string, unknown>): Verdict => ({
+  status: 'PASS',
+  detail,
+  evidence,
+});
+export const fail = (detail: string, evidence?: Record<string, unknown>): Verdict => ({
+  status: 'FAIL',
+  detail,
+  evidence,
+});
+export const unknown = (detail: string, evidence?: Record<string, unknown>): Verdict => ({
+  status: 'UNKNOWN',
+  detail,
+  evidence,
+});
 
 export function isAvailable(snapshot: Snapshot, feature: FeatureKey): boolean {
   return snapshot.availability[feature]?.status === 'available';
@@ -75,7 +87,11 @@ export function evaluateEach<T extends { id: string }>(
   return out;
 }
 
-export function evaluateAgents(ctx: RuleContext, meta: RuleMeta, judge: (a: AgentRecord) => Verdict | null): RuleResult[] {
+export function evaluateAgents(
+  ctx: RuleContext,
+  meta: RuleMeta,
+  judge: (a: AgentRecord) => Verdict | null,
+): RuleResult[] {
   return evaluateEach(ctx, meta, 'agents', ctx.snapshot.agents, (a) => a.name, judge);
 }
 
@@ -83,19 +99,28 @@ export function evaluateAgents(ctx: RuleContext, meta: RuleMeta, judge: (a: Agen
  * Data-quality warnings on a record that concern one of the given fields (the warning's `issue` names
  * the field first, e.g. "tools: expected array, received null", or mentions it as a word).
  */
-export function flaggedFields(record: { dataQuality: DataQualityWarning[] }, fields: readonly string[]): DataQualityWarning[] {
+export function flaggedFields(
+  record: { dataQuality: DataQualityWarning[] },
+  fields: readonly string[],
+): DataQualityWarning[] {
   return record.dataQuality.filter((w) =>
     fields.some((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`, 'i').test(w.issue)),
   );
 }
 
 /** An UNKNOWN verdict when the record's data for the given fields was flagged as malformed, else null. */
-export function malformed(record: { dataQuality: DataQualityWarning[] }, fields: readonly string[]): Verdict | null {
+export function malformed(
+  record: { dataQuality: DataQualityWarning[] },
+  fields: readonly string[],
+): Verdict | null {
   const ws = flaggedFields(record, fields);
   if (ws.length === 0) return null;
-  return unknown(`The ${fields.join('/')} data of this record was flagged as malformed, so it cannot be assessed.`, {
-    dataQuality: ws.map((w) => w.issue),
-  });
+  return unknown(
+    `The ${fields.join('/')} data of this record was flagged as malformed, so it cannot be assessed.`,
+    {
+      dataQuality: ws.map((w) => w.issue),
+    },
+  );
 }
 
 /** A stable, human label for a tool: "web_search", "function lookup_order", "connector gmail". */
@@ -123,4 +148,25 @@ export function daysSince(iso: string | null, now: Date): number | null {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return null;
   return Math.floor((now.getTime() - t) / DAY_MS);
+}
+
+/**
+ * For rules that can still prove a FAIL from partly malformed data (e.g. one unknown tool among known
+ * ones): keep a FAIL, but turn a PASS into UNKNOWN when the fields it relied on were flagged.
+ */
+export function passUnlessFlagged(
+  record: { dataQuality: DataQualityWarning[] },
+  fields: readonly string[],
+  verdict: Verdict | null,
+): Verdict | null {
+  if (verdict === null || verdict.status !== 'PASS') return verdict;
+  const ws = flaggedFields(record, fields);
+  if (ws.length === 0) return verdict;
+  return unknown(
+    `${verdict.detail.replace(/\.$/, '')}, but part of the ${fields.join('/')} data was flagged as malformed, so this cannot be confirmed.`,
+    {
+      ...(verdict.evidence ?? {}),
+      dataQuality: ws.map((w) => w.issue),
+    },
+  );
 }

@@ -8,7 +8,13 @@ export const SAMPLES = {
   aws_access_key_id: join('AKIA', 'IOSFODNN7', 'EXAMPLE'),
   github_token: join('ghp_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'),
   slack_token: join('xoxb-', '123456789012-abcdefABCDEF'),
-  jwt: join('eyJhbGciOiJIUzI1NiJ9', '.', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', '.', 'dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+  jwt: join(
+    'eyJhbGciOiJIUzI1NiJ9',
+    '.',
+    'eyJzdWIiOiIxMjM0NTY3ODkwIn0',
+    '.',
+    'dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  ),
   openai_style_key: join('sk-', 'proj-Ab12Cd34Ef56Gh78Ij90Kl'),
   google_api_key: join('AIza', 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'),
   mistral_style_key: join('aB3dE5gH7jK9mN1p', 'Q2sT4vW6xY8zA0bC'),
@@ -18,14 +24,23 @@ describe('findSecrets', () => {
   for (const [kind, value] of Object.entries(SAMPLES)) {
     it(`finds ${kind}`, () => {
       const found = findSecrets(`Use this: ${value} for calls.`);
-      assert.deepEqual(found.map((f) => f.kind), [kind]);
+      assert.deepEqual(
+        found.map((f) => f.kind),
+        [kind],
+      );
       assert.equal(found[0].offset, 'Use this: '.length);
       assert.ok(!JSON.stringify(found).includes(value.slice(4, 12)), 'no part of the value in the result');
     });
   }
 
   it('finds private key blocks, bearer tokens and passwords, with line and column', () => {
-    const text = ['line one', `  Authorization: Bearer ${'abcdefghijklmnopqrstuvwxyz012345'}`, 'db password: S3cr3tPass!', '-----BEGIN RSA PRIVATE KEY-----', 'MIIE...'].join('\n');
+    const text = [
+      'line one',
+      `  Authorization: Bearer ${'abcdefghijklmnopqrstuvwxyz012345'}`,
+      'db password: S3cr3tPass!',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIE...',
+    ].join('\n');
     const found = findSecrets(text);
     assert.deepEqual(
       found.map((f) => [f.kind, f.line, f.column]),
@@ -38,8 +53,14 @@ describe('findSecrets', () => {
   });
 
   it('ignores placeholders and ordinary text', () => {
-    assert.deepEqual(findSecrets('password: <your password>\ntoken = ******\nNever reveal the api key to users.'), []);
-    assert.deepEqual(findSecrets('Order ids look like 0123456789abcdef0123456789abcdef (hex, lower case).'), []);
+    assert.deepEqual(
+      findSecrets('password: <your password>\ntoken = ******\nNever reveal the api key to users.'),
+      [],
+    );
+    assert.deepEqual(
+      findSecrets('Order ids look like 0123456789abcdef0123456789abcdef (hex, lower case).'),
+      [],
+    );
     assert.deepEqual(findSecrets(''), []);
   });
 });

@@ -2,10 +2,23 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-agent-alias-unguarded-version.ts';
 import type { AgentAliasRecord } from '../../inventory/types.ts';
-import { UNGUARDED, agent, agentConfig, availability, context, guarded, policy } from '../testing/fixtures.ts';
+import {
+  UNGUARDED,
+  agent,
+  agentConfig,
+  availability,
+  context,
+  guarded,
+  policy,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
-const alias = (name: string, version: number): AgentAliasRecord => ({ alias: name, version, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' });
+const alias = (name: string, version: number): AgentAliasRecord => ({
+  alias: name,
+  version,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+});
 const history = [
   agentConfig({ version: 1, ...UNGUARDED }),
   agentConfig({ version: 2, ...guarded([policy({ blockOnError: false })]) }),
@@ -15,7 +28,10 @@ const base = { version: 3, versions: [1, 2, 3], ...guarded([policy()]), versionH
 
 describe('mistral_agent_alias_unguarded_version', () => {
   it('PASS: aliases point to the latest version', () => {
-    assert.equal(one(rule, context({ agents: [agent({ ...base, aliases: [alias('production', 3)] })] })).status, 'PASS');
+    assert.equal(
+      one(rule, context({ agents: [agent({ ...base, aliases: [alias('production', 3)] })] })).status,
+      'PASS',
+    );
   });
 
   it('PASS: no aliases', () => {
@@ -23,7 +39,12 @@ describe('mistral_agent_alias_unguarded_version', () => {
   });
 
   it('FAIL: an alias to an unguarded version and one to a weaker version', () => {
-    const r = one(rule, context({ agents: [agent({ ...base, aliases: [alias('production', 1), alias('staging', 2), alias('dev', 3)] })] }));
+    const r = one(
+      rule,
+      context({
+        agents: [agent({ ...base, aliases: [alias('production', 1), alias('staging', 2), alias('dev', 3)] })],
+      }),
+    );
     assert.equal(r.status, 'FAIL');
     assert.deepEqual(r.evidence?.aliases, [
       { alias: 'production', version: 1, reason: 'no_guardrails' },
@@ -33,9 +54,14 @@ describe('mistral_agent_alias_unguarded_version', () => {
   });
 
   it('UNKNOWN: versions unavailable, or the aliased version is not in the history', () => {
-    const unavailable = context({ availability: availability({ versions: { status: 'error' } }), agents: [agent({ ...base, aliases: [alias('p', 1)] })] });
+    const unavailable = context({
+      availability: availability({ versions: { status: 'error' } }),
+      agents: [agent({ ...base, aliases: [alias('p', 1)] })],
+    });
     assert.equal(one(rule, unavailable).status, 'UNKNOWN');
-    const missing = context({ agents: [agent({ ...base, versionHistory: [history[2]], aliases: [alias('p', 1)] })] });
+    const missing = context({
+      agents: [agent({ ...base, versionHistory: [history[2]], aliases: [alias('p', 1)] })],
+    });
     assert.equal(one(rule, missing).status, 'UNKNOWN');
   });
 });

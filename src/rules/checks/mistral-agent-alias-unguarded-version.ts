@@ -3,7 +3,17 @@ import type { AgentConfig } from '../../inventory/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { compareGuardrailStrength, guardrailStrength, hasGuardrails } from '../guardrail-strength.ts';
 import { MISTRAL_AGENTS_DOC, MISTRAL_GUARDRAILS_DOC } from '../remediation.ts';
-import { availabilityWord, evaluateAgents, fail, isAvailable, listWords, malformed, pass, plural, unknown } from '../rule-helpers.ts';
+import {
+  availabilityWord,
+  evaluateAgents,
+  fail,
+  isAvailable,
+  listWords,
+  malformed,
+  pass,
+  plural,
+  unknown,
+} from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
   id: 'mistral_agent_alias_unguarded_version',
@@ -12,8 +22,7 @@ export const meta: RuleMeta = {
   severity: 'high',
   description:
     'A deployment alias (e.g. "production") points to an agent version that has no guardrails, or weaker guardrails than the latest version (by the ordering of guardrail-strength.ts). Applications calling the agent through the alias get that older, weaker configuration.',
-  risk:
-    'High: reviewing the latest version gives a false sense of safety while real traffic goes through the alias to a less protected version; fixing the latest version does not fix what users reach.',
+  risk: 'High: reviewing the latest version gives a false sense of safety while real traffic goes through the alias to a less protected version; fixing the latest version does not fix what users reach.',
   remediation: {
     text: 'Move the alias to the latest (guarded) version, or add guardrails to a new version and point the alias to it. TrustLens does not change aliases.',
     consoleSteps: [
@@ -31,7 +40,9 @@ export const rule: Rule = {
   evaluate: (ctx) =>
     evaluateAgents(ctx, meta, (agent) => {
       if (!isAvailable(ctx.snapshot, 'versions')) {
-        return unknown(`Version history and aliases are ${availabilityWord(ctx.snapshot, 'versions')}, so aliased versions cannot be checked.`);
+        return unknown(
+          `Version history and aliases are ${availabilityWord(ctx.snapshot, 'versions')}, so aliased versions cannot be checked.`,
+        );
       }
       const bad = malformed(agent, ['guardrails', 'aliases']);
       if (bad) return bad;
@@ -49,18 +60,29 @@ export const rule: Rule = {
           problems.push(`alias ${a.alias} points to version ${a.version}, which has no guardrails`);
           offending.push({ alias: a.alias, version: a.version, reason: 'no_guardrails' });
         } else if (compareGuardrailStrength(config, agent) < 0) {
-          problems.push(`alias ${a.alias} points to version ${a.version}, which has ${guardrailStrength(config).label}, weaker than the latest version ${agent.version}`);
+          problems.push(
+            `alias ${a.alias} points to version ${a.version}, which has ${guardrailStrength(config).label}, weaker than the latest version ${agent.version}`,
+          );
           offending.push({ alias: a.alias, version: a.version, reason: 'weaker_than_latest' });
         }
       }
-      if (problems.length > 0) return fail(`${problems[0].charAt(0).toUpperCase()}${listWords(problems).slice(1)}.`, { aliases: offending });
-      if (missing.length > 0) {
-        return unknown(`The configuration of ${listWords(missing.map((m) => `version ${m.version} (alias ${m.alias})`))} is missing from the version history.`, {
-          missing,
+      if (problems.length > 0)
+        return fail(`${problems[0].charAt(0).toUpperCase()}${listWords(problems).slice(1)}.`, {
+          aliases: offending,
         });
+      if (missing.length > 0) {
+        return unknown(
+          `The configuration of ${listWords(missing.map((m) => `version ${m.version} (alias ${m.alias})`))} is missing from the version history.`,
+          {
+            missing,
+          },
+        );
       }
-      return pass(`Every alias (${plural(agent.aliases.length, 'alias', 'aliases')}) points to a version guarded at least as strongly as the latest.`, {
-        aliases: agent.aliases.map((a) => ({ alias: a.alias, version: a.version })),
-      });
+      return pass(
+        `Every alias (${plural(agent.aliases.length, 'alias', 'aliases')}) points to a version guarded at least as strongly as the latest.`,
+        {
+          aliases: agent.aliases.map((a) => ({ alias: a.alias, version: a.version })),
+        },
+      );
     }),
 };

@@ -9,8 +9,16 @@ const tools = (...t: WireTool[]) => context({ agents: [agent({ tools: t })] });
 
 describe('mistral_agent_connector_unconfirmed', () => {
   it('PASS: no action tool, or every included tool requires confirmation', () => {
-    assert.equal(one(rule, tools({ type: 'web_search' }, { type: 'function', function: { name: 'f', parameters: {} } })).status, 'PASS');
-    const ok: WireTool = { type: 'connector', connector_id: 'gmail', tool_configuration: { include: ['send'], requires_confirmation: ['send'] } };
+    assert.equal(
+      one(rule, tools({ type: 'web_search' }, { type: 'function', function: { name: 'f', parameters: {} } }))
+        .status,
+      'PASS',
+    );
+    const ok: WireTool = {
+      type: 'connector',
+      connector_id: 'gmail',
+      tool_configuration: { include: ['send'], requires_confirmation: ['send'] },
+    };
     assert.equal(one(rule, tools(ok)).status, 'PASS');
   });
 
@@ -19,7 +27,11 @@ describe('mistral_agent_connector_unconfirmed', () => {
       rule,
       tools(
         { type: 'connector', connector_id: 'gmail' },
-        { type: 'connector', connector_id: 'crm', tool_configuration: { include: ['read', 'delete'], requires_confirmation: ['read'] } },
+        {
+          type: 'connector',
+          connector_id: 'crm',
+          tool_configuration: { include: ['read', 'delete'], requires_confirmation: ['read'] },
+        },
         { type: 'code_interpreter', tool_configuration: { requires_confirmation: [] } },
       ),
     );
@@ -32,7 +44,16 @@ describe('mistral_agent_connector_unconfirmed', () => {
   });
 
   it('UNKNOWN: tools flagged malformed', () => {
-    const a = agent({ dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'tools: expected array' }] });
+    const a = agent({
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'tools: expected array',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 });

@@ -2,7 +2,9 @@ import type { Rule, RuleMeta } from '../../findings/types.ts';
 import type { WireTool } from '../../shared/mistral-wire.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { MISTRAL_AGENTS_DOC } from '../remediation.ts';
-import { evaluateAgents, fail, listWords, malformed, pass, toolLabel } from '../rule-helpers.ts';
+import type { AgentRecord } from '../../inventory/types.ts';
+import type { Verdict } from '../rule-helpers.ts';
+import { evaluateAgents, fail, listWords, pass, passUnlessFlagged, toolLabel } from '../rule-helpers.ts';
 
 /**
  * Tools that act on other systems and accept tool_configuration.requires_confirmation. Functions are
@@ -16,16 +18,27 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'medium',
   description: `A tool that acts (${CONFIRMABLE_ACTION_TOOLS.join(', ')}) has no tool_configuration.requires_confirmation, or its include list names tools that are not in requires_confirmation, so the agent runs them without asking the user first.`,
-  risk:
-    'Medium: a manipulated or mistaken agent can send mail, change records or run code with no human in the loop; the damage depends on what the connector can reach, which TrustLens cannot see.',
+  risk: 'Medium: a manipulated or mistaken agent can send mail, change records or run code with no human in the loop; the damage depends on what the connector can reach, which TrustLens cannot see.',
   remediation: {
-    text: 'List the connector\'s state-changing tools in tool_configuration.requires_confirmation (and restrict it with include), so each call needs the user\'s approval.',
+    text: "List the connector's state-changing tools in tool_configuration.requires_confirmation (and restrict it with include), so each call needs the user's approval.",
     patchAgentBody: {
-      tools: [{ type: 'connector', connector_id: '<connector id>', tool_configuration: { requires_confirmation: ['<tool name>'] } }],
+      tools: [
+        {
+          type: 'connector',
+          connector_id: '<connector id>',
+          tool_configuration: { requires_confirmation: ['<tool name>'] },
+        },
+      ],
     },
   },
   references: [MISTRAL_AGENTS_DOC],
-  compliance: [owaspLlm('LLM06'), owaspAgentic('T2'), owaspAgentic('T10'), nist('MAP 3.5'), euAiAct('Art. 14')],
+  compliance: [
+    owaspLlm('LLM06'),
+    owaspAgentic('T2'),
+    owaspAgentic('T10'),
+    nist('MAP 3.5'),
+    euAiAct('Art. 14'),
+  ],
 };
 
 function unconfirmed(tool: WireTool): string | null {
@@ -40,14 +53,17 @@ function unconfirmed(tool: WireTool): string | null {
 
 export const rule: Rule = {
   meta,
-  evaluate: (ctx) =>
-    evaluateAgents(ctx, meta, (agent) => {
-      const bad = malformed(agent, ['tools']);
-      if (bad) return bad;
-      const acting = agent.tools.filter((t) => CONFIRMABLE_ACTION_TOOLS.includes(t.type));
-      if (acting.length === 0) return pass('The agent has no connector or code interpreter tool.', { actionTools: 0 });
-      const problems = acting.map(unconfirmed).filter((p): p is string => p !== null);
-      if (problems.length > 0) return fail(`Action tools run without confirmation: ${listWords(problems)}.`, { problems });
-      return pass(`Every action tool (${acting.map(toolLabel).join(', ')}) requires confirmation.`, { actionTools: acting.length });
-    }),
+  evaluate: (ctx) => evaluateAgents(ctx, meta, (agent) => passUnlessFlagged(agent, ['tools'], judge(agent))),
 };
+
+function judge(agent: AgentRecord): Verdict {
+  const acting = agent.tools.filter((t) => CONFIRMABLE_ACTION_TOOLS.includes(t.type));
+  if (acting.length === 0)
+    return pass('The agent has no connector or code interpreter tool.', { actionTools: 0 });
+  const problems = acting.map(unconfirmed).filter((p): p is string => p !== null);
+  if (problems.length > 0)
+    return fail(`Action tools run without confirmation: ${listWords(problems)}.`, { problems });
+  return pass(`Every action tool (${acting.map(toolLabel).join(', ')}) requires confirmation.`, {
+    actionTools: acting.length,
+  });
+}

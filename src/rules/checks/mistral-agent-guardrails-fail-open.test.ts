@@ -6,7 +6,9 @@ import { one } from '../testing/run.ts';
 
 describe('mistral_agent_guardrails_fail_open', () => {
   it('PASS: every blocking policy fails closed', () => {
-    const a = agent({ ...guarded([policy(), policy({ action: 'none', blocks: false, blockOnError: false })]) });
+    const a = agent({
+      ...guarded([policy(), policy({ action: 'none', blocks: false, blockOnError: false })]),
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'PASS');
   });
 
@@ -24,7 +26,10 @@ describe('mistral_agent_guardrails_fail_open', () => {
   });
 
   it('no result when nothing blocks or there are no guardrails', () => {
-    const agents = [agent({ id: 'a', ...UNGUARDED }), agent({ id: 'b', ...guarded([policy({ action: 'none', blocks: false, blockOnError: false })]) })];
+    const agents = [
+      agent({ id: 'a', ...UNGUARDED }),
+      agent({ id: 'b', ...guarded([policy({ action: 'none', blocks: false, blockOnError: false })]) }),
+    ];
     assert.deepEqual(rule.evaluate(context({ agents })), []);
   });
 });

@@ -10,24 +10,49 @@ describe('mistral_agent_guardrails_legacy_moderation', () => {
   });
 
   it('FAIL: moderation_llm_v1', () => {
-    const r = one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'v1', moderationModel: null })]) })] }));
+    const r = one(
+      rule,
+      context({ agents: [agent({ ...guarded([policy({ format: 'v1', moderationModel: null })]) })] }),
+    );
     assert.equal(r.status, 'FAIL');
     assert.match(r.detail, /policy 1 uses moderation_llm_v1/);
   });
 
   it('FAIL: the product document flat example (mistral-moderation-2411)', () => {
-    const r = one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'flat', moderationModel: 'mistral-moderation-2411' })]) })] }));
+    const r = one(
+      rule,
+      context({
+        agents: [
+          agent({ ...guarded([policy({ format: 'flat', moderationModel: 'mistral-moderation-2411' })]) }),
+        ],
+      }),
+    );
     assert.equal(r.status, 'FAIL');
     assert.match(r.detail, /mistral-moderation-2411/);
   });
 
   it('FAIL: a moderation model the models API marks deprecated', () => {
-    const models = [model({ id: 'mistral-moderation-2603', lifecycle: 'deprecated', deprecationDate: '2027-01-01T00:00:00Z', aliases: [] })];
+    const models = [
+      model({
+        id: 'mistral-moderation-2603',
+        lifecycle: 'deprecated',
+        deprecationDate: '2027-01-01T00:00:00Z',
+        aliases: [],
+      }),
+    ];
     assert.equal(one(rule, context({ agents: [agent()], models })).status, 'FAIL');
   });
 
   it('UNKNOWN: an unreadable policy', () => {
-    assert.equal(one(rule, context({ agents: [agent({ ...guarded([policy({ format: 'unknown', blocks: false, action: null })]) })] })).status, 'UNKNOWN');
+    assert.equal(
+      one(
+        rule,
+        context({
+          agents: [agent({ ...guarded([policy({ format: 'unknown', blocks: false, action: null })]) })],
+        }),
+      ).status,
+      'UNKNOWN',
+    );
   });
 
   it('no result without guardrails', () => {

@@ -1,8 +1,21 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
 import { hasGuardrails, policiesOf } from '../guardrail-strength.ts';
-import { GUARDRAILS_CONSOLE_STEPS, MISTRAL_GUARDRAILS_DOC, recommendedGuardrailsPatch } from '../remediation.ts';
-import { evaluateAgents, fail, isAvailable, listWords, malformed, pass, plural, unknown } from '../rule-helpers.ts';
+import {
+  GUARDRAILS_CONSOLE_STEPS,
+  MISTRAL_GUARDRAILS_DOC,
+  recommendedGuardrailsPatch,
+} from '../remediation.ts';
+import {
+  evaluateAgents,
+  fail,
+  isAvailable,
+  listWords,
+  malformed,
+  pass,
+  plural,
+  unknown,
+} from '../rule-helpers.ts';
 
 /** Moderation models Mistral's documentation lists as deprecated (v1's default). */
 export const DEPRECATED_MODERATION_MODELS: readonly string[] = ['mistral-moderation-2411'];
@@ -13,8 +26,7 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'low',
   description: `A guardrail policy uses moderation_llm_v1 (no jailbreaking category, merged dangerous/criminal category) or a deprecated moderation model: ${DEPRECATED_MODERATION_MODELS.join(', ')}, or one the models API marks deprecated or legacy.`,
-  risk:
-    'Low: the policy still moderates, but with an older taxonomy and model that will be retired; when it is, the guardrail may error (and fail open) or change behaviour without notice.',
+  risk: 'Low: the policy still moderates, but with an older taxonomy and model that will be retired; when it is, the guardrail may error (and fail open) or change behaviour without notice.',
   remediation: {
     text: 'Move the policy to moderation_llm_v2 and leave model_name unset so the current moderation model is used.',
     patchAgentBody: recommendedGuardrailsPatch(),
@@ -52,9 +64,12 @@ export const rule: Rule = {
       });
       if (problems.length > 0) return fail(`Legacy moderation: ${listWords(problems)}.`, { problems });
       if (unreadable > 0) {
-        return unknown(`${plural(unreadable, 'policy', 'policies')} could not be read, so the moderation version is unknown.`, {
-          unreadablePolicies: unreadable,
-        });
+        return unknown(
+          `${plural(unreadable, 'policy', 'policies')} could not be read, so the moderation version is unknown.`,
+          {
+            unreadablePolicies: unreadable,
+          },
+        );
       }
       return pass(`Every policy uses moderation_llm_v2 with a current model.`, {
         models: [...new Set(policies.map((p) => p.moderationModel ?? 'default'))],

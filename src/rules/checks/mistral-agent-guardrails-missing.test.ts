@@ -19,7 +19,17 @@ describe('mistral_agent_guardrails_missing', () => {
   });
 
   it('UNKNOWN: the guardrails field was flagged as malformed', () => {
-    const a = agent({ ...UNGUARDED, dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'guardrails: expected array, received string' }] });
+    const a = agent({
+      ...UNGUARDED,
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'guardrails: expected array, received string',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 
@@ -28,7 +38,9 @@ describe('mistral_agent_guardrails_missing', () => {
   });
 
   it('remediation carries the wire-shape PATCH body', () => {
-    const body = rule.meta.remediation.patchAgentBody as { guardrails: Array<{ block_on_error: boolean; moderation_llm_v2: { action: string } }> };
+    const body = rule.meta.remediation.patchAgentBody as {
+      guardrails: Array<{ block_on_error: boolean; moderation_llm_v2: { action: string } }>;
+    };
     assert.equal(body.guardrails[0].block_on_error, true);
     assert.equal(body.guardrails[0].moderation_llm_v2.action, 'block');
   });

@@ -1,7 +1,11 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { hasGuardrails, policiesOf } from '../guardrail-strength.ts';
-import { GUARDRAILS_CONSOLE_STEPS, MISTRAL_GUARDRAILS_DOC, recommendedGuardrailsPatch } from '../remediation.ts';
+import {
+  GUARDRAILS_CONSOLE_STEPS,
+  MISTRAL_GUARDRAILS_DOC,
+  recommendedGuardrailsPatch,
+} from '../remediation.ts';
 import { evaluateAgents, fail, malformed, pass, plural } from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
@@ -11,15 +15,21 @@ export const meta: RuleMeta = {
   severity: 'high',
   description:
     'The agent has no guardrail configuration (guardrails is null or empty), so Mistral does not moderate its input at all.',
-  risk:
-    'High: without guardrails any prompt reaches the model, including jailbreak and prompt-injection attempts and requests for harmful content; nothing stops the agent from acting on them. It is not critical on its own because exposure depends on who can reach the agent (see mistral_agent_chat_deployed_unguarded).',
+  risk: 'High: without guardrails any prompt reaches the model, including jailbreak and prompt-injection attempts and requests for harmful content; nothing stops the agent from acting on them. It is not critical on its own because exposure depends on who can reach the agent (see mistral_agent_chat_deployed_unguarded).',
   remediation: {
-    text: 'Attach a blocking moderation_llm_v2 guardrail with block_on_error true and strict jailbreaking and pii thresholds. The body below replaces the agent\'s guardrails and creates a new version; move deployment aliases to it.',
+    text: "Attach a blocking moderation_llm_v2 guardrail with block_on_error true and strict jailbreaking and pii thresholds. The body below replaces the agent's guardrails and creates a new version; move deployment aliases to it.",
     patchAgentBody: recommendedGuardrailsPatch(),
     consoleSteps: [...GUARDRAILS_CONSOLE_STEPS],
   },
   references: [MISTRAL_GUARDRAILS_DOC],
-  compliance: [owaspLlm('LLM01'), owaspAgentic('T6'), atlas('AML.T0054'), atlas('AML.T0051'), nist('MEASURE 2.7'), euAiAct('Art. 15')],
+  compliance: [
+    owaspLlm('LLM01'),
+    owaspAgentic('T6'),
+    atlas('AML.T0054'),
+    atlas('AML.T0051'),
+    nist('MEASURE 2.7'),
+    euAiAct('Art. 15'),
+  ],
 };
 
 export const rule: Rule = {
@@ -28,8 +38,11 @@ export const rule: Rule = {
     evaluateAgents(ctx, meta, (agent) => {
       const bad = malformed(agent, ['guardrails']);
       if (bad) return bad;
-      if (!hasGuardrails(agent)) return fail('The agent has no guardrails, so its input is not moderated.', { guardrails: null });
+      if (!hasGuardrails(agent))
+        return fail('The agent has no guardrails, so its input is not moderated.', { guardrails: null });
       const n = policiesOf(agent).length;
-      return pass(`The agent has ${plural(n, 'guardrail policy', 'guardrail policies')}.`, { policyCount: n });
+      return pass(`The agent has ${plural(n, 'guardrail policy', 'guardrail policies')}.`, {
+        policyCount: n,
+      });
     }),
 };

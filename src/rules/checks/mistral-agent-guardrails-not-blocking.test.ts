@@ -12,7 +12,11 @@ describe('mistral_agent_guardrails_not_blocking', () => {
 
   it('FAIL: actions "flag", "none" and absent', () => {
     const a = agent({
-      ...guarded([policy({ action: 'flag', blocks: false, format: 'flat' }), policy({ action: 'none', blocks: false }), policy({ action: null, blocks: false })]),
+      ...guarded([
+        policy({ action: 'flag', blocks: false, format: 'flat' }),
+        policy({ action: 'none', blocks: false }),
+        policy({ action: null, blocks: false }),
+      ]),
     });
     const r = one(rule, context({ agents: [a] }));
     assert.equal(r.status, 'FAIL');
@@ -20,7 +24,12 @@ describe('mistral_agent_guardrails_not_blocking', () => {
   });
 
   it('UNKNOWN: no readable policy blocks and one could not be read', () => {
-    const a = agent({ ...guarded([policy({ action: 'none', blocks: false }), policy({ format: 'unknown', blocks: false, action: null })]) });
+    const a = agent({
+      ...guarded([
+        policy({ action: 'none', blocks: false }),
+        policy({ format: 'unknown', blocks: false, action: null }),
+      ]),
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 

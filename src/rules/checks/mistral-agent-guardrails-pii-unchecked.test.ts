@@ -21,7 +21,16 @@ describe('mistral_agent_guardrails_pii_unchecked', () => {
   });
 
   it('UNKNOWN: guardrails flagged malformed', () => {
-    const a = agent({ dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'guardrails[0].moderation_llm_v2: expected object' }] });
+    const a = agent({
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'guardrails[0].moderation_llm_v2: expected object',
+        },
+      ],
+    });
     assert.equal(result(a).status, 'UNKNOWN');
   });
 });

@@ -2,7 +2,11 @@ import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
 import { judgeCategoryChecked } from '../guardrail-category-check.ts';
 import { LAX_THRESHOLD } from '../guardrail-strength.ts';
-import { GUARDRAILS_CONSOLE_STEPS, MISTRAL_GUARDRAILS_DOC, recommendedGuardrailsPatch } from '../remediation.ts';
+import {
+  GUARDRAILS_CONSOLE_STEPS,
+  MISTRAL_GUARDRAILS_DOC,
+  recommendedGuardrailsPatch,
+} from '../remediation.ts';
 import { evaluateAgents } from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
@@ -11,8 +15,7 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'medium',
   description: `No blocking guardrail policy checks the pii category with a usable threshold: no guardrails, ignore_other_categories true without a pii threshold, pii disabled in the flat format, or a pii threshold above ${LAX_THRESHOLD} (LAX_THRESHOLD).`,
-  risk:
-    'Medium: users can paste personal data into the agent, where it is processed, possibly stored in conversations and passed to tools. It is a privacy and compliance exposure rather than a direct compromise.',
+  risk: 'Medium: users can paste personal data into the agent, where it is processed, possibly stored in conversations and passed to tools. It is a privacy and compliance exposure rather than a direct compromise.',
   remediation: {
     text: `Evaluate pii with a threshold of ${LAX_THRESHOLD} or lower (0.3 recommended) on a blocking policy.`,
     patchAgentBody: recommendedGuardrailsPatch(),

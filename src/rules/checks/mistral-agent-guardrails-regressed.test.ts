@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-agent-guardrails-regressed.ts';
-import { UNGUARDED, agent, agentConfig, availability, context, guarded, policy } from '../testing/fixtures.ts';
+import {
+  UNGUARDED,
+  agent,
+  agentConfig,
+  availability,
+  context,
+  guarded,
+  policy,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 const strong = guarded([policy()]);
@@ -9,7 +17,12 @@ const failOpen = guarded([policy({ blockOnError: false })]);
 
 describe('mistral_agent_guardrails_regressed', () => {
   it('PASS: guardrails only got stronger', () => {
-    const a = agent({ version: 2, versions: [1, 2], ...strong, versionHistory: [agentConfig({ version: 1, ...UNGUARDED }), agentConfig({ version: 2, ...strong })] });
+    const a = agent({
+      version: 2,
+      versions: [1, 2],
+      ...strong,
+      versionHistory: [agentConfig({ version: 1, ...UNGUARDED }), agentConfig({ version: 2, ...strong })],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'PASS');
   });
 
@@ -22,7 +35,11 @@ describe('mistral_agent_guardrails_regressed', () => {
       version: 3,
       versions: [1, 2, 3],
       ...failOpen,
-      versionHistory: [agentConfig({ version: 1, ...strong }), agentConfig({ version: 2, ...UNGUARDED }), agentConfig({ version: 3, ...failOpen })],
+      versionHistory: [
+        agentConfig({ version: 1, ...strong }),
+        agentConfig({ version: 2, ...UNGUARDED }),
+        agentConfig({ version: 3, ...failOpen }),
+      ],
     });
     const r = one(rule, context({ agents: [a] }));
     assert.equal(r.status, 'FAIL');
@@ -31,17 +48,29 @@ describe('mistral_agent_guardrails_regressed', () => {
   });
 
   it('FAIL: guardrails removed', () => {
-    const a = agent({ version: 2, versions: [1, 2], ...UNGUARDED, versionHistory: [agentConfig({ version: 1, ...strong })] });
+    const a = agent({
+      version: 2,
+      versions: [1, 2],
+      ...UNGUARDED,
+      versionHistory: [agentConfig({ version: 1, ...strong })],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'FAIL');
   });
 
   it('UNKNOWN: version history unavailable', () => {
-    const ctx = context({ availability: availability({ versions: { status: 'unavailable' } }), agents: [agent({ versionHistory: [] })] });
+    const ctx = context({
+      availability: availability({ versions: { status: 'unavailable' } }),
+      agents: [agent({ versionHistory: [] })],
+    });
     assert.equal(one(rule, ctx).status, 'UNKNOWN');
   });
 
   it('UNKNOWN: an earlier version is missing from the history', () => {
-    const a = agent({ version: 3, versions: [1, 2, 3], versionHistory: [agentConfig({ version: 2, ...UNGUARDED })] });
+    const a = agent({
+      version: 3,
+      versions: [1, 2, 3],
+      versionHistory: [agentConfig({ version: 2, ...UNGUARDED })],
+    });
     const r = one(rule, context({ agents: [a] }));
     assert.equal(r.status, 'UNKNOWN');
     assert.deepEqual(r.evidence?.missingVersions, [1]);

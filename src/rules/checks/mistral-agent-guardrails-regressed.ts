@@ -2,8 +2,21 @@ import type { Rule, RuleMeta } from '../../findings/types.ts';
 import type { AgentConfig } from '../../inventory/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { compareGuardrailStrength, guardrailStrength } from '../guardrail-strength.ts';
-import { GUARDRAILS_CONSOLE_STEPS, MISTRAL_GUARDRAILS_DOC, recommendedGuardrailsPatch } from '../remediation.ts';
-import { availabilityWord, evaluateAgents, fail, isAvailable, listWords, malformed, pass, unknown } from '../rule-helpers.ts';
+import {
+  GUARDRAILS_CONSOLE_STEPS,
+  MISTRAL_GUARDRAILS_DOC,
+  recommendedGuardrailsPatch,
+} from '../remediation.ts';
+import {
+  availabilityWord,
+  evaluateAgents,
+  fail,
+  isAvailable,
+  listWords,
+  malformed,
+  pass,
+  unknown,
+} from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
   id: 'mistral_agent_guardrails_regressed',
@@ -11,9 +24,8 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'high',
   description:
-    'An earlier version in the agent\'s version history had stronger guardrails than the current version, by the guardrail strength ordering of guardrail-strength.ts (none < not blocking < fail open < blocking with gaps < blocking, fail-closed, jailbreaking and pii checked; ties broken by the number of categories checked).',
-  risk:
-    'High: a protection that existed was removed or loosened, by mistake during an edit or deliberately to let something through; either way the agent is now more exposed than its owners last approved.',
+    "An earlier version in the agent's version history had stronger guardrails than the current version, by the guardrail strength ordering of guardrail-strength.ts (none < not blocking < fail open < blocking with gaps < blocking, fail-closed, jailbreaking and pii checked; ties broken by the number of categories checked).",
+  risk: 'High: a protection that existed was removed or loosened, by mistake during an edit or deliberately to let something through; either way the agent is now more exposed than its owners last approved.',
   remediation: {
     text: 'Compare the versions, and restore the earlier guardrails (or the recommended ones below) if the change was not intended and approved.',
     patchAgentBody: recommendedGuardrailsPatch(),
@@ -28,7 +40,9 @@ export const rule: Rule = {
   evaluate: (ctx) =>
     evaluateAgents(ctx, meta, (agent) => {
       if (!isAvailable(ctx.snapshot, 'versions')) {
-        return unknown(`Version history is ${availabilityWord(ctx.snapshot, 'versions')}, so earlier guardrails are unknown.`);
+        return unknown(
+          `Version history is ${availabilityWord(ctx.snapshot, 'versions')}, so earlier guardrails are unknown.`,
+        );
       }
       const bad = malformed(agent, ['guardrails']);
       if (bad) return bad;
@@ -55,14 +69,21 @@ export const rule: Rule = {
       const have = new Set(earlier.map((v) => v.version));
       const missing = earlierNumbers.filter((v) => !have.has(v));
       if (missing.length > 0) {
-        return unknown(`The configuration of earlier version${missing.length === 1 ? '' : 's'} ${listWords(missing.map(String))} is missing from the version history.`, {
-          missingVersions: missing,
-        });
+        return unknown(
+          `The configuration of earlier version${missing.length === 1 ? '' : 's'} ${listWords(missing.map(String))} is missing from the version history.`,
+          {
+            missingVersions: missing,
+          },
+        );
       }
-      if (earlier.length === 0) return pass(`Version ${agent.version} is the only version.`, { currentVersion: agent.version });
-      return pass(`No earlier version (of ${earlier.length}) had stronger guardrails than version ${agent.version}.`, {
-        currentVersion: agent.version,
-        currentLevel: current.level,
-      });
+      if (earlier.length === 0)
+        return pass(`Version ${agent.version} is the only version.`, { currentVersion: agent.version });
+      return pass(
+        `No earlier version (of ${earlier.length}) had stronger guardrails than version ${agent.version}.`,
+        {
+          currentVersion: agent.version,
+          currentLevel: current.level,
+        },
+      );
     }),
 };

@@ -20,7 +20,16 @@ describe('mistral_agent_instructions_missing', () => {
   });
 
   it('UNKNOWN: instructions flagged malformed', () => {
-    const a = agent({ dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'instructions: expected string' }] });
+    const a = agent({
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'instructions: expected string',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 });

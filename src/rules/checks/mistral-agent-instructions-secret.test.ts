@@ -9,7 +9,8 @@ const PASSWORD = ['Tr0ub4dor', '&3horse'].join('');
 
 /** No 5-character window of the secret appears in the text. */
 function assertNoPartOf(secret: string, text: string): void {
-  for (let i = 0; i + 5 <= secret.length; i++) assert.ok(!text.includes(secret.slice(i, i + 5)), `leaks "${secret.slice(i, i + 5)}…"`);
+  for (let i = 0; i + 5 <= secret.length; i++)
+    assert.ok(!text.includes(secret.slice(i, i + 5)), `leaks "${secret.slice(i, i + 5)}…"`);
 }
 
 describe('mistral_agent_instructions_secret', () => {
@@ -27,14 +28,24 @@ describe('mistral_agent_instructions_secret', () => {
     const instructions = `You are the billing bot.\nCall the API with key ${AWS}.\nadmin password: ${PASSWORD}`;
     const r = one(rule, context({ agents: [agent({ instructions })] }));
     assert.equal(r.status, 'FAIL');
-    assert.match(r.detail, /an AWS access key id at line 2, column 23 and a password or secret assignment at line 3, column 7/);
+    assert.match(
+      r.detail,
+      /an AWS access key id at line 2, column 23 and a password or secret assignment at line 3, column 7/,
+    );
     const text = r.detail + JSON.stringify(r.evidence);
     assertNoPartOf(AWS, text);
     assertNoPartOf(PASSWORD, text);
   });
 
   it('FAIL: a credential only in an earlier version still readable through the API', () => {
-    const a = agent({ version: 2, versions: [1, 2], versionHistory: [agentConfig({ version: 1, instructions: `token=${PASSWORD}` }), agentConfig({ version: 2 })] });
+    const a = agent({
+      version: 2,
+      versions: [1, 2],
+      versionHistory: [
+        agentConfig({ version: 1, instructions: `token=${PASSWORD}` }),
+        agentConfig({ version: 2 }),
+      ],
+    });
     const r = one(rule, context({ agents: [a] }));
     assert.equal(r.status, 'FAIL');
     assert.match(r.detail, /version 1/);
@@ -42,12 +53,25 @@ describe('mistral_agent_instructions_secret', () => {
   });
 
   it('UNKNOWN: instructions flagged malformed', () => {
-    const a = agent({ dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'instructions: expected string, received number' }] });
+    const a = agent({
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'instructions: expected string, received number',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 
   it('without version history only the current version is scanned', () => {
-    const a = agent({ version: 2, versions: [1, 2], versionHistory: [agentConfig({ version: 1, instructions: `token=${PASSWORD}` })] });
+    const a = agent({
+      version: 2,
+      versions: [1, 2],
+      versionHistory: [agentConfig({ version: 1, instructions: `token=${PASSWORD}` })],
+    });
     const ctx = context({ agents: [a], availability: availability({ versions: { status: 'unavailable' } }) });
     assert.equal(one(rule, ctx).status, 'PASS');
   });

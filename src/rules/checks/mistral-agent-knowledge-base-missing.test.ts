@@ -6,7 +6,13 @@ import { one } from '../testing/run.ts';
 
 describe('mistral_agent_knowledge_base_missing', () => {
   it('PASS: every library found, or none referenced', () => {
-    assert.equal(one(rule, context({ agents: [agent({ knowledgeBases: [{ id: 'lib_1', name: 'Docs', found: true }] })] })).status, 'PASS');
+    assert.equal(
+      one(
+        rule,
+        context({ agents: [agent({ knowledgeBases: [{ id: 'lib_1', name: 'Docs', found: true }] })] }),
+      ).status,
+      'PASS',
+    );
     assert.equal(one(rule, context()).status, 'PASS');
   });
 
@@ -21,7 +27,10 @@ describe('mistral_agent_knowledge_base_missing', () => {
   });
 
   it('UNKNOWN: found is null (libraries not discoverable)', () => {
-    const ctx = context({ availability: availability({ libraries: { status: 'unavailable' } }), agents: [agent({ knowledgeBases: [{ id: 'lib_1', name: null, found: null }] })] });
+    const ctx = context({
+      availability: availability({ libraries: { status: 'unavailable' } }),
+      agents: [agent({ knowledgeBases: [{ id: 'lib_1', name: null, found: null }] })],
+    });
     assert.equal(one(rule, ctx).status, 'UNKNOWN');
   });
 });

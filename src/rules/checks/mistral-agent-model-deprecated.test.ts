@@ -11,14 +11,26 @@ describe('mistral_agent_model_deprecated', () => {
   });
 
   it('FAIL: deprecated, with date and replacement', () => {
-    const models = [model({ lifecycle: 'deprecated', deprecationDate: '2026-09-01T00:00:00Z', replacementModel: 'mistral-medium-2508' })];
+    const models = [
+      model({
+        lifecycle: 'deprecated',
+        deprecationDate: '2026-09-01T00:00:00Z',
+        replacementModel: 'mistral-medium-2508',
+      }),
+    ];
     const r = one(rule, context({ models }));
     assert.equal(r.status, 'FAIL');
     assert.match(r.detail, /deprecated .* 2026-09-01.*replacement: mistral-medium-2508/);
   });
 
   it('FAIL: legacy, archived fine-tune, or not listed', () => {
-    assert.equal(one(rule, context({ models: [model({ lifecycle: 'legacy', deprecationDate: '2025-01-01T00:00:00Z' })] })).status, 'FAIL');
+    assert.equal(
+      one(
+        rule,
+        context({ models: [model({ lifecycle: 'legacy', deprecationDate: '2025-01-01T00:00:00Z' })] }),
+      ).status,
+      'FAIL',
+    );
     const ft = model({ type: 'fine-tuned', fineTuned: { root: 'x', job: 'j', archived: true } });
     assert.equal(one(rule, context({ models: [ft] })).status, 'FAIL');
     const r = one(rule, context({ agents: [agent({ model: 'gone-model' })] }));
@@ -27,6 +39,9 @@ describe('mistral_agent_model_deprecated', () => {
   });
 
   it('UNKNOWN: models not available', () => {
-    assert.equal(one(rule, context({ availability: availability({ models: { status: 'error' } }), models: [] })).status, 'UNKNOWN');
+    assert.equal(
+      one(rule, context({ availability: availability({ models: { status: 'error' } }), models: [] })).status,
+      'UNKNOWN',
+    );
   });
 });

@@ -10,7 +10,11 @@ describe('mistral_agent_model_unpinned', () => {
   it('PASS: dated id, fine-tune, or a canonical undated id that aliases nothing', () => {
     assert.equal(one(rule, withModel('mistral-medium-2505')).status, 'PASS');
     assert.equal(one(rule, withModel('ft:open-mistral-7b:abc')).status, 'PASS');
-    assert.equal(one(rule, withModel('codestral-embed', { models: [model({ id: 'codestral-embed', aliases: [] })] })).status, 'PASS');
+    assert.equal(
+      one(rule, withModel('codestral-embed', { models: [model({ id: 'codestral-embed', aliases: [] })] }))
+        .status,
+      'PASS',
+    );
   });
 
   it('FAIL: -latest, or an undated alias of a dated card', () => {
@@ -22,6 +26,15 @@ describe('mistral_agent_model_unpinned', () => {
   });
 
   it('UNKNOWN: undated id while models are unavailable', () => {
-    assert.equal(one(rule, withModel('mistral-medium', { availability: availability({ models: { status: 'unavailable' } }), models: [] })).status, 'UNKNOWN');
+    assert.equal(
+      one(
+        rule,
+        withModel('mistral-medium', {
+          availability: availability({ models: { status: 'unavailable' } }),
+          models: [],
+        }),
+      ).status,
+      'UNKNOWN',
+    );
   });
 });

@@ -10,13 +10,32 @@ describe('mistral_agent_owner_missing', () => {
   });
 
   it('FAIL: no owner, blank description, or both', () => {
-    assert.equal(one(rule, context({ agents: [agent({ ownerId: null })] })).detail, 'The agent has no owner.');
-    assert.equal(one(rule, context({ agents: [agent({ description: '  ' })] })).detail, 'The agent has no description.');
-    assert.equal(one(rule, context({ agents: [agent({ ownerId: null, description: null })] })).detail, 'The agent has no owner and no description.');
+    assert.equal(
+      one(rule, context({ agents: [agent({ ownerId: null })] })).detail,
+      'The agent has no owner.',
+    );
+    assert.equal(
+      one(rule, context({ agents: [agent({ description: '  ' })] })).detail,
+      'The agent has no description.',
+    );
+    assert.equal(
+      one(rule, context({ agents: [agent({ ownerId: null, description: null })] })).detail,
+      'The agent has no owner and no description.',
+    );
   });
 
   it('UNKNOWN only when the fields were flagged malformed: both fields are always present on a record', () => {
-    const a = agent({ ownerId: null, dataQuality: [{ resourceType: 'agent', resourceId: 'ag_0001', endpoint: '/v1/agents', issue: 'owner_id: expected string, received number' }] });
+    const a = agent({
+      ownerId: null,
+      dataQuality: [
+        {
+          resourceType: 'agent',
+          resourceId: 'ag_0001',
+          endpoint: '/v1/agents',
+          issue: 'owner_id: expected string, received number',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 });

@@ -8,11 +8,11 @@ export const meta: RuleMeta = {
   title: 'Agent has no owner or no description',
   resourceType: 'agent',
   severity: 'low',
-  description: 'The agent has no owner_id, or no description (null or blank), so nobody can tell who is accountable for it or what it is for.',
-  risk:
-    'Low: findings on an agent nobody owns are not fixed, and an undescribed agent cannot be reviewed against its purpose; it is a governance gap that makes every other risk last longer.',
+  description:
+    'The agent has no owner_id, or no description (null or blank), so nobody can tell who is accountable for it or what it is for.',
+  risk: 'Low: findings on an agent nobody owns are not fixed, and an undescribed agent cannot be reviewed against its purpose; it is a governance gap that makes every other risk last longer.',
   remediation: {
-    text: 'Describe the agent\'s purpose and data in its description, and record its owning team (for example in metadata).',
+    text: "Describe the agent's purpose and data in its description, and record its owning team (for example in metadata).",
     patchAgentBody: { description: '<purpose, data used, owning team>', metadata: { owner_team: '<team>' } },
   },
   references: [MISTRAL_AGENTS_DOC],
@@ -28,7 +28,8 @@ export const rule: Rule = {
       const missing: string[] = [];
       if (agent.ownerId === null || agent.ownerId.trim() === '') missing.push('owner');
       if (agent.description === null || agent.description.trim() === '') missing.push('description');
-      if (missing.length > 0) return fail(`The agent has no ${listWords(missing).replace(' and ', ' and no ')}.`, { missing });
+      if (missing.length > 0)
+        return fail(`The agent has no ${listWords(missing).replace(' and ', ' and no ')}.`, { missing });
       return pass('The agent has an owner and a description.', { missing });
     }),
 };

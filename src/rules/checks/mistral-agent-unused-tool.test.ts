@@ -14,7 +14,15 @@ const tools: WireTool[] = [
 
 describe('mistral_agent_unused_tool', () => {
   it('PASS: every tool used in 90 days', () => {
-    const u = usage({}, { totalRuns: 5, webSearchCalls: 2, codeInterpreterCalls: 1, functionCallsByName: { lookup_order: 3, delete_order: 1 } });
+    const u = usage(
+      {},
+      {
+        totalRuns: 5,
+        webSearchCalls: 2,
+        codeInterpreterCalls: 1,
+        functionCallsByName: { lookup_order: 3, delete_order: 1 },
+      },
+    );
     assert.equal(one(rule, context({ agents: [agent({ tools, usage: u })] })).status, 'PASS');
   });
 
@@ -22,14 +30,23 @@ describe('mistral_agent_unused_tool', () => {
     const u = usage({}, { totalRuns: 40, webSearchCalls: 2, functionCallsByName: { lookup_order: 3 } });
     const r = one(rule, context({ agents: [agent({ tools, usage: u })] }));
     assert.equal(r.status, 'FAIL');
-    assert.equal(r.detail, 'In 40 runs over 90 days the agent never used code_interpreter and function delete_order.');
+    assert.equal(
+      r.detail,
+      'In 40 runs over 90 days the agent never used code_interpreter and function delete_order.',
+    );
   });
 
   it('UNKNOWN: usage unavailable, usage missing for the agent, or an unmeasurable connector', () => {
-    const off = context({ availability: availability({ usage: { status: 'unavailable' } }), agents: [agent({ tools, usage: null })] });
+    const off = context({
+      availability: availability({ usage: { status: 'unavailable' } }),
+      agents: [agent({ tools, usage: null })],
+    });
     assert.equal(one(rule, off).status, 'UNKNOWN');
     assert.equal(one(rule, context({ agents: [agent({ tools, usage: null })] })).status, 'UNKNOWN');
-    const conn = agent({ tools: [{ type: 'connector', connector_id: 'gmail' }], usage: usage({}, { totalRuns: 3 }) });
+    const conn = agent({
+      tools: [{ type: 'connector', connector_id: 'gmail' }],
+      usage: usage({}, { totalRuns: 3 }),
+    });
     assert.equal(one(rule, context({ agents: [conn] })).status, 'UNKNOWN');
   });
 

@@ -3,7 +3,18 @@ import type { AgentUsage } from '../../inventory/types.ts';
 import type { WireTool } from '../../shared/mistral-wire.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { MISTRAL_AGENTS_DOC } from '../remediation.ts';
-import { availabilityWord, evaluateAgents, fail, isAvailable, listWords, malformed, pass, toolLabel, unknown } from '../rule-helpers.ts';
+import {
+  availabilityWord,
+  evaluateAgents,
+  fail,
+  isAvailable,
+  listWords,
+  malformed,
+  pass,
+  passUnlessFlagged,
+  toolLabel,
+  unknown,
+} from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
   id: 'mistral_agent_unused_tool',
@@ -12,8 +23,7 @@ export const meta: RuleMeta = {
   severity: 'low',
   description:
     'The agent ran in the last 90 days but never called one of its tools in that time (usage.last90Days): code_interpreter, image_generation and document_library by their call counters, web_search and web_search_premium together by web search calls, functions by name. Connectors are counted only when their executions carry the connector id; otherwise they are reported as not measurable. Agents with no run in 90 days are left to mistral_agent_dormant.',
-  risk:
-    'Low: an unused tool is attack surface with no benefit; if the agent is manipulated it can still use it (least privilege).',
+  risk: 'Low: an unused tool is attack surface with no benefit; if the agent is manipulated it can still use it (least privilege).',
   remediation: {
     text: 'Remove the tools the agent does not use (a new version), and keep the tool list to what its task needs.',
     patchAgentBody: { tools: ['<the tools the agent uses>'] },
@@ -50,9 +60,11 @@ export const rule: Rule = {
   evaluate: (ctx) =>
     evaluateAgents(ctx, meta, (agent) => {
       if (!isAvailable(ctx.snapshot, 'usage') || agent.usage === null) {
-        return unknown(`Usage metrics are ${agent.usage === null && isAvailable(ctx.snapshot, 'usage') ? 'missing for this agent' : availabilityWord(ctx.snapshot, 'usage')}, so tool use is unknown.`);
+        return unknown(
+          `Usage metrics are ${agent.usage === null && isAvailable(ctx.snapshot, 'usage') ? 'missing for this agent' : availabilityWord(ctx.snapshot, 'usage')}, so tool use is unknown.`,
+        );
       }
-      const bad = malformed(agent, ['tools', 'usage']);
+      const bad = malformed(agent, ['usage']);
       if (bad) return bad;
       const u = agent.usage.last90Days;
       if (u.totalRuns === 0) return null; // not active: mistral_agent_dormant reports it
@@ -67,7 +79,15 @@ export const rule: Rule = {
       if (unused.length > 0) {
         return fail(`In ${u.totalRuns} runs over 90 days the agent never used ${listWords(unused)}.`, facts);
       }
-      if (unmeasured.length > 0) return unknown(`Use of ${listWords(unmeasured)} cannot be measured; every other tool was used.`, facts);
-      return pass(`Every tool (${agent.tools.length}) was used in the last 90 days.`, facts);
+      if (unmeasured.length > 0)
+        return unknown(
+          `Use of ${listWords(unmeasured)} cannot be measured; every other tool was used.`,
+          facts,
+        );
+      return passUnlessFlagged(
+        agent,
+        ['tools'],
+        pass(`Every tool (${agent.tools.length}) was used in the last 90 days.`, facts),
+      );
     }),
 };

@@ -4,11 +4,18 @@ import { rule } from './mistral-file-sensitive-name.ts';
 import { context, file } from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
-const categoriesOf = (filename: string) => one(rule, context({ files: [file({ filename })] })).evidence?.categories;
+const categoriesOf = (filename: string) =>
+  one(rule, context({ files: [file({ filename })] })).evidence?.categories;
 
 describe('mistral_file_sensitive_name', () => {
   it('PASS: ordinary names (no false hit on words containing a pattern)', () => {
-    for (const name of ['training-data.jsonl', 'batch_requests.jsonl', 'keyboard-shortcuts.pdf', 'tokenizer_notes.txt', 'passage.txt']) {
+    for (const name of [
+      'training-data.jsonl',
+      'batch_requests.jsonl',
+      'keyboard-shortcuts.pdf',
+      'tokenizer_notes.txt',
+      'passage.txt',
+    ]) {
       assert.equal(one(rule, context({ files: [file({ filename: name })] })).status, 'PASS', name);
     }
   });
@@ -24,7 +31,17 @@ describe('mistral_file_sensitive_name', () => {
   });
 
   it('cannot be UNKNOWN for a listed file (a file always has a name) unless the name was flagged malformed', () => {
-    const f = file({ filename: '', dataQuality: [{ resourceType: 'file', resourceId: 'file_0001', endpoint: '/v1/files', issue: 'filename: expected string' }] });
+    const f = file({
+      filename: '',
+      dataQuality: [
+        {
+          resourceType: 'file',
+          resourceId: 'file_0001',
+          endpoint: '/v1/files',
+          issue: 'filename: expected string',
+        },
+      ],
+    });
     assert.equal(one(rule, context({ files: [f] })).status, 'UNKNOWN');
   });
 });

@@ -5,7 +5,12 @@ import type { IntegrationInfo } from '../../inventory/types.ts';
 import { context } from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
-const integration = (keyUpdatedAt: string): IntegrationInfo => ({ id: 'int_1', name: 'Prod', baseUrl: 'https://api.mistral.ai', keyUpdatedAt });
+const integration = (keyUpdatedAt: string): IntegrationInfo => ({
+  id: 'int_1',
+  name: 'Prod',
+  baseUrl: 'https://api.mistral.ai',
+  keyUpdatedAt,
+});
 
 describe('mistral_integration_key_stale', () => {
   it('PASS: key set 30 days ago', () => {

@@ -11,13 +11,12 @@ export const meta: RuleMeta = {
   resourceType: 'integration',
   severity: 'medium',
   description: `The Mistral API key of the integration was set (created or last rotated) more than ${KEY_MAX_AGE_DAYS} days ago (KEY_MAX_AGE_DAYS). One-shot scans have no stored key and are not evaluated.`,
-  risk:
-    'Medium: Mistral API keys are workspace-wide bearer credentials; the longer one lives, the more places it may have leaked to (logs, laptops, former staff), and a leaked key reads every agent, file and conversation.',
+  risk: 'Medium: Mistral API keys are workspace-wide bearer credentials; the longer one lives, the more places it may have leaked to (logs, laptops, former staff), and a leaked key reads every agent, file and conversation.',
   remediation: {
     text: 'Create a new key in the Mistral console, replace it in the integration (TrustLens validates it first), then revoke the old key.',
     consoleSteps: [
       'admin.mistral.ai > Organization > API Keys > Create new key.',
-      'In TrustLens, replace the integration\'s key.',
+      "In TrustLens, replace the integration's key.",
       'Revoke the old key in the Mistral console.',
     ],
   },
@@ -30,14 +29,33 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const integration = ctx.snapshot.integration;
     if (integration === null) return [];
-    const base = { ruleId: meta.id, resourceType: meta.resourceType, resourceId: integration.id, resourceName: integration.name };
+    const base = {
+      ruleId: meta.id,
+      resourceType: meta.resourceType,
+      resourceId: integration.id,
+      resourceName: integration.name,
+    };
     const age = daysSince(integration.keyUpdatedAt, ctx.now);
     if (age === null) {
-      return [{ ...base, status: 'UNKNOWN', detail: 'The date the key was set is not recorded or does not parse.', evidence: { keyUpdatedAt: integration.keyUpdatedAt } }];
+      return [
+        {
+          ...base,
+          status: 'UNKNOWN',
+          detail: 'The date the key was set is not recorded or does not parse.',
+          evidence: { keyUpdatedAt: integration.keyUpdatedAt },
+        },
+      ];
     }
     const evidence = { keyUpdatedAt: integration.keyUpdatedAt, ageDays: age, maxAgeDays: KEY_MAX_AGE_DAYS };
     if (age > KEY_MAX_AGE_DAYS) {
-      return [{ ...base, status: 'FAIL', detail: `The API key was set ${age} days ago, more than ${KEY_MAX_AGE_DAYS} days.`, evidence }];
+      return [
+        {
+          ...base,
+          status: 'FAIL',
+          detail: `The API key was set ${age} days ago, more than ${KEY_MAX_AGE_DAYS} days.`,
+          evidence,
+        },
+      ];
     }
     return [{ ...base, status: 'PASS', detail: `The API key was set ${age} days ago.`, evidence }];
   },

@@ -12,7 +12,12 @@ describe('mistral_integration_partial_coverage', () => {
   });
 
   it('FAIL: no beta access; resource is the integration id when there is one', () => {
-    const integration = { id: 'int_9', name: 'Prod', baseUrl: 'https://api.mistral.ai', keyUpdatedAt: '2026-05-01T00:00:00Z' };
+    const integration = {
+      id: 'int_9',
+      name: 'Prod',
+      baseUrl: 'https://api.mistral.ai',
+      keyUpdatedAt: '2026-05-01T00:00:00Z',
+    };
     const r = one(rule, context({ availability: noBetaAvailability(), integration }));
     assert.equal(r.status, 'FAIL');
     assert.equal(r.resourceId, 'int_9');
@@ -21,13 +26,21 @@ describe('mistral_integration_partial_coverage', () => {
   });
 
   it('FAIL: usage errored while agents were available', () => {
-    const r = one(rule, context({ availability: availability({ usage: { status: 'error', message: 'timeout' } }) }));
+    const r = one(
+      rule,
+      context({ availability: availability({ usage: { status: 'error', message: 'timeout' } }) }),
+    );
     assert.equal(r.status, 'FAIL');
-    assert.equal(r.detail, 'Discovery of usage (error) was not available, so agents and their usage cannot be fully assessed.');
+    assert.equal(
+      r.detail,
+      'Discovery of usage (error) was not available, so agents and their usage cannot be fully assessed.',
+    );
   });
 
   it('cannot be UNKNOWN: availability is always recorded for every feature at a sync', () => {
-    const statuses = [context(), context({ availability: noBetaAvailability() })].map((c) => one(rule, c).status);
+    const statuses = [context(), context({ availability: noBetaAvailability() })].map(
+      (c) => one(rule, c).status,
+    );
     assert.ok(!statuses.includes('UNKNOWN'));
   });
 });

@@ -4,14 +4,22 @@ import { rule } from './mistral-library-unused.ts';
 import { agent, agentConfig, context, library, noBetaAvailability } from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
-const libs = [library({ id: 'lib_used' }), library({ id: 'lib_aliased' }), library({ id: 'lib_orphan', documentCount: 3 })];
+const libs = [
+  library({ id: 'lib_used' }),
+  library({ id: 'lib_aliased' }),
+  library({ id: 'lib_orphan', documentCount: 3 }),
+];
 const user = agent({
   version: 2,
   versions: [1, 2],
   tools: [{ type: 'document_library', library_ids: ['lib_used'] }],
   knowledgeBases: [{ id: 'lib_used', name: 'x', found: true }],
-  versionHistory: [agentConfig({ version: 1, tools: [{ type: 'document_library', library_ids: ['lib_aliased'] }] })],
-  aliases: [{ alias: 'production', version: 1, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' }],
+  versionHistory: [
+    agentConfig({ version: 1, tools: [{ type: 'document_library', library_ids: ['lib_aliased'] }] }),
+  ],
+  aliases: [
+    { alias: 'production', version: 1, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' },
+  ],
 });
 
 describe('mistral_library_unused', () => {
@@ -28,9 +36,22 @@ describe('mistral_library_unused', () => {
   });
 
   it('UNKNOWN: agents not available, or an agent whose tools could not be read', () => {
-    const noAgents = context({ availability: { ...noBetaAvailability(), libraries: { status: 'available' } }, agents: [], libraries: libs });
+    const noAgents = context({
+      availability: { ...noBetaAvailability(), libraries: { status: 'available' } },
+      agents: [],
+      libraries: libs,
+    });
     assert.equal(one(rule, noAgents, 'lib_orphan').status, 'UNKNOWN');
-    const broken = agent({ id: 'ag_b', tools: [], dataQuality: [{ resourceType: 'agent', resourceId: 'ag_b', endpoint: '/v1/agents', issue: 'tools: expected array' }] });
-    assert.equal(one(rule, context({ agents: [user, broken], libraries: libs }), 'lib_orphan').status, 'UNKNOWN');
+    const broken = agent({
+      id: 'ag_b',
+      tools: [],
+      dataQuality: [
+        { resourceType: 'agent', resourceId: 'ag_b', endpoint: '/v1/agents', issue: 'tools: expected array' },
+      ],
+    });
+    assert.equal(
+      one(rule, context({ agents: [user, broken], libraries: libs }), 'lib_orphan').status,
+      'UNKNOWN',
+    );
   });
 });

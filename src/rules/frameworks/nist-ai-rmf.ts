@@ -10,7 +10,7 @@ export const NIST_AI_RMF: FrameworkDefinition = {
     'GOVERN 1.7': 'Retire AI systems safely when they are no longer needed',
     'GOVERN 2.1': 'Assign and document who is responsible for each AI system',
     'GOVERN 6.1': 'Manage risks that come from third-party AI components',
-    'MAP 3.5': 'Define how humans oversee the system\'s actions',
+    'MAP 3.5': "Define how humans oversee the system's actions",
     'MEASURE 2.7': 'Evaluate and document security and resilience',
     'MEASURE 2.10': 'Examine and document privacy risk',
     'MANAGE 2.4': 'Be able to deactivate or supersede a system that misbehaves',

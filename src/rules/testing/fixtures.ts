@@ -59,12 +59,17 @@ export function storedGuardrails(policies: NormalizedGuardrailPolicy[]): StoredG
 }
 
 /** Guardrail fields for a config: `guarded()` = one strong policy; `guarded([])` = no guardrails. */
-export function guarded(policies: NormalizedGuardrailPolicy[] = [policy()]): Pick<AgentConfig, 'guardrails' | 'guardrailPolicies'> {
+export function guarded(
+  policies: NormalizedGuardrailPolicy[] = [policy()],
+): Pick<AgentConfig, 'guardrails' | 'guardrailPolicies'> {
   if (policies.length === 0) return { guardrails: null, guardrailPolicies: [] };
   return { guardrails: storedGuardrails(policies), guardrailPolicies: policies };
 }
 
-export const UNGUARDED: Pick<AgentConfig, 'guardrails' | 'guardrailPolicies'> = { guardrails: null, guardrailPolicies: [] };
+export const UNGUARDED: Pick<AgentConfig, 'guardrails' | 'guardrailPolicies'> = {
+  guardrails: null,
+  guardrailPolicies: [],
+};
 
 export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
   return {
@@ -97,7 +102,10 @@ export function configOf(record: AgentConfig): AgentConfig {
   return out as unknown as AgentConfig;
 }
 
-export function usage(overrides: Partial<AgentUsage> = {}, last90: Partial<AgentUsage['last90Days']> = {}): AgentUsage {
+export function usage(
+  overrides: Partial<AgentUsage> = {},
+  last90: Partial<AgentUsage['last90Days']> = {},
+): AgentUsage {
   const counters = {
     totalRuns: 10,
     totalConversations: 4,
@@ -208,8 +216,17 @@ export function availability(overrides: Partial<Availability> = {}): Availabilit
 
 /** Every beta feature unavailable (no beta access): the connector's 403/404 case. */
 export function noBetaAvailability(): Availability {
-  const unavailable = { status: 'unavailable' as const, message: 'Beta access is not enabled.', code: 'BETA_ACCESS_REQUIRED' };
-  return availability({ agents: unavailable, libraries: unavailable, usage: unavailable, versions: unavailable });
+  const unavailable = {
+    status: 'unavailable' as const,
+    message: 'Beta access is not enabled.',
+    code: 'BETA_ACCESS_REQUIRED',
+  };
+  return availability({
+    agents: unavailable,
+    libraries: unavailable,
+    usage: unavailable,
+    versions: unavailable,
+  });
 }
 
 export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {

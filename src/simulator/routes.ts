@@ -149,8 +149,27 @@ function filterMetadata<T extends { metadata?: unknown }>(list: T[], q: URLSearc
   });
 }
 
+/**
+ * id → index lookups over the live arrays. An entry is trusted only if the record at that index
+ * still has that id; otherwise the index is rebuilt (tests and evolve() edit the arrays freely).
+ */
+const INDEXES = new WeakMap<readonly unknown[], Map<string, number>>();
+
+function findById<T>(items: readonly T[], idOf: (x: T) => unknown, id: string): T | undefined {
+  const hit = INDEXES.get(items)?.get(id);
+  if (hit !== undefined && items[hit] !== undefined && idOf(items[hit]) === id) return items[hit];
+  const index = new Map<string, number>();
+  items.forEach((x, i) => {
+    const key = String(idOf(x));
+    if (!index.has(key)) index.set(key, i);
+  });
+  INDEXES.set(items, index);
+  const i = index.get(id);
+  return i === undefined ? undefined : items[i];
+}
+
 function findAgent(ws: SimWorkspace, id: string): SimAgent | undefined {
-  return ws.agents.find((a) => a.current.id === id);
+  return findById(ws.agents, (a) => a.current?.id, id);
 }
 
 /** A version number or an alias name → that version object. */
@@ -163,7 +182,7 @@ function resolveVersion(agent: SimAgent, ref: string): WireAgent | undefined {
 }
 
 function findConversation(ws: SimWorkspace, id: string) {
-  return ws.conversations.find((c) => c.conversation.id === id);
+  return findById(ws.conversations, (c) => c.conversation?.id, id);
 }
 
 const MESSAGE_TYPES = new Set(['message.input', 'message.output']);
@@ -328,8 +347,10 @@ export const ROUTES: readonly RouteDef[] = [
     beta: true,
     handle: (ctx) => {
       const { page, size } = pageParams(ctx, 100);
+      const all = ctx.ws.conversations;
+      if (!ctx.query.get('metadata')) return { status: 200, body: slicePage(all, page, size).map((c) => c.conversation) };
       const list = filterMetadata(
-        ctx.ws.conversations.map((c) => c.conversation),
+        all.map((c) => c.conversation),
         ctx.query,
       );
       return { status: 200, body: slicePage(list, page, size) };

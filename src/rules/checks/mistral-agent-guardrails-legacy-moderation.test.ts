@@ -15,7 +15,22 @@ describe('mistral_agent_guardrails_legacy_moderation', () => {
       context({ agents: [agent({ ...guarded([policy({ format: 'v1', moderationModel: null })]) })] }),
     );
     assert.equal(r.status, 'FAIL');
-    assert.match(r.detail, /policy 1 uses moderation_llm_v1/);
+    assert.equal(r.detail, 'Legacy moderation: policy 1 uses moderation_llm_v1.');
+  });
+
+  it('FAIL: v1 with its default (deprecated) model is one problem, stated once', () => {
+    const r = one(
+      rule,
+      context({
+        agents: [
+          agent({ ...guarded([policy({ format: 'v1', moderationModel: 'mistral-moderation-2411' })]) }),
+        ],
+      }),
+    );
+    assert.equal(
+      r.detail,
+      'Legacy moderation: policy 1 uses moderation_llm_v1 with the deprecated model mistral-moderation-2411.',
+    );
   });
 
   it('FAIL: the product document flat example (mistral-moderation-2411)', () => {

@@ -56,11 +56,13 @@ export const rule: Rule = {
           unreadable++;
           return;
         }
-        if (p.format === 'v1') problems.push(`policy ${n} uses moderation_llm_v1`);
         const m = p.moderationModel;
-        if (m !== null && (DEPRECATED_MODERATION_MODELS.includes(m) || (modelsListed && retired.has(m)))) {
-          problems.push(`policy ${n} uses the deprecated moderation model ${m}`);
-        }
+        const deprecatedModel =
+          m !== null && (DEPRECATED_MODERATION_MODELS.includes(m) || (modelsListed && retired.has(m)));
+        if (p.format === 'v1' && deprecatedModel)
+          problems.push(`policy ${n} uses moderation_llm_v1 with the deprecated model ${m}`);
+        else if (p.format === 'v1') problems.push(`policy ${n} uses moderation_llm_v1`);
+        else if (deprecatedModel) problems.push(`policy ${n} uses the deprecated moderation model ${m}`);
       });
       if (problems.length > 0) return fail(`Legacy moderation: ${listWords(problems)}.`, { problems });
       if (unreadable > 0) {

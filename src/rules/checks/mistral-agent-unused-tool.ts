@@ -12,6 +12,7 @@ import {
   malformed,
   pass,
   passUnlessFlagged,
+  plural,
   toolLabel,
   unknown,
 } from '../rule-helpers.ts';
@@ -77,7 +78,10 @@ export const rule: Rule = {
       }
       const facts = { runs90d: u.totalRuns, unused, unmeasured };
       if (unused.length > 0) {
-        return fail(`In ${u.totalRuns} runs over 90 days the agent never used ${listWords(unused)}.`, facts);
+        return fail(
+          `In ${plural(u.totalRuns, 'run')} over 90 days the agent never used ${listWords(unused)}.`,
+          facts,
+        );
       }
       if (unmeasured.length > 0)
         return unknown(

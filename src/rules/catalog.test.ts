@@ -185,6 +185,14 @@ describe('rule catalog', () => {
     );
   });
 
+  it('ATLAS, NIST and EU AI Act files list only requirements some rule references', () => {
+    const used = new Set(RULES.flatMap((r) => r.meta.compliance.map((c) => `${c.framework} ${c.id}`)));
+    for (const key of ['mitre-atlas', 'nist-ai-rmf', 'eu-ai-act'] as const) {
+      for (const id of Object.keys(FRAMEWORKS[key].requirements))
+        assert.ok(used.has(`${key} ${id}`), `${key} ${id} is referenced`);
+    }
+  });
+
   it('guardrail PATCH bodies use the wire shape (§20)', () => {
     for (const { meta } of RULES) {
       const body = meta.remediation.patchAgentBody as

@@ -62,5 +62,10 @@ describe('findSecrets', () => {
       [],
     );
     assert.deepEqual(findSecrets(''), []);
+    assert.deepEqual(findSecrets('The password: Required before any refund. Secret: confidential'), []);
+    assert.deepEqual(
+      findSecrets('password: hunter22\nsecret=pAsSwOrDy').map((f) => f.kind),
+      ['password', 'password'],
+    );
   });
 });

@@ -14,7 +14,8 @@
  * - google_api_key     AIza + 35 chars
  * - bearer_token       "Bearer " + ≥20 token chars
  * - password           password/passwd/pwd/secret/api_key/apikey/token followed by ':' or '=' and a
- *                      value of ≥6 non-space chars that is not a placeholder (<…>, {…}, ***, xxx)
+ *                      value of ≥6 non-space chars that is not a placeholder (<…>, {…}, ***, xxx) nor a
+ *                      plain word (see looksLikeSecretValue)
  * - mistral_style_key  a standalone 32-char alphanumeric word mixing upper case, lower case and digits
  *                      (the shape of Mistral API keys)
  */
@@ -63,6 +64,18 @@ interface Pattern {
 
 const PLACEHOLDER = /^(<.*>|\{.*\}|\*+|x+|\.{3,}|changeme|redacted|your[_-].*)$/i;
 
+/**
+ * A password-assignment value counts only if it is not a placeholder and not a plain word: it must hold a
+ * digit, a symbol (other than ending punctuation), or mixed case beyond a capitalised word. So
+ * "password: hunter22" and "secret=P@ss" count; "password: Required" and "token: <your token>" do not.
+ */
+function looksLikeSecretValue(v: string): boolean {
+  const value = v.replace(/[.?!:)]+$/, '');
+  if (value.length < 6 || PLACEHOLDER.test(value)) return false;
+  if (/[0-9]/.test(value) || /[^A-Za-z0-9]/.test(value)) return true;
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && !/^[A-Z][a-z]+$/.test(value);
+}
+
 const PATTERNS: Pattern[] = [
   { kind: 'private_key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
   { kind: 'aws_access_key_id', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
@@ -75,7 +88,7 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'password',
     re: /\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|token)\b["']?\s*[:=]\s*["']?([^\s"'`,;]{6,})/gi,
-    accept: (m) => !PLACEHOLDER.test(m[1] ?? ''),
+    accept: (m) => looksLikeSecretValue(m[1] ?? ''),
   },
   {
     kind: 'mistral_style_key',

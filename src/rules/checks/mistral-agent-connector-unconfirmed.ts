@@ -36,6 +36,7 @@ export const meta: RuleMeta = {
     owaspLlm('LLM06'),
     owaspAgentic('T2'),
     owaspAgentic('T10'),
+    owaspAgentic('T11'),
     nist('MAP 3.5'),
     euAiAct('Art. 14'),
   ],

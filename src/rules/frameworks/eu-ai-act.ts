@@ -8,7 +8,6 @@ export const EU_AI_ACT: FrameworkDefinition = {
   requirements: {
     'Art. 9': "Run a risk management process over the system's lifetime",
     'Art. 10': 'Govern the data the system uses',
-    'Art. 12': "Keep records of the system's operation",
     'Art. 14': 'Design for effective human oversight',
     'Art. 15': 'Ensure accuracy, robustness and cybersecurity',
     'Art. 26': 'Deployers use and monitor the system as instructed',

@@ -13,7 +13,6 @@ export const NIST_AI_RMF: FrameworkDefinition = {
     'MAP 3.5': "Define how humans oversee the system's actions",
     'MEASURE 2.7': 'Evaluate and document security and resilience',
     'MEASURE 2.10': 'Examine and document privacy risk',
-    'MANAGE 2.4': 'Be able to deactivate or supersede a system that misbehaves',
     'MANAGE 3.1': 'Monitor third-party AI resources and their risks',
     'MANAGE 4.1': 'Monitor deployed systems, including changes and incidents',
   },

@@ -131,6 +131,19 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
           );
         }
         for (const batch of chunks(contributions, STATE_BATCH)) {
+          const ids = batch.map((c) => c.state.conversationId);
+          // Only conversations already known can have rows to replace: a full first sync deletes nothing.
+          const { rows: known } = await tx.query<{ id: string }>(
+            `SELECT conversation_id AS id FROM usage_conversations
+             WHERE integration_id = $1 AND conversation_id = ANY($2::text[])`,
+            [integrationId, ids],
+          );
+          if (known.length > 0) {
+            await tx.query('DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])', [
+              integrationId,
+              known.map((k) => k.id),
+            ]);
+          }
           const states = batch.map((c) => ({
             conversation_id: c.state.conversationId,
             updated_at: c.state.updatedAt,
@@ -147,10 +160,6 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
                updated_at = EXCLUDED.updated_at, created_at = EXCLUDED.created_at,
                agent_id = EXCLUDED.agent_id, model = EXCLUDED.model`,
             [integrationId, JSON.stringify(states)],
-          );
-          await tx.query(
-            'DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])',
-            [integrationId, states.map((s) => s.conversation_id)],
           );
         }
         const rows = contributions.flatMap((c) =>

@@ -5,6 +5,7 @@ import { Mistral } from '@mistralai/mistralai';
 import { HTTPClient } from '@mistralai/mistralai/lib/http.js';
 import { createMistralConnector, type ConnectorLogEvent, type ConnectorOptions } from '../src/mistral/index.ts';
 import { createRateLimiter } from '../src/mistral/rate-limiter.ts';
+import { createHttpGet } from '../src/mistral/http-get.ts';
 import { createTransport } from '../src/mistral/transport.ts';
 import { startFixture, TEST_KEY, wireAgent, wireModel, type Fixture, type FixtureReply, type FixtureRequest } from './connector-fixture.ts';
 
@@ -145,6 +146,7 @@ test('read-only: any non-GET throws READ_ONLY_VIOLATION before anything is sent'
     limiter: createRateLimiter({ requestsPerSecond: 100, maxConcurrency: 2 }),
     maxRetryElapsedMs: 1000,
     requestTimeoutMs: 1000,
+    httpGet: createHttpGet(2).get,
   });
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']) {
     const e = (await transport.fetcher(`${fx.url}/v1/agents`, { method }).catch((x: unknown) => x)) as Coded;

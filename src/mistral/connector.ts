@@ -37,12 +37,13 @@ import {
   MODEL,
   type RecordKind,
 } from './record-validation.ts';
+import { createHttpGet } from './http-get.ts';
 import { createTransport, type Capture } from './transport.ts';
 import type { ConnectorOptions, ConnectorStats, ListResult, MistralConnector, OneResult } from './types.ts';
 
 export const CONNECTOR_DEFAULTS = {
   requestsPerSecond: 20,
-  maxConcurrency: 8,
+  maxConcurrency: 16,
   maxRetryElapsedMs: 120_000,
   requestTimeoutMs: 30_000,
   pageSize: 100,
@@ -95,8 +96,11 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   const pageSize = Math.floor(positive('pageSize', opts.pageSize, CONNECTOR_DEFAULTS.pageSize));
   const secrets = [opts.apiKey];
 
-  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency });
-  const transport = createTransport({ apiKey: opts.apiKey, limiter, maxRetryElapsedMs, requestTimeoutMs, log: opts.log });
+  // A burst of 100 ms worth of requests lets the client catch up after an event-loop stall
+  // without ever exceeding the configured rate over any window longer than that.
+  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency, burst: Math.max(1, Math.floor(requestsPerSecond / 10)) });
+  const http = createHttpGet(maxConcurrency);
+  const transport = createTransport({ apiKey: opts.apiKey, limiter, maxRetryElapsedMs, requestTimeoutMs, log: opts.log, httpGet: http.get });
   const sdk = new Mistral({
     apiKey: opts.apiKey,
     serverURL: baseUrl,

@@ -12,6 +12,7 @@ import type { AppError } from '../errors/index.ts';
 import { redactSecrets } from '../errors/index.ts';
 import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, type BackoffPolicy } from './backoff.ts';
 import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
+import type { HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { realSleep } from './rate-limiter.ts';
 import type { ConnectorLogEvent } from './types.ts';
@@ -42,7 +43,8 @@ export interface TransportOptions {
   requestTimeoutMs: number;
   log?: (event: ConnectorLogEvent) => void;
   backoff?: BackoffPolicy;
-  fetchImpl?: typeof fetch;
+  /** Sends one GET and reads the whole answer (see http-get.ts). */
+  httpGet: HttpGet;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -69,7 +71,6 @@ type Outcome =
   | { kind: 'retry'; why: 'status' | 'network' | 'malformed'; status?: number; headers?: Headers; reason: string; text?: string };
 
 export function createTransport(opts: TransportOptions): Transport {
-  const fetchImpl = opts.fetchImpl ?? fetch;
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? realSleep;
   const random = opts.random ?? Math.random;
@@ -94,11 +95,10 @@ export function createTransport(opts: TransportOptions): Transport {
     const release = await opts.limiter.acquire();
     stats.requests++;
     stats.requestsByEndpoint[route] = (stats.requestsByEndpoint[route] ?? 0) + 1;
-    let res: Response;
+    let res: { status: number; headers: Headers };
     let text: string;
     try {
-      res = await fetchImpl(url, { method: 'GET', headers, signal: AbortSignal.timeout(opts.requestTimeoutMs) });
-      text = await res.text();
+      ({ text, ...res } = await opts.httpGet(url, headers, opts.requestTimeoutMs));
     } catch (e) {
       return { kind: 'retry', why: 'network', reason: networkReason(e, opts.requestTimeoutMs) };
     } finally {
@@ -207,6 +207,8 @@ export function createTransport(opts: TransportOptions): Transport {
 function networkReason(e: unknown, timeoutMs: number): string {
   if (e instanceof Error) {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+    const own = (e as { code?: unknown }).code;
+    if (typeof own === 'string') return own;
     const cause = (e as { cause?: unknown }).cause;
     const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
     if (code) return code;

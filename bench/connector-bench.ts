@@ -1,0 +1,194 @@
+/**
+ * Connector benchmark (issue 2): list every resource and every conversation history of a
+ * simulated workspace (200 agents, 4,000 conversations) behind a 200 requests/second limit with
+ * 25 ms latency, and compare the wall time with the lower bound (successful requests ÷ 200 rps).
+ * Targets: ratio ≥ 0.9, no record lost, extra requests (429s + retries) ≤ 5%.
+ *
+ *   node --import tsx bench/connector-bench.ts [--rps 200] [--client-rps 200] [--agents 200] [--conversations 4000]
+ *
+ * The connector is configured with the workspace's known limit (`requestsPerSecond` = the
+ * simulator's rps), as an operator would; everything else is the connector's defaults.
+ * The simulator runs in a worker thread, so that its CPU time (generating and serialising
+ * 4,000 histories) is not charged to the connector; the real API is remote too.
+ */
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { CONNECTOR_DEFAULTS, createMistralConnector, type MistralConnector } from '../src/mistral/index.ts';
+import { peekEntries, startSimulator, type SimStats } from '../src/simulator/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    rps: { type: 'string', default: '200' },
+    'client-rps': { type: 'string' },
+    'latency-ms': { type: 'string', default: '25' },
+    agents: { type: 'string', default: '200' },
+    conversations: { type: 'string', default: '4000' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const rps = Number(values.rps);
+const clientRps = Number(values['client-rps'] ?? values.rps);
+const latencyMs = Number(values['latency-ms']);
+
+async function pool<T, R>(items: readonly T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await f(items[k]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Everything a full sync reads, pipelined as a sync would: each branch (agents → versions and
+ * aliases; libraries → documents; conversations → histories) starts its fan-out as soon as its
+ * own listing is done. Logical calls run up to 64 at a time; the connector bounds HTTP.
+ */
+async function crawl(c: MistralConnector) {
+  const agentsBranch = c.listAgents().then(async (agents) => {
+    const [versions, aliases] = await Promise.all([
+      pool(agents.items, 16, (a) => c.listAgentVersions(a.id)),
+      pool(agents.items, 16, (a) => c.listAgentAliases(a.id)),
+    ]);
+    return { agents, versions, aliases };
+  });
+  const librariesBranch = c.listLibraries().then(async (libraries) => ({
+    libraries,
+    documents: await pool(libraries.items, 8, (l) => c.listLibraryDocuments(l.id)),
+  }));
+  const conversationsBranch = c.listConversations().then(async (conversations) => ({
+    conversations,
+    histories: await pool(conversations.items, 64, (cv) => c.getConversationHistory(cv.id)),
+  }));
+  const [models, files, { agents, versions, aliases }, { libraries, documents }, { conversations, histories }] = await Promise.all([
+    c.listModels(),
+    c.listFiles(),
+    agentsBranch,
+    librariesBranch,
+    conversationsBranch,
+  ]);
+  const sum = (xs: { items: unknown[] }[]) => xs.reduce((n, x) => n + x.items.length, 0);
+  const warnings =
+    [models, files, agents, libraries, conversations, ...versions, ...aliases, ...documents, ...histories].reduce((n, r) => n + r.warnings.length, 0);
+  return {
+    counts: {
+      models: models.items.length,
+      files: files.items.length,
+      agents: agents.items.length,
+      'agent versions': sum(versions),
+      aliases: sum(aliases),
+      libraries: libraries.items.length,
+      documents: sum(documents),
+      conversations: conversations.items.length,
+      'history entries': histories.reduce((n, h) => n + h.item.entries.length, 0),
+    } as Record<string, number>,
+    warnings,
+  };
+}
+
+type SimRequest = { type: 'stats' | 'reset' | 'close' };
+type SimReply = { type: 'ready'; url: string; apiKey: string; expected: Record<string, number> } | { type: 'stats'; stats: SimStats } | { type: 'ok' };
+
+async function simulatorWorker(): Promise<void> {
+  const port = parentPort!;
+  const sim = await startSimulator({
+    seed: Number(values.seed),
+    generator: { agents: Number(values.agents), conversations: Number(values.conversations) },
+    rateLimit: { rps },
+    latencyMs,
+  });
+  const ws = sim.workspace;
+  // Generate the lazily built histories before timing (simulator cost, not the connector's).
+  const expected: Record<string, number> = {
+    models: ws.models.length,
+    files: ws.files.length,
+    agents: ws.agents.length,
+    'agent versions': ws.agents.reduce((n, a) => n + a.versions.length, 0),
+    aliases: ws.agents.reduce((n, a) => n + a.aliases.length, 0),
+    libraries: ws.libraries.length,
+    documents: ws.libraries.reduce((n, l) => n + l.documents.length, 0),
+    conversations: ws.conversations.length,
+    'history entries': ws.conversations.reduce((n, c) => n + peekEntries(c).length, 0),
+  };
+  port.on('message', (m: SimRequest) => {
+    if (m.type === 'stats') port.postMessage({ type: 'stats', stats: sim.stats() } satisfies SimReply);
+    else if (m.type === 'reset') {
+      sim.resetStats();
+      port.postMessage({ type: 'ok' } satisfies SimReply);
+    } else void sim.close().then(() => port.close());
+  });
+  port.postMessage({ type: 'ready', url: sim.url, apiKey: sim.apiKey, expected } satisfies SimReply);
+}
+
+async function main(): Promise<void> {
+  // Workers do not inherit `--import tsx`: register tsx inside the worker, then load this file.
+  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, argv: process.argv.slice(2), workerData: { role: 'simulator' } });
+  const ask = async (m: SimRequest): Promise<SimReply> => {
+    worker.postMessage(m);
+    const [reply] = (await once(worker, 'message')) as [SimReply];
+    return reply;
+  };
+  const [ready] = (await once(worker, 'message')) as [SimReply];
+  if (ready.type !== 'ready') throw new Error('simulator worker did not start');
+  const expected = ready.expected;
+  try {
+    await new Promise((r) => setTimeout(r, 1100)); // let the simulator's bucket settle
+    await ask({ type: 'reset' });
+
+    const c = createMistralConnector({ apiKey: ready.apiKey, baseUrl: ready.url, requestsPerSecond: clientRps });
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    const result = await crawl(c);
+    const wallS = (performance.now() - t0) / 1000;
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+
+    const statsReply = await ask({ type: 'stats' });
+    if (statsReply.type !== 'stats') throw new Error('no simulator stats');
+    const st = statsReply.stats;
+    const cs = c.stats();
+    const ok = st.byRoute.filter((r) => r.status >= 200 && r.status < 300).reduce((n, r) => n + r.count, 0);
+    const lowerS = ok / rps;
+    const ratio = lowerS / wallS;
+    const extra = cs.retries; // every retry, 429s included
+    const extraPct = (100 * extra) / ok;
+    const lost = Object.keys(expected).filter((k) => result.counts[k] !== expected[k]);
+
+    const rows: [string, string][] = [
+      ['simulator limit / latency', `${rps} req/s, ${latencyMs} ms`],
+      ['connector', `requestsPerSecond ${clientRps}, maxConcurrency ${CONNECTOR_DEFAULTS.maxConcurrency}, pageSize ${CONNECTOR_DEFAULTS.pageSize}`],
+      ['successful requests', String(ok)],
+      ['all requests (simulator)', String(st.totalRequests)],
+      ['429s sent', String(st.rateLimited)],
+      ['retries (connector)', String(cs.retries)],
+      ['peak concurrency (simulator)', String(st.peakConcurrency)],
+      ['connector thread busy', `${(100 * elu).toFixed(0)} % of wall time (event-loop utilisation)`],
+      ['wall time', `${wallS.toFixed(2)} s`],
+      ['lower bound (ok ÷ rps)', `${lowerS.toFixed(2)} s`],
+      ['ratio lower-bound / wall', `${ratio.toFixed(3)}  (target ≥ 0.9) ${ratio >= 0.9 ? 'PASS' : 'FAIL'}`],
+      ['extra requests', `${extraPct.toFixed(2)} %  (target ≤ 5%) ${extraPct <= 5 ? 'PASS' : 'FAIL'}`],
+      ['records lost', lost.length === 0 ? 'none  PASS' : `${lost.join(', ')}  FAIL`],
+      ['data-quality warnings', String(result.warnings)],
+    ];
+    const w = Math.max(...rows.map(([k]) => k.length));
+    console.log('\nConnector benchmark\n');
+    for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+    console.log('\nrecords listed vs simulator workspace');
+    for (const k of Object.keys(expected)) console.log(`  ${k.padEnd(18)} ${String(result.counts[k]).padStart(7)} / ${String(expected[k]).padStart(7)}`);
+    console.log('\nrequests by endpoint (connector)');
+    for (const [k, v] of Object.entries(cs.requestsByEndpoint).sort()) console.log(`  ${k.padEnd(52)} ${String(v).padStart(6)}`);
+    if (lost.length || ratio < 0.9 || extraPct > 5) process.exitCode = 1;
+  } finally {
+    worker.postMessage({ type: 'close' } satisfies SimRequest);
+    await once(worker, 'exit');
+  }
+}
+
+if (isMainThread) await main();
+else if ((workerData as { role?: string } | null)?.role === 'simulator') await simulatorWorker();

@@ -47,8 +47,8 @@ function randomContribution(
     const key = `${agentId}|${day}`;
     if (used.has(key)) continue;
     used.add(key);
-    const fn = rand() < 0.5 ? { lookup: 1 + Math.floor(rand() * 3) } : {};
-    const tools =
+    const fn: Record<string, number> = rand() < 0.5 ? { lookup: 1 + Math.floor(rand() * 3) } : {};
+    const tools: Record<string, number> =
       rand() < 0.5 ? { web_search: 1, constructor: Math.floor(rand() * 2) } : { code_interpreter: 2 };
     rows.push(
       usageRow(conversationId, agentId, day, {

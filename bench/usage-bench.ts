@@ -16,6 +16,7 @@
  * thread so that its CPU time is not charged to the sync (the real API is remote too).
  */
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createMistralConnector } from '../src/mistral/index.ts';
@@ -111,6 +112,8 @@ interface Row {
   wallS: number;
   ratio: string;
   check: string;
+  /** Event-loop utilisation of the sync's thread during the phase (0..1). */
+  busy: number;
   pass: boolean;
 }
 
@@ -159,9 +162,11 @@ async function benchSize(size: number, rps: number): Promise<Row[]> {
     const now = new Date(ready.now);
 
     // 1. Full sync.
+    let elu0 = performance.eventLoopUtilization();
     let t0 = performance.now();
     const full = await syncUsage({ connector, state, now, concurrency });
     let wallS = (performance.now() - t0) / 1000;
+    let busy = performance.eventLoopUtilization(elu0).utilization;
     let st = await stats();
     const ok = okRequests(st);
     const lowerS = ok / rps;
@@ -179,6 +184,7 @@ async function benchSize(size: number, rps: number): Promise<Row[]> {
       wallS,
       ratio: `${fullRatio.toFixed(3)} (≥ 0.9)`,
       check: `${runs(full)}/${ready.outputs} runs, ${st.rateLimited} 429s`,
+      busy,
       pass: fullRatio >= 0.9 && fullCheck,
     });
 
@@ -187,9 +193,11 @@ async function benchSize(size: number, rps: number): Promise<Row[]> {
     if (evolved.type !== 'evolved') throw new Error('simulator did not evolve');
     await new Promise((r) => setTimeout(r, 1100));
     await ask({ type: 'reset' });
+    elu0 = performance.eventLoopUtilization();
     t0 = performance.now();
     const second = await syncUsage({ connector, state, now, concurrency });
     wallS = (performance.now() - t0) / 1000;
+    busy = performance.eventLoopUtilization(elu0).utilization;
     st = await stats();
     const listPages = Math.floor(evolved.conversations / pageSize) + 1; // a full page is always followed by one more
     const needed = listPages + evolved.changed;
@@ -208,6 +216,7 @@ async function benchSize(size: number, rps: number): Promise<Row[]> {
       wallS,
       ratio: `${secondRatio.toFixed(3)} (≤ 1.05)`,
       check: `${runs(second)}/${evolved.outputs} runs, fetched ${second.stats.fetched}`,
+      busy,
       pass: secondRatio <= 1.05 && secondCheck,
     });
   } finally {
@@ -226,7 +235,18 @@ async function main(): Promise<void> {
     rows.push(...(await benchSize(size, rps)));
   }
   const table = [
-    ['conversations', 'rate', 'phase', 'requests', 'reference', 'wall', 'ratio (target)', 'check', 'result'],
+    [
+      'conversations',
+      'rate',
+      'phase',
+      'requests',
+      'reference',
+      'wall',
+      'ratio (target)',
+      'sync thread busy',
+      'check',
+      'result',
+    ],
     ...rows.map((r) => [
       String(r.size),
       `${r.rps}/s`,
@@ -235,6 +255,7 @@ async function main(): Promise<void> {
       r.reference,
       `${r.wallS.toFixed(2)} s`,
       r.ratio,
+      `${Math.round(r.busy * 100)} %`,
       r.check,
       r.pass ? 'PASS' : 'FAIL',
     ]),

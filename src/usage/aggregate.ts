@@ -1,7 +1,7 @@
 /**
  * From stored totals to the public usage shapes (src/inventory/types.ts). Definitions: docs/metrics.md.
  */
-import type { AgentStatus, AgentUsage, ToolUsageCounters, WorkspaceUsage } from '../inventory/types.ts';
+import type { AgentUsage, ToolUsageCounters, WorkspaceUsage } from '../inventory/types.ts';
 import { copyByName } from './counters.ts';
 import type { AgentUsageTotals, UsageTotals } from './types.ts';
 
@@ -9,8 +9,6 @@ const DAY_MS = 86_400_000;
 
 /** docs/metrics.md § Last 90 days: the 90 UTC days ending with today's (today and the 89 before). */
 export const RECENT_WINDOW_DAYS = 90;
-/** docs/metrics.md § Status: active = activity in the last 30 days. */
-export const ACTIVE_WINDOW_DAYS = 30;
 
 /** First UTC day ('YYYY-MM-DD') of the `days`-day window ending on now's UTC day. */
 export function windowStartDay(now: Date, days: number): string {
@@ -74,16 +72,4 @@ export function buildWorkspaceUsage(all: UsageTotals): WorkspaceUsage {
     modelOnlyRuns: all.modelOnly?.runs ?? 0,
     tokenUsage: 'not available from the Mistral API',
   };
-}
-
-/**
- * docs/metrics.md § Status: unknown when usage is unavailable (null), active when the last
- * activity is within the last 30 days (by UTC day), idle otherwise.
- */
-export function agentStatus(usage: AgentUsage | null, now: Date): AgentStatus {
-  if (usage === null) return 'unknown';
-  if (usage.lastActivityAt === null) return 'idle';
-  const last = Date.parse(usage.lastActivityAt);
-  const windowStart = Date.parse(`${windowStartDay(now, ACTIVE_WINDOW_DAYS)}T00:00:00Z`);
-  return Number.isFinite(last) && last >= windowStart ? 'active' : 'idle';
 }

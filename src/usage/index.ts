@@ -3,9 +3,7 @@ export type * from './types.ts';
 export { conversationContribution, conversationState, TOOL_COUNTER_BY_NAME, utcDay } from './contribution.ts';
 export { createMemoryUsageStateStore } from './memory-state-store.ts';
 export {
-  ACTIVE_WINDOW_DAYS,
   RECENT_WINDOW_DAYS,
-  agentStatus,
   averageLatencyMs,
   buildAgentUsage,
   buildWorkspaceUsage,

@@ -12,7 +12,7 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
   const bad = malformed(agent, ['guardrails']);
   if (bad) return bad;
   if (!hasGuardrails(agent)) {
-    return fail(`The agent has no guardrails, so ${category} is not checked at all.`, {
+    return fail(`The agent has no guardrails, so the ${category} category is not checked at all.`, {
       category,
       policies: 0,
     });
@@ -53,16 +53,16 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
   });
   if (checkedBy.length > 0) {
     const t = checkedBy.map((c) => `policy ${c.policy} (threshold ${c.threshold ?? 'model default'})`);
-    return pass(`${category} is checked by blocking ${listWords(t)}.`, { category, checkedBy });
+    return pass(`The ${category} category is checked by blocking ${listWords(t)}.`, { category, checkedBy });
   }
   if (unreadable > 0) {
     return unknown(
-      `${category} is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.endsWith('could not be read')))}.`,
+      `The ${category} category is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.endsWith('could not be read')))}.`,
       {
         category,
         unreadablePolicies: unreadable,
       },
     );
   }
-  return fail(`${category} is not checked: ${listWords(why)}.`, { category, reasons: why });
+  return fail(`The ${category} category is not checked: ${listWords(why)}.`, { category, reasons: why });
 }

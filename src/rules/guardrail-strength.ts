@@ -163,10 +163,13 @@ export function guardrailStrength(config: GuardrailConfigView): GuardrailStrengt
   return result(GUARDRAIL_LEVEL.STRONG, [], config);
 }
 
+/** Compare two computed strengths: negative when `a` is weaker (level first, then checked categories). */
+export function compareStrength(a: GuardrailStrength, b: GuardrailStrength): number {
+  if (a.level !== b.level) return a.level - b.level;
+  return a.checkedCategories.length - b.checkedCategories.length;
+}
+
 /** Negative when `a` is weaker than `b`, 0 when equally strong, positive when `a` is stronger. */
 export function compareGuardrailStrength(a: GuardrailConfigView, b: GuardrailConfigView): number {
-  const sa = guardrailStrength(a);
-  const sb = guardrailStrength(b);
-  if (sa.level !== sb.level) return sa.level - sb.level;
-  return sa.checkedCategories.length - sb.checkedCategories.length;
+  return compareStrength(guardrailStrength(a), guardrailStrength(b));
 }

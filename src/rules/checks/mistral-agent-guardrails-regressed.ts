@@ -1,7 +1,8 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import type { AgentConfig } from '../../inventory/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
-import { compareGuardrailStrength, guardrailStrength } from '../guardrail-strength.ts';
+import type { GuardrailStrength } from '../guardrail-strength.ts';
+import { compareStrength, guardrailStrength } from '../guardrail-strength.ts';
 import {
   GUARDRAILS_CONSOLE_STEPS,
   MISTRAL_GUARDRAILS_DOC,
@@ -48,19 +49,21 @@ export const rule: Rule = {
       if (bad) return bad;
       const earlierNumbers = agent.versions.filter((v) => v < agent.version);
       const earlier = agent.versionHistory.filter((v) => v.version < agent.version);
-      let strongest: AgentConfig | null = null;
-      for (const v of earlier) {
-        if (strongest === null || compareGuardrailStrength(v, strongest) > 0) strongest = v;
-      }
       const current = guardrailStrength(agent);
-      if (strongest !== null && compareGuardrailStrength(agent, strongest) < 0) {
-        const before = guardrailStrength(strongest);
+      let strongest: { config: AgentConfig; strength: GuardrailStrength } | null = null;
+      for (const config of earlier) {
+        const strength = guardrailStrength(config);
+        if (strongest === null || compareStrength(strength, strongest.strength) > 0)
+          strongest = { config, strength };
+      }
+      if (strongest !== null && compareStrength(current, strongest.strength) < 0) {
+        const before = strongest.strength;
         return fail(
-          `Version ${agent.version} has ${current.label} (${current.checkedCategories.length} categories checked), weaker than version ${strongest.version}, which had ${before.label} (${before.checkedCategories.length}).`,
+          `Version ${agent.version} has ${current.label} (${current.checkedCategories.length} categories checked), weaker than version ${strongest.config.version}, which had ${before.label} (${before.checkedCategories.length}).`,
           {
             currentVersion: agent.version,
             currentLevel: current.level,
-            strongerVersion: strongest.version,
+            strongerVersion: strongest.config.version,
             strongerLevel: before.level,
             currentReasons: current.reasons,
           },

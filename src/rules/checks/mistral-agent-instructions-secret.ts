@@ -1,6 +1,7 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
 import { evaluateAgents, fail, isAvailable, listWords, malformed, pass } from '../rule-helpers.ts';
+import type { SecretLocation } from '../secret-scanner.ts';
 import { SECRET_KIND_LABELS, findSecrets } from '../secret-scanner.ts';
 
 export const meta: RuleMeta = {
@@ -32,16 +33,27 @@ export const meta: RuleMeta = {
 
 export const rule: Rule = {
   meta,
-  evaluate: (ctx) =>
-    evaluateAgents(ctx, meta, (agent) => {
+  evaluate: (ctx) => {
+    // Versions often share their instructions: scan each distinct text once per evaluation.
+    const cache = new Map<string, SecretLocation[]>();
+    const scan = (text: string | null): SecretLocation[] => {
+      const key = text ?? '';
+      let found = cache.get(key);
+      if (!found) {
+        found = findSecrets(key);
+        cache.set(key, found);
+      }
+      return found;
+    };
+    return evaluateAgents(ctx, meta, (agent) => {
       const bad = malformed(agent, ['instructions']);
       if (bad) return bad;
-      const current = findSecrets(agent.instructions ?? '');
+      const current = scan(agent.instructions);
       const history = isAvailable(ctx.snapshot, 'versions')
         ? agent.versionHistory.filter((v) => v.version !== agent.version)
         : [];
       const older = history
-        .map((v) => ({ version: v.version, found: findSecrets(v.instructions ?? '') }))
+        .map((v) => ({ version: v.version, found: scan(v.instructions) }))
         .filter((v) => v.found.length > 0)
         .sort((a, b) => a.version - b.version);
       if (current.length > 0) {
@@ -79,5 +91,6 @@ export const rule: Rule = {
       return pass(`No credential pattern found in the instructions of version ${agent.version}${scope}.`, {
         versionsScanned: 1 + history.length,
       });
-    }),
+    });
+  },
 };

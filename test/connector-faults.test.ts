@@ -106,13 +106,16 @@ test('connection resets are retried; resets forever end in UNREACHABLE', async (
   assertNoKey(e, dead.events);
 });
 
-test('nothing listening: UNREACHABLE, never a crash', async () => {
+test('nothing listening: UNREACHABLE after two retries, never a crash', async () => {
   const fx = await startFixture(() => models);
   const url = fx.url;
   await fx.close();
-  const c = createMistralConnector({ apiKey: TEST_KEY, baseUrl: url, maxRetryElapsedMs: 200 });
+  // default retry budget: connection refused is retried twice (a restart blip), not for a minute
+  const c = createMistralConnector({ apiKey: TEST_KEY, baseUrl: url });
   const e = (await c.validateKey().catch((x: unknown) => x)) as Coded;
   assert.equal(e.code, 'UNREACHABLE');
+  assert.match(e.message, /ECONNREFUSED/);
+  assert.equal(c.stats().requests, 3);
   assertNoKey(e, []);
 });
 

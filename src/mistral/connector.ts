@@ -44,7 +44,7 @@ import type { ConnectorOptions, ConnectorStats, ListResult, MistralConnector, On
 export const CONNECTOR_DEFAULTS = {
   requestsPerSecond: 20,
   maxConcurrency: 16,
-  maxRetryElapsedMs: 120_000,
+  maxRetryElapsedMs: 60_000,
   requestTimeoutMs: 30_000,
   pageSize: 100,
 } as const;

@@ -19,6 +19,12 @@ import type { ConnectorLogEvent } from './types.ts';
 
 export const CALL_HEADER = 'x-trustlens-call';
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/**
+ * Network errors that say "nothing is listening there" rather than "a blip": retried only
+ * HARD_NETWORK_RETRIES times (to ride out a restart), then UNREACHABLE at once.
+ */
+const HARD_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const HARD_NETWORK_RETRIES = 2;
 
 export interface Capture {
   status: number;
@@ -68,7 +74,7 @@ export interface Transport {
 
 type Outcome =
   | { kind: 'response'; status: number; headers: Headers; text: string; json: unknown }
-  | { kind: 'retry'; why: 'status' | 'network' | 'malformed'; status?: number; headers?: Headers; reason: string; text?: string };
+  | { kind: 'retry'; why: 'status' | 'network' | 'malformed'; status?: number; headers?: Headers; reason: string; text?: string; hard?: boolean };
 
 export function createTransport(opts: TransportOptions): Transport {
   const now = opts.now ?? Date.now;
@@ -100,7 +106,8 @@ export function createTransport(opts: TransportOptions): Transport {
     try {
       ({ text, ...res } = await opts.httpGet(url, headers, opts.requestTimeoutMs));
     } catch (e) {
-      return { kind: 'retry', why: 'network', reason: networkReason(e, opts.requestTimeoutMs) };
+      const reason = networkReason(e, opts.requestTimeoutMs);
+      return { kind: 'retry', why: 'network', reason, hard: HARD_NETWORK_CODES.has(reason) };
     } finally {
       release();
     }
@@ -169,7 +176,7 @@ export function createTransport(opts: TransportOptions): Transport {
       }
 
       const elapsed = now() - started;
-      if (elapsed + delay > opts.maxRetryElapsedMs) {
+      if (elapsed + delay > opts.maxRetryElapsedMs || (out.hard === true && n >= HARD_NETWORK_RETRIES)) {
         const attempts = n + 1;
         let err: AppError;
         if (out.status === 429) err = rateLimitedError(route, attempts, elapsed);

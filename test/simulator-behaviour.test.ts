@@ -16,7 +16,11 @@ import {
 
 const TIMEOUT = { timeout: 60_000 };
 
-async function get(sim: SimulatorHandle, path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
+async function get(
+  sim: SimulatorHandle,
+  path: string,
+  init: RequestInit & { key?: string | null } = {},
+): Promise<Response> {
   const key = init.key === undefined ? sim.apiKey : init.key;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key !== null) headers.authorization = `Bearer ${key}`;
@@ -30,16 +34,36 @@ async function json(sim: SimulatorHandle, path: string): Promise<unknown> {
 }
 
 function emptyWorkspace(): SimWorkspace {
-  return { now: '2026-06-01T12:00:00.000Z', models: [], files: [], agents: [], libraries: [], conversations: [] };
+  return {
+    now: '2026-06-01T12:00:00.000Z',
+    models: [],
+    files: [],
+    agents: [],
+    libraries: [],
+    conversations: [],
+  };
 }
 
 /** A workspace with exactly n agents / files / libraries (docs) / conversations. */
 function sized(n: number): SimWorkspace {
-  const ws = generateWorkspace({ seed: 5, agents: n, files: n, libraries: n, documentsPerLibrary: 1, conversations: n, modelOnlyConversations: 0 });
+  const ws = generateWorkspace({
+    seed: 5,
+    agents: n,
+    files: n,
+    libraries: n,
+    documentsPerLibrary: 1,
+    conversations: n,
+    modelOnlyConversations: 0,
+  });
   // Library 0 gets exactly n documents.
   const lib = ws.libraries[0];
   const template = ws.libraries.flatMap((l) => l.documents)[0];
-  lib.documents = Array.from({ length: n }, (_, i) => ({ ...template, id: `doc-${i}`, library_id: lib.library.id, created_at: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` }));
+  lib.documents = Array.from({ length: n }, (_, i) => ({
+    ...template,
+    id: `doc-${i}`,
+    library_id: lib.library.id,
+    created_at: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
+  }));
   lib.library.nb_documents = n;
   return ws;
 }
@@ -102,7 +126,12 @@ describe('beta access off', TIMEOUT, () => {
           const body = (await r.json()) as Record<string, unknown>;
           assert.equal(body.object, 'error');
         }
-        for (const p of ['/v1/models', '/v1/files', `/v1/files/${ws.files[0].id}`, `/v1/models/${ws.models[0].id}`]) {
+        for (const p of [
+          '/v1/models',
+          '/v1/files',
+          `/v1/files/${ws.files[0].id}`,
+          `/v1/models/${ws.models[0].id}`,
+        ]) {
           assert.equal((await get(sim, p)).status, 200, p);
         }
         sim.configure({ beta: { enabled: true } });
@@ -133,9 +162,17 @@ describe('rate limit', TIMEOUT, () => {
       assert.equal(r3.headers.get('ratelimitbysize-remaining'), '0');
       assert.equal(r3.headers.get('ratelimitbysize-limit'), '2');
       assert.match(r3.headers.get('ratelimitbysize-reset') ?? '', /^\d+$/);
-      assert.deepEqual(await r3.json(), { object: 'error', message: 'Rate limit exceeded', type: 'rate_limited', param: null, code: '1300' });
+      assert.deepEqual(await r3.json(), {
+        object: 'error',
+        message: 'Rate limit exceeded',
+        type: 'rate_limited',
+        param: null,
+        code: '1300',
+      });
       assert.equal(sim.stats().rateLimited, 1);
-      assert.ok(sim.stats().byRoute.some((r) => r.route === '/v1/models' && r.status === 429 && r.count === 1));
+      assert.ok(
+        sim.stats().byRoute.some((r) => r.route === '/v1/models' && r.status === 429 && r.count === 1),
+      );
       sim.configure({ rateLimit: null });
       assert.equal((await get(sim, '/v1/models')).status, 200);
       assert.equal((await get(sim, '/v1/models')).headers.get('retry-after'), null);
@@ -164,7 +201,11 @@ describe('read-only', TIMEOUT, () => {
       }
       const stats = sim.stats();
       assert.equal(stats.refusedNonGet, 5);
-      assert.ok(stats.byRoute.some((r) => r.method === 'DELETE' && r.route === '/v1/agents/{agent_id}' && r.status === 405));
+      assert.ok(
+        stats.byRoute.some(
+          (r) => r.method === 'DELETE' && r.route === '/v1/agents/{agent_id}' && r.status === 405,
+        ),
+      );
       assert.ok(stats.byRoute.some((r) => r.method === 'POST' && r.route === '(unknown)'));
       assert.equal(JSON.stringify(sim.workspace.agents[0].current), before, 'nothing changed');
     } finally {
@@ -188,7 +229,11 @@ describe('pagination', TIMEOUT, () => {
       ['/v1/files?page_size=5', (b) => (b as { data: unknown[] }).data, 10],
       ['/v1/agents?page_size=5', (b) => b as unknown[], 10],
       ['/v1/conversations?page_size=5', (b) => b as unknown[], 10],
-      [`/v1/libraries/${libId}/documents?page_size=5`, (b) => (b as { data: unknown[] }).data, ws.libraries[0].documents.length],
+      [
+        `/v1/libraries/${libId}/documents?page_size=5`,
+        (b) => (b as { data: unknown[] }).data,
+        ws.libraries[0].documents.length,
+      ],
       ['/v1/libraries?page_size=5', (b) => (b as { data: unknown[] }).data, 10],
     ];
     for (const [path, items, total] of cases) {
@@ -199,7 +244,14 @@ describe('pagination', TIMEOUT, () => {
         assert.equal(data.length, page < 2 ? 5 : 0, `${path} page ${page}`);
         seen.push(...data.map((d) => d.id));
         const pag = (body as { pagination?: Record<string, unknown> }).pagination;
-        if (pag) assert.deepEqual(pag, { total_items: total, total_pages: 2, current_page: page, page_size: 5, has_more: page === 0 });
+        if (pag)
+          assert.deepEqual(pag, {
+            total_items: total,
+            total_pages: 2,
+            current_page: page,
+            page_size: 5,
+            has_more: page === 0,
+          });
         if (path.startsWith('/v1/files')) assert.equal((body as { total: number }).total, 10);
       }
       assert.equal(new Set(seen).size, total, path);
@@ -220,7 +272,11 @@ describe('pagination', TIMEOUT, () => {
       let pages = 0;
       do {
         const q: string = token ? `&page=0&page_token=${encodeURIComponent(token)}` : '';
-        const body = (await json(sim, `${base}?page_size=${size}${q}`)) as { data: Array<{ id: string }>; next_page_token: string | null; pagination?: unknown };
+        const body = (await json(sim, `${base}?page_size=${size}${q}`)) as {
+          data: Array<{ id: string }>;
+          next_page_token: string | null;
+          pagination?: unknown;
+        };
         if (token) assert.equal(body.pagination, undefined, 'no pagination for cursor callers');
         ids.push(...body.data.map((d) => d.id));
         token = body.next_page_token;
@@ -233,10 +289,16 @@ describe('pagination', TIMEOUT, () => {
   });
 
   test('a cursor survives the deletion of the record it points after', async () => {
-    const first = (await json(sim, '/v1/agents/pages?page_size=3')) as { data: Array<{ id: string }>; next_page_token: string };
+    const first = (await json(sim, '/v1/agents/pages?page_size=3')) as {
+      data: Array<{ id: string }>;
+      next_page_token: string;
+    };
     const removed = sim.workspace.agents.splice(2, 1); // the last agent of page 1
     try {
-      const second = (await json(sim, `/v1/agents/pages?page_size=3&page_token=${first.next_page_token}`)) as { data: Array<{ id: string }> };
+      const second = (await json(
+        sim,
+        `/v1/agents/pages?page_size=3&page_token=${first.next_page_token}`,
+      )) as { data: Array<{ id: string }> };
       assert.equal(second.data[0].id, sim.workspace.agents[2].current.id);
     } finally {
       sim.workspace.agents.splice(2, 0, ...removed);
@@ -244,7 +306,12 @@ describe('pagination', TIMEOUT, () => {
   });
 
   test('bad paging parameters → 422 with a detail array', async () => {
-    for (const p of ['/v1/agents?page=-1', '/v1/files?page_size=0', '/v1/conversations?page=abc', '/v1/agents/pages?page_token=%%%garbage']) {
+    for (const p of [
+      '/v1/agents?page=-1',
+      '/v1/files?page_size=0',
+      '/v1/conversations?page=abc',
+      '/v1/agents/pages?page_token=%%%garbage',
+    ]) {
       const r = await get(sim, p);
       assert.equal(r.status, 422, p);
       const body = (await r.json()) as { detail: Array<{ loc: unknown[]; msg: string }> };
@@ -268,9 +335,17 @@ describe('pagination', TIMEOUT, () => {
     const empty = await startSimulator({ workspace: emptyWorkspace() });
     try {
       assert.deepEqual(await json(empty, '/v1/models'), { object: 'list', data: [] });
-      assert.deepEqual(await json(empty, '/v1/files?page=0&page_size=100&include_total=true'), { object: 'list', data: [], total: 0 });
+      assert.deepEqual(await json(empty, '/v1/files?page=0&page_size=100&include_total=true'), {
+        object: 'list',
+        data: [],
+        total: 0,
+      });
       assert.deepEqual(await json(empty, '/v1/agents?page=0&page_size=20'), []);
-      assert.deepEqual(await json(empty, '/v1/agents/pages?page_size=20'), { object: 'list', data: [], next_page_token: null });
+      assert.deepEqual(await json(empty, '/v1/agents/pages?page_size=20'), {
+        object: 'list',
+        data: [],
+        next_page_token: null,
+      });
       assert.deepEqual(await json(empty, '/v1/conversations?page=0&page_size=100'), []);
       assert.deepEqual(await json(empty, '/v1/libraries?page=0&page_size=100'), {
         data: [],
@@ -308,7 +383,14 @@ describe('routing details', TIMEOUT, () => {
   });
 
   test('unknown path and unknown ids → 404 JSON envelope', async () => {
-    for (const p of ['/v1/nothing', '/v2/agents', '/v1/agents/ag_missing', '/v1/conversations/conv_x/history', '/v1/files/nope', '/v1/models/nope']) {
+    for (const p of [
+      '/v1/nothing',
+      '/v2/agents',
+      '/v1/agents/ag_missing',
+      '/v1/conversations/conv_x/history',
+      '/v1/files/nope',
+      '/v1/models/nope',
+    ]) {
       const r = await get(sim, p);
       assert.equal(r.status, 404, p);
       assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
@@ -319,11 +401,28 @@ describe('routing details', TIMEOUT, () => {
   test('agent_version accepts a number or an alias; files get deleted:false', async () => {
     const agent = sim.workspace.agents.find((a) => a.aliases.length && a.versions.length > 1)!;
     const alias = agent.aliases[0];
-    assert.equal(((await json(sim, `/v1/agents/${agent.current.id}?agent_version=${alias.alias}`)) as { version: number }).version, alias.version);
-    assert.equal(((await json(sim, `/v1/agents/${agent.current.id}?agent_version=0`)) as { version: number }).version, 0);
-    assert.equal(((await json(sim, `/v1/agents/${agent.current.id}/versions/${alias.alias}`)) as { version: number }).version, alias.version);
+    assert.equal(
+      (
+        (await json(sim, `/v1/agents/${agent.current.id}?agent_version=${alias.alias}`)) as {
+          version: number;
+        }
+      ).version,
+      alias.version,
+    );
+    assert.equal(
+      ((await json(sim, `/v1/agents/${agent.current.id}?agent_version=0`)) as { version: number }).version,
+      0,
+    );
+    assert.equal(
+      ((await json(sim, `/v1/agents/${agent.current.id}/versions/${alias.alias}`)) as { version: number })
+        .version,
+      alias.version,
+    );
     assert.equal((await get(sim, `/v1/agents/${agent.current.id}?agent_version=99`)).status, 404);
-    assert.equal(((await json(sim, `/v1/files/${sim.workspace.files[0].id}`)) as { deleted: boolean }).deleted, false);
+    assert.equal(
+      ((await json(sim, `/v1/files/${sim.workspace.files[0].id}`)) as { deleted: boolean }).deleted,
+      false,
+    );
   });
 
   test('injected bad records are sent verbatim (and the SDK rejects them)', async () => {
@@ -335,7 +434,10 @@ describe('routing details', TIMEOUT, () => {
       assert.equal(body.tools, null);
       assert.equal(body.created_at, '2025-05-01T00:00:00');
       const client = new Mistral({ apiKey: sim.apiKey, serverURL: sim.url, timeoutMs: 10_000 });
-      await assert.rejects(client.beta.agents.get({ agentId: saved.id }), (e: Error) => e.name === 'ResponseValidationError');
+      await assert.rejects(
+        client.beta.agents.get({ agentId: saved.id }),
+        (e: Error) => e.name === 'ResponseValidationError',
+      );
     } finally {
       agent.current = saved;
     }
@@ -346,7 +448,8 @@ describe('faults', TIMEOUT, () => {
   test('each fault kind is produced', async () => {
     const sim = await startSimulator({ seed: 1 });
     try {
-      const only = (kind: FaultKind): void => sim.configure({ faults: { rate: 1, kinds: [kind], slowMs: 30 } });
+      const only = (kind: FaultKind): void =>
+        sim.configure({ faults: { rate: 1, kinds: [kind], slowMs: 30 } });
       for (const kind of ['500', '502', '503'] as const) {
         only(kind);
         const r = await get(sim, '/v1/models');
@@ -372,7 +475,10 @@ describe('faults', TIMEOUT, () => {
       assert.equal((await get(sim, '/v1/models', { key: 'wrong' })).status, 401);
       const stats = sim.stats();
       assert.equal(stats.faultsInjected, 7);
-      assert.ok(stats.byRoute.some((r) => r.route === '/v1/models' && r.status === 0), 'resets are counted with status 0');
+      assert.ok(
+        stats.byRoute.some((r) => r.route === '/v1/models' && r.status === 0),
+        'resets are counted with status 0',
+      );
       sim.configure({ faults: null });
       assert.equal((await get(sim, '/v1/models')).status, 200);
       // a share: with rate 0.5 over 40 requests, some but not all fail (seeded, so stable)
@@ -407,13 +513,21 @@ describe('stats', TIMEOUT, () => {
       assert.ok(remote.byRoute.some((x) => x.route === '/v1/models' && x.status === 401));
 
       sim.resetStats();
-      assert.deepEqual(sim.stats(), { totalRequests: 0, byRoute: [], peakConcurrency: 0, rateLimited: 0, refusedNonGet: 0, faultsInjected: 0 });
+      assert.deepEqual(sim.stats(), {
+        totalRequests: 0,
+        byRoute: [],
+        peakConcurrency: 0,
+        rateLimited: 0,
+        refusedNonGet: 0,
+        faultsInjected: 0,
+      });
 
       // Peak concurrency: hold three requests open with a long latency, wait until all three are in.
       sim.configure({ latencyMs: 60_000 });
       const pending = [1, 2, 3].map(() => get(sim, '/v1/models').catch(() => null));
       const deadline = Date.now() + 10_000;
-      while (sim.stats().peakConcurrency < 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      while (sim.stats().peakConcurrency < 3 && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 20));
       assert.equal(sim.stats().peakConcurrency, 3);
       await sim.close(); // cuts the held requests
       await Promise.all(pending);

@@ -26,7 +26,18 @@ describe('trustlens sim flags', () => {
 
   test('every knob', () => {
     const o = simOptionsFromFlags(
-      { beta: false, betaStatus: '404', seed: '9', agents: '200', conversations: '4000', rps: '200', latencyMs: '25', faultRate: '0.05', port: '0', now: '2026-01-01T00:00:00Z' },
+      {
+        beta: false,
+        betaStatus: '404',
+        seed: '9',
+        agents: '200',
+        conversations: '4000',
+        rps: '200',
+        latencyMs: '25',
+        faultRate: '0.05',
+        port: '0',
+        now: '2026-01-01T00:00:00Z',
+      },
       fixed,
     );
     assert.equal(o.seed, 9);
@@ -45,26 +56,57 @@ describe('trustlens sim flags', () => {
   });
 
   test('bad values are INVALID_INPUT errors', () => {
-    for (const f of [{ seed: '-1' }, { agents: '1.5' }, { rps: '0' }, { faultRate: '2' }, { betaStatus: '500', beta: false }, { port: '70000' }, { now: 'yesterday' }, { scenario: '/nonexistent.json' }]) {
-      assert.throws(() => simOptionsFromFlags({ beta: true, ...f }, fixed), (e) => isAppError(e) && e.code === 'INVALID_INPUT', JSON.stringify(f));
+    for (const f of [
+      { seed: '-1' },
+      { agents: '1.5' },
+      { rps: '0' },
+      { faultRate: '2' },
+      { betaStatus: '500', beta: false },
+      { port: '70000' },
+      { now: 'yesterday' },
+      { scenario: '/nonexistent.json' },
+    ]) {
+      assert.throws(
+        () => simOptionsFromFlags({ beta: true, ...f }, fixed),
+        (e) => isAppError(e) && e.code === 'INVALID_INPUT',
+        JSON.stringify(f),
+      );
     }
   });
 });
 
 describe('./bin/trustlens sim', { timeout: 60_000 }, () => {
   test('prints URL and key, serves, stops on SIGINT', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/trustlens'), 'sim', '--seed', '3', '--agents', '4', '--conversations', '9', '--no-beta', '404'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MISTRAL_API_KEY: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/trustlens'),
+        'sim',
+        '--seed',
+        '3',
+        '--agents',
+        '4',
+        '--conversations',
+        '9',
+        '--no-beta',
+        '404',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, MISTRAL_API_KEY: '' },
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     try {
       const ready = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 30 s; stdout=${out} stderr=${err}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no banner within 30 s; stdout=${out} stderr=${err}`)),
+          30_000,
+        );
         child.stdout.on('data', (d) => {
           out += d;
           if (out.includes('Ctrl-C')) {
@@ -80,8 +122,14 @@ describe('./bin/trustlens sim', { timeout: 60_000 }, () => {
       assert.match(ready, /4 agents, 9 conversations/);
       assert.ok(ready.includes(`MISTRAL_API_KEY=${key} trustlens scan --base-url ${url}`));
       const h = { authorization: `Bearer ${key}` };
-      assert.equal((await fetch(`${url}/v1/models`, { headers: h, signal: AbortSignal.timeout(10_000) })).status, 200);
-      assert.equal((await fetch(`${url}/v1/agents`, { headers: h, signal: AbortSignal.timeout(10_000) })).status, 404);
+      assert.equal(
+        (await fetch(`${url}/v1/models`, { headers: h, signal: AbortSignal.timeout(10_000) })).status,
+        200,
+      );
+      assert.equal(
+        (await fetch(`${url}/v1/agents`, { headers: h, signal: AbortSignal.timeout(10_000) })).status,
+        404,
+      );
       child.kill('SIGINT');
       assert.equal(await exited, 0);
       assert.match(out, /Simulator stopped/);

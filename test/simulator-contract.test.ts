@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Mistral } from '@mistralai/mistralai';
-import { loadScenario, ROUTES, startSimulator, type SimulatorHandle, type SimWorkspace } from '../src/simulator/index.ts';
+import {
+  loadScenario,
+  ROUTES,
+  startSimulator,
+  type SimulatorHandle,
+  type SimWorkspace,
+} from '../src/simulator/index.ts';
 import { WIRE_TOOL_TYPES } from '../src/shared/mistral-wire.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -113,7 +119,10 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
     listed.push(...r.map((a) => a.id));
     if (r.length < 4) break;
   }
-  assert.deepEqual(listed, ws.agents.map((a) => a.current.id));
+  assert.deepEqual(
+    listed,
+    ws.agents.map((a) => a.current.id),
+  );
   const cursorIds: string[] = [];
   for await (const page of await client.beta.agents.listPages({ pageSize: 5 })) {
     noUnknown('agents.listPages', page.result);
@@ -127,8 +136,16 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
     seen.guardrails.add(guardrailVariant(raw));
     for (const t of (raw.tools as Raw[] | undefined) ?? []) {
       const cfg = t.tool_configuration as Raw | null | undefined;
-      if (cfg && Array.isArray(cfg.requires_confirmation) && cfg.requires_confirmation.length) seen.requiresConfirmation = true;
-      if (t.type === 'connector') seen.connectorAuth.add(t.authorization === undefined ? 'absent' : t.authorization === null ? 'null' : String((t.authorization as Raw).type));
+      if (cfg && Array.isArray(cfg.requires_confirmation) && cfg.requires_confirmation.length)
+        seen.requiresConfirmation = true;
+      if (t.type === 'connector')
+        seen.connectorAuth.add(
+          t.authorization === undefined
+            ? 'absent'
+            : t.authorization === null
+              ? 'null'
+              : String((t.authorization as Raw).type),
+        );
     }
     const agentId = simAgent.current.id;
     const agent = await client.beta.agents.get({ agentId });
@@ -139,7 +156,10 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
 
     const versions = await client.beta.agents.listVersions({ agentId, page: 0, pageSize: 100 });
     noUnknown('listVersions', versions);
-    assert.deepEqual(versions.map((v) => v.version), simAgent.versions.map((v) => v.version));
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      simAgent.versions.map((v) => v.version),
+    );
     for (const v of simAgent.versions) {
       const one = await client.beta.agents.getVersion({ agentId, version: String(v.version) });
       noUnknown('getVersion', one);
@@ -168,7 +188,10 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
     libIds.push(...r.data.map((l) => l.id));
     token = r.nextPageToken;
   }
-  assert.deepEqual(libIds, ws.libraries.map((l) => l.library.id));
+  assert.deepEqual(
+    libIds,
+    ws.libraries.map((l) => l.library.id),
+  );
   for (const id of libIds) {
     const lib = await client.beta.libraries.get({ libraryId: id });
     assert.equal(lib.id, id);
@@ -185,7 +208,10 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
     convIds.push(...r.map((c) => c.id));
     if (r.length < 10) break;
   }
-  assert.deepEqual(convIds, ws.conversations.map((c) => c.conversation.id));
+  assert.deepEqual(
+    convIds,
+    ws.conversations.map((c) => c.conversation.id),
+  );
   for (const id of convIds) {
     const conv = await client.beta.conversations.get({ conversationId: id });
     noUnknown('conversations.get', conv);
@@ -199,12 +225,17 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
       if (e.type === 'message.output' && !('completed_at' in rawEntries[i])) seen.missingCompletedAt = true;
       if (e.type === 'agent.handoff') {
         const next = history.entries[i + 1];
-        if (next?.type === 'message.output' && next.agentId === e.nextAgentId) seen.handoffFollowedByNextAgent = true;
+        if (next?.type === 'message.output' && next.agentId === e.nextAgentId)
+          seen.handoffFollowedByNextAgent = true;
       }
-      if ((e.type === 'message.output' || e.type === 'message.input') && Array.isArray(e.content)) for (const c of e.content) seen.chunkTypes.add(String(c.type));
+      if ((e.type === 'message.output' || e.type === 'message.input') && Array.isArray(e.content))
+        for (const c of e.content) seen.chunkTypes.add(String(c.type));
     });
     const messages = await client.beta.conversations.getMessages({ conversationId: id });
-    assert.equal(messages.messages.length, rawEntries.filter((e) => e.type === 'message.input' || e.type === 'message.output').length);
+    assert.equal(
+      messages.messages.length,
+      rawEntries.filter((e) => e.type === 'message.input' || e.type === 'message.output').length,
+    );
   }
   return seen;
 }
@@ -214,26 +245,64 @@ describe('simulator contract with the official SDK', { timeout: 120_000 }, () =>
     test(`seed ${seed}: every endpoint parses, every variant present`, async () => {
       const sim = await startSimulator({
         seed,
-        generator: { agents: 14, versionsPerAgent: 3, conversationsPerAgent: 2, modelOnlyConversations: 3, libraries: 5, documentsPerLibrary: 3, files: 14 },
+        generator: {
+          agents: 14,
+          versionsPerAgent: 3,
+          conversationsPerAgent: 2,
+          modelOnlyConversations: 3,
+          libraries: 5,
+          documentsPerLibrary: 3,
+          files: 14,
+        },
       });
       try {
         const seen = await exerciseEverything(sim);
         assert.deepEqual([...seen.toolTypes].sort(), [...WIRE_TOOL_TYPES].sort());
-        assert.deepEqual([...seen.guardrails].sort(), ['absent', 'empty', 'null', 'v1', 'v2-strict', 'v2-weak']);
-        assert.deepEqual([...seen.entryTypes].sort(), ['agent.handoff', 'function.call', 'function.result', 'message.input', 'message.output', 'tool.execution']);
-        assert.deepEqual([...seen.toolExecutionNames].sort(), ['code_interpreter', 'document_library', 'image_generation', 'web_search', 'web_search_premium']);
+        assert.deepEqual([...seen.guardrails].sort(), [
+          'absent',
+          'empty',
+          'null',
+          'v1',
+          'v2-strict',
+          'v2-weak',
+        ]);
+        assert.deepEqual([...seen.entryTypes].sort(), [
+          'agent.handoff',
+          'function.call',
+          'function.result',
+          'message.input',
+          'message.output',
+          'tool.execution',
+        ]);
+        assert.deepEqual([...seen.toolExecutionNames].sort(), [
+          'code_interpreter',
+          'document_library',
+          'image_generation',
+          'web_search',
+          'web_search_premium',
+        ]);
         assert.deepEqual([...seen.modelTypes].sort(), ['base', 'fine-tuned']);
         assert.deepEqual([...seen.filePurposes].sort(), ['batch', 'fine-tune', 'ocr']);
         assert.deepEqual([...seen.conversationKinds].sort(), ['agent', 'model']);
-        assert.ok(seen.chunkTypes.has('text') && seen.chunkTypes.has('tool_reference'), `chunks: ${[...seen.chunkTypes]}`);
+        assert.ok(
+          seen.chunkTypes.has('text') && seen.chunkTypes.has('tool_reference'),
+          `chunks: ${[...seen.chunkTypes]}`,
+        );
         assert.ok(seen.requiresConfirmation, 'some tool requires confirmation');
         assert.ok(seen.missingCompletedAt, 'some message.output has no completed_at');
         assert.ok(seen.handoffFollowedByNextAgent, 'a handoff is followed by the next agent');
         assert.ok(seen.connectorAuth.size >= 1);
         const stats = sim.stats();
         assert.ok(stats.totalRequests > 100);
-        assert.ok(stats.byRoute.every((r) => r.status === 200), JSON.stringify(stats.byRoute.filter((r) => r.status !== 200)));
-        assert.deepEqual([...new Set(stats.byRoute.map((r) => r.route))].sort(), ROUTES.map((r) => r.pattern).sort(), 'every GET route was called');
+        assert.ok(
+          stats.byRoute.every((r) => r.status === 200),
+          JSON.stringify(stats.byRoute.filter((r) => r.status !== 200)),
+        );
+        assert.deepEqual(
+          [...new Set(stats.byRoute.map((r) => r.route))].sort(),
+          ROUTES.map((r) => r.pattern).sort(),
+          'every GET route was called',
+        );
       } finally {
         await sim.close();
       }

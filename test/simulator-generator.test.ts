@@ -25,11 +25,13 @@ function allIsoTimes(ws: SimWorkspace): string[] {
   }
   for (const l of ws.libraries) {
     out.push(l.library.created_at, l.library.updated_at);
-    for (const d of l.documents) out.push(d.created_at, ...(d.last_processed_at ? [d.last_processed_at] : []));
+    for (const d of l.documents)
+      out.push(d.created_at, ...(d.last_processed_at ? [d.last_processed_at] : []));
   }
   for (const c of ws.conversations) {
     out.push(c.conversation.created_at, c.conversation.updated_at);
-    for (const e of c.entries) for (const t of [e.created_at, e.completed_at]) if (typeof t === 'string') out.push(t);
+    for (const e of c.entries)
+      for (const t of [e.created_at, e.completed_at]) if (typeof t === 'string') out.push(t);
   }
   for (const m of ws.models) if (m.deprecation) out.push(m.deprecation);
   return out;
@@ -50,7 +52,14 @@ describe('generator', { timeout: 60_000 }, () => {
   });
 
   test('counts and invariants at the benchmark scale (200 agents, 4,000 conversations)', () => {
-    const ws = generateWorkspace({ seed: 11, agents: 200, conversations: 4000, versionsPerAgent: 5, aliasesPerAgent: 3, libraries: 12 });
+    const ws = generateWorkspace({
+      seed: 11,
+      agents: 200,
+      conversations: 4000,
+      versionsPerAgent: 5,
+      aliasesPerAgent: 3,
+      libraries: 12,
+    });
     const now = Date.parse(ws.now);
     assert.equal(ws.agents.length, 200);
     assert.equal(ws.conversations.length, 4000);
@@ -60,12 +69,18 @@ describe('generator', { timeout: 60_000 }, () => {
     for (const a of ws.agents) {
       assert.ok(a.versions.length >= 1 && a.versions.length <= 5);
       assert.ok(a.aliases.length <= 3);
-      assert.deepEqual(a.versions.map((v) => v.version), a.current.versions);
+      assert.deepEqual(
+        a.versions.map((v) => v.version),
+        a.current.versions,
+      );
       assert.deepStrictEqual(a.current, a.versions[a.versions.length - 1]);
       for (const al of a.aliases) assert.ok(a.current.versions.includes(al.version));
       if (a.current.completion_args) {
         assert.equal(a.current.completion_args.tool_choice, 'auto');
-        assert.ok('stop' in a.current.completion_args && a.current.completion_args.stop === null, 'explicit nulls');
+        assert.ok(
+          'stop' in a.current.completion_args && a.current.completion_args.stop === null,
+          'explicit nulls',
+        );
       }
       assert.notEqual(a.current.tools, null);
     }
@@ -79,11 +94,16 @@ describe('generator', { timeout: 60_000 }, () => {
       prev = created;
       assert.ok(created >= now - 121 * 86_400_000);
       const agentId = c.conversation.agent_id;
-      if (typeof agentId === 'string') assert.ok(created >= Date.parse(byId.get(agentId)!.current.created_at));
+      if (typeof agentId === 'string')
+        assert.ok(created >= Date.parse(byId.get(agentId)!.current.created_at));
     }
     for (const c of sample) {
       const entries = c.entries;
-      const last = Math.max(...entries.flatMap((e) => [e.created_at, e.completed_at].filter((t): t is string => typeof t === 'string').map(Date.parse)));
+      const last = Math.max(
+        ...entries.flatMap((e) =>
+          [e.created_at, e.completed_at].filter((t): t is string => typeof t === 'string').map(Date.parse),
+        ),
+      );
       assert.equal(Date.parse(c.conversation.updated_at), last);
       for (const e of entries) {
         if (e.type === 'message.output' && typeof e.completed_at === 'string') {
@@ -94,20 +114,46 @@ describe('generator', { timeout: 60_000 }, () => {
     }
     for (const t of allIsoTimes(ws)) assert.match(t, ISO_Z);
     const times = allIsoTimes(ws).filter((t) => !ws.models.some((m) => m.deprecation === t));
-    assert.ok(times.every((t) => Date.parse(t) <= now), 'no generated time after now');
+    assert.ok(
+      times.every((t) => Date.parse(t) <= now),
+      'no generated time after now',
+    );
 
     // realism: secrets, missing libraries, unused libraries, deprecated models, sensitive files
     assert.ok(ws.agents.some((a) => /sk-test-|password: hunter2/.test(a.current.instructions ?? '')));
     const libIds = new Set(ws.libraries.map((l) => l.library.id));
-    const referenced = ws.agents.flatMap((a) => (a.current.tools ?? []).flatMap((t) => (t.type === 'document_library' ? (t.library_ids as string[]) : [])));
-    assert.ok(referenced.some((id) => libIds.has(id)) && referenced.some((id) => !libIds.has(id)), 'real and missing library ids');
-    assert.ok([...libIds].some((id) => !referenced.includes(id)), 'some library is unused');
-    assert.ok(ws.agents.some((a) => !('description' in a.current)) && ws.agents.some((a) => !a.current.owner_id));
-    assert.deepEqual(new Set(ws.agents.map((a) => a.current.source)), new Set(['api', 'playground', 'agent_builder_v1']));
+    const referenced = ws.agents.flatMap((a) =>
+      (a.current.tools ?? []).flatMap((t) =>
+        t.type === 'document_library' ? (t.library_ids as string[]) : [],
+      ),
+    );
+    assert.ok(
+      referenced.some((id) => libIds.has(id)) && referenced.some((id) => !libIds.has(id)),
+      'real and missing library ids',
+    );
+    assert.ok(
+      [...libIds].some((id) => !referenced.includes(id)),
+      'some library is unused',
+    );
+    assert.ok(
+      ws.agents.some((a) => !('description' in a.current)) && ws.agents.some((a) => !a.current.owner_id),
+    );
+    assert.deepEqual(
+      new Set(ws.agents.map((a) => a.current.source)),
+      new Set(['api', 'playground', 'agent_builder_v1']),
+    );
     assert.ok(ws.agents.some((a) => a.current.tools?.some((t) => t.type === 'connector' && t.authorization)));
-    assert.ok(ws.agents.some((a) => a.current.tools?.some((t) => t.type === 'function' && t.function.parameters)));
-    assert.ok(ws.agents.some((a) => a.aliases.some((al) => al.version !== a.current.version)), 'some alias lags behind');
-    assert.ok(ws.conversations.some((c) => c.conversation.agent_version === undefined) && ws.conversations.some((c) => typeof c.conversation.agent_version === 'string'));
+    assert.ok(
+      ws.agents.some((a) => a.current.tools?.some((t) => t.type === 'function' && t.function.parameters)),
+    );
+    assert.ok(
+      ws.agents.some((a) => a.aliases.some((al) => al.version !== a.current.version)),
+      'some alias lags behind',
+    );
+    assert.ok(
+      ws.conversations.some((c) => c.conversation.agent_version === undefined) &&
+        ws.conversations.some((c) => typeof c.conversation.agent_version === 'string'),
+    );
   });
 
   test('models, files and libraries cover every kind', () => {
@@ -116,27 +162,49 @@ describe('generator', { timeout: 60_000 }, () => {
     assert.ok(ws.models.some((m) => m.deprecation && Date.parse(m.deprecation) < now));
     assert.ok(ws.models.some((m) => m.deprecation && Date.parse(m.deprecation) > now));
     assert.ok(ws.models.some((m) => m.id.endsWith('-latest')));
-    for (const m of ws.models.filter((x) => x.type === 'fine-tuned')) assert.ok(m.job && m.root && m.id.startsWith(`ft:${m.root}:`));
+    for (const m of ws.models.filter((x) => x.type === 'fine-tuned'))
+      assert.ok(m.job && m.root && m.id.startsWith(`ft:${m.root}:`));
     assert.deepEqual(new Set(ws.files.map((f) => f.purpose)), new Set(['fine-tune', 'batch', 'ocr']));
-    assert.deepEqual(new Set(ws.files.map((f) => f.sample_type)), new Set(['instruct', 'pretrain', 'batch_request', 'batch_result', 'batch_error']));
+    assert.deepEqual(
+      new Set(ws.files.map((f) => f.sample_type)),
+      new Set(['instruct', 'pretrain', 'batch_request', 'batch_result', 'batch_error']),
+    );
     assert.ok(ws.files.some((f) => f.filename === 'customers_pii_export.jsonl'));
     for (const f of ws.files) assert.ok(Number.isInteger(f.created_at) && Number.isInteger(f.bytes));
     for (const l of ws.libraries) {
       assert.equal(l.library.nb_documents, l.documents.length);
-      assert.equal(l.library.total_size, l.documents.reduce((s, d) => s + (d.size ?? 0), 0));
+      assert.equal(
+        l.library.total_size,
+        l.documents.reduce((s, d) => s + (d.size ?? 0), 0),
+      );
       assert.ok('owner_id' in l.library && 'chunk_size' in l.library);
-      for (const d of l.documents) for (const k of ['hash', 'mime_type', 'extension', 'size', 'uploaded_by_id']) assert.ok(k in d, k);
+      for (const d of l.documents)
+        for (const k of ['hash', 'mime_type', 'extension', 'size', 'uploaded_by_id']) assert.ok(k in d, k);
     }
   });
 
   test('tiny and empty workspaces', () => {
     const one = generateWorkspace({ seed: 1, agents: 1, conversations: 1, modelOnlyConversations: 0 });
-    assert.equal(new Set(one.agents[0].current.tools?.map((t) => t.type)).size, 7, 'agent 0 carries all seven tool types');
+    assert.equal(
+      new Set(one.agents[0].current.tools?.map((t) => t.type)).size,
+      7,
+      'agent 0 carries all seven tool types',
+    );
     assert.equal(one.conversations.length, 1);
     const types = new Set(one.conversations[0].entries.map((e) => e.type));
     assert.ok(types.has('tool.execution') && types.has('function.call') && types.has('agent.handoff'));
-    const none = generateWorkspace({ seed: 1, agents: 0, conversations: 0, libraries: 0, files: 0, models: 0 });
-    assert.deepEqual([none.agents, none.conversations, none.libraries, none.files, none.models], [[], [], [], [], []]);
+    const none = generateWorkspace({
+      seed: 1,
+      agents: 0,
+      conversations: 0,
+      libraries: 0,
+      files: 0,
+      models: 0,
+    });
+    assert.deepEqual(
+      [none.agents, none.conversations, none.libraries, none.files, none.models],
+      [[], [], [], [], []],
+    );
     const modelOnly = generateWorkspace({ seed: 1, agents: 0, conversations: 4 });
     assert.ok(modelOnly.conversations.every((c) => 'model' in c.conversation));
   });
@@ -147,10 +215,38 @@ describe('evolve', { timeout: 60_000 }, () => {
     const ws = generateWorkspace({ seed: 21, agents: 20, conversations: 60 });
     const twin = generateWorkspace({ seed: 21, agents: 20, conversations: 60 });
     const before = structuredClone({ agents: ws.agents, aliases: ws.agents.map((a) => a.aliases) });
-    const beforeConvs = new Map(ws.conversations.map((c) => [c.conversation.id, { n: c.entries.length, updated: c.conversation.updated_at }]));
+    const beforeConvs = new Map(
+      ws.conversations.map((c) => [
+        c.conversation.id,
+        { n: c.entries.length, updated: c.conversation.updated_at },
+      ]),
+    );
     const beforeAgents = new Map(before.agents.map((a) => [a.current.id, a]));
-    const s = evolveWorkspace(ws, { seed: 99, agentsAdded: 2, agentsEdited: 3, agentsDeleted: 2, guardrailsChanged: 4, aliasesMoved: 2, conversationsAdded: 5, conversationsAppended: 4, conversationsDeleted: 3 });
-    assert.deepStrictEqual(evolveWorkspace(twin, { seed: 99, agentsAdded: 2, agentsEdited: 3, agentsDeleted: 2, guardrailsChanged: 4, aliasesMoved: 2, conversationsAdded: 5, conversationsAppended: 4, conversationsDeleted: 3 }), s);
+    const s = evolveWorkspace(ws, {
+      seed: 99,
+      agentsAdded: 2,
+      agentsEdited: 3,
+      agentsDeleted: 2,
+      guardrailsChanged: 4,
+      aliasesMoved: 2,
+      conversationsAdded: 5,
+      conversationsAppended: 4,
+      conversationsDeleted: 3,
+    });
+    assert.deepStrictEqual(
+      evolveWorkspace(twin, {
+        seed: 99,
+        agentsAdded: 2,
+        agentsEdited: 3,
+        agentsDeleted: 2,
+        guardrailsChanged: 4,
+        aliasesMoved: 2,
+        conversationsAdded: 5,
+        conversationsAppended: 4,
+        conversationsDeleted: 3,
+      }),
+      s,
+    );
     assert.deepStrictEqual(JSON.parse(JSON.stringify(twin)), JSON.parse(JSON.stringify(ws)));
 
     assert.ok(Date.parse(s.to) > Date.parse(s.from));
@@ -170,11 +266,20 @@ describe('evolve', { timeout: 60_000 }, () => {
       assert.ok(cur.versions.length > old.versions.length, 'a new version');
       assert.ok(cur.current.version > old.current.version);
       assert.ok(Date.parse(cur.current.updated_at) > Date.parse(s.from));
-      assert.deepStrictEqual(cur.versions.slice(0, old.versions.length).map((v) => ({ ...v, versions: [] })), old.versions.map((v) => ({ ...v, versions: [] })), 'old versions unchanged');
+      assert.deepStrictEqual(
+        cur.versions.slice(0, old.versions.length).map((v) => ({ ...v, versions: [] })),
+        old.versions.map((v) => ({ ...v, versions: [] })),
+        'old versions unchanged',
+      );
     }
     // agents not reported are untouched
     for (const [id, old] of beforeAgents) {
-      if (s.agentsEdited.includes(id) || s.agentsDeleted.includes(id) || s.aliasesMoved.some((m) => m.agentId === id)) continue;
+      if (
+        s.agentsEdited.includes(id) ||
+        s.agentsDeleted.includes(id) ||
+        s.aliasesMoved.some((m) => m.agentId === id)
+      )
+        continue;
       assert.deepStrictEqual(agentsNow.get(id), old, id);
     }
     assert.equal(s.guardrailsChanged.length, 4);
@@ -186,7 +291,8 @@ describe('evolve', { timeout: 60_000 }, () => {
       if (g.change === 'weakened') {
         for (const cfg of v.guardrails ?? []) {
           assert.equal(cfg.block_on_error, false);
-          for (const m of [cfg.moderation_llm_v1, cfg.moderation_llm_v2]) if (m) assert.equal(m.action, 'none');
+          for (const m of [cfg.moderation_llm_v1, cfg.moderation_llm_v2])
+            if (m) assert.equal(m.action, 'none');
         }
       }
     }
@@ -197,7 +303,14 @@ describe('evolve', { timeout: 60_000 }, () => {
       assert.ok(Date.parse(alias.updated_at) > Date.parse(s.from));
     }
     const convsNow = new Map(ws.conversations.map((c) => [c.conversation.id, c]));
-    assert.deepEqual(ws.conversations.slice(0, 5).map((c) => c.conversation.id).sort(), [...s.conversationsAdded].sort(), 'new conversations first');
+    assert.deepEqual(
+      ws.conversations
+        .slice(0, 5)
+        .map((c) => c.conversation.id)
+        .sort(),
+      [...s.conversationsAdded].sort(),
+      'new conversations first',
+    );
     for (const id of s.conversationsAdded) assert.ok(!beforeConvs.has(id));
     for (const { conversationId, entriesAdded } of s.conversationsAppended) {
       const c = convsNow.get(conversationId)!;
@@ -219,11 +332,22 @@ describe('evolve', { timeout: 60_000 }, () => {
       const h = { authorization: `Bearer ${sim.apiKey}` };
       const s = sim.evolve();
       assert.equal(s.agentsAdded.length, 1);
-      const added = await fetch(`${sim.url}/v1/agents/${s.agentsAdded[0]}`, { headers: h, signal: AbortSignal.timeout(10_000) });
+      const added = await fetch(`${sim.url}/v1/agents/${s.agentsAdded[0]}`, {
+        headers: h,
+        signal: AbortSignal.timeout(10_000),
+      });
       assert.equal(added.status, 200);
-      const gone = await fetch(`${sim.url}/v1/agents/${s.agentsDeleted[0]}`, { headers: h, signal: AbortSignal.timeout(10_000) });
+      const gone = await fetch(`${sim.url}/v1/agents/${s.agentsDeleted[0]}`, {
+        headers: h,
+        signal: AbortSignal.timeout(10_000),
+      });
       assert.equal(gone.status, 404);
-      const list = (await (await fetch(`${sim.url}/v1/conversations?page=0&page_size=5`, { headers: h, signal: AbortSignal.timeout(10_000) })).json()) as Array<{ id: string }>;
+      const list = (await (
+        await fetch(`${sim.url}/v1/conversations?page=0&page_size=5`, {
+          headers: h,
+          signal: AbortSignal.timeout(10_000),
+        })
+      ).json()) as Array<{ id: string }>;
       assert.deepEqual(list.map((c) => c.id).sort(), [...s.conversationsAdded].sort());
       const s2 = sim.evolve();
       assert.notDeepEqual(s2.agentsAdded, s.agentsAdded, 'each step draws new changes');
@@ -244,7 +368,9 @@ describe('scenarios', () => {
   });
 
   test('missing collections default to empty; bad files are reported', () => {
-    const ws = parseScenario('{"agents":[{"current":{"id":"ag_1","version":0,"versions":[0],"name":"x","model":"m","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","deployment_chat":false,"source":"api"}}]}');
+    const ws = parseScenario(
+      '{"agents":[{"current":{"id":"ag_1","version":0,"versions":[0],"name":"x","model":"m","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","deployment_chat":false,"source":"api"}}]}',
+    );
     assert.equal(ws.agents[0].versions.length, 1);
     assert.deepEqual(ws.agents[0].aliases, []);
     assert.deepEqual(ws.models, []);

@@ -12,7 +12,13 @@ import type {
   WireToolType,
 } from '../shared/mistral-wire.ts';
 import { V1_CATEGORIES, V2_CATEGORIES, WIRE_TOOL_TYPES } from '../shared/mistral-wire.ts';
-import { AGENT_ROLES, CONNECTOR_IDS, FUNCTION_SPECS, INSTRUCTION_TEMPLATES, SECRET_SNIPPETS } from './catalog.ts';
+import {
+  AGENT_ROLES,
+  CONNECTOR_IDS,
+  FUNCTION_SPECS,
+  INSTRUCTION_TEMPLATES,
+  SECRET_SNIPPETS,
+} from './catalog.ts';
 import type { Rng } from './prng.ts';
 import type { SimAgent } from './types.ts';
 import { iso } from './time.ts';
@@ -77,7 +83,11 @@ export function v1Guardrail(rng: Rng): WireGuardrailConfig {
 }
 
 /** Sets (or removes) `guardrails` on an agent-like object per the variant. */
-export function applyGuardrailVariant(target: { guardrails?: WireGuardrailConfig[] | null }, variant: GuardrailVariant, rng: Rng): void {
+export function applyGuardrailVariant(
+  target: { guardrails?: WireGuardrailConfig[] | null },
+  variant: GuardrailVariant,
+  rng: Rng,
+): void {
   switch (variant) {
     case 'absent':
       delete target.guardrails;
@@ -111,7 +121,10 @@ function toolConfiguration(rng: Rng, confirm: string[]): WireToolConfiguration |
   };
 }
 
-function withConfig<T extends Record<string, unknown>>(tool: T, cfg: WireToolConfiguration | null | undefined): T {
+function withConfig<T extends Record<string, unknown>>(
+  tool: T,
+  cfg: WireToolConfiguration | null | undefined,
+): T {
   if (cfg !== undefined) (tool as Record<string, unknown>).tool_configuration = cfg;
   return tool;
 }
@@ -131,8 +144,14 @@ export function buildTool(rng: Rng, type: WireToolType, ctx: AgentContext): Wire
     case 'function': {
       const spec = rng.pick(FUNCTION_SPECS);
       const properties: Record<string, unknown> = {};
-      for (const [k, t] of Object.entries(spec.params)) properties[k] = { type: t, description: `The ${k.replace('_', ' ')}` };
-      const fn: { name: string; description?: string; strict?: boolean; parameters: Record<string, unknown> } = {
+      for (const [k, t] of Object.entries(spec.params))
+        properties[k] = { type: t, description: `The ${k.replace('_', ' ')}` };
+      const fn: {
+        name: string;
+        description?: string;
+        strict?: boolean;
+        parameters: Record<string, unknown>;
+      } = {
         name: spec.name,
         parameters: { type: 'object', properties, required: Object.keys(spec.params) },
       };
@@ -150,7 +169,11 @@ export function buildTool(rng: Rng, type: WireToolType, ctx: AgentContext): Wire
       else if (r < 0.6) tool.authorization = { type: 'oauth2-token', value: `ya29.${rng.hex(32)}` };
       else if (r < 0.8) tool.authorization = null;
       if (rng.chance(0.5)) {
-        tool.tool_configuration = { exclude: null, include: null, requires_confirmation: ['send_message', 'delete_item'].slice(0, rng.int(1, 2)) };
+        tool.tool_configuration = {
+          exclude: null,
+          include: null,
+          requires_confirmation: ['send_message', 'delete_item'].slice(0, rng.int(1, 2)),
+        };
       }
       return tool;
     }
@@ -197,7 +220,8 @@ export interface BuildAgentInput {
 /** Version 0 of a new agent. */
 function firstVersion(rng: Rng, ctx: AgentContext, a: BuildAgentInput): WireAgent {
   const role = AGENT_ROLES[a.index % AGENT_ROLES.length];
-  const name = a.index < AGENT_ROLES.length ? role : `${role} ${Math.floor(a.index / AGENT_ROLES.length) + 1}`;
+  const name =
+    a.index < AGENT_ROLES.length ? role : `${role} ${Math.floor(a.index / AGENT_ROLES.length) + 1}`;
   const agent: WireAgent = {
     object: 'agent',
     id: a.id,
@@ -212,9 +236,12 @@ function firstVersion(rng: Rng, ctx: AgentContext, a: BuildAgentInput): WireAgen
     source: rng.pick(['api', 'api', 'playground', 'agent_builder_v1']),
   };
   const d = rng.next();
-  if (d < 0.6) agent.description = `${role} for the ${rng.pick(['support', 'people', 'sales', 'legal', 'IT'])} team`;
+  if (d < 0.6)
+    agent.description = `${role} for the ${rng.pick(['support', 'people', 'sales', 'legal', 'IT'])} team`;
   else if (d < 0.8) agent.description = null;
-  const types: WireToolType[] = a.allTools ? [...WIRE_TOOL_TYPES] : rng.sample(WIRE_TOOL_TYPES, rng.int(0, 3));
+  const types: WireToolType[] = a.allTools
+    ? [...WIRE_TOOL_TYPES]
+    : rng.sample(WIRE_TOOL_TYPES, rng.int(0, 3));
   if (!a.allTools && rng.chance(0.1)) {
     // no `tools` key at all
   } else {
@@ -224,7 +251,11 @@ function firstVersion(rng: Rng, ctx: AgentContext, a: BuildAgentInput): WireAgen
   applyGuardrailVariant(agent, a.guardrails, rng);
   agent.handoffs = a.handoffTargets.length ? a.handoffTargets.slice() : null;
   const m = rng.next();
-  if (m < 0.5) agent.metadata = { team: rng.pick(['cx', 'hr', 'sales', 'legal', 'it']), env: rng.pick(['prod', 'staging']) };
+  if (m < 0.5)
+    agent.metadata = {
+      team: rng.pick(['cx', 'hr', 'sales', 'legal', 'it']),
+      env: rng.pick(['prod', 'staging']),
+    };
   else if (m < 0.8) agent.metadata = null;
   const o = rng.next();
   if (o < 0.75) agent.owner_id = rng.uuid();
@@ -240,10 +271,14 @@ export function applyDrift(rng: Rng, ctx: AgentContext, agent: WireAgent): Drift
   const kind = rng.pick<DriftKind>(['temperature', 'instructions', 'model', 'add-tool', 'remove-tool']);
   switch (kind) {
     case 'temperature':
-      agent.completion_args = { ...(agent.completion_args ?? completionArgs(rng)), temperature: round2(rng.next() * 1.2) };
+      agent.completion_args = {
+        ...(agent.completion_args ?? completionArgs(rng)),
+        temperature: round2(rng.next() * 1.2),
+      };
       break;
     case 'instructions':
-      agent.instructions = `${agent.instructions ?? ''} ${rng.pick(['Always answer in English.', 'Keep answers under 200 words.', 'Do not give legal advice.'])}`.trim();
+      agent.instructions =
+        `${agent.instructions ?? ''} ${rng.pick(['Always answer in English.', 'Keep answers under 200 words.', 'Do not give legal advice.'])}`.trim();
       break;
     case 'model':
       agent.model = rng.pick(ctx.chatModels);
@@ -298,7 +333,10 @@ export function buildAgent(rng: Rng, ctx: AgentContext, a: BuildAgentInput): Sim
     applyGuardrailVariant(last, a.guardrails, rng);
     if (a.allTools) {
       const have = new Set((last.tools ?? []).map((t) => t.type));
-      last.tools = [...(last.tools ?? []), ...WIRE_TOOL_TYPES.filter((t) => !have.has(t)).map((t) => buildTool(rng, t, ctx))];
+      last.tools = [
+        ...(last.tools ?? []),
+        ...WIRE_TOOL_TYPES.filter((t) => !have.has(t)).map((t) => buildTool(rng, t, ctx)),
+      ];
     }
     agent.current = structuredClone(last);
   }
@@ -306,11 +344,23 @@ export function buildAgent(rng: Rng, ctx: AgentContext, a: BuildAgentInput): Sim
   for (const alias of aliasNames) {
     const target = alias === 'staging' ? last : rng.pick(agent.versions);
     const createdMs = Date.parse(target.updated_at);
-    agent.aliases.push(aliasRecord(alias, target.version, createdMs, Math.min(a.maxMs, createdMs + Math.floor(rng.next() * 3_600_000))));
+    agent.aliases.push(
+      aliasRecord(
+        alias,
+        target.version,
+        createdMs,
+        Math.min(a.maxMs, createdMs + Math.floor(rng.next() * 3_600_000)),
+      ),
+    );
   }
   return agent;
 }
 
-export function aliasRecord(alias: string, version: number, createdMs: number, updatedMs: number): WireAgentAlias {
+export function aliasRecord(
+  alias: string,
+  version: number,
+  createdMs: number,
+  updatedMs: number,
+): WireAgentAlias {
   return { alias, version, created_at: iso(createdMs), updated_at: iso(Math.max(createdMs, updatedMs)) };
 }

@@ -48,7 +48,10 @@ export function speakerOf(agent: WireAgent): Speaker {
   };
 }
 
-export function toolNames(tools: readonly WireTool[] | undefined | null): { builtIns: string[]; functions: string[] } {
+export function toolNames(tools: readonly WireTool[] | undefined | null): {
+  builtIns: string[];
+  functions: string[];
+} {
   const builtIns: string[] = [];
   const functions: string[] = [];
   for (const t of Array.isArray(tools) ? tools : []) {
@@ -65,7 +68,10 @@ interface LazyConversation extends SimConversation {
 }
 
 /** A conversation record whose `entries` are generated on first read (then cached). */
-export function lazyConversation(conversation: SimConversation['conversation'], make: () => WireEntry[]): SimConversation {
+export function lazyConversation(
+  conversation: SimConversation['conversation'],
+  make: () => WireEntry[],
+): SimConversation {
   let cache: WireEntry[] | undefined;
   const rec = { conversation } as LazyConversation;
   Object.defineProperty(rec, 'entries', {
@@ -108,10 +114,26 @@ class HistoryWriter {
     const rng = this.rng;
     const prompt = content ?? rng.pick(USER_PROMPTS);
     let body: string | WireChunk[] = text(rng, prompt);
-    if (rng.chance(0.08)) body = [{ type: 'text', text: prompt }, { type: 'image_url', image_url: { url: 'https://example.com/photo.png', detail: null } }];
+    if (rng.chance(0.08))
+      body = [
+        { type: 'text', text: prompt },
+        { type: 'image_url', image_url: { url: 'https://example.com/photo.png', detail: null } },
+      ];
     else if (rng.chance(0.05))
-      body = [{ type: 'text', text: prompt }, { type: 'document_url', document_url: 'https://example.com/brief.pdf', document_name: 'brief.pdf' }];
-    this.entries.push({ object: 'entry', type: 'message.input', id: this.id('msg'), created_at: iso(this.t), completed_at: null, role: 'user', content: body, prefix: false });
+      body = [
+        { type: 'text', text: prompt },
+        { type: 'document_url', document_url: 'https://example.com/brief.pdf', document_name: 'brief.pdf' },
+      ];
+    this.entries.push({
+      object: 'entry',
+      type: 'message.input',
+      id: this.id('msg'),
+      created_at: iso(this.t),
+      completed_at: null,
+      role: 'user',
+      content: body,
+      prefix: false,
+    });
     this.t += rng.int(50, 500);
   }
   tool(sp: Speaker, name: string): void {
@@ -126,7 +148,9 @@ class HistoryWriter {
       agent_id: sp.agentId,
       model: sp.model,
       name,
-      arguments: JSON.stringify(name === 'code_interpreter' ? { code: 'print(1 + 1)' } : { query: rng.pick(USER_PROMPTS) }),
+      arguments: JSON.stringify(
+        name === 'code_interpreter' ? { code: 'print(1 + 1)' } : { query: rng.pick(USER_PROMPTS) },
+      ),
       info: {},
     });
     this.t = done + rng.int(10, 200);
@@ -149,7 +173,15 @@ class HistoryWriter {
       confirmation_status: rng.pick([null, null, 'allowed', 'pending', 'denied']),
     });
     this.t += rng.int(100, 3_000);
-    this.entries.push({ object: 'entry', type: 'function.result', id: this.id('fr'), created_at: iso(this.t), completed_at: null, tool_call_id: callId, result: JSON.stringify({ status: 'ok' }) });
+    this.entries.push({
+      object: 'entry',
+      type: 'function.result',
+      id: this.id('fr'),
+      created_at: iso(this.t),
+      completed_at: null,
+      tool_call_id: callId,
+      result: JSON.stringify({ status: 'ok' }),
+    });
     this.t += rng.int(10, 200);
   }
   handoff(from: Speaker, to: Speaker): void {
@@ -173,10 +205,26 @@ class HistoryWriter {
     const content: string | WireChunk[] = usedSearch
       ? [
           { type: 'text', text: reply },
-          { type: 'tool_reference', tool: 'web_search', title: 'Official Journal', url: 'https://example.org/oj', favicon: null, description: null },
+          {
+            type: 'tool_reference',
+            tool: 'web_search',
+            title: 'Official Journal',
+            url: 'https://example.org/oj',
+            favicon: null,
+            description: null,
+          },
         ]
       : text(rng, reply);
-    const entry: WireEntry = { object: 'entry', type: 'message.output', id: this.id('msg'), created_at: iso(this.t), role: 'assistant', content, agent_id: sp.agentId, model: sp.model };
+    const entry: WireEntry = {
+      object: 'entry',
+      type: 'message.output',
+      id: this.id('msg'),
+      created_at: iso(this.t),
+      role: 'assistant',
+      content,
+      agent_id: sp.agentId,
+      model: sp.model,
+    };
     const c = rng.next();
     if (forceNoCompletedAt || c < 0.07) {
       // no completed_at key (still streaming, or never recorded)
@@ -260,7 +308,13 @@ export function buildConversation(rng: Rng, input: ConversationInput): SimConver
   const metadata = rng.chance(0.4) ? { channel: rng.pick(['web', 'slack', 'api']) } : null;
   let conversation: WireAgentConversation | WireModelConversation;
   if (input.agent) {
-    const c: WireAgentConversation = { object: 'conversation', id: input.id, created_at, updated_at, agent_id: input.agent.id };
+    const c: WireAgentConversation = {
+      object: 'conversation',
+      id: input.id,
+      created_at,
+      updated_at,
+      agent_id: input.agent.id,
+    };
     const v = rng.next();
     if (v < 0.5) c.agent_version = rng.pick(input.agent.versions);
     else if (v < 0.65 && input.agent.aliases.length) c.agent_version = rng.pick(input.agent.aliases);

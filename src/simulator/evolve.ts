@@ -4,7 +4,15 @@
  * where to = from + advanceMs; `ws.now` becomes `to` (or the latest time written, if later).
  */
 import type { WireGuardrailConfig } from '../shared/mistral-wire.ts';
-import { addVersion, aliasRecord, applyDrift, buildAgent, GUARDRAIL_VARIANTS, v2StrictGuardrail, v2WeakGuardrail } from './agents.ts';
+import {
+  addVersion,
+  aliasRecord,
+  applyDrift,
+  buildAgent,
+  GUARDRAIL_VARIANTS,
+  v2StrictGuardrail,
+  v2WeakGuardrail,
+} from './agents.ts';
 import { buildConversation, generateHistory, lastTime, speakerOf, type Speaker } from './conversations.ts';
 import { agentContext, conversationId, handoffSpeakers } from './generator.ts';
 import { createRng, mixSeed } from './prng.ts';
@@ -19,7 +27,8 @@ function weaken(g: WireGuardrailConfig): WireGuardrailConfig {
     const m = g[key];
     if (m && typeof m === 'object') {
       const thresholds: Record<string, number | null> = {};
-      for (const [k, v] of Object.entries(m.custom_category_thresholds ?? {})) thresholds[k] = v === null ? null : 0.95;
+      for (const [k, v] of Object.entries(m.custom_category_thresholds ?? {}))
+        thresholds[k] = v === null ? null : 0.95;
       out[key] = { ...m, custom_category_thresholds: thresholds, action: 'none' };
     }
   }
@@ -80,9 +89,11 @@ export function evolveWorkspace(ws: SimWorkspace, o: EvolveOptions & { seed: num
   // Guardrails changed: added where there were none, otherwise removed or weakened.
   for (const agent of rng.sample(existing, o.guardrailsChanged ?? 2)) {
     const current = agent.current.guardrails;
-    const change: GuardrailChange = !Array.isArray(current) || current.length === 0 ? 'added' : rng.chance(0.5) ? 'removed' : 'weakened';
+    const change: GuardrailChange =
+      !Array.isArray(current) || current.length === 0 ? 'added' : rng.chance(0.5) ? 'removed' : 'weakened';
     const v = addVersion(agent, at(), (next) => {
-      if (change === 'added') next.guardrails = [rng.chance(0.5) ? v2StrictGuardrail(rng) : v2WeakGuardrail(rng)];
+      if (change === 'added')
+        next.guardrails = [rng.chance(0.5) ? v2StrictGuardrail(rng) : v2WeakGuardrail(rng)];
       else if (change === 'removed') next.guardrails = rng.chance(0.5) ? [] : null;
       else next.guardrails = (next.guardrails ?? []).map(weaken);
       next.version_message = `Guardrails ${change}`;
@@ -116,11 +127,21 @@ export function evolveWorkspace(ws: SimWorkspace, o: EvolveOptions & { seed: num
     const conv = rec.conversation;
     const agentId = typeof conv.agent_id === 'string' ? conv.agent_id : null;
     const agent = agentId ? byId.get(agentId) : undefined;
-    const model = typeof conv.model === 'string' ? conv.model : (agent?.current.model ?? 'mistral-small-latest');
-    const speaker: Speaker = agent ? speakerOf(agent.current) : { agentId, name: agentId ?? model, model, builtIns: [], functions: [] };
+    const model =
+      typeof conv.model === 'string' ? conv.model : (agent?.current.model ?? 'mistral-small-latest');
+    const speaker: Speaker = agent
+      ? speakerOf(agent.current)
+      : { agentId, name: agentId ?? model, model, builtIns: [], functions: [] };
     const entries = rec.entries;
     const start = Math.max(at(), lastTime(entries, 0) + 1000);
-    const { entries: added } = generateHistory({ seed: rng.int(0, 0xffffffff), startMs: start, entries: 2, speaker, handoffs: agent ? handoffSpeakers(agent, byId) : [], everyVariant: false });
+    const { entries: added } = generateHistory({
+      seed: rng.int(0, 0xffffffff),
+      startMs: start,
+      entries: 2,
+      speaker,
+      handoffs: agent ? handoffSpeakers(agent, byId) : [],
+      everyVariant: false,
+    });
     entries.push(...added);
     const end = lastTime(added, start);
     conv.updated_at = iso(end);
@@ -144,11 +165,19 @@ export function evolveWorkspace(ws: SimWorkspace, o: EvolveOptions & { seed: num
         seed: c.int(0, 0xffffffff),
         startMs: start,
         entries: c.int(2, 6),
-        speaker: agent ? speakerOf(agent.current) : { agentId: null, name: model, model, builtIns: [], functions: [] },
+        speaker: agent
+          ? speakerOf(agent.current)
+          : { agentId: null, name: model, model, builtIns: [], functions: [] },
         handoffs: agent ? handoffSpeakers(agent, byId) : [],
         everyVariant: false,
       },
-      agent: agent ? { id: agent.current.id, versions: agent.current.versions, aliases: agent.aliases.map((a) => a.alias) } : undefined,
+      agent: agent
+        ? {
+            id: agent.current.id,
+            versions: agent.current.versions,
+            aliases: agent.aliases.map((a) => a.alias),
+          }
+        : undefined,
     });
     latest = Math.max(latest, Date.parse(String(rec.conversation.updated_at)));
     fresh.push({ start, rec });

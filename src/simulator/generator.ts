@@ -36,7 +36,8 @@ export const DEFAULT_GENERATOR_OPTIONS: GeneratorOptions = {
 
 export function resolveGeneratorOptions(p: Partial<GeneratorOptions> = {}): GeneratorOptions {
   const o: GeneratorOptions = { ...DEFAULT_GENERATOR_OPTIONS };
-  for (const [k, v] of Object.entries(p)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(p))
+    if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   if (Number.isNaN(Date.parse(o.now))) throw new RangeError(`generator: invalid now ${o.now}`);
   return o;
 }
@@ -82,7 +83,10 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
 
   // Agents: created between 300 and 5 days ago, ascending.
   const ids = Array.from({ length: o.agents }, () => agentId(rng.agents));
-  const created = Array.from({ length: o.agents }, () => nowMs - 5 * DAY_MS - Math.floor(rng.agents.next() * 295 * DAY_MS)).sort((a, b) => a - b);
+  const created = Array.from(
+    { length: o.agents },
+    () => nowMs - 5 * DAY_MS - Math.floor(rng.agents.next() * 295 * DAY_MS),
+  ).sort((a, b) => a - b);
   const agents: SimAgent[] = [];
   for (let i = 0; i < o.agents; i++) {
     const a = rng.agents.fork();
@@ -109,7 +113,13 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
   return { now: new Date(nowMs).toISOString(), models, files, agents, libraries, conversations };
 }
 
-function generateConversations(rng: Rng, o: GeneratorOptions, nowMs: number, agents: SimAgent[], chatModels: string[]): SimConversation[] {
+function generateConversations(
+  rng: Rng,
+  o: GeneratorOptions,
+  nowMs: number,
+  agents: SimAgent[],
+  chatModels: string[],
+): SimConversation[] {
   const total = Math.max(0, o.conversations ?? o.agents * o.conversationsPerAgent + o.modelOnlyConversations);
   const modelOnly = agents.length === 0 ? total : Math.min(total, o.modelOnlyConversations);
   const agentCount = total - modelOnly;
@@ -154,13 +164,19 @@ function generateConversations(rng: Rng, o: GeneratorOptions, nowMs: number, age
           handoffs: handoffSpeakers(agent, byId),
           everyVariant: k === 0,
         },
-        agent: { id: agent.current.id, versions: agent.current.versions, aliases: agent.aliases.map((x) => x.alias) },
+        agent: {
+          id: agent.current.id,
+          versions: agent.current.versions,
+          aliases: agent.aliases.map((x) => x.alias),
+        },
       });
       out.push({ start, rec });
     } else {
       const model = c.pick(chatModels);
       const start = latestStart - Math.floor((latestStart - windowStart) * c.next());
-      const builtIns = toolNames(c.chance(0.5) ? [{ type: 'web_search' }, { type: 'code_interpreter' }] : []).builtIns;
+      const builtIns = toolNames(
+        c.chance(0.5) ? [{ type: 'web_search' }, { type: 'code_interpreter' }] : [],
+      ).builtIns;
       const rec = buildConversation(c, {
         id,
         plan: {

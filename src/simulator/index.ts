@@ -10,7 +10,12 @@
  * - Rate limit: token bucket, burst defaults to ceil(rps); 429 carries Retry-After (>= 1 s).
  */
 export { startSimulator, type StartOptions } from './server.ts';
-export { generateWorkspace, resolveGeneratorOptions, DEFAULT_GENERATOR_OPTIONS, DEFAULT_NOW } from './generator.ts';
+export {
+  generateWorkspace,
+  resolveGeneratorOptions,
+  DEFAULT_GENERATOR_OPTIONS,
+  DEFAULT_NOW,
+} from './generator.ts';
 export { loadScenario, parseScenario } from './scenario.ts';
 export { evolveWorkspace } from './evolve.ts';
 export { peekEntries } from './conversations.ts';

@@ -83,13 +83,55 @@ export function chatModelIds(models: readonly WireModelCard[]): string[] {
   return ids.length ? ids : ['mistral-small-latest'];
 }
 
-const FILE_KINDS: readonly { purpose: string; sample: string; name: (rng: Rng) => string; mime: string; source: string }[] = [
-  { purpose: 'fine-tune', sample: 'instruct', name: (r) => `support_train_v${r.int(1, 9)}.jsonl`, mime: 'application/jsonl', source: 'upload' },
-  { purpose: 'batch', sample: 'batch_request', name: (r) => `batch_input_${r.hex(6)}.jsonl`, mime: 'application/jsonl', source: 'upload' },
-  { purpose: 'ocr', sample: 'instruct', name: (r) => `invoice_scan_${r.int(1000, 9999)}.pdf`, mime: 'application/pdf', source: 'upload' },
-  { purpose: 'fine-tune', sample: 'pretrain', name: (r) => `faq_corpus_${r.hex(4)}.jsonl`, mime: 'application/jsonl', source: 'repository' },
-  { purpose: 'batch', sample: 'batch_result', name: (r) => `batch_output_${r.hex(8)}.jsonl`, mime: 'application/jsonl', source: 'mistral' },
-  { purpose: 'batch', sample: 'batch_error', name: (r) => `batch_errors_${r.hex(8)}.jsonl`, mime: 'application/jsonl', source: 'mistral' },
+const FILE_KINDS: readonly {
+  purpose: string;
+  sample: string;
+  name: (rng: Rng) => string;
+  mime: string;
+  source: string;
+}[] = [
+  {
+    purpose: 'fine-tune',
+    sample: 'instruct',
+    name: (r) => `support_train_v${r.int(1, 9)}.jsonl`,
+    mime: 'application/jsonl',
+    source: 'upload',
+  },
+  {
+    purpose: 'batch',
+    sample: 'batch_request',
+    name: (r) => `batch_input_${r.hex(6)}.jsonl`,
+    mime: 'application/jsonl',
+    source: 'upload',
+  },
+  {
+    purpose: 'ocr',
+    sample: 'instruct',
+    name: (r) => `invoice_scan_${r.int(1000, 9999)}.pdf`,
+    mime: 'application/pdf',
+    source: 'upload',
+  },
+  {
+    purpose: 'fine-tune',
+    sample: 'pretrain',
+    name: (r) => `faq_corpus_${r.hex(4)}.jsonl`,
+    mime: 'application/jsonl',
+    source: 'repository',
+  },
+  {
+    purpose: 'batch',
+    sample: 'batch_result',
+    name: (r) => `batch_output_${r.hex(8)}.jsonl`,
+    mime: 'application/jsonl',
+    source: 'mistral',
+  },
+  {
+    purpose: 'batch',
+    sample: 'batch_error',
+    name: (r) => `batch_errors_${r.hex(8)}.jsonl`,
+    mime: 'application/jsonl',
+    source: 'mistral',
+  },
 ];
 
 export function buildFiles(rng: Rng, count: number, nowMs: number): WireFile[] {
@@ -98,7 +140,9 @@ export function buildFiles(rng: Rng, count: number, nowMs: number): WireFile[] {
     const kind = FILE_KINDS[i % FILE_KINDS.length];
     const sensitive = i % 7 === 6;
     const createdMs = nowMs - rng.int(1, 200) * DAY_MS - rng.int(0, DAY_MS - 1);
-    const filename = sensitive ? SENSITIVE_FILE_NAMES[Math.floor(i / 7) % SENSITIVE_FILE_NAMES.length] : kind.name(rng);
+    const filename = sensitive
+      ? SENSITIVE_FILE_NAMES[Math.floor(i / 7) % SENSITIVE_FILE_NAMES.length]
+      : kind.name(rng);
     const jsonl = filename.endsWith('.jsonl');
     const e = rng.next();
     files.push({
@@ -113,7 +157,12 @@ export function buildFiles(rng: Rng, count: number, nowMs: number): WireFile[] {
       mimetype: filename.endsWith('.csv') ? 'text/csv' : kind.mime,
       source: kind.source,
       signature: rng.chance(0.3) ? rng.hex(64) : null,
-      expires_at: e < 0.7 ? null : e < 0.85 ? unixSeconds(nowMs + rng.int(1, 60) * DAY_MS) : unixSeconds(nowMs - rng.int(1, 30) * DAY_MS),
+      expires_at:
+        e < 0.7
+          ? null
+          : e < 0.85
+            ? unixSeconds(nowMs + rng.int(1, 60) * DAY_MS)
+            : unixSeconds(nowMs - rng.int(1, 30) * DAY_MS),
       visibility: rng.pick(['workspace', 'workspace', 'user', null]),
     });
   }

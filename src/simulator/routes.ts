@@ -47,11 +47,18 @@ export class QueryError extends Error {
   }
 }
 
-export function errorBody(message: string, type: string, code: string | null = null): Record<string, unknown> {
+export function errorBody(
+  message: string,
+  type: string,
+  code: string | null = null,
+): Record<string, unknown> {
   return { object: 'error', message, type, param: null, code };
 }
 
-const notFound = (what: string): Reply => ({ status: 404, body: errorBody(`${what} not found`, 'invalid_request_error', 'not_found') });
+const notFound = (what: string): Reply => ({
+  status: 404,
+  body: errorBody(`${what} not found`, 'invalid_request_error', 'not_found'),
+});
 
 function intParam(q: URLSearchParams, name: string, def: number, min: number): number {
   const raw = q.get(name);
@@ -74,7 +81,13 @@ function slicePage<T>(items: readonly T[], page: number, size: number): T[] {
 
 function paginationInfo(total: number, page: number, size: number): WirePaginationInfo {
   const pages = Math.ceil(total / size);
-  return { total_items: total, total_pages: pages, current_page: page, page_size: size, has_more: (page + 1) * size < total };
+  return {
+    total_items: total,
+    total_pages: pages,
+    current_page: page,
+    page_size: size,
+    has_more: (page + 1) * size < total,
+  };
 }
 
 /**
@@ -108,7 +121,12 @@ function cursorStart(token: string | null, ids: readonly string[]): number {
   return Math.max(0, Math.min(p.o - tail.length, ids.length));
 }
 
-function cursorPage<T>(items: readonly T[], idOf: (x: T) => string, token: string | null, size: number): { data: T[]; next: string | null } {
+function cursorPage<T>(
+  items: readonly T[],
+  idOf: (x: T) => string,
+  token: string | null,
+  size: number,
+): { data: T[]; next: string | null } {
   const ids = items.map((x) => idOf(x));
   const start = cursorStart(token, ids);
   const data = items.slice(start, start + size);
@@ -127,7 +145,10 @@ function filterAgents(ws: SimWorkspace, q: URLSearchParams): WireAgent[] {
   const id = q.get('id');
   if (id) list = list.filter((a) => a.id === id);
   const search = q.get('search')?.toLowerCase();
-  if (search) list = list.filter((a) => String(a.name).toLowerCase().includes(search) || String(a.id).toLowerCase().includes(search));
+  if (search)
+    list = list.filter(
+      (a) => String(a.name).toLowerCase().includes(search) || String(a.id).toLowerCase().includes(search),
+    );
   list = filterMetadata(list, q);
   return list;
 }
@@ -141,11 +162,14 @@ function filterMetadata<T extends { metadata?: unknown }>(list: T[], q: URLSearc
   } catch {
     throw new QueryError('metadata', 'metadata must be a JSON object');
   }
-  if (!want || typeof want !== 'object' || Array.isArray(want)) throw new QueryError('metadata', 'metadata must be a JSON object');
+  if (!want || typeof want !== 'object' || Array.isArray(want))
+    throw new QueryError('metadata', 'metadata must be a JSON object');
   return list.filter((x) => {
     const m = x.metadata;
     if (!m || typeof m !== 'object') return false;
-    return Object.entries(want as Record<string, unknown>).every(([k, v]) => JSON.stringify((m as Record<string, unknown>)[k]) === JSON.stringify(v));
+    return Object.entries(want as Record<string, unknown>).every(
+      ([k, v]) => JSON.stringify((m as Record<string, unknown>)[k]) === JSON.stringify(v),
+    );
   });
 }
 
@@ -198,7 +222,9 @@ export const ROUTES: readonly RouteDef[] = [
     beta: false,
     handle: ({ ws, params }) => {
       const id = params.model_id;
-      const card = ws.models.find((m) => m.id === id) ?? ws.models.find((m) => Array.isArray(m.aliases) && m.aliases.includes(id));
+      const card =
+        ws.models.find((m) => m.id === id) ??
+        ws.models.find((m) => Array.isArray(m.aliases) && m.aliases.includes(id));
       return card ? { status: 200, body: card } : notFound('Model');
     },
   },
@@ -245,7 +271,12 @@ export const ROUTES: readonly RouteDef[] = [
     beta: true,
     handle: (ctx) => {
       const size = Math.min(intParam(ctx.query, 'page_size', 20, 1), ctx.maxPageSize);
-      const { data, next } = cursorPage(filterAgents(ctx.ws, ctx.query), (a) => String(a.id), ctx.query.get('page_token'), size);
+      const { data, next } = cursorPage(
+        filterAgents(ctx.ws, ctx.query),
+        (a) => String(a.id),
+        ctx.query.get('page_token'),
+        size,
+      );
       return { status: 200, body: { object: 'list', data, next_page_token: next } };
     },
   },
@@ -307,8 +338,17 @@ export const ROUTES: readonly RouteDef[] = [
       const page = intParam(q, 'page', 0, 0);
       const data = slicePage(list, page, size);
       const end = page * size + data.length;
-      const next = end < list.length && data.length ? encodeCursor(end, data.map((l) => String(l.id))) : null;
-      return { status: 200, body: { data, next_page_token: next, pagination: paginationInfo(list.length, page, size) } };
+      const next =
+        end < list.length && data.length
+          ? encodeCursor(
+              end,
+              data.map((l) => String(l.id)),
+            )
+          : null;
+      return {
+        status: 200,
+        body: { data, next_page_token: next, pagination: paginationInfo(list.length, page, size) },
+      };
     },
   },
   {
@@ -335,11 +375,15 @@ export const ROUTES: readonly RouteDef[] = [
         docs.sort((a, b) => {
           const x = a[sortBy] ?? '';
           const y = b[sortBy] ?? '';
-          const c = x < y ? -1 : x > y ? 1 : String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
+          const c =
+            x < y ? -1 : x > y ? 1 : String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
           return desc ? -c : c;
         });
       }
-      return { status: 200, body: { pagination: paginationInfo(docs.length, page, size), data: slicePage(docs, page, size) } };
+      return {
+        status: 200,
+        body: { pagination: paginationInfo(docs.length, page, size), data: slicePage(docs, page, size) },
+      };
     },
   },
   {
@@ -348,7 +392,8 @@ export const ROUTES: readonly RouteDef[] = [
     handle: (ctx) => {
       const { page, size } = pageParams(ctx, 100);
       const all = ctx.ws.conversations;
-      if (!ctx.query.get('metadata')) return { status: 200, body: slicePage(all, page, size).map((c) => c.conversation) };
+      if (!ctx.query.get('metadata'))
+        return { status: 200, body: slicePage(all, page, size).map((c) => c.conversation) };
       const list = filterMetadata(
         all.map((c) => c.conversation),
         ctx.query,
@@ -370,7 +415,10 @@ export const ROUTES: readonly RouteDef[] = [
     handle: ({ ws, params }) => {
       const c = findConversation(ws, params.conversation_id);
       if (!c) return notFound('Conversation');
-      return { status: 200, body: { object: 'conversation.history', conversation_id: c.conversation.id, entries: peekEntries(c) } };
+      return {
+        status: 200,
+        body: { object: 'conversation.history', conversation_id: c.conversation.id, entries: peekEntries(c) },
+      };
     },
   },
   {
@@ -380,7 +428,10 @@ export const ROUTES: readonly RouteDef[] = [
       const c = findConversation(ws, params.conversation_id);
       if (!c) return notFound('Conversation');
       const messages = peekEntries(c).filter((e: WireEntry) => MESSAGE_TYPES.has(String(e.type)));
-      return { status: 200, body: { object: 'conversation.messages', conversation_id: c.conversation.id, messages } };
+      return {
+        status: 200,
+        body: { object: 'conversation.messages', conversation_id: c.conversation.id, messages },
+      };
     },
   },
 ];

@@ -14,7 +14,8 @@ export function parseScenario(text: string, origin = 'scenario'): SimWorkspace {
   } catch (e) {
     throw new Error(`${origin}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${origin}: expected a JSON object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`${origin}: expected a JSON object`);
   const o = raw as Partial<Record<keyof SimWorkspace, unknown>>;
   const list = (key: keyof SimWorkspace): unknown[] => {
     const v = o[key];
@@ -30,12 +31,14 @@ export function parseScenario(text: string, origin = 'scenario'): SimWorkspace {
   }
   const libraries = list('libraries') as SimWorkspace['libraries'];
   for (const [i, l] of libraries.entries()) {
-    if (!l || typeof l !== 'object' || !l.library) throw new Error(`${origin}: libraries[${i}] needs "library"`);
+    if (!l || typeof l !== 'object' || !l.library)
+      throw new Error(`${origin}: libraries[${i}] needs "library"`);
     l.documents ??= [];
   }
   const conversations = list('conversations') as SimWorkspace['conversations'];
   for (const [i, c] of conversations.entries()) {
-    if (!c || typeof c !== 'object' || !c.conversation) throw new Error(`${origin}: conversations[${i}] needs "conversation"`);
+    if (!c || typeof c !== 'object' || !c.conversation)
+      throw new Error(`${origin}: conversations[${i}] needs "conversation"`);
     c.entries ??= [];
   }
   return {

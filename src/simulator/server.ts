@@ -67,14 +67,36 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     return got.length === expectedAuth.length && timingSafeEqual(got, expectedAuth);
   }
 
-  function decide(req: IncomingMessage, url: URL, match: RouteMatch | null, badPath: boolean, requestId: string): Outcome {
-    const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'mistral-correlation-id': requestId };
+  function decide(
+    req: IncomingMessage,
+    url: URL,
+    match: RouteMatch | null,
+    badPath: boolean,
+    requestId: string,
+  ): Outcome {
+    const headers: Record<string, string> = {
+      'content-type': JSON_TYPE,
+      'mistral-correlation-id': requestId,
+    };
     const delayMs = Math.max(0, knobs.latencyMs ?? 0);
-    const reply = (status: number, body: unknown): Outcome => ({ kind: 'reply', status, body, headers, delayMs });
+    const reply = (status: number, body: unknown): Outcome => ({
+      kind: 'reply',
+      status,
+      body,
+      headers,
+      delayMs,
+    });
     if (req.method !== 'GET') {
       stats.refusedNonGet++;
       headers.allow = 'GET';
-      return reply(405, errorBody('Method not allowed: this simulator is read-only', 'invalid_request_error', 'method_not_allowed'));
+      return reply(
+        405,
+        errorBody(
+          'Method not allowed: this simulator is read-only',
+          'invalid_request_error',
+          'method_not_allowed',
+        ),
+      );
     }
     if (!authorized(req.headers.authorization)) {
       return reply(401, { message: 'Unauthorized', request_id: requestId });
@@ -94,14 +116,19 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       }
     }
     if (badPath) return reply(400, errorBody('Malformed path', 'invalid_request_error'));
-    if (!match) return reply(404, errorBody(`No route for ${url.pathname}`, 'invalid_request_error', 'not_found'));
+    if (!match)
+      return reply(404, errorBody(`No route for ${url.pathname}`, 'invalid_request_error', 'not_found'));
     const beta = knobs.beta ?? { enabled: true };
     if (match.route.beta && !beta.enabled) {
       const status = beta.status ?? 403;
       return reply(
         status,
         status === 403
-          ? errorBody('Your workspace does not have access to this beta feature', 'invalid_request_error', 'forbidden')
+          ? errorBody(
+              'Your workspace does not have access to this beta feature',
+              'invalid_request_error',
+              'forbidden',
+            )
           : errorBody('Not Found', 'invalid_request_error', 'not_found'),
       );
     }
@@ -114,14 +141,20 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     }
     if (fault === '500' || fault === '502' || fault === '503') {
       const status = Number(fault);
-      const msg = status === 500 ? 'Internal server error' : status === 502 ? 'Bad gateway' : 'Service unavailable';
+      const msg =
+        status === 500 ? 'Internal server error' : status === 502 ? 'Bad gateway' : 'Service unavailable';
       return reply(status, errorBody(msg, 'server_error'));
     }
     if (fault === 'reset') return { kind: 'reset', delayMs };
     if (fault === 'malformed') return { kind: 'malformed', headers, delayMs };
     let out: Outcome;
     try {
-      const r = match.route.handle({ ws: workspace, params: match.params, query: url.searchParams, maxPageSize });
+      const r = match.route.handle({
+        ws: workspace,
+        params: match.params,
+        query: url.searchParams,
+        maxPageSize,
+      });
       out = reply(r.status, r.body);
     } catch (e) {
       if (!(e instanceof QueryError)) throw e;
@@ -181,7 +214,10 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
         case 'reply': {
           stats.record(method, routeName, outcome.status);
           const text = JSON.stringify(outcome.body);
-          res.writeHead(outcome.status, { ...outcome.headers, 'content-length': String(Buffer.byteLength(text)) });
+          res.writeHead(outcome.status, {
+            ...outcome.headers,
+            'content-length': String(Buffer.byteLength(text)),
+          });
           res.end(text);
           return;
         }

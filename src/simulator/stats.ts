@@ -30,7 +30,11 @@ export class StatsRecorder {
   snapshot(): SimStats {
     const byRoute = [...this.counts.values()]
       .map((c) => ({ ...c }))
-      .sort((a, b) => (a.route === b.route ? a.method.localeCompare(b.method) || a.status - b.status : a.route.localeCompare(b.route)));
+      .sort((a, b) =>
+        a.route === b.route
+          ? a.method.localeCompare(b.method) || a.status - b.status
+          : a.route.localeCompare(b.route),
+      );
     return {
       totalRequests: this.totalRequests,
       byRoute,

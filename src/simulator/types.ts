@@ -74,7 +74,15 @@ export interface GeneratorOptions {
 }
 
 export type FaultKind = '500' | '502' | '503' | 'reset' | 'truncated' | 'malformed' | 'slow';
-export const FAULT_KINDS: readonly FaultKind[] = ['500', '502', '503', 'reset', 'truncated', 'malformed', 'slow'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  '500',
+  '502',
+  '503',
+  'reset',
+  'truncated',
+  'malformed',
+  'slow',
+];
 
 export interface FaultOptions {
   /** Share of requests (0..1) that fail. */

@@ -4,7 +4,12 @@
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
-import { loadScenario, startSimulator, type SimulatorOptions, type SimWorkspace } from '../../simulator/index.ts';
+import {
+  loadScenario,
+  startSimulator,
+  type SimulatorOptions,
+  type SimWorkspace,
+} from '../../simulator/index.ts';
 
 export interface SimFlags {
   seed?: string;
@@ -22,15 +27,28 @@ export interface SimFlags {
   now?: string;
 }
 
-function num(name: string, raw: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
+function num(
+  name: string,
+  raw: string | undefined,
+  opts: { min: number; max?: number; integer?: boolean },
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  const bad = raw.trim() === '' || !Number.isFinite(n) || n < opts.min || (opts.max !== undefined && n > opts.max) || (opts.integer && !Number.isInteger(n));
+  const bad =
+    raw.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < opts.min ||
+    (opts.max !== undefined && n > opts.max) ||
+    (opts.integer && !Number.isInteger(n));
   if (bad) {
     const range = opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `at least ${opts.min}`;
-    throw new AppError('INVALID_INPUT', `--${name} must be ${opts.integer ? 'an integer ' : 'a number '}${range} (got "${raw}").`, {
-      remediation: `Run \`trustlens sim --help\` for the accepted values.`,
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      `--${name} must be ${opts.integer ? 'an integer ' : 'a number '}${range} (got "${raw}").`,
+      {
+        remediation: `Run \`trustlens sim --help\` for the accepted values.`,
+      },
+    );
   }
   return n;
 }
@@ -48,18 +66,26 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
     try {
       ws = loadScenario(f.scenario);
     } catch (e) {
-      throw new AppError('INVALID_INPUT', `Cannot load the scenario file: ${e instanceof Error ? e.message : String(e)}`, {
-        remediation: 'Pass a JSON file shaped like scenarios/small.json.',
-      });
+      throw new AppError(
+        'INVALID_INPUT',
+        `Cannot load the scenario file: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          remediation: 'Pass a JSON file shaped like scenarios/small.json.',
+        },
+      );
     }
     opts.workspace = ws;
   } else {
     let now = f.now;
     if (now !== undefined && Number.isNaN(Date.parse(now))) {
-      throw new AppError('INVALID_INPUT', `--now must be an ISO date-time (got "${now}").`, { remediation: 'For example --now 2026-06-01T12:00:00Z.' });
+      throw new AppError('INVALID_INPUT', `--now must be an ISO date-time (got "${now}").`, {
+        remediation: 'For example --now 2026-06-01T12:00:00Z.',
+      });
     }
     // Standalone runs look "live": generated times end at the current minute unless --now is given.
-    now = new Date(now !== undefined ? Date.parse(now) : Math.floor(clock().getTime() / 60_000) * 60_000).toISOString();
+    now = new Date(
+      now !== undefined ? Date.parse(now) : Math.floor(clock().getTime() / 60_000) * 60_000,
+    ).toISOString();
     opts.generator = { now };
     const agents = num('agents', f.agents, { min: 0, integer: true });
     if (agents !== undefined) opts.generator.agents = agents;
@@ -67,7 +93,8 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
     if (conversations !== undefined) opts.generator.conversations = conversations;
   }
   if (!f.beta) {
-    const status = f.betaStatus === undefined ? 403 : num('no-beta', f.betaStatus, { min: 403, max: 404, integer: true });
+    const status =
+      f.betaStatus === undefined ? 403 : num('no-beta', f.betaStatus, { min: 403, max: 404, integer: true });
     opts.beta = { enabled: false, status: status as 403 | 404 };
   }
   const rps = num('rps', f.rps, { min: 0.001 });
@@ -82,14 +109,19 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
 export function register(program: Command): void {
   program
     .command('sim')
-    .description('Run a simulated Mistral workspace on 127.0.0.1 (for demos, tests and benchmarks). Ctrl-C stops it.')
+    .description(
+      'Run a simulated Mistral workspace on 127.0.0.1 (for demos, tests and benchmarks). Ctrl-C stops it.',
+    )
     .option('--seed <n>', 'generator seed (same seed, same workspace)')
     .option('--agents <n>', 'number of agents')
     .option('--conversations <n>', 'total number of conversations')
     .option('--no-beta [status]', 'answer beta endpoints (agents, conversations, libraries) with 403 or 404')
     .option('--rps <n>', 'rate limit in requests per second (429 + Retry-After beyond it)')
     .option('--latency-ms <n>', 'latency added to every response')
-    .option('--fault-rate <x>', 'share of requests (0..1) answered with a fault (5xx, reset, truncated, malformed, slow)')
+    .option(
+      '--fault-rate <x>',
+      'share of requests (0..1) answered with a fault (5xx, reset, truncated, malformed, slow)',
+    )
     .option('--port <n>', 'port to listen on (0 = random)', '0')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--scenario <file>', 'serve this JSON workspace instead of a generated one')
@@ -120,7 +152,9 @@ export function register(program: Command): void {
       ].filter(Boolean);
       if (knobs.length) out.write(`Knobs: ${knobs.join(', ')}\n`);
       out.write(`Counters: ${sim.url}/_sim/stats\n`);
-      out.write(`Point TrustLens at it:\n  MISTRAL_API_KEY=${sim.apiKey} trustlens scan --base-url ${sim.url}\n`);
+      out.write(
+        `Point TrustLens at it:\n  MISTRAL_API_KEY=${sim.apiKey} trustlens scan --base-url ${sim.url}\n`,
+      );
       out.write('Press Ctrl-C to stop.\n');
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -5,4 +5,9 @@ import { register as registerScan } from './scan.ts';
 import { register as registerSim } from './sim.ts';
 
 /** Every CLI verb. Add one line per new commands/<verb>.ts. */
-export const commands: Array<(program: Command) => void> = [registerScan, registerDemo, registerSim, registerRules];
+export const commands: Array<(program: Command) => void> = [
+  registerScan,
+  registerDemo,
+  registerSim,
+  registerRules,
+];

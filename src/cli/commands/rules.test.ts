@@ -7,7 +7,12 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'trustlens');
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, MISTRAL_API_KEY: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, MISTRAL_API_KEY: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,7 +34,9 @@ describe('trustlens rules (as a process)', () => {
     assert.equal(missing.severity, 'high');
     assert.equal(missing.resourceType, 'agent');
     assert.ok(missing.remediation.patchAgentBody);
-    assert.ok(rules.every((r) => r.compliance.length > 0 && r.compliance.every((c) => typeof c.title === 'string')));
+    assert.ok(
+      rules.every((r) => r.compliance.length > 0 && r.compliance.every((c) => typeof c.title === 'string')),
+    );
   });
 
   it('default table lists id, severity, resource, title and frameworks', () => {

@@ -10,11 +10,20 @@ import { ruleMetas } from '../../rules/catalog.ts';
 import { requirementTitle } from '../../rules/frameworks/index.ts';
 
 export function rulesJson(metas: readonly RuleMeta[]): unknown[] {
-  return metas.map((m) => ({ ...m, compliance: m.compliance.map((c) => ({ ...c, title: requirementTitle(c) })) }));
+  return metas.map((m) => ({
+    ...m,
+    compliance: m.compliance.map((c) => ({ ...c, title: requirementTitle(c) })),
+  }));
 }
 
 export function rulesTable(metas: readonly RuleMeta[]): string {
-  const rows = metas.map((m) => [m.id, m.severity, m.resourceType, m.title, m.compliance.map((c) => c.id).join(', ')]);
+  const rows = metas.map((m) => [
+    m.id,
+    m.severity,
+    m.resourceType,
+    m.title,
+    m.compliance.map((c) => c.id).join(', '),
+  ]);
   const header = ['ID', 'SEVERITY', 'RESOURCE', 'TITLE', 'FRAMEWORKS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
@@ -35,7 +44,9 @@ export function register(program: Command): void {
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
       else if (flags.format === 'table') process.stdout.write(rulesTable(metas));
       else {
-        throw new AppError('INVALID_INPUT', `Unknown format "${flags.format}".`, { remediation: 'Use --format table or --format json.' });
+        throw new AppError('INVALID_INPUT', `Unknown format "${flags.format}".`, {
+          remediation: 'Use --format table or --format json.',
+        });
       }
     });
 }

@@ -170,7 +170,13 @@ test('conversations: a server ignoring the page parameter is detected', async ()
 test('raw records are returned verbatim (wire names, guardrails untouched, unknown fields kept)', async () => {
   const guardrails = [{ block_on_error: false, moderation_llm_v2: { custom_category_thresholds: { pii: 0.2, made_up: 0.1 }, action: 'none' } }];
   const agent = wireAgent('ag_1', { guardrails, completion_args: { tool_choice: 'auto', temperature: null }, extra_field: { x: 1 } });
-  const { c } = await setup(() => ({ body: { data: [agent], next_page_token: null } }));
+  const { c, fx } = await setup(() => ({ body: { data: [agent], next_page_token: null } }));
   const out = await c.listAgents();
   assert.deepEqual(out.items[0], agent);
+  // the per-call correlation header never leaves the process; the SDK's headers do
+  const h = fx.requests[0].headers;
+  assert.equal(h['x-trustlens-call'], undefined);
+  assert.equal(h.cookie, undefined);
+  assert.match(String(h['user-agent']), /mistral-client-typescript/);
+  assert.equal(h.accept, 'application/json');
 });

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { createHttpGet } from './http-get.ts';
+
+const server = createServer((req, res) => {
+  if (req.url === '/gzip') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(gzipSync(JSON.stringify({ ok: true, echo: req.headers['x-a'] })));
+  } else if (req.url === '/slow') {
+    setTimeout(() => res.end('{}'), 1000).unref();
+  } else if (req.url === '/cut') {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('{"partial":');
+    setTimeout(() => res.destroy(), 10).unref();
+  } else {
+    res.writeHead(404, { 'set-cookie': ['a=1', 'b=2'] });
+    res.end('nope');
+  }
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const http = createHttpGet(2);
+after(() => {
+  http.close();
+  server.closeAllConnections();
+  server.close();
+});
+
+test('decompresses gzip, sends the given headers, drops encoding headers', async () => {
+  const a = await http.get(`${base}/gzip`, new Headers({ 'x-a': 'hello' }), 2000);
+  assert.equal(a.status, 200);
+  assert.deepEqual(JSON.parse(a.text), { ok: true, echo: 'hello' });
+  assert.equal(a.headers.get('content-encoding'), null);
+});
+
+test('non-2xx answers are returned, repeated headers kept', async () => {
+  const a = await http.get(`${base}/other`, new Headers(), 2000);
+  assert.equal(a.status, 404);
+  assert.equal(a.text, 'nope');
+  assert.match(a.headers.get('set-cookie') ?? '', /a=1/);
+});
+
+test('a slow answer times out; a cut-off answer is a reset', async () => {
+  await assert.rejects(http.get(`${base}/slow`, new Headers(), 100), (e: Error) => e.name === 'TimeoutError');
+  await assert.rejects(http.get(`${base}/cut`, new Headers(), 2000), (e: Error & { code?: string }) => e.code === 'ECONNRESET');
+});

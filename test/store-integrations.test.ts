@@ -276,9 +276,9 @@ for (const backend of testBackends()) {
         [a.id, b.id],
       );
       await assert.rejects(() => store.integrations.revealApiKey(b.id), appError('CRYPTO_ERROR'));
-      // Flip one byte of A's ciphertext.
+      // Flip one bit of A's ciphertext (XOR, so the byte always changes).
       await t.db.query(
-        `UPDATE integration_keys SET ciphertext = overlay(ciphertext placing '\\xff'::bytea from 20 for 1)
+        `UPDATE integration_keys SET ciphertext = set_byte(ciphertext, 20, get_byte(ciphertext, 20) # 1)
          WHERE integration_id = $1`,
         [a.id],
       );

@@ -1,12 +1,19 @@
 /** Migrations on both back ends: applied at open, idempotent, concurrent-safe, newer schema refused. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { isAppError } from '../src/errors/index.ts';
-import { loadMigrations, migrate, openDatabase, type Database } from '../src/store/index.ts';
+import {
+  loadMigrations,
+  migrate,
+  openDatabase,
+  PGLITE_LOCK_FILE,
+  type Database,
+} from '../src/store/index.ts';
 import { testBackends } from '../src/store/testing.ts';
 
 const latest = loadMigrations().at(-1)!.version;
@@ -109,7 +116,20 @@ describe('openDatabase (PGlite in a data folder)', () => {
         `INSERT INTO integrations (id, name, base_url, sync_frequency_minutes, created_at, updated_at)
          VALUES ('i1', 'kept', 'https://api.mistral.ai', 60, now(), now())`,
       );
+      await assert.rejects(
+        () => openDatabase({ dataDir }),
+        (e: unknown) =>
+          isAppError(e) &&
+          e.code === 'STORAGE_ERROR' &&
+          /in use/.test(e.message) &&
+          /DATABASE_URL/.test(e.remediation ?? ''),
+        'a second open of the same folder is refused while the first is open',
+      );
       await db.close();
+      assert.ok(!existsSync(join(dataDir, PGLITE_LOCK_FILE)), 'close releases the lock');
+      // A lock left by a process that has exited is taken over.
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      writeFileSync(join(dataDir, PGLITE_LOCK_FILE), String(dead));
       const again = await openDatabase({ dataDir });
       try {
         assert.deepEqual(

@@ -11,7 +11,7 @@
  * transaction's callback gets a `Database` bound to the transaction; calling `transaction` on it
  * joins the enclosing transaction (so repository methods can be composed in one transaction).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -72,18 +72,30 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         remediation: 'Choose a writable folder with TRUSTLENS_DATA_DIR or --data-dir.',
       });
     }
+    const releaseLock = acquireDataDirLock(join(dir, PGLITE_LOCK_FILE));
     const { PGlite } = await import('@electric-sql/pglite');
     let instance: PGlite;
     try {
       instance = await PGlite.create({ dataDir: pgdata });
     } catch (e) {
+      releaseLock();
       throw new AppError('STORAGE_ERROR', `Cannot open the embedded database in ${pgdata}.`, {
         cause: e,
         remediation:
-          'Make sure no other TrustLens process uses this data folder (the embedded database allows one process), or set DATABASE_URL to use a PostgreSQL server.',
+          'Check that the data folder is readable and writable and not damaged, or set DATABASE_URL to use a PostgreSQL server.',
       });
     }
-    db = createPgliteDatabase(instance);
+    const embedded = createPgliteDatabase(instance);
+    db = {
+      ...embedded,
+      async close() {
+        try {
+          await embedded.close();
+        } finally {
+          releaseLock();
+        }
+      },
+    };
   }
   if (options.migrate !== false) {
     const { migrate } = await import('./migrate.ts');
@@ -95,6 +107,68 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     }
   }
   return db;
+}
+
+export const PGLITE_LOCK_FILE = 'pglite.lock';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The embedded database is single-process: a lock file holding the owner's pid guards the data folder.
+ * A lock left by a process that no longer runs is taken over. Returns the release function.
+ */
+function acquireDataDirLock(path: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new AppError('STORAGE_ERROR', `Cannot create the lock file ${path}.`, {
+          cause: e,
+          remediation: 'Choose a writable folder with TRUSTLENS_DATA_DIR or --data-dir.',
+        });
+      }
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path, 'utf8').trim());
+      } catch {
+        // removed meanwhile: retry
+      }
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new AppError(
+          'STORAGE_ERROR',
+          `The data folder is in use by another TrustLens process (pid ${owner}${owner === process.pid ? ', this one' : ''}).`,
+          {
+            remediation:
+              'The embedded database allows one process at a time: stop the other process, use another --data-dir, or set DATABASE_URL to share a PostgreSQL server.',
+            details: { lockFile: path, pid: owner },
+          },
+        );
+      }
+      try {
+        unlinkSync(path); // stale: its process is gone
+      } catch {
+        // someone else removed it: retry
+      }
+    }
+  }
+  throw new AppError('STORAGE_ERROR', `Cannot take the lock file ${path}.`, {
+    remediation: 'Another process is starting on the same data folder; try again.',
+  });
 }
 
 function storageError(e: unknown): AppError {

@@ -139,10 +139,10 @@ export function createSqlUsageStateStore(db: Database, integrationId: string): U
             [integrationId, ids],
           );
           if (known.length > 0) {
-            await tx.query('DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])', [
-              integrationId,
-              known.map((k) => k.id),
-            ]);
+            await tx.query(
+              'DELETE FROM usage_rows WHERE integration_id = $1 AND conversation_id = ANY($2::text[])',
+              [integrationId, known.map((k) => k.id)],
+            );
           }
           const states = batch.map((c) => ({
             conversation_id: c.state.conversationId,

@@ -196,11 +196,11 @@ function completionArgs(rng: Rng): WireCompletionArgs {
   };
 }
 
-function instructions(rng: Rng, role: string): string | null {
-  if (rng.chance(0.08)) return null;
+function instructions(rng: Rng, role: string, plantSecret: boolean): string | null {
+  const none = rng.chance(0.08);
   let text = rng.pick(INSTRUCTION_TEMPLATES).replace('{role}', role.toLowerCase());
-  if (rng.chance(0.12)) text += ` ${rng.pick(SECRET_SNIPPETS)(rng.hex(24))}`;
-  return text;
+  if (rng.chance(0.12) || plantSecret) text += ` ${rng.pick(SECRET_SNIPPETS)(rng.hex(24))}`;
+  return none && !plantSecret ? null : text;
 }
 
 export interface BuildAgentInput {
@@ -215,6 +215,10 @@ export interface BuildAgentInput {
   /** Agent 0 carries all seven tool types so every variant exists even in tiny workspaces. */
   allTools: boolean;
   handoffTargets: string[];
+  /** Always put a fake credential in the instructions (the generator does it for agent 2). */
+  plantSecret?: boolean;
+  /** No description key and a null owner (the generator does it for agent 3). */
+  anonymous?: boolean;
 }
 
 /** Version 0 of a new agent. */
@@ -229,7 +233,7 @@ function firstVersion(rng: Rng, ctx: AgentContext, a: BuildAgentInput): WireAgen
     versions: [0],
     name,
     model: rng.pick(ctx.chatModels),
-    instructions: instructions(rng, role),
+    instructions: instructions(rng, role, a.plantSecret ?? false),
     created_at: iso(a.createdMs),
     updated_at: iso(a.createdMs),
     deployment_chat: rng.chance(0.3),
@@ -260,6 +264,10 @@ function firstVersion(rng: Rng, ctx: AgentContext, a: BuildAgentInput): WireAgen
   const o = rng.next();
   if (o < 0.75) agent.owner_id = rng.uuid();
   else if (o < 0.9) agent.owner_id = null;
+  if (a.anonymous) {
+    delete agent.description;
+    agent.owner_id = null;
+  }
   agent.version_message = rng.chance(0.5) ? 'Initial version' : null;
   return agent;
 }

@@ -2,7 +2,8 @@
  * Seeded, deterministic workspace generator: same seed + options = deep-equal workspace.
  *
  * Guarantees (so tests cannot pass vacuously):
- * - agent 0 carries all seven tool types; agents cycle through the guardrail variants
+ * - agent 0 carries all seven tool types; agent 2 has a fake credential in its instructions;
+ *   agent 3 has no description and no owner; agents cycle through the guardrail variants
  *   (absent, null, [], v1, v2 strict, v2 weak), so 6 agents cover them all;
  * - the first conversation of agent 0 holds every entry type and every built-in tool name,
  *   with a handoff to agent 1 (when there is one) followed by agent 1's output;
@@ -105,6 +106,8 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
         guardrails: GUARDRAIL_VARIANTS[i % GUARDRAIL_VARIANTS.length],
         allTools: i === 0,
         handoffTargets,
+        plantSecret: i === 2,
+        anonymous: i === 3,
       }),
     );
   }

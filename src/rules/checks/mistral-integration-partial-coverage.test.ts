@@ -22,7 +22,10 @@ describe('mistral_integration_partial_coverage', () => {
     assert.equal(r.status, 'FAIL');
     assert.equal(r.resourceId, 'int_9');
     assert.deepEqual(r.evidence?.missing, ['agents', 'libraries', 'usage', 'versions']);
-    assert.match(r.detail, /agents and their usage cannot be fully assessed/);
+    assert.equal(
+      r.detail,
+      'Agents, libraries, usage and versions were unavailable at this sync, so agents and their usage cannot be fully assessed.',
+    );
   });
 
   it('FAIL: usage errored while agents were available', () => {
@@ -33,7 +36,7 @@ describe('mistral_integration_partial_coverage', () => {
     assert.equal(r.status, 'FAIL');
     assert.equal(
       r.detail,
-      'Discovery of usage (error) was not available, so agents and their usage cannot be fully assessed.',
+      'Usage was in error at this sync, so agents and their usage cannot be fully assessed.',
     );
   });
 

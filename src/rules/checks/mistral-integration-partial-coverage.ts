@@ -47,17 +47,26 @@ export const rule: Rule = {
         },
       ];
     }
-    const words = missing.map((f) => `${f} (${s.availability[f]?.status ?? 'unavailable'})`);
+    const groups = (['unavailable', 'error'] as const)
+      .map((status) => ({
+        status,
+        features: missing.filter((f) => (s.availability[f]?.status ?? 'unavailable') === status),
+      }))
+      .filter((g) => g.features.length > 0)
+      .map(
+        (g) =>
+          `${listWords(g.features)} ${g.features.length === 1 ? 'was' : 'were'} ${g.status === 'error' ? 'in error' : 'unavailable'}`,
+      );
+    const text = listWords(groups);
     const blind =
       missing.includes('agents') || missing.includes('usage')
         ? ', so agents and their usage cannot be fully assessed'
         : '';
-    const verb = missing.length === 1 ? 'was' : 'were';
     return [
       {
         ...base,
         status: 'FAIL',
-        detail: `Discovery of ${listWords(words)} ${verb} not available${blind}.`,
+        detail: `${text.charAt(0).toUpperCase()}${text.slice(1)} at this sync${blind}.`,
         evidence: { availability, missing },
       },
     ];

@@ -90,3 +90,13 @@ test('invalid options are refused', () => {
   assert.throws(() => createRateLimiter({ requestsPerSecond: 0, maxConcurrency: 1 }), RangeError);
   assert.throws(() => createRateLimiter({ requestsPerSecond: 1, maxConcurrency: 0 }), RangeError);
 });
+
+test('AIMD default recovery: about 5% of the configured rate per second of successes', () => {
+  const c = fakeClock();
+  const l = createRateLimiter({ requestsPerSecond: 200, maxConcurrency: 4, now: c.now, sleep: c.sleep });
+  l.onRateLimited();
+  assert.equal(l.currentRate, 100);
+  // one second of successes at ~100/s adds ~10 req/s
+  for (let i = 0; i < 100; i++) l.onSuccess();
+  assert.ok(l.currentRate > 105 && l.currentRate < 115, `rate ${l.currentRate}`);
+});

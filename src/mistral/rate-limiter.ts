@@ -4,7 +4,8 @@
  *  - a token bucket in GCRA form (`rate` requests per second, `burst` tokens of tolerance),
  *    taken after a concurrency slot so that sends are paced, not bunched;
  *  - AIMD adaptation: a 429 halves the rate (at most once per cooldown) and pauses everyone
- *    for the server's Retry-After; each success adds a small step back, up to the configured rate.
+ *    for the server's Retry-After; successes add the rate back slowly (by default 5% of the
+ *    configured rate per second of successes), up to the configured rate.
  */
 
 export interface RateLimiterOptions {
@@ -14,7 +15,9 @@ export interface RateLimiterOptions {
   minRequestsPerSecond?: number;
   /** Token-bucket tolerance in requests. Default 1 (strict pacing). */
   burst?: number;
-  /** Rate added back per success. Default max(0.05, requestsPerSecond / 100). */
+  /** Rate added back per second of successes. Default requestsPerSecond / 20. */
+  increasePerSecond?: number;
+  /** Fixed rate added back per success (overrides increasePerSecond). */
   increasePerSuccess?: number;
   /** Minimum time between two halvings. Default 1000 ms. */
   decreaseCooldownMs?: number;
@@ -43,7 +46,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const maxRate = opts.requestsPerSecond;
   const minRate = Math.min(opts.minRequestsPerSecond ?? 1, maxRate);
   const burst = Math.max(1, opts.burst ?? 1);
-  const step = opts.increasePerSuccess ?? Math.max(0.05, maxRate / 100);
+  const perSecond = opts.increasePerSecond ?? maxRate / 20;
+  // About `rate` successes happen per second, so each adds perSecond / rate.
+  const step = (r: number): number => opts.increasePerSuccess ?? perSecond / Math.max(1, r);
   const cooldown = opts.decreaseCooldownMs ?? 1000;
   const maxConcurrency = Math.floor(opts.maxConcurrency);
 
@@ -103,7 +108,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       };
     },
     onSuccess() {
-      rate = Math.min(maxRate, rate + step);
+      if (rate < maxRate) rate = Math.min(maxRate, rate + step(rate));
     },
     onRateLimited(waitMs) {
       const t = now();

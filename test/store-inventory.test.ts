@@ -345,3 +345,44 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+for (const backend of testBackends()) {
+  describe(`store transactions (${backend.kind})`, { skip: backend.skip }, () => {
+    let t: TestDatabase;
+    let store: Store;
+    before(async () => {
+      t = await backend.open();
+      store = createStore(t.db, { keyring: testKeyring(), snapshotsKept: 2 });
+    });
+    after(() => t?.cleanup());
+
+    it('commits repositories together, or rolls all of them back', async () => {
+      const id = (await store.integrations.create({ name: 'tx', apiKey: 'sk-tx-test-000000' })).id;
+      const run = await store.syncRuns.start(id, T1);
+      await assert.rejects(
+        store.transaction(async (s) => {
+          await s.inventory.applyListing(id, 'agent', agents('a'), {
+            complete: true,
+            syncRunId: run,
+            at: T1,
+          });
+          await s.snapshots.save(id, run, snapshot(T1));
+          throw new Error('boom after writing');
+        }),
+        /boom/,
+      );
+      assert.deepEqual((await store.inventory.loadLive(id)).agents, []);
+      assert.equal(await store.snapshots.loadLatest(id), null);
+      await store.transaction(async (s) => {
+        await s.inventory.applyListing(id, 'agent', agents('a'), { complete: true, syncRunId: run, at: T1 });
+        for (const at of [T1, T2, T3]) await s.snapshots.save(id, run, snapshot(at));
+      });
+      assert.equal((await store.inventory.loadLive(id)).agents.length, 1);
+      assert.equal(
+        (await store.snapshots.list(id)).length,
+        2,
+        'the transaction store keeps the same options',
+      );
+    });
+  });
+}

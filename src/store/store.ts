@@ -34,6 +34,11 @@ export interface Store {
   riskScores: RiskScoresRepository;
   /** The incremental-usage state of one integration. */
   usage(integrationId: string): UsageStateStore;
+  /**
+   * Runs `fn` with a store bound to one transaction (same options); joined when already in one.
+   * With PGlite, use only the store given to `fn` inside it: the outer one waits for the transaction.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }
 
 export function createStore(db: Database, options: StoreOptions): Store {
@@ -48,5 +53,6 @@ export function createStore(db: Database, options: StoreOptions): Store {
     events: createEventsRepository(db),
     riskScores: createRiskScoresRepository(db),
     usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
+    transaction: (fn) => db.transaction((tx) => fn(createStore(tx, options))),
   };
 }

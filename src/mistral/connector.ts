@@ -98,7 +98,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
   // A burst of 100 ms worth of requests lets the client catch up after an event-loop stall
   // without ever exceeding the configured rate over any window longer than that.
-  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency, burst: Math.max(1, Math.floor(requestsPerSecond / 10)) });
+  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency, burstMs: 100 });
   const http = createHttpGet(maxConcurrency);
   const transport = createTransport({ apiKey: opts.apiKey, limiter, maxRetryElapsedMs, requestTimeoutMs, log: opts.log, httpGet: http.get });
   const sdk = new Mistral({

@@ -24,11 +24,26 @@ test('token bucket paces requests at the configured rate', async () => {
   assert.equal(Math.round(c.t), 1000);
 });
 
-test('burst lets the first requests go at once', async () => {
+test('burstMs lets that much time worth of requests go at once, then paces', async () => {
   const c = fakeClock();
-  const l = createRateLimiter({ requestsPerSecond: 10, maxConcurrency: 10, burst: 5, now: c.now, sleep: c.sleep });
+  const l = createRateLimiter({ requestsPerSecond: 10, maxConcurrency: 10, burstMs: 500, now: c.now, sleep: c.sleep });
   for (let i = 0; i < 5; i++) (await l.acquire())();
   assert.equal(c.t, 0);
+  (await l.acquire())();
+  assert.equal(Math.round(c.t), 100);
+});
+
+test('the burst shrinks with the adaptive rate', async () => {
+  const c = fakeClock();
+  const l = createRateLimiter({ requestsPerSecond: 100, maxConcurrency: 10, burstMs: 100, now: c.now, sleep: c.sleep });
+  l.onRateLimited();
+  l.onRateLimited(); // within the cooldown: still 50/s
+  assert.equal(l.currentRate, 50);
+  // 100 ms at 50/s = 5 requests at once, the 6th waits one interval (20 ms)
+  for (let i = 0; i < 5; i++) (await l.acquire())();
+  assert.equal(c.t, 0);
+  (await l.acquire())();
+  assert.equal(Math.round(c.t), 20);
 });
 
 test('concurrency is bounded and slots are handed over in order', async () => {

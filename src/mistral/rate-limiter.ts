@@ -1,7 +1,8 @@
 /**
  * Client-side request limiter shared by every call of one connector:
  *  - bounded concurrency (FIFO semaphore, `maxConcurrency` attempts in flight);
- *  - a token bucket in GCRA form (`rate` requests per second, `burst` tokens of tolerance),
+ *  - a token bucket in GCRA form (`rate` requests per second, `burstMs` of tolerance: after an
+ *    idle spell or an event-loop stall, up to burstMs worth of requests may go at once),
  *    taken after a concurrency slot so that sends are paced, not bunched;
  *  - AIMD adaptation: a 429 halves the rate (at most once per cooldown) and pauses everyone
  *    for the server's Retry-After; successes add the rate back slowly (by default 5% of the
@@ -13,8 +14,8 @@ export interface RateLimiterOptions {
   maxConcurrency: number;
   /** Floor of the adaptive rate. Default: min(1, requestsPerSecond). */
   minRequestsPerSecond?: number;
-  /** Token-bucket tolerance in requests. Default 1 (strict pacing). */
-  burst?: number;
+  /** Token-bucket tolerance as time: burstMs × rate requests may go at once. Default 0 (strict pacing). */
+  burstMs?: number;
   /** Rate added back per second of successes. Default requestsPerSecond / 20. */
   increasePerSecond?: number;
   /** Fixed rate added back per success (overrides increasePerSecond). */
@@ -45,7 +46,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const sleep = opts.sleep ?? realSleep;
   const maxRate = opts.requestsPerSecond;
   const minRate = Math.min(opts.minRequestsPerSecond ?? 1, maxRate);
-  const burst = Math.max(1, opts.burst ?? 1);
+  const burstMs = Math.max(0, opts.burstMs ?? 0);
   const perSecond = opts.increasePerSecond ?? maxRate / 20;
   // About `rate` successes happen per second, so each adds perSecond / rate.
   const step = (r: number): number => opts.increasePerSuccess ?? perSecond / Math.max(1, r);
@@ -82,7 +83,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         continue;
       }
       const interval = 1000 / rate;
-      const tau = (burst - 1) * interval;
+      const tau = Math.max(0, burstMs - interval);
       const at = Math.max(t, tat - tau);
       tat = Math.max(tat, t) + interval;
       if (at > t) await sleep(at - t);

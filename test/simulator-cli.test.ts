@@ -47,6 +47,10 @@ describe('trustlens sim flags', () => {
     assert.equal(o.latencyMs, 25);
     assert.deepEqual(o.faults, { rate: 0.05 });
     assert.deepEqual(simOptionsFromFlags({ beta: false }, fixed).beta, { enabled: false, status: 403 });
+    assert.deepEqual(
+      simOptionsFromFlags({ beta: true, faultRate: '0.5', faultKinds: '503, reset' }, fixed).faults,
+      { rate: 0.5, kinds: ['503', 'reset'] },
+    );
   });
 
   test('a scenario replaces the generator', () => {

@@ -5,8 +5,11 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import {
+  FAULT_KINDS,
   loadScenario,
   startSimulator,
+  type FaultKind,
+  type SimulatorHandle,
   type SimulatorOptions,
   type SimWorkspace,
 } from '../../simulator/index.ts';
@@ -20,6 +23,7 @@ export interface SimFlags {
   rps?: string;
   latencyMs?: string;
   faultRate?: string;
+  faultKinds?: string;
   port?: string;
   host?: string;
   scenario?: string;
@@ -102,7 +106,28 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
   const latency = num('latency-ms', f.latencyMs, { min: 0, integer: true });
   if (latency !== undefined) opts.latencyMs = latency;
   const faultRate = num('fault-rate', f.faultRate, { min: 0, max: 1 });
-  if (faultRate !== undefined) opts.faults = { rate: faultRate };
+  if (f.faultKinds !== undefined) {
+    const kinds = f.faultKinds
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    const bad = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+    if (bad.length || kinds.length === 0) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `--fault-kinds accepts ${FAULT_KINDS.join(', ')} (got "${f.faultKinds}").`,
+        {
+          remediation: 'Pass a comma-separated list, for example --fault-kinds 503,reset.',
+        },
+      );
+    }
+    if (faultRate === undefined) {
+      throw new AppError('INVALID_INPUT', '--fault-kinds needs --fault-rate.', {
+        remediation: 'For example --fault-rate 0.05 --fault-kinds 503,reset.',
+      });
+    }
+    opts.faults = { rate: faultRate, kinds: kinds as FaultKind[] };
+  } else if (faultRate !== undefined) opts.faults = { rate: faultRate };
   return opts;
 }
 
@@ -122,6 +147,10 @@ export function register(program: Command): void {
       '--fault-rate <x>',
       'share of requests (0..1) answered with a fault (5xx, reset, truncated, malformed, slow)',
     )
+    .option(
+      '--fault-kinds <list>',
+      `comma-separated fault kinds to draw from (${FAULT_KINDS.join(', ')}); default all`,
+    )
     .option('--port <n>', 'port to listen on (0 = random)', '0')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--scenario <file>', 'serve this JSON workspace instead of a generated one')
@@ -135,7 +164,18 @@ export function register(program: Command): void {
         flags.beta = false;
       }
       const opts = simOptionsFromFlags(flags);
-      const sim = await startSimulator(opts);
+      let sim: SimulatorHandle;
+      try {
+        sim = await startSimulator(opts);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+          throw new AppError('INVALID_INPUT', `Cannot listen on ${opts.host}:${opts.port} (${code}).`, {
+            remediation: 'Pick another --port (or 0 for a random free one) and a local --host.',
+          });
+        }
+        throw e;
+      }
       const ws = sim.workspace;
       const out = process.stdout;
       out.write(`Mistral workspace simulator listening on ${sim.url}\n`);

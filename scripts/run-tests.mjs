@@ -2,7 +2,7 @@
 // `npm test`: type-check, lint, then every *.test.ts under src/ and test/ with Node's test runner.
 // Pass file or folder paths to run a subset: `npm test -- src/rules`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -32,11 +32,45 @@ if (!quick && targets.length === 0) {
   run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']);
 }
 
+/** Starts a throwaway PostgreSQL for the store suites when none is given; returns a stop function. */
+async function ensurePostgres() {
+  if (process.env.TRUSTLENS_TEST_DATABASE_URL || process.env.TRUSTLENS_TEST_NO_POSTGRES) return () => {};
+  const { createServer } = await import('node:net');
+  const port = await new Promise((res) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => res(p));
+    });
+  });
+  const r = spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--env'], {
+    cwd: root,
+    env: { ...process.env, TRUSTLENS_TEST_PG_PORT: String(port) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    console.log(`! could not start PostgreSQL (the PostgreSQL store suites will be skipped):\n${r.stderr}`);
+    return () => {};
+  }
+  const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  process.env.TRUSTLENS_TEST_DATABASE_URL = vars.TRUSTLENS_TEST_DATABASE_URL;
+  console.log(`> PostgreSQL for the store suites at ${vars.TRUSTLENS_TEST_DATABASE_URL}`);
+  return () => spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
+}
+
 const roots = targets.length ? targets.map((t) => resolve(root, t)) : [join(root, 'src'), join(root, 'test')];
 const files = roots.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])).sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Only suites that use the PostgreSQL back end need a server.
+const needsPostgres = files.some((f) => /testBackends\(|TRUSTLENS_TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')));
+const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
 console.log(`> node --test (${files.length} files)`);
-run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  { cwd: root, stdio: 'inherit', env: process.env },
+);
+stopPostgres();
+process.exit(result.status ?? 1);

@@ -309,6 +309,27 @@ describe('simulator contract with the official SDK', { timeout: 120_000 }, () =>
     });
   }
 
+  test('an evolved workspace still parses (new agents, versions, weakened guardrails, moved aliases)', async () => {
+    const sim = await startSimulator({ seed: 4, generator: { agents: 10, conversationsPerAgent: 2 } });
+    try {
+      const changes = [1, 2, 3].map(() =>
+        sim.evolve({
+          agentsAdded: 2,
+          agentsEdited: 2,
+          guardrailsChanged: 3,
+          aliasesMoved: 2,
+          conversationsAppended: 4,
+        }),
+      );
+      assert.equal(changes.flatMap((c) => c.guardrailsChanged).length, 9);
+      assert.equal(changes.flatMap((c) => c.agentsAdded).length, 6);
+      const seen = await exerciseEverything(sim);
+      assert.ok(seen.entryTypes.size >= 5);
+    } finally {
+      await sim.close();
+    }
+  });
+
   test('scenarios/small.json is served and parses', async () => {
     const sim = await startSimulator({ workspace: loadScenario(join(ROOT, 'scenarios/small.json')) });
     try {

@@ -52,6 +52,15 @@ describe('findSecrets', () => {
     );
   });
 
+  it('finds the simulator-style shorter GitHub token (prefix + 28 chars)', () => {
+    assert.deepEqual(
+      findSecrets(`Use token ${join('ghp_', 'a1b2c3d4e5f60718293a4b5c', '6d7e')} for lookups.`).map(
+        (f) => f.kind,
+      ),
+      ['github_token'],
+    );
+  });
+
   it('ignores placeholders and ordinary text', () => {
     assert.deepEqual(
       findSecrets('password: <your password>\ntoken = ******\nNever reveal the api key to users.'),

@@ -7,7 +7,7 @@
  * Kinds and patterns:
  * - private_key        -----BEGIN … PRIVATE KEY----- blocks (RSA, EC, OPENSSH, PGP, PKCS#8)
  * - aws_access_key_id  AKIA/ASIA + 16 upper-case letters or digits
- * - github_token       ghp_/gho_/ghu_/ghs_/ghr_ + ≥36 chars, or github_pat_ + ≥22 chars
+ * - github_token       ghp_/gho_/ghu_/ghs_/ghr_ + ≥20 chars (real ones have 36), or github_pat_ + ≥22 chars
  * - slack_token        xoxa-/xoxb-/xoxp-/xoxo-/xoxr-/xoxs- + ≥10 chars
  * - jwt                three base64url segments, the first two starting with eyJ
  * - openai_style_key   sk- (optionally sk-proj-/sk-ant-…) + ≥20 chars
@@ -79,7 +79,7 @@ function looksLikeSecretValue(v: string): boolean {
 const PATTERNS: Pattern[] = [
   { kind: 'private_key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
   { kind: 'aws_access_key_id', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  { kind: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g },
+  { kind: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{22,})/g },
   { kind: 'slack_token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: 'openai_style_key', re: /\bsk-[A-Za-z0-9_-]{20,}/g },

@@ -101,11 +101,23 @@ const latency = (rng: Rng): number => rng.int(200, 20_000);
 class HistoryWriter {
   readonly entries: WireEntry[] = [];
   t: number;
+  /** Latest timestamp written into an entry. */
+  maxMs: number;
+  /**
+   * `dry`: only the timeline matters (the conversation's updated_at); timestamps are not
+   * formatted. The PRNG draws are identical either way, so a later full run gives the same times.
+   */
   constructor(
     private readonly rng: Rng,
     startMs: number,
+    private readonly dry = false,
   ) {
     this.t = startMs;
+    this.maxMs = startMs;
+  }
+  private stamp(ms: number): string {
+    if (ms > this.maxMs) this.maxMs = ms;
+    return this.dry ? '' : iso(ms);
   }
   private id(prefix: string): string {
     return `${prefix}_${this.rng.hex(24)}`;
@@ -128,7 +140,7 @@ class HistoryWriter {
       object: 'entry',
       type: 'message.input',
       id: this.id('msg'),
-      created_at: iso(this.t),
+      created_at: this.stamp(this.t),
       completed_at: null,
       role: 'user',
       content: body,
@@ -143,8 +155,8 @@ class HistoryWriter {
       object: 'entry',
       type: 'tool.execution',
       id: this.id('tool'),
-      created_at: iso(this.t),
-      completed_at: iso(done),
+      created_at: this.stamp(this.t),
+      completed_at: this.stamp(done),
       agent_id: sp.agentId,
       model: sp.model,
       name,
@@ -163,7 +175,7 @@ class HistoryWriter {
       object: 'entry',
       type: 'function.call',
       id: this.id('fc'),
-      created_at: iso(this.t),
+      created_at: this.stamp(this.t),
       completed_at: null,
       agent_id: sp.agentId,
       model: sp.model,
@@ -177,7 +189,7 @@ class HistoryWriter {
       object: 'entry',
       type: 'function.result',
       id: this.id('fr'),
-      created_at: iso(this.t),
+      created_at: this.stamp(this.t),
       completed_at: null,
       tool_call_id: callId,
       result: JSON.stringify({ status: 'ok' }),
@@ -189,8 +201,8 @@ class HistoryWriter {
       object: 'entry',
       type: 'agent.handoff',
       id: this.id('ho'),
-      created_at: iso(this.t),
-      completed_at: iso(this.t),
+      created_at: this.stamp(this.t),
+      completed_at: this.stamp(this.t),
       previous_agent_id: from.agentId ?? '',
       previous_agent_name: from.name,
       next_agent_id: to.agentId ?? '',
@@ -219,7 +231,7 @@ class HistoryWriter {
       object: 'entry',
       type: 'message.output',
       id: this.id('msg'),
-      created_at: iso(this.t),
+      created_at: this.stamp(this.t),
       role: 'assistant',
       content,
       agent_id: sp.agentId,
@@ -229,7 +241,7 @@ class HistoryWriter {
     if (forceNoCompletedAt || c < 0.07) {
       // no completed_at key (still streaming, or never recorded)
     } else if (c < 0.1) entry.completed_at = null;
-    else entry.completed_at = iso(done);
+    else entry.completed_at = this.stamp(done);
     this.entries.push(entry);
     this.t = done;
   }
@@ -257,9 +269,9 @@ class HistoryWriter {
 }
 
 /** Generates the history of a plan; `endMs` is the latest timestamp in it. */
-export function generateHistory(plan: HistoryPlan): { entries: WireEntry[]; endMs: number } {
+export function generateHistory(plan: HistoryPlan, dry = false): { entries: WireEntry[]; endMs: number } {
   const rng = createRng(plan.seed);
-  const w = new HistoryWriter(rng, plan.startMs);
+  const w = new HistoryWriter(rng, plan.startMs, dry);
   const sp = plan.speaker;
   if (plan.everyVariant) {
     w.input();
@@ -276,7 +288,7 @@ export function generateHistory(plan: HistoryPlan): { entries: WireEntry[]; endM
     if (w.entries.length) w.pause();
     w.turn(sp, plan.handoffs);
   }
-  return { entries: w.entries, endMs: lastTime(w.entries, plan.startMs) };
+  return { entries: w.entries, endMs: w.maxMs };
 }
 
 export function lastTime(entries: readonly WireEntry[], fallback: number): number {
@@ -301,7 +313,7 @@ export interface ConversationInput {
 
 /** An agent or model-only conversation with a lazy history; updated_at = the last entry's time. */
 export function buildConversation(rng: Rng, input: ConversationInput): SimConversation {
-  const { endMs } = generateHistory(input.plan);
+  const { endMs } = generateHistory(input.plan, true);
   const created_at = iso(input.plan.startMs);
   const updated_at = iso(endMs);
   const name = rng.chance(0.3) ? `Ticket ${rng.int(1000, 99999)}` : null;

@@ -136,6 +136,17 @@ function generateConversations(
   const latestStart = nowMs - Math.max(3_600_000, maxEntries * 120_000);
   const windowStart = nowMs - o.historyDays * DAY_MS;
 
+  // One speaker snapshot per agent, shared by all its conversations (memory at 100k conversations).
+  const speakers = new Map<SimAgent, { speaker: Speaker; handoffs: Speaker[] }>();
+  const speakersOf = (agent: SimAgent): { speaker: Speaker; handoffs: Speaker[] } => {
+    let sp = speakers.get(agent);
+    if (!sp)
+      speakers.set(
+        agent,
+        (sp = { speaker: speakerOf(agent.current), handoffs: handoffSpeakers(agent, byId) }),
+      );
+    return sp;
+  };
   const out: Array<{ start: number; rec: SimConversation }> = [];
   for (let k = 0; k < total; k++) {
     const c = rng.fork();
@@ -163,8 +174,7 @@ function generateConversations(
           seed: mixSeed(c.int(0, 0xffffffff), k),
           startMs: start,
           entries,
-          speaker: speakerOf(agent.current),
-          handoffs: handoffSpeakers(agent, byId),
+          ...speakersOf(agent),
           everyVariant: k === 0,
         },
         agent: {

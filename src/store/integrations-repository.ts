@@ -74,6 +74,8 @@ export interface IntegrationsRepository {
    * (the old key must be in keyring.previous). API-key ciphertexts are untouched.
    */
   rewrapAll(): Promise<{ rewrapped: number; alreadyCurrent: number }>;
+  /** How many stored data keys each master key wraps (ids only; no key material). */
+  masterKeyUsage(): Promise<{ masterKeyId: string; integrations: number }[]>;
 }
 
 interface IntegrationRow {
@@ -252,6 +254,13 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
     async info(id) {
       const v = await require(id);
       return { id: v.id, name: v.name, baseUrl: v.baseUrl, keyUpdatedAt: v.keyUpdatedAt };
+    },
+
+    async masterKeyUsage() {
+      const { rows } = await db.query<{ master_key_id: string; n: number }>(
+        `SELECT master_key_id, count(*)::int AS n FROM integration_keys GROUP BY master_key_id ORDER BY 2 DESC, 1`,
+      );
+      return rows.map((r) => ({ masterKeyId: r.master_key_id, integrations: r.n }));
     },
 
     async rewrapAll() {

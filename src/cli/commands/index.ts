@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerDemo } from './demo.ts';
+import { register as registerKeys } from './keys.ts';
 import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
 import { register as registerSim } from './sim.ts';
@@ -10,4 +11,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDemo,
   registerSim,
   registerRules,
+  registerKeys,
 ];

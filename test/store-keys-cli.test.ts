@@ -1,0 +1,108 @@
+/** `trustlens keys status|rewrap`: master-key rotation of stored API keys, end to end (PGlite data folder). */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createKeyring, masterKeyFromBytes, type Keyring } from '../src/crypto/index.ts';
+import { isAppError } from '../src/errors/index.ts';
+import { createStore, openDatabase } from '../src/store/index.ts';
+import { recognisableKey } from './store-fixtures.ts';
+
+const BIN = resolve(import.meta.dirname, '../bin/trustlens');
+
+function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATABASE_URL: undefined, TRUSTLENS_DATA_DIR: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`trustlens ${args.join(' ')} timed out; stderr: ${stderr}`));
+    }, 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+async function withStore<T>(
+  dataDir: string,
+  keyring: Keyring,
+  fn: (s: ReturnType<typeof createStore>) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase({ dataDir });
+  try {
+    return await fn(createStore(db, { keyring }));
+  } finally {
+    await db.close();
+  }
+}
+
+describe('trustlens keys (master-key rotation)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'trustlens-keys-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('re-wraps stored keys with the new master key; the old one is then no longer needed', async () => {
+    const dataDir = join(root, 'data');
+    const oldRaw = randomBytes(32);
+    const newRaw = randomBytes(32);
+    const oldKey = masterKeyFromBytes(oldRaw);
+    const newKey = masterKeyFromBytes(newRaw);
+    const apiKey = recognisableKey('cli');
+    const id = await withStore(
+      dataDir,
+      createKeyring(oldKey),
+      async (s) => (await s.integrations.create({ name: 'prod', apiKey })).id,
+    );
+
+    const env = {
+      TRUSTLENS_MASTER_KEY: newRaw.toString('base64'),
+      TRUSTLENS_MASTER_KEY_PREVIOUS: oldRaw.toString('hex'),
+    };
+    const before = await runCli(['keys', 'status', '--data-dir', dataDir], env);
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(before.stdout, new RegExp(`Current master key: ${newKey.id}`));
+    assert.match(before.stdout, new RegExp(`${oldKey.id}  1 integration\\(s\\)  \\(previous\\)`));
+
+    const rewrap = await runCli(['keys', 'rewrap', '--data-dir', dataDir], env);
+    assert.equal(rewrap.code, 0, rewrap.stderr);
+    assert.match(rewrap.stdout, /Re-wrapped 1 data key\(s\)/);
+    for (const out of [before.stdout, before.stderr, rewrap.stdout, rewrap.stderr])
+      assert.ok(!out.includes(apiKey));
+
+    assert.deepEqual(
+      await withStore(dataDir, createKeyring(newKey), (s) => s.integrations.masterKeyUsage()),
+      [{ masterKeyId: newKey.id, integrations: 1 }],
+    );
+    assert.equal(
+      await withStore(dataDir, createKeyring(newKey), (s) => s.integrations.revealApiKey(id)),
+      apiKey,
+    );
+    await assert.rejects(
+      () => withStore(dataDir, createKeyring(oldKey), (s) => s.integrations.revealApiKey(id)),
+      (e: unknown) => isAppError(e) && e.code === 'CRYPTO_ERROR',
+    );
+  });
+
+  it('refuses a malformed master key with a clear message', async () => {
+    const r = await runCli(['keys', 'status', '--data-dir', join(root, 'other')], {
+      TRUSTLENS_MASTER_KEY: 'too-short',
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /TRUSTLENS_MASTER_KEY is not a valid master key/);
+    assert.match(r.stderr, /What to do: .*32 random bytes/);
+    assert.ok(!r.stderr.includes('too-short'));
+  });
+});

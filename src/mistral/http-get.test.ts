@@ -30,20 +30,20 @@ after(() => {
 });
 
 test('decompresses gzip, sends the given headers, drops encoding headers', async () => {
-  const a = await http.get(`${base}/gzip`, new Headers({ 'x-a': 'hello' }), 2000);
+  const a = await http.get(`${base}/gzip`, { 'x-a': 'hello' }, 2000);
   assert.equal(a.status, 200);
   assert.deepEqual(JSON.parse(a.text), { ok: true, echo: 'hello' });
   assert.equal(a.headers.get('content-encoding'), null);
 });
 
 test('non-2xx answers are returned, repeated headers kept', async () => {
-  const a = await http.get(`${base}/other`, new Headers(), 2000);
+  const a = await http.get(`${base}/other`, {}, 2000);
   assert.equal(a.status, 404);
   assert.equal(a.text, 'nope');
   assert.match(a.headers.get('set-cookie') ?? '', /a=1/);
 });
 
 test('a slow answer times out; a cut-off answer is a reset', async () => {
-  await assert.rejects(http.get(`${base}/slow`, new Headers(), 100), (e: Error) => e.name === 'TimeoutError');
-  await assert.rejects(http.get(`${base}/cut`, new Headers(), 2000), (e: Error & { code?: string }) => e.code === 'ECONNRESET');
+  await assert.rejects(http.get(`${base}/slow`, {}, 100), (e: Error) => e.name === 'TimeoutError');
+  await assert.rejects(http.get(`${base}/cut`, {}, 2000), (e: Error & { code?: string }) => e.code === 'ECONNRESET');
 });

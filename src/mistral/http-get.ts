@@ -13,7 +13,7 @@ export interface GetAnswer {
   text: string;
 }
 
-export type HttpGet = (url: string, headers: Headers, timeoutMs: number) => Promise<GetAnswer>;
+export type HttpGet = (url: string, headers: Record<string, string>, timeoutMs: number) => Promise<GetAnswer>;
 
 /** Thrown when no complete answer arrived within the per-attempt timeout. */
 export class AttemptTimeoutError extends Error {
@@ -33,9 +33,7 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
     new Promise<GetAnswer>((resolve, reject) => {
       const u = new URL(url);
       const isHttps = u.protocol === 'https:';
-      const out: Record<string, string> = {};
-      headers.forEach((v, k) => (out[k] = v));
-      out['accept-encoding'] = 'gzip, deflate, br';
+      const out = { ...headers, 'accept-encoding': 'gzip, deflate, br' };
       const req = (isHttps ? httpsRequest : httpRequest)(u, { method: 'GET', headers: out, agent: agents[isHttps ? 'https:' : 'http:'] });
       const timer = setTimeout(() => req.destroy(new AttemptTimeoutError(timeoutMs)), timeoutMs);
       const fail = (e: unknown): void => {
@@ -64,6 +62,7 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
             const body = decode(Buffer.concat(chunks), res.headers['content-encoding']);
             h.delete('content-encoding');
             h.delete('content-length');
+            h.delete('transfer-encoding');
             resolve({ status: res.statusCode ?? 0, headers: h, text: body.toString('utf8') });
           } catch (e) {
             reject(Object.assign(new Error('the answer could not be decompressed'), { code: 'EBADBODY', cause: e }));

@@ -97,7 +97,7 @@ export function createTransport(opts: TransportOptions): Transport {
     }
   };
 
-  async function attempt(url: string, headers: Headers, route: string): Promise<Outcome> {
+  async function attempt(url: string, headers: Record<string, string>, route: string): Promise<Outcome> {
     const release = await opts.limiter.acquire();
     stats.requests++;
     stats.requestsByEndpoint[route] = (stats.requestsByEndpoint[route] ?? 0) + 1;
@@ -145,9 +145,11 @@ export function createTransport(opts: TransportOptions): Transport {
       if (call) call.failure = err;
       throw err;
     }
-    const headers = new Headers(req.headers);
-    headers.delete(CALL_HEADER);
-    if (!headers.get('cookie')) headers.delete('cookie');
+    const headers: Record<string, string> = {};
+    req.headers.forEach((v, k) => {
+      if (k === CALL_HEADER || (k === 'cookie' && v === '')) return;
+      headers[k] = v;
+    });
 
     const started = now();
     for (let n = 0; ; n++) {
@@ -156,11 +158,8 @@ export function createTransport(opts: TransportOptions): Transport {
         opts.limiter.onSuccess();
         const capture: Capture = { status: out.status, headers: out.headers, text: out.text, json: out.json };
         if (call) call.capture = capture;
-        const h = new Headers(out.headers);
-        h.delete('content-length');
-        h.delete('content-encoding');
-        h.delete('transfer-encoding');
-        return new Response(out.text, { status: out.status, headers: h });
+        // http-get already dropped the framing headers (the body is whole and decoded).
+        return new Response(out.text, { status: out.status, headers: out.headers });
       }
 
       let delay: number;

@@ -367,9 +367,10 @@ for (const backend of testBackends()) {
             at: T1,
           });
           await s.snapshots.save(id, run, snapshot(T1));
-          throw new Error('boom after writing');
+          throw new RangeError('boom after writing');
         }),
-        /boom/,
+        (e: unknown) => e instanceof RangeError && e.message === 'boom after writing',
+        "the callback's own error passes through unchanged",
       );
       assert.deepEqual((await store.inventory.loadLive(id)).agents, []);
       assert.equal(await store.snapshots.loadLatest(id), null);

@@ -248,10 +248,19 @@ export function createPgliteDatabase(instance: PGlite): Database {
       }
     },
     async transaction(fn) {
+      // Errors thrown by `fn` pass through unchanged; only BEGIN/COMMIT failures become STORAGE_ERROR.
+      const fromFn = new Set<unknown>();
       try {
-        return await db.transaction((tx) => fn(pgliteTxDatabase(tx)));
+        return await db.transaction(async (tx) => {
+          try {
+            return await fn(pgliteTxDatabase(tx));
+          } catch (e) {
+            fromFn.add(e);
+            throw e;
+          }
+        });
       } catch (e) {
-        throw storageError(e);
+        throw fromFn.has(e) ? e : storageError(e);
       }
     },
     close: () => db.close(),
@@ -314,14 +323,18 @@ export function createPostgresDatabase(pool: pg.Pool): Database {
       } catch (e) {
         throw storageError(e);
       }
+      let inFn = false;
       try {
         await client.query('BEGIN');
+        inFn = true;
         const result = await fn(pgTxDatabase(client));
+        inFn = false;
         await client.query('COMMIT');
         return result;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw storageError(e);
+        // Errors thrown by `fn` pass through unchanged; only BEGIN/COMMIT failures become STORAGE_ERROR.
+        throw inFn ? e : storageError(e);
       } finally {
         client.release();
       }

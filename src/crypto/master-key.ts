@@ -105,7 +105,7 @@ export function loadKeyring(options: LoadKeyringOptions): Keyring {
 /** Reads `<dataDir>/master.key`, generating it (mode 0600) when it does not exist yet. */
 export function loadOrCreateKeyFile(dataDir: string): MasterKey {
   const path = join(dataDir, MASTER_KEY_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(path, randomBytes(MASTER_KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600); // the umask cannot loosen it, but be explicit

@@ -65,7 +65,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const dir = resolveDataDir(options.dataDir);
     const pgdata = join(dir, 'pgdata');
     try {
-      mkdirSync(pgdata, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 }); // holds master.key and the database
+      mkdirSync(pgdata, { recursive: true, mode: 0o700 });
     } catch (e) {
       throw new AppError('STORAGE_ERROR', `Cannot create the data folder ${dir}.`, {
         cause: e,

@@ -9,7 +9,13 @@
  * - The same holds for libraries (availability.libraries), files and models.
  */
 import type { CheckStatus, RuleContext, RuleMeta, RuleResult } from '../findings/types.ts';
-import type { AgentRecord, DataQualityWarning, FeatureKey, Snapshot } from '../inventory/types.ts';
+import type {
+  AgentRecord,
+  AgentUsage,
+  DataQualityWarning,
+  FeatureKey,
+  Snapshot,
+} from '../inventory/types.ts';
 import type { WireTool } from '../shared/mistral-wire.ts';
 
 export interface Verdict {
@@ -168,5 +174,21 @@ export function passUnlessFlagged(
       ...(verdict.evidence ?? {}),
       dataQuality: ws.map((w) => w.issue),
     },
+  );
+}
+
+/** The 90-day window of the least-privilege and dormancy rules. */
+export const ACTIVITY_WINDOW_DAYS = 90;
+
+/**
+ * Whether an agent was active in the last 90 days: a run, a conversation (started with it or with
+ * any entry of it), or a last activity inside the window. One definition for unused_tool and dormant.
+ */
+export function activeInWindow(usage: AgentUsage, now: Date): boolean {
+  const idle = daysSince(usage.lastActivityAt, now);
+  return (
+    usage.last90Days.totalRuns > 0 ||
+    usage.last90Days.totalConversations > 0 ||
+    (idle !== null && idle < ACTIVITY_WINDOW_DAYS)
   );
 }

@@ -1,6 +1,8 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { euAiAct, nist, owaspAgentic } from '../frameworks/index.ts';
 import {
+  activeInWindow,
+  ACTIVITY_WINDOW_DAYS,
   availabilityWord,
   daysSince,
   evaluateAgents,
@@ -12,7 +14,7 @@ import {
 } from '../rule-helpers.ts';
 
 /** An agent with no run and no conversation for this many days is dormant. */
-export const DORMANT_AFTER_DAYS = 90;
+export const DORMANT_AFTER_DAYS = ACTIVITY_WINDOW_DAYS;
 
 export const meta: RuleMeta = {
   id: 'mistral_agent_dormant',
@@ -49,11 +51,7 @@ export const rule: Rule = {
         runs90d: u.last90Days.totalRuns,
         conversations90d: u.last90Days.totalConversations,
       };
-      const recent =
-        u.last90Days.totalRuns > 0 ||
-        u.last90Days.totalConversations > 0 ||
-        (idleDays !== null && idleDays < DORMANT_AFTER_DAYS);
-      if (recent)
+      if (activeInWindow(u, ctx.now))
         return pass(
           `The agent was active in the last ${DORMANT_AFTER_DAYS} days (last activity ${u.lastActivityAt ?? 'unknown'}).`,
           facts,

@@ -50,8 +50,21 @@ describe('mistral_agent_unused_tool', () => {
     assert.equal(one(rule, context({ agents: [conn] })).status, 'UNKNOWN');
   });
 
-  it('no result for an agent with no run in 90 days (dormant reports it)', () => {
-    const u = usage({}, { totalRuns: 0 });
+  it('no result for an agent with no activity in 90 days (dormant reports it)', () => {
+    const u = usage({ lastActivityAt: '2025-12-01T00:00:00.000Z' }, { totalRuns: 0, totalConversations: 0 });
     assert.deepEqual(rule.evaluate(context({ agents: [agent({ tools, usage: u })] })), []);
+  });
+
+  it('FAIL: an agent active without runs (tool calls before a handoff) is still assessed', () => {
+    const u = usage(
+      {},
+      { totalRuns: 0, totalConversations: 2, webSearchCalls: 1, functionCallsByName: { lookup_order: 1 } },
+    );
+    const r = one(rule, context({ agents: [agent({ tools, usage: u })] }));
+    assert.equal(r.status, 'FAIL');
+    assert.equal(
+      r.detail,
+      'In 2 conversations over 90 days the agent never used code_interpreter and function delete_order.',
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { WireTool } from '../../shared/mistral-wire.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { MISTRAL_AGENTS_DOC } from '../remediation.ts';
 import {
+  activeInWindow,
   availabilityWord,
   evaluateAgents,
   fail,
@@ -23,7 +24,7 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'low',
   description:
-    'The agent ran in the last 90 days but never called one of its tools in that time (usage.last90Days): code_interpreter, image_generation and document_library by their call counters, web_search and web_search_premium together by web search calls, functions by name. Connectors are counted only when their executions carry the connector id; otherwise they are reported as not measurable. Agents with no run in 90 days are left to mistral_agent_dormant.',
+    'The agent was active in the last 90 days (a run, a conversation, or any activity) but never called one of its tools in that time (usage.last90Days): code_interpreter, image_generation and document_library by their call counters, web_search and web_search_premium together by web search calls, functions by name. Connectors are counted only when their executions carry the connector id; otherwise they are reported as not measurable. Agents with no run in 90 days are left to mistral_agent_dormant.',
   risk: 'Low: an unused tool is attack surface with no benefit; if the agent is manipulated it can still use it (least privilege).',
   remediation: {
     text: 'Remove the tools the agent does not use (a new version), and keep the tool list to what its task needs.',
@@ -68,7 +69,7 @@ export const rule: Rule = {
       const bad = malformed(agent, ['usage']);
       if (bad) return bad;
       const u = agent.usage.last90Days;
-      if (u.totalRuns === 0) return null; // not active: mistral_agent_dormant reports it
+      if (!activeInWindow(agent.usage, ctx.now)) return null; // not active: mistral_agent_dormant reports it
       const unused: string[] = [];
       const unmeasured: string[] = [];
       for (const tool of agent.tools) {
@@ -79,7 +80,7 @@ export const rule: Rule = {
       const facts = { runs90d: u.totalRuns, unused, unmeasured };
       if (unused.length > 0) {
         return fail(
-          `In ${plural(u.totalRuns, 'run')} over 90 days the agent never used ${listWords(unused)}.`,
+          `In ${u.totalRuns > 0 ? plural(u.totalRuns, 'run') : plural(u.totalConversations, 'conversation')} over 90 days the agent never used ${listWords(unused)}.`,
           facts,
         );
       }

@@ -180,3 +180,18 @@ test('raw records are returned verbatim (wire names, guardrails untouched, unkno
   assert.match(String(h['user-agent']), /mistral-client-typescript/);
   assert.equal(h.accept, 'application/json');
 });
+
+test('a server refusing our page size (422) is listed again with the SDK default, and remembered', async () => {
+  const convs = range(45, 'conv').map(wireConversation);
+  const { c, fx } = await setup(
+    (r) => {
+      if (Number(r.query.get('page_size')) > 20) return { status: 422, body: { detail: [{ loc: ['query', 'page_size'], msg: 'too big', type: 'less_than_equal' }] } };
+      return { body: slicePage(convs, r.query) };
+    },
+    { pageSize: 100 },
+  );
+  assert.deepEqual(ids((await c.listConversations()).items), ids(convs));
+  const before = fx.requests.length;
+  assert.equal((await c.listConversations()).items.length, 45);
+  assert.ok(fx.requests.slice(before).every((r) => r.query.get('page_size') === '20'));
+});

@@ -49,6 +49,9 @@ export const CONNECTOR_DEFAULTS = {
   pageSize: 100,
 } as const;
 
+/** The SDK's own default page size, used when a server refuses ours. */
+const FALLBACK_PAGE_SIZE = 20;
+
 type RouteKind = 'nonbeta' | 'beta-list' | 'beta-item' | 'beta-sublist';
 interface Route {
   name: string;
@@ -199,7 +202,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   /** page/page_size listing of a bare-array endpoint. */
-  function bareArrayPages(route: Route, kind: RecordKind, invoke: (page: number, o: RequestOptions) => Promise<unknown>) {
+  function bareArrayPages(route: Route, kind: RecordKind, pageSize: number, invoke: (page: number, o: RequestOptions) => Promise<unknown>) {
     return paginate<number>({
       endpoint: route.name,
       kind,
@@ -217,9 +220,27 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     });
   }
 
+  const pageSizeByRoute = new Map<string, number>();
+  /**
+   * Runs a listing with our (large) page size; if the server refuses it (422), runs it again with
+   * the SDK's default page size, and remembers that for the endpoint.
+   */
+  async function sized<T>(route: Route, run: (size: number) => Promise<T>): Promise<T> {
+    const size = pageSizeByRoute.get(route.name) ?? pageSize;
+    try {
+      return await run(size);
+    } catch (e) {
+      const refused = e instanceof AppError && e.code === 'UNEXPECTED_RESPONSE' && e.details.status === 422;
+      if (!refused || size <= FALLBACK_PAGE_SIZE) throw e;
+      pageSizeByRoute.set(route.name, FALLBACK_PAGE_SIZE);
+      opts.log?.({ level: 'info', msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}` });
+      return run(FALLBACK_PAGE_SIZE);
+    }
+  }
+
   let agentsStyle: 'cursor' | 'pages' = 'cursor';
 
-  async function listAgentsCursor() {
+  async function listAgentsCursor(pageSize: number) {
     const route = ROUTES.agentsPages;
     return paginate<string | undefined>({
       endpoint: route.name,
@@ -236,7 +257,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   function listAgentsPaged() {
-    return bareArrayPages(ROUTES.agents, AGENT, (page, o) => sdk.beta.agents.list({ page, pageSize }, o));
+    return sized(ROUTES.agents, (size) => bareArrayPages(ROUTES.agents, AGENT, size, (page, o) => sdk.beta.agents.list({ page, pageSize: size }, o)));
   }
 
   const connector: MistralConnector = {
@@ -255,7 +276,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
     async listFiles() {
       const route = ROUTES.files;
-      const res = await paginate<number>({
+      const res = await sized(route, (pageSize) => paginate<number>({
         endpoint: route.name,
         kind: FILE,
         first: 0,
@@ -276,14 +297,14 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
             }),
           };
         },
-      });
+      }));
       return res as ListResult<WireFile>;
     },
 
     async listAgents() {
       if (agentsStyle === 'pages') return (await listAgentsPaged()) as ListResult<WireAgent>;
       try {
-        return (await listAgentsCursor()) as ListResult<WireAgent>;
+        return (await sized(ROUTES.agentsPages, listAgentsCursor)) as ListResult<WireAgent>;
       } catch (e) {
         // /v1/agents/pages unknown (404) while /v1/agents works: use the deprecated page style.
         if (!(e instanceof AppError) || e.code !== 'BETA_ACCESS_REQUIRED' || e.details.status !== 404) throw e;
@@ -303,7 +324,9 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
     async listAgentVersions(agentId) {
       const route = ROUTES.versions;
-      const res = await bareArrayPages(route, AGENT_VERSION, (page, o) => sdk.beta.agents.listVersions({ agentId, page, pageSize }, o));
+      const res = await sized(route, (size) =>
+        bareArrayPages(route, AGENT_VERSION, size, (page, o) => sdk.beta.agents.listVersions({ agentId, page, pageSize: size }, o)),
+      );
       return res as ListResult<WireAgent>;
     },
 
@@ -317,7 +340,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     async listLibraries() {
       const route = ROUTES.libraries;
       type Req = { token?: string; page: number };
-      const res = await paginate<Req>({
+      const res = await sized(route, (pageSize) => paginate<Req>({
         endpoint: route.name,
         kind: LIBRARY,
         first: { page: 0 },
@@ -335,13 +358,13 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
           }
           return { records: recs, warnings: pageWarnings(route, LIBRARY, recs, r.parsed?.data, r), next };
         },
-      });
+      }));
       return res as ListResult<WireLibrary>;
     },
 
     async listLibraryDocuments(libraryId) {
       const route = ROUTES.documents;
-      const res = await paginate<number>({
+      const res = await sized(route, (pageSize) => paginate<number>({
         endpoint: route.name,
         kind: DOCUMENT,
         first: 0,
@@ -362,12 +385,15 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
             }),
           };
         },
-      });
+      }));
       return res as ListResult<WireDocument>;
     },
 
     async listConversations() {
-      const res = await bareArrayPages(ROUTES.conversations, CONVERSATION, (page, o) => sdk.beta.conversations.list({ page, pageSize }, o));
+      const route = ROUTES.conversations;
+      const res = await sized(route, (size) =>
+        bareArrayPages(route, CONVERSATION, size, (page, o) => sdk.beta.conversations.list({ page, pageSize: size }, o)),
+      );
       return res as ListResult<WireConversation>;
     },
 

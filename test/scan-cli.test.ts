@@ -207,3 +207,34 @@ test('behind a tight rate limit the scan still completes with every record', asy
     await limited.close();
   }
 });
+
+test('scan --data-dir keeps history: the second scan reports what changed; the key is stored encrypted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trustlens-data-'));
+  const evolving = await startSimulator({ seed: 11, generator: { agents: 6, conversations: 40 } });
+  try {
+    const env = { MISTRAL_API_KEY: evolving.apiKey };
+    const first = await runCli(['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir], env);
+    assert.equal(first.code, 0, first.stderr);
+    const r1 = JSON.parse(first.stdout);
+    assert.equal(r1.storage.changeEvents, 0);
+    const summary = evolving.evolve();
+    const second = await runCli(['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir], env);
+    assert.equal(second.code, 0, second.stderr);
+    const r2 = JSON.parse(second.stdout);
+    assert.equal(r2.storage.integrationId, r1.storage.integrationId, 'the same workspace is the same integration');
+    assert.notEqual(r2.storage.syncRunId, r1.storage.syncRunId);
+    assert.ok(r2.storage.changeEvents > 0, `evolve changed ${JSON.stringify(summary)}; events recorded`);
+    assert.equal(r2.agents.length, evolving.workspace.agents.length);
+    // The master key file is private, and no file of the database holds the API key in plaintext.
+    const { statSync, readdirSync } = await import('node:fs');
+    assert.equal(statSync(join(dir, 'master.key')).mode & 0o777, 0o600);
+    const needle = Buffer.from(evolving.apiKey);
+    const walk = (p: string): string[] =>
+      statSync(p).isDirectory() ? readdirSync(p).flatMap((n) => walk(join(p, n))) : [p];
+    for (const file of walk(dir)) {
+      assert.equal(readFileSync(file).indexOf(needle), -1, `${file} holds the key in plaintext`);
+    }
+  } finally {
+    await evolving.close();
+  }
+});

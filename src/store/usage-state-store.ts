@@ -73,11 +73,11 @@ function byNameQuery(groupExpr: string, where: string): string {
   return `
     SELECT ${groupExpr} AS group_key, 'f' AS kind, e.key AS name, sum((e.value)::numeric)::float8 AS n
     FROM usage_rows r CROSS JOIN LATERAL jsonb_each_text(r.function_calls_by_name) e
-    WHERE ${where} GROUP BY 1, 3
+    WHERE ${where} AND r.function_calls_by_name <> '{}'::jsonb GROUP BY 1, 3
     UNION ALL
     SELECT ${groupExpr} AS group_key, 't' AS kind, e.key AS name, sum((e.value)::numeric)::float8 AS n
     FROM usage_rows r CROSS JOIN LATERAL jsonb_each_text(r.tool_executions_by_name) e
-    WHERE ${where} GROUP BY 1, 3`;
+    WHERE ${where} AND r.tool_executions_by_name <> '{}'::jsonb GROUP BY 1, 3`;
 }
 
 export function createSqlUsageStateStore(db: Database, integrationId: string): UsageStateStore {

@@ -233,7 +233,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       const refused = e instanceof AppError && e.code === 'UNEXPECTED_RESPONSE' && e.details.status === 422;
       if (!refused || size <= FALLBACK_PAGE_SIZE) throw e;
       pageSizeByRoute.set(route.name, FALLBACK_PAGE_SIZE);
-      opts.log?.({ level: 'info', msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}` });
+      transport.log({ level: 'info', msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}` });
       return run(FALLBACK_PAGE_SIZE);
     }
   }
@@ -310,7 +310,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         if (!(e instanceof AppError) || e.code !== 'BETA_ACCESS_REQUIRED' || e.details.status !== 404) throw e;
         const res = await listAgentsPaged();
         agentsStyle = 'pages';
-        opts.log?.({ level: 'info', msg: 'GET /v1/agents/pages is not available; listing agents with GET /v1/agents' });
+        transport.log({ level: 'info', msg: 'GET /v1/agents/pages is not available; listing agents with GET /v1/agents' });
         return res as ListResult<WireAgent>;
       }
     },

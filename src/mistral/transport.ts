@@ -70,6 +70,8 @@ export interface Transport {
   get(id: string): CallRecord | undefined;
   end(id: string): void;
   stats(): TransportStats;
+  /** The connector's log sink, redacting and never throwing. */
+  log(event: ConnectorLogEvent): void;
 }
 
 type Outcome =
@@ -207,6 +209,7 @@ export function createTransport(opts: TransportOptions): Transport {
     get: (id) => calls.get(id),
     end: (id) => void calls.delete(id),
     stats: () => ({ ...stats, requestsByEndpoint: { ...stats.requestsByEndpoint } }),
+    log,
   };
 }
 

@@ -152,3 +152,12 @@ test('concurrent calls share the limiter: never more in flight than maxConcurren
   assert.equal(c.stats().requests, 12);
   assert.ok(peak >= 1 && peak <= 3, `peak ${peak}`);
 });
+
+test('a log sink that throws never breaks a listing', async () => {
+  const { c } = await setup((_r, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '0' }, body: {} } : models), {
+    log: () => {
+      throw new Error('sink down');
+    },
+  });
+  assert.equal((await c.listModels()).items.length, 1);
+});

@@ -10,7 +10,7 @@
  */
 import type { AppError } from '../errors/index.ts';
 import { redactSecrets } from '../errors/index.ts';
-import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, type BackoffPolicy } from './backoff.ts';
+import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, rateLimitExhausted, type BackoffPolicy } from './backoff.ts';
 import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
 import type { HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -170,7 +170,15 @@ export function createTransport(opts: TransportOptions): Transport {
         const serverWait = out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
         delay = serverWait !== undefined ? serverWait + Math.round(random() * Math.min(250, serverWait / 10 + 20)) : backoffDelayMs(n, backoff, random);
         opts.limiter.onRateLimited(delay);
-        log({ level: 'warn', msg: 'rate limited by Mistral (HTTP 429)', endpoint: route, waitMs: delay, currentRate: opts.limiter.currentRate });
+        log({
+          level: 'warn',
+          msg: 'rate limited by Mistral (HTTP 429)',
+          endpoint: route,
+          waitMs: delay,
+          serverGaveWait: serverWait !== undefined,
+          quotaExhausted: out.headers ? rateLimitExhausted(out.headers) : false,
+          currentRate: opts.limiter.currentRate,
+        });
       } else {
         const serverWait = out.status === 503 && out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
         delay = Math.max(serverWait ?? 0, backoffDelayMs(n, backoff, random));

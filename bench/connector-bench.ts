@@ -70,16 +70,25 @@ async function crawl(c: MistralConnector) {
     conversations,
     histories: await pool(conversations.items, 64, (cv) => c.getConversationHistory(cv.id)),
   }));
-  const [models, files, { agents, versions, aliases }, { libraries, documents }, { conversations, histories }] = await Promise.all([
-    c.listModels(),
-    c.listFiles(),
-    agentsBranch,
-    librariesBranch,
-    conversationsBranch,
-  ]);
+  const [
+    models,
+    files,
+    { agents, versions, aliases },
+    { libraries, documents },
+    { conversations, histories },
+  ] = await Promise.all([c.listModels(), c.listFiles(), agentsBranch, librariesBranch, conversationsBranch]);
   const sum = (xs: { items: unknown[] }[]) => xs.reduce((n, x) => n + x.items.length, 0);
-  const warnings =
-    [models, files, agents, libraries, conversations, ...versions, ...aliases, ...documents, ...histories].reduce((n, r) => n + r.warnings.length, 0);
+  const warnings = [
+    models,
+    files,
+    agents,
+    libraries,
+    conversations,
+    ...versions,
+    ...aliases,
+    ...documents,
+    ...histories,
+  ].reduce((n, r) => n + r.warnings.length, 0);
   return {
     counts: {
       models: models.items.length,
@@ -97,10 +106,16 @@ async function crawl(c: MistralConnector) {
 }
 
 type SimRequest = { type: 'stats' | 'reset' | 'close' };
-type SimReply = { type: 'ready'; url: string; apiKey: string; expected: Record<string, number> } | { type: 'stats'; stats: SimStats } | { type: 'ok' };
+type SimReply =
+  | { type: 'ready'; url: string; apiKey: string; expected: Record<string, number> }
+  | { type: 'stats'; stats: SimStats }
+  | { type: 'ok' };
 
 async function simulatorProcess(): Promise<void> {
-  const port = { postMessage: (m: SimReply) => process.send!(m), on: (ev: 'message', f: (m: SimRequest) => void) => process.on(ev, f) };
+  const port = {
+    postMessage: (m: SimReply) => process.send!(m),
+    on: (ev: 'message', f: (m: SimRequest) => void) => process.on(ev, f),
+  };
   const sim = await startSimulator({
     seed: Number(values.seed),
     generator: { agents: Number(values.agents), conversations: Number(values.conversations) },
@@ -147,7 +162,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1100)); // let the simulator's bucket settle
     await ask({ type: 'reset' });
 
-    const c = createMistralConnector({ apiKey: ready.apiKey, baseUrl: ready.url, requestsPerSecond: clientRps });
+    const c = createMistralConnector({
+      apiKey: ready.apiKey,
+      baseUrl: ready.url,
+      requestsPerSecond: clientRps,
+    });
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -170,14 +189,20 @@ async function main(): Promise<void> {
 
     const rows: [string, string][] = [
       ['simulator limit / latency', `${rps} req/s, ${latencyMs} ms`],
-      ['connector', `requestsPerSecond ${clientRps}, maxConcurrency ${CONNECTOR_DEFAULTS.maxConcurrency}, pageSize ${CONNECTOR_DEFAULTS.pageSize}`],
+      [
+        'connector',
+        `requestsPerSecond ${clientRps}, maxConcurrency ${CONNECTOR_DEFAULTS.maxConcurrency}, pageSize ${CONNECTOR_DEFAULTS.pageSize}`,
+      ],
       ['successful requests', String(ok)],
       ['all requests (simulator)', String(st.totalRequests)],
       ['429s sent', String(st.rateLimited)],
       ['retries (connector)', String(cs.retries)],
       ['peak concurrency (simulator)', String(st.peakConcurrency)],
       ['connector thread busy', `${(100 * elu).toFixed(0)} % of wall time (event-loop utilisation)`],
-      ['connector CPU', `${cpuS.toFixed(2)} s (${((1000 * cpuS) / st.totalRequests).toFixed(2)} ms per request; machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`],
+      [
+        'connector CPU',
+        `${cpuS.toFixed(2)} s (${((1000 * cpuS) / st.totalRequests).toFixed(2)} ms per request; machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
+      ],
       ['wall time', `${wallS.toFixed(2)} s`],
       ['lower bound (ok ÷ rps)', `${lowerS.toFixed(2)} s`],
       ['ratio lower-bound / wall', `${ratio.toFixed(3)}  (target ≥ 0.9) ${ratio >= 0.9 ? 'PASS' : 'FAIL'}`],
@@ -189,9 +214,13 @@ async function main(): Promise<void> {
     console.log('\nConnector benchmark\n');
     for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
     console.log('\nrecords listed vs simulator workspace');
-    for (const k of Object.keys(expected)) console.log(`  ${k.padEnd(18)} ${String(result.counts[k]).padStart(7)} / ${String(expected[k]).padStart(7)}`);
+    for (const k of Object.keys(expected))
+      console.log(
+        `  ${k.padEnd(18)} ${String(result.counts[k]).padStart(7)} / ${String(expected[k]).padStart(7)}`,
+      );
     console.log('\nrequests by endpoint (connector)');
-    for (const [k, v] of Object.entries(cs.requestsByEndpoint).sort()) console.log(`  ${k.padEnd(52)} ${String(v).padStart(6)}`);
+    for (const [k, v] of Object.entries(cs.requestsByEndpoint).sort())
+      console.log(`  ${k.padEnd(52)} ${String(v).padStart(6)}`);
     if (lost.length || ratio < 0.9 || extraPct > 5) process.exitCode = 1;
   } finally {
     child.send({ type: 'close' } satisfies SimRequest);

@@ -3,11 +3,23 @@ import { inspect } from 'node:util';
 import { after, test } from 'node:test';
 import { Mistral } from '@mistralai/mistralai';
 import { HTTPClient } from '@mistralai/mistralai/lib/http.js';
-import { createMistralConnector, type ConnectorLogEvent, type ConnectorOptions } from '../src/mistral/index.ts';
+import {
+  createMistralConnector,
+  type ConnectorLogEvent,
+  type ConnectorOptions,
+} from '../src/mistral/index.ts';
 import { createRateLimiter } from '../src/mistral/rate-limiter.ts';
 import { createHttpGet } from '../src/mistral/http-get.ts';
 import { createTransport } from '../src/mistral/transport.ts';
-import { startFixture, TEST_KEY, wireAgent, wireModel, type Fixture, type FixtureReply, type FixtureRequest } from './connector-fixture.ts';
+import {
+  startFixture,
+  TEST_KEY,
+  wireAgent,
+  wireModel,
+  type Fixture,
+  type FixtureReply,
+  type FixtureRequest,
+} from './connector-fixture.ts';
 
 const fixtures: Fixture[] = [];
 after(async () => {
@@ -19,11 +31,22 @@ async function setup(handler: (r: FixtureRequest) => FixtureReply, o: Partial<Co
   const fx = await startFixture(handler);
   fixtures.push(fx);
   const events: ConnectorLogEvent[] = [];
-  const c = createMistralConnector({ apiKey: TEST_KEY, baseUrl: fx.url, requestsPerSecond: 1000, maxRetryElapsedMs: 500, log: (e) => events.push(e), ...o });
+  const c = createMistralConnector({
+    apiKey: TEST_KEY,
+    baseUrl: fx.url,
+    requestsPerSecond: 1000,
+    maxRetryElapsedMs: 500,
+    log: (e) => events.push(e),
+    ...o,
+  });
   return { fx, c, events };
 }
 const models: FixtureReply = { body: { object: 'list', data: [wireModel('m1')] } };
-const fail = (p: Promise<unknown>) => p.then(() => assert.fail('expected a rejection'), (e: unknown) => e as Coded);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e as Coded,
+  );
 
 test('401 (even one echoing the key back) → INVALID_API_KEY with the product wording; key never shown', async () => {
   const { c, events } = await setup((r) => ({
@@ -35,8 +58,17 @@ test('401 (even one echoing the key back) → INVALID_API_KEY with the product w
     const e = await fail(run());
     assert.equal(e.code, 'INVALID_API_KEY');
     assert.equal(e.message, 'The API key is invalid or has expired.');
-    assert.equal(e.remediation, 'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and update the integration.');
-    for (const text of [String(e), e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(events)]) {
+    assert.equal(
+      e.remediation,
+      'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and update the integration.',
+    );
+    for (const text of [
+      String(e),
+      e.stack ?? '',
+      JSON.stringify(e),
+      inspect(e, { depth: 10, showHidden: true }),
+      JSON.stringify(events),
+    ]) {
       assert.ok(!text.includes(TEST_KEY), 'key leaked');
     }
   }
@@ -50,17 +82,29 @@ test('a wrong key against a real-looking server is INVALID_API_KEY', async () =>
 });
 
 test('beta 403 on agents, libraries, conversations → BETA_ACCESS_REQUIRED with the product wording', async () => {
-  const { c } = await setup((r) => (r.path === '/v1/models' ? models : { status: 403, body: { detail: 'Forbidden' } }));
-  for (const run of [() => c.listAgents(), () => c.listLibraries(), () => c.listConversations(), () => c.listAgentVersions('ag_1')]) {
+  const { c } = await setup((r) =>
+    r.path === '/v1/models' ? models : { status: 403, body: { detail: 'Forbidden' } },
+  );
+  for (const run of [
+    () => c.listAgents(),
+    () => c.listLibraries(),
+    () => c.listConversations(),
+    () => c.listAgentVersions('ag_1'),
+  ]) {
     const e = await fail(run());
     assert.equal(e.code, 'BETA_ACCESS_REQUIRED');
     assert.match(e.message, /requires Mistral beta API access, which this workspace does not have\.$/);
-    assert.equal(e.remediation, 'Verify your workspace has beta API access enabled. Contact Mistral support if not.');
+    assert.equal(
+      e.remediation,
+      'Verify your workspace has beta API access enabled. Contact Mistral support if not.',
+    );
   }
 });
 
 test('beta 404 on list endpoints while /v1/models works → BETA_ACCESS_REQUIRED (agents after trying both list styles)', async () => {
-  const { c, fx } = await setup((r) => (r.path === '/v1/models' ? models : { status: 404, body: { detail: 'Not Found' } }));
+  const { c, fx } = await setup((r) =>
+    r.path === '/v1/models' ? models : { status: 404, body: { detail: 'Not Found' } },
+  );
   const e = await fail(c.listAgents());
   assert.equal(e.code, 'BETA_ACCESS_REQUIRED');
   assert.ok(fx.requests.some((r) => r.path === '/v1/agents/pages'));
@@ -81,7 +125,11 @@ test('404 everywhere (base URL not a Mistral API) is UNEXPECTED_RESPONSE, not a 
 test('404 on a single item → NOT_FOUND; 422 and other statuses → UNEXPECTED_RESPONSE with status and endpoint', async () => {
   const { c } = await setup((r) => {
     if (r.path.endsWith('/history')) return { status: 404, body: { detail: 'Conversation not found' } };
-    if (r.path === '/v1/agents/ag_1') return { status: 422, body: { detail: [{ loc: ['query', 'agent_version'], msg: 'bad', type: 'value_error' }] } };
+    if (r.path === '/v1/agents/ag_1')
+      return {
+        status: 422,
+        body: { detail: [{ loc: ['query', 'agent_version'], msg: 'bad', type: 'value_error' }] },
+      };
     return { status: 418, body: { message: 'teapot' } };
   });
   const nf = await fail(c.getConversationHistory('conv_gone'));
@@ -115,22 +163,36 @@ test('a record the SDK rejects (tools: null) is kept raw and flagged; the rest o
 test('single agent and model cards: rejected / degraded records are flagged, kept raw', async () => {
   const agent = wireAgent('ag_1', { completion_args: null });
   const cards = [wireModel('m1'), { id: 'm2', type: 'base', capabilities: {}, deprecation: 'not a date' }];
-  const { c } = await setup((r) => (r.path === '/v1/models' ? { body: { object: 'list', data: cards } } : { body: agent }));
+  const { c } = await setup((r) =>
+    r.path === '/v1/models' ? { body: { object: 'list', data: cards } } : { body: agent },
+  );
   const a = await c.getAgent('ag_1');
   assert.deepEqual(a.item, agent);
   assert.equal(a.warnings.length, 1);
   assert.match(a.warnings[0].issue, /completion_args/);
   const m = await c.listModels();
   assert.deepEqual(m.items, cards);
-  assert.deepEqual(m.warnings.map((w) => w.resourceId), ['m2']);
+  assert.deepEqual(
+    m.warnings.map((w) => w.resourceId),
+    ['m2'],
+  );
 });
 
 test('a history with an entry the SDK rejects is kept whole, the entry flagged', async () => {
   const entries = [
-    { object: 'entry', type: 'message.input', id: 'e1', created_at: '2025-01-01T00:00:00Z', role: 'user', content: 'hi' },
+    {
+      object: 'entry',
+      type: 'message.input',
+      id: 'e1',
+      created_at: '2025-01-01T00:00:00Z',
+      role: 'user',
+      content: 'hi',
+    },
     { object: 'entry', type: 'message.teleport', id: 'e2', created_at: '2025-01-01T00:00:01Z' },
   ];
-  const { c } = await setup(() => ({ body: { object: 'conversation.history', conversation_id: 'conv_1', entries } }));
+  const { c } = await setup(() => ({
+    body: { object: 'conversation.history', conversation_id: 'conv_1', entries },
+  }));
   const h = await c.getConversationHistory('conv_1');
   assert.deepEqual(h.item.entries, entries);
   assert.equal(h.warnings.length, 1);
@@ -153,7 +215,11 @@ test('read-only: any non-GET throws READ_ONLY_VIOLATION before anything is sent'
     assert.equal(e.code, 'READ_ONLY_VIOLATION', method);
   }
   // through the SDK itself: create/update/delete calls never leave the process
-  const sdk = new Mistral({ apiKey: TEST_KEY, serverURL: fx.url, httpClient: new HTTPClient({ fetcher: transport.fetcher }) });
+  const sdk = new Mistral({
+    apiKey: TEST_KEY,
+    serverURL: fx.url,
+    httpClient: new HTTPClient({ fetcher: transport.fetcher }),
+  });
   await assert.rejects(sdk.beta.agents.create({ model: 'm', name: 'x' }));
   await assert.rejects(sdk.beta.agents.delete({ agentId: 'ag_1' }));
   await assert.rejects(sdk.files.delete({ fileId: 'f1' }));
@@ -162,10 +228,22 @@ test('read-only: any non-GET throws READ_ONLY_VIOLATION before anything is sent'
 });
 
 test('construction: bad base URL and bad options are INVALID_INPUT; named servers resolve', () => {
-  assert.throws(() => createMistralConnector({ apiKey: TEST_KEY, baseUrl: 'ftp://example.com' }), (e: Coded) => e.code === 'INVALID_INPUT' && !!e.remediation);
-  assert.throws(() => createMistralConnector({ apiKey: '' }), (e: Coded) => e.code === 'INVALID_INPUT');
-  assert.throws(() => createMistralConnector({ apiKey: TEST_KEY, maxConcurrency: 0 }), (e: Coded) => e.code === 'INVALID_INPUT');
-  assert.equal(createMistralConnector({ apiKey: TEST_KEY, baseUrl: 'eu' }).baseUrl, 'https://api.eu.mistral.ai');
+  assert.throws(
+    () => createMistralConnector({ apiKey: TEST_KEY, baseUrl: 'ftp://example.com' }),
+    (e: Coded) => e.code === 'INVALID_INPUT' && !!e.remediation,
+  );
+  assert.throws(
+    () => createMistralConnector({ apiKey: '' }),
+    (e: Coded) => e.code === 'INVALID_INPUT',
+  );
+  assert.throws(
+    () => createMistralConnector({ apiKey: TEST_KEY, maxConcurrency: 0 }),
+    (e: Coded) => e.code === 'INVALID_INPUT',
+  );
+  assert.equal(
+    createMistralConnector({ apiKey: TEST_KEY, baseUrl: 'eu' }).baseUrl,
+    'https://api.eu.mistral.ai',
+  );
   assert.equal(createMistralConnector({ apiKey: TEST_KEY }).baseUrl, 'https://api.mistral.ai');
 });
 

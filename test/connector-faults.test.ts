@@ -1,15 +1,29 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { after, test } from 'node:test';
-import { createMistralConnector, type ConnectorLogEvent, type ConnectorOptions } from '../src/mistral/index.ts';
-import { startFixture, TEST_KEY, wireModel, type Fixture, type FixtureReply, type FixtureRequest } from './connector-fixture.ts';
+import {
+  createMistralConnector,
+  type ConnectorLogEvent,
+  type ConnectorOptions,
+} from '../src/mistral/index.ts';
+import {
+  startFixture,
+  TEST_KEY,
+  wireModel,
+  type Fixture,
+  type FixtureReply,
+  type FixtureRequest,
+} from './connector-fixture.ts';
 
 const fixtures: Fixture[] = [];
 after(async () => {
   await Promise.all(fixtures.map((f) => f.close()));
 });
 
-async function setup(handler: (r: FixtureRequest, n: number) => FixtureReply, o: Partial<ConnectorOptions> = {}) {
+async function setup(
+  handler: (r: FixtureRequest, n: number) => FixtureReply,
+  o: Partial<ConnectorOptions> = {},
+) {
   let n = 0;
   const fx = await startFixture((r) => handler(r, n++));
   fixtures.push(fx);
@@ -32,16 +46,28 @@ type Coded = Error & { code?: string; remediation?: string; details?: Record<str
 
 function assertNoKey(err: unknown, events: ConnectorLogEvent[]): void {
   const e = err as Coded;
-  for (const text of [String(e), e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10 }), JSON.stringify(events)]) {
+  for (const text of [
+    String(e),
+    e.stack ?? '',
+    JSON.stringify(e),
+    inspect(e, { depth: 10 }),
+    JSON.stringify(events),
+  ]) {
     assert.ok(!text.includes(TEST_KEY), `key leaked in: ${text.slice(0, 300)}`);
     assert.ok(!text.includes('SECRET'), 'key fragment leaked');
   }
 }
 
 test('429 storm with Retry-After: waits, retries, succeeds; counters and adaptive rate move', async () => {
-  const { c, fx } = await setup((_r, n) => (n < 3 ? { status: 429, headers: { 'retry-after': '0' }, body: { message: 'Requests rate limit exceeded' } } : models), {
-    requestsPerSecond: 100,
-  });
+  const { c, fx } = await setup(
+    (_r, n) =>
+      n < 3
+        ? { status: 429, headers: { 'retry-after': '0' }, body: { message: 'Requests rate limit exceeded' } }
+        : models,
+    {
+      requestsPerSecond: 100,
+    },
+  );
   const out = await c.listModels();
   assert.equal(out.items.length, 1);
   assert.equal(fx.requests.length, 4);
@@ -54,15 +80,24 @@ test('429 storm with Retry-After: waits, retries, succeeds; counters and adaptiv
 });
 
 test('429 with ratelimitbysize-reset is honoured like Retry-After', async () => {
-  const { c } = await setup((_r, n) => (n === 0 ? { status: 429, headers: { 'ratelimitbysize-reset': '0' }, body: {} } : models));
+  const { c } = await setup((_r, n) =>
+    n === 0 ? { status: 429, headers: { 'ratelimitbysize-reset': '0' }, body: {} } : models,
+  );
   assert.equal((await c.listModels()).items.length, 1);
   assert.equal(c.stats().rateLimited, 1);
 });
 
 test('429 forever: RATE_LIMITED after the retry budget, with the product remediation, key never shown', async () => {
-  const { c, events } = await setup(() => ({ status: 429, headers: { 'retry-after': '0', 'x-ratelimit-remaining-req-minute': '0' }, body: { message: `Rate limit exceeded for Bearer ${TEST_KEY}` } }), {
-    maxRetryElapsedMs: 400,
-  });
+  const { c, events } = await setup(
+    () => ({
+      status: 429,
+      headers: { 'retry-after': '0', 'x-ratelimit-remaining-req-minute': '0' },
+      body: { message: `Rate limit exceeded for Bearer ${TEST_KEY}` },
+    }),
+    {
+      maxRetryElapsedMs: 400,
+    },
+  );
   const err = await c.listModels().then(
     () => assert.fail('should throw'),
     (e: unknown) => e,
@@ -70,15 +105,18 @@ test('429 forever: RATE_LIMITED after the retry budget, with the product remedia
   const e = err as Coded;
   assert.equal(e.code, 'RATE_LIMITED');
   assert.match(e.remediation ?? '', /reducing sync frequency/);
-  assert.ok((c.stats().requests) >= 2);
+  assert.ok(c.stats().requests >= 2);
   assertNoKey(err, events);
 });
 
 test('5xx burst (500, 502, 503, 504) is retried to success', async () => {
   const statuses = [500, 502, 503, 504];
-  const { c } = await setup((_r, n) => (n < statuses.length ? { status: statuses[n], body: { message: 'boom' } } : models), {
-    maxRetryElapsedMs: 15_000,
-  });
+  const { c } = await setup(
+    (_r, n) => (n < statuses.length ? { status: statuses[n], body: { message: 'boom' } } : models),
+    {
+      maxRetryElapsedMs: 15_000,
+    },
+  );
   assert.equal((await c.listModels()).items.length, 1);
   assert.equal(c.stats().retries, 4);
 });
@@ -120,14 +158,22 @@ test('nothing listening: UNREACHABLE after two retries, never a crash', async ()
 });
 
 test('a slow answer past the per-attempt timeout is retried', async () => {
-  const { c } = await setup((_r, n) => (n === 0 ? { ...models, delayMs: 1500 } : models), { requestTimeoutMs: 150 });
+  const { c } = await setup((_r, n) => (n === 0 ? { ...models, delayMs: 1500 } : models), {
+    requestTimeoutMs: 150,
+  });
   assert.equal((await c.listModels()).items.length, 1);
   assert.equal(c.stats().retries, 1);
 });
 
 test('malformed and truncated JSON bodies are retried, then UNEXPECTED_RESPONSE', async () => {
   const good = JSON.stringify(models.body);
-  const flaky = await setup((_r, n) => (n === 0 ? { raw: good.slice(0, 20) } : n === 1 ? { raw: '<html>oops</html>', headers: { 'content-type': 'text/html' } } : models));
+  const flaky = await setup((_r, n) =>
+    n === 0
+      ? { raw: good.slice(0, 20) }
+      : n === 1
+        ? { raw: '<html>oops</html>', headers: { 'content-type': 'text/html' } }
+        : models,
+  );
   assert.equal((await flaky.c.listModels()).items.length, 1);
   assert.equal(flaky.c.stats().retries, 2);
 
@@ -147,17 +193,25 @@ test('concurrent calls share the limiter: never more in flight than maxConcurren
     return { ...models, delayMs: 20 };
   });
   fixtures.push(fx);
-  const c = createMistralConnector({ apiKey: TEST_KEY, baseUrl: fx.url, requestsPerSecond: 1000, maxConcurrency: 3 });
+  const c = createMistralConnector({
+    apiKey: TEST_KEY,
+    baseUrl: fx.url,
+    requestsPerSecond: 1000,
+    maxConcurrency: 3,
+  });
   await Promise.all(Array.from({ length: 12 }, () => c.listModels()));
   assert.equal(c.stats().requests, 12);
   assert.ok(peak >= 1 && peak <= 3, `peak ${peak}`);
 });
 
 test('a log sink that throws never breaks a listing', async () => {
-  const { c } = await setup((_r, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '0' }, body: {} } : models), {
-    log: () => {
-      throw new Error('sink down');
+  const { c } = await setup(
+    (_r, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '0' }, body: {} } : models),
+    {
+      log: () => {
+        throw new Error('sink down');
+      },
     },
-  });
+  );
   assert.equal((await c.listModels()).items.length, 1);
 });

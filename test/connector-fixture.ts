@@ -37,7 +37,12 @@ export async function startFixture(handler: (req: FixtureRequest) => FixtureRepl
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fr: FixtureRequest = { method: req.method ?? 'GET', path: decodeURIComponent(u.pathname), query: u.searchParams, headers: req.headers };
+    const fr: FixtureRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(u.pathname),
+      query: u.searchParams,
+      headers: req.headers,
+    };
     requests.push(fr);
     let reply: FixtureReply;
     if (req.headers.authorization !== `Bearer ${TEST_KEY}`) {
@@ -130,8 +135,19 @@ export const wireDocument = (id: string, libraryId: string) => ({
   processing_status: 'Completed',
   tokens_processing_total: 1,
 });
-export const wireConversation = (id: string) => ({ object: 'conversation', id, created_at: T, updated_at: T, agent_id: 'ag_1' });
-export const wireModel = (id: string) => ({ id, object: 'model', type: 'base', capabilities: { completion_chat: true } });
+export const wireConversation = (id: string) => ({
+  object: 'conversation',
+  id,
+  created_at: T,
+  updated_at: T,
+  agent_id: 'ag_1',
+});
+export const wireModel = (id: string) => ({
+  id,
+  object: 'model',
+  type: 'base',
+  capabilities: { completion_chat: true },
+});
 
 /** Serves `all` in page/page_size pages (0-indexed) from the request's query. */
 export function slicePage<X>(all: X[], q: URLSearchParams): X[] {
@@ -140,4 +156,5 @@ export function slicePage<X>(all: X[], q: URLSearchParams): X[] {
   return all.slice(page * size, page * size + size);
 }
 
-export const range = (n: number, prefix: string): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+export const range = (n: number, prefix: string): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);

@@ -24,7 +24,15 @@ after(async () => {
 async function setup(handler: (r: FixtureRequest) => FixtureReply, o: Partial<ConnectorOptions> = {}) {
   const fx = await startFixture(handler);
   fixtures.push(fx);
-  const c = createMistralConnector({ apiKey: TEST_KEY, baseUrl: fx.url, requestsPerSecond: 1000, maxConcurrency: 4, pageSize: 3, maxRetryElapsedMs: 2000, ...o });
+  const c = createMistralConnector({
+    apiKey: TEST_KEY,
+    baseUrl: fx.url,
+    requestsPerSecond: 1000,
+    maxConcurrency: 4,
+    pageSize: 3,
+    maxRetryElapsedMs: 2000,
+    ...o,
+  });
   return { fx, c, paths: () => fx.requests.map((r) => `${r.path}?${r.query}`) };
 }
 const notFound: FixtureReply = { status: 404, body: { detail: 'Not Found' } };
@@ -32,7 +40,11 @@ const ids = (items: { id: string }[]) => items.map((x) => x.id);
 
 test('files: total at an exact multiple of the page size needs no extra request', async () => {
   const all = range(6, 'f').map(wireFile);
-  const { c, fx } = await setup((r) => (r.path === '/v1/files' ? { body: { object: 'list', total: all.length, data: slicePage(all, r.query) } } : notFound));
+  const { c, fx } = await setup((r) =>
+    r.path === '/v1/files'
+      ? { body: { object: 'list', total: all.length, data: slicePage(all, r.query) } }
+      : notFound,
+  );
   const out = await c.listFiles();
   assert.deepEqual(ids(out.items), ids(all));
   assert.equal(fx.requests.length, 2);
@@ -96,7 +108,10 @@ test('agents: cursor exact multiple (last full page with null token) and empty l
 test('agents: a server that repeats a cursor is an error, not a loop', async () => {
   let n = 0;
   const { c } = await setup(() => ({ body: { data: [wireAgent(`ag_${n++}`)], next_page_token: 'same' } }));
-  await assert.rejects(c.listAgents(), (e: Error & { code?: string }) => e.code === 'UNEXPECTED_RESPONSE' && /loop/.test(e.message));
+  await assert.rejects(
+    c.listAgents(),
+    (e: Error & { code?: string }) => e.code === 'UNEXPECTED_RESPONSE' && /loop/.test(e.message),
+  );
 });
 
 test('agents: /v1/agents/pages answering 404 falls back to the page style of /v1/agents', async () => {
@@ -116,14 +131,19 @@ test('agents: /v1/agents/pages answering 404 falls back to the page style of /v1
 
 test('versions (bare array): exact multiple ends on an empty page; aliases are one request', async () => {
   const versions = [0, 1, 2, 3, 4, 5].map((v) => wireAgent('ag_1', { version: v }));
-  const aliases = [{ alias: 'prod', version: 5, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' }];
+  const aliases = [
+    { alias: 'prod', version: 5, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' },
+  ];
   const { c, fx } = await setup((r) => {
     if (r.path === '/v1/agents/ag_1/versions') return { body: slicePage(versions, r.query) };
     if (r.path === '/v1/agents/ag_1/aliases') return { body: aliases };
     return notFound;
   });
   const out = await c.listAgentVersions('ag_1');
-  assert.deepEqual(out.items.map((a) => a.version), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    out.items.map((a) => a.version),
+    [0, 1, 2, 3, 4, 5],
+  );
   assert.equal(fx.requests.length, 3);
   assert.deepEqual((await c.listAgentAliases('ag_1')).items, aliases);
 });
@@ -141,7 +161,18 @@ test('libraries: cursor; documents: has_more; conversations: bare array pages', 
     if (r.path === '/v1/libraries/lib000/documents') {
       const data = slicePage(docs, r.query);
       const page = Number(r.query.get('page'));
-      return { body: { pagination: { total_items: 6, total_pages: 2, current_page: page, page_size: 3, has_more: page < 1 }, data } };
+      return {
+        body: {
+          pagination: {
+            total_items: 6,
+            total_pages: 2,
+            current_page: page,
+            page_size: 3,
+            has_more: page < 1,
+          },
+          data,
+        },
+      };
     }
     if (r.path === '/v1/conversations') return { body: slicePage(convs, r.query) };
     return notFound;
@@ -156,7 +187,18 @@ test('libraries: a server that only pages by number (pagination.has_more) is fol
   const { c } = await setup((r) => {
     const page = Number(r.query.get('page'));
     const data = slicePage(libs, r.query);
-    return { body: { data, pagination: { total_items: 5, total_pages: 2, current_page: page, page_size: 3, has_more: page === 0 } } };
+    return {
+      body: {
+        data,
+        pagination: {
+          total_items: 5,
+          total_pages: 2,
+          current_page: page,
+          page_size: 3,
+          has_more: page === 0,
+        },
+      },
+    };
   });
   assert.deepEqual(ids((await c.listLibraries()).items), ids(libs));
 });
@@ -164,12 +206,24 @@ test('libraries: a server that only pages by number (pagination.has_more) is fol
 test('conversations: a server ignoring the page parameter is detected', async () => {
   const convs = range(3, 'conv').map(wireConversation);
   const { c } = await setup(() => ({ body: convs }));
-  await assert.rejects(c.listConversations(), (e: Error & { code?: string }) => e.code === 'UNEXPECTED_RESPONSE');
+  await assert.rejects(
+    c.listConversations(),
+    (e: Error & { code?: string }) => e.code === 'UNEXPECTED_RESPONSE',
+  );
 });
 
 test('raw records are returned verbatim (wire names, guardrails untouched, unknown fields kept)', async () => {
-  const guardrails = [{ block_on_error: false, moderation_llm_v2: { custom_category_thresholds: { pii: 0.2, made_up: 0.1 }, action: 'none' } }];
-  const agent = wireAgent('ag_1', { guardrails, completion_args: { tool_choice: 'auto', temperature: null }, extra_field: { x: 1 } });
+  const guardrails = [
+    {
+      block_on_error: false,
+      moderation_llm_v2: { custom_category_thresholds: { pii: 0.2, made_up: 0.1 }, action: 'none' },
+    },
+  ];
+  const agent = wireAgent('ag_1', {
+    guardrails,
+    completion_args: { tool_choice: 'auto', temperature: null },
+    extra_field: { x: 1 },
+  });
   const { c, fx } = await setup(() => ({ body: { data: [agent], next_page_token: null } }));
   const out = await c.listAgents();
   assert.deepEqual(out.items[0], agent);
@@ -185,7 +239,11 @@ test('a server refusing our page size (422) is listed again with the SDK default
   const convs = range(45, 'conv').map(wireConversation);
   const { c, fx } = await setup(
     (r) => {
-      if (Number(r.query.get('page_size')) > 20) return { status: 422, body: { detail: [{ loc: ['query', 'page_size'], msg: 'too big', type: 'less_than_equal' }] } };
+      if (Number(r.query.get('page_size')) > 20)
+        return {
+          status: 422,
+          body: { detail: [{ loc: ['query', 'page_size'], msg: 'too big', type: 'less_than_equal' }] },
+        };
       return { body: slicePage(convs, r.query) };
     },
     { pageSize: 100 },

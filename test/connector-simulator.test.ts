@@ -5,8 +5,18 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { after, test } from 'node:test';
-import { createMistralConnector, type ConnectorLogEvent, type ConnectorOptions, type MistralConnector } from '../src/mistral/index.ts';
-import { peekEntries, startSimulator, type SimulatorHandle, type StartOptions } from '../src/simulator/index.ts';
+import {
+  createMistralConnector,
+  type ConnectorLogEvent,
+  type ConnectorOptions,
+  type MistralConnector,
+} from '../src/mistral/index.ts';
+import {
+  peekEntries,
+  startSimulator,
+  type SimulatorHandle,
+  type StartOptions,
+} from '../src/simulator/index.ts';
 import type { DataQualityWarning } from '../src/inventory/types.ts';
 
 const sims: SimulatorHandle[] = [];
@@ -21,7 +31,15 @@ async function sim(o: StartOptions): Promise<SimulatorHandle> {
 }
 
 function connect(s: SimulatorHandle, o: Partial<ConnectorOptions> = {}): MistralConnector {
-  return createMistralConnector({ apiKey: s.apiKey, baseUrl: s.url, requestsPerSecond: 2000, maxConcurrency: 8, pageSize: 5, maxRetryElapsedMs: 20_000, ...o });
+  return createMistralConnector({
+    apiKey: s.apiKey,
+    baseUrl: s.url,
+    requestsPerSecond: 2000,
+    maxConcurrency: 8,
+    pageSize: 5,
+    maxRetryElapsedMs: 20_000,
+    ...o,
+  });
 }
 
 async function pool<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
@@ -53,7 +71,18 @@ async function crawl(c: MistralConnector) {
   const aliases = await pool(agents.items, 16, (a) => c.listAgentAliases(a.id).then(keep));
   const documents = await pool(libraries.items, 16, (l) => c.listLibraryDocuments(l.id).then(keep));
   const histories = await pool(conversations.items, 16, (cv) => c.getConversationHistory(cv.id).then(keep));
-  return { models, files, agents, libraries, conversations, versions, aliases, documents, histories, warnings };
+  return {
+    models,
+    files,
+    agents,
+    libraries,
+    conversations,
+    versions,
+    aliases,
+    documents,
+    histories,
+    warnings,
+  };
 }
 
 function assertComplete(s: SimulatorHandle, r: Awaited<ReturnType<typeof crawl>>): void {
@@ -72,9 +101,13 @@ function assertComplete(s: SimulatorHandle, r: Awaited<ReturnType<typeof crawl>>
     assert.deepEqual(a, simAgent.current, `agent ${a.id} raw`);
   });
   const byLib = new Map(ws.libraries.map((l) => [l.library.id, l]));
-  r.libraries.items.forEach((l, i) => assert.deepEqual(ids(r.documents[i].items), ids(byLib.get(l.id)!.documents)));
+  r.libraries.items.forEach((l, i) =>
+    assert.deepEqual(ids(r.documents[i].items), ids(byLib.get(l.id)!.documents)),
+  );
   const byConv = new Map(ws.conversations.map((c) => [c.conversation.id, c]));
-  r.conversations.items.forEach((cv, i) => assert.deepEqual(r.histories[i].item.entries, peekEntries(byConv.get(cv.id)!), `history of ${cv.id}`));
+  r.conversations.items.forEach((cv, i) =>
+    assert.deepEqual(r.histories[i].item.entries, peekEntries(byConv.get(cv.id)!), `history of ${cv.id}`),
+  );
 }
 
 function assertGetOnly(s: SimulatorHandle): void {
@@ -86,7 +119,17 @@ function assertGetOnly(s: SimulatorHandle): void {
 
 test('a full crawl lists every record of a seeded workspace, raw and unflagged, with GET only', async () => {
   // page size 5 with 10 agents and 5 documents-max: exact multiples and short pages both occur
-  const s = await sim({ seed: 7, generator: { agents: 10, conversationsPerAgent: 2, modelOnlyConversations: 5, files: 15, libraries: 5, documentsPerLibrary: 5 } });
+  const s = await sim({
+    seed: 7,
+    generator: {
+      agents: 10,
+      conversationsPerAgent: 2,
+      modelOnlyConversations: 5,
+      files: 15,
+      libraries: 5,
+      documentsPerLibrary: 5,
+    },
+  });
   const c = connect(s);
   const r = await crawl(c);
   assertComplete(s, r);
@@ -113,12 +156,19 @@ test('an agent with tools: null is kept raw and flagged; its page is not lost', 
   const out = await connect(s).listAgents();
   assert.equal(out.items.length, 6);
   assert.equal(out.items.find((a) => a.id === victim.id)?.tools, null);
-  assert.deepEqual(out.warnings.map((w) => [w.resourceType, w.resourceId]), [['agent', victim.id]]);
+  assert.deepEqual(
+    out.warnings.map((w) => [w.resourceType, w.resourceId]),
+    [['agent', victim.id]],
+  );
   assert.match(out.warnings[0].issue, /^tools/);
 });
 
 test('429 storm: the simulator rate limit is honoured; everything is still listed', async () => {
-  const s = await sim({ seed: 11, generator: { agents: 4, conversationsPerAgent: 3 }, rateLimit: { rps: 40, burst: 4 } });
+  const s = await sim({
+    seed: 11,
+    generator: { agents: 4, conversationsPerAgent: 3 },
+    rateLimit: { rps: 40, burst: 4 },
+  });
   const events: ConnectorLogEvent[] = [];
   const c = connect(s, { requestsPerSecond: 400, log: (e) => events.push(e) });
   const r = await crawl(c);
@@ -132,7 +182,11 @@ test('429 storm: the simulator rate limit is honoured; everything is still liste
 });
 
 test('injected faults (5xx, resets, truncated and malformed bodies): retried, nothing lost', async () => {
-  const s = await sim({ seed: 5, generator: { agents: 6, conversationsPerAgent: 2 }, faults: { rate: 0.15, kinds: ['500', '502', '503', 'reset', 'truncated', 'malformed'] } });
+  const s = await sim({
+    seed: 5,
+    generator: { agents: 6, conversationsPerAgent: 2 },
+    faults: { rate: 0.15, kinds: ['500', '502', '503', 'reset', 'truncated', 'malformed'] },
+  });
   const c = connect(s, { maxRetryElapsedMs: 60_000 });
   const r = await crawl(c);
   assertComplete(s, r);
@@ -148,9 +202,15 @@ for (const status of [403, 404] as const) {
     assert.ok((await c.listModels()).items.length > 0);
     assert.ok((await c.listFiles()).items.length > 0);
     for (const list of [c.listAgents, c.listLibraries, c.listConversations]) {
-      const e = (await list().then(() => null, (x: unknown) => x)) as { code?: string; remediation?: string } | null;
+      const e = (await list().then(
+        () => null,
+        (x: unknown) => x,
+      )) as { code?: string; remediation?: string } | null;
       assert.equal(e?.code, 'BETA_ACCESS_REQUIRED');
-      assert.equal(e?.remediation, 'Verify your workspace has beta API access enabled. Contact Mistral support if not.');
+      assert.equal(
+        e?.remediation,
+        'Verify your workspace has beta API access enabled. Contact Mistral support if not.',
+      );
     }
   });
 }
@@ -160,9 +220,18 @@ test('a bad key: INVALID_API_KEY, and neither key appears in the error', async (
   const wrong = 'sk-wrong-but-secret-9876543210';
   const events: ConnectorLogEvent[] = [];
   const c = createMistralConnector({ apiKey: wrong, baseUrl: s.url, log: (e) => events.push(e) });
-  const e = (await c.validateKey().then(() => null, (x: unknown) => x)) as Error & { code?: string };
+  const e = (await c.validateKey().then(
+    () => null,
+    (x: unknown) => x,
+  )) as Error & { code?: string };
   assert.equal(e?.code, 'INVALID_API_KEY');
-  for (const text of [String(e), e.stack ?? '', JSON.stringify(e), inspect(e, { depth: 10 }), JSON.stringify(events)]) {
+  for (const text of [
+    String(e),
+    e.stack ?? '',
+    JSON.stringify(e),
+    inspect(e, { depth: 10 }),
+    JSON.stringify(events),
+  ]) {
     assert.ok(!text.includes(wrong) && !text.includes(s.apiKey));
   }
 });

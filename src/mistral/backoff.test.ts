@@ -4,11 +4,26 @@ import { backoffDelayMs, parseRetryAfterMs, rateLimitExhausted } from './backoff
 
 test('backoff grows exponentially with equal jitter, capped', () => {
   const p = { initialMs: 100, maxMs: 1000, factor: 2 };
-  assert.equal(backoffDelayMs(0, p, () => 0), 50);
-  assert.equal(backoffDelayMs(0, p, () => 1), 100);
-  assert.equal(backoffDelayMs(3, p, () => 1), 800);
-  assert.equal(backoffDelayMs(10, p, () => 1), 1000);
-  assert.equal(backoffDelayMs(10, p, () => 0), 500);
+  assert.equal(
+    backoffDelayMs(0, p, () => 0),
+    50,
+  );
+  assert.equal(
+    backoffDelayMs(0, p, () => 1),
+    100,
+  );
+  assert.equal(
+    backoffDelayMs(3, p, () => 1),
+    800,
+  );
+  assert.equal(
+    backoffDelayMs(10, p, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffDelayMs(10, p, () => 0),
+    500,
+  );
   for (let i = 0; i < 50; i++) {
     const d = backoffDelayMs(2, p);
     assert.ok(d >= 200 && d <= 400, `delay ${d}`);

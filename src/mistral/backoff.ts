@@ -18,7 +18,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 8_000, fa
  * Delay before retry number `attempt` (0 = first retry): "equal jitter", i.e. uniformly in
  * [d/2, d] with d = min(maxMs, initialMs * factor^attempt). Never zero, never above maxMs.
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  random = Math.random,
+): number {
   const d = Math.min(policy.maxMs, policy.initialMs * Math.pow(policy.factor, Math.max(0, attempt)));
   return Math.round(d / 2 + random() * (d / 2));
 }
@@ -44,7 +48,12 @@ export function parseRetryAfterMs(headers: Headers, nowMs: number = Date.now()):
     if (!Number.isNaN(date) && /[a-z]/i.test(v)) return clamp(date - nowMs);
   }
 
-  const resetNames = ['ratelimitbysize-reset', 'x-ratelimit-reset', 'x-ratelimit-reset-req-minute', 'x-ratelimit-reset-requests'];
+  const resetNames = [
+    'ratelimitbysize-reset',
+    'x-ratelimit-reset',
+    'x-ratelimit-reset-req-minute',
+    'x-ratelimit-reset-requests',
+  ];
   for (const name of resetNames) {
     const r = headers.get(name);
     if (r === null) continue;
@@ -59,7 +68,11 @@ export function parseRetryAfterMs(headers: Headers, nowMs: number = Date.now()):
 
 /** True when rate-limit headers say the request budget is spent (a hint, used for logging). */
 export function rateLimitExhausted(headers: Headers): boolean {
-  for (const name of ['x-ratelimit-remaining-req-minute', 'x-ratelimit-remaining', 'ratelimitbysize-remaining']) {
+  for (const name of [
+    'x-ratelimit-remaining-req-minute',
+    'x-ratelimit-remaining',
+    'ratelimitbysize-remaining',
+  ]) {
     const v = headers.get(name);
     if (v !== null && Number(v.trim()) === 0) return true;
   }

@@ -15,7 +15,12 @@ test('custom URLs keep their path prefix and lose a trailing slash', () => {
 });
 
 test('non-http(s), malformed and credential-bearing URLs are INVALID_INPUT with a remediation', () => {
-  for (const bad of ['ftp://x.example', 'file:///etc/passwd', 'not a url', 'https://user:pw@api.mistral.ai']) {
+  for (const bad of [
+    'ftp://x.example',
+    'file:///etc/passwd',
+    'not a url',
+    'https://user:pw@api.mistral.ai',
+  ]) {
     assert.throws(
       () => resolveBaseUrl(bad),
       (e: Error & { code?: string; remediation?: string }) => e.code === 'INVALID_INPUT' && !!e.remediation,

@@ -68,10 +68,22 @@ export const ROUTES = {
   agent: { name: 'GET /v1/agents/{agent_id}', kind: 'beta-item', label: 'The agent' },
   versions: { name: 'GET /v1/agents/{agent_id}/versions', kind: 'beta-sublist', label: 'The agent' },
   aliases: { name: 'GET /v1/agents/{agent_id}/aliases', kind: 'beta-sublist', label: 'The agent' },
-  libraries: { name: 'GET /v1/libraries', kind: 'beta-list', label: 'Document library discovery (the Libraries API)' },
+  libraries: {
+    name: 'GET /v1/libraries',
+    kind: 'beta-list',
+    label: 'Document library discovery (the Libraries API)',
+  },
   documents: { name: 'GET /v1/libraries/{library_id}/documents', kind: 'beta-sublist', label: 'The library' },
-  conversations: { name: 'GET /v1/conversations', kind: 'beta-list', label: 'Usage metrics (the Conversations API)' },
-  history: { name: 'GET /v1/conversations/{conversation_id}/history', kind: 'beta-item', label: 'The conversation' },
+  conversations: {
+    name: 'GET /v1/conversations',
+    kind: 'beta-list',
+    label: 'Usage metrics (the Conversations API)',
+  },
+  history: {
+    name: 'GET /v1/conversations/{conversation_id}/history',
+    kind: 'beta-item',
+    label: 'The conversation',
+  },
 } as const satisfies Record<string, Route>;
 
 interface CallResult<T> {
@@ -88,14 +100,29 @@ const silentLogger = { group() {}, groupEnd() {}, log() {} };
 export function createMistralConnector(opts: ConnectorOptions): MistralConnector {
   if (typeof opts.apiKey !== 'string' || opts.apiKey.trim() === '') {
     throw new AppError('INVALID_INPUT', 'A Mistral API key is required.', {
-      remediation: 'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
+      remediation:
+        'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
     });
   }
   const baseUrl = resolveBaseUrl(opts.baseUrl);
-  const requestsPerSecond = positive('requestsPerSecond', opts.requestsPerSecond, CONNECTOR_DEFAULTS.requestsPerSecond);
-  const maxConcurrency = Math.floor(positive('maxConcurrency', opts.maxConcurrency, CONNECTOR_DEFAULTS.maxConcurrency));
-  const maxRetryElapsedMs = positive('maxRetryElapsedMs', opts.maxRetryElapsedMs, CONNECTOR_DEFAULTS.maxRetryElapsedMs);
-  const requestTimeoutMs = positive('requestTimeoutMs', opts.requestTimeoutMs, CONNECTOR_DEFAULTS.requestTimeoutMs);
+  const requestsPerSecond = positive(
+    'requestsPerSecond',
+    opts.requestsPerSecond,
+    CONNECTOR_DEFAULTS.requestsPerSecond,
+  );
+  const maxConcurrency = Math.floor(
+    positive('maxConcurrency', opts.maxConcurrency, CONNECTOR_DEFAULTS.maxConcurrency),
+  );
+  const maxRetryElapsedMs = positive(
+    'maxRetryElapsedMs',
+    opts.maxRetryElapsedMs,
+    CONNECTOR_DEFAULTS.maxRetryElapsedMs,
+  );
+  const requestTimeoutMs = positive(
+    'requestTimeoutMs',
+    opts.requestTimeoutMs,
+    CONNECTOR_DEFAULTS.requestTimeoutMs,
+  );
   const pageSize = Math.floor(positive('pageSize', opts.pageSize, CONNECTOR_DEFAULTS.pageSize));
   const secrets = [opts.apiKey];
 
@@ -103,7 +130,14 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   // without ever exceeding the configured rate over any window longer than that.
   const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency, burstMs: 100 });
   const http = createHttpGet(maxConcurrency);
-  const transport = createTransport({ apiKey: opts.apiKey, limiter, maxRetryElapsedMs, requestTimeoutMs, log: opts.log, httpGet: http.get });
+  const transport = createTransport({
+    apiKey: opts.apiKey,
+    limiter,
+    maxRetryElapsedMs,
+    requestTimeoutMs,
+    log: opts.log,
+    httpGet: http.get,
+  });
   const sdk = new Mistral({
     apiKey: opts.apiKey,
     serverURL: baseUrl,
@@ -173,7 +207,12 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   function records(route: Route, json: unknown, field: string | null): unknown[] {
-    const v = field === null ? json : json && typeof json === 'object' ? (json as Record<string, unknown>)[field] : undefined;
+    const v =
+      field === null
+        ? json
+        : json && typeof json === 'object'
+          ? (json as Record<string, unknown>)[field]
+          : undefined;
     if (!Array.isArray(v)) {
       const want = field === null ? 'a JSON array' : `an object with a "${field}" array`;
       throw unexpectedResponseError(route.name, `the body is not ${want}`, { status: 200 }, secrets);
@@ -181,16 +220,32 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     return v;
   }
 
-  function pageWarnings(route: Route, kind: RecordKind, recs: unknown[], parsedItems: unknown, r: CallResult<unknown>): DataQualityWarning[] {
+  function pageWarnings(
+    route: Route,
+    kind: RecordKind,
+    recs: unknown[],
+    parsedItems: unknown,
+    r: CallResult<unknown>,
+  ): DataQualityWarning[] {
     const parsedArr = r.parsed !== undefined && Array.isArray(parsedItems) ? parsedItems : undefined;
     const w = checkRecords(kind, recs, parsedArr, route.name);
     if (r.parsed === undefined && w.length === 0) {
-      w.push({ resourceType: kind.resourceType, resourceId: null, endpoint: route.name, issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}` });
+      w.push({
+        resourceType: kind.resourceType,
+        resourceId: null,
+        endpoint: route.name,
+        issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}`,
+      });
     }
     return w;
   }
 
-  function oneWarnings(route: Route, kind: RecordKind, json: unknown, r: CallResult<unknown>): DataQualityWarning[] {
+  function oneWarnings(
+    route: Route,
+    kind: RecordKind,
+    json: unknown,
+    r: CallResult<unknown>,
+  ): DataQualityWarning[] {
     return pageWarnings(route, kind, [json], r.parsed === undefined ? undefined : [r.parsed], r);
   }
 
@@ -202,7 +257,12 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   /** page/page_size listing of a bare-array endpoint. */
-  function bareArrayPages(route: Route, kind: RecordKind, pageSize: number, invoke: (page: number, o: RequestOptions) => Promise<unknown>) {
+  function bareArrayPages(
+    route: Route,
+    kind: RecordKind,
+    pageSize: number,
+    invoke: (page: number, o: RequestOptions) => Promise<unknown>,
+  ) {
     return paginate<number>({
       endpoint: route.name,
       kind,
@@ -233,7 +293,10 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       const refused = e instanceof AppError && e.code === 'UNEXPECTED_RESPONSE' && e.details.status === 422;
       if (!refused || size <= FALLBACK_PAGE_SIZE) throw e;
       pageSizeByRoute.set(route.name, FALLBACK_PAGE_SIZE);
-      transport.log({ level: 'info', msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}` });
+      transport.log({
+        level: 'info',
+        msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}`,
+      });
       return run(FALLBACK_PAGE_SIZE);
     }
   }
@@ -248,7 +311,9 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       first: undefined,
       requestKey: (t) => (t === undefined ? '(first page)' : `cursor ${t}`),
       async fetch(token): Promise<Page<string | undefined>> {
-        const r = await call(route, (o) => sdk.beta.agents.listPages({ pageSize, pageToken: token ?? null }, o));
+        const r = await call(route, (o) =>
+          sdk.beta.agents.listPages({ pageSize, pageToken: token ?? null }, o),
+        );
         const recs = records(route, r.json, 'data');
         const next = nextCursor((r.json as Record<string, unknown>).next_page_token);
         return { records: recs, warnings: pageWarnings(route, AGENT, recs, r.parsed?.result.data, r), next };
@@ -257,7 +322,11 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   function listAgentsPaged() {
-    return sized(ROUTES.agents, (size) => bareArrayPages(ROUTES.agents, AGENT, size, (page, o) => sdk.beta.agents.list({ page, pageSize: size }, o)));
+    return sized(ROUTES.agents, (size) =>
+      bareArrayPages(ROUTES.agents, AGENT, size, (page, o) =>
+        sdk.beta.agents.list({ page, pageSize: size }, o),
+      ),
+    );
   }
 
   const connector: MistralConnector = {
@@ -271,33 +340,38 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       const route = ROUTES.models;
       const r = await call(route, (o) => sdk.models.list(undefined, o));
       const recs = records(route, r.json, 'data');
-      return { items: recs as WireModelCard[], warnings: pageWarnings(route, MODEL, recs, r.parsed?.data, r) };
+      return {
+        items: recs as WireModelCard[],
+        warnings: pageWarnings(route, MODEL, recs, r.parsed?.data, r),
+      };
     },
 
     async listFiles() {
       const route = ROUTES.files;
-      const res = await sized(route, (pageSize) => paginate<number>({
-        endpoint: route.name,
-        kind: FILE,
-        first: 0,
-        requestKey: (p) => `page ${p}`,
-        async fetch(page, before) {
-          const r = await call(route, (o) => sdk.files.list({ page, pageSize, includeTotal: true }, o));
-          const recs = records(route, r.json, 'data');
-          const total = (r.json as Record<string, unknown>).total;
-          return {
-            records: recs,
-            warnings: pageWarnings(route, FILE, recs, r.parsed?.data, r),
-            next: nextPageNumber({
-              page,
-              pageSize,
-              received: recs.length,
-              collected: before + recs.length,
-              total: typeof total === 'number' ? total : null,
-            }),
-          };
-        },
-      }));
+      const res = await sized(route, (pageSize) =>
+        paginate<number>({
+          endpoint: route.name,
+          kind: FILE,
+          first: 0,
+          requestKey: (p) => `page ${p}`,
+          async fetch(page, before) {
+            const r = await call(route, (o) => sdk.files.list({ page, pageSize, includeTotal: true }, o));
+            const recs = records(route, r.json, 'data');
+            const total = (r.json as Record<string, unknown>).total;
+            return {
+              records: recs,
+              warnings: pageWarnings(route, FILE, recs, r.parsed?.data, r),
+              next: nextPageNumber({
+                page,
+                pageSize,
+                received: recs.length,
+                collected: before + recs.length,
+                total: typeof total === 'number' ? total : null,
+              }),
+            };
+          },
+        }),
+      );
       return res as ListResult<WireFile>;
     },
 
@@ -307,10 +381,14 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         return (await sized(ROUTES.agentsPages, listAgentsCursor)) as ListResult<WireAgent>;
       } catch (e) {
         // /v1/agents/pages unknown (404) while /v1/agents works: use the deprecated page style.
-        if (!(e instanceof AppError) || e.code !== 'BETA_ACCESS_REQUIRED' || e.details.status !== 404) throw e;
+        if (!(e instanceof AppError) || e.code !== 'BETA_ACCESS_REQUIRED' || e.details.status !== 404)
+          throw e;
         const res = await listAgentsPaged();
         agentsStyle = 'pages';
-        transport.log({ level: 'info', msg: 'GET /v1/agents/pages is not available; listing agents with GET /v1/agents' });
+        transport.log({
+          level: 'info',
+          msg: 'GET /v1/agents/pages is not available; listing agents with GET /v1/agents',
+        });
         return res as ListResult<WireAgent>;
       }
     },
@@ -325,7 +403,9 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     async listAgentVersions(agentId) {
       const route = ROUTES.versions;
       const res = await sized(route, (size) =>
-        bareArrayPages(route, AGENT_VERSION, size, (page, o) => sdk.beta.agents.listVersions({ agentId, page, pageSize: size }, o)),
+        bareArrayPages(route, AGENT_VERSION, size, (page, o) =>
+          sdk.beta.agents.listVersions({ agentId, page, pageSize: size }, o),
+        ),
       );
       return res as ListResult<WireAgent>;
     },
@@ -340,59 +420,69 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     async listLibraries() {
       const route = ROUTES.libraries;
       type Req = { token?: string; page: number };
-      const res = await sized(route, (pageSize) => paginate<Req>({
-        endpoint: route.name,
-        kind: LIBRARY,
-        first: { page: 0 },
-        requestKey: (q) => (q.token !== undefined ? `cursor ${q.token}` : `page ${q.page}`),
-        async fetch(q) {
-          const r = await call(route, (o) => sdk.beta.libraries.list({ pageSize, pageToken: q.token ?? null, page: q.page }, o));
-          const recs = records(route, r.json, 'data');
-          const body = r.json as Record<string, unknown>;
-          const token = nextCursor(body.next_page_token);
-          let next: Req | null = null;
-          if (token !== null) next = { token, page: 0 };
-          else if (recs.length > 0 && isPagination(body.pagination) && body.pagination.has_more === true) {
-            // A server that only pages by number (the deprecated style): follow `has_more`.
-            next = { page: q.page + 1 };
-          }
-          return { records: recs, warnings: pageWarnings(route, LIBRARY, recs, r.parsed?.data, r), next };
-        },
-      }));
+      const res = await sized(route, (pageSize) =>
+        paginate<Req>({
+          endpoint: route.name,
+          kind: LIBRARY,
+          first: { page: 0 },
+          requestKey: (q) => (q.token !== undefined ? `cursor ${q.token}` : `page ${q.page}`),
+          async fetch(q) {
+            const r = await call(route, (o) =>
+              sdk.beta.libraries.list({ pageSize, pageToken: q.token ?? null, page: q.page }, o),
+            );
+            const recs = records(route, r.json, 'data');
+            const body = r.json as Record<string, unknown>;
+            const token = nextCursor(body.next_page_token);
+            let next: Req | null = null;
+            if (token !== null) next = { token, page: 0 };
+            else if (recs.length > 0 && isPagination(body.pagination) && body.pagination.has_more === true) {
+              // A server that only pages by number (the deprecated style): follow `has_more`.
+              next = { page: q.page + 1 };
+            }
+            return { records: recs, warnings: pageWarnings(route, LIBRARY, recs, r.parsed?.data, r), next };
+          },
+        }),
+      );
       return res as ListResult<WireLibrary>;
     },
 
     async listLibraryDocuments(libraryId) {
       const route = ROUTES.documents;
-      const res = await sized(route, (pageSize) => paginate<number>({
-        endpoint: route.name,
-        kind: DOCUMENT,
-        first: 0,
-        requestKey: (p) => `page ${p}`,
-        async fetch(page, before) {
-          const r = await call(route, (o) => sdk.beta.libraries.documents.list({ libraryId, page, pageSize }, o));
-          const recs = records(route, r.json, 'data');
-          const pg = (r.json as Record<string, unknown>).pagination;
-          return {
-            records: recs,
-            warnings: pageWarnings(route, DOCUMENT, recs, r.parsed?.data, r),
-            next: nextPageNumber({
-              page,
-              pageSize,
-              received: recs.length,
-              collected: before + recs.length,
-              hasMore: isPagination(pg) ? pg.has_more : null,
-            }),
-          };
-        },
-      }));
+      const res = await sized(route, (pageSize) =>
+        paginate<number>({
+          endpoint: route.name,
+          kind: DOCUMENT,
+          first: 0,
+          requestKey: (p) => `page ${p}`,
+          async fetch(page, before) {
+            const r = await call(route, (o) =>
+              sdk.beta.libraries.documents.list({ libraryId, page, pageSize }, o),
+            );
+            const recs = records(route, r.json, 'data');
+            const pg = (r.json as Record<string, unknown>).pagination;
+            return {
+              records: recs,
+              warnings: pageWarnings(route, DOCUMENT, recs, r.parsed?.data, r),
+              next: nextPageNumber({
+                page,
+                pageSize,
+                received: recs.length,
+                collected: before + recs.length,
+                hasMore: isPagination(pg) ? pg.has_more : null,
+              }),
+            };
+          },
+        }),
+      );
       return res as ListResult<WireDocument>;
     },
 
     async listConversations() {
       const route = ROUTES.conversations;
       const res = await sized(route, (size) =>
-        bareArrayPages(route, CONVERSATION, size, (page, o) => sdk.beta.conversations.list({ page, pageSize: size }, o)),
+        bareArrayPages(route, CONVERSATION, size, (page, o) =>
+          sdk.beta.conversations.list({ page, pageSize: size }, o),
+        ),
       );
       return res as ListResult<WireConversation>;
     },
@@ -416,7 +506,12 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
           });
         });
         if (warnings.length === 0) {
-          warnings.push({ resourceType: 'conversation', resourceId: conversationId, endpoint: route.name, issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}` });
+          warnings.push({
+            resourceType: 'conversation',
+            resourceId: conversationId,
+            endpoint: route.name,
+            issue: `response envelope: ${r.rejection ?? 'rejected by the SDK'}`,
+          });
         }
       }
       return { item: body as unknown as WireConversationHistory, warnings };

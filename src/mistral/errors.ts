@@ -23,7 +23,9 @@ const BODY_EXCERPT = 200;
 /** A short, redacted excerpt of a response body, for error details only. */
 export function bodyExcerpt(text: string, secrets: readonly string[]): string {
   const oneLine = redactSecrets(text, secrets).replace(/\s+/g, ' ').trim();
-  return oneLine.length > BODY_EXCERPT ? `${oneLine.slice(0, BODY_EXCERPT)}… (${text.length} chars)` : oneLine;
+  return oneLine.length > BODY_EXCERPT
+    ? `${oneLine.slice(0, BODY_EXCERPT)}… (${text.length} chars)`
+    : oneLine;
 }
 
 export function invalidApiKeyError(endpoint: string): AppError {
@@ -49,7 +51,12 @@ export function rateLimitedError(endpoint: string, attempts: number, elapsedMs: 
   );
 }
 
-export function unreachableError(endpoint: string, reason: string, attempts: number, secrets: readonly string[]): AppError {
+export function unreachableError(
+  endpoint: string,
+  reason: string,
+  attempts: number,
+  secrets: readonly string[],
+): AppError {
   return new AppError(
     'UNREACHABLE',
     `Could not reach the Mistral API for ${endpoint} (${redactSecrets(reason, secrets)}) after ${attempts} attempts.`,

@@ -45,5 +45,8 @@ test('non-2xx answers are returned, repeated headers kept', async () => {
 
 test('a slow answer times out; a cut-off answer is a reset', async () => {
   await assert.rejects(http.get(`${base}/slow`, {}, 100), (e: Error) => e.name === 'TimeoutError');
-  await assert.rejects(http.get(`${base}/cut`, {}, 2000), (e: Error & { code?: string }) => e.code === 'ECONNRESET');
+  await assert.rejects(
+    http.get(`${base}/cut`, {}, 2000),
+    (e: Error & { code?: string }) => e.code === 'ECONNRESET',
+  );
 });

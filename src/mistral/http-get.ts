@@ -34,7 +34,11 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
       const u = new URL(url);
       const isHttps = u.protocol === 'https:';
       const out = { ...headers, 'accept-encoding': 'gzip, deflate, br' };
-      const req = (isHttps ? httpsRequest : httpRequest)(u, { method: 'GET', headers: out, agent: agents[isHttps ? 'https:' : 'http:'] });
+      const req = (isHttps ? httpsRequest : httpRequest)(u, {
+        method: 'GET',
+        headers: out,
+        agent: agents[isHttps ? 'https:' : 'http:'],
+      });
       const timer = setTimeout(() => req.destroy(new AttemptTimeoutError(timeoutMs)), timeoutMs);
       const fail = (e: unknown): void => {
         clearTimeout(timer);
@@ -45,7 +49,9 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
+        res.on('aborted', () =>
+          fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })),
+        );
         res.on('end', () => {
           clearTimeout(timer);
           if (!res.complete) {
@@ -65,7 +71,12 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
             h.delete('transfer-encoding');
             resolve({ status: res.statusCode ?? 0, headers: h, text: body.toString('utf8') });
           } catch (e) {
-            reject(Object.assign(new Error('the answer could not be decompressed'), { code: 'EBADBODY', cause: e }));
+            reject(
+              Object.assign(new Error('the answer could not be decompressed'), {
+                code: 'EBADBODY',
+                cause: e,
+              }),
+            );
           }
         });
       });

@@ -32,7 +32,13 @@ test('paginate follows pages to the end and dedupes shifted records', async () =
     1: { records: [rec('b'), rec('c')], warnings: [], next: 2 },
     2: { records: [], warnings: [], next: null },
   };
-  const out = await paginate<number>({ endpoint: 'GET /x', kind: FILE, first: 0, requestKey: String, fetch: async (p) => pages[p] });
+  const out = await paginate<number>({
+    endpoint: 'GET /x',
+    kind: FILE,
+    first: 0,
+    requestKey: String,
+    fetch: async (p) => pages[p],
+  });
   assert.deepEqual(out.items, [rec('a'), rec('b'), rec('c')]);
 });
 

@@ -37,7 +37,9 @@ export interface PaginateOptions<Req> {
 
 export const DEFAULT_MAX_PAGES = 100_000;
 
-export async function paginate<Req>(opts: PaginateOptions<Req>): Promise<{ items: unknown[]; warnings: DataQualityWarning[] }> {
+export async function paginate<Req>(
+  opts: PaginateOptions<Req>,
+): Promise<{ items: unknown[]; warnings: DataQualityWarning[] }> {
   const keyOf = opts.recordKey ?? ((r: unknown) => opts.kind.idOf(r));
   const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
   const items: unknown[] = [];
@@ -51,7 +53,12 @@ export async function paginate<Req>(opts: PaginateOptions<Req>): Promise<{ items
     }
     const rk = opts.requestKey(req);
     if (seenRequests.has(rk)) {
-      throw unexpectedResponseError(opts.endpoint, `pagination loop: the server sent the same cursor/page again (${truncate(rk)})`, {}, []);
+      throw unexpectedResponseError(
+        opts.endpoint,
+        `pagination loop: the server sent the same cursor/page again (${truncate(rk)})`,
+        {},
+        [],
+      );
     }
     seenRequests.add(rk);
     const page: Page<Req> = await opts.fetch(req, items.length);
@@ -72,7 +79,12 @@ export async function paginate<Req>(opts: PaginateOptions<Req>): Promise<{ items
     }
     warnings.push(...page.warnings);
     if (page.records.length > 0 && fresh === 0 && keyed === page.records.length && page.next !== null) {
-      throw unexpectedResponseError(opts.endpoint, `pagination loop: page ${truncate(rk)} repeated records already listed`, {}, []);
+      throw unexpectedResponseError(
+        opts.endpoint,
+        `pagination loop: page ${truncate(rk)} repeated records already listed`,
+        {},
+        [],
+      );
     }
     req = page.next;
   }

@@ -26,7 +26,13 @@ test('token bucket paces requests at the configured rate', async () => {
 
 test('burstMs lets that much time worth of requests go at once, then paces', async () => {
   const c = fakeClock();
-  const l = createRateLimiter({ requestsPerSecond: 10, maxConcurrency: 10, burstMs: 500, now: c.now, sleep: c.sleep });
+  const l = createRateLimiter({
+    requestsPerSecond: 10,
+    maxConcurrency: 10,
+    burstMs: 500,
+    now: c.now,
+    sleep: c.sleep,
+  });
   for (let i = 0; i < 5; i++) (await l.acquire())();
   assert.equal(c.t, 0);
   (await l.acquire())();
@@ -35,7 +41,13 @@ test('burstMs lets that much time worth of requests go at once, then paces', asy
 
 test('the burst shrinks with the adaptive rate', async () => {
   const c = fakeClock();
-  const l = createRateLimiter({ requestsPerSecond: 100, maxConcurrency: 10, burstMs: 100, now: c.now, sleep: c.sleep });
+  const l = createRateLimiter({
+    requestsPerSecond: 100,
+    maxConcurrency: 10,
+    burstMs: 100,
+    now: c.now,
+    sleep: c.sleep,
+  });
   l.onRateLimited();
   l.onRateLimited(); // within the cooldown: still 50/s
   assert.equal(l.currentRate, 50);
@@ -70,7 +82,13 @@ test('concurrency is bounded and slots are handed over in order', async () => {
 
 test('AIMD: a 429 halves the rate once per cooldown, successes creep back up', () => {
   const c = fakeClock();
-  const l = createRateLimiter({ requestsPerSecond: 100, maxConcurrency: 4, now: c.now, sleep: c.sleep, increasePerSuccess: 10 });
+  const l = createRateLimiter({
+    requestsPerSecond: 100,
+    maxConcurrency: 4,
+    now: c.now,
+    sleep: c.sleep,
+    increasePerSuccess: 10,
+  });
   l.onRateLimited();
   assert.equal(l.currentRate, 50);
   l.onRateLimited(); // same storm: no second halving
@@ -84,7 +102,13 @@ test('AIMD: a 429 halves the rate once per cooldown, successes creep back up', (
 
 test('AIMD never goes below the floor', () => {
   const c = fakeClock();
-  const l = createRateLimiter({ requestsPerSecond: 4, maxConcurrency: 1, minRequestsPerSecond: 1, now: c.now, sleep: c.sleep });
+  const l = createRateLimiter({
+    requestsPerSecond: 4,
+    maxConcurrency: 1,
+    minRequestsPerSecond: 1,
+    now: c.now,
+    sleep: c.sleep,
+  });
   for (let i = 0; i < 10; i++) {
     l.onRateLimited();
     void c.sleep(2000);

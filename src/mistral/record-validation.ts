@@ -23,7 +23,9 @@ interface Issue {
   message: string;
 }
 export interface RecordSchema {
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly Issue[] } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: readonly Issue[] } };
 }
 
 export type WarningResource = DataQualityWarning['resourceType'];
@@ -43,7 +45,10 @@ const MAX_ISSUE = 240;
 /** "tools: Invalid input: expected array, received null" (first two issues, bounded). */
 export function issueText(issues: readonly Issue[]): string {
   const parts = issues.slice(0, 2).map((i) => {
-    const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const path = i.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     return path ? `${path}: ${i.message}` : i.message;
   });
   if (issues.length > 2) parts.push(`(+${issues.length - 2} more)`);
@@ -51,7 +56,10 @@ export function issueText(issues: readonly Issue[]): string {
   return text.length > MAX_ISSUE ? `${text.slice(0, MAX_ISSUE)}…` : text;
 }
 
-function firstOf(schemas: readonly RecordSchema[], record: unknown): { ok: true; parsed: unknown } | { ok: false; issue: string } {
+function firstOf(
+  schemas: readonly RecordSchema[],
+  record: unknown,
+): { ok: true; parsed: unknown } | { ok: false; issue: string } {
   let best: readonly Issue[] | undefined;
   for (const s of schemas) {
     const r = s.safeParse(record);
@@ -132,7 +140,11 @@ export const DOCUMENT: RecordKind = {
 export const CONVERSATION: RecordKind = {
   resourceType: 'conversation',
   idOf: stringField('id'),
-  validate: (r) => firstOf([AgentConversation$inboundSchema as RecordSchema, ModelConversation$inboundSchema as RecordSchema], r),
+  validate: (r) =>
+    firstOf(
+      [AgentConversation$inboundSchema as RecordSchema, ModelConversation$inboundSchema as RecordSchema],
+      r,
+    ),
   degraded: unknownTools,
 };
 
@@ -155,10 +167,14 @@ export const MODEL: RecordKind = {
     const type = r && typeof r === 'object' ? (r as { type?: unknown }).type : undefined;
     if (type === 'base') return firstOf([BaseModelCard$inboundSchema as RecordSchema], r);
     if (type === 'fine-tuned') return firstOf([FTModelCard$inboundSchema as RecordSchema], r);
-    return { ok: false, issue: `type: model card type ${JSON.stringify(type ?? null)} is unknown to the SDK (kept raw)` };
+    return {
+      ok: false,
+      issue: `type: model card type ${JSON.stringify(type ?? null)} is unknown to the SDK (kept raw)`,
+    };
   },
   degraded(parsed, raw) {
-    if (!parsed || typeof parsed !== 'object' || (parsed as { isUnknown?: unknown }).isUnknown !== true) return [];
+    if (!parsed || typeof parsed !== 'object' || (parsed as { isUnknown?: unknown }).isUnknown !== true)
+      return [];
     const v = MODEL.validate(raw);
     return [v.ok ? 'the SDK could not classify this model card (kept raw)' : v.issue];
   },

@@ -10,7 +10,13 @@
  */
 import type { AppError } from '../errors/index.ts';
 import { redactSecrets } from '../errors/index.ts';
-import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, rateLimitExhausted, type BackoffPolicy } from './backoff.ts';
+import {
+  DEFAULT_BACKOFF,
+  backoffDelayMs,
+  parseRetryAfterMs,
+  rateLimitExhausted,
+  type BackoffPolicy,
+} from './backoff.ts';
 import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
 import type { HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -23,7 +29,18 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
  * Network errors that say "nothing is listening there" rather than "a blip": retried only
  * HARD_NETWORK_RETRIES times (to ride out a restart), then UNREACHABLE at once.
  */
-const HARD_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const HARD_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_FAIL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const HARD_NETWORK_RETRIES = 2;
 
 export interface Capture {
@@ -76,7 +93,15 @@ export interface Transport {
 
 type Outcome =
   | { kind: 'response'; status: number; headers: Headers; text: string; json: unknown }
-  | { kind: 'retry'; why: 'status' | 'network' | 'malformed'; status?: number; headers?: Headers; reason: string; text?: string; hard?: boolean };
+  | {
+      kind: 'retry';
+      why: 'status' | 'network' | 'malformed';
+      status?: number;
+      headers?: Headers;
+      reason: string;
+      text?: string;
+      hard?: boolean;
+    };
 
 export function createTransport(opts: TransportOptions): Transport {
   const now = opts.now ?? Date.now;
@@ -114,7 +139,14 @@ export function createTransport(opts: TransportOptions): Transport {
       release();
     }
     if (RETRYABLE_STATUS.has(res.status)) {
-      return { kind: 'retry', why: 'status', status: res.status, headers: res.headers, reason: `HTTP ${res.status}`, text };
+      return {
+        kind: 'retry',
+        why: 'status',
+        status: res.status,
+        headers: res.headers,
+        reason: `HTTP ${res.status}`,
+        text,
+      };
     }
     if (res.status >= 200 && res.status < 300) {
       let json: unknown;
@@ -168,7 +200,10 @@ export function createTransport(opts: TransportOptions): Transport {
       if (out.status === 429) {
         stats.rateLimited++;
         const serverWait = out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
-        delay = serverWait !== undefined ? serverWait + Math.round(random() * Math.min(250, serverWait / 10 + 20)) : backoffDelayMs(n, backoff, random);
+        delay =
+          serverWait !== undefined
+            ? serverWait + Math.round(random() * Math.min(250, serverWait / 10 + 20))
+            : backoffDelayMs(n, backoff, random);
         opts.limiter.onRateLimited(delay);
         log({
           level: 'warn',
@@ -180,7 +215,8 @@ export function createTransport(opts: TransportOptions): Transport {
           currentRate: opts.limiter.currentRate,
         });
       } else {
-        const serverWait = out.status === 503 && out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
+        const serverWait =
+          out.status === 503 && out.headers ? parseRetryAfterMs(out.headers, Date.now()) : undefined;
         delay = Math.max(serverWait ?? 0, backoffDelayMs(n, backoff, random));
       }
 
@@ -193,7 +229,9 @@ export function createTransport(opts: TransportOptions): Transport {
         else
           err = unexpectedResponseError(
             route,
-            out.why === 'malformed' ? 'the body is not valid JSON' : `the server kept failing (${out.reason})`,
+            out.why === 'malformed'
+              ? 'the body is not valid JSON'
+              : `the server kept failing (${out.reason})`,
             { status: out.status, body: out.text, attempts },
             secrets,
           );
@@ -202,7 +240,13 @@ export function createTransport(opts: TransportOptions): Transport {
         throw err;
       }
       stats.retries++;
-      log({ level: 'debug', msg: `retrying after ${out.reason}`, endpoint: route, attempt: n + 1, delayMs: delay });
+      log({
+        level: 'debug',
+        msg: `retrying after ${out.reason}`,
+        endpoint: route,
+        attempt: n + 1,
+        delayMs: delay,
+      });
       await sleep(delay);
     }
   };
@@ -227,7 +271,10 @@ function networkReason(e: unknown, timeoutMs: number): string {
     const own = (e as { code?: unknown }).code;
     if (typeof own === 'string') return own;
     const cause = (e as { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+    const code =
+      cause && typeof cause === 'object' && 'code' in cause
+        ? String((cause as { code: unknown }).code)
+        : undefined;
     if (code) return code;
     return e.message.slice(0, 120);
   }

@@ -254,3 +254,15 @@ test('a base URL with a path prefix keeps it', async () => {
   assert.equal(fx.requests.at(-1)?.path, '/proxy/mistral/v1/models');
   assert.ok(c);
 });
+
+test('odd statuses (304, a redirect, which is never followed with the key) end in UNEXPECTED_RESPONSE', async () => {
+  const { c } = await setup((r) =>
+    r.path === '/v1/files' ? { status: 304, raw: '' } : { status: 302, raw: 'moved' },
+  );
+  const a = await fail(c.listFiles());
+  assert.equal(a.code, 'UNEXPECTED_RESPONSE');
+  assert.equal(a.details?.status, 304);
+  const b = await fail(c.listModels());
+  assert.equal(b.code, 'UNEXPECTED_RESPONSE');
+  assert.equal(b.details?.status, 302);
+});

@@ -193,7 +193,8 @@ export function createTransport(opts: TransportOptions): Transport {
         const capture: Capture = { status: out.status, headers: out.headers, text: out.text, json: out.json };
         if (call) call.capture = capture;
         // http-get already dropped the framing headers (the body is whole and decoded).
-        return new Response(out.text, { status: out.status, headers: out.headers });
+        const nullBody = out.status === 204 || out.status === 205 || out.status === 304;
+        return new Response(nullBody ? null : out.text, { status: out.status, headers: out.headers });
       }
 
       let delay: number;

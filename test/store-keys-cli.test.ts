@@ -1,41 +1,15 @@
 /** `trustlens keys status|rewrap`: master-key rotation of stored API keys, end to end (PGlite data folder). */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runCli } from './helpers/run-cli.ts';
 import { createKeyring, masterKeyFromBytes, type Keyring } from '../src/crypto/index.ts';
 import { isAppError } from '../src/errors/index.ts';
 import { createStore, openDatabase } from '../src/store/index.ts';
 import { recognisableKey } from './store-fixtures.ts';
-
-const BIN = resolve(import.meta.dirname, '../bin/trustlens');
-
-function runCli(
-  args: string[],
-  env: Record<string, string | undefined>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DATABASE_URL: undefined, TRUSTLENS_DATA_DIR: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`trustlens ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 async function withStore<T>(
   dataDir: string,

@@ -4,19 +4,7 @@
  */
 import type { ScanReport } from './scan-report.ts';
 import { SEVERITIES } from '../findings/types.ts';
-
-/** Removes terminal control sequences and newlines from untrusted text. */
-export function safeText(v: unknown, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+import { formatTable as table, safeText } from '../shared/text.ts';
 
 function guardrailLabel(a: ScanReport['agents'][number]): string {
   if (!a.guardrails) return 'NONE';
@@ -69,14 +57,20 @@ export function renderScanTable(r: ScanReport): string {
     out.push(
       table(
         ['severity', 'rule', 'resource', 'detail'],
-        fails.map((f) => [f.severity, f.ruleId, safeText(f.resourceName ?? f.resourceId, 32), safeText(f.detail, 100)]),
+        fails.map((f) => [
+          f.severity,
+          f.ruleId,
+          safeText(f.resourceName ?? f.resourceId, 32),
+          safeText(f.detail, 100),
+        ]),
       ),
     );
   }
   if (r.errors.length) {
     out.push('');
     out.push('Not assessed');
-    for (const e of r.errors) out.push(`- ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}`);
+    for (const e of r.errors)
+      out.push(`- ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}`);
   }
   out.push('');
   out.push(r.tokenUsage);

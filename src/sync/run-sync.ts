@@ -16,7 +16,7 @@ import type { ChangeEvent, RiskScore } from '../findings/types.ts';
 import { FEATURE_KEYS, type Availability, type ResourceType } from '../inventory/types.ts';
 import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
 import { getRule } from '../rules/catalog.ts';
-import { createStore, type Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import type { ListingRecord } from '../store/inventory-repository.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
 
@@ -86,8 +86,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     library: snapshot.libraries.map((r) => ({ id: r.id, name: r.name, data: r })),
   };
 
-  return store.db.transaction(async (tx) => {
-    const s = createStore(tx, { keyring: store.keyring });
+  return store.transaction(async (s) => {
     for (const type of Object.keys(listings) as ResourceType[]) {
       await s.inventory.applyListing(integrationId, type, listings[type], { complete: complete[type], syncRunId: runId, at });
     }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerDemo } from './demo.ts';
+import { register as registerFindings } from './findings.ts';
+import { register as registerIntegration } from './integration.ts';
 import { register as registerKeys } from './keys.ts';
 import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
@@ -12,4 +14,6 @@ export const commands: Array<(program: Command) => void> = [
   registerSim,
   registerRules,
   registerKeys,
+  registerIntegration,
+  registerFindings,
 ];

@@ -7,43 +7,19 @@
  * disk or printed. Uses DATABASE_URL when set, else the PGlite database in the data folder.
  */
 import type { Command } from 'commander';
-import { loadKeyring } from '../../crypto/index.ts';
-import { createStore, databaseOptionsFromEnv, openDatabase, resolveDataDir } from '../../store/index.ts';
-
-interface KeysFlags {
-  dataDir?: string;
-}
-
-async function withStore<T>(
-  flags: KeysFlags,
-  fn: (store: ReturnType<typeof createStore>, currentId: string, previousIds: string[]) => Promise<T>,
-): Promise<T> {
-  const env = databaseOptionsFromEnv();
-  const dataDir = resolveDataDir(flags.dataDir ?? env.dataDir);
-  const keyring = loadKeyring({ dataDir });
-  const db = await openDatabase({ dataDir, databaseUrl: env.databaseUrl });
-  try {
-    return await fn(
-      createStore(db, { keyring }),
-      keyring.current.id,
-      keyring.previous.map((k) => k.id),
-    );
-  } finally {
-    await db.close();
-  }
-}
+import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('Master key of the stored API keys: status and rotation.');
-  const dataDirOption = '--data-dir <dir>';
-  const dataDirHelp = 'data folder (default TRUSTLENS_DATA_DIR or ./.trustlens)';
 
   keys
     .command('status')
     .description('Show the current master key id and how many stored API keys each master key wraps.')
-    .option(dataDirOption, dataDirHelp)
-    .action(async (flags: KeysFlags) => {
-      await withStore(flags, async (store, currentId, previousIds) => {
+    .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .action(async (flags: StoreFlags) => {
+      await withStore(flags, async (store, keyring) => {
+        const currentId = keyring.current.id;
+        const previousIds = keyring.previous.map((k) => k.id);
         process.stdout.write(`Current master key: ${currentId}\n`);
         if (previousIds.length) process.stdout.write(`Previous master keys: ${previousIds.join(', ')}\n`);
         const usage = await store.integrations.masterKeyUsage();
@@ -63,9 +39,10 @@ export function register(program: Command): void {
   keys
     .command('rewrap')
     .description('Re-wrap every stored data key with the current master key (TRUSTLENS_MASTER_KEY).')
-    .option(dataDirOption, dataDirHelp)
-    .action(async (flags: KeysFlags) => {
-      await withStore(flags, async (store, currentId) => {
+    .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .action(async (flags: StoreFlags) => {
+      await withStore(flags, async (store, keyring) => {
+        const currentId = keyring.current.id;
         const r = await store.integrations.rewrapAll();
         process.stdout.write(
           `Re-wrapped ${r.rewrapped} data key(s) with master key ${currentId}; ${r.alreadyCurrent} already used it.\n`,

@@ -4,6 +4,7 @@
  * reference's short title.
  */
 import type { Command } from 'commander';
+import { formatTable } from '../../shared/text.ts';
 import { AppError } from '../../errors/index.ts';
 import type { RuleMeta } from '../../findings/types.ts';
 import { ruleMetas } from '../../rules/catalog.ts';
@@ -24,14 +25,7 @@ export function rulesTable(metas: readonly RuleMeta[]): string {
     m.title,
     m.compliance.map((c) => c.id).join(', '),
   ]);
-  const header = ['ID', 'SEVERITY', 'RESOURCE', 'TITLE', 'FRAMEWORKS'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line), '', `${metas.length} rules.`].join('\n') + '\n';
+  return `${formatTable(['ID', 'SEVERITY', 'RESOURCE', 'TITLE', 'FRAMEWORKS'], rows)}\n\n${metas.length} rules.\n`;
 }
 
 export function register(program: Command): void {

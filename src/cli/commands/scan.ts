@@ -5,7 +5,7 @@
  * Exit codes: 0 success (also when beta endpoints are unavailable); 2 invalid/expired key or API
  * unreachable (message and remediation on stderr); 64 bad usage; 1 anything else.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
@@ -13,6 +13,7 @@ import { renderScanTable } from '../../exports/scan-table.ts';
 import { createMistralConnector } from '../../mistral/index.ts';
 import { getRule } from '../../rules/catalog.ts';
 import { runPipeline } from '../../sync/pipeline.ts';
+import { resolveApiKey } from '../api-key.ts';
 import { createMemoryUsageStateStore } from '../../usage/memory-state-store.ts';
 
 export interface ScanFlags {
@@ -24,42 +25,6 @@ export interface ScanFlags {
   apiKey?: string;
   rps?: string;
   concurrency?: string;
-}
-
-/** Resolves the API key: --api-key-file, then --api-key (warned), then MISTRAL_API_KEY. */
-export function resolveApiKey(flags: Pick<ScanFlags, 'apiKeyFile' | 'apiKey'>, env = process.env): string {
-  if (flags.apiKeyFile) {
-    let text: string;
-    try {
-      if (!statSync(flags.apiKeyFile).isFile()) throw new Error('not a file');
-      text = readFileSync(flags.apiKeyFile, 'utf8');
-    } catch {
-      throw new AppError('INVALID_INPUT', `Cannot read the API key file ${flags.apiKeyFile}.`, {
-        remediation: 'Pass a readable file that contains only the Mistral API key, or set MISTRAL_API_KEY.',
-      });
-    }
-    const key = text.trim();
-    if (!key || /\s/.test(key)) {
-      throw new AppError('INVALID_INPUT', `The API key file ${flags.apiKeyFile} does not contain a single key.`, {
-        remediation: 'Put only the key (one line, no spaces) in the file.',
-      });
-    }
-    return key;
-  }
-  if (flags.apiKey) {
-    process.stderr.write(
-      'Warning: --api-key leaks the key into your shell history and the process list; prefer MISTRAL_API_KEY or --api-key-file.\n',
-    );
-    return flags.apiKey.trim();
-  }
-  const key = env.MISTRAL_API_KEY?.trim();
-  if (!key) {
-    throw new AppError('INVALID_INPUT', 'No Mistral API key was given.', {
-      remediation:
-        'Set MISTRAL_API_KEY or pass --api-key-file FILE. To try TrustLens without a key, run `npm start` (simulated workspace).',
-    });
-  }
-  return key;
 }
 
 function positiveNumber(v: string | undefined, flag: string): number | undefined {
@@ -114,7 +79,10 @@ export async function runScan(run: ScanRun): Promise<void> {
     maxConcurrency: run.maxConcurrency,
   });
   const result = await runPipeline({ connector, now, usageState: createMemoryUsageStateStore() });
-  emit(buildScanReport(result.snapshot, result.results, (id) => getRule(id)?.meta, now), run);
+  emit(
+    buildScanReport(result.snapshot, result.results, (id) => getRule(id)?.meta, now),
+    run,
+  );
 }
 
 function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output'>): void {
@@ -137,7 +105,11 @@ export function register(program: Command): void {
   program
     .command('scan')
     .description('Discover a Mistral workspace once and print its inventory and findings (no server needed).')
-    .option('--base-url <url>', 'Mistral API: global, eu, us, or a URL', process.env.MISTRAL_BASE_URL ?? 'global')
+    .option(
+      '--base-url <url>',
+      'Mistral API: global, eu, us, or a URL',
+      process.env.MISTRAL_BASE_URL ?? 'global',
+    )
     .option('--format <format>', 'table or json', 'table')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--data-dir <dir>', 'also store the inventory, findings and history in this folder (PGlite)')

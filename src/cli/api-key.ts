@@ -1,0 +1,46 @@
+/** Where the CLI takes a Mistral API key from. The key is never echoed. */
+import { readFileSync, statSync } from 'node:fs';
+import { AppError } from '../errors/index.ts';
+
+/** Resolves the API key: --api-key-file, then --api-key (warned), then MISTRAL_API_KEY. */
+export function resolveApiKey(
+  flags: { apiKeyFile?: string; apiKey?: string },
+  env: Record<string, string | undefined> = process.env,
+): string {
+  if (flags.apiKeyFile) {
+    let text: string;
+    try {
+      if (!statSync(flags.apiKeyFile).isFile()) throw new Error('not a file');
+      text = readFileSync(flags.apiKeyFile, 'utf8');
+    } catch {
+      throw new AppError('INVALID_INPUT', `Cannot read the API key file ${flags.apiKeyFile}.`, {
+        remediation: 'Pass a readable file that contains only the Mistral API key, or set MISTRAL_API_KEY.',
+      });
+    }
+    const key = text.trim();
+    if (!key || /\s/.test(key)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The API key file ${flags.apiKeyFile} does not contain a single key.`,
+        {
+          remediation: 'Put only the key (one line, no spaces) in the file.',
+        },
+      );
+    }
+    return key;
+  }
+  if (flags.apiKey) {
+    process.stderr.write(
+      'Warning: --api-key leaks the key into your shell history and the process list; prefer MISTRAL_API_KEY or --api-key-file.\n',
+    );
+    return flags.apiKey.trim();
+  }
+  const key = env.MISTRAL_API_KEY?.trim();
+  if (!key) {
+    throw new AppError('INVALID_INPUT', 'No Mistral API key was given.', {
+      remediation:
+        'Set MISTRAL_API_KEY or pass --api-key-file FILE. To try TrustLens without a key, run `npm start` (simulated workspace).',
+    });
+  }
+  return key;
+}

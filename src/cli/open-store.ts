@@ -1,0 +1,36 @@
+/**
+ * Opens the store for a CLI verb: PostgreSQL when DATABASE_URL is set, else PGlite in the data
+ * folder (--data-dir, TRUSTLENS_DATA_DIR, or ./.trustlens). The master key comes from
+ * TRUSTLENS_MASTER_KEY or the data folder's key file. Always closes the database.
+ */
+import { loadKeyring, type Keyring } from '../crypto/index.ts';
+import {
+  createStore,
+  databaseOptionsFromEnv,
+  openDatabase,
+  resolveDataDir,
+  type Store,
+} from '../store/index.ts';
+
+export interface StoreFlags {
+  dataDir?: string;
+}
+
+export const DATA_DIR_OPTION = '--data-dir <dir>';
+export const DATA_DIR_HELP =
+  'data folder (default TRUSTLENS_DATA_DIR or ./.trustlens; DATABASE_URL selects PostgreSQL)';
+
+export async function withStore<T>(
+  flags: StoreFlags,
+  fn: (store: Store, keyring: Keyring) => Promise<T>,
+): Promise<T> {
+  const env = databaseOptionsFromEnv();
+  const dataDir = resolveDataDir(flags.dataDir ?? env.dataDir);
+  const keyring = loadKeyring({ dataDir });
+  const db = await openDatabase({ dataDir, databaseUrl: env.databaseUrl });
+  try {
+    return await fn(createStore(db, { keyring }), keyring);
+  } finally {
+    await db.close();
+  }
+}

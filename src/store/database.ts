@@ -216,13 +216,18 @@ async function pgliteQuery<T>(
   }
 }
 
-function pgliteTxDatabase(tx: PgliteTxLike): Database {
+/** A Database bound to an open transaction: nested transactions join it; it cannot be closed. */
+function txDatabase(
+  kind: Database['kind'],
+  query: Database['query'],
+  exec: (sql: string) => Promise<unknown>,
+): Database {
   const self: Database = {
-    kind: 'pglite',
-    query: (sql, params) => pgliteQuery(tx, sql, params),
+    kind,
+    query,
     async execScript(sql) {
       try {
-        await tx.exec(sql);
+        await exec(sql);
       } catch (e) {
         throw storageError(e);
       }
@@ -233,6 +238,10 @@ function pgliteTxDatabase(tx: PgliteTxLike): Database {
     },
   };
   return self;
+}
+
+function pgliteTxDatabase(tx: PgliteTxLike): Database {
+  return txDatabase('pglite', (sql, params) => pgliteQuery(tx, sql, params), (sql) => tx.exec(sql));
 }
 
 /** Wraps an open PGlite instance (the caller has created it; `close` closes it). */
@@ -285,22 +294,7 @@ async function pgQuery<T>(
 }
 
 function pgTxDatabase(client: pg.PoolClient): Database {
-  const self: Database = {
-    kind: 'postgres',
-    query: (sql, params) => pgQuery(client, sql, params),
-    async execScript(sql) {
-      try {
-        await client.query(sql);
-      } catch (e) {
-        throw storageError(e);
-      }
-    },
-    transaction: (fn) => fn(self),
-    async close() {
-      throw new AppError('INTERNAL', 'close() called inside a transaction');
-    },
-  };
-  return self;
+  return txDatabase('postgres', (sql, params) => pgQuery(client, sql, params), (sql) => client.query(sql));
 }
 
 /** Wraps a pg Pool (the caller has created it; `close` ends it). */

@@ -267,6 +267,7 @@ async function main(): Promise<void> {
     [
       'conversations',
       'rate',
+      'page',
       'phase',
       'requests',
       'reference',

@@ -399,8 +399,20 @@ describe('integration service (validates the key against the simulator first)', 
     );
     assert.equal(await store.integrations.revealApiKey(v.id), sim.apiKey);
     assert.equal((await store.integrations.require(v.id)).keyFingerprint, v.keyFingerprint);
-    const rotated = await service().rotateKey(v.id, ` ${sim.apiKey} `);
+    // Rotating to the key already in use would reset its age without rotating anything.
+    await assert.rejects(() => service().rotateKey(v.id, ` ${sim.apiKey} `), appError('CONFLICT'));
+    assert.equal((await store.integrations.require(v.id)).keyUpdatedAt, v.keyUpdatedAt);
+  });
+
+  it('rotates to a new valid key', async () => {
+    const old = await store.integrations.create({
+      name: 'Old key',
+      apiKey: recognisableKey('old'),
+      baseUrl: sim.url,
+    });
+    const rotated = await service().rotateKey(old.id, ` ${sim.apiKey} `);
     assert.equal(rotated.keyFingerprint, keyFingerprint(sim.apiKey));
+    assert.equal(await store.integrations.revealApiKey(old.id), sim.apiKey);
   });
 
   it('checks input and name conflicts before calling Mistral', async () => {

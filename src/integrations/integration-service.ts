@@ -3,6 +3,7 @@
  * (validateKey = the connector's GET /v1/models), and nothing is stored when it is refused.
  * Cheap input checks (name, URL, frequency, name already taken) run before the network call.
  */
+import { keyFingerprint } from '../crypto/key-display.ts';
 import { AppError } from '../errors/index.ts';
 import {
   normalizeApiKey,
@@ -52,6 +53,13 @@ export function createIntegrationService({ store, validateKey }: IntegrationServ
     async rotateKey(id, newApiKey) {
       const current = await repo.require(id);
       const apiKey = normalizeApiKey(newApiKey);
+      // Rotating to the same key would reset the key's age (mistral_integration_key_stale) without rotating.
+      if (keyFingerprint(apiKey) === current.keyFingerprint) {
+        throw new AppError('CONFLICT', 'This is already the key of this integration: nothing was rotated.', {
+          remediation:
+            'Create a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys), then rotate to it.',
+        });
+      }
       await validateKey(apiKey, current.baseUrl);
       return repo.rotateKey(id, apiKey);
     },

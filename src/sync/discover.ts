@@ -62,7 +62,9 @@ function availabilityOf(e: unknown): FeatureAvailability {
   };
 }
 
-async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+async function attempt<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
@@ -79,8 +81,14 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   const availability = {} as Availability;
 
   // Non-beta first: they also prove the key works (a 401 aborts everything).
-  const [modelsR, filesR] = await Promise.all([attempt(() => connector.listModels()), attempt(() => connector.listFiles())]);
-  const take = <T>(r: { ok: true; value: ListResult<T> } | { ok: false; error: unknown }, feature: FeatureKey): T[] => {
+  const [modelsR, filesR] = await Promise.all([
+    attempt(() => connector.listModels()),
+    attempt(() => connector.listFiles()),
+  ]);
+  const take = <T>(
+    r: { ok: true; value: ListResult<T> } | { ok: false; error: unknown },
+    feature: FeatureKey,
+  ): T[] => {
     if (r.ok) {
       availability[feature] = AVAILABLE;
       warnings.push(...r.value.warnings);
@@ -164,7 +172,8 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
 
   const errors: SyncErrorRecord[] = [];
   for (const [feature, av] of Object.entries(availability) as [FeatureKey, FeatureAvailability][]) {
-    if (av.status !== 'available') {
+    // Not available, or available with a problem to report (partial usage carries a code).
+    if (av.status !== 'available' || av.code) {
       errors.push({
         feature,
         code: av.code ?? 'UNAVAILABLE',

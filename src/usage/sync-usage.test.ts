@@ -246,8 +246,13 @@ describe('syncUsage', () => {
     assert.equal(r.availability.status, 'available');
     assert.equal(r.availability.code, 'UNEXPECTED_RESPONSE');
     assert.match(r.availability.message ?? '', /partial: 2 conversation histories/);
-    // old contribution of c1 kept; c5 not counted
-    assert.deepEqual([r.usageFor('ag_a')!.totalRuns, r.usageFor('ag_a')!.totalConversations], [2, 1]);
+    // ag_a started the failed conversations: its figures would be an undercount, so they are unknown.
+    assert.equal(r.usageFor('ag_a'), null);
+    assert.equal(r.usage.has('ag_a'), false);
+    assert.deepEqual(r.incompleteAgentIds, ['ag_a']);
+    // The stored state keeps c1's old contribution and lacks c5 until they are read.
+    const totals = await state.loadTotals();
+    assert.deepEqual([totals.byAgent.get('ag_a')!.runs, totals.byAgent.get('ag_a')!.conversations], [2, 1]);
 
     const healed = fakeConnector(ws);
     const r2 = await syncUsage({ connector: healed.connector, state, now: NOW });

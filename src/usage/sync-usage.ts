@@ -76,6 +76,8 @@ export interface SyncUsageResult {
   partial: boolean;
   /** Records the connector kept raw (listing and histories). */
   warnings: DataQualityWarning[];
+  /** Agents that started a conversation whose history failed this sync: their usage is null. */
+  incompleteAgentIds: string[];
   /** An agent's usage: null when usage is not available; zeros for an agent with no activity. */
   usageFor(agentId: string): AgentUsage | null;
 }
@@ -98,6 +100,7 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     availability,
     partial: false,
     warnings,
+    incompleteAgentIds: [],
     usageFor: () => null,
   });
 
@@ -156,6 +159,8 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     return commitChain;
   };
 
+  /** Agents that started a conversation whose history could not be read: their numbers are incomplete. */
+  const incompleteAgents = new Set<string>();
   let fatal: { code: string; message: string; remediation?: string } | null = null;
   let firstFailure: { code: string; message: string } | null = null;
   let next = 0;
@@ -185,6 +190,8 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
         } else {
           const err = toAppError(e);
           stats.failed++;
+          const starter = (conversation as { agent_id?: unknown }).agent_id;
+          if (typeof starter === 'string' && starter) incompleteAgents.add(starter);
           firstFailure ??= { code: err.code, message: err.message };
           log({
             level: 'warn',
@@ -231,11 +238,15 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
       ? {
           status: 'available',
           code: failure.code,
-          message: `Usage is partial: ${stats.failed} conversation histories could not be read (${failure.code}); they will be retried at the next sync.`,
+          message: `Usage is partial: ${stats.failed} conversation histories could not be read (${failure.code}); they will be retried at the next sync. Agents that started those conversations have no usage figures this sync.`,
           remediation:
             'Run the sync again; if the failures persist, check the connection and the API key permissions.',
         }
       : { status: 'available' };
+  // Never report an undercount as a fact: an agent whose own conversation failed gets null (unknown).
+  // An agent reached only by a handoff inside a failed conversation cannot be identified without its
+  // history; its figures may then be low until the next sync (docs/metrics.md).
+  for (const id of incompleteAgents) usage.delete(id);
   return {
     usage,
     workspace: buildWorkspaceUsage(all),
@@ -243,6 +254,7 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     availability,
     partial,
     warnings,
-    usageFor: (agentId) => usage.get(agentId) ?? emptyAgentUsage(),
+    incompleteAgentIds: [...incompleteAgents].sort(),
+    usageFor: (agentId) => (incompleteAgents.has(agentId) ? null : (usage.get(agentId) ?? emptyAgentUsage())),
   };
 }

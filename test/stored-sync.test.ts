@@ -31,7 +31,12 @@ async function findingSet(store: Store, integrationId: string): Promise<string[]
 /** Sync 2's change: agent A gets a version 2 without guardrails and "production" moves to it; B is deleted. */
 function removeGuardrailsAndDeleteB(sim: SimulatorHandle): void {
   const a = sim.workspace.agents.find((x) => x.current.id === A)!;
-  const v2 = { ...structuredClone(a.current), version: 2, guardrails: null, updated_at: '2026-06-02T10:00:00Z' };
+  const v2 = {
+    ...structuredClone(a.current),
+    version: 2,
+    guardrails: null,
+    updated_at: '2026-06-02T10:00:00Z',
+  };
   a.versions.push(v2);
   for (const v of a.versions) v.versions = [0, 1, 2];
   a.current = v2;
@@ -52,7 +57,12 @@ for (const backend of testBackends()) {
         new Date('2026-06-01T00:00:00Z'),
       );
 
-      const r1 = await runStoredSync({ store, integrationId: integ.id, connectorFactory, now: new Date('2026-06-02T00:00:00Z') });
+      const r1 = await runStoredSync({
+        store,
+        integrationId: integ.id,
+        connectorFactory,
+        now: new Date('2026-06-02T00:00:00Z'),
+      });
       assert.equal(r1.pipeline.status, 'succeeded');
       assert.deepEqual(r1.events, [], 'the first sync records no change events');
       assert.deepEqual(await findingSet(store, integ.id), [
@@ -78,7 +88,12 @@ for (const backend of testBackends()) {
       assert.ok((run1?.requests ?? 0) > 0);
 
       removeGuardrailsAndDeleteB(sim);
-      const r2 = await runStoredSync({ store, integrationId: integ.id, connectorFactory, now: new Date('2026-06-03T00:00:00Z') });
+      const r2 = await runStoredSync({
+        store,
+        integrationId: integ.id,
+        connectorFactory,
+        now: new Date('2026-06-03T00:00:00Z'),
+      });
       assert.equal(r2.pipeline.status, 'succeeded');
       assert.deepEqual(
         r2.events.map((e) => [e.type, e.resourceId, (e.changes ?? []).map((c) => c.field)]),
@@ -121,9 +136,15 @@ for (const backend of testBackends()) {
         [[B, '2026-06-03T00:00:00.000Z']],
       );
       const live = await store.inventory.loadLive(integ.id);
-      assert.deepEqual(live.agents.map((a) => a.id), [A]);
+      assert.deepEqual(
+        live.agents.map((a) => a.id),
+        [A],
+      );
       assert.equal(live.agents[0].guardrails, null);
-      assert.deepEqual(live.agents[0].versionHistory.map((v) => v.version), [0, 1, 2]);
+      assert.deepEqual(
+        live.agents[0].versionHistory.map((v) => v.version),
+        [0, 1, 2],
+      );
       // Risk scores are kept per sync, so a trend can be drawn.
       const trend = await store.riskScores.history(integ.id, 'agent', A);
       assert.equal(trend.length, 2);
@@ -134,50 +155,130 @@ for (const backend of testBackends()) {
     }
   });
 
-  test(`a sync that fails half-way keeps the earlier inventory (${backend.kind})`, { skip: backend.skip }, async () => {
-    const sim = await startSimulator({ workspace: loadScenario(SCENARIO) });
-    const t = await backend.open();
-    try {
-      const store = createStore(t.db, { keyring: createKeyring(masterKeyFromBytes(randomBytes(32))) });
-      const integ = await store.integrations.create({ name: 'e2e', apiKey: sim.apiKey, baseUrl: sim.url });
-      await runStoredSync({ store, integrationId: integ.id, connectorFactory, now: new Date('2026-06-02T00:00:00Z') });
-      const before = await store.inventory.loadLive(integ.id);
-      const findingsBefore = await findingSet(store, integ.id);
+  test(
+    `changes made during a beta outage are reported by the first sync after it (${backend.kind})`,
+    { skip: backend.skip },
+    async () => {
+      const sim = await startSimulator({ workspace: loadScenario(SCENARIO) });
+      const t = await backend.open();
+      try {
+        const store = createStore(t.db, { keyring: createKeyring(masterKeyFromBytes(randomBytes(32))) });
+        const integ = await store.integrations.create({ name: 'e2e', apiKey: sim.apiKey, baseUrl: sim.url });
+        const sync = (day: string) =>
+          runStoredSync({
+            store,
+            integrationId: integ.id,
+            connectorFactory,
+            now: new Date(`${day}T00:00:00Z`),
+          });
+        await sync('2026-06-02');
+        sim.configure({ beta: { enabled: false, status: 403 } });
+        const outage = await sync('2026-06-03');
+        assert.deepEqual(outage.events, []);
+        // The stored agents keep their version history and aliases through the outage.
+        const kept = (await store.inventory.loadLive(integ.id)).agents.find((a) => a.id === A)!;
+        assert.deepEqual(
+          kept.aliases.map((x) => [x.alias, x.version]),
+          [
+            ['production', 0],
+            ['staging', 1],
+          ],
+        );
+        removeGuardrailsAndDeleteB(sim);
+        sim.configure({ beta: { enabled: true } });
+        const back = await sync('2026-06-04');
+        assert.deepEqual(
+          back.events.map((e) => [e.type, e.resourceId]),
+          [
+            ['agent_changed', A],
+            ['guardrails_removed', A],
+            ['alias_moved', A],
+            ['resource_deleted', B],
+          ],
+        );
+      } finally {
+        await t.cleanup();
+        await sim.close();
+      }
+    },
+  );
 
-      // Beta access is lost and B is gone from the workspace: agent and library listings are incomplete,
-      // so nothing may be marked deleted and no agent finding may resolve.
-      sim.workspace.agents = sim.workspace.agents.filter((x) => x.current.id !== B);
-      sim.configure({ beta: { enabled: false, status: 404 } });
-      const partial = await runStoredSync({ store, integrationId: integ.id, connectorFactory, now: new Date('2026-06-03T00:00:00Z') });
-      assert.equal(partial.pipeline.snapshot.availability.agents.status, 'unavailable');
-      assert.deepEqual(partial.events, [], 'a beta outage is not a mass deletion');
-      const after = await store.inventory.loadLive(integ.id);
-      assert.deepEqual(after.agents.map((a) => a.id), before.agents.map((a) => a.id));
-      assert.deepEqual(after.libraries.map((l) => l.id), before.libraries.map((l) => l.id));
-      assert.deepEqual(await store.inventory.listDeleted(integ.id, 'agent'), []);
-      const findingsAfter = (await findingSet(store, integ.id)).filter((f) => f.includes(' agent:'));
-      assert.deepEqual(findingsAfter, findingsBefore.filter((f) => f.includes(' agent:')));
-      assert.ok(
-        (await findingSet(store, integ.id)).includes(
-          `open FAIL mistral_integration_partial_coverage integration:${integ.id}`,
-        ),
-      );
+  test(
+    `a sync that fails half-way keeps the earlier inventory (${backend.kind})`,
+    { skip: backend.skip },
+    async () => {
+      const sim = await startSimulator({ workspace: loadScenario(SCENARIO) });
+      const t = await backend.open();
+      try {
+        const store = createStore(t.db, { keyring: createKeyring(masterKeyFromBytes(randomBytes(32))) });
+        const integ = await store.integrations.create({ name: 'e2e', apiKey: sim.apiKey, baseUrl: sim.url });
+        await runStoredSync({
+          store,
+          integrationId: integ.id,
+          connectorFactory,
+          now: new Date('2026-06-02T00:00:00Z'),
+        });
+        const before = await store.inventory.loadLive(integ.id);
+        const findingsBefore = await findingSet(store, integ.id);
 
-      // The key is revoked: the sync fails with the troubleshooting message, and nothing is lost.
-      sim.configure({ beta: { enabled: true } });
-      const revoked = createStore(t.db, { keyring: store.keyring });
-      await revoked.integrations.rotateKey(integ.id, 'revoked-key-000000000000');
-      await assert.rejects(
-        runStoredSync({ store: revoked, integrationId: integ.id, connectorFactory, now: new Date('2026-06-04T00:00:00Z') }),
-        (e: Error & { code?: string }) => e.code === 'INVALID_API_KEY' && /invalid or has expired/.test(e.message),
-      );
-      const run = await store.syncRuns.latest(integ.id);
-      assert.equal(run?.status, 'failed');
-      assert.equal(run?.errors[0]?.code, 'INVALID_API_KEY');
-      assert.deepEqual((await store.inventory.loadLive(integ.id)).agents.map((a) => a.id), before.agents.map((a) => a.id));
-    } finally {
-      await t.cleanup();
-      await sim.close();
-    }
-  });
+        // Beta access is lost and B is gone from the workspace: agent and library listings are incomplete,
+        // so nothing may be marked deleted and no agent finding may resolve.
+        sim.workspace.agents = sim.workspace.agents.filter((x) => x.current.id !== B);
+        sim.configure({ beta: { enabled: false, status: 404 } });
+        const partial = await runStoredSync({
+          store,
+          integrationId: integ.id,
+          connectorFactory,
+          now: new Date('2026-06-03T00:00:00Z'),
+        });
+        assert.equal(partial.pipeline.snapshot.availability.agents.status, 'unavailable');
+        assert.deepEqual(partial.events, [], 'a beta outage is not a mass deletion');
+        const after = await store.inventory.loadLive(integ.id);
+        assert.deepEqual(
+          after.agents.map((a) => a.id),
+          before.agents.map((a) => a.id),
+        );
+        assert.deepEqual(
+          after.libraries.map((l) => l.id),
+          before.libraries.map((l) => l.id),
+        );
+        assert.deepEqual(await store.inventory.listDeleted(integ.id, 'agent'), []);
+        const findingsAfter = (await findingSet(store, integ.id)).filter((f) => f.includes(' agent:'));
+        assert.deepEqual(
+          findingsAfter,
+          findingsBefore.filter((f) => f.includes(' agent:')),
+        );
+        assert.ok(
+          (await findingSet(store, integ.id)).includes(
+            `open FAIL mistral_integration_partial_coverage integration:${integ.id}`,
+          ),
+        );
+
+        // The key is revoked: the sync fails with the troubleshooting message, and nothing is lost.
+        sim.configure({ beta: { enabled: true } });
+        const revoked = createStore(t.db, { keyring: store.keyring });
+        await revoked.integrations.rotateKey(integ.id, 'revoked-key-000000000000');
+        await assert.rejects(
+          runStoredSync({
+            store: revoked,
+            integrationId: integ.id,
+            connectorFactory,
+            now: new Date('2026-06-04T00:00:00Z'),
+          }),
+          (e: Error & { code?: string }) =>
+            e.code === 'INVALID_API_KEY' && /invalid or has expired/.test(e.message),
+        );
+        const run = await store.syncRuns.latest(integ.id);
+        assert.equal(run?.status, 'failed');
+        assert.equal(run?.errors[0]?.code, 'INVALID_API_KEY');
+        assert.deepEqual(
+          (await store.inventory.loadLive(integ.id)).agents.map((a) => a.id),
+          before.agents.map((a) => a.id),
+        );
+      } finally {
+        await t.cleanup();
+        await sim.close();
+      }
+    },
+  );
 }

@@ -18,6 +18,7 @@ import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
 import { getRule } from '../rules/catalog.ts';
 import type { Store } from '../store/store.ts';
 import type { ListingRecord } from '../store/inventory-repository.ts';
+import { driftBaseline, keepLastKnownVersions } from './last-known.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
@@ -53,7 +54,13 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
 
   let pipeline: PipelineResult;
   try {
-    pipeline = await runPipeline({ connector, now, integration, usageState: store.usage(integrationId), previous });
+    pipeline = await runPipeline({
+      connector,
+      now,
+      integration,
+      usageState: store.usage(integrationId),
+      previous,
+    });
   } catch (e) {
     // A fatal error (invalid key, API unreachable) means nothing was read: every feature failed.
     const err = toAppError(e);
@@ -64,7 +71,10 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       remediation: err.remediation ?? '',
     }));
     const availability = Object.fromEntries(
-      errors.map((x) => [x.feature, { status: 'error', message: x.message, remediation: x.remediation, code: x.code }]),
+      errors.map((x) => [
+        x.feature,
+        { status: 'error', message: x.message, remediation: x.remediation, code: x.code },
+      ]),
     ) as Availability;
     await store.syncRuns.finish(runId, {
       status: 'failed',
@@ -78,7 +88,9 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     throw err;
   }
 
-  const { snapshot, complete } = pipeline;
+  const { complete } = pipeline;
+  const stored = await store.inventory.loadLive(integrationId);
+  const snapshot = keepLastKnownVersions(pipeline.snapshot, stored);
   const listings: Record<ResourceType, ListingRecord[]> = {
     agent: snapshot.agents.map((r) => ({ id: r.id, name: r.name, data: r })),
     model: snapshot.models.map((r) => ({ id: r.id, name: r.name, data: r })),
@@ -88,7 +100,11 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
 
   return store.transaction(async (s) => {
     for (const type of Object.keys(listings) as ResourceType[]) {
-      await s.inventory.applyListing(integrationId, type, listings[type], { complete: complete[type], syncRunId: runId, at });
+      await s.inventory.applyListing(integrationId, type, listings[type], {
+        complete: complete[type],
+        syncRunId: runId,
+        at,
+      });
     }
     await s.snapshots.save(integrationId, runId, snapshot);
     const existing = await s.findings.list(integrationId, { status: 'all', includeMuted: true }, now);
@@ -105,7 +121,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       skippedRuleIds: new Set(pipeline.erroredRuleIds),
     });
     await s.findings.saveAll(reconciled.findings);
-    const events = diffSnapshots(previous, snapshot, at);
+    const events = diffSnapshots(driftBaseline(previous, stored), snapshot, at);
     await s.events.append(integrationId, runId, events);
     const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
     await s.riskScores.save(integrationId, runId, at, riskScores);

@@ -54,9 +54,19 @@ export async function scanIntoStore(opts: ScanIntoStoreOptions): Promise<StoredS
     } else if (integration.keyFingerprint !== keyFingerprint(opts.apiKey)) {
       integration = await service.rotateKey(integration.id, opts.apiKey);
     }
-    const result = await runStoredSync({ store, integrationId: integration.id, connectorFactory, now: opts.now });
+    const result = await runStoredSync({
+      store,
+      integrationId: integration.id,
+      connectorFactory,
+      now: opts.now,
+    });
     return {
-      ...buildScanReport(result.pipeline.snapshot, result.pipeline.results, (id) => getRule(id)?.meta, opts.now),
+      ...buildScanReport(
+        result.pipeline.snapshot,
+        result.pipeline.results,
+        (id) => getRule(id)?.meta,
+        opts.now,
+      ),
       storage: {
         dataDir,
         integrationId: integration.id,

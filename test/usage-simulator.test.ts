@@ -252,6 +252,9 @@ for (const kind of storeKinds) {
       assert.equal(r.availability.status, 'available');
       assert.equal(r.availability.code, 'UNEXPECTED_RESPONSE');
       assert.equal(r.usageFor('ag_legal')!.functionCalls, 2); // the old contribution of c1
+      // c1 was started by ag_router: its figures would be incomplete, so they are unknown this sync
+      assert.deepEqual(r.incompleteAgentIds, ['ag_router']);
+      assert.equal(r.usageFor('ag_router'), null);
 
       sim.configure({ faults: null });
       takeRequests(sim);
@@ -259,6 +262,7 @@ for (const kind of storeKinds) {
       assert.deepEqual(r2.stats, { listed: 5, fetched: 1, unchanged: 4, removed: 0, failed: 0 });
       assert.equal(takeRequests(sim).history, 1);
       assert.equal(r2.usageFor('ag_legal')!.functionCalls, 3);
+      assert.equal(r2.usageFor('ag_router')!.totalRuns, 1);
       assert.deepEqual(r2.usageFor('ag_legal')!.last90Days.functionCallsByName, {
         lookup_case: 1,
         open_ticket: 1,

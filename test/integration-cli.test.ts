@@ -21,13 +21,26 @@ test('integration add / sync / findings / mute / events / rotate-key / remove', 
     assert.ok(!r.stdout.includes(sim.apiKey) && !r.stderr.includes(sim.apiKey), 'the key is never printed');
   try {
     // A bad key is refused before anything is stored.
-    const refused = await runCli(['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--api-key-file', badKeyFile, ...d]);
+    const refused = await runCli([
+      'integration',
+      'add',
+      '--name',
+      'prod',
+      '--base-url',
+      sim.url,
+      '--api-key-file',
+      badKeyFile,
+      ...d,
+    ]);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /The API key is invalid or has expired/);
     const empty = await runCli(['integration', 'list', '--format', 'json', ...d]);
     assert.deepEqual(JSON.parse(empty.stdout), []);
 
-    const added = await runCli(['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--format', 'json', ...d], good);
+    const added = await runCli(
+      ['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--format', 'json', ...d],
+      good,
+    );
     assert.equal(added.code, 0, added.stderr);
     noLeak(added);
     const [view] = JSON.parse(added.stdout);
@@ -49,18 +62,67 @@ test('integration add / sync / findings / mute / events / rotate-key / remove', 
     assert.ok(open.every((f) => f.status === 'open'));
 
     const target = missing[0].id;
-    const muted = await runCli(['findings', 'mute', target, '--reason', 'sandbox agent', '--by', 'alice', '--expires', '2099-01-01', ...d]);
+    const muted = await runCli([
+      'findings',
+      'mute',
+      target,
+      '--reason',
+      'sandbox agent',
+      '--by',
+      'alice',
+      '--expires',
+      '2099-01-01',
+      ...d,
+    ]);
     assert.equal(muted.code, 0, muted.stderr);
-    const afterMute = JSON.parse((await runCli(['findings', 'list', 'prod', '--format', 'json', ...d])).stdout);
-    assert.ok(!afterMute.some((f: { id: string }) => f.id === target), 'a muted finding leaves the default list');
-    const onlyMuted = JSON.parse((await runCli(['findings', 'list', 'prod', '--muted', 'only', '--format', 'json', ...d])).stdout);
-    assert.deepEqual(onlyMuted.map((f: { id: string }) => f.id), [target]);
+    const afterMute = JSON.parse(
+      (await runCli(['findings', 'list', 'prod', '--format', 'json', ...d])).stdout,
+    );
+    assert.ok(
+      !afterMute.some((f: { id: string }) => f.id === target),
+      'a muted finding leaves the default list',
+    );
+    const onlyMuted = JSON.parse(
+      (await runCli(['findings', 'list', 'prod', '--muted', 'only', '--format', 'json', ...d])).stdout,
+    );
+    assert.deepEqual(
+      onlyMuted.map((f: { id: string }) => f.id),
+      [target],
+    );
     assert.equal(onlyMuted[0].mute.reason, 'sandbox agent');
     const noReason = await runCli(['findings', 'mute', target, '--reason', ' ', '--by', 'alice', ...d]);
     assert.notEqual(noReason.code, 0, 'a mute needs a reason');
     await runCli(['findings', 'unmute', target, ...d]);
-    const afterUnmute = JSON.parse((await runCli(['findings', 'list', 'prod', '--format', 'json', ...d])).stdout);
+    const afterUnmute = JSON.parse(
+      (await runCli(['findings', 'list', 'prod', '--format', 'json', ...d])).stdout,
+    );
     assert.ok(afterUnmute.some((f: { id: string }) => f.id === target));
+
+    // The daily series of the busiest agent adds up to its total runs.
+    const report = JSON.parse(
+      (await runCli(['scan', '--format', 'json', '--base-url', sim.url], good)).stdout,
+    );
+    const busiest = [...report.agents].sort((a, b) => b.usage.totalRuns - a.usage.totalRuns)[0];
+    const daily = await runCli([
+      'usage',
+      'prod',
+      '--agent',
+      busiest.id,
+      '--days',
+      '365',
+      '--format',
+      'json',
+      ...d,
+    ]);
+    assert.equal(daily.code, 0, daily.stderr);
+    const series = JSON.parse(daily.stdout).series as Array<{ runs: number }>;
+    assert.equal(series.length, 365);
+    assert.equal(
+      series.reduce((n, p) => n + p.runs, 0),
+      busiest.usage.totalRuns,
+    );
+    const badDays = await runCli(['usage', 'prod', '--agent', busiest.id, '--days', '0', ...d]);
+    assert.equal(badDays.code, 64);
 
     sim.evolve();
     const sync2 = await runCli(['sync', '--all', ...d]);
@@ -75,7 +137,10 @@ test('integration add / sync / findings / mute / events / rotate-key / remove', 
 
     const removed = await runCli(['integration', 'remove', 'prod', ...d]);
     assert.equal(removed.code, 0, removed.stderr);
-    assert.deepEqual(JSON.parse((await runCli(['integration', 'list', '--format', 'json', ...d])).stdout), []);
+    assert.deepEqual(
+      JSON.parse((await runCli(['integration', 'list', '--format', 'json', ...d])).stdout),
+      [],
+    );
     const gone = await runCli(['findings', 'list', 'prod', ...d]);
     assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /trustlens integration list/);

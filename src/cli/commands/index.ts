@@ -6,6 +6,7 @@ import { register as registerKeys } from './keys.ts';
 import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
 import { register as registerSim } from './sim.ts';
+import { register as registerUsage } from './usage.ts';
 
 /** Every CLI verb. Add one line per new commands/<verb>.ts. */
 export const commands: Array<(program: Command) => void> = [
@@ -16,4 +17,5 @@ export const commands: Array<(program: Command) => void> = [
   registerKeys,
   registerIntegration,
   registerFindings,
+  registerUsage,
 ];

@@ -153,9 +153,10 @@ export function evolveWorkspace(ws: SimWorkspace, o: EvolveOptions & { seed: num
   // New conversations (prepended: the list stays newest first).
   const live = ws.agents;
   const fresh = [];
+  const taken = new Set(ws.conversations.map((x) => String(x.conversation.id)));
   for (let i = 0; i < (o.conversationsAdded ?? 5); i++) {
     const c = rng.fork();
-    const id = conversationId(c);
+    const id = conversationId(c, taken);
     const start = at();
     const agent: SimAgent | undefined = live.length && c.chance(0.9) ? c.pick(live) : undefined;
     const model = agent ? agent.current.model : c.pick(ctx.chatModels);

@@ -47,8 +47,15 @@ function agentId(rng: Rng): string {
   return `ag_${rng.hex(32)}`;
 }
 
-export function conversationId(rng: Rng): string {
-  return `conv_${rng.hex(32)}`;
+/**
+ * A conversation id not in `taken` (added to it). Forked generators have 32-bit seeds, so at
+ * 100,000 conversations two forks can draw the same id: draw again until it is new.
+ */
+export function conversationId(rng: Rng, taken: Set<string>): string {
+  let id = `conv_${rng.hex(32)}`;
+  while (taken.has(id)) id = `conv_${rng.hex(32)}`;
+  taken.add(id);
+  return id;
 }
 
 /** Speakers of an agent's handoff targets (resolved against the workspace). */
@@ -148,9 +155,10 @@ function generateConversations(
     return sp;
   };
   const out: Array<{ start: number; rec: SimConversation }> = [];
+  const taken = new Set<string>();
   for (let k = 0; k < total; k++) {
     const c = rng.fork();
-    const id = conversationId(c);
+    const id = conversationId(c, taken);
     const entries = c.int(2, maxEntries);
     if (k < agentCount) {
       let agent: SimAgent;

@@ -383,3 +383,8 @@ describe('scenarios', () => {
     assert.throws(() => parseScenario('{"agents":[{}]}'), /needs "current"/);
   });
 });
+
+test('conversation ids stay unique at 100,000 conversations (seed 7 used to repeat one)', () => {
+  const ws = generateWorkspace({ seed: 7, agents: 200, conversations: 100_000 });
+  assert.equal(new Set(ws.conversations.map((c) => c.conversation.id)).size, 100_000);
+});

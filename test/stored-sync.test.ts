@@ -72,6 +72,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_guardrails_jailbreak_unchecked agent:${B}`, // ignore_other_categories, sexual only
         `open FAIL mistral_agent_guardrails_not_blocking agent:${B}`,
         `open FAIL mistral_agent_guardrails_pii_unchecked agent:${B}`,
+        `open FAIL mistral_agent_instructions_secret agent:${A}`, // "Billing key: sk-test-…"
         `open FAIL mistral_agent_instructions_secret agent:${B}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`, // mistral-small-latest
         `open FAIL mistral_agent_owner_missing agent:${A}`, // no description
@@ -112,6 +113,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_guardrails_missing agent:${A}`,
         `open FAIL mistral_agent_guardrails_pii_unchecked agent:${A}`,
         `open FAIL mistral_agent_guardrails_regressed agent:${A}`, // v1 had blocking guardrails
+        `open FAIL mistral_agent_instructions_secret agent:${A}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`,
         `open FAIL mistral_agent_owner_missing agent:${A}`,
         `open FAIL mistral_agent_risky_tool_combination agent:${A}`, // no blocking guardrails any more

@@ -27,14 +27,26 @@ function result(
   resourceType: RuleResult['resourceType'] = 'agent',
   detail = `${status} detail`,
 ): RuleResult {
-  return { ruleId, status, resourceType, resourceId, resourceName: `name of ${resourceId}`, detail, evidence: { k: status } };
+  return {
+    ruleId,
+    status,
+    resourceType,
+    resourceId,
+    resourceName: `name of ${resourceId}`,
+    detail,
+    evidence: { k: status },
+  };
 }
 
 function run(partial: Partial<ReconcileInput> & Pick<ReconcileInput, 'existing' | 'results' | 'at'>) {
   return reconcileFindings({
     integrationId: INT,
     ruleMeta,
-    liveResourceIds: new Set([resourceKey('agent', 'ag_1'), resourceKey('agent', 'ag_2'), resourceKey('library', 'lib_1')]),
+    liveResourceIds: new Set([
+      resourceKey('agent', 'ag_1'),
+      resourceKey('agent', 'ag_2'),
+      resourceKey('library', 'lib_1'),
+    ]),
     ...partial,
   });
 }
@@ -96,8 +108,16 @@ describe('reconcileFindings', () => {
   });
 
   it('keeps an open finding open: last seen and detail move, first seen stays, no transition', () => {
-    const first = run({ existing: [], at: T1, results: [result(GM, 'FAIL', 'ag_1', 'agent', 'old')] }).findings;
-    const { findings, transitions } = run({ existing: first, at: T2, results: [result(GM, 'UNKNOWN', 'ag_1', 'agent', 'new')] });
+    const first = run({
+      existing: [],
+      at: T1,
+      results: [result(GM, 'FAIL', 'ag_1', 'agent', 'old')],
+    }).findings;
+    const { findings, transitions } = run({
+      existing: first,
+      at: T2,
+      results: [result(GM, 'UNKNOWN', 'ag_1', 'agent', 'new')],
+    });
     assert.equal(findings.length, 1);
     assert.equal(findings[0].firstSeenAt, T1);
     assert.equal(findings[0].lastSeenAt, T2);
@@ -115,7 +135,9 @@ describe('reconcileFindings', () => {
     assert.equal(s2.findings[0].lastStatus, 'PASS');
     assert.equal(s2.findings[0].lastSeenAt, T1);
     assert.equal(s2.findings[0].detail, 'no guardrails');
-    assert.deepEqual(s2.transitions, [{ findingId: s1.findings[0].id, from: 'open', to: 'resolved', reason: 'passed' }]);
+    assert.deepEqual(s2.transitions, [
+      { findingId: s1.findings[0].id, from: 'open', to: 'resolved', reason: 'passed' },
+    ]);
 
     // PASS again: nothing changes.
     const s2b = run({ existing: s2.findings, at: T3, results: [result(GM, 'PASS')] });
@@ -134,21 +156,71 @@ describe('reconcileFindings', () => {
     assert.deepEqual(s3.transitions, [{ findingId: f.id, from: 'resolved', to: 'open', reason: 'reopened' }]);
   });
 
+  it('UNKNOWN leaves a resolved finding resolved and unchanged; only a FAIL reopens it', () => {
+    const s1 = run({ existing: [], at: T1, results: [result(GM, 'FAIL', 'ag_1', 'agent', 'no guardrails')] });
+    const s2 = run({ existing: s1.findings, at: T2, results: [result(GM, 'PASS')] });
+    assert.equal(s2.findings[0].status, 'resolved');
+
+    const s3 = run({
+      existing: s2.findings,
+      at: T3,
+      results: [result(GM, 'UNKNOWN', 'ag_1', 'agent', 'cannot check')],
+    });
+    assert.deepEqual(s3.findings, s2.findings);
+    assert.deepEqual(s3.transitions, []);
+    assert.equal(s3.findings[0].reopenCount, 0);
+    assert.equal(s3.findings[0].lastStatus, 'PASS');
+    assert.equal(s3.findings[0].lastSeenAt, T1);
+    assert.equal(s3.findings[0].detail, 'no guardrails');
+
+    const T4 = '2026-11-04T00:00:00Z';
+    const s4 = run({
+      existing: s3.findings,
+      at: T4,
+      results: [result(GM, 'FAIL', 'ag_1', 'agent', 'again')],
+    });
+    assert.equal(s4.findings[0].status, 'open');
+    assert.equal(s4.findings[0].reopenCount, 1);
+    assert.equal(s4.findings[0].lastSeenAt, T4);
+    assert.deepEqual(s4.transitions, [
+      { findingId: s1.findings[0].id, from: 'resolved', to: 'open', reason: 'reopened' },
+    ]);
+  });
+
+  it('UNKNOWN merged with a FAIL for the same finding still reopens it (worst status wins)', () => {
+    const s1 = run({ existing: [], at: T1, results: [result(GM, 'FAIL')] });
+    const s2 = run({ existing: s1.findings, at: T2, results: [result(GM, 'PASS')] });
+    const s3 = run({ existing: s2.findings, at: T3, results: [result(GM, 'UNKNOWN'), result(GM, 'FAIL')] });
+    assert.equal(s3.findings[0].status, 'open');
+    assert.equal(s3.findings[0].lastStatus, 'FAIL');
+    assert.equal(s3.findings[0].reopenCount, 1);
+  });
+
   it('resolves a finding whose resource is gone as "resource deleted"', () => {
     const s1 = run({ existing: [], at: T1, results: [result(GM, 'FAIL', 'ag_9')] });
     const s2 = run({ existing: s1.findings, at: T2, results: [] });
     assert.equal(s2.findings[0].status, 'resolved');
     assert.equal(s2.findings[0].resolvedAt, T2);
     assert.equal(s2.findings[0].lastStatus, 'FAIL');
-    assert.deepEqual(s2.transitions.map((t) => t.reason), ['resource deleted']);
+    assert.deepEqual(
+      s2.transitions.map((t) => t.reason),
+      ['resource deleted'],
+    );
   });
 
   it('resolves a finding on a live resource that the rule no longer evaluates as "no longer evaluated"', () => {
     const s1 = run({ existing: [], at: T1, results: [result(GM, 'FAIL', 'ag_1')] });
-    const s2 = run({ existing: s1.findings, at: T2, results: [result('mistral_agent_dormant', 'PASS', 'ag_1')] });
+    const s2 = run({
+      existing: s1.findings,
+      at: T2,
+      results: [result('mistral_agent_dormant', 'PASS', 'ag_1')],
+    });
     assert.equal(s2.findings.length, 1);
     assert.equal(s2.findings[0].status, 'resolved');
-    assert.deepEqual(s2.transitions.map((t) => t.reason), ['no longer evaluated']);
+    assert.deepEqual(
+      s2.transitions.map((t) => t.reason),
+      ['no longer evaluated'],
+    );
   });
 
   it('freezes findings of a resource type that was not listed completely, and of skipped rules', () => {
@@ -194,7 +266,12 @@ describe('reconcileFindings', () => {
     const { findings } = run({
       existing: [],
       at: T1,
-      results: [result(GM, 'PASS'), result(GM, 'UNKNOWN', 'ag_1', 'agent', 'u'), result(GM, 'FAIL', 'ag_1', 'agent', 'f1'), result(GM, 'FAIL', 'ag_1', 'agent', 'f2')],
+      results: [
+        result(GM, 'PASS'),
+        result(GM, 'UNKNOWN', 'ag_1', 'agent', 'u'),
+        result(GM, 'FAIL', 'ag_1', 'agent', 'f1'),
+        result(GM, 'FAIL', 'ag_1', 'agent', 'f2'),
+      ],
     });
     assert.equal(findings.length, 1);
     assert.equal(findings[0].lastStatus, 'FAIL');
@@ -227,14 +304,12 @@ describe('reconcileFindings', () => {
     assert.deepEqual(a, b);
     assert.deepEqual(
       a.findings.map((f) => `${f.ruleId}/${f.resourceId}`),
-      [
-        'mistral_agent_dormant/ag_1',
-        `${GM}/ag_1`,
-        `${GM}/ag_2`,
-        'mistral_library_unused/lib_1',
-      ],
+      ['mistral_agent_dormant/ag_1', `${GM}/ag_1`, `${GM}/ag_2`, 'mistral_library_unused/lib_1'],
     );
-    assert.deepEqual(a.transitions.map((t) => t.findingId), a.findings.map((f) => f.id));
+    assert.deepEqual(
+      a.transitions.map((t) => t.findingId),
+      a.findings.map((f) => f.id),
+    );
   });
 
   it('does not mutate its inputs', () => {

@@ -8,7 +8,8 @@
  * |--------------------------------------------------|---------------------|-------------------------------------------------|
  * | FAIL or UNKNOWN                                   | none                | open; firstSeenAt = lastSeenAt = at ("opened")   |
  * | FAIL or UNKNOWN                                   | open                | open; lastSeenAt = at; detail/evidence updated   |
- * | FAIL or UNKNOWN                                   | resolved            | open; reopenCount + 1; resolvedAt = null ("reopened") |
+ * | FAIL                                              | resolved            | open; reopenCount + 1; resolvedAt = null ("reopened") |
+ * | UNKNOWN                                           | resolved            | unchanged (stays resolved; no transition)        |
  * | PASS                                              | open                | resolved; resolvedAt = at ("passed")             |
  * | PASS                                              | resolved or none    | unchanged / nothing created                      |
  * | nothing, resource no longer live                  | open                | resolved; resolvedAt = at ("resource deleted")   |
@@ -19,6 +20,10 @@
  * Decisions:
  * - UNKNOWN is tracked as an open finding (the scan output lists FAIL and UNKNOWN); `lastStatus`
  *   tells them apart, and the risk score weighs UNKNOWN lower (see risk-score.ts).
+ * - A resolved finding reopens only when it FAILS again (issue 5): UNKNOWN means the problem could not
+ *   be checked, not that it is back, so it leaves a resolved finding entirely as it was (status,
+ *   lastStatus, lastSeenAt, detail, reopenCount). It still opens a finding where there was none, and
+ *   keeps an open finding open.
  * - "No longer evaluated" (the rule returned nothing for a live resource, e.g. it no longer applies,
  *   or the rule left the catalog) resolves: an open finding nobody re-checks would never close.
  * - When a resource type's listing was incomplete in this snapshot (e.g. the beta agents endpoint
@@ -169,6 +174,8 @@ function applyResult(
       transition: { findingId: f.id, from: 'open', to: 'resolved', reason: 'passed' },
     };
   }
+  // Only a FAIL reopens: UNKNOWN (could not be checked) leaves a resolved finding as it was.
+  if (r.status === 'UNKNOWN' && f.status === 'resolved') return { next: f, transition: null };
   const meta = ruleMeta(r.ruleId);
   const observed: FindingState = {
     ...f,

@@ -7,9 +7,14 @@
  *   result at all. If a snapshot still carries agents from an earlier sync while agent discovery is not
  *   available now, a PASS on that stale data is reported as UNKNOWN (a FAIL stays a FAIL).
  * - The same holds for libraries (availability.libraries), files and models.
+ *
+ * Data quality: a warning naming a field a rule reads makes it UNKNOWN (`malformed`), except a
+ * warning on `guardrails` when every guardrail policy normalised to a known format (v1, v2, flat):
+ * the product document's flat shape is rejected by the SDK but read by the normaliser.
  */
 import type { CheckStatus, RuleContext, RuleMeta, RuleResult } from '../findings/types.ts';
 import type {
+  AgentConfig,
   AgentRecord,
   AgentUsage,
   DataQualityWarning,
@@ -102,21 +107,47 @@ export function evaluateAgents(
 }
 
 /**
+ * The guardrails of a record, when the record carries them (agents): used to excuse a `guardrails`
+ * data-quality warning that the normaliser made moot.
+ */
+type MaybeGuardrails = Partial<Pick<AgentConfig, 'guardrails' | 'guardrailPolicies'>>;
+
+/**
+ * Whether a data-quality warning on `guardrails` is moot because every policy was read anyway: the
+ * record has guardrails (not null, at least one policy) and every policy normalised to a known format
+ * (v1, v2 or the product document's flat shape). The SDK rejects the flat shape (moderation_llm_v2 as
+ * a model-name string), so such records carry a warning although src/inventory/guardrails.ts reads
+ * them fine. A policy in format 'unknown', or a warning with no policy kept (null guardrails: the raw
+ * value held nothing readable), still counts.
+ */
+export function guardrailsReadable(record: MaybeGuardrails): boolean {
+  if (record.guardrails === undefined || record.guardrails === null) return false;
+  const policies = record.guardrailPolicies ?? [];
+  return policies.length > 0 && policies.every((p) => p.format !== 'unknown');
+}
+
+/**
  * Data-quality warnings on a record that concern one of the given fields (the warning's `issue` names
- * the field first, e.g. "tools: expected array, received null", or mentions it as a word).
+ * the field first, e.g. "tools: expected array, received null", or mentions it as a word). The field
+ * `guardrails` is not counted when every guardrail policy was read anyway (see guardrailsReadable); a
+ * warning that also names another of the given fields still counts.
  */
 export function flaggedFields(
-  record: { dataQuality: DataQualityWarning[] },
+  record: { dataQuality: DataQualityWarning[] } & MaybeGuardrails,
   fields: readonly string[],
 ): DataQualityWarning[] {
+  const checked = guardrailsReadable(record) ? fields.filter((f) => f !== 'guardrails') : fields;
   return record.dataQuality.filter((w) =>
-    fields.some((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`, 'i').test(w.issue)),
+    checked.some((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`, 'i').test(w.issue)),
   );
 }
 
-/** An UNKNOWN verdict when the record's data for the given fields was flagged as malformed, else null. */
+/**
+ * An UNKNOWN verdict when the record's data for the given fields was flagged as malformed, else null
+ * (a `guardrails` warning is moot when every policy was read: see flaggedFields).
+ */
 export function malformed(
-  record: { dataQuality: DataQualityWarning[] },
+  record: { dataQuality: DataQualityWarning[] } & MaybeGuardrails,
   fields: readonly string[],
 ): Verdict | null {
   const ws = flaggedFields(record, fields);
@@ -161,7 +192,7 @@ export function daysSince(iso: string | null, now: Date): number | null {
  * ones): keep a FAIL, but turn a PASS into UNKNOWN when the fields it relied on were flagged.
  */
 export function passUnlessFlagged(
-  record: { dataQuality: DataQualityWarning[] },
+  record: { dataQuality: DataQualityWarning[] } & MaybeGuardrails,
   fields: readonly string[],
   verdict: Verdict | null,
 ): Verdict | null {

@@ -77,4 +77,60 @@ describe('findSecrets', () => {
       ['password', 'password'],
     );
   });
+
+  it('finds a short "sk-" key (≥12 chars after the prefix) and the scenario\'s billing key', () => {
+    const short = join('sk-', 'test-', 'abc123def456');
+    assert.deepEqual(
+      findSecrets(`Use ${short} here.`).map((f) => [f.kind, f.offset]),
+      [['openai_style_key', 4]],
+    );
+    const found = findSecrets(`Answer briefly. Billing key: ${short}.`);
+    assert.deepEqual(
+      found.map((f) => [f.kind, f.column]),
+      [['openai_style_key', 'Answer briefly. Billing key: '.length + 1]],
+    );
+    assert.ok(!JSON.stringify(found).includes('abc123'), 'no part of the value in the result');
+    // Too short, or a hyphenated word rather than a key.
+    assert.deepEqual(findSecrets(join('Use sk-', 'ab12cd34ef', ' here.')), []);
+    assert.deepEqual(findSecrets(join('See sk-', 'learn-estimators for details.')), []);
+  });
+
+  it('finds key / api key / secret key assignments with a generated-looking value', () => {
+    const text = [
+      join('Billing key: ', 'abc123def456'),
+      join('api key = ', 'Zx9-Qw8-Er7'),
+      join('Secret key: ', 'P@ssW0rd!'),
+      join('API_KEY: ', 'k3y-v4lue-0001'),
+      join('apikey=', 'a1b2c3d4e5'),
+      join('"key": "', 'AbC!dEf@', '"'),
+    ].join('\n');
+    assert.deepEqual(
+      findSecrets(text).map((f) => [f.kind, f.line, f.column]),
+      [
+        ['password', 1, 9],
+        ['password', 2, 1],
+        ['password', 3, 1],
+        ['password', 4, 1],
+        ['password', 5, 1],
+        ['password', 6, 2],
+      ],
+    );
+  });
+
+  it('does not flag prose about keys', () => {
+    for (const prose of [
+      'The key is to be brief.',
+      'Key: to be brief.',
+      'Key: step-by-step answers only.',
+      'Key: Important.',
+      'The key = consistency.',
+      'Primary key: 12345678.',
+      'api key: <your key>',
+      'secret key: ********',
+      'Use the monkey: bananasplit9 rule.',
+      'Keyboard: shortcuts1 matter.',
+    ]) {
+      assert.deepEqual(findSecrets(prose), [], prose);
+    }
+  });
 });

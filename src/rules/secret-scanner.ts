@@ -10,12 +10,16 @@
  * - github_token       ghp_/gho_/ghu_/ghs_/ghr_ + ≥20 chars (real ones have 36), or github_pat_ + ≥22 chars
  * - slack_token        xoxa-/xoxb-/xoxp-/xoxo-/xoxr-/xoxs- + ≥10 chars
  * - jwt                three base64url segments, the first two starting with eyJ
- * - openai_style_key   sk- (optionally sk-proj-/sk-ant-…) + ≥20 chars
+ * - openai_style_key   sk- (optionally sk-proj-/sk-ant-/sk-test-…) + ≥12 chars; under 20 chars the
+ *                      rest must hold a digit (so "sk-" + a hyphenated word is not a key)
  * - google_api_key     AIza + 35 chars
  * - bearer_token       "Bearer " + ≥20 token chars
  * - password           password/passwd/pwd/secret/api_key/apikey/token followed by ':' or '=' and a
  *                      value of ≥6 non-space chars that is not a placeholder (<…>, {…}, ***, xxx) nor a
- *                      plain word (see looksLikeSecretValue)
+ *                      plain word (see looksLikeSecretValue); also key/api key/secret key (e.g. "Billing
+ *                      key: …") followed by ':' or '=' and a value of ≥8 chars holding letters and digits
+ *                      or three character classes (see looksLikeKeyValue), so prose such as "the key is
+ *                      to be brief" or "Key: step-by-step" is not flagged
  * - mistral_style_key  a standalone 32-char alphanumeric word mixing upper case, lower case and digits
  *                      (the shape of Mistral API keys)
  */
@@ -76,19 +80,45 @@ function looksLikeSecretValue(v: string): boolean {
   return /[A-Z]/.test(value) && /[a-z]/.test(value) && !/^[A-Z][a-z]+$/.test(value);
 }
 
+/**
+ * A value after "key:" / "api key:" / "secret key:" counts only if it is ≥8 chars, not a placeholder, and
+ * looks generated: letters and digits together, or three of lower case, upper case, digits and symbols
+ * (hyphen and underscore count as word characters here). So "sk-test-abc123def456" and "P@ssW0rd!"
+ * count; "step-by-step", "Important" and "12345678" do not.
+ */
+function looksLikeKeyValue(v: string): boolean {
+  const value = v.replace(/[.?!:)]+$/, '');
+  if (value.length < 8 || PLACEHOLDER.test(value)) return false;
+  const lower = /[a-z]/.test(value);
+  const upper = /[A-Z]/.test(value);
+  const digit = /[0-9]/.test(value);
+  const symbol = /[^A-Za-z0-9_-]/.test(value);
+  if (digit && (lower || upper)) return true;
+  return [lower, upper, digit, symbol].filter(Boolean).length >= 3;
+}
+
 const PATTERNS: Pattern[] = [
   { kind: 'private_key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
   { kind: 'aws_access_key_id', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
   { kind: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{22,})/g },
   { kind: 'slack_token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { kind: 'openai_style_key', re: /\bsk-[A-Za-z0-9_-]{20,}/g },
+  {
+    kind: 'openai_style_key',
+    re: /\bsk-[A-Za-z0-9_-]{12,}/g,
+    accept: (m) => m[0].length >= 3 + 20 || /[0-9]/.test(m[0]),
+  },
   { kind: 'google_api_key', re: /\bAIza[0-9A-Za-z_-]{35}/g },
   { kind: 'bearer_token', re: /\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*/gi },
   {
     kind: 'password',
     re: /\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|token)\b["']?\s*[:=]\s*["']?([^\s"'`,;]{6,})/gi,
     accept: (m) => looksLikeSecretValue(m[1] ?? ''),
+  },
+  {
+    kind: 'password',
+    re: /\b(?:(?:api|secret)[ _-]?)?key\b["']?\s*[:=]\s*["']?([^\s"'`,;]{8,})/gi,
+    accept: (m) => looksLikeKeyValue(m[1] ?? ''),
   },
   {
     kind: 'mistral_style_key',

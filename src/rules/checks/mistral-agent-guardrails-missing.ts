@@ -1,6 +1,6 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
-import { hasGuardrails, policiesOf } from '../guardrail-strength.ts';
+import { policiesOf } from '../guardrail-strength.ts';
 import {
   GUARDRAILS_CONSOLE_STEPS,
   MISTRAL_GUARDRAILS_DOC,
@@ -36,9 +36,11 @@ export const rule: Rule = {
   meta,
   evaluate: (ctx) =>
     evaluateAgents(ctx, meta, (agent) => {
+      // A guardrails warning is moot when every policy was read (rule-helpers: flaggedFields); with
+      // null guardrails it means the raw value held nothing readable, so "no guardrails" is not proven.
       const bad = malformed(agent, ['guardrails']);
       if (bad) return bad;
-      if (!hasGuardrails(agent))
+      if (agent.guardrails === null)
         return fail('The agent has no guardrails, so its input is not moderated.', { guardrails: null });
       const n = policiesOf(agent).length;
       return pass(`The agent has ${plural(n, 'guardrail policy', 'guardrail policies')}.`, {

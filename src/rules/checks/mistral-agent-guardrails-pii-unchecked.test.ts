@@ -20,8 +20,11 @@ describe('mistral_agent_guardrails_pii_unchecked', () => {
     assert.deepEqual(r.evidence?.category, 'pii');
   });
 
-  it('UNKNOWN: guardrails flagged malformed', () => {
+  it('UNKNOWN: guardrails flagged malformed, with a policy that could not be read', () => {
+    // A warning alone no longer counts when every policy was read (rule-helpers: flaggedFields): here a
+    // readable policy checks pii, but the flagged, unreadable one makes the verdict UNKNOWN.
     const a = agent({
+      ...guarded([policy(), policy({ format: 'unknown', blocks: false, action: null })]),
       dataQuality: [
         {
           resourceType: 'agent',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { storeGuardrails } from '../src/inventory/guardrails.ts';
+import { redactTool } from '../src/inventory/redact.ts';
 
 let sim: SimulatorHandle;
 before(async () => {
@@ -23,6 +24,12 @@ test('scan --format json reports the whole workspace, field by field', async () 
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes(sim.apiKey) && !r.stderr.includes(sim.apiKey), 'the key is never printed');
   const report = JSON.parse(r.stdout);
+  // Third-party credentials in connector tools never reach a report.
+  const tokens = sim.workspace.agents.flatMap((x) =>
+    (x.current.tools ?? []).flatMap((t) => (t.type === 'connector' && t.authorization ? [t.authorization.value] : [])),
+  );
+  assert.ok(tokens.length > 0, 'the workspace has connector credentials');
+  for (const token of tokens) assert.ok(!r.stdout.includes(token), 'a connector credential was printed');
   assert.equal(report.schemaVersion, 1);
   assert.ok(!Number.isNaN(Date.parse(report.generatedAt)));
   assert.deepEqual(report.source, { provider: 'mistral', baseUrl: sim.url });
@@ -49,7 +56,7 @@ test('scan --format json reports the whole workspace, field by field', async () 
     assert.equal(got.instructions, a.instructions ?? null);
     assert.equal(got.temperature, a.completion_args?.temperature ?? null);
     assert.equal(got.topP, a.completion_args?.top_p ?? null);
-    assert.deepEqual(got.tools, a.tools ?? []);
+    assert.deepEqual(got.tools, (a.tools ?? []).map(redactTool), 'tools as returned, credentials redacted');
     assert.deepEqual(got.versions, [...a.versions].sort((x, y) => x - y));
     assert.equal(got.versionHistory.length, simAgent.versions.length);
     assert.deepEqual(
@@ -181,7 +188,7 @@ test('behind a tight rate limit the scan still completes with every record', asy
 
 test('scan --data-dir keeps history: the second scan reports what changed; the key is stored encrypted', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-data-'));
-  const evolving = await startSimulator({ seed: 11, generator: { agents: 6, conversations: 40 } });
+  const evolving = await startSimulator({ seed: 7, generator: { agents: 6, conversations: 40 } });
   try {
     const env = { MISTRAL_API_KEY: evolving.apiKey };
     const first = await runCli(['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir], env);
@@ -199,13 +206,69 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
     // The master key file is private, and no file of the database holds the API key in plaintext.
     const { statSync, readdirSync } = await import('node:fs');
     assert.equal(statSync(join(dir, 'master.key')).mode & 0o777, 0o600);
-    const needle = Buffer.from(evolving.apiKey);
+    const needles = [
+      evolving.apiKey,
+      ...evolving.workspace.agents.flatMap((x) =>
+        x.versions.flatMap((v) =>
+          (v.tools ?? []).flatMap((t) => (t.type === 'connector' && t.authorization ? [t.authorization.value] : [])),
+        ),
+      ),
+    ].map((n) => Buffer.from(n));
+    assert.ok(needles.length > 1, 'the workspace has connector credentials');
     const walk = (p: string): string[] =>
       statSync(p).isDirectory() ? readdirSync(p).flatMap((n) => walk(join(p, n))) : [p];
     for (const file of walk(dir)) {
-      assert.equal(readFileSync(file).indexOf(needle), -1, `${file} holds the key in plaintext`);
+      const bytes = readFileSync(file);
+      for (const needle of needles) assert.equal(bytes.indexOf(needle), -1, `${file} holds a credential in plaintext`);
     }
   } finally {
     await evolving.close();
+  }
+});
+
+test('bad input is refused with exit 64 and a remediation, before any request', async () => {
+  const cases: Array<[string[], Record<string, string>, RegExp]> = [
+    [['scan', '--bogus'], {}, /unknown option/],
+    [['scan', '--base-url', sim.url, '--format', 'xml'], { MISTRAL_API_KEY: sim.apiKey }, /--format table or --format json/],
+    [['scan', '--base-url', 'http://mistral-proxy.example.com'], { MISTRAL_API_KEY: 'k-plain-http-0000' }, /unencrypted/],
+    [['scan', '--base-url', sim.url], { MISTRAL_API_KEY: `${sim.apiKey}\u200b` }, /Copy the key again/],
+  ];
+  for (const [args, env, pattern] of cases) {
+    const r = await runCli(args, env);
+    assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(' '));
+    assert.ok(!r.stderr.includes(sim.apiKey));
+  }
+});
+
+test('--output replaces an existing file with a private one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trustlens-out-'));
+  const out = join(dir, 'report.json');
+  writeFileSync(out, 'old', { mode: 0o644 });
+  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--output', out], { MISTRAL_API_KEY: sim.apiKey });
+  assert.equal(r.code, 0, r.stderr);
+  const { statSync } = await import('node:fs');
+  assert.equal(statSync(out).mode & 0o777, 0o600);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).schemaVersion, 1);
+});
+
+test('a scan that can read nothing exits 1, with a report that says so', async () => {
+  const { createServer } = await import('node:http');
+  const teapot = createServer((_req, res) => {
+    res.writeHead(418, { 'content-type': 'application/json' });
+    res.end('{"message":"I am a teapot"}');
+  });
+  await new Promise<void>((r) => teapot.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = teapot.address() as { port: number };
+    const r = await runCli(['scan', '--format', 'json', '--base-url', `http://127.0.0.1:${port}`], {
+      MISTRAL_API_KEY: 'k-teapot-0000000',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(JSON.parse(r.stdout).status, 'failed');
+    assert.match(r.stderr, /Nothing could be read/);
+  } finally {
+    teapot.closeAllConnections();
+    teapot.close();
   }
 });

@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { isAppError, redactSecrets } from '../errors/index.ts';
 import { commands } from './commands/index.ts';
 
+const VERSION = '0.1.0';
+
 const EXIT_CODES: Record<string, number> = {
   INVALID_API_KEY: 2,
   UNREACHABLE: 2,
@@ -17,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('trustlens')
     .description('Discover and monitor the AI agents in a Mistral AI workspace.')
+    .version(VERSION, '-V, --version')
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program);
@@ -24,7 +27,12 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CommanderError) {
+      // Help and --version exit 0; every other commander error is a usage error (documented as 64).
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
+        ? e.exitCode
+        : 64;
+    }
     const secrets = [process.env.MISTRAL_API_KEY];
     if (isAppError(e)) {
       process.stderr.write(`Error: ${redactSecrets(e.message, secrets)}\n`);

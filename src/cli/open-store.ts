@@ -4,6 +4,7 @@
  * TRUSTLENS_MASTER_KEY or the data folder's key file. Always closes the database.
  */
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
+import { AppError } from '../errors/index.ts';
 import {
   createStore,
   databaseOptionsFromEnv,
@@ -26,6 +27,13 @@ export async function withStore<T>(
 ): Promise<T> {
   const env = databaseOptionsFromEnv();
   const dataDir = resolveDataDir(flags.dataDir ?? env.dataDir);
+  if (env.databaseUrl && !process.env.TRUSTLENS_MASTER_KEY?.trim()) {
+    // A key file in whatever folder the command runs from would make stored keys unreadable elsewhere.
+    throw new AppError('INVALID_INPUT', 'DATABASE_URL is set but TRUSTLENS_MASTER_KEY is not.', {
+      remediation:
+        'With a PostgreSQL server, give every TrustLens process the same master key: export TRUSTLENS_MASTER_KEY=$(openssl rand -base64 32), kept in your secret store.',
+    });
+  }
   const keyring = loadKeyring({ dataDir });
   const db = await openDatabase({ dataDir, databaseUrl: env.databaseUrl });
   try {

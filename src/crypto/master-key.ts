@@ -105,7 +105,18 @@ export function loadKeyring(options: LoadKeyringOptions): Keyring {
 /** Reads `<dataDir>/master.key`, generating it (mode 0600) when it does not exist yet. */
 export function loadOrCreateKeyFile(dataDir: string): MasterKey {
   const path = join(dataDir, MASTER_KEY_FILE);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `Cannot create the data folder ${dataDir} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+      {
+        cause: e,
+        remediation: 'Pass a folder you can write to with --data-dir (or TRUSTLENS_DATA_DIR).',
+      },
+    );
+  }
   try {
     writeFileSync(path, randomBytes(MASTER_KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600); // the umask cannot loosen it, but be explicit

@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { WireTool } from '../shared/mistral-wire.ts';
 
-export const REDACTED = '[REDACTED]';
+import { redactTool } from '../inventory/redact.ts';
+
+export { REDACTED, redactTool } from '../inventory/redact.ts';
 
 /** JSON with object keys sorted at every level; `undefined` members dropped as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
@@ -27,31 +29,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Keys whose string values are credentials wherever they appear in a tool object. */
-const SECRET_KEY = /(api[_-]?key|secret|password|passwd|token|credential)s?$/i;
-
-/**
- * A copy of a tool with credentials replaced by "[REDACTED]": a connector's `authorization.value`,
- * and any string under a key that names a credential. A rotated connector token is therefore not
- * reported as a change (the event log must never hold it, not even hashed).
- */
-export function redactTool(tool: WireTool): WireTool {
-  return redact(tool, null) as WireTool;
-}
-
-function redact(value: unknown, key: string | null): unknown {
-  if (Array.isArray(value)) return value.map((v) => redact(v, null));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (key === 'authorization' && k === 'value' && v !== null && v !== undefined) out[k] = REDACTED;
-      else out[k] = redact(v, k);
-    }
-    return out;
-  }
-  if (typeof value === 'string' && key !== null && SECRET_KEY.test(key)) return REDACTED;
-  return value;
-}
-
 /** A short name for a tool, for summaries: "web_search", "function:lookup_order", "connector:gmail". */
 export function toolLabel(tool: WireTool): string {
   switch (tool.type) {

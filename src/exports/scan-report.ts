@@ -23,6 +23,11 @@ export interface ScanFinding {
 export interface ScanReport {
   schemaVersion: 1;
   generatedAt: string;
+  /**
+   * succeeded: every feature was read or is unavailable without beta access; partial: some feature
+   * failed (see errors); failed: no resource type could be listed at all.
+   */
+  status: 'succeeded' | 'partial' | 'failed';
   source: { provider: 'mistral'; baseUrl: string };
   availability: Record<FeatureKey, AvailabilityStatus>;
   availabilityDetails: Snapshot['availability'];
@@ -88,9 +93,14 @@ export function buildScanReport(
   const availability = Object.fromEntries(
     FEATURE_KEYS.map((k) => [k, snapshot.availability[k].status]),
   ) as Record<FeatureKey, AvailabilityStatus>;
+  const listed = (['models', 'files', 'libraries', 'agents'] as const).some(
+    (k) => snapshot.availability[k].status === 'available',
+  );
+  const anyError = FEATURE_KEYS.some((k) => snapshot.availability[k].status === 'error');
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
+    status: !listed ? 'failed' : anyError ? 'partial' : 'succeeded',
     source: snapshot.source,
     availability,
     availabilityDetails: snapshot.availability,

@@ -10,6 +10,7 @@
  * available.
  */
 import { normalizeGuardrails, storeGuardrails } from './guardrails.ts';
+import { redactTool } from './redact.ts';
 import type {
   AgentAliasRecord,
   AgentConfig,
@@ -31,8 +32,9 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The agent's tools as returned, with credentials redacted (src/inventory/redact.ts). */
 function toolsOf(a: WireAgent): WireTool[] {
-  return Array.isArray(a.tools) ? a.tools.filter((t) => t && typeof t === 'object') : [];
+  return Array.isArray(a.tools) ? a.tools.filter((t) => t && typeof t === 'object').map(redactTool) : [];
 }
 
 export function knowledgeBasesOf(tools: WireTool[], libraries: LibraryIndex): KnowledgeBaseRef[] {

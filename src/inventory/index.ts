@@ -4,3 +4,4 @@ export * from './agents.ts';
 export * from './models.ts';
 export * from './files.ts';
 export * from './libraries.ts';
+export * from './redact.ts';

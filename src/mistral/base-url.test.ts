@@ -11,6 +11,7 @@ test('named servers and default', () => {
 
 test('custom URLs keep their path prefix and lose a trailing slash', () => {
   assert.equal(resolveBaseUrl('http://127.0.0.1:8787/'), 'http://127.0.0.1:8787');
+  assert.equal(resolveBaseUrl('http://localhost:8787/p'), 'http://localhost:8787/p');
   assert.equal(resolveBaseUrl('https://proxy.example.com/mistral/'), 'https://proxy.example.com/mistral');
 });
 
@@ -20,6 +21,8 @@ test('non-http(s), malformed and credential-bearing URLs are INVALID_INPUT with 
     'file:///etc/passwd',
     'not a url',
     'https://user:pw@api.mistral.ai',
+    'http://proxy.example.com/mistral', // plain http off this machine would expose the key
+    'http://10.0.0.5:8080',
   ]) {
     assert.throws(
       () => resolveBaseUrl(bad),

@@ -104,6 +104,18 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
     });
   }
+  // A key is printable ASCII with no spaces; anything else (a pasted newline, an invisible
+  // character) would only fail later as a confusing network or SDK error.
+  if (!/^[\x21-\x7e]+$/.test(opts.apiKey)) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'The API key contains characters a Mistral API key cannot have (spaces, control or invisible characters).',
+      {
+        remediation:
+          'Copy the key again from the Mistral Console (it is only shown once; create a new key if needed).',
+      },
+    );
+  }
   const baseUrl = resolveBaseUrl(opts.baseUrl);
   const requestsPerSecond = positive(
     'requestsPerSecond',

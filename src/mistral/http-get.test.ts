@@ -3,12 +3,29 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createHttpGet } from './http-get.ts';
+import { BODY_TOO_LARGE, createHttpGet } from './http-get.ts';
+
+const bomb = gzipSync(Buffer.alloc(80 * 2 ** 20));
 
 const server = createServer((req, res) => {
   if (req.url === '/gzip') {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     res.end(gzipSync(JSON.stringify({ ok: true, echo: req.headers['x-a'] })));
+  } else if (req.url === '/bomb') {
+    // 80 MiB of zeros compress to ~80 KB: refused once decompressed past the cap.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(bomb);
+  } else if (req.url === '/huge') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(2 ** 20, 0x20);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < 80 && res.write(chunk)) sent++;
+      if (sent < 80) res.once('drain', pump);
+      else res.end();
+    };
+    res.on('close', () => (sent = 80));
+    pump();
   } else if (req.url === '/slow') {
     setTimeout(() => res.end('{}'), 1000).unref();
   } else if (req.url === '/cut') {
@@ -49,4 +66,14 @@ test('a slow answer times out; a cut-off answer is a reset', async () => {
     http.get(`${base}/cut`, {}, 2000),
     (e: Error & { code?: string }) => e.code === 'ECONNRESET',
   );
+});
+
+test('an answer larger than the cap (raw or decompressed) is refused, not buffered', async () => {
+  for (const path of ['/bomb', '/huge']) {
+    await assert.rejects(
+      http.get(`${base}${path}`, {}, 20_000),
+      (e: Error & { code?: string }) => e.code === BODY_TOO_LARGE,
+      path,
+    );
+  }
 });

@@ -47,7 +47,16 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
       req.on('error', fail);
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_BODY_BYTES) {
+            req.destroy();
+            fail(tooLarge());
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', fail);
         res.on('aborted', () =>
           fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })),
@@ -71,6 +80,10 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
             h.delete('transfer-encoding');
             resolve({ status: res.statusCode ?? 0, headers: h, text: body.toString('utf8') });
           } catch (e) {
+            if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+              reject(tooLarge());
+              return;
+            }
             reject(
               Object.assign(new Error('the answer could not be decompressed'), {
                 code: 'EBADBODY',
@@ -92,15 +105,26 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
   };
 }
 
+/** No Mistral list page comes near this; a larger (or larger once decompressed) answer is refused. */
+export const MAX_BODY_BYTES = 64 * 2 ** 20;
+export const BODY_TOO_LARGE = 'EBODYTOOLARGE';
+
+function tooLarge(): Error {
+  return Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES} bytes`), {
+    code: BODY_TOO_LARGE,
+  });
+}
+
 function decode(buf: Buffer, encoding: string | undefined): Buffer {
+  const limit = { maxOutputLength: MAX_BODY_BYTES };
   switch ((encoding ?? '').trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return gunzipSync(buf);
+      return gunzipSync(buf, limit);
     case 'deflate':
-      return inflateSync(buf);
+      return inflateSync(buf, limit);
     case 'br':
-      return brotliDecompressSync(buf);
+      return brotliDecompressSync(buf, limit);
     default:
       return buf;
   }

@@ -18,7 +18,7 @@ import {
   type BackoffPolicy,
 } from './backoff.ts';
 import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
-import type { HttpGet } from './http-get.ts';
+import { BODY_TOO_LARGE, MAX_BODY_BYTES, type HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { realSleep } from './rate-limiter.ts';
 import type { ConnectorLogEvent } from './types.ts';
@@ -93,6 +93,8 @@ export interface Transport {
 
 type Outcome =
   | { kind: 'response'; status: number; headers: Headers; text: string; json: unknown }
+  /** Not worth retrying: the same request would fail the same way. */
+  | { kind: 'fatal'; error: AppError }
   | {
       kind: 'retry';
       why: 'status' | 'network' | 'malformed';
@@ -133,6 +135,17 @@ export function createTransport(opts: TransportOptions): Transport {
     try {
       ({ text, ...res } = await opts.httpGet(url, headers, opts.requestTimeoutMs));
     } catch (e) {
+      if ((e as { code?: unknown }).code === BODY_TOO_LARGE) {
+        return {
+          kind: 'fatal',
+          error: unexpectedResponseError(
+            route,
+            `the answer is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB`,
+            {},
+            secrets,
+          ),
+        };
+      }
       const reason = networkReason(e, opts.requestTimeoutMs);
       return { kind: 'retry', why: 'network', reason, hard: HARD_NETWORK_CODES.has(reason) };
     } finally {
@@ -188,6 +201,11 @@ export function createTransport(opts: TransportOptions): Transport {
     const started = now();
     for (let n = 0; ; n++) {
       const out = await attempt(req.url, headers, route);
+      if (out.kind === 'fatal') {
+        log({ level: 'warn', msg: `giving up: ${out.error.message}`, endpoint: route, code: out.error.code });
+        if (call) call.failure = out.error;
+        throw out.error;
+      }
       if (out.kind === 'response') {
         opts.limiter.onSuccess();
         const capture: Capture = { status: out.status, headers: out.headers, text: out.text, json: out.json };

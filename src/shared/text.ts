@@ -2,8 +2,10 @@
 
 /** Removes control characters (terminal escapes, newlines) from untrusted text and shortens it. */
 export function safeText(v: unknown, max = 60): string {
+  // Control characters (terminal escapes, newlines) and invisible format characters (bidi
+  // overrides, zero-width), which could make a name look like something else.
   // eslint-disable-next-line no-control-regex
-  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cf}/gu, ' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

@@ -30,16 +30,25 @@ export function register(program: Command): void {
       const seed = Number(flags.seed);
       const agents = Number(flags.agents);
       const conversations = Number(flags.conversations);
-      for (const [name, v] of [
-        ['--seed', seed],
-        ['--agents', agents],
-        ['--conversations', conversations],
+      for (const [name, v, raw, max] of [
+        ['--seed', seed, flags.seed, 2 ** 32 - 1],
+        ['--agents', agents, flags.agents, 10_000],
+        ['--conversations', conversations, flags.conversations, 1_000_000],
       ] as const) {
-        if (!Number.isInteger(v) || v < 0) {
-          throw new AppError('INVALID_INPUT', `${name} must be a whole number, got "${String(v)}".`, {
-            remediation: `Pass for example ${name} 10.`,
-          });
+        if (!Number.isInteger(v) || v < 0 || v > max) {
+          throw new AppError(
+            'INVALID_INPUT',
+            `${name} must be a whole number from 0 to ${max}, got "${raw}".`,
+            {
+              remediation: `Pass for example ${name} 10.`,
+            },
+          );
         }
+      }
+      if (flags.format !== 'table' && flags.format !== 'json') {
+        throw new AppError('INVALID_INPUT', `Unknown --format "${flags.format}".`, {
+          remediation: 'Use --format table or --format json.',
+        });
       }
       const sim = await startSimulator({
         seed,

@@ -30,7 +30,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 function isoOrNull(value: string | undefined, flag: string): string | null {
   if (value === undefined) return null;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) {
+  const year = Number.isNaN(t) ? NaN : new Date(t).getUTCFullYear();
+  if (Number.isNaN(t) || year < 1970 || year > 9999) {
     throw new AppError('INVALID_INPUT', `${flag} must be a date or time, got "${value}".`, {
       remediation: `Pass an ISO date such as ${flag} 2027-01-31.`,
     });

@@ -35,6 +35,11 @@ export async function findIntegration(store: Store, ref: string): Promise<Integr
 }
 
 function show(views: IntegrationView[], format = 'table'): void {
+  if (format !== 'table' && format !== 'json') {
+    throw new AppError('INVALID_INPUT', `Unknown --format "${format}".`, {
+      remediation: 'Use --format table or --format json.',
+    });
+  }
   if (format === 'json') {
     process.stdout.write(JSON.stringify(views, null, 2) + '\n');
     return;
@@ -146,6 +151,7 @@ export function register(program: Command): void {
                 `${s.agents.length} agents, ${s.models.length} models, ${s.files.length} files, ${s.libraries.length} libraries; ` +
                 `${r.events.length} change events; ${open} open findings\n`,
             );
+            if (r.pipeline.status === 'failed') failed++; // nothing could be listed: not a pass
             for (const e of s.errors)
               process.stdout.write(
                 `  ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}\n`,

@@ -5,7 +5,9 @@
  * Exit codes: 0 success (also when beta endpoints are unavailable); 2 invalid/expired key or API
  * unreachable (message and remediation on stderr); 64 bad usage; 1 anything else.
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
@@ -88,16 +90,41 @@ export async function runScan(run: ScanRun): Promise<void> {
 function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output'>): void {
   const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderScanTable(report);
   if (flags.output) {
-    try {
-      writeFileSync(flags.output, text, { mode: 0o600 });
-    } catch (e) {
-      throw new AppError('INVALID_INPUT', `Cannot write ${flags.output}: ${(e as Error).message}`, {
-        remediation: 'Choose a writable path for --output.',
-      });
-    }
+    writePrivateFile(flags.output, text);
     process.stderr.write(`Wrote ${flags.format} report to ${flags.output}\n`);
   } else {
     process.stdout.write(text);
+  }
+  if (report.status === 'failed') {
+    // The report is still written (it says what failed), but a pipeline must not read it as a pass.
+    const first = report.errors[0];
+    throw new AppError(
+      'UNEXPECTED_RESPONSE',
+      `Nothing could be read from the workspace${first ? `: ${first.message}` : '.'}`,
+      {
+        remediation: first?.remediation || 'Check the base URL and try again.',
+      },
+    );
+  }
+}
+
+/**
+ * Writes a report readable by its owner only (it holds agent instructions): a new 0600 file in the
+ * same folder, renamed over the target, so an existing file's looser mode or a symlink is replaced.
+ */
+function writePrivateFile(path: string, text: string): void {
+  const tmp = join(
+    dirname(resolve(path)),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new AppError('INVALID_INPUT', `Cannot write ${path}: ${(e as Error).message}`, {
+      remediation: 'Choose a writable path for --output.',
+    });
   }
 }
 

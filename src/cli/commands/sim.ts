@@ -91,9 +91,9 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
       now !== undefined ? Date.parse(now) : Math.floor(clock().getTime() / 60_000) * 60_000,
     ).toISOString();
     opts.generator = { now };
-    const agents = num('agents', f.agents, { min: 0, integer: true });
+    const agents = num('agents', f.agents, { min: 0, max: 10_000, integer: true });
     if (agents !== undefined) opts.generator.agents = agents;
-    const conversations = num('conversations', f.conversations, { min: 0, integer: true });
+    const conversations = num('conversations', f.conversations, { min: 0, max: 1_000_000, integer: true });
     if (conversations !== undefined) opts.generator.conversations = conversations;
   }
   if (!f.beta) {

@@ -51,10 +51,16 @@ async function ensurePostgres() {
     console.log(`! could not start PostgreSQL (the PostgreSQL store suites will be skipped):\n${r.stderr}`);
     return () => {};
   }
-  const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  const vars = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+  );
   process.env.TRUSTLENS_TEST_DATABASE_URL = vars.TRUSTLENS_TEST_DATABASE_URL;
   console.log(`> PostgreSQL for the store suites at ${vars.TRUSTLENS_TEST_DATABASE_URL}`);
-  return () => spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
+  return () =>
+    spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
 }
 
 const roots = targets.length ? targets.map((t) => resolve(root, t)) : [join(root, 'src'), join(root, 'test')];
@@ -64,7 +70,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Only suites that use the PostgreSQL back end need a server.
-const needsPostgres = files.some((f) => /testBackends\(|TRUSTLENS_TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')));
+const needsPostgres = files.some((f) =>
+  /testBackends\(|TRUSTLENS_TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')),
+);
 const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
 console.log(`> node --test (${files.length} files)`);
 const result = spawnSync(

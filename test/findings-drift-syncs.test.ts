@@ -10,7 +10,14 @@ import { computeRiskScores, findingId, reconcileFindings, resourceCoverage } fro
 import { diffSnapshots } from '../src/drift/index.ts';
 import { rule as guardrailsMissing } from '../src/rules/checks/mistral-agent-guardrails-missing.ts';
 import { rule as failOpen } from '../src/rules/checks/mistral-agent-guardrails-fail-open.ts';
-import { agent, guarded, noBetaAvailability, policy, snapshot, UNGUARDED } from '../src/rules/testing/fixtures.ts';
+import {
+  agent,
+  guarded,
+  noBetaAvailability,
+  policy,
+  snapshot,
+  UNGUARDED,
+} from '../src/rules/testing/fixtures.ts';
 
 const INT = 'int_1';
 const RULES: Rule[] = [guardrailsMissing, failOpen];
@@ -22,7 +29,9 @@ const ruleMeta = (id: string) => {
 
 function sync(existing: FindingState[], previous: Snapshot | null, current: Snapshot) {
   const at = current.takenAt;
-  const results: RuleResult[] = RULES.flatMap((r) => r.evaluate({ snapshot: current, previous, now: new Date(at) }));
+  const results: RuleResult[] = RULES.flatMap((r) =>
+    r.evaluate({ snapshot: current, previous, now: new Date(at) }),
+  );
   const coverage = resourceCoverage(current, INT);
   const reconciled = reconcileFindings({ integrationId: INT, existing, results, at, ruleMeta, ...coverage });
   return {
@@ -46,7 +55,10 @@ describe('findings and drift across syncs', () => {
     // Sync 1: A has no guardrails, B is strongly guarded.
     const s1 = snapshot({
       takenAt: T1,
-      agents: [agent({ id: 'ag_a', name: 'A', ...UNGUARDED }), agent({ id: 'ag_b', name: 'B', ...guarded([policy()]) })],
+      agents: [
+        agent({ id: 'ag_a', name: 'A', ...UNGUARDED }),
+        agent({ id: 'ag_b', name: 'B', ...guarded([policy()]) }),
+      ],
     });
     const r1 = sync([], null, s1);
     assert.deepEqual(r1.events, []);

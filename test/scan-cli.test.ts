@@ -20,13 +20,17 @@ after(async () => {
 });
 
 test('scan --format json reports the whole workspace, field by field', async () => {
-  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url], { MISTRAL_API_KEY: sim.apiKey });
+  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url], {
+    MISTRAL_API_KEY: sim.apiKey,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes(sim.apiKey) && !r.stderr.includes(sim.apiKey), 'the key is never printed');
   const report = JSON.parse(r.stdout);
   // Third-party credentials in connector tools never reach a report.
   const tokens = sim.workspace.agents.flatMap((x) =>
-    (x.current.tools ?? []).flatMap((t) => (t.type === 'connector' && t.authorization ? [t.authorization.value] : [])),
+    (x.current.tools ?? []).flatMap((t) =>
+      t.type === 'connector' && t.authorization ? [t.authorization.value] : [],
+    ),
   );
   assert.ok(tokens.length > 0, 'the workspace has connector credentials');
   for (const token of tokens) assert.ok(!r.stdout.includes(token), 'a connector credential was printed');
@@ -57,7 +61,10 @@ test('scan --format json reports the whole workspace, field by field', async () 
     assert.equal(got.temperature, a.completion_args?.temperature ?? null);
     assert.equal(got.topP, a.completion_args?.top_p ?? null);
     assert.deepEqual(got.tools, (a.tools ?? []).map(redactTool), 'tools as returned, credentials redacted');
-    assert.deepEqual(got.versions, [...a.versions].sort((x, y) => x - y));
+    assert.deepEqual(
+      got.versions,
+      [...a.versions].sort((x, y) => x - y),
+    );
     assert.equal(got.versionHistory.length, simAgent.versions.length);
     assert.deepEqual(
       got.aliases.map((x: { alias: string; version: number }) => [x.alias, x.version]).sort(),
@@ -77,15 +84,14 @@ test('scan --format json reports the whole workspace, field by field', async () 
   const expectedRuns = new Map<string, number>();
   for (const c of ws.conversations) {
     for (const e of c.entries) {
-      if (e.type === 'message.output' && e.agent_id) expectedRuns.set(e.agent_id, (expectedRuns.get(e.agent_id) ?? 0) + 1);
+      if (e.type === 'message.output' && e.agent_id)
+        expectedRuns.set(e.agent_id, (expectedRuns.get(e.agent_id) ?? 0) + 1);
     }
   }
-  for (const a of report.agents) assert.equal(a.usage.totalRuns, expectedRuns.get(a.id) ?? 0, `runs of ${a.id}`);
+  for (const a of report.agents)
+    assert.equal(a.usage.totalRuns, expectedRuns.get(a.id) ?? 0, `runs of ${a.id}`);
 
-  assert.deepEqual(
-    report.models.map((m: { id: string }) => m.id).sort(),
-    ws.models.map((m) => m.id).sort(),
-  );
+  assert.deepEqual(report.models.map((m: { id: string }) => m.id).sort(), ws.models.map((m) => m.id).sort());
   for (const m of report.models) {
     assert.ok(['stable', 'deprecated', 'legacy'].includes(m.lifecycle));
     assert.ok(Array.isArray(m.capabilities));
@@ -100,9 +106,13 @@ test('scan --format json reports the whole workspace, field by field', async () 
   );
 
   // The product document's finding: exactly the agents whose guardrails are null.
-  const unguarded = ws.agents.filter((x) => storeGuardrails(x.current.guardrails) === null).map((x) => x.current.id);
+  const unguarded = ws.agents
+    .filter((x) => storeGuardrails(x.current.guardrails) === null)
+    .map((x) => x.current.id);
   assert.ok(unguarded.length > 0, 'the generated workspace has unguarded agents');
-  const missing = report.findings.filter((f: { ruleId: string }) => f.ruleId === 'mistral_agent_guardrails_missing');
+  const missing = report.findings.filter(
+    (f: { ruleId: string }) => f.ruleId === 'mistral_agent_guardrails_missing',
+  );
   assert.deepEqual(missing.map((f: { resourceId: string }) => f.resourceId).sort(), unguarded.sort());
   for (const f of missing) {
     assert.equal(f.status, 'FAIL');
@@ -141,26 +151,44 @@ test('no key at all is a usage error that says what to do', async () => {
 });
 
 test('an unreachable API exits 2', async () => {
-  const r = await runCli(['scan', '--base-url', 'http://127.0.0.1:9'], { MISTRAL_API_KEY: 'k-unreachable-test' }, 180_000);
+  const r = await runCli(
+    ['scan', '--base-url', 'http://127.0.0.1:9'],
+    { MISTRAL_API_KEY: 'k-unreachable-test' },
+    180_000,
+  );
   assert.equal(r.code, 2, r.stderr);
   assert.ok(!r.stderr.includes('k-unreachable-test'));
 });
 
 for (const status of [403, 404] as const) {
   test(`without beta access (${status}) models and files are still discovered and no agent check passes`, async () => {
-    const noBeta = await startSimulator({ seed: 7, generator: { agents: 5, conversations: 20 }, beta: { enabled: false, status } });
+    const noBeta = await startSimulator({
+      seed: 7,
+      generator: { agents: 5, conversations: 20 },
+      beta: { enabled: false, status },
+    });
     try {
-      const r = await runCli(['scan', '--format', 'json', '--base-url', noBeta.url], { MISTRAL_API_KEY: noBeta.apiKey });
+      const r = await runCli(['scan', '--format', 'json', '--base-url', noBeta.url], {
+        MISTRAL_API_KEY: noBeta.apiKey,
+      });
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout);
       assert.equal(report.availability.models, 'available');
       assert.equal(report.availability.files, 'available');
-      for (const k of ['agents', 'libraries', 'usage', 'versions']) assert.equal(report.availability[k], 'unavailable', k);
+      for (const k of ['agents', 'libraries', 'usage', 'versions'])
+        assert.equal(report.availability[k], 'unavailable', k);
       assert.equal(report.models.length, noBeta.workspace.models.length);
       assert.equal(report.files.length, noBeta.workspace.files.length);
       assert.deepEqual(report.agents, []);
-      assert.ok(report.errors.some((e: { feature: string; remediation: string }) => e.feature === 'agents' && /beta/i.test(e.remediation)));
-      const coverage = report.findings.find((f: { ruleId: string }) => f.ruleId === 'mistral_integration_partial_coverage');
+      assert.ok(
+        report.errors.some(
+          (e: { feature: string; remediation: string }) =>
+            e.feature === 'agents' && /beta/i.test(e.remediation),
+        ),
+      );
+      const coverage = report.findings.find(
+        (f: { ruleId: string }) => f.ruleId === 'mistral_integration_partial_coverage',
+      );
       assert.equal(coverage?.status, 'FAIL');
       assert.ok(!report.findings.some((f: { resourceType: string }) => f.resourceType === 'agent'));
     } finally {
@@ -170,7 +198,11 @@ for (const status of [403, 404] as const) {
 }
 
 test('behind a tight rate limit the scan still completes with every record', async () => {
-  const limited = await startSimulator({ seed: 3, generator: { agents: 4, conversations: 30 }, rateLimit: { rps: 15 } });
+  const limited = await startSimulator({
+    seed: 3,
+    generator: { agents: 4, conversations: 30 },
+    rateLimit: { rps: 15 },
+  });
   try {
     const r = await runCli(['scan', '--format', 'json', '--base-url', limited.url, '--rps', '50'], {
       MISTRAL_API_KEY: limited.apiKey,
@@ -191,15 +223,25 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
   const evolving = await startSimulator({ seed: 7, generator: { agents: 6, conversations: 40 } });
   try {
     const env = { MISTRAL_API_KEY: evolving.apiKey };
-    const first = await runCli(['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir], env);
+    const first = await runCli(
+      ['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir],
+      env,
+    );
     assert.equal(first.code, 0, first.stderr);
     const r1 = JSON.parse(first.stdout);
     assert.equal(r1.storage.changeEvents, 0);
     const summary = evolving.evolve();
-    const second = await runCli(['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir], env);
+    const second = await runCli(
+      ['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir],
+      env,
+    );
     assert.equal(second.code, 0, second.stderr);
     const r2 = JSON.parse(second.stdout);
-    assert.equal(r2.storage.integrationId, r1.storage.integrationId, 'the same workspace is the same integration');
+    assert.equal(
+      r2.storage.integrationId,
+      r1.storage.integrationId,
+      'the same workspace is the same integration',
+    );
     assert.notEqual(r2.storage.syncRunId, r1.storage.syncRunId);
     assert.ok(r2.storage.changeEvents > 0, `evolve changed ${JSON.stringify(summary)}; events recorded`);
     assert.equal(r2.agents.length, evolving.workspace.agents.length);
@@ -210,7 +252,9 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
       evolving.apiKey,
       ...evolving.workspace.agents.flatMap((x) =>
         x.versions.flatMap((v) =>
-          (v.tools ?? []).flatMap((t) => (t.type === 'connector' && t.authorization ? [t.authorization.value] : [])),
+          (v.tools ?? []).flatMap((t) =>
+            t.type === 'connector' && t.authorization ? [t.authorization.value] : [],
+          ),
         ),
       ),
     ].map((n) => Buffer.from(n));
@@ -219,7 +263,8 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
       statSync(p).isDirectory() ? readdirSync(p).flatMap((n) => walk(join(p, n))) : [p];
     for (const file of walk(dir)) {
       const bytes = readFileSync(file);
-      for (const needle of needles) assert.equal(bytes.indexOf(needle), -1, `${file} holds a credential in plaintext`);
+      for (const needle of needles)
+        assert.equal(bytes.indexOf(needle), -1, `${file} holds a credential in plaintext`);
     }
   } finally {
     await evolving.close();
@@ -229,8 +274,16 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
 test('bad input is refused with exit 64 and a remediation, before any request', async () => {
   const cases: Array<[string[], Record<string, string>, RegExp]> = [
     [['scan', '--bogus'], {}, /unknown option/],
-    [['scan', '--base-url', sim.url, '--format', 'xml'], { MISTRAL_API_KEY: sim.apiKey }, /--format table or --format json/],
-    [['scan', '--base-url', 'http://mistral-proxy.example.com'], { MISTRAL_API_KEY: 'k-plain-http-0000' }, /unencrypted/],
+    [
+      ['scan', '--base-url', sim.url, '--format', 'xml'],
+      { MISTRAL_API_KEY: sim.apiKey },
+      /--format table or --format json/,
+    ],
+    [
+      ['scan', '--base-url', 'http://mistral-proxy.example.com'],
+      { MISTRAL_API_KEY: 'k-plain-http-0000' },
+      /unencrypted/,
+    ],
     [['scan', '--base-url', sim.url], { MISTRAL_API_KEY: `${sim.apiKey}\u200b` }, /Copy the key again/],
   ];
   for (const [args, env, pattern] of cases) {
@@ -245,7 +298,9 @@ test('--output replaces an existing file with a private one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-out-'));
   const out = join(dir, 'report.json');
   writeFileSync(out, 'old', { mode: 0o644 });
-  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--output', out], { MISTRAL_API_KEY: sim.apiKey });
+  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--output', out], {
+    MISTRAL_API_KEY: sim.apiKey,
+  });
   assert.equal(r.code, 0, r.stderr);
   const { statSync } = await import('node:fs');
   assert.equal(statSync(out).mode & 0o777, 0o600);

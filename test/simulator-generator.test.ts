@@ -170,8 +170,15 @@ describe('generator', { timeout: 60_000 }, () => {
       new Set(['instruct', 'pretrain', 'batch_request', 'batch_result', 'batch_error']),
     );
     assert.ok(ws.files.some((f) => f.filename === 'customers_pii_export.jsonl'));
-    assert.match(ws.agents[2].current.instructions ?? '', /sk-test-|password: hunter2|ghp_/, 'agent 2 leaks a credential');
-    assert.ok(!('description' in ws.agents[3].current) && ws.agents[3].current.owner_id === null, 'agent 3 is anonymous');
+    assert.match(
+      ws.agents[2].current.instructions ?? '',
+      /sk-test-|password: hunter2|ghp_/,
+      'agent 2 leaks a credential',
+    );
+    assert.ok(
+      !('description' in ws.agents[3].current) && ws.agents[3].current.owner_id === null,
+      'agent 3 is anonymous',
+    );
     for (const f of ws.files) assert.ok(Number.isInteger(f.created_at) && Number.isInteger(f.bytes));
     for (const l of ws.libraries) {
       assert.equal(l.library.nb_documents, l.documents.length);

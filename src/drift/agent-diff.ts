@@ -3,6 +3,7 @@
  * Values are put in events as they are, except: instructions (length + short hash only) and tools
  * (credentials redacted, order-insensitive); knowledge bases and handoffs compare as sorted id lists.
  */
+import { safeText } from '../shared/text.ts';
 import type { AgentConfig } from '../inventory/types.ts';
 import type { FieldChange } from '../findings/types.ts';
 import { normalizeTools, sameValue, summarizeInstructions, toolLabel } from './canonical.ts';
@@ -63,7 +64,11 @@ export function diffAgentConfig(before: AgentConfig, after: AgentConfig): FieldC
 }
 
 /** "model mistral-small-2506 → mistral-medium-2505; tools +web_search −function:x; instructions; …" */
-export function describeAgentChanges(before: AgentConfig, after: AgentConfig, changes: FieldChange[]): string {
+export function describeAgentChanges(
+  before: AgentConfig,
+  after: AgentConfig,
+  changes: FieldChange[],
+): string {
   const parts: string[] = [];
   for (const c of changes) {
     switch (c.field) {
@@ -82,7 +87,10 @@ export function describeAgentChanges(before: AgentConfig, after: AgentConfig, ch
       case 'knowledgeBases': {
         const b = c.before as string[];
         const a = c.after as string[];
-        const moves = [...a.filter((x) => !b.includes(x)).map((x) => `+${x}`), ...b.filter((x) => !a.includes(x)).map((x) => `−${x}`)];
+        const moves = [
+          ...a.filter((x) => !b.includes(x)).map((x) => `+${x}`),
+          ...b.filter((x) => !a.includes(x)).map((x) => `−${x}`),
+        ];
         parts.push(`knowledge bases ${moves.map(short).join(' ')}`);
         break;
       }
@@ -124,7 +132,6 @@ function multisetDelta(before: string[], after: string[]): { added: string[]; re
 
 /** Ids and model names come from the workspace too: one line, bounded. */
 function short(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
+  const clean = safeText(s, 1000).replace(/\s+/g, ' ').trim();
   return clean.length > 60 ? `${clean.slice(0, 59)}…` : clean;
 }

@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WireTool } from '../shared/mistral-wire.ts';
-import { canonicalJson, displayName, normalizeTools, redactTool, summarizeInstructions } from './canonical.ts';
+import {
+  canonicalJson,
+  displayName,
+  normalizeTools,
+  redactTool,
+  summarizeInstructions,
+} from './canonical.ts';
 
 describe('canonical helpers', () => {
   it('canonicalJson ignores key order, not array order', () => {
@@ -25,7 +31,10 @@ describe('canonical helpers', () => {
       extra: { api_key: '[REDACTED]', client_secret: '[REDACTED]', tokens: 3, name: 'visible' },
     });
     // A function's JSON schema with a "password" property (an object) is kept.
-    const fn = { type: 'function', function: { name: 'login', parameters: { properties: { password: { type: 'string' } } } } } as WireTool;
+    const fn = {
+      type: 'function',
+      function: { name: 'login', parameters: { properties: { password: { type: 'string' } } } },
+    } as WireTool;
     assert.deepEqual(redactTool(fn), fn);
   });
 

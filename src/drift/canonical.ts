@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { WireTool } from '../shared/mistral-wire.ts';
 
 import { redactTool } from '../inventory/redact.ts';
+import { safeText } from '../shared/text.ts';
 
 export { REDACTED, redactTool } from '../inventory/redact.ts';
 
@@ -68,7 +69,6 @@ export function summarizeInstructions(text: string | null): InstructionsSummary 
 /** Workspace names are untrusted: one line, no control characters, at most 80 characters. */
 export function displayName(name: string | null | undefined, fallback: string): string {
   const raw = typeof name === 'string' && name.trim() ? name : fallback;
-  // eslint-disable-next-line no-control-regex
-  const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = safeText(raw, 1000).replace(/\s+/g, ' ').trim();
   return clean.length > 80 ? `${clean.slice(0, 79)}…` : clean;
 }

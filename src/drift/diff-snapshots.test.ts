@@ -82,7 +82,10 @@ describe('diffSnapshots', () => {
     assert.deepEqual(diffSnapshots(prev, outage, AT), []);
     assert.deepEqual(diffSnapshots(outage, next(prev), AT), []);
     // An error (not only "unavailable") counts as an incomplete listing too.
-    const failedModels = next(prev, { availability: availability({ models: { status: 'error', message: '5xx' } }), models: [] });
+    const failedModels = next(prev, {
+      availability: availability({ models: { status: 'error', message: '5xx' } }),
+      models: [],
+    });
     assert.deepEqual(diffSnapshots(prev, failedModels, AT), []);
   });
 
@@ -109,16 +112,35 @@ describe('diffSnapshots', () => {
     const e = events[0];
     assert.deepEqual(
       e.changes?.map((c) => c.field),
-      ['description', 'model', 'instructions', 'temperature', 'topP', 'completionArgs', 'tools', 'knowledgeBases', 'handoffs', 'deploymentChat', 'version'],
+      [
+        'description',
+        'model',
+        'instructions',
+        'temperature',
+        'topP',
+        'completionArgs',
+        'tools',
+        'knowledgeBases',
+        'handoffs',
+        'deploymentChat',
+        'version',
+      ],
     );
     const change = (f: string) => e.changes!.find((c) => c.field === f)!;
-    assert.deepEqual(change('model'), { field: 'model', before: 'mistral-medium-2505', after: 'mistral-large-2411' });
+    assert.deepEqual(change('model'), {
+      field: 'model',
+      before: 'mistral-medium-2505',
+      after: 'mistral-large-2411',
+    });
     assert.deepEqual(change('knowledgeBases'), { field: 'knowledgeBases', before: [], after: ['lib_9'] });
     assert.deepEqual(change('handoffs'), { field: 'handoffs', before: null, after: ['ag_2'] });
     assert.deepEqual(change('version'), { field: 'version', before: 1, after: 2 });
     // Instructions: length and a short hash, never the text.
     const instr = change('instructions');
-    assert.deepEqual(instr.before, { length: before.instructions!.length, sha256: (instr.before as { sha256: string }).sha256 });
+    assert.deepEqual(instr.before, {
+      length: before.instructions!.length,
+      sha256: (instr.before as { sha256: string }).sha256,
+    });
     assert.match((instr.after as { sha256: string }).sha256, /^[0-9a-f]{12}$/);
     assert.equal((instr.after as { length: number }).length, 42);
     assert.ok(!JSON.stringify(e).includes('hunter2'));
@@ -130,7 +152,11 @@ describe('diffSnapshots', () => {
   });
 
   it('redacts connector credentials, ignores a token rotation and tool order', () => {
-    const connector = (value: string) => ({ type: 'connector' as const, connector_id: 'gmail', authorization: { type: 'api-key' as const, value } });
+    const connector = (value: string) => ({
+      type: 'connector' as const,
+      connector_id: 'gmail',
+      authorization: { type: 'api-key' as const, value },
+    });
     const before = agent({ id: 'ag_1', tools: [connector('sk-old-secret'), { type: 'web_search' }] });
     const rotated = agent({ id: 'ag_1', tools: [{ type: 'web_search' }, connector('sk-new-secret')] });
     const prev = snapshot({ agents: [before] });
@@ -166,12 +192,15 @@ describe('diffSnapshots', () => {
       'Agent "Bot" guardrails weakened: blocking, fail-closed guardrails checking jailbreaking and pii → blocking guardrails that fail open',
     );
     assert.deepEqual(
-      (events[1].changes![0].before as { level: number }).level - (events[1].changes![0].after as { level: number }).level,
+      (events[1].changes![0].before as { level: number }).level -
+        (events[1].changes![0].after as { level: number }).level,
       2,
     );
 
     const prev2 = snapshot({ agents: [failOpen] });
-    assert.deepEqual(types(diffSnapshots(prev2, withAgent(next(prev2), strong), AT)), ['agent_changed:agent:ag_1']);
+    assert.deepEqual(types(diffSnapshots(prev2, withAgent(next(prev2), strong), AT)), [
+      'agent_changed:agent:ag_1',
+    ]);
   });
 
   it('emits guardrails_weakened when fewer categories are checked at the same level', () => {
@@ -202,7 +231,10 @@ describe('diffSnapshots', () => {
     assert.deepEqual(types(events), ['alias_moved:agent:ag_1', 'alias_moved:agent:ag_1']);
     assert.deepEqual(
       events.map((e) => e.summary),
-      ['Alias "beta" of agent "Bot" moved from version 1 to version 3', 'Alias "prod" of agent "Bot" moved from version 1 to version 2'],
+      [
+        'Alias "beta" of agent "Bot" moved from version 1 to version 3',
+        'Alias "prod" of agent "Bot" moved from version 1 to version 2',
+      ],
     );
     assert.deepEqual(events[1].changes, [{ field: 'aliases.prod', before: 1, after: 2 }]);
   });
@@ -218,7 +250,13 @@ describe('diffSnapshots', () => {
     });
     const cur = next(prev, {
       models: [
-        model({ id: 'm_a', name: 'm_a', lifecycle: 'deprecated', deprecationDate: '2026-09-01T00:00:00Z', replacementModel: 'm_z' }),
+        model({
+          id: 'm_a',
+          name: 'm_a',
+          lifecycle: 'deprecated',
+          deprecationDate: '2026-09-01T00:00:00Z',
+          replacementModel: 'm_z',
+        }),
         model({ id: 'm_b', name: 'm_b', lifecycle: 'legacy', deprecationDate: '2026-06-01T00:00:00Z' }),
         model({ id: 'm_c', name: 'm_c', lifecycle: 'stable' }),
         model({ id: 'm_d', name: 'm_d', lifecycle: 'deprecated', deprecationDate: '2026-09-01T00:00:00Z' }),
@@ -226,7 +264,10 @@ describe('diffSnapshots', () => {
     });
     const events = diffSnapshots(prev, cur, AT);
     assert.deepEqual(types(events), ['model_newly_deprecated:model:m_a', 'model_newly_deprecated:model:m_b']);
-    assert.equal(events[0].summary, 'Model "m_a" is now deprecated (was stable); deprecation date 2026-09-01T00:00:00Z, replacement m_z');
+    assert.equal(
+      events[0].summary,
+      'Model "m_a" is now deprecated (was stable); deprecation date 2026-09-01T00:00:00Z, replacement m_z',
+    );
     assert.deepEqual(events[0].changes, [
       { field: 'lifecycle', before: 'stable', after: 'deprecated' },
       { field: 'deprecationDate', before: null, after: '2026-09-01T00:00:00Z' },
@@ -237,7 +278,11 @@ describe('diffSnapshots', () => {
 
   it('orders events deterministically whatever the input order', () => {
     const prev = snapshot({
-      agents: [agent({ id: 'ag_b', name: 'B' }), agent({ id: 'ag_a', name: 'A' }), agent({ id: 'ag_gone', name: 'Gone' })],
+      agents: [
+        agent({ id: 'ag_b', name: 'B' }),
+        agent({ id: 'ag_a', name: 'A' }),
+        agent({ id: 'ag_gone', name: 'Gone' }),
+      ],
       models: [model({ id: 'm_1', lifecycle: 'stable' })],
     });
     const cur = next(prev, {
@@ -269,7 +314,9 @@ describe('diffSnapshots', () => {
 
   it('keeps summaries on one line whatever the names hold', () => {
     const prev = snapshot({ agents: [] });
-    const cur = next(prev, { agents: [agent({ id: 'ag_x', name: 'Evil\nname\u2028<b>' + 'x'.repeat(200) })] });
+    const cur = next(prev, {
+      agents: [agent({ id: 'ag_x', name: 'Evil\nname\u2028<b>' + 'x'.repeat(200) })],
+    });
     const [e] = diffSnapshots(prev, cur, AT);
     assert.ok(!/[\n\r\u2028]/.test(e.summary));
     assert.ok(e.summary.length < 120);

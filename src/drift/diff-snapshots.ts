@@ -50,7 +50,12 @@ export const CHANGE_EVENT_TYPES: readonly ChangeEventType[] = [
 
 const LIFECYCLE_RANK: Record<ModelLifecycle, number> = { stable: 0, deprecated: 1, legacy: 2 };
 
-const RESOURCE_LABEL: Record<ResourceType, string> = { agent: 'Agent', model: 'Model', file: 'File', library: 'Library' };
+const RESOURCE_LABEL: Record<ResourceType, string> = {
+  agent: 'Agent',
+  model: 'Model',
+  file: 'File',
+  library: 'Library',
+};
 
 interface Keyed {
   event: ChangeEvent;
@@ -80,12 +85,30 @@ export function diffSnapshots(previous: Snapshot | null, current: Snapshot, at: 
     const after = byId(collections[type](current));
     for (const [id, r] of after) {
       if (!before.has(id)) {
-        push(event('resource_created', type, id, r.name, at, `${RESOURCE_LABEL[type]} ${quote(r.name, id)} was created`));
+        push(
+          event(
+            'resource_created',
+            type,
+            id,
+            r.name,
+            at,
+            `${RESOURCE_LABEL[type]} ${quote(r.name, id)} was created`,
+          ),
+        );
       }
     }
     for (const [id, r] of before) {
       if (!after.has(id)) {
-        push(event('resource_deleted', type, id, r.name, at, `${RESOURCE_LABEL[type]} ${quote(r.name, id)} was deleted`));
+        push(
+          event(
+            'resource_deleted',
+            type,
+            id,
+            r.name,
+            at,
+            `${RESOURCE_LABEL[type]} ${quote(r.name, id)} was deleted`,
+          ),
+        );
       }
     }
   }
@@ -100,20 +123,38 @@ export function diffSnapshots(previous: Snapshot | null, current: Snapshot, at: 
     const changes = diffAgentConfig(prev, cur);
     if (changes.length > 0) {
       push({
-        ...event('agent_changed', 'agent', cur.id, cur.name, at, `Agent ${name} changed: ${describeAgentChanges(prev, cur, changes)}`),
+        ...event(
+          'agent_changed',
+          'agent',
+          cur.id,
+          cur.name,
+          at,
+          `Agent ${name} changed: ${describeAgentChanges(prev, cur, changes)}`,
+        ),
         changes,
       });
     }
 
     if (hasGuardrails(prev) && !hasGuardrails(cur)) {
       push({
-        ...event('guardrails_removed', 'agent', cur.id, cur.name, at, `Agent ${name} no longer has guardrails`),
+        ...event(
+          'guardrails_removed',
+          'agent',
+          cur.id,
+          cur.name,
+          at,
+          `Agent ${name} no longer has guardrails`,
+        ),
         changes: [{ field: 'guardrails', before: prev.guardrails, after: cur.guardrails }],
       });
     } else if (hasGuardrails(prev) && compareGuardrailStrength(cur, prev) < 0) {
       const b = guardrailStrength(prev);
       const a = guardrailStrength(cur);
-      const view = (s: typeof a) => ({ level: s.level, label: s.label, checkedCategories: s.checkedCategories });
+      const view = (s: typeof a) => ({
+        level: s.level,
+        label: s.label,
+        checkedCategories: s.checkedCategories,
+      });
       push({
         ...event(
           'guardrails_weakened',
@@ -159,7 +200,9 @@ export function diffSnapshots(previous: Snapshot | null, current: Snapshot, at: 
       cur.deprecationDate ? `deprecation date ${cur.deprecationDate}` : null,
       cur.replacementModel ? `replacement ${displayName(cur.replacementModel, '?')}` : null,
     ].filter((x): x is string => x !== null);
-    const changes = [{ field: 'lifecycle', before: prev.lifecycle as unknown, after: cur.lifecycle as unknown }];
+    const changes = [
+      { field: 'lifecycle', before: prev.lifecycle as unknown, after: cur.lifecycle as unknown },
+    ];
     if (prev.deprecationDate !== cur.deprecationDate) {
       changes.push({ field: 'deprecationDate', before: prev.deprecationDate, after: cur.deprecationDate });
     }

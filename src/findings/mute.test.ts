@@ -37,19 +37,38 @@ function isInvalidInput(e: unknown): boolean {
 describe('muteFinding', () => {
   it('sets a mute with a trimmed reason and does not mutate the input', () => {
     const f = finding();
-    const m = muteFinding(f, { reason: '  test agent  ', by: 'alice', at: AT, expiresAt: '2026-12-01T00:00:00Z' });
-    assert.deepEqual(m.mute, { reason: 'test agent', by: 'alice', at: AT, expiresAt: '2026-12-01T00:00:00Z' });
+    const m = muteFinding(f, {
+      reason: '  test agent  ',
+      by: 'alice',
+      at: AT,
+      expiresAt: '2026-12-01T00:00:00Z',
+    });
+    assert.deepEqual(m.mute, {
+      reason: 'test agent',
+      by: 'alice',
+      at: AT,
+      expiresAt: '2026-12-01T00:00:00Z',
+    });
     assert.equal(f.mute, null);
   });
 
   it('rejects an empty reason, an empty author, a bad date and an expiry in the past', () => {
     const f = finding();
-    assert.throws(() => muteFinding(f, { reason: '   ', by: 'alice', at: AT, expiresAt: null }), isInvalidInput);
+    assert.throws(
+      () => muteFinding(f, { reason: '   ', by: 'alice', at: AT, expiresAt: null }),
+      isInvalidInput,
+    );
     assert.throws(() => muteFinding(f, { reason: 'ok', by: '', at: AT, expiresAt: null }), isInvalidInput);
     assert.throws(() => muteFinding(f, { reason: 'ok', by: 'a', at: AT, expiresAt: 'soon' }), isInvalidInput);
-    assert.throws(() => muteFinding(f, { reason: 'ok', by: 'a', at: AT, expiresAt: '2026-11-09T00:00:00Z' }), isInvalidInput);
+    assert.throws(
+      () => muteFinding(f, { reason: 'ok', by: 'a', at: AT, expiresAt: '2026-11-09T00:00:00Z' }),
+      isInvalidInput,
+    );
     assert.throws(() => muteFinding(f, { reason: 'ok', by: 'a', at: AT, expiresAt: AT }), isInvalidInput);
-    assert.throws(() => muteFinding(f, { reason: 'x'.repeat(2001), by: 'a', at: AT, expiresAt: null }), isInvalidInput);
+    assert.throws(
+      () => muteFinding(f, { reason: 'x'.repeat(2001), by: 'a', at: AT, expiresAt: null }),
+      isInvalidInput,
+    );
   });
 
   it('unmutes', () => {
@@ -77,7 +96,12 @@ describe('filterFindings', () => {
   const mutedExpired = { reason: 'ok', by: 'a', at: AT, expiresAt: '2026-11-11T00:00:00Z' };
   const list = [
     finding({ id: 'open-high' }),
-    finding({ id: 'open-low-unknown', severity: 'low', lastStatus: 'UNKNOWN', ruleId: 'mistral_agent_dormant' }),
+    finding({
+      id: 'open-low-unknown',
+      severity: 'low',
+      lastStatus: 'UNKNOWN',
+      ruleId: 'mistral_agent_dormant',
+    }),
     finding({ id: 'resolved', status: 'resolved', resolvedAt: AT, lastStatus: 'PASS' }),
     finding({ id: 'muted', mute: mutedForever }),
     finding({ id: 'mute-expired', mute: mutedExpired }),
@@ -89,17 +113,31 @@ describe('filterFindings', () => {
     assert.deepEqual(ids(filterFindings(list, {}, NOW)), ['open-high', 'open-low-unknown', 'mute-expired']);
   });
   it('shows muted findings under a filter', () => {
-    assert.deepEqual(ids(filterFindings(list, { includeMuted: true }, NOW)), ['open-high', 'open-low-unknown', 'muted', 'mute-expired']);
+    assert.deepEqual(ids(filterFindings(list, { includeMuted: true }, NOW)), [
+      'open-high',
+      'open-low-unknown',
+      'muted',
+      'mute-expired',
+    ]);
     assert.deepEqual(ids(filterFindings(list, { includeMuted: 'only' }, NOW)), ['muted']);
     // Before the expiry the second mute is active too.
-    assert.deepEqual(ids(filterFindings(list, { includeMuted: 'only' }, '2026-11-10T12:00:00Z')), ['muted', 'mute-expired']);
+    assert.deepEqual(ids(filterFindings(list, { includeMuted: 'only' }, '2026-11-10T12:00:00Z')), [
+      'muted',
+      'mute-expired',
+    ]);
   });
   it('filters by status, severity, rule and last status', () => {
     assert.deepEqual(ids(filterFindings(list, { status: 'resolved' }, NOW)), ['resolved']);
     assert.equal(filterFindings(list, { status: 'all', includeMuted: true }, NOW).length, 5);
     assert.deepEqual(ids(filterFindings(list, { severity: 'low' }, NOW)), ['open-low-unknown']);
-    assert.deepEqual(ids(filterFindings(list, { severity: ['low', 'high'] }, NOW)), ['open-high', 'open-low-unknown', 'mute-expired']);
-    assert.deepEqual(ids(filterFindings(list, { ruleId: 'mistral_agent_dormant' }, NOW)), ['open-low-unknown']);
+    assert.deepEqual(ids(filterFindings(list, { severity: ['low', 'high'] }, NOW)), [
+      'open-high',
+      'open-low-unknown',
+      'mute-expired',
+    ]);
+    assert.deepEqual(ids(filterFindings(list, { ruleId: 'mistral_agent_dormant' }, NOW)), [
+      'open-low-unknown',
+    ]);
     assert.deepEqual(ids(filterFindings(list, { lastStatus: 'UNKNOWN' }, NOW)), ['open-low-unknown']);
     assert.deepEqual(ids(filterFindings(list, { integrationId: 'int_2' }, NOW)), []);
   });

@@ -29,9 +29,13 @@ export function muteFinding(state: FindingState, req: MuteRequest): FindingState
     });
   }
   if (reason.length > MUTE_REASON_MAX_LENGTH) {
-    throw new AppError('INVALID_INPUT', `The mute reason is longer than ${MUTE_REASON_MAX_LENGTH} characters.`, {
-      remediation: 'Shorten the reason.',
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      `The mute reason is longer than ${MUTE_REASON_MAX_LENGTH} characters.`,
+      {
+        remediation: 'Shorten the reason.',
+      },
+    );
   }
   const by = typeof req.by === 'string' ? req.by.trim() : '';
   if (!by) {

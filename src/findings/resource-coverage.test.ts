@@ -34,7 +34,13 @@ describe('resourceCoverage', () => {
       agents: [{ id: 'ag_1' } as Snapshot['agents'][number]],
     });
     const c = resourceCoverage(s, 'int_1');
-    assert.deepEqual([...c.liveResourceIds].sort(), ['agent:ag_1', 'file:file_1', 'integration:int_1', 'library:lib_1', 'model:mistral-small']);
+    assert.deepEqual([...c.liveResourceIds].sort(), [
+      'agent:ag_1',
+      'file:file_1',
+      'integration:int_1',
+      'library:lib_1',
+      'model:mistral-small',
+    ]);
     assert.deepEqual([...c.unlistedResourceTypes], []);
   });
 

@@ -48,7 +48,10 @@ function integrationScore(scores: RiskScore[]): number {
 }
 
 describe('unitScore', () => {
-  const counts = (fail: Partial<Record<Severity, number>>, unknown: Partial<Record<Severity, number>> = {}): SeverityCounts => ({
+  const counts = (
+    fail: Partial<Record<Severity, number>>,
+    unknown: Partial<Record<Severity, number>> = {},
+  ): SeverityCounts => ({
     fail: { ...zero(), ...fail },
     unknown: { ...zero(), ...unknown },
   });
@@ -152,9 +155,17 @@ describe('computeRiskScores', () => {
   });
 
   it('counts a finding again once its mute has expired', () => {
-    const f = finding('critical', 'ag_1', { mute: { reason: 'ok', by: 'a', at: NOW, expiresAt: '2026-11-25T00:00:00Z' } });
-    assert.equal(agentScore(computeRiskScores([f], [{ id: 'ag_1' }], '2026-11-24T00:00:00Z', INT), 'ag_1'), 0);
-    assert.equal(agentScore(computeRiskScores([f], [{ id: 'ag_1' }], '2026-11-25T00:00:00Z', INT), 'ag_1'), 60);
+    const f = finding('critical', 'ag_1', {
+      mute: { reason: 'ok', by: 'a', at: NOW, expiresAt: '2026-11-25T00:00:00Z' },
+    });
+    assert.equal(
+      agentScore(computeRiskScores([f], [{ id: 'ag_1' }], '2026-11-24T00:00:00Z', INT), 'ag_1'),
+      0,
+    );
+    assert.equal(
+      agentScore(computeRiskScores([f], [{ id: 'ag_1' }], '2026-11-25T00:00:00Z', INT), 'ag_1'),
+      60,
+    );
   });
 
   it('scores an agent that is not listed but still has open findings', () => {
@@ -178,7 +189,12 @@ describe('computeRiskScores', () => {
     let prev = 0;
     for (let i = 0; i < 120; i++) {
       const [id, type] = places[(i * 5) % places.length];
-      list.push(finding(SEVERITIES[(i * 3) % 5], id, { resourceType: type, lastStatus: i % 4 === 0 ? 'UNKNOWN' : 'FAIL' }));
+      list.push(
+        finding(SEVERITIES[(i * 3) % 5], id, {
+          resourceType: type,
+          lastStatus: i % 4 === 0 ? 'UNKNOWN' : 'FAIL',
+        }),
+      );
       const v = integrationScore(computeRiskScores(list, agents, NOW, INT));
       assert.ok(v >= prev, `adding finding ${i} lowered the integration score ${prev} → ${v}`);
       assert.ok(v >= 0 && v <= 100);

@@ -106,7 +106,13 @@ export function computeRiskScores(
   const agentIds = [...perAgent.keys()].sort();
   const agentScores: RiskScore[] = agentIds.map((id) => {
     const c = perAgent.get(id)!;
-    return { scope: 'agent', resourceId: id, score: unitScore(c), openBySeverity: c.fail, unknownBySeverity: c.unknown };
+    return {
+      scope: 'agent',
+      resourceId: id,
+      score: unitScore(c),
+      openBySeverity: c.fail,
+      unknownBySeverity: c.unknown,
+    };
   });
 
   const units = [unitScore(workspace), ...agentScores.map((s) => s.score)];

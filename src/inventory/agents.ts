@@ -98,7 +98,12 @@ export function toAgentRecord(parts: AgentParts, libraries: LibraryIndex, now: D
     .map((v) => toAgentConfig(v, libraries))
     .sort((x, y) => x.version - y.version);
   const aliases: AgentAliasRecord[] = parts.aliases
-    .map((al) => ({ alias: al.alias, version: al.version, createdAt: al.created_at, updatedAt: al.updated_at }))
+    .map((al) => ({
+      alias: al.alias,
+      version: al.version,
+      createdAt: al.created_at,
+      updatedAt: al.updated_at,
+    }))
     .sort((x, y) => x.alias.localeCompare(y.alias));
   const versions = Array.isArray(current.versions)
     ? [...current.versions].sort((x, y) => x - y)

@@ -63,7 +63,11 @@ test('wire v2 normalises: action, fail-open, explicit and default thresholds', (
 
 test('wire v2 with ignore_other_categories evaluates only listed categories', () => {
   const p = normalizeGuardrailPolicy({
-    moderation_llm_v2: { custom_category_thresholds: { sexual: 0.2 }, ignore_other_categories: true, action: 'none' },
+    moderation_llm_v2: {
+      custom_category_thresholds: { sexual: 0.2 },
+      ignore_other_categories: true,
+      action: 'none',
+    },
   });
   assert.equal(p.blocks, false);
   assert.equal(p.action, 'none');

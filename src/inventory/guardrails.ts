@@ -98,7 +98,12 @@ export function normalizeGuardrailPolicy(raw: Record<string, unknown>): Normaliz
       ),
     };
   }
-  if (typeof v2 === 'string' || typeof v1 === 'string' || 'custom_category_thresholds' in raw || 'action' in raw) {
+  if (
+    typeof v2 === 'string' ||
+    typeof v1 === 'string' ||
+    'custom_category_thresholds' in raw ||
+    'action' in raw
+  ) {
     const action = typeof raw.action === 'string' ? raw.action : null;
     const ignoreOther = raw.ignore_other_categories === true;
     const flags: Record<string, boolean> = {};

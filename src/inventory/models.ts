@@ -27,7 +27,11 @@ function unixToIso(v: unknown): string | null {
   return typeof v === 'number' && Number.isFinite(v) ? new Date(v * 1000).toISOString() : null;
 }
 
-export function toModelRecord(card: WireModelCard, now: Date, warnings: DataQualityWarning[] = []): ModelRecord {
+export function toModelRecord(
+  card: WireModelCard,
+  now: Date,
+  warnings: DataQualityWarning[] = [],
+): ModelRecord {
   const caps = card.capabilities && typeof card.capabilities === 'object' ? card.capabilities : {};
   const isFt = card.type === 'fine-tuned';
   const root = typeof card.root === 'string' ? card.root : null;

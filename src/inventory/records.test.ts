@@ -72,10 +72,7 @@ const agent: WireAgent = {
   name: 'Support',
   model: 'mistral-medium-latest',
   instructions: 'Answer briefly.',
-  tools: [
-    { type: 'web_search' },
-    { type: 'document_library', library_ids: ['lib1', 'lib-missing'] },
-  ],
+  tools: [{ type: 'web_search' }, { type: 'document_library', library_ids: ['lib1', 'lib-missing'] }],
   completion_args: { temperature: 0.3, top_p: 0.95, tool_choice: 'auto' },
   guardrails: [],
   created_at: '2025-05-01T09:00:00Z',
@@ -105,7 +102,9 @@ test('agent record: completion args, empty guardrails list is null, versions and
         { ...agent, version: 0 },
         agent,
       ],
-      aliases: [{ alias: 'prod', version: 1, created_at: '2025-05-01T09:00:00Z', updated_at: '2025-05-01T09:00:00Z' }],
+      aliases: [
+        { alias: 'prod', version: 1, created_at: '2025-05-01T09:00:00Z', updated_at: '2025-05-01T09:00:00Z' },
+      ],
       usage: null,
       warnings: [],
     },

@@ -33,4 +33,3 @@ function redact(value: unknown, key: string | null): unknown {
   if (typeof value === 'string' && key !== null && SECRET_KEY.test(key)) return REDACTED;
   return value;
 }
-

@@ -10,7 +10,14 @@ export const RESOURCE_TYPES: readonly ResourceType[] = ['agent', 'model', 'file'
 
 /** Features whose availability is recorded at every sync (public contract: `scan --format json` keys). */
 export type FeatureKey = 'models' | 'files' | 'agents' | 'libraries' | 'usage' | 'versions';
-export const FEATURE_KEYS: readonly FeatureKey[] = ['models', 'files', 'agents', 'libraries', 'usage', 'versions'];
+export const FEATURE_KEYS: readonly FeatureKey[] = [
+  'models',
+  'files',
+  'agents',
+  'libraries',
+  'usage',
+  'versions',
+];
 
 export type AvailabilityStatus = 'available' | 'unavailable' | 'error';
 

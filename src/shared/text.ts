@@ -5,7 +5,7 @@ export function safeText(v: unknown, max = 60): string {
   // Control characters (terminal escapes, newlines) and invisible format characters (bidi
   // overrides, zero-width), which could make a name look like something else.
   // eslint-disable-next-line no-control-regex
-  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cf}/gu, ' ');
+  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu, ' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

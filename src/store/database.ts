@@ -241,7 +241,11 @@ function txDatabase(
 }
 
 function pgliteTxDatabase(tx: PgliteTxLike): Database {
-  return txDatabase('pglite', (sql, params) => pgliteQuery(tx, sql, params), (sql) => tx.exec(sql));
+  return txDatabase(
+    'pglite',
+    (sql, params) => pgliteQuery(tx, sql, params),
+    (sql) => tx.exec(sql),
+  );
 }
 
 /** Wraps an open PGlite instance (the caller has created it; `close` closes it). */
@@ -294,7 +298,11 @@ async function pgQuery<T>(
 }
 
 function pgTxDatabase(client: pg.PoolClient): Database {
-  return txDatabase('postgres', (sql, params) => pgQuery(client, sql, params), (sql) => client.query(sql));
+  return txDatabase(
+    'postgres',
+    (sql, params) => pgQuery(client, sql, params),
+    (sql) => client.query(sql),
+  );
 }
 
 /** Wraps a pg Pool (the caller has created it; `close` ends it). */

@@ -14,10 +14,20 @@ export interface CliRun {
  * The child gets this process's environment without MISTRAL_API_KEY, DATABASE_URL and
  * TRUSTLENS_DATA_DIR (so a developer's settings never leak into a test), plus `env`.
  */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 120_000,
+): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, MISTRAL_API_KEY: undefined, DATABASE_URL: undefined, TRUSTLENS_DATA_DIR: undefined, ...env },
+      env: {
+        ...process.env,
+        MISTRAL_API_KEY: undefined,
+        DATABASE_URL: undefined,
+        TRUSTLENS_DATA_DIR: undefined,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeGuardrailPolicy, normalizeGuardrails, storeGuardrails } from './guardrails.ts';
+import { PRODUCT_DOC_GUARDRAIL_POLICY } from './testing/product-doc-guardrails.ts';
 
 const wireV2 = {
   block_on_error: false,
@@ -13,26 +14,7 @@ const wireV2 = {
 };
 
 // The product document's example, verbatim.
-const flat = {
-  block_on_error: true,
-  moderation_llm_v2: 'mistral-moderation-2411',
-  action: 'block',
-  ignore_other_categories: false,
-  custom_category_thresholds: {
-    sexual: 0.1,
-    hate_and_discrimination: 0.1,
-    violence_and_threats: 0.1,
-    dangerous: 0.1,
-    criminal: 0.1,
-    selfharm: 0.1,
-    health: 0.5,
-    financial: 0.5,
-    jailbreaking: 0.1,
-    pii: 0.2,
-  },
-  jailbreaking: { enabled: true },
-  pii: { enabled: true },
-};
+const flat = PRODUCT_DOC_GUARDRAIL_POLICY;
 
 test('storeGuardrails: null, absent and empty list all mean no guardrails', () => {
   assert.equal(storeGuardrails(null), null);

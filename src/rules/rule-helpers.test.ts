@@ -19,35 +19,9 @@ import { rule as risky } from './checks/mistral-agent-risky-tool-combination.ts'
 import { flaggedFields, guardrailsReadable, malformed } from './rule-helpers.ts';
 import { NOW, agent, context, guarded, policy } from './testing/fixtures.ts';
 import { one } from './testing/run.ts';
+import { PRODUCT_DOC_GUARDRAILS } from '../inventory/testing/product-doc-guardrails.ts';
 
-/** The product document's "Example guardrails object for a Mistral agent", verbatim. */
-const PRODUCT_DOC_EXAMPLE = {
-  provider: 'mistral',
-  scope: 'agent',
-  policy_count: 1,
-  policies: [
-    {
-      block_on_error: true,
-      moderation_llm_v2: 'mistral-moderation-2411',
-      action: 'block',
-      ignore_other_categories: false,
-      custom_category_thresholds: {
-        sexual: 0.1,
-        hate_and_discrimination: 0.1,
-        violence_and_threats: 0.1,
-        dangerous: 0.1,
-        criminal: 0.1,
-        selfharm: 0.1,
-        health: 0.5,
-        financial: 0.5,
-        jailbreaking: 0.1,
-        pii: 0.2,
-      },
-      jailbreaking: { enabled: true },
-      pii: { enabled: true },
-    },
-  ],
-};
+const PRODUCT_DOC_EXAMPLE = PRODUCT_DOC_GUARDRAILS;
 
 function wireAgent(guardrails: unknown): WireAgent {
   return {

@@ -327,3 +327,19 @@ test('a scan that can read nothing exits 1, with a report that says so', async (
     teapot.close();
   }
 });
+
+test('--fail-on gates a pipeline: exit 3 when a finding fails at that severity or higher, report still printed', async () => {
+  const env = { MISTRAL_API_KEY: sim.apiKey };
+  const gated = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--fail-on', 'high'], env);
+  assert.equal(gated.code, 3, gated.stderr);
+  const report = JSON.parse(gated.stdout);
+  const high = report.findings.filter(
+    (f: { status: string; severity: string }) =>
+      f.status === 'FAIL' && ['critical', 'high'].includes(f.severity),
+  );
+  assert.ok(high.length > 0);
+  assert.match(gated.stderr, new RegExp(`${high.length} failing finding\\(s\\) at severity high or higher`));
+  const bad = await runCli(['scan', '--base-url', sim.url, '--fail-on', 'severe'], env);
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /--fail-on must be one of critical, high, medium, low, info/);
+});

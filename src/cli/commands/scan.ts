@@ -2,14 +2,16 @@
  * `trustlens scan`: one-shot discovery + findings, no server. Without --data-dir nothing is
  * written anywhere (usage state is kept in memory for the run).
  *
- * Exit codes: 0 success (also when beta endpoints are unavailable); 2 invalid/expired key or API
- * unreachable (message and remediation on stderr); 64 bad usage; 1 anything else.
+ * Exit codes: 0 success (also when beta endpoints are unavailable); 1 nothing could be read (or an
+ * unexpected error); 2 invalid/expired key or API unreachable (message and remediation on stderr);
+ * 3 a finding failed at the --fail-on severity or higher; 64 bad usage.
  */
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
+import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
 import { renderScanTable } from '../../exports/scan-table.ts';
 import { createMistralConnector } from '../../mistral/index.ts';
@@ -27,6 +29,7 @@ export interface ScanFlags {
   apiKey?: string;
   rps?: string;
   concurrency?: string;
+  failOn?: string;
 }
 
 function positiveNumber(v: string | undefined, flag: string): number | undefined {
@@ -48,7 +51,12 @@ export interface ScanRun {
   dataDir?: string;
   requestsPerSecond?: number;
   maxConcurrency?: number;
+  /** Exit 3 when a FAIL finding has this severity or a higher one. */
+  failOn?: Severity;
 }
+
+/** Exit code of a scan whose findings reach --fail-on. */
+export const EXIT_FINDINGS = 3;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
   await runScan({
@@ -59,7 +67,18 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
     dataDir: flags.dataDir,
     requestsPerSecond: positiveNumber(flags.rps, '--rps'),
     maxConcurrency: positiveNumber(flags.concurrency, '--concurrency'),
+    failOn: severityFlag(flags.failOn),
   });
+}
+
+function severityFlag(v: string | undefined): Severity | undefined {
+  if (v === undefined) return undefined;
+  if (!(SEVERITIES as readonly string[]).includes(v)) {
+    throw new AppError('INVALID_INPUT', `--fail-on must be one of ${SEVERITIES.join(', ')}, got "${v}".`, {
+      remediation: 'Pass for example --fail-on high.',
+    });
+  }
+  return v as Severity;
 }
 
 /** Runs one scan with a resolved key (also used by `trustlens demo`). */
@@ -87,7 +106,7 @@ export async function runScan(run: ScanRun): Promise<void> {
   );
 }
 
-function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output'>): void {
+function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output' | 'failOn'>): void {
   const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderScanTable(report);
   if (flags.output) {
     writePrivateFile(flags.output, text);
@@ -105,6 +124,18 @@ function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output'>): vo
         remediation: first?.remediation || 'Check the base URL and try again.',
       },
     );
+  }
+  if (flags.failOn) {
+    const limit = SEVERITIES.indexOf(flags.failOn);
+    const hits = report.findings.filter(
+      (f) => f.status === 'FAIL' && SEVERITIES.indexOf(f.severity) <= limit,
+    );
+    if (hits.length > 0) {
+      process.stderr.write(
+        `${hits.length} failing finding(s) at severity ${flags.failOn} or higher (--fail-on).\n`,
+      );
+      process.exitCode = EXIT_FINDINGS;
+    }
   }
 }
 
@@ -144,9 +175,13 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'the API key (discouraged: it leaks into shell history)')
     .option('--rps <n>', 'client-side request rate limit (requests per second)')
     .option('--concurrency <n>', 'maximum requests in flight')
+    .option(
+      '--fail-on <severity>',
+      `exit ${EXIT_FINDINGS} when a finding fails at this severity or higher (${SEVERITIES.join(', ')})`,
+    )
     .addHelpText(
       'after',
-      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 2 invalid key or API unreachable.',
+      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 1 nothing could be read, 2 invalid key or API unreachable,\n3 a finding failed at the --fail-on severity or higher, 64 bad usage.',
     )
     .action(async (flags: ScanFlags) => scanCommand(flags));
 }

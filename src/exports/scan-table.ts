@@ -52,8 +52,32 @@ export function renderScanTable(r: ScanReport): string {
     `Findings: ${fails.length} failing, ${unknown.length} unknown (data not available), ${r.summary.checks.pass} checks passed`,
   );
   out.push(SEVERITIES.map((s) => `${s}: ${r.summary.findingsBySeverity[s]}`).join('  '));
+  if (r.findings.length) {
+    // One line per rule first (findings are sorted by severity, then rule), then every failing one.
+    const byRule = new Map<string, { severity: string; title: string; fail: number; unknown: number }>();
+    for (const f of r.findings) {
+      const row = byRule.get(f.ruleId) ?? { severity: f.severity, title: f.title, fail: 0, unknown: 0 };
+      if (f.status === 'FAIL') row.fail++;
+      else row.unknown++;
+      byRule.set(f.ruleId, row);
+    }
+    out.push('');
+    out.push(
+      table(
+        ['severity', 'rule', 'failing', 'unknown', 'title'],
+        [...byRule].map(([id, x]) => [
+          x.severity,
+          id,
+          String(x.fail),
+          String(x.unknown),
+          safeText(x.title, 70),
+        ]),
+      ),
+    );
+  }
   if (fails.length) {
     out.push('');
+    out.push('Failing checks');
     out.push(
       table(
         ['severity', 'rule', 'resource', 'detail'],

@@ -132,7 +132,11 @@ test('scan --format table prints a summary; --api-key-file and --output work', a
   const text = readFileSync(out, 'utf8');
   assert.match(text, /Feature availability/);
   assert.match(text, /Findings: \d+ failing/);
-  assert.match(text, /high\s+mistral_agent_guardrails_missing\s+[1-9]\d*\s+0\s+Agent has no guardrails/, 'per-rule summary');
+  assert.match(
+    text,
+    /high\s+mistral_agent_guardrails_missing\s+[1-9]\d*\s+0\s+Agent has no guardrails/,
+    'per-rule summary',
+  );
   assert.ok(!text.includes(sim.apiKey));
 });
 

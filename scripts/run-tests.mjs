@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, then every *.test.ts under src/ and test/ with Node's test runner.
+// `npm test`: type-check, lint, format check, then every *.test.ts under src/ and test/ with Node's test runner.
 // Pass file or folder paths to run a subset: `npm test -- src/rules`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,6 +30,13 @@ if (!quick && targets.length === 0) {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
   console.log('> eslint');
   run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']);
+  console.log('> prettier --check');
+  run(process.execPath, [
+    join(root, 'node_modules/prettier/bin/prettier.cjs'),
+    '--check',
+    '--log-level=warn',
+    '.',
+  ]);
 }
 
 /** Starts a throwaway PostgreSQL for the store suites when none is given; returns a stop function. */

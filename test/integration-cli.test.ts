@@ -130,6 +130,14 @@ test('integration add / sync / findings / mute / events / rotate-key / remove', 
     const events = JSON.parse((await runCli(['events', 'prod', '--format', 'json', ...d])).stdout);
     assert.ok(events.length > 0, 'the second sync recorded change events');
 
+    const runs = JSON.parse((await runCli(['runs', 'prod', '--format', 'json', ...d])).stdout);
+    assert.ok(runs.length >= 2);
+    assert.equal(runs[0].status, 'succeeded');
+    assert.equal(runs[0].countsByType.agent, sim.workspace.agents.length);
+    assert.ok(runs[0].requests > 0);
+    const runsTable = await runCli(['runs', 'prod', ...d]);
+    assert.match(runsTable.stdout, /succeeded/);
+
     const badRotate = await runCli(['integration', 'rotate-key', 'prod', '--api-key-file', badKeyFile, ...d]);
     assert.equal(badRotate.code, 2, 'a new key is validated before it replaces the old one');
     const stillGood = await runCli(['sync', 'prod', ...d]);

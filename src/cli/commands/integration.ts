@@ -124,6 +124,73 @@ export function register(program: Command): void {
     });
 
   program
+    .command('runs <integration>')
+    .description(
+      'Recent sync runs of an integration: status, counts, duration, requests, feature availability, errors.',
+    )
+    .option('--limit <n>', 'how many (1–100)', '10')
+    .option('--format <format>', 'table or json', 'table')
+    .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .action(async (ref: string, flags: StoreFlags & { limit: string; format: string }) => {
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        throw new AppError(
+          'INVALID_INPUT',
+          `--limit must be a whole number from 1 to 100, got "${flags.limit}".`,
+          {
+            remediation: 'Pass for example --limit 5.',
+          },
+        );
+      }
+      if (flags.format !== 'table' && flags.format !== 'json') {
+        throw new AppError('INVALID_INPUT', `Unknown --format "${flags.format}".`, {
+          remediation: 'Use --format table or --format json.',
+        });
+      }
+      await withStore(flags, async (store) => {
+        const integration = await findIntegration(store, ref);
+        const runs = await store.syncRuns.list(integration.id, limit);
+        if (flags.format === 'json') {
+          process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+          return;
+        }
+        const unavailable = (r: (typeof runs)[number]) =>
+          r.availability
+            ? Object.entries(r.availability)
+                .filter(([, a]) => a.status !== 'available')
+                .map(([k, a]) => `${k} ${a.status}`)
+                .join(', ')
+            : '';
+        process.stdout.write(
+          formatTable(
+            [
+              'started',
+              'status',
+              'seconds',
+              'requests',
+              'agents',
+              'models',
+              'files',
+              'libraries',
+              'not available',
+            ],
+            runs.map((r) => [
+              r.startedAt,
+              r.status,
+              r.durationMs === null ? '' : (r.durationMs / 1000).toFixed(1),
+              r.requests === null ? '' : String(r.requests),
+              String(r.countsByType?.agent ?? ''),
+              String(r.countsByType?.model ?? ''),
+              String(r.countsByType?.file ?? ''),
+              String(r.countsByType?.library ?? ''),
+              unavailable(r),
+            ]),
+          ) + '\n',
+        );
+      });
+    });
+
+  program
     .command('sync [integration]')
     .description('Sync one stored integration now (by id or name), or every one with --all.')
     .option('--all', 'sync every integration')

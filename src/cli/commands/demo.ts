@@ -3,8 +3,8 @@
  * 127.0.0.1 and scans it exactly as `trustlens scan` scans a real one. No key needed.
  */
 import type { Command } from 'commander';
-import { AppError } from '../../errors/index.ts';
 import { startSimulator } from '../../simulator/index.ts';
+import { formatFlag, numberFlag } from '../flags.ts';
 import { runScan } from './scan.ts';
 
 interface DemoFlags {
@@ -27,29 +27,14 @@ export function register(program: Command): void {
     .option('--output <file>', 'write the report to a file')
     .option('--no-beta', 'simulate a workspace without beta API access')
     .action(async (flags: DemoFlags) => {
-      const seed = Number(flags.seed);
-      const agents = Number(flags.agents);
-      const conversations = Number(flags.conversations);
-      for (const [name, v, raw, max] of [
-        ['--seed', seed, flags.seed, 2 ** 32 - 1],
-        ['--agents', agents, flags.agents, 10_000],
-        ['--conversations', conversations, flags.conversations, 1_000_000],
-      ] as const) {
-        if (!Number.isInteger(v) || v < 0 || v > max) {
-          throw new AppError(
-            'INVALID_INPUT',
-            `${name} must be a whole number from 0 to ${max}, got "${raw}".`,
-            {
-              remediation: `Pass for example ${name} 10.`,
-            },
-          );
-        }
-      }
-      if (flags.format !== 'table' && flags.format !== 'json') {
-        throw new AppError('INVALID_INPUT', `Unknown --format "${flags.format}".`, {
-          remediation: 'Use --format table or --format json.',
-        });
-      }
+      const seed = numberFlag('--seed', flags.seed, { min: 0, max: 2 ** 32 - 1, integer: true })!;
+      const agents = numberFlag('--agents', flags.agents, { min: 0, max: 10_000, integer: true })!;
+      const conversations = numberFlag('--conversations', flags.conversations, {
+        min: 0,
+        max: 1_000_000,
+        integer: true,
+      })!;
+      const format = formatFlag(flags.format);
       const sim = await startSimulator({
         seed,
         generator: { agents, conversations, now: new Date().toISOString() },
@@ -60,7 +45,7 @@ export function register(program: Command): void {
         await runScan({
           apiKey: sim.apiKey,
           baseUrl: sim.url,
-          format: flags.format,
+          format,
           output: flags.output,
           requestsPerSecond: 200,
           maxConcurrency: 16,

@@ -8,6 +8,7 @@ import { isMuted } from '../../findings/mute.ts';
 import { SEVERITIES, type FindingState, type Severity } from '../../findings/types.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import { findIntegration } from './integration.ts';
 
 interface ListFlags extends StoreFlags {
@@ -16,15 +17,6 @@ interface ListFlags extends StoreFlags {
   severity?: string;
   rule?: string;
   format: string;
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T)) {
-    throw new AppError('INVALID_INPUT', `${flag} must be one of ${allowed.join(', ')}, got "${value}".`, {
-      remediation: `Pass for example ${flag} ${allowed[0]}.`,
-    });
-  }
-  return value as T;
 }
 
 function isoOrNull(value: string | undefined, flag: string): string | null {
@@ -72,11 +64,12 @@ export function register(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (ref: string, flags: ListFlags) => {
-      const status = oneOf(flags.status, ['open', 'resolved', 'all'] as const, '--status');
-      const muted = oneOf(flags.muted, ['hide', 'include', 'only'] as const, '--muted');
-      const format = oneOf(flags.format, ['table', 'json'] as const, '--format');
-      const severity = flags.severity?.split(',').map((s) => oneOf(s.trim(), SEVERITIES, '--severity')) as
-        Severity[] | undefined;
+      const status = choiceFlag('--status', flags.status, ['open', 'resolved', 'all'] as const);
+      const muted = choiceFlag('--muted', flags.muted, ['hide', 'include', 'only'] as const);
+      const format = formatFlag(flags.format);
+      const severity = flags.severity
+        ?.split(',')
+        .map((s) => choiceFlag('--severity', s.trim(), SEVERITIES)) as Severity[] | undefined;
       await withStore(flags, async (store) => {
         const integration = await findIntegration(store, ref);
         const now = new Date();
@@ -134,17 +127,8 @@ export function register(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (ref: string, flags: StoreFlags & { since?: string; limit: string; format: string }) => {
-      const format = oneOf(flags.format, ['table', 'json'] as const, '--format');
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new AppError(
-          'INVALID_INPUT',
-          `--limit must be a whole number from 1 to 1000, got "${flags.limit}".`,
-          {
-            remediation: 'Pass for example --limit 50.',
-          },
-        );
-      }
+      const format = formatFlag(flags.format);
+      const limit = numberFlag('--limit', flags.limit, { min: 1, max: 1000, integer: true })!;
       const since = isoOrNull(flags.since, '--since') ?? undefined;
       await withStore(flags, async (store) => {
         const integration = await findIntegration(store, ref);

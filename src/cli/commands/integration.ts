@@ -11,6 +11,7 @@ import { createMistralConnector } from '../../mistral/index.ts';
 import type { IntegrationView, Store } from '../../store/index.ts';
 import { runStoredSync } from '../../sync/run-sync.ts';
 import { resolveApiKey } from '../api-key.ts';
+import { formatFlag, numberFlag } from '../flags.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 
@@ -34,13 +35,8 @@ export async function findIntegration(store: Store, ref: string): Promise<Integr
   return found;
 }
 
-function show(views: IntegrationView[], format = 'table'): void {
-  if (format !== 'table' && format !== 'json') {
-    throw new AppError('INVALID_INPUT', `Unknown --format "${format}".`, {
-      remediation: 'Use --format table or --format json.',
-    });
-  }
-  if (format === 'json') {
+function show(views: IntegrationView[], rawFormat = 'table'): void {
+  if (formatFlag(rawFormat) === 'json') {
     process.stdout.write(JSON.stringify(views, null, 2) + '\n');
     return;
   }
@@ -81,7 +77,7 @@ export function register(program: Command): void {
           name: flags.name,
           apiKey,
           baseUrl: flags.baseUrl,
-          syncFrequencyMinutes: Number(flags.frequency),
+          syncFrequencyMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
         });
         show([view], flags.format);
       });
@@ -132,25 +128,12 @@ export function register(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (ref: string, flags: StoreFlags & { limit: string; format: string }) => {
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-        throw new AppError(
-          'INVALID_INPUT',
-          `--limit must be a whole number from 1 to 100, got "${flags.limit}".`,
-          {
-            remediation: 'Pass for example --limit 5.',
-          },
-        );
-      }
-      if (flags.format !== 'table' && flags.format !== 'json') {
-        throw new AppError('INVALID_INPUT', `Unknown --format "${flags.format}".`, {
-          remediation: 'Use --format table or --format json.',
-        });
-      }
+      const limit = numberFlag('--limit', flags.limit, { min: 1, max: 100, integer: true })!;
+      const format = formatFlag(flags.format);
       await withStore(flags, async (store) => {
         const integration = await findIntegration(store, ref);
         const runs = await store.syncRuns.list(integration.id, limit);
-        if (flags.format === 'json') {
+        if (format === 'json') {
           process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
           return;
         }

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { formatTable } from '../../shared/text.ts';
-import { AppError } from '../../errors/index.ts';
+import { formatFlag } from '../flags.ts';
 import type { RuleMeta } from '../../findings/types.ts';
 import { ruleMetas } from '../../rules/catalog.ts';
 import { requirementTitle } from '../../rules/frameworks/index.ts';
@@ -34,13 +34,9 @@ export function register(program: Command): void {
     .description('List the rule catalog (id, severity, resource type, title, compliance frameworks).')
     .option('--format <format>', 'table or json', 'table')
     .action((flags: { format: string }) => {
+      const format = formatFlag(flags.format);
       const metas = ruleMetas();
-      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
-      else if (flags.format === 'table') process.stdout.write(rulesTable(metas));
-      else {
-        throw new AppError('INVALID_INPUT', `Unknown format "${flags.format}".`, {
-          remediation: 'Use --format table or --format json.',
-        });
-      }
+      if (format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
+      else process.stdout.write(rulesTable(metas));
     });
 }

@@ -18,6 +18,7 @@ import { createMistralConnector } from '../../mistral/index.ts';
 import { getRule } from '../../rules/catalog.ts';
 import { runPipeline } from '../../sync/pipeline.ts';
 import { resolveApiKey } from '../api-key.ts';
+import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
 import { createMemoryUsageStateStore } from '../../usage/memory-state-store.ts';
 
 export interface ScanFlags {
@@ -32,21 +33,10 @@ export interface ScanFlags {
   failOn?: string;
 }
 
-function positiveNumber(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new AppError('INVALID_INPUT', `${flag} must be a positive number, got "${v}".`, {
-      remediation: `Pass a number such as ${flag} 5.`,
-    });
-  }
-  return n;
-}
-
 export interface ScanRun {
   apiKey: string;
   baseUrl: string;
-  format: string;
+  format: OutputFormat;
   output?: string;
   dataDir?: string;
   requestsPerSecond?: number;
@@ -62,32 +52,17 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
   await runScan({
     apiKey: resolveApiKey(flags),
     baseUrl: flags.baseUrl,
-    format: flags.format,
+    format: formatFlag(flags.format),
     output: flags.output,
     dataDir: flags.dataDir,
-    requestsPerSecond: positiveNumber(flags.rps, '--rps'),
-    maxConcurrency: positiveNumber(flags.concurrency, '--concurrency'),
-    failOn: severityFlag(flags.failOn),
+    requestsPerSecond: numberFlag('--rps', flags.rps, { min: 0.01 }),
+    maxConcurrency: numberFlag('--concurrency', flags.concurrency, { min: 1, max: 1000, integer: true }),
+    failOn: flags.failOn === undefined ? undefined : choiceFlag('--fail-on', flags.failOn, SEVERITIES),
   });
-}
-
-function severityFlag(v: string | undefined): Severity | undefined {
-  if (v === undefined) return undefined;
-  if (!(SEVERITIES as readonly string[]).includes(v)) {
-    throw new AppError('INVALID_INPUT', `--fail-on must be one of ${SEVERITIES.join(', ')}, got "${v}".`, {
-      remediation: 'Pass for example --fail-on high.',
-    });
-  }
-  return v as Severity;
 }
 
 /** Runs one scan with a resolved key (also used by `trustlens demo`). */
 export async function runScan(run: ScanRun): Promise<void> {
-  if (run.format !== 'table' && run.format !== 'json') {
-    throw new AppError('INVALID_INPUT', `Unknown --format "${run.format}".`, {
-      remediation: 'Use --format table or --format json.',
-    });
-  }
   const now = new Date();
   if (run.dataDir) {
     const { scanIntoStore } = await import('../../sync/scan-into-store.ts');

@@ -3,6 +3,7 @@
  * The key it prints is the simulator's own (random unless --api-key), never a real Mistral key.
  */
 import type { Command } from 'commander';
+import { numberFlag } from '../flags.ts';
 import { AppError } from '../../errors/index.ts';
 import {
   FAULT_KINDS,
@@ -31,39 +32,13 @@ export interface SimFlags {
   now?: string;
 }
 
-function num(
-  name: string,
-  raw: string | undefined,
-  opts: { min: number; max?: number; integer?: boolean },
-): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  const bad =
-    raw.trim() === '' ||
-    !Number.isFinite(n) ||
-    n < opts.min ||
-    (opts.max !== undefined && n > opts.max) ||
-    (opts.integer && !Number.isInteger(n));
-  if (bad) {
-    const range = opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `at least ${opts.min}`;
-    throw new AppError(
-      'INVALID_INPUT',
-      `--${name} must be ${opts.integer ? 'an integer ' : 'a number '}${range} (got "${raw}").`,
-      {
-        remediation: `Run \`trustlens sim --help\` for the accepted values.`,
-      },
-    );
-  }
-  return n;
-}
-
 /** Turns CLI flags into simulator options (exported for tests). */
 export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new Date()): SimulatorOptions {
   const opts: SimulatorOptions = {};
-  const seed = num('seed', f.seed, { min: 0, max: 0xffffffff, integer: true });
+  const seed = numberFlag('--seed', f.seed, { min: 0, max: 0xffffffff, integer: true });
   if (seed !== undefined) opts.seed = seed;
   opts.host = f.host ?? '127.0.0.1';
-  opts.port = num('port', f.port, { min: 0, max: 65535, integer: true }) ?? 0;
+  opts.port = numberFlag('--port', f.port, { min: 0, max: 65535, integer: true }) ?? 0;
   if (f.apiKey) opts.apiKey = f.apiKey;
   if (f.scenario) {
     let ws: SimWorkspace;
@@ -91,21 +66,27 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
       now !== undefined ? Date.parse(now) : Math.floor(clock().getTime() / 60_000) * 60_000,
     ).toISOString();
     opts.generator = { now };
-    const agents = num('agents', f.agents, { min: 0, max: 10_000, integer: true });
+    const agents = numberFlag('--agents', f.agents, { min: 0, max: 10_000, integer: true });
     if (agents !== undefined) opts.generator.agents = agents;
-    const conversations = num('conversations', f.conversations, { min: 0, max: 1_000_000, integer: true });
+    const conversations = numberFlag('--conversations', f.conversations, {
+      min: 0,
+      max: 1_000_000,
+      integer: true,
+    });
     if (conversations !== undefined) opts.generator.conversations = conversations;
   }
   if (!f.beta) {
     const status =
-      f.betaStatus === undefined ? 403 : num('no-beta', f.betaStatus, { min: 403, max: 404, integer: true });
+      f.betaStatus === undefined
+        ? 403
+        : numberFlag('--no-beta', f.betaStatus, { min: 403, max: 404, integer: true });
     opts.beta = { enabled: false, status: status as 403 | 404 };
   }
-  const rps = num('rps', f.rps, { min: 0.001 });
+  const rps = numberFlag('--rps', f.rps, { min: 0.001 });
   if (rps !== undefined) opts.rateLimit = { rps };
-  const latency = num('latency-ms', f.latencyMs, { min: 0, integer: true });
+  const latency = numberFlag('--latency-ms', f.latencyMs, { min: 0, integer: true });
   if (latency !== undefined) opts.latencyMs = latency;
-  const faultRate = num('fault-rate', f.faultRate, { min: 0, max: 1 });
+  const faultRate = numberFlag('--fault-rate', f.faultRate, { min: 0, max: 1 });
   if (f.faultKinds !== undefined) {
     const kinds = f.faultKinds
       .split(',')

@@ -7,6 +7,7 @@ import { AppError } from '../../errors/index.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { loadDailySeries } from '../../usage/daily-series.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import { formatFlag, numberFlag } from '../flags.ts';
 import { findIntegration } from './integration.ts';
 
 interface UsageFlags extends StoreFlags {
@@ -29,31 +30,18 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .addHelpText('after', '\nToken usage is not available from the Mistral API and is not shown.')
     .action(async (ref: string, flags: UsageFlags) => {
-      const days = Number(flags.days);
-      if (!Number.isInteger(days) || days < 1 || days > 365) {
-        throw new AppError(
-          'INVALID_INPUT',
-          `--days must be a whole number from 1 to 365, got "${flags.days}".`,
-          {
-            remediation: 'Pass for example --days 30.',
-          },
-        );
-      }
+      const days = numberFlag('--days', flags.days, { min: 1, max: 365, integer: true })!;
       if (!flags.agent === !flags.modelOnly) {
         throw new AppError('INVALID_INPUT', 'Pass either --agent ID or --model-only.', {
           remediation: 'Agent ids are listed by `trustlens scan` or `trustlens findings list`.',
         });
       }
-      if (flags.format !== 'table' && flags.format !== 'json') {
-        throw new AppError('INVALID_INPUT', `Unknown --format "${flags.format}".`, {
-          remediation: 'Use --format table or --format json.',
-        });
-      }
+      const format = formatFlag(flags.format);
       await withStore(flags, async (store) => {
         const integration = await findIntegration(store, ref);
         const agentId = flags.agent ?? null;
         const series = await loadDailySeries(store.usage(integration.id), agentId, { now: new Date(), days });
-        if (flags.format === 'json') {
+        if (format === 'json') {
           process.stdout.write(
             JSON.stringify({ integrationId: integration.id, agentId, series }, null, 2) + '\n',
           );

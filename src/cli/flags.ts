@@ -1,0 +1,57 @@
+/** Parsing of CLI flag values: one place for the checks and the error wording (exit 64). */
+import { AppError } from '../errors/index.ts';
+
+export interface NumberFlagOptions {
+  min: number;
+  max?: number;
+  integer?: boolean;
+}
+
+/** A number flag within a range; undefined when the flag was not given. */
+export function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  opts: NumberFlagOptions,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const bad =
+    raw.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < opts.min ||
+    (opts.max !== undefined && n > opts.max) ||
+    (opts.integer === true && !Number.isInteger(n));
+  if (bad) {
+    const range = opts.max !== undefined ? `between ${opts.min} and ${opts.max}` : `at least ${opts.min}`;
+    throw new AppError(
+      'INVALID_INPUT',
+      `${flag} must be ${opts.integer ? 'a whole number' : 'a number'} ${range} (got "${raw}").`,
+      {
+        remediation: `Pass for example ${flag} ${opts.max !== undefined ? Math.min(opts.max, Math.max(opts.min, 10)) : Math.max(opts.min, 10)}.`,
+      },
+    );
+  }
+  return n;
+}
+
+/** One of a fixed set of values. */
+export function choiceFlag<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
+  if (!allowed.includes(raw as T)) {
+    throw new AppError('INVALID_INPUT', `${flag} must be one of ${allowed.join(', ')}, got "${raw}".`, {
+      remediation: `Pass for example ${flag} ${allowed[0]}.`,
+    });
+  }
+  return raw as T;
+}
+
+export type OutputFormat = 'table' | 'json';
+
+/** The --format flag every listing command takes. */
+export function formatFlag(raw: string): OutputFormat {
+  if (raw !== 'table' && raw !== 'json') {
+    throw new AppError('INVALID_INPUT', `Unknown format "${raw}".`, {
+      remediation: 'Use --format table or --format json.',
+    });
+  }
+  return raw;
+}

@@ -7,10 +7,10 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { createIntegrationService } from '../../integrations/integration-service.ts';
-import { createMistralConnector } from '../../mistral/index.ts';
 import type { IntegrationView, Store } from '../../store/index.ts';
 import { runStoredSync } from '../../sync/run-sync.ts';
 import { resolveApiKey } from '../api-key.ts';
+import { loadConnectorFactory } from '../connector.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
@@ -20,8 +20,8 @@ interface KeyFlags extends StoreFlags {
   format?: string;
 }
 
-const validateKey = (apiKey: string, baseUrl: string) =>
-  createMistralConnector({ apiKey, baseUrl }).validateKey();
+const validateKey = async (apiKey: string, baseUrl: string) =>
+  (await loadConnectorFactory())({ apiKey, baseUrl }).validateKey();
 
 /** Finds an integration by id or (case-insensitive) name. */
 export async function findIntegration(store: Store, ref: string): Promise<IntegrationView> {
@@ -192,7 +192,7 @@ export function register(program: Command): void {
             const r = await runStoredSync({
               store,
               integrationId: target.id,
-              connectorFactory: (o) => createMistralConnector(o),
+              connectorFactory: await loadConnectorFactory(),
             });
             const s = r.pipeline.snapshot;
             const open = (await store.findings.list(target.id, { status: 'open' })).length;

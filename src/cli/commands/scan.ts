@@ -14,10 +14,10 @@ import { AppError } from '../../errors/index.ts';
 import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
 import { renderScanTable } from '../../exports/scan-table.ts';
-import { createMistralConnector } from '../../mistral/index.ts';
 import { getRule } from '../../rules/catalog.ts';
 import { runPipeline } from '../../sync/pipeline.ts';
 import { resolveApiKey } from '../api-key.ts';
+import { loadConnectorFactory } from '../connector.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
 import { createMemoryUsageStateStore } from '../../usage/memory-state-store.ts';
 
@@ -68,7 +68,7 @@ export async function runScan(run: ScanRun): Promise<void> {
     const { scanIntoStore } = await import('../../sync/scan-into-store.ts');
     return emit(await scanIntoStore({ ...run, dataDir: run.dataDir, now }), run);
   }
-  const connector = createMistralConnector({
+  const connector = (await loadConnectorFactory())({
     apiKey: run.apiKey,
     baseUrl: run.baseUrl,
     requestsPerSecond: run.requestsPerSecond,

@@ -4,6 +4,7 @@
  */
 import type { AgentRecord, AvailabilityStatus, FeatureKey, Snapshot } from '../inventory/types.ts';
 import { FEATURE_KEYS } from '../inventory/types.ts';
+import { syncStatus, type SyncStatus } from '../inventory/sync-status.ts';
 import type { CheckStatus, FindingResourceType, RuleMeta, RuleResult, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
 
@@ -27,7 +28,7 @@ export interface ScanReport {
    * succeeded: every feature was read or is unavailable without beta access; partial: some feature
    * failed (see errors); failed: no resource type could be listed at all.
    */
-  status: 'succeeded' | 'partial' | 'failed';
+  status: SyncStatus;
   source: { provider: 'mistral'; baseUrl: string };
   availability: Record<FeatureKey, AvailabilityStatus>;
   availabilityDetails: Snapshot['availability'];
@@ -93,14 +94,10 @@ export function buildScanReport(
   const availability = Object.fromEntries(
     FEATURE_KEYS.map((k) => [k, snapshot.availability[k].status]),
   ) as Record<FeatureKey, AvailabilityStatus>;
-  const listed = (['models', 'files', 'libraries', 'agents'] as const).some(
-    (k) => snapshot.availability[k].status === 'available',
-  );
-  const anyError = FEATURE_KEYS.some((k) => snapshot.availability[k].status === 'error');
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
-    status: !listed ? 'failed' : anyError ? 'partial' : 'succeeded',
+    status: syncStatus(snapshot.availability),
     source: snapshot.source,
     availability,
     availabilityDetails: snapshot.availability,

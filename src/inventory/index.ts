@@ -5,3 +5,4 @@ export * from './models.ts';
 export * from './files.ts';
 export * from './libraries.ts';
 export * from './redact.ts';
+export * from './sync-status.ts';

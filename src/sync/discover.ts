@@ -11,6 +11,7 @@ import { toAgentRecord, type LibraryIndex } from '../inventory/agents.ts';
 import { toFileRecord } from '../inventory/files.ts';
 import { toLibraryRecord } from '../inventory/libraries.ts';
 import { toModelRecord } from '../inventory/models.ts';
+import { syncStatus, type SyncStatus } from '../inventory/sync-status.ts';
 import type {
   AgentRecord,
   Availability,
@@ -47,7 +48,7 @@ export interface DiscoveryResult {
   snapshot: Snapshot;
   /** Per resource type: did its listing run to the end? Only complete listings may mark deletions. */
   complete: Record<ResourceType, boolean>;
-  status: 'succeeded' | 'partial' | 'failed';
+  status: SyncStatus;
 }
 
 const FATAL_CODES = new Set(['INVALID_API_KEY', 'UNREACHABLE', 'READ_ONLY_VIOLATION']);
@@ -202,7 +203,5 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     file: filesR.ok,
     library: librariesR.ok,
   };
-  const anyError = Object.values(availability).some((a) => a.status === 'error');
-  const nothing = !modelsR.ok && !filesR.ok && !librariesR.ok && !agentsR.ok;
-  return { snapshot, complete, status: nothing ? 'failed' : anyError ? 'partial' : 'succeeded' };
+  return { snapshot, complete, status: syncStatus(availability) };
 }

@@ -140,6 +140,9 @@ for (const backend of testBackends()) {
         'keyHint',
         'keyUpdatedAt',
         'name',
+        'nextSyncAt',
+        'organizationId',
+        'simulated',
         'syncFrequencyMinutes',
         'updatedAt',
       ]);

@@ -112,9 +112,10 @@ describe('openDatabase (PGlite in a data folder)', () => {
       const db = await openDatabase({ dataDir });
       assert.equal(db.kind, 'pglite');
       assert.ok(statSync(join(dataDir, 'pgdata')).isDirectory());
+      await db.query(`INSERT INTO organizations (id, name, created_at) VALUES ('o1', 'org', now())`);
       await db.query(
-        `INSERT INTO integrations (id, name, base_url, sync_frequency_minutes, created_at, updated_at)
-         VALUES ('i1', 'kept', 'https://api.mistral.ai', 60, now(), now())`,
+        `INSERT INTO integrations (id, name, base_url, sync_frequency_minutes, created_at, updated_at, organization_id)
+         VALUES ('i1', 'kept', 'https://api.mistral.ai', 60, now(), now(), 'o1')`,
       );
       await assert.rejects(
         () => openDatabase({ dataDir }),

@@ -14,6 +14,10 @@ export type AppErrorCode =
   | 'INVALID_INPUT' // bad user input (flags, config, request bodies)
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'UNAUTHENTICATED' // no valid session or API token
+  | 'FORBIDDEN' // signed in, but the role does not allow it
+  | 'TOO_MANY_REQUESTS' // our own throttling (login attempts)
+  | 'PAYLOAD_TOO_LARGE'
   | 'STORAGE_ERROR'
   | 'CRYPTO_ERROR'
   | 'INTERNAL';
@@ -28,6 +32,10 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   INVALID_INPUT: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
+  PAYLOAD_TOO_LARGE: 413,
   STORAGE_ERROR: 500,
   CRYPTO_ERROR: 500,
   INTERNAL: 500,

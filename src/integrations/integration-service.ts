@@ -6,6 +6,7 @@
 import { keyFingerprint } from '../crypto/key-display.ts';
 import { AppError } from '../errors/index.ts';
 import {
+  DEFAULT_ORGANIZATION_ID,
   normalizeApiKey,
   normalizeBaseUrl,
   normalizeIntegrationName,
@@ -41,7 +42,7 @@ export function createIntegrationService({ store, validateKey }: IntegrationServ
       const baseUrl = normalizeBaseUrl(input.baseUrl);
       const syncFrequencyMinutes = normalizeSyncFrequency(input.syncFrequencyMinutes);
       const apiKey = normalizeApiKey(input.apiKey);
-      if (await repo.getByName(name)) {
+      if (await repo.getByName(name, input.organizationId ?? DEFAULT_ORGANIZATION_ID)) {
         throw new AppError('CONFLICT', `An integration named "${name}" already exists.`, {
           remediation: 'Choose another name, or update the existing integration.',
         });

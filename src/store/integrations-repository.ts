@@ -21,7 +21,7 @@ import {
   normalizeIntegrationName,
   normalizeSyncFrequency,
 } from './integration-input.ts';
-import { iso, newId, toBuffer } from './sql-values.ts';
+import { iso, isoOrNull, newId, toBuffer } from './sql-values.ts';
 
 export interface IntegrationView {
   id: string;
@@ -36,6 +36,12 @@ export interface IntegrationView {
   keyUpdatedAt: string;
   createdAt: string;
   updatedAt: string;
+  /** The organization that owns it. */
+  organizationId: string;
+  /** True for the demo integration against the built-in simulated workspace. */
+  simulated: boolean;
+  /** When the scheduler will sync it next (null: as soon as the scheduler runs). */
+  nextSyncAt: string | null;
 }
 
 export interface CreateIntegrationInput {
@@ -45,7 +51,14 @@ export interface CreateIntegrationInput {
   baseUrl?: string;
   /** Default 60. */
   syncFrequencyMinutes?: number;
+  /** Owner; default: the default organization (created on first use), for the local CLI. */
+  organizationId?: string;
+  /** The demo integration against the built-in simulator. */
+  simulated?: boolean;
 }
+
+/** The organization that owns what the local CLI creates without naming one. */
+export const DEFAULT_ORGANIZATION_ID = 'org_default';
 
 export interface UpdateIntegrationInput {
   name?: string;
@@ -58,8 +71,12 @@ export interface IntegrationsRepository {
   get(id: string): Promise<IntegrationView | null>;
   /** Like get, but throws NOT_FOUND. */
   require(id: string): Promise<IntegrationView>;
-  getByName(name: string): Promise<IntegrationView | null>;
-  list(): Promise<IntegrationView[]>;
+  /** By case-insensitive name, within one organization when given. */
+  getByName(name: string, organizationId?: string): Promise<IntegrationView | null>;
+  /** All integrations, or one organization's. */
+  list(organizationId?: string): Promise<IntegrationView[]>;
+  /** Sets the scheduler's next due time. */
+  setNextSyncAt(id: string, at: Date | null): Promise<void>;
   update(id: string, input: UpdateIntegrationInput, now?: Date): Promise<IntegrationView>;
   /** Replaces the key (new data key too). The caller validates the new key first. */
   rotateKey(id: string, newApiKey: string, now?: Date): Promise<IntegrationView>;
@@ -88,11 +105,15 @@ interface IntegrationRow {
   key_updated_at: Date;
   created_at: Date;
   updated_at: Date;
+  organization_id: string;
+  simulated: boolean;
+  next_sync_at: Date | null;
 }
 
 const SELECT_VIEW = `
   SELECT i.id, i.name, i.base_url, i.sync_frequency_minutes::int AS sync_frequency_minutes,
-         k.key_hint, k.key_fingerprint, k.key_updated_at, i.created_at, i.updated_at
+         k.key_hint, k.key_fingerprint, k.key_updated_at, i.created_at, i.updated_at,
+         i.organization_id, i.simulated, i.next_sync_at
   FROM integrations i JOIN integration_keys k ON k.integration_id = i.id`;
 
 function toView(r: IntegrationRow): IntegrationView {
@@ -106,6 +127,9 @@ function toView(r: IntegrationRow): IntegrationView {
     keyUpdatedAt: iso(r.key_updated_at),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    organizationId: r.organization_id,
+    simulated: r.simulated === true,
+    nextSyncAt: isoOrNull(r.next_sync_at),
   };
 }
 
@@ -166,12 +190,21 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
       const frequency = normalizeSyncFrequency(input.syncFrequencyMinutes);
       const apiKey = normalizeApiKey(input.apiKey);
       const id = newId();
+      const organizationId = input.organizationId ?? DEFAULT_ORGANIZATION_ID;
       await db.transaction(async (tx) => {
+        if (organizationId === DEFAULT_ORGANIZATION_ID) {
+          await tx.query(
+            `INSERT INTO organizations (id, name, created_at) VALUES ($1, 'Default organization', $2)
+             ON CONFLICT (id) DO NOTHING`,
+            [organizationId, now.toISOString()],
+          );
+        }
         try {
           await tx.query(
-            `INSERT INTO integrations (id, name, base_url, sync_frequency_minutes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5)`,
-            [id, name, baseUrl, frequency, now.toISOString()],
+            `INSERT INTO integrations
+               (id, name, base_url, sync_frequency_minutes, created_at, updated_at, organization_id, simulated)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`,
+            [id, name, baseUrl, frequency, now.toISOString(), organizationId, input.simulated === true],
           );
         } catch (e) {
           if (sqlState(e) === '23505') throw nameTaken(name, e);
@@ -182,16 +215,28 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
       return require(id);
     },
 
-    async getByName(name) {
-      const { rows } = await db.query<IntegrationRow>(`${SELECT_VIEW} WHERE lower(i.name) = lower($1)`, [
-        String(name).trim(),
-      ]);
+    async getByName(name, organizationId) {
+      const { rows } = await db.query<IntegrationRow>(
+        `${SELECT_VIEW} WHERE lower(i.name) = lower($1) AND ($2::text IS NULL OR i.organization_id = $2)
+         ORDER BY i.created_at, i.id LIMIT 1`,
+        [String(name).trim(), organizationId ?? null],
+      );
       return rows[0] ? toView(rows[0]) : null;
     },
 
-    async list() {
-      const { rows } = await db.query<IntegrationRow>(`${SELECT_VIEW} ORDER BY lower(i.name), i.id`);
+    async list(organizationId) {
+      const { rows } = await db.query<IntegrationRow>(
+        `${SELECT_VIEW} WHERE ($1::text IS NULL OR i.organization_id = $1) ORDER BY lower(i.name), i.id`,
+        [organizationId ?? null],
+      );
       return rows.map(toView);
+    },
+
+    async setNextSyncAt(id, at) {
+      await db.query('UPDATE integrations SET next_sync_at = $2 WHERE id = $1', [
+        id,
+        at ? at.toISOString() : null,
+      ]);
     },
 
     async update(id, input, now = new Date()) {

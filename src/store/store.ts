@@ -2,6 +2,7 @@
 import type { Keyring } from '../crypto/index.ts';
 import type { UsageStateStore } from '../usage/types.ts';
 import type { Database } from './database.ts';
+import { createAuditRepository, type AuditRepository } from './audit-repository.ts';
 import { createEventsRepository, type EventsRepository } from './events-repository.ts';
 import { createFindingsRepository, type FindingsRepository } from './findings-repository.ts';
 import { createIntegrationsRepository, type IntegrationsRepository } from './integrations-repository.ts';
@@ -32,6 +33,7 @@ export interface Store {
   findings: FindingsRepository;
   events: EventsRepository;
   riskScores: RiskScoresRepository;
+  audit: AuditRepository;
   /** The incremental-usage state of one integration. */
   usage(integrationId: string): UsageStateStore;
   /**
@@ -52,6 +54,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     findings: createFindingsRepository(db),
     events: createEventsRepository(db),
     riskScores: createRiskScoresRepository(db),
+    audit: createAuditRepository(db),
     usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
     transaction: (fn) => db.transaction((tx) => fn(createStore(tx, options))),
   };

@@ -2,8 +2,8 @@
 import { AppError } from '../errors/index.ts';
 import { resolveBaseUrl } from '../mistral/base-url.ts';
 
-export const DEFAULT_SYNC_FREQUENCY_MINUTES = 60;
-export const MIN_SYNC_FREQUENCY_MINUTES = 1;
+export const DEFAULT_SYNC_FREQUENCY_MINUTES = 360;
+export const MIN_SYNC_FREQUENCY_MINUTES = 15;
 export const MAX_SYNC_FREQUENCY_MINUTES = 7 * 24 * 60;
 export const MAX_NAME_LENGTH = 100;
 
@@ -48,7 +48,7 @@ export function normalizeSyncFrequency(minutes: unknown): number {
     throw new AppError(
       'INVALID_INPUT',
       `The sync frequency must be a whole number of minutes from ${MIN_SYNC_FREQUENCY_MINUTES} to ${MAX_SYNC_FREQUENCY_MINUTES}.`,
-      { remediation: 'For example 60 for hourly, 1440 for daily.' },
+      { remediation: 'For example 60 for hourly, 360 (the default) for every 6 hours, 1440 for daily.' },
     );
   }
   return minutes;

@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .description('Add an integration; the key (MISTRAL_API_KEY or --api-key-file) is validated first.')
     .requiredOption('--name <name>', 'a unique name')
     .option('--base-url <url>', 'global, eu, us, or a URL', 'global')
-    .option('--frequency <minutes>', 'sync frequency in minutes', '60')
+    .option('--frequency <minutes>', 'sync frequency in minutes', '360')
     .option('--api-key-file <file>', 'read the API key from a file')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)

@@ -1,0 +1,129 @@
+/**
+ * Configuration, read once from the environment and the command line's flags and validated here,
+ * so every entry point (CLI, server, worker) starts from the same facts. Flags win over variables.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors/index.ts';
+import { resolveDataDir } from '../store/index.ts';
+
+export interface AppConfig {
+  /** PGlite data folder (also holds master.key when TRUSTLENS_MASTER_KEY is unset). */
+  dataDir: string;
+  /** PostgreSQL instead of PGlite. */
+  databaseUrl: string | null;
+  /** Mistral client limits for syncs. */
+  connector: { requestsPerSecond?: number; maxConcurrency?: number };
+  server: {
+    host: string;
+    port: number;
+    /** Cookies get `Secure` (set when TLS terminates in front of TrustLens). */
+    secureCookies: boolean;
+    /** The address people open (for the set-up link); default http://host:port. */
+    publicUrl: string | null;
+    /** Session lifetime without activity, and absolute. */
+    sessionIdleMinutes: number;
+    sessionMaxHours: number;
+    logLevel: string;
+  };
+  scheduler: { enabled: boolean; tickSeconds: number };
+  /** TRUSTLENS_INIT_*: the headless first start. */
+  init: {
+    adminEmail: string | null;
+    adminPassword: string | null;
+    orgName: string | null;
+    apiToken: string | null;
+  };
+}
+
+export interface ConfigFlags {
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  rps?: number;
+  concurrency?: number;
+  scheduler?: boolean;
+}
+
+const intFrom = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const EnvSchema = z.object({
+  TRUSTLENS_DATA_DIR: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  TRUSTLENS_MASTER_KEY: z.string().optional(),
+  HOST: z.string().min(1).optional(),
+  PORT: intFrom('PORT', 0, 65535).optional(),
+  TRUSTLENS_SECURE_COOKIES: z.enum(['true', 'false', '1', '0']).optional(),
+  TRUSTLENS_PUBLIC_URL: z
+    .url('TRUSTLENS_PUBLIC_URL must be a URL such as https://trustlens.example.com')
+    .optional(),
+  TRUSTLENS_SESSION_IDLE_MINUTES: intFrom('TRUSTLENS_SESSION_IDLE_MINUTES', 5, 60 * 24 * 30).optional(),
+  TRUSTLENS_SESSION_MAX_HOURS: intFrom('TRUSTLENS_SESSION_MAX_HOURS', 1, 24 * 90).optional(),
+  TRUSTLENS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TRUSTLENS_SCHEDULER_TICK_SECONDS: intFrom('TRUSTLENS_SCHEDULER_TICK_SECONDS', 1, 3600).optional(),
+  TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
+  TRUSTLENS_INIT_ADMIN_PASSWORD: z.string().optional(),
+  TRUSTLENS_INIT_ORG_NAME: z.string().optional(),
+  TRUSTLENS_INIT_API_TOKEN: z.string().optional(),
+});
+
+/** Empty variables count as unset. */
+function present(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''),
+  );
+}
+
+export function loadConfig(
+  flags: ConfigFlags = {},
+  env: Record<string, string | undefined> = process.env,
+): AppConfig {
+  const parsed = EnvSchema.safeParse(present(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    throw new AppError('INVALID_INPUT', `Invalid environment variable ${name}: ${issue.message}.`, {
+      details: { field: name },
+      remediation: `Fix or unset ${name} (every variable is listed in the README), then start again.`,
+    });
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.TRUSTLENS_MASTER_KEY?.trim()) {
+    // A key file in whatever folder the command runs from would make stored keys unreadable elsewhere.
+    throw new AppError('INVALID_INPUT', 'DATABASE_URL is set but TRUSTLENS_MASTER_KEY is not.', {
+      remediation:
+        'With a PostgreSQL server, give every TrustLens process the same master key: export TRUSTLENS_MASTER_KEY=$(openssl rand -base64 32), kept in your secret store.',
+    });
+  }
+  const host = flags.host ?? e.HOST ?? '127.0.0.1';
+  const port = flags.port ?? e.PORT ?? 8080;
+  return {
+    dataDir: resolveDataDir(flags.dataDir ?? e.TRUSTLENS_DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    connector: { requestsPerSecond: flags.rps, maxConcurrency: flags.concurrency },
+    server: {
+      host,
+      port,
+      secureCookies: e.TRUSTLENS_SECURE_COOKIES === 'true' || e.TRUSTLENS_SECURE_COOKIES === '1',
+      publicUrl: e.TRUSTLENS_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+      sessionIdleMinutes: e.TRUSTLENS_SESSION_IDLE_MINUTES ?? 12 * 60,
+      sessionMaxHours: e.TRUSTLENS_SESSION_MAX_HOURS ?? 7 * 24,
+      logLevel: e.TRUSTLENS_LOG_LEVEL ?? 'info',
+    },
+    scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
+    init: {
+      adminEmail: e.TRUSTLENS_INIT_ADMIN_EMAIL?.trim() ?? null,
+      adminPassword: e.TRUSTLENS_INIT_ADMIN_PASSWORD ?? null,
+      orgName: e.TRUSTLENS_INIT_ORG_NAME?.trim() ?? null,
+      apiToken: e.TRUSTLENS_INIT_API_TOKEN?.trim() ?? null,
+    },
+  };
+}

@@ -25,3 +25,5 @@ export { createEventsRepository } from './events-repository.ts';
 export { createRiskScoresRepository } from './risk-scores-repository.ts';
 export { createSqlUsageStateStore } from './usage-state-store.ts';
 export type * from './audit-repository.ts';
+export type * from './accounts-repository.ts';
+export { createAccountsRepository } from './accounts-repository.ts';

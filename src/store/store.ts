@@ -2,6 +2,7 @@
 import type { Keyring } from '../crypto/index.ts';
 import type { UsageStateStore } from '../usage/types.ts';
 import type { Database } from './database.ts';
+import { createAccountsRepository, type AccountsRepository } from './accounts-repository.ts';
 import { createAuditRepository, type AuditRepository } from './audit-repository.ts';
 import { createEventsRepository, type EventsRepository } from './events-repository.ts';
 import { createFindingsRepository, type FindingsRepository } from './findings-repository.ts';
@@ -34,6 +35,7 @@ export interface Store {
   events: EventsRepository;
   riskScores: RiskScoresRepository;
   audit: AuditRepository;
+  accounts: AccountsRepository;
   /** The incremental-usage state of one integration. */
   usage(integrationId: string): UsageStateStore;
   /**
@@ -55,6 +57,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     events: createEventsRepository(db),
     riskScores: createRiskScoresRepository(db),
     audit: createAuditRepository(db),
+    accounts: createAccountsRepository(db),
     usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
     transaction: (fn) => db.transaction((tx) => fn(createStore(tx, options))),
   };

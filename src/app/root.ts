@@ -8,6 +8,10 @@ import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
 import { createStore, openDatabase, type Database, type Store } from '../store/index.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
 import { createIntegrationsService, type IntegrationsService } from '../services/integrations.ts';
+import { createScheduler, type Scheduler } from '../services/scheduler.ts';
+import { createSyncsService, type SyncsService } from '../services/syncs.ts';
+import type { SyncRunView } from '../store/sync-runs-repository.ts';
+import type { IntegrationView } from '../store/index.ts';
 import type { AppConfig } from './config.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
@@ -15,11 +19,16 @@ export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl
 export interface Services {
   audit: AuditService;
   integrations: IntegrationsService;
+  syncs: SyncsService;
 }
 
 export interface App {
   readonly config: AppConfig;
   readonly services: Services;
+  /** Started by `serve` (and workers); the CLI never starts it. */
+  readonly scheduler: Scheduler;
+  /** Observers of finished sync runs (metrics). */
+  onSyncFinished(listener: (run: SyncRunView, integration: IntegrationView) => void): void;
   /** Database reachable and migrated (for /readyz). */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -31,6 +40,10 @@ export interface CreateAppOptions {
   /** Replaces the Mistral connector (tests); default: the official-SDK connector, loaded on first use. */
   connectorFactory?: ConnectorFactory;
   now?: () => Date;
+  /** The scheduler's jitter randomness (tests). */
+  random?: () => number;
+  /** How long close() lets running syncs finish before marking them interrupted (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 /** The Mistral SDK takes over a second to import: load it only when a connector is first needed. */
@@ -67,14 +80,37 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     },
   };
   const audit = createAuditService({ audit: store.audit, now });
+  const listeners: ((run: SyncRunView, integration: IntegrationView) => void)[] = [];
+  const syncs = createSyncsService({
+    store,
+    audit,
+    connectors,
+    now,
+    onRunFinished: (run, integration) => {
+      for (const l of listeners) l(run, integration);
+    },
+  });
+  const scheduler = createScheduler({
+    store,
+    syncs,
+    now,
+    random: options.random,
+    tickMs: config.scheduler.tickSeconds * 1000,
+  });
+  listeners.push(scheduler.onRunFinished);
   const services: Services = {
     audit,
     integrations: createIntegrationsService({ store, audit, connectors, now }),
+    syncs,
   };
+  // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
+  await syncs.recoverInterrupted();
   let closed = false;
   return {
     config,
     services,
+    scheduler,
+    onSyncFinished: (l) => listeners.push(l),
     async ready() {
       try {
         await db.query('SELECT 1 FROM schema_migrations LIMIT 1');
@@ -86,6 +122,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     async close() {
       if (closed) return;
       closed = true;
+      await scheduler.stop();
+      await syncs.shutdown(options.shutdownGraceMs ?? 10_000);
       if (!options.db) await db.close();
     },
   };

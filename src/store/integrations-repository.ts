@@ -77,6 +77,18 @@ export interface IntegrationsRepository {
   list(organizationId?: string): Promise<IntegrationView[]>;
   /** Sets the scheduler's next due time. */
   setNextSyncAt(id: string, at: Date | null): Promise<void>;
+  /** Integrations whose next due time has come (or was never set), oldest first. */
+  listDue(
+    now: Date,
+    limit?: number,
+  ): Promise<{ id: string; syncFrequencyMinutes: number; nextSyncAt: string | null }[]>;
+  /**
+   * Compare-and-set of the next due time: succeeds only when it still is `expected`, so among processes
+   * sharing the database exactly one claims a due time.
+   */
+  claimDue(id: string, expected: string | null, next: Date): Promise<boolean>;
+  /** Pushes the next due time to at least `at` (rate-limit back-off). */
+  deferNextSync(id: string, at: Date): Promise<void>;
   update(id: string, input: UpdateIntegrationInput, now?: Date): Promise<IntegrationView>;
   /** Replaces the key (new data key too). The caller validates the new key first. */
   rotateKey(id: string, newApiKey: string, now?: Date): Promise<IntegrationView>;
@@ -230,6 +242,37 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
         [organizationId ?? null],
       );
       return rows.map(toView);
+    },
+
+    async listDue(now, limit = 100) {
+      const { rows } = await db.query<{ id: string; f: number; next_sync_at: Date | null }>(
+        `SELECT id, sync_frequency_minutes::int AS f, next_sync_at FROM integrations
+         WHERE next_sync_at IS NULL OR next_sync_at <= $1
+         ORDER BY next_sync_at NULLS FIRST, id LIMIT $2`,
+        [now.toISOString(), limit],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        syncFrequencyMinutes: r.f,
+        nextSyncAt: isoOrNull(r.next_sync_at),
+      }));
+    },
+
+    async claimDue(id, expected, next) {
+      const r = await db.query(
+        `UPDATE integrations SET next_sync_at = $3
+         WHERE id = $1 AND next_sync_at IS NOT DISTINCT FROM $2::timestamptz`,
+        [id, expected, next.toISOString()],
+      );
+      return r.rowCount === 1;
+    },
+
+    async deferNextSync(id, at) {
+      await db.query(
+        `UPDATE integrations SET next_sync_at = GREATEST(COALESCE(next_sync_at, $2::timestamptz), $2::timestamptz)
+         WHERE id = $1`,
+        [id, at.toISOString()],
+      );
     },
 
     async setNextSyncAt(id, at) {

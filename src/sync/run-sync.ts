@@ -18,6 +18,7 @@ import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
 import { getRule } from '../rules/catalog.ts';
 import type { Store } from '../store/store.ts';
 import type { ListingRecord } from '../store/inventory-repository.ts';
+import type { ClaimOptions } from '../store/sync-runs-repository.ts';
 import { driftBaseline, keepLastKnownVersions } from './last-known.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
 
@@ -28,6 +29,10 @@ export interface StoredSyncOptions {
   integrationId: string;
   connectorFactory: ConnectorFactory;
   now?: Date;
+  /** A run already claimed (src/services/syncs.ts); otherwise one is started here. */
+  runId?: string;
+  /** How a run started here is recorded. */
+  claim?: ClaimOptions;
 }
 
 export interface StoredSyncResult {
@@ -49,7 +54,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     apiKey: await store.integrations.revealApiKey(integrationId),
     baseUrl: integration.baseUrl,
   });
-  const runId = await store.syncRuns.start(integrationId, at);
+  const runId = opts.runId ?? (await store.syncRuns.start(integrationId, at, opts.claim));
   const previous = (await store.snapshots.loadLatest(integrationId))?.snapshot ?? null;
 
   let pipeline: PipelineResult;
@@ -76,15 +81,17 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
         { status: 'error', message: x.message, remediation: x.remediation, code: x.code },
       ]),
     ) as Availability;
-    await store.syncRuns.finish(runId, {
-      status: 'failed',
-      finishedAt: new Date().toISOString(),
-      durationMs: Date.now() - started,
-      countsByType: { agent: 0, model: 0, file: 0, library: 0 },
-      requests: connector.stats().requests,
-      availability,
-      errors,
-    });
+    await store.syncRuns
+      .finish(runId, {
+        status: 'failed',
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        countsByType: { agent: 0, model: 0, file: 0, library: 0 },
+        requests: connector.stats().requests,
+        availability,
+        errors,
+      })
+      .catch(() => undefined); // interrupted meanwhile: the run already says so
     throw err;
   }
 

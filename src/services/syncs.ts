@@ -1,0 +1,358 @@
+/**
+ * Syncs as a use case: start one (manual, scheduled, or a scan kept in the store), at most one at a
+ * time per integration (the database's unique index decides, across processes), follow it while it
+ * runs, read the history and the feature availability, and clean up after processes that died.
+ *
+ * A run is claimed first (a `running` row), then the pipeline runs; everything it stores is written in
+ * one transaction at the end (src/sync/run-sync.ts), so an interrupted run leaves nothing half-written.
+ */
+import { hostname } from 'node:os';
+import { AppError, toAppError } from '../errors/index.ts';
+import { FEATURE_KEYS, type FeatureKey, type FeatureAvailability } from '../inventory/types.ts';
+import type { IntegrationView, Store } from '../store/index.ts';
+import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
+import { runStoredSync, type StoredSyncResult } from '../sync/run-sync.ts';
+import type { AuditService } from './audit.ts';
+import type { ConnectorProvider } from './connectors.ts';
+import { canSee, requireRole, type Actor } from './context.ts';
+import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
+
+/** Live figures of a run this process is executing. */
+export interface SyncProgress {
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  elapsedMs: number;
+}
+
+export type SyncRun = SyncRunView & { progress: SyncProgress | null };
+
+export interface TriggerResult {
+  run: SyncRun;
+  /** false when a sync of this integration was already running: `run` is that one. */
+  started: boolean;
+  /** Settles when the run this call started ends (never rejects); null when not started here. */
+  done: Promise<SyncRun> | null;
+}
+
+/** One row of the product document's feature matrix, filled with this workspace's state. */
+export interface FeatureRow {
+  feature: FeatureKey;
+  label: string;
+  /** Endpoint(s) behind it. */
+  endpoints: string[];
+  /** Available with an API key only (no beta access)? */
+  apiKeyOnly: boolean;
+  /** Available with beta access? */
+  withBetaAccess: boolean;
+  /** What the last finished sync saw: available, unavailable (no beta access), error; null before any sync. */
+  status: FeatureAvailability['status'] | null;
+  message: string | null;
+  remediation: string | null;
+}
+
+export interface AvailabilityMatrix {
+  integrationId: string;
+  /** The finished run the statuses come from. */
+  syncRunId: string | null;
+  checkedAt: string | null;
+  /** true/false once a sync has tried a beta endpoint; null when unknown. */
+  betaAccess: boolean | null;
+  features: FeatureRow[];
+}
+
+export interface SyncsService {
+  /** Starts a sync (analyst or admin), or returns the one already running. */
+  trigger(actor: Actor, integrationId: string, options?: { trigger?: SyncTrigger }): Promise<TriggerResult>;
+  listRuns(
+    actor: Actor,
+    integrationId: string,
+    query?: { cursor?: string; limit?: number },
+  ): Promise<Page<SyncRun>>;
+  getRun(actor: Actor, integrationId: string, runId: string): Promise<SyncRun>;
+  availability(actor: Actor, integrationId: string): Promise<AvailabilityMatrix>;
+  /** The result of a run this process executed (the CLI prints the report from it). */
+  result(runId: string): StoredSyncResult | undefined;
+  /**
+   * Marks interrupted the runs left `running` by processes that no longer exist (same host, pid gone)
+   * or that stopped giving signs of life. Returns how many.
+   */
+  recoverInterrupted(): Promise<number>;
+  /** Runs executing in this process. */
+  active(): string[];
+  /**
+   * Stops: waits up to `graceMs` for this process's runs to end, then marks the rest interrupted.
+   * After it, trigger refuses.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export interface SyncsServiceDeps {
+  store: Store;
+  audit: AuditService;
+  connectors: ConnectorProvider;
+  now?: () => Date;
+  /** How often a running sync proves it is alive, and after how long without it a run counts as dead. */
+  heartbeatMs?: number;
+  staleAfterMs?: number;
+  /** Called when a run ends (metrics, scheduler). */
+  onRunFinished?: (run: SyncRunView, integration: IntegrationView) => void;
+}
+
+const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: boolean }> = {
+  models: { label: 'Model discovery', endpoints: ['GET /v1/models'], beta: false },
+  files: { label: 'File discovery', endpoints: ['GET /v1/files'], beta: false },
+  agents: { label: 'Agent discovery', endpoints: ['GET /v1/agents'], beta: true },
+  libraries: { label: 'Document library discovery', endpoints: ['GET /v1/libraries'], beta: true },
+  usage: { label: 'Usage metrics', endpoints: ['GET /v1/conversations'], beta: true },
+  versions: {
+    label: 'Version history and aliases',
+    endpoints: ['GET /v1/agents/{id}/versions', 'GET /v1/agents/{id}/aliases'],
+    beta: true,
+  },
+};
+
+const OWNER = `${hostname()}:${process.pid}`;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  const heartbeatMs = deps.heartbeatMs ?? 10_000;
+  const staleAfterMs = deps.staleAfterMs ?? Math.max(60_000, heartbeatMs * 6);
+  const running = new Map<
+    string,
+    { started: number; stats: () => SyncProgress | null; done: Promise<SyncRun>; integrationId: string }
+  >();
+  const results = new Map<string, StoredSyncResult>();
+  let stopping = false;
+
+  async function integrationFor(actor: Actor, integrationId: string): Promise<IntegrationView> {
+    const view = await store.integrations.get(integrationId);
+    if (!view || !canSee(actor, view.organizationId)) {
+      throw new AppError('NOT_FOUND', `No integration "${integrationId}".`, {
+        remediation: 'List the integrations to find the id.',
+      });
+    }
+    return view;
+  }
+
+  function withProgress(run: SyncRunView): SyncRun {
+    const live = run.status === 'running' ? running.get(run.id) : undefined;
+    return { ...run, progress: live?.stats() ?? null };
+  }
+
+  async function execute(runId: string, integration: IntegrationView): Promise<SyncRun> {
+    const started = Date.now();
+    const live: { stats?: () => { requests: number; rateLimited: number; retries: number } } = {};
+    const heartbeat = setInterval(() => {
+      store.syncRuns.heartbeat(runId, now().toISOString()).catch(() => undefined);
+    }, heartbeatMs);
+    heartbeat.unref();
+    const entry = {
+      started,
+      integrationId: integration.id,
+      stats: () => {
+        const s = live.stats?.();
+        return s
+          ? {
+              requests: s.requests,
+              rateLimited: s.rateLimited,
+              retries: s.retries,
+              elapsedMs: Date.now() - started,
+            }
+          : { requests: 0, rateLimited: 0, retries: 0, elapsedMs: Date.now() - started };
+      },
+      done: null as unknown as Promise<SyncRun>,
+    };
+    running.set(runId, entry);
+    try {
+      const factory = await deps.connectors.get();
+      const result = await runStoredSync({
+        store,
+        integrationId: integration.id,
+        runId,
+        now: now(),
+        connectorFactory: (o) => {
+          const connector = factory(o);
+          live.stats = () => connector.stats();
+          return connector;
+        },
+      });
+      results.set(runId, result);
+      if (results.size > 20) results.delete(results.keys().next().value!);
+    } catch (e) {
+      // runStoredSync records a failed run itself; anything thrown before it could (the key could not be
+      // decrypted, the connector could not load) is recorded here, so no run stays `running`.
+      const err = toAppError(e);
+      const current = await store.syncRuns.get(runId).catch(() => null);
+      if (current?.status === 'running') {
+        await store.syncRuns
+          .finish(runId, {
+            status: 'failed',
+            finishedAt: now().toISOString(),
+            durationMs: Date.now() - started,
+            countsByType: { agent: 0, model: 0, file: 0, library: 0 },
+            requests: live.stats?.().requests ?? 0,
+            availability: Object.fromEntries(
+              FEATURE_KEYS.map((f) => [
+                f,
+                { status: 'error', code: err.code, message: err.message, remediation: err.remediation ?? '' },
+              ]),
+            ) as never,
+            errors: FEATURE_KEYS.map((feature) => ({
+              feature,
+              code: err.code,
+              message: err.message,
+              remediation: err.remediation ?? '',
+            })),
+          })
+          .catch(() => undefined);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      running.delete(runId);
+    }
+    const finished = (await store.syncRuns.get(runId))!;
+    deps.onRunFinished?.(finished, integration);
+    return { ...finished, progress: null };
+  }
+
+  return {
+    async trigger(actor, integrationId, options = {}) {
+      requireRole(actor, 'analyst');
+      const integration = await integrationFor(actor, integrationId);
+      if (stopping) {
+        throw new AppError('CONFLICT', 'TrustLens is shutting down: no new sync is started.', {
+          remediation: 'Start the sync again once the server is back.',
+          httpStatus: 503,
+        });
+      }
+      const trigger = options.trigger ?? 'manual';
+      const { run, created } = await store.syncRuns.claim(integration.id, now().toISOString(), {
+        trigger,
+        requestedBy: actor.label,
+        owner: OWNER,
+      });
+      if (!created) return { run: withProgress(run), started: false, done: null };
+      const done = execute(run.id, integration);
+      running.get(run.id)!.done = done;
+      await deps.audit.record(
+        actor,
+        'sync.start',
+        { type: 'integration', id: integration.id },
+        { runId: run.id, trigger },
+        { organizationId: integration.organizationId },
+      );
+      return { run: withProgress(run), started: true, done };
+    },
+
+    async listRuns(actor, integrationId, query = {}) {
+      const integration = await integrationFor(actor, integrationId);
+      const limit = clampLimit(query.limit);
+      const before = decodeCursor(query.cursor, (v): v is number => Number.isInteger(v) && (v as number) > 0);
+      const rows = await store.syncRuns.page(integration.id, {
+        before: before ?? undefined,
+        limit: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      return {
+        items: items.map(({ seq: _seq, ...run }) => withProgress(run)),
+        nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].seq) : null,
+      };
+    },
+
+    async getRun(actor, integrationId, runId) {
+      const integration = await integrationFor(actor, integrationId);
+      const run = await store.syncRuns.get(runId);
+      if (!run || run.integrationId !== integration.id) {
+        throw new AppError('NOT_FOUND', `No sync run "${runId}" for this integration.`, {
+          remediation: "List the integration's sync runs to find the id.",
+        });
+      }
+      return withProgress(run);
+    },
+
+    async availability(actor, integrationId) {
+      const integration = await integrationFor(actor, integrationId);
+      const runs = await store.syncRuns.page(integration.id, { limit: 20 });
+      const last = runs.find((r) => r.availability && r.status !== 'running' && r.status !== 'interrupted');
+      const a = last?.availability ?? null;
+      const betaStates = FEATURE_KEYS.filter((f) => FEATURES[f].beta).map((f) => a?.[f]?.status);
+      const betaAccess = !a
+        ? null
+        : betaStates.some((s) => s === 'available')
+          ? true
+          : betaStates.some((s) => s === 'unavailable')
+            ? false
+            : null;
+      return {
+        integrationId: integration.id,
+        syncRunId: last?.id ?? null,
+        checkedAt: last?.finishedAt ?? null,
+        betaAccess,
+        features: FEATURE_KEYS.map((feature) => ({
+          feature,
+          label: FEATURES[feature].label,
+          endpoints: FEATURES[feature].endpoints,
+          apiKeyOnly: !FEATURES[feature].beta,
+          withBetaAccess: true,
+          status: a?.[feature]?.status ?? null,
+          message: a?.[feature]?.message ?? null,
+          remediation: a?.[feature]?.remediation ?? null,
+        })),
+      };
+    },
+
+    result: (runId) => results.get(runId),
+
+    async recoverInterrupted() {
+      const at = now();
+      const stale: string[] = [];
+      const host = hostname();
+      for (const run of await store.syncRuns.running()) {
+        if (running.has(run.id)) continue;
+        const [ownerHost, ownerPid] = (run.owner ?? '').split(/:(?=\d+$)/);
+        const deadHere = ownerHost === host && Number(ownerPid) > 0 && !processAlive(Number(ownerPid));
+        const lastSign = Date.parse(run.heartbeatAt ?? run.startedAt);
+        const silent = at.getTime() - lastSign > staleAfterMs;
+        if (deadHere || silent) stale.push(run.id);
+      }
+      return store.syncRuns.interrupt(
+        stale,
+        at.toISOString(),
+        'The sync was interrupted: the TrustLens process running it stopped before it finished.',
+      );
+    },
+
+    active: () => [...running.keys()],
+
+    async shutdown(graceMs) {
+      stopping = true;
+      const pending = [...running.values()].map((r) => r.done);
+      if (pending.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(pending),
+        new Promise((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      const left = [...running.keys()];
+      await store.syncRuns.interrupt(
+        left,
+        now().toISOString(),
+        'The sync was interrupted: TrustLens was stopped (SIGTERM/SIGINT) before it finished.',
+      );
+    },
+  };
+}

@@ -27,3 +27,4 @@ export { createSqlUsageStateStore } from './usage-state-store.ts';
 export type * from './audit-repository.ts';
 export type * from './accounts-repository.ts';
 export { createAccountsRepository } from './accounts-repository.ts';
+export type * from './queries-repository.ts';

@@ -8,6 +8,7 @@ import { createEventsRepository, type EventsRepository } from './events-reposito
 import { createFindingsRepository, type FindingsRepository } from './findings-repository.ts';
 import { createIntegrationsRepository, type IntegrationsRepository } from './integrations-repository.ts';
 import { createInventoryRepository, type InventoryRepository } from './inventory-repository.ts';
+import { createQueriesRepository, type QueriesRepository } from './queries-repository.ts';
 import { createRiskScoresRepository, type RiskScoresRepository } from './risk-scores-repository.ts';
 import {
   createSnapshotsRepository,
@@ -36,6 +37,8 @@ export interface Store {
   riskScores: RiskScoresRepository;
   audit: AuditRepository;
   accounts: AccountsRepository;
+  /** Read-side queries for the API (lists, views) and the mute history. */
+  queries: QueriesRepository;
   /** The incremental-usage state of one integration. */
   usage(integrationId: string): UsageStateStore;
   /**
@@ -57,6 +60,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     events: createEventsRepository(db),
     riskScores: createRiskScoresRepository(db),
     audit: createAuditRepository(db),
+    queries: createQueriesRepository(db),
     accounts: createAccountsRepository(db),
     usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
     transaction: (fn) => db.transaction((tx) => fn(createStore(tx, options))),

@@ -1,0 +1,570 @@
+/**
+ * Read-side queries for the API's lists and views (src/services/inventory, findings, events, posture).
+ * Everything here is read-only except the mute history (appended next to a mute or unmute).
+ *
+ * Agent lists read a few extracted jsonb fields, never whole records (version history and instructions
+ * stay in the database); the services cache the result per integration until the next sync.
+ */
+import type {
+  AgentStatus,
+  DataQualityWarning,
+  KnowledgeBaseRef,
+  NormalizedGuardrailPolicy,
+  ResourceType,
+} from '../inventory/types.ts';
+import type { WireTool } from '../shared/mistral-wire.ts';
+import type { CheckStatus, FindingResourceType, FindingStatus, Severity } from '../findings/types.ts';
+import type { Database } from './database.ts';
+import type { InventoryData, InventoryEntry } from './inventory-repository.ts';
+import { iso, isoOrNull } from './sql-values.ts';
+
+/** The fields of an agent record that lists need (no instructions, no version history). */
+export interface AgentListRow {
+  id: string;
+  name: string | null;
+  model: string | null;
+  tools: WireTool[];
+  knowledgeBases: KnowledgeBaseRef[];
+  /** null when the agent has no guardrails. */
+  guardrailPolicyCount: number | null;
+  guardrailPolicies: NormalizedGuardrailPolicy[];
+  dataQuality: DataQualityWarning[];
+  status: AgentStatus | null;
+  /** false when usage was unavailable for the agent (agent.usage null). */
+  hasUsage: boolean;
+  lastActivityAt: string | null;
+  deploymentChat: boolean;
+  firstSeenAt: string;
+  deletedAt: string | null;
+}
+
+export interface ModelLifecycleRow {
+  id: string;
+  lifecycle: string | null;
+  aliases: string[];
+  deletedAt: string | null;
+}
+
+export interface OpenFindingCount {
+  resourceType: FindingResourceType;
+  resourceId: string;
+  severity: Severity;
+  lastStatus: CheckStatus;
+  n: number;
+}
+
+export interface FindingsQuery {
+  integrationIds: readonly string[];
+  status: FindingStatus | 'all';
+  severities?: readonly Severity[];
+  ruleIds?: readonly string[];
+  resourceType?: string;
+  resourceId?: string;
+  muted: 'exclude' | 'include' | 'only';
+  now: string;
+  /** Keyset: findings strictly after this (severity rank, rule id, resource id, id). */
+  after?: { rank: number; ruleId: string; resourceId: string; id: string } | null;
+  limit: number;
+}
+
+export interface FindingRow {
+  id: string;
+  integrationId: string;
+  ruleId: string;
+  severity: Severity;
+  resourceType: FindingResourceType;
+  resourceId: string;
+  resourceName: string | null;
+  lastStatus: CheckStatus;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  evidence: Record<string, unknown>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  reopenCount: number;
+  mute: { reason: string; by: string; at: string; expiresAt: string | null } | null;
+}
+
+export interface EventsQuery {
+  integrationIds: readonly string[];
+  resourceId?: string;
+  type?: string;
+  since?: string;
+  /** Keyset: events strictly before (at, id) in most-recent-first order. */
+  before?: { at: string; id: number } | null;
+  limit: number;
+}
+
+export interface EventRow {
+  id: number;
+  integrationId: string;
+  syncRunId: string | null;
+  type: string;
+  resourceType: ResourceType;
+  resourceId: string;
+  resourceName: string | null;
+  at: string;
+  summary: string;
+  changes: { field: string; before: unknown; after: unknown }[] | null;
+}
+
+export interface MuteHistoryEntry {
+  action: 'mute' | 'unmute';
+  at: string;
+  by: string | null;
+  reason: string | null;
+  expiresAt: string | null;
+}
+
+export interface DailyTraffic {
+  day: string;
+  /** null agent id = model-only activity. */
+  agentId: string | null;
+  runs: number;
+  conversations: number;
+}
+
+export interface QueriesRepository {
+  /**
+   * What tells whether cached views of an integration are current: the latest finished sync run and
+   * the latest mute change (any integration).
+   */
+  version(integrationId: string): Promise<{ latestRunId: string | null; muteSeq: number }>;
+  /** Agent list rows, deleted ones included (deletedAt set). */
+  agentRows(integrationId: string): Promise<AgentListRow[]>;
+  modelLifecycles(integrationId: string): Promise<ModelLifecycleRow[]>;
+  /** Open, not muted at `now`, FAIL or UNKNOWN findings counted per resource, severity, last status. */
+  openFindingCounts(integrationId: string, now: string): Promise<OpenFindingCount[]>;
+  /** The earliest mute expiry after `now` (when counts change without anyone acting), or null. */
+  nextMuteExpiry(integrationId: string, now: string): Promise<string | null>;
+  /** Runs per agent on days ≥ sinceDay (UTC 'YYYY-MM-DD'). */
+  runsSince(integrationId: string, sinceDay: string): Promise<Map<string, number>>;
+  /** One inventory record, deleted or not. */
+  record(integrationId: string, type: ResourceType, id: string): Promise<InventoryEntry | null>;
+  /** Records of a type ordered by id (deleted ones when asked). */
+  records(integrationId: string, type: ResourceType, includeDeleted: boolean): Promise<InventoryEntry[]>;
+  findings(query: FindingsQuery): Promise<FindingRow[]>;
+  findingsOf(integrationId: string, resourceType: string, resourceId: string): Promise<FindingRow[]>;
+  events(query: EventsQuery): Promise<EventRow[]>;
+  appendMuteHistory(findingId: string, entry: MuteHistoryEntry): Promise<void>;
+  muteHistory(findingId: string): Promise<MuteHistoryEntry[]>;
+  /** Runs and distinct conversations per UTC day and agent, days ≥ sinceDay. */
+  dailyTraffic(integrationId: string, sinceDay: string): Promise<DailyTraffic[]>;
+  /**
+   * Distinct conversations on days ≥ sinceDay (and ≤ untilDay): those with an entry of any agent, and
+   * those with an entry of one of `agentIds`.
+   */
+  conversationShare(
+    integrationId: string,
+    agentIds: readonly string[],
+    sinceDay: string,
+    untilDay: string,
+  ): Promise<{ agentConversations: number; matchingConversations: number }>;
+  /** Per day: the same distinct counts. */
+  dailyConversationShare(
+    integrationId: string,
+    agentIds: readonly string[],
+    sinceDay: string,
+  ): Promise<{ day: string; agentConversations: number; matchingConversations: number }[]>;
+}
+
+export const SEVERITY_RANK_SQL = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
+  WHEN 'low' THEN 3 ELSE 4 END`;
+
+const FINDING_COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type, f.resource_id, f.resource_name,
+  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, f.last_seen_at, f.resolved_at,
+  f.reopen_count::int AS reopen_count, f.mute_reason, f.mute_by, f.mute_at, f.mute_expires_at`;
+
+interface FindingDbRow {
+  id: string;
+  integration_id: string;
+  rule_id: string;
+  severity: Severity;
+  resource_type: FindingResourceType;
+  resource_id: string;
+  resource_name: string | null;
+  last_status: CheckStatus;
+  status: FindingStatus;
+  title: string;
+  detail: string;
+  evidence: Record<string, unknown> | null;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  resolved_at: Date | null;
+  reopen_count: number;
+  mute_reason: string | null;
+  mute_by: string | null;
+  mute_at: Date | null;
+  mute_expires_at: Date | null;
+}
+
+function toFinding(r: FindingDbRow): FindingRow {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    ruleId: r.rule_id,
+    severity: r.severity,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    resourceName: r.resource_name,
+    lastStatus: r.last_status,
+    status: r.status,
+    title: r.title,
+    detail: r.detail,
+    evidence: r.evidence ?? {},
+    firstSeenAt: iso(r.first_seen_at),
+    lastSeenAt: iso(r.last_seen_at),
+    resolvedAt: isoOrNull(r.resolved_at),
+    reopenCount: r.reopen_count,
+    mute: r.mute_at
+      ? {
+          reason: r.mute_reason ?? '',
+          by: r.mute_by ?? '',
+          at: iso(r.mute_at),
+          expiresAt: isoOrNull(r.mute_expires_at),
+        }
+      : null,
+  };
+}
+
+/** An active mute at $now: set, and no expiry or an expiry after now. */
+const ACTIVE_MUTE = (now: string) =>
+  `(f.mute_at IS NOT NULL AND (f.mute_expires_at IS NULL OR f.mute_expires_at > ${now}::timestamptz))`;
+
+interface EntryRow {
+  resource_id: string;
+  name: string | null;
+  data: InventoryData;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  changed_at: Date;
+  deleted_at: Date | null;
+}
+
+function toEntry(r: EntryRow): InventoryEntry {
+  return {
+    id: r.resource_id,
+    name: r.name,
+    data: r.data,
+    firstSeenAt: iso(r.first_seen_at),
+    lastSeenAt: iso(r.last_seen_at),
+    changedAt: iso(r.changed_at),
+    deletedAt: isoOrNull(r.deleted_at),
+  };
+}
+
+function asArray<T>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+export function createQueriesRepository(db: Database): QueriesRepository {
+  return {
+    async version(integrationId) {
+      const { rows } = await db.query<{ run_id: string | null; mute_seq: number | null }>(
+        `SELECT (SELECT id FROM sync_runs WHERE integration_id = $1 AND status <> 'running'
+                 ORDER BY seq DESC LIMIT 1) AS run_id,
+                (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq`,
+        [integrationId],
+      );
+      return { latestRunId: rows[0]?.run_id ?? null, muteSeq: rows[0]?.mute_seq ?? 0 };
+    },
+
+    async agentRows(integrationId) {
+      const { rows } = await db.query<{
+        id: string;
+        name: string | null;
+        model: string | null;
+        tools: unknown;
+        knowledge_bases: unknown;
+        policy_count: number | null;
+        policies: unknown;
+        data_quality: unknown;
+        status: AgentStatus | null;
+        has_usage: boolean;
+        last_activity_at: string | null;
+        deployment_chat: boolean | null;
+        first_seen_at: Date;
+        deleted_at: Date | null;
+      }>(
+        `SELECT resource_id AS id, name, data->>'model' AS model, data->'tools' AS tools,
+           data->'knowledgeBases' AS knowledge_bases,
+           CASE WHEN jsonb_typeof(data->'guardrails') = 'object'
+             THEN jsonb_array_length(COALESCE(data->'guardrails'->'policies', '[]'::jsonb)) END AS policy_count,
+           data->'guardrailPolicies' AS policies, data->'dataQuality' AS data_quality,
+           data->>'status' AS status, jsonb_typeof(data->'usage') = 'object' AS has_usage,
+           data->'usage'->>'lastActivityAt' AS last_activity_at,
+           (data->>'deploymentChat')::boolean AS deployment_chat, first_seen_at, deleted_at
+         FROM inventory_records WHERE integration_id = $1 AND resource_type = 'agent'
+         ORDER BY resource_id`,
+        [integrationId],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        model: r.model,
+        tools: asArray<WireTool>(r.tools),
+        knowledgeBases: asArray<KnowledgeBaseRef>(r.knowledge_bases),
+        guardrailPolicyCount: r.policy_count,
+        guardrailPolicies: r.policy_count === null ? [] : asArray<NormalizedGuardrailPolicy>(r.policies),
+        dataQuality: asArray<DataQualityWarning>(r.data_quality),
+        status: r.status,
+        hasUsage: r.has_usage === true,
+        lastActivityAt: r.last_activity_at,
+        deploymentChat: r.deployment_chat === true,
+        firstSeenAt: iso(r.first_seen_at),
+        deletedAt: isoOrNull(r.deleted_at),
+      }));
+    },
+
+    async modelLifecycles(integrationId) {
+      const { rows } = await db.query<{
+        id: string;
+        lifecycle: string | null;
+        aliases: unknown;
+        deleted_at: Date | null;
+      }>(
+        `SELECT resource_id AS id, data->>'lifecycle' AS lifecycle, data->'aliases' AS aliases, deleted_at
+         FROM inventory_records WHERE integration_id = $1 AND resource_type = 'model' ORDER BY resource_id`,
+        [integrationId],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        lifecycle: r.lifecycle,
+        aliases: asArray<string>(r.aliases),
+        deletedAt: isoOrNull(r.deleted_at),
+      }));
+    },
+
+    async openFindingCounts(integrationId, now) {
+      const { rows } = await db.query<{
+        resource_type: FindingResourceType;
+        resource_id: string;
+        severity: Severity;
+        last_status: CheckStatus;
+        n: number;
+      }>(
+        `SELECT f.resource_type, f.resource_id, f.severity, f.last_status, count(*)::int AS n
+         FROM findings f
+         WHERE f.integration_id = $1 AND f.status = 'open' AND f.last_status IN ('FAIL', 'UNKNOWN')
+           AND NOT ${ACTIVE_MUTE('$2')}
+         GROUP BY 1, 2, 3, 4`,
+        [integrationId, now],
+      );
+      return rows.map((r) => ({
+        resourceType: r.resource_type,
+        resourceId: r.resource_id,
+        severity: r.severity,
+        lastStatus: r.last_status,
+        n: r.n,
+      }));
+    },
+
+    async nextMuteExpiry(integrationId, now) {
+      const { rows } = await db.query<{ at: Date | null }>(
+        `SELECT min(mute_expires_at) AS at FROM findings
+         WHERE integration_id = $1 AND mute_at IS NOT NULL AND mute_expires_at > $2::timestamptz`,
+        [integrationId, now],
+      );
+      return isoOrNull(rows[0]?.at ?? null);
+    },
+
+    async runsSince(integrationId, sinceDay) {
+      const { rows } = await db.query<{ agent_id: string; runs: number }>(
+        `SELECT agent_id, sum(runs)::float8 AS runs FROM usage_rows
+         WHERE integration_id = $1 AND agent_id IS NOT NULL AND day >= $2::text GROUP BY agent_id`,
+        [integrationId, sinceDay],
+      );
+      return new Map(rows.map((r) => [r.agent_id, r.runs]));
+    },
+
+    async record(integrationId, type, id) {
+      const { rows } = await db.query<EntryRow>(
+        `SELECT resource_id, name, data, first_seen_at, last_seen_at, changed_at, deleted_at
+         FROM inventory_records WHERE integration_id = $1 AND resource_type = $2 AND resource_id = $3`,
+        [integrationId, type, id],
+      );
+      return rows[0] ? toEntry(rows[0]) : null;
+    },
+
+    async records(integrationId, type, includeDeleted) {
+      const { rows } = await db.query<EntryRow>(
+        `SELECT resource_id, name, data, first_seen_at, last_seen_at, changed_at, deleted_at
+         FROM inventory_records
+         WHERE integration_id = $1 AND resource_type = $2 AND ($3::boolean OR deleted_at IS NULL)
+         ORDER BY resource_id`,
+        [integrationId, type, includeDeleted],
+      );
+      return rows.map(toEntry);
+    },
+
+    async findings(q) {
+      const params: unknown[] = [q.integrationIds, q.status === 'all' ? null : q.status, q.now];
+      const where: string[] = [
+        'f.integration_id = ANY($1::text[])',
+        '($2::text IS NULL OR f.status = $2::text)',
+      ];
+      if (q.muted === 'exclude') where.push(`NOT ${ACTIVE_MUTE('$3')}`);
+      else if (q.muted === 'only') where.push(ACTIVE_MUTE('$3'));
+      else where.push('$3::text IS NOT NULL');
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (q.severities && q.severities.length > 0) add((p) => `f.severity = ANY(${p}::text[])`, q.severities);
+      if (q.ruleIds) add((p) => `f.rule_id = ANY(${p}::text[])`, q.ruleIds);
+      if (q.resourceType !== undefined) add((p) => `f.resource_type = ${p}::text`, q.resourceType);
+      if (q.resourceId !== undefined) add((p) => `f.resource_id = ${p}::text`, q.resourceId);
+      if (q.after) {
+        params.push(q.after.rank, q.after.ruleId, q.after.resourceId, q.after.id);
+        const n = params.length;
+        where.push(
+          `(${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.resource_id COLLATE "C", f.id COLLATE "C")
+             > ($${n - 3}::int, $${n - 2}::text COLLATE "C", $${n - 1}::text COLLATE "C", $${n}::text COLLATE "C")`,
+        );
+      }
+      params.push(q.limit);
+      const { rows } = await db.query<FindingDbRow>(
+        `SELECT ${FINDING_COLUMNS} FROM findings f WHERE ${where.join(' AND ')}
+         ORDER BY ${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.resource_id COLLATE "C", f.id COLLATE "C"
+         LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(toFinding);
+    },
+
+    async findingsOf(integrationId, resourceType, resourceId) {
+      const { rows } = await db.query<FindingDbRow>(
+        `SELECT ${FINDING_COLUMNS} FROM findings f
+         WHERE f.integration_id = $1 AND f.resource_type = $2 AND f.resource_id = $3
+         ORDER BY ${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.id COLLATE "C"`,
+        [integrationId, resourceType, resourceId],
+      );
+      return rows.map(toFinding);
+    },
+
+    async events(q) {
+      const params: unknown[] = [q.integrationIds];
+      const where = ['e.integration_id = ANY($1::text[])'];
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (q.resourceId !== undefined) add((p) => `e.resource_id = ${p}::text`, q.resourceId);
+      if (q.type !== undefined) add((p) => `e.type = ${p}::text`, q.type);
+      if (q.since !== undefined) add((p) => `e.at >= ${p}::timestamptz`, q.since);
+      if (q.before) {
+        params.push(q.before.at, q.before.id);
+        where.push(`(e.at, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+      }
+      params.push(q.limit);
+      const { rows } = await db.query<{
+        id: number;
+        integration_id: string;
+        sync_run_id: string | null;
+        type: string;
+        resource_type: ResourceType;
+        resource_id: string;
+        resource_name: string | null;
+        at: Date;
+        summary: string;
+        changes: EventRow['changes'];
+      }>(
+        `SELECT e.id::float8 AS id, e.integration_id, e.sync_run_id, e.type, e.resource_type, e.resource_id,
+           e.resource_name, e.at, e.summary, e.changes
+         FROM change_events e WHERE ${where.join(' AND ')}
+         ORDER BY e.at DESC, e.id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        integrationId: r.integration_id,
+        syncRunId: r.sync_run_id,
+        type: r.type,
+        resourceType: r.resource_type,
+        resourceId: r.resource_id,
+        resourceName: r.resource_name,
+        at: iso(r.at),
+        summary: r.summary,
+        changes: r.changes ?? null,
+      }));
+    },
+
+    async appendMuteHistory(findingId, e) {
+      await db.query(
+        `INSERT INTO finding_mute_history (finding_id, action, at, by, reason, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [findingId, e.action, e.at, e.by, e.reason, e.expiresAt],
+      );
+    },
+
+    async muteHistory(findingId) {
+      const { rows } = await db.query<{
+        action: 'mute' | 'unmute';
+        at: Date;
+        by: string | null;
+        reason: string | null;
+        expires_at: Date | null;
+      }>(
+        `SELECT action, at, by, reason, expires_at FROM finding_mute_history
+         WHERE finding_id = $1 ORDER BY id`,
+        [findingId],
+      );
+      return rows.map((r) => ({
+        action: r.action,
+        at: iso(r.at),
+        by: r.by,
+        reason: r.reason,
+        expiresAt: isoOrNull(r.expires_at),
+      }));
+    },
+
+    async dailyTraffic(integrationId, sinceDay) {
+      const { rows } = await db.query<{
+        day: string;
+        agent_id: string | null;
+        runs: number;
+        conversations: number;
+      }>(
+        `SELECT day, agent_id, sum(runs)::float8 AS runs, count(DISTINCT conversation_id)::int AS conversations
+         FROM usage_rows WHERE integration_id = $1 AND day >= $2::text
+         GROUP BY day, agent_id ORDER BY day, agent_id`,
+        [integrationId, sinceDay],
+      );
+      return rows.map((r) => ({
+        day: r.day,
+        agentId: r.agent_id,
+        runs: r.runs,
+        conversations: r.conversations,
+      }));
+    },
+
+    async conversationShare(integrationId, agentIds, sinceDay, untilDay) {
+      const { rows } = await db.query<{ total: number; matching: number }>(
+        `SELECT count(DISTINCT conversation_id) FILTER (WHERE agent_id IS NOT NULL)::int AS total,
+                count(DISTINCT conversation_id) FILTER (WHERE agent_id = ANY($2::text[]))::int AS matching
+         FROM usage_rows WHERE integration_id = $1 AND day >= $3::text AND day <= $4::text`,
+        [integrationId, [...agentIds], sinceDay, untilDay],
+      );
+      return {
+        agentConversations: rows[0]?.total ?? 0,
+        matchingConversations: rows[0]?.matching ?? 0,
+      };
+    },
+
+    async dailyConversationShare(integrationId, agentIds, sinceDay) {
+      const { rows } = await db.query<{ day: string; total: number; matching: number }>(
+        `SELECT day, count(DISTINCT conversation_id) FILTER (WHERE agent_id IS NOT NULL)::int AS total,
+                count(DISTINCT conversation_id) FILTER (WHERE agent_id = ANY($2::text[]))::int AS matching
+         FROM usage_rows WHERE integration_id = $1 AND day >= $3::text GROUP BY day ORDER BY day`,
+        [integrationId, [...agentIds], sinceDay],
+      );
+      return rows.map((r) => ({
+        day: r.day,
+        agentConversations: r.total,
+        matchingConversations: r.matching,
+      }));
+    },
+  };
+}

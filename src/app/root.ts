@@ -3,10 +3,11 @@
  * services. The CLI, the server and the workers call `createApp(config)` and use `app.services`;
  * nothing else opens the database, loads the master key or builds a connector.
  */
-import { loadKeyring } from '../crypto/index.ts';
+import { loadKeyring, type Keyring } from '../crypto/index.ts';
 import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
 import { createStore, openDatabase, type Database, type Store } from '../store/index.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
+import { createAccountsService, type AccountsService } from '../services/accounts.ts';
 import { createIntegrationsService, type IntegrationsService } from '../services/integrations.ts';
 import { createScheduler, type Scheduler } from '../services/scheduler.ts';
 import { createSyncsService, type SyncsService } from '../services/syncs.ts';
@@ -18,6 +19,7 @@ export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl
 
 export interface Services {
   audit: AuditService;
+  accounts: AccountsService;
   integrations: IntegrationsService;
   syncs: SyncsService;
 }
@@ -37,6 +39,8 @@ export interface App {
 export interface CreateAppOptions {
   /** A database already open (tests); otherwise opened from the config. */
   db?: Database;
+  /** The master keys (tests); otherwise TRUSTLENS_MASTER_KEY or the data folder's key file. */
+  keyring?: Keyring;
   /** Replaces the Mistral connector (tests); default: the official-SDK connector, loaded on first use. */
   connectorFactory?: ConnectorFactory;
   now?: () => Date;
@@ -65,7 +69,7 @@ function lazyConnectorFactory(config: AppConfig): ConnectorFactory {
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
-  const keyring = loadKeyring({ dataDir: config.dataDir });
+  const keyring = options.keyring ?? loadKeyring({ dataDir: config.dataDir });
   const db =
     options.db ??
     (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined }));
@@ -100,6 +104,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   listeners.push(scheduler.onRunFinished);
   const services: Services = {
     audit,
+    accounts: createAccountsService({
+      accounts: store.accounts,
+      audit,
+      now,
+      sessionIdleMinutes: config.server.sessionIdleMinutes,
+      sessionMaxHours: config.server.sessionMaxHours,
+    }),
     integrations: createIntegrationsService({ store, audit, connectors, now }),
     syncs,
   };

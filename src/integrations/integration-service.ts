@@ -48,7 +48,14 @@ export function createIntegrationService({ store, validateKey }: IntegrationServ
         });
       }
       await validateKey(apiKey, baseUrl);
-      return repo.create({ name, apiKey, baseUrl, syncFrequencyMinutes });
+      return repo.create({
+        name,
+        apiKey,
+        baseUrl,
+        syncFrequencyMinutes,
+        organizationId: input.organizationId,
+        simulated: input.simulated,
+      });
     },
 
     async rotateKey(id, newApiKey) {

@@ -1,0 +1,143 @@
+/**
+ * Syncs of an integration: start one now (202 with the run; while one runs, that one with
+ * started=false), the history, one run with its per-feature errors and remediation, and the feature
+ * availability matrix filled with this workspace's state.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app/root.ts';
+import { actorOf } from '../plugins/auth.ts';
+import { DateTime, Id, IdParams, page, responses } from '../schemas.ts';
+
+const Feature = z.enum(['models', 'files', 'agents', 'libraries', 'usage', 'versions']);
+const FeatureAvailability = z.object({
+  status: z.enum(['available', 'unavailable', 'error']),
+  message: z.string().optional(),
+  remediation: z.string().optional(),
+  code: z.string().optional(),
+});
+
+export const SyncRun = z
+  .object({
+    id: z.string(),
+    integrationId: z.string(),
+    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'interrupted']),
+    trigger: z.enum(['manual', 'scheduled', 'scan']),
+    requestedBy: z.string().nullable(),
+    startedAt: DateTime,
+    finishedAt: DateTime.nullable(),
+    durationMs: z.number().nullable(),
+    countsByType: z.record(z.string(), z.number()).nullable().describe('agent, model, file, library'),
+    requests: z.number().nullable().describe('Requests sent to Mistral'),
+    availability: z.record(Feature, FeatureAvailability).nullable(),
+    errors: z.array(
+      z.object({ feature: Feature, code: z.string(), message: z.string(), remediation: z.string() }),
+    ),
+    heartbeatAt: DateTime.nullable(),
+    progress: z
+      .object({
+        requests: z.number(),
+        rateLimited: z.number(),
+        retries: z.number(),
+        elapsedMs: z.number(),
+      })
+      .nullable()
+      .describe('Live figures while this server runs it'),
+  })
+  .meta({ id: 'SyncRun' });
+
+const Triggered = z.object({
+  run: SyncRun,
+  started: z.boolean().describe('false when a sync was already running: run is that one'),
+});
+
+const Availability = z
+  .object({
+    integrationId: z.string(),
+    syncRunId: z.string().nullable(),
+    checkedAt: DateTime.nullable(),
+    betaAccess: z.boolean().nullable(),
+    features: z.array(
+      z.object({
+        feature: Feature,
+        label: z.string(),
+        endpoints: z.array(z.string()),
+        apiKeyOnly: z.boolean(),
+        withBetaAccess: z.boolean(),
+        status: z.enum(['available', 'unavailable', 'error']).nullable(),
+        message: z.string().nullable(),
+        remediation: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'FeatureAvailability' });
+
+const RunsQuery = z.object({
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const syncRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { app }) => {
+  const syncs = app.services.syncs;
+  const tags = ['syncs'];
+
+  server.post(
+    '/integrations/:id/syncs',
+    {
+      config: { minRole: 'analyst' },
+      schema: {
+        tags,
+        summary: 'Sync now (202 with the run; the running one when a sync is already under way)',
+        params: IdParams,
+        response: responses({ 202: Triggered }),
+      },
+    },
+    async (request, reply) => {
+      const { run, started } = await syncs.trigger(actorOf(request), request.params.id);
+      return reply.status(202).send({ run, started });
+    },
+  );
+
+  server.get(
+    '/integrations/:id/syncs',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Sync runs, most recent first',
+        params: IdParams,
+        querystring: RunsQuery,
+        response: responses({ 200: page(SyncRun) }),
+      },
+    },
+    async (request) => syncs.listRuns(actorOf(request), request.params.id, request.query),
+  );
+
+  server.get(
+    '/integrations/:id/syncs/:runId',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags,
+        summary: 'One sync run, with per-feature errors and remediation',
+        params: z.object({ id: Id, runId: Id }),
+        response: responses({ 200: SyncRun }),
+      },
+    },
+    async (request) => syncs.getRun(actorOf(request), request.params.id, request.params.runId),
+  );
+
+  server.get(
+    '/integrations/:id/availability',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags,
+        summary: "Feature availability: the product's matrix filled with this workspace's state",
+        params: IdParams,
+        response: responses({ 200: Availability }),
+      },
+    },
+    async (request) => syncs.availability(actorOf(request), request.params.id),
+  );
+};

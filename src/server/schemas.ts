@@ -1,0 +1,124 @@
+/**
+ * Shared zod schemas of the HTTP API: the error body, the page wrapper, ids and the common query
+ * parameters. Route files build their request and response schemas from these, and the OpenAPI
+ * document (/api/openapi.json) is generated from them.
+ */
+import { z } from 'zod';
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable machine-readable code, e.g. INVALID_INPUT, NOT_FOUND, FORBIDDEN'),
+      message: z.string().describe('What went wrong, for a person'),
+      remediation: z.string().describe('What to do next'),
+      details: z.record(z.string(), z.unknown()).optional().describe('Machine-readable facts, e.g. field'),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** `{ items, nextCursor }`: every list. */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('Pass as `cursor` to get the next page; null on the last page'),
+  });
+}
+
+export const Id = z.string().min(1).max(200);
+export const IdParams = z.object({ id: Id });
+
+export const Role = z.enum(['viewer', 'analyst', 'admin']);
+
+/** Date-times are ISO 8601 strings in responses. */
+export const DateTime = z.string().describe('ISO 8601 date-time');
+
+/** Query parameters every list takes. */
+export const ListQuery = z.object({
+  integrationId: Id.optional().describe('Only this integration (every list takes it)'),
+  cursor: z.string().max(2000).optional().describe('The nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('Items per page (default 50, max 500)'),
+});
+
+/** The error responses every API route may return, for the OpenAPI document. */
+export const ErrorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
+} as const;
+
+/** Adds the common error responses to a route's success responses. */
+export function responses<T extends Record<number, z.ZodType>>(ok: T): T & typeof ErrorResponses {
+  return { ...ErrorResponses, ...ok };
+}
+
+/** Empty body (204). */
+export const NoContent = z.null().describe('No content');
+
+/** A user as the API shows it (never the password hash). */
+export const User = z
+  .object({
+    id: z.string(),
+    organizationId: z.string(),
+    email: z.string(),
+    name: z.string().nullable().optional(),
+    role: Role,
+    createdAt: DateTime.optional(),
+    updatedAt: DateTime.optional(),
+    lastLoginAt: DateTime.nullable().optional(),
+    disabledAt: DateTime.nullable().optional(),
+  })
+  .meta({ id: 'User' });
+
+export const Organization = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    simulated: z.boolean().describe('The demo organization against the built-in simulated workspace'),
+    createdAt: DateTime.optional(),
+  })
+  .meta({ id: 'Organization' });
+
+/** An API token as listed (never the token itself, which is shown once at creation). */
+export const ApiToken = z
+  .object({
+    id: z.string(),
+    organizationId: z.string().optional(),
+    name: z.string(),
+    tokenPrefix: z.string().optional().describe('The first characters, to recognise the token'),
+    role: Role,
+    createdBy: z.string().nullable().optional(),
+    createdAt: DateTime.optional(),
+    lastUsedAt: DateTime.nullable().optional(),
+    expiresAt: DateTime.nullable().optional(),
+    revokedAt: DateTime.nullable().optional(),
+  })
+  .meta({ id: 'ApiToken' });
+
+/** Sign-in and set-up answer: the session itself is in the HttpOnly cookie. */
+export const SessionInfo = z
+  .object({
+    user: User.nullable().describe('null when authenticated with an API token'),
+    actor: z.object({
+      kind: z.enum(['user', 'token', 'cli', 'system']),
+      label: z.string(),
+      role: Role,
+      organizationId: z.string().nullable(),
+    }),
+    csrfToken: z
+      .string()
+      .nullable()
+      .describe(
+        'Send it in the x-csrf-token header with every cookie-authenticated write; null for API tokens',
+      ),
+    expiresAt: DateTime.nullable(),
+  })
+  .meta({ id: 'Session' });

@@ -1,0 +1,101 @@
+/**
+ * The HTTP server: fastify with zod schemas on every route, one error shape, authentication and CSRF,
+ * security headers, metrics, the OpenAPI document and the API routes under /api/v1. The CLI's
+ * `trustlens serve` builds the App (src/app/root.ts), calls buildServer and listens.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { App } from '../app/root.ts';
+import { accountsOf } from './accounts-port.ts';
+import { createServerLogger, withRedaction } from './logging.ts';
+import { API_PREFIX, installAuth, type RouteEntry } from './plugins/auth.ts';
+import { installErrorHandling } from './plugins/errors.ts';
+import { installHttpMetrics, type FindingsBySeverity } from './plugins/metrics.ts';
+import { installOpenApi } from './plugins/openapi.ts';
+import { installSecurityHeaders } from './plugins/security.ts';
+import { authRoutes } from './routes/auth.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { operationsRoutes } from './routes/operations.ts';
+import { syncRoutes } from './routes/syncs.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+export const API_VERSION = '1.0.0';
+
+export interface BuildServerOptions {
+  /** A pino logger (redaction is added to it), false for none; default: JSON on stdout at config.server.logLevel. */
+  logger?: Logger | false;
+  /** The web UI's built files, served at / (index.html for unknown non-API paths). */
+  staticDir?: string;
+  /** Open findings by severity over every organization, for the /metrics gauge (called on each scrape). */
+  findingsBySeverity?: FindingsBySeverity;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api/v1 route with its method and declared minimum role (for the route × role tests). */
+    apiRoutes: RouteEntry[];
+  }
+}
+
+export async function buildServer(app: App, options: BuildServerOptions = {}): Promise<FastifyInstance> {
+  const loggerInstance =
+    options.logger === false
+      ? undefined
+      : options.logger
+        ? withRedaction(options.logger)
+        : createServerLogger(app.config.server.logLevel);
+  const server: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance: loggerInstance as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    exposeHeadRoutes: false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+
+  const tls = app.config.server.secureCookies;
+  installErrorHandling(server, options.staticDir ? { spaIndex: join(options.staticDir, 'index.html') } : {});
+  await installSecurityHeaders(server, { tls });
+  await server.register(cookie);
+  await server.register(rateLimit, { global: false });
+  const table = installAuth(server, { accounts: () => accountsOf(app) });
+  server.decorate('apiRoutes', table);
+  installHttpMetrics(server, { findingsBySeverity: options.findingsBySeverity });
+  await installOpenApi(server, { version: API_VERSION });
+
+  const cookies = { secure: tls };
+  await server.register(operationsRoutes, { app });
+  await server.register(
+    async (api) => {
+      await api.register(authRoutes, { app, cookies, accounts: () => accountsOf(app) });
+      await api.register(integrationRoutes, { app });
+      await api.register(syncRoutes, { app });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  if (options.staticDir && existsSync(options.staticDir)) {
+    await server.register(fastifyStatic, {
+      root: options.staticDir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+    });
+  }
+  return server;
+}

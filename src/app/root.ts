@@ -9,6 +9,12 @@ import { createStore, openDatabase, type Database, type Store } from '../store/i
 import { createAuditService, type AuditService } from '../services/audit.ts';
 import { createAccountsService, type AccountsService } from '../services/accounts.ts';
 import { createIntegrationsService, type IntegrationsService } from '../services/integrations.ts';
+import { createAgentIndex } from '../services/agent-index.ts';
+import { createEventsService, type EventsService } from '../services/events.ts';
+import { createFindingsService, type FindingsService } from '../services/findings.ts';
+import { createInventoryService, type InventoryService } from '../services/inventory.ts';
+import { createPostureService, type PostureService } from '../services/posture.ts';
+import { createRulesService, type RulesService } from '../services/rules.ts';
 import { createScheduler, type Scheduler } from '../services/scheduler.ts';
 import { createSyncsService, type SyncsService } from '../services/syncs.ts';
 import type { SyncRunView } from '../store/sync-runs-repository.ts';
@@ -22,6 +28,11 @@ export interface Services {
   accounts: AccountsService;
   integrations: IntegrationsService;
   syncs: SyncsService;
+  inventory: InventoryService;
+  findings: FindingsService;
+  events: EventsService;
+  posture: PostureService;
+  rules: RulesService;
 }
 
 export interface App {
@@ -102,6 +113,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     tickMs: config.scheduler.tickSeconds * 1000,
   });
   listeners.push(scheduler.onRunFinished);
+  const agentIndex = createAgentIndex({ store, now }); // shared by inventory and posture (one cache)
   const services: Services = {
     audit,
     accounts: createAccountsService({
@@ -113,6 +125,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     }),
     integrations: createIntegrationsService({ store, audit, connectors, now }),
     syncs,
+    inventory: createInventoryService({ store, agentIndex, now }),
+    findings: createFindingsService({ store, audit, now }),
+    events: createEventsService({ store }),
+    posture: createPostureService({ store, agentIndex, now }),
+    rules: createRulesService(),
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();

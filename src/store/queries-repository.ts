@@ -153,21 +153,23 @@ export interface QueriesRepository {
   /** Runs and distinct conversations per UTC day and agent, days ≥ sinceDay. */
   dailyTraffic(integrationId: string, sinceDay: string): Promise<DailyTraffic[]>;
   /**
-   * Distinct conversations on days ≥ sinceDay (and ≤ untilDay): those with an entry of any agent, and
-   * those with an entry of one of `agentIds`.
+   * Distinct conversations on days sinceDay..untilDay (inclusive): those with an entry of any agent
+   * (`agentConversations`), and those with an entry of an agent NOT in `guardedAgentIds` (`exposedConversations`).
    */
   conversationShare(
     integrationId: string,
-    agentIds: readonly string[],
+    guardedAgentIds: readonly string[],
     sinceDay: string,
     untilDay: string,
-  ): Promise<{ agentConversations: number; matchingConversations: number }>;
-  /** Per day: the same distinct counts. */
+  ): Promise<{ agentConversations: number; exposedConversations: number }>;
+  /** The same distinct counts per UTC day, days ≥ sinceDay with activity. */
   dailyConversationShare(
     integrationId: string,
-    agentIds: readonly string[],
+    guardedAgentIds: readonly string[],
     sinceDay: string,
-  ): Promise<{ day: string; agentConversations: number; matchingConversations: number }[]>;
+  ): Promise<{ day: string; agentConversations: number; exposedConversations: number }[]>;
+  /** Live (not deleted) records per resource type. */
+  liveCounts(integrationId: string): Promise<Record<ResourceType, number>>;
 }
 
 export const SEVERITY_RANK_SQL = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
@@ -540,31 +542,40 @@ export function createQueriesRepository(db: Database): QueriesRepository {
       }));
     },
 
-    async conversationShare(integrationId, agentIds, sinceDay, untilDay) {
-      const { rows } = await db.query<{ total: number; matching: number }>(
+    async conversationShare(integrationId, guardedAgentIds, sinceDay, untilDay) {
+      const { rows } = await db.query<{ total: number; exposed: number }>(
         `SELECT count(DISTINCT conversation_id) FILTER (WHERE agent_id IS NOT NULL)::int AS total,
-                count(DISTINCT conversation_id) FILTER (WHERE agent_id = ANY($2::text[]))::int AS matching
+                count(DISTINCT conversation_id)
+                  FILTER (WHERE agent_id IS NOT NULL AND NOT (agent_id = ANY($2::text[])))::int AS exposed
          FROM usage_rows WHERE integration_id = $1 AND day >= $3::text AND day <= $4::text`,
-        [integrationId, [...agentIds], sinceDay, untilDay],
+        [integrationId, [...guardedAgentIds], sinceDay, untilDay],
       );
       return {
         agentConversations: rows[0]?.total ?? 0,
-        matchingConversations: rows[0]?.matching ?? 0,
+        exposedConversations: rows[0]?.exposed ?? 0,
       };
     },
 
-    async dailyConversationShare(integrationId, agentIds, sinceDay) {
-      const { rows } = await db.query<{ day: string; total: number; matching: number }>(
+    async dailyConversationShare(integrationId, guardedAgentIds, sinceDay) {
+      const { rows } = await db.query<{ day: string; total: number; exposed: number }>(
         `SELECT day, count(DISTINCT conversation_id) FILTER (WHERE agent_id IS NOT NULL)::int AS total,
-                count(DISTINCT conversation_id) FILTER (WHERE agent_id = ANY($2::text[]))::int AS matching
+                count(DISTINCT conversation_id)
+                  FILTER (WHERE agent_id IS NOT NULL AND NOT (agent_id = ANY($2::text[])))::int AS exposed
          FROM usage_rows WHERE integration_id = $1 AND day >= $3::text GROUP BY day ORDER BY day`,
-        [integrationId, [...agentIds], sinceDay],
+        [integrationId, [...guardedAgentIds], sinceDay],
       );
-      return rows.map((r) => ({
-        day: r.day,
-        agentConversations: r.total,
-        matchingConversations: r.matching,
-      }));
+      return rows.map((r) => ({ day: r.day, agentConversations: r.total, exposedConversations: r.exposed }));
+    },
+
+    async liveCounts(integrationId) {
+      const { rows } = await db.query<{ resource_type: ResourceType; n: number }>(
+        `SELECT resource_type, count(*)::int AS n FROM inventory_records
+         WHERE integration_id = $1 AND deleted_at IS NULL GROUP BY resource_type`,
+        [integrationId],
+      );
+      const out: Record<ResourceType, number> = { agent: 0, model: 0, file: 0, library: 0 };
+      for (const r of rows) out[r.resource_type] = r.n;
+      return out;
     },
   };
 }

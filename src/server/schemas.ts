@@ -69,12 +69,11 @@ export const User = z
     id: z.string(),
     organizationId: z.string(),
     email: z.string(),
-    name: z.string().nullable().optional(),
+    name: z.string().nullable(),
     role: Role,
-    createdAt: DateTime.optional(),
-    updatedAt: DateTime.optional(),
-    lastLoginAt: DateTime.nullable().optional(),
-    disabledAt: DateTime.nullable().optional(),
+    createdAt: DateTime,
+    lastLoginAt: DateTime.nullable(),
+    disabled: z.boolean(),
   })
   .meta({ id: 'User' });
 
@@ -83,7 +82,7 @@ export const Organization = z
     id: z.string(),
     name: z.string(),
     simulated: z.boolean().describe('The demo organization against the built-in simulated workspace'),
-    createdAt: DateTime.optional(),
+    createdAt: DateTime,
   })
   .meta({ id: 'Organization' });
 
@@ -91,34 +90,37 @@ export const Organization = z
 export const ApiToken = z
   .object({
     id: z.string(),
-    organizationId: z.string().optional(),
+    organizationId: z.string(),
     name: z.string(),
-    tokenPrefix: z.string().optional().describe('The first characters, to recognise the token'),
+    prefix: z.string().describe('The first characters, to recognise the token'),
     role: Role,
-    createdBy: z.string().nullable().optional(),
-    createdAt: DateTime.optional(),
-    lastUsedAt: DateTime.nullable().optional(),
-    expiresAt: DateTime.nullable().optional(),
-    revokedAt: DateTime.nullable().optional(),
+    createdBy: z.string().nullable(),
+    createdAt: DateTime,
+    lastUsedAt: DateTime.nullable(),
+    expiresAt: DateTime.nullable(),
+    revokedAt: DateTime.nullable(),
   })
   .meta({ id: 'ApiToken' });
 
-/** Sign-in and set-up answer: the session itself is in the HttpOnly cookie. */
+/** Sign-in, set-up and GET /session: the session itself is in the HttpOnly cookie. */
 export const SessionInfo = z
   .object({
     user: User.nullable().describe('null when authenticated with an API token'),
+    organization: Organization,
+    role: Role,
     actor: z.object({
       kind: z.enum(['user', 'token', 'cli', 'system']),
       label: z.string(),
       role: Role,
       organizationId: z.string().nullable(),
     }),
+    tokenId: z.string().nullable().describe('The API token in use, if any'),
     csrfToken: z
       .string()
       .nullable()
       .describe(
         'Send it in the x-csrf-token header with every cookie-authenticated write; null for API tokens',
       ),
-    expiresAt: DateTime.nullable(),
+    expiresAt: DateTime.nullable().describe('When the session ends without activity'),
   })
   .meta({ id: 'Session' });

@@ -13,13 +13,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { App } from '../app/root.ts';
-import { accountsOf } from './accounts-port.ts';
 import { createServerLogger, withRedaction } from './logging.ts';
 import { API_PREFIX, installAuth, type RouteEntry } from './plugins/auth.ts';
 import { installErrorHandling } from './plugins/errors.ts';
 import { installHttpMetrics, type FindingsBySeverity } from './plugins/metrics.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurityHeaders } from './plugins/security.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { operationsRoutes } from './routes/operations.ts';
@@ -73,7 +73,7 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
   await installSecurityHeaders(server, { tls });
   await server.register(cookie);
   await server.register(rateLimit, { global: false });
-  const table = installAuth(server, { accounts: () => accountsOf(app) });
+  const table = installAuth(server, { accounts: app.services.accounts });
   server.decorate('apiRoutes', table);
   installHttpMetrics(server, { findingsBySeverity: options.findingsBySeverity });
   await installOpenApi(server, { version: API_VERSION });
@@ -82,7 +82,8 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
   await server.register(operationsRoutes, { app });
   await server.register(
     async (api) => {
-      await api.register(authRoutes, { app, cookies, accounts: () => accountsOf(app) });
+      await api.register(authRoutes, { app, cookies });
+      await api.register(accountRoutes, { app });
       await api.register(integrationRoutes, { app });
       await api.register(syncRoutes, { app });
     },

@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/index.ts';
 import { requireRole, type Actor, type Role } from '../../services/context.ts';
-import type { AccountsPort, RequestMeta } from '../accounts-port.ts';
+import type { AccountsService, SessionMeta } from '../../services/accounts.ts';
 
 export type RouteAccess = Role | 'public';
 
@@ -46,7 +46,7 @@ export interface RouteEntry {
   minRole: RouteAccess;
 }
 
-export function requestMeta(request: FastifyRequest): RequestMeta {
+export function requestMeta(request: FastifyRequest): SessionMeta {
   const ua = request.headers['user-agent'];
   return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null };
 }
@@ -99,7 +99,7 @@ export function clearSessionCookie(reply: FastifyReply, settings: CookieSettings
  */
 export async function authenticate(
   request: FastifyRequest,
-  accounts: AccountsPort,
+  accounts: Pick<AccountsService, 'authenticateToken' | 'authenticateSession'>,
   lenient: boolean,
 ): Promise<void> {
   const meta = requestMeta(request);
@@ -152,7 +152,7 @@ export function checkCsrf(request: FastifyRequest): void {
 }
 
 export interface AuthOptions {
-  accounts: () => AccountsPort;
+  accounts: AccountsService;
 }
 
 /** Installs the request decorations, the route table and the /api/v1 guard on the root instance. */
@@ -176,7 +176,7 @@ export function installAuth(server: FastifyInstance, options: AuthOptions): Rout
     if (!request.url.startsWith(API_PREFIX) || request.is404) return;
     const minRole = request.routeOptions.config.minRole ?? 'admin';
     const isPublic = minRole === 'public';
-    await authenticate(request, options.accounts(), isPublic);
+    await authenticate(request, options.accounts, isPublic);
     if (isPublic) return;
     if (!request.actor) throw unauthenticated('This needs you to be signed in.');
     checkCsrf(request);

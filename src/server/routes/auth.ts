@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { AppError } from '../../errors/index.ts';
 import type { Actor } from '../../services/context.ts';
-import type { AccountsPort, SessionGrant } from '../accounts-port.ts';
 import {
   actorOf,
   clearSessionCookie,
@@ -25,46 +24,66 @@ const rateLimited = () =>
     remediation: 'Wait a minute, then try again.',
   });
 
-const Login = z.object({
-  email: z.string().trim().min(3).max(320),
-  password: z.string().min(1).max(1024),
-});
+const Email = z.string().trim().min(3).max(320);
+const Password = z.string().min(1).max(1024);
+
+const Login = z.object({ email: Email, password: Password });
 
 const Setup = z.object({
   setupToken: z.string().min(1).max(512).describe('The token of the one-time set-up link'),
   organizationName: z.string().trim().min(1).max(200),
-  email: z.string().trim().min(3).max(320),
-  password: z.string().min(1).max(1024),
+  email: Email,
+  password: Password.describe('At least 12 characters'),
   name: z.string().trim().min(1).max(200).optional(),
 });
 
-function actorView(a: Actor) {
-  return { kind: a.kind, label: a.label, role: a.role, organizationId: a.organizationId };
-}
+type Session = z.infer<typeof SessionInfo>;
 
-function grantView(grant: SessionGrant) {
-  const u = grant.user;
-  return {
-    user: u,
-    actor: { kind: 'user' as const, label: u.email, role: u.role, organizationId: u.organizationId },
-    csrfToken: grant.csrfToken,
-    expiresAt: new Date(grant.expiresAt).toISOString(),
-  };
-}
-
-export const authRoutes: FastifyPluginAsyncZod<{
-  app: App;
-  cookies: CookieSettings;
-  accounts: () => AccountsPort;
-}> = async (server, { cookies, accounts }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ app: App; cookies: CookieSettings }> = async (
+  server,
+  { app, cookies },
+) => {
+  const accounts = app.services.accounts;
+  const tags = ['auth'];
   const rateLimit = { ...LOGIN_RATE_LIMIT, errorResponseBuilder: rateLimited };
+
+  async function sessionInfo(
+    actor: Actor,
+    session: { csrfToken: string; expiresAt: string } | null,
+  ): Promise<Session> {
+    const me = await accounts.me(actor);
+    return {
+      user: me.user,
+      organization: me.organization,
+      role: me.role,
+      actor: { kind: actor.kind, label: actor.label, role: actor.role, organizationId: actor.organizationId },
+      tokenId: me.tokenId,
+      csrfToken: session?.csrfToken ?? null,
+      expiresAt: session ? new Date(session.expiresAt).toISOString() : null,
+    };
+  }
+
+  /** The actor of a session just created (sign-in, set-up). */
+  function userActor(
+    user: { id: string; email: string; organizationId: string; role: Actor['role'] },
+    ip: string,
+  ) {
+    return {
+      kind: 'user' as const,
+      id: user.id,
+      label: user.email,
+      organizationId: user.organizationId,
+      role: user.role,
+      ip,
+    };
+  }
 
   server.post(
     '/auth/login',
     {
       config: { minRole: 'public', rateLimit },
       schema: {
-        tags: ['auth'],
+        tags,
         summary: 'Sign in with email and password (sets the session cookie)',
         security: [],
         body: Login,
@@ -72,9 +91,9 @@ export const authRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const grant = await accounts().login(request.body.email, request.body.password, requestMeta(request));
-      setSessionCookie(reply, grant.sessionToken, grant.expiresAt, cookies);
-      return grantView(grant);
+      const signedIn = await accounts.login(request.body.email, request.body.password, requestMeta(request));
+      setSessionCookie(reply, signedIn.sessionToken, signedIn.expiresAt, cookies);
+      return sessionInfo(userActor(signedIn.user, request.ip), signedIn);
     },
   );
 
@@ -83,7 +102,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
     {
       config: { minRole: 'public', rateLimit },
       schema: {
-        tags: ['auth'],
+        tags,
         summary: 'Complete the one-time set-up: first organization and admin (sets the session cookie)',
         security: [],
         body: Setup,
@@ -92,9 +111,9 @@ export const authRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const { setupToken, ...input } = request.body;
-      const grant = await accounts().completeSetup(setupToken, input, requestMeta(request));
-      setSessionCookie(reply, grant.sessionToken, grant.expiresAt, cookies);
-      return reply.status(201).send(grantView(grant));
+      const signedIn = await accounts.completeSetup(setupToken, input, requestMeta(request));
+      setSessionCookie(reply, signedIn.sessionToken, signedIn.expiresAt, cookies);
+      return reply.status(201).send(await sessionInfo(userActor(signedIn.user, request.ip), signedIn));
     },
   );
 
@@ -103,14 +122,14 @@ export const authRoutes: FastifyPluginAsyncZod<{
     {
       config: { minRole: 'viewer' },
       schema: {
-        tags: ['auth'],
+        tags,
         summary: 'Sign out (ends the session; nothing to do for an API token)',
         response: responses({ 204: NoContent }),
       },
     },
     async (request, reply) => {
       if (request.auth?.kind === 'session' && request.auth.sessionToken) {
-        await accounts().logout(request.auth.sessionToken);
+        await accounts.logout(request.auth.sessionToken);
         clearSessionCookie(reply, cookies);
       }
       return reply.status(204).send(null);
@@ -122,20 +141,18 @@ export const authRoutes: FastifyPluginAsyncZod<{
     {
       config: { minRole: 'viewer' },
       schema: {
-        tags: ['auth'],
-        summary: 'Who is signed in, and the CSRF token of the session',
+        tags,
+        summary: 'Who is signed in, their organization, and the CSRF token of the session',
         response: responses({ 200: SessionInfo }),
       },
     },
     async (request) => {
-      const actor = actorOf(request);
       const auth = request.auth;
-      return {
-        user: auth?.kind === 'session' ? (auth.user as z.infer<typeof SessionInfo>['user']) : null,
-        actor: actorView(actor),
-        csrfToken: auth?.kind === 'session' ? (auth.csrfToken ?? null) : null,
-        expiresAt: auth?.kind === 'session' ? (auth.expiresAt ?? null) : null,
-      };
+      const session =
+        auth?.kind === 'session' && auth.csrfToken && auth.expiresAt
+          ? { csrfToken: auth.csrfToken, expiresAt: auth.expiresAt }
+          : null;
+      return sessionInfo(actorOf(request), session);
     },
   );
 };

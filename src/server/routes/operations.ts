@@ -9,7 +9,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { AppError } from '../../errors/index.ts';
-import { accountsOf } from '../accounts-port.ts';
 import { requireRole } from '../../services/context.ts';
 import { authenticate } from '../plugins/auth.ts';
 import { registry } from '../plugins/metrics.ts';
@@ -67,7 +66,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<{ app: App }> = async (serv
 
   server.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (!isDirectLoopback(request)) {
-      await authenticate(request, accountsOf(app), false);
+      await authenticate(request, app.services.accounts, false);
       if (!request.actor) {
         throw new AppError('UNAUTHENTICATED', 'Metrics need an admin API token from outside this machine.', {
           remediation: 'Scrape with "Authorization: Bearer <admin API token>", or from 127.0.0.1 directly.',

@@ -46,6 +46,7 @@ export interface Client {
   token: string | null;
   sessionToken: string | null;
   csrfToken: string | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked field by field
   request<T = any>(
     method: Method,
     url: string,

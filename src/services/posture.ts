@@ -4,7 +4,12 @@
  * and exposure by traffic (share of runs and conversations through agents without blocking
  * guardrails). Definitions: docs/posture.md; scores: docs/risk-score.md.
  */
-import { unitScore, type SeverityCounts } from '../findings/risk-score.ts';
+import {
+  SEVERITY_WEIGHTS,
+  UNKNOWN_WEIGHT_FACTOR,
+  unitScore,
+  type SeverityCounts,
+} from '../findings/risk-score.ts';
 import type { CheckStatus, FindingResourceType, RuleMeta, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
 import { normalizeGuardrails, storeGuardrails } from '../inventory/guardrails.ts';
@@ -78,10 +83,16 @@ export interface FixGroup {
    */
   verified: boolean;
   clears: FixFirstFinding[];
-  /** Risk score points of the resource (agent, or the workspace unit) removed by this change alone. */
+  /**
+   * The risk the change removes: the sum of the severity weights of the findings it clears, on the
+   * score's scale (docs/risk-score.md: a FAIL counts its weight × 100, critical 60, high 35, medium 15,
+   * low 5; an UNKNOWN half of that). The ranking key.
+   */
   riskRemoved: number;
-  /** The resource's risk score now. */
+  /** The resource's risk score now (the agent's, or the workspace unit's for other resources). */
   riskScore: number;
+  /** The resource's risk score after this change alone. */
+  riskScoreAfter: number;
 }
 
 export interface FixFirst {
@@ -276,6 +287,15 @@ function countsOf(findings: readonly FindingRow[]): SeverityCounts {
   return c;
 }
 
+/** Σ severity weight × 100 (UNKNOWN at half weight): what clearing the findings removes. */
+export function weightOf(findings: readonly FindingRow[]): number {
+  let w = 0;
+  for (const f of findings) {
+    w += SEVERITY_WEIGHTS[f.severity] * (f.lastStatus === 'FAIL' ? 1 : UNKNOWN_WEIGHT_FACTOR) * 100;
+  }
+  return round1(w);
+}
+
 function brief(f: FindingRow): FixFirstFinding {
   return { id: f.id, ruleId: f.ruleId, severity: f.severity, lastStatus: f.lastStatus, title: f.title };
 }
@@ -322,8 +342,9 @@ export function fixFirstGroups(
           patchAgentBody: null,
           verified: false,
           clears: [brief(f)],
-          riskRemoved: round1(workspaceScore - unitScore(countsOf(rest))),
+          riskRemoved: weightOf([f]),
           riskScore: round1(workspaceScore),
+          riskScoreAfter: round1(unitScore(countsOf(rest))),
         });
       }
       continue;
@@ -376,7 +397,7 @@ export function fixFirstGroups(
       for (const c of pool) {
         const cleared = remaining.filter((f) => c.clears.has(f.id));
         if (cleared.length === 0) continue;
-        const removed = before - unitScore(countsOf(findings.filter((f) => !cleared.includes(f))));
+        const removed = weightOf(cleared);
         if (
           !best ||
           removed > best.removed ||
@@ -395,8 +416,9 @@ export function fixFirstGroups(
         patchAgentBody: best.c.body,
         verified: best.c.verified,
         clears: best.cleared.map(brief),
-        riskRemoved: round1(best.removed),
+        riskRemoved: best.removed,
         riskScore: round1(before),
+        riskScoreAfter: round1(unitScore(countsOf(findings.filter((f) => !best.cleared.includes(f))))),
       });
       remaining = remaining.filter((f) => !best.cleared.includes(f));
       pool.splice(pool.indexOf(best.c), 1);
@@ -412,8 +434,9 @@ export function fixFirstGroups(
         patchAgentBody: null,
         verified: false,
         clears: [brief(f)],
-        riskRemoved: round1(before - unitScore(countsOf(findings.filter((x) => x.id !== f.id)))),
+        riskRemoved: weightOf([f]),
         riskScore: round1(before),
+        riskScoreAfter: round1(unitScore(countsOf(findings.filter((x) => x.id !== f.id)))),
       });
     }
   }
@@ -422,6 +445,7 @@ export function fixFirstGroups(
   return groups.sort(
     (a, b) =>
       b.riskRemoved - a.riskRemoved ||
+      a.riskScoreAfter - b.riskScoreAfter ||
       b.clears.length - a.clears.length ||
       worst(a) - worst(b) ||
       (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0) ||
@@ -616,7 +640,12 @@ export function createPostureService(deps: PostureServiceDeps): PostureService {
         fixCache.set(integ.id, { key, groups: computed });
         groups.push(...computed);
       }
-      groups.sort((a, b) => b.riskRemoved - a.riskRemoved || b.clears.length - a.clears.length);
+      groups.sort(
+        (a, b) =>
+          b.riskRemoved - a.riskRemoved ||
+          a.riskScoreAfter - b.riskScoreAfter ||
+          b.clears.length - a.clears.length,
+      );
       return { groups };
     },
 

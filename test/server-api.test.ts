@@ -302,6 +302,85 @@ for (const backend of testBackends()) {
       assert.ok(!res.text.includes(h.sim.apiKey) && !res.text.includes(PASSWORD));
     });
 
+    it('read routes answer with the synced inventory: agents, agent detail, compare, models, files, libraries, findings, events, posture, rules', async () => {
+      const agents = await h.viewer.request(
+        'GET',
+        `/api/v1/agents?integrationId=${h.integrationA}&limit=2&sort=name`,
+      );
+      assert.equal(agents.status, 200, agents.text);
+      assert.equal(agents.body.items.length, 2);
+      assert.equal(typeof agents.body.nextCursor, 'string');
+      const rest = await h.viewer.request(
+        'GET',
+        `/api/v1/agents?integrationId=${h.integrationA}&sort=name&cursor=${encodeURIComponent(agents.body.nextCursor)}`,
+      );
+      assert.equal(rest.status, 200, rest.text);
+      assert.equal(agents.body.items.length + rest.body.items.length, h.sim.workspace.agents.length);
+      const agent = agents.body.items[0];
+      const detail = await h.viewer.request(
+        'GET',
+        `/api/v1/integrations/${h.integrationA}/agents/${agent.id}`,
+      );
+      assert.equal(detail.status, 200, detail.text);
+      assert.equal(detail.body.id, agent.id);
+      assert.ok(Array.isArray(detail.body.findings));
+      const compare = await h.viewer.request(
+        'GET',
+        `/api/v1/integrations/${h.integrationA}/agents/${agent.id}/versions/compare?from=0&to=0`,
+      );
+      assert.ok([200, 400, 404].includes(compare.status), compare.text);
+      const badCompare = await h.viewer.request(
+        'GET',
+        `/api/v1/integrations/${h.integrationA}/agents/${agent.id}/versions/compare?from=x&to=1`,
+      );
+      assert.equal(badCompare.status, 400);
+      assert.equal(badCompare.body.error.details.field, 'from');
+      for (const url of ['/api/v1/models', '/api/v1/files', '/api/v1/libraries', '/api/v1/events']) {
+        const r = await h.viewer.request('GET', `${url}?integrationId=${h.integrationA}`);
+        assert.equal(r.status, 200, `${url}: ${r.text}`);
+        assert.ok(Array.isArray(r.body.items));
+      }
+      const models = await h.viewer.request('GET', `/api/v1/models?integrationId=${h.integrationA}`);
+      assert.ok(models.body.items.length > 0);
+      const findings = await h.viewer.request(
+        'GET',
+        `/api/v1/findings?integrationId=${h.integrationA}&severity=high,critical`,
+      );
+      assert.equal(findings.status, 200, findings.text);
+      assert.ok(findings.body.items.length > 0);
+      assert.ok(
+        findings.body.items.every((f: { severity: string }) => ['high', 'critical'].includes(f.severity)),
+      );
+      const badSeverity = await h.viewer.request('GET', '/api/v1/findings?severity=urgent');
+      assert.equal(badSeverity.status, 400);
+      assert.equal(badSeverity.body.error.details.field, 'severity');
+      const finding = findings.body.items[0];
+      assert.equal((await h.viewer.request('GET', `/api/v1/findings/${finding.id}`)).status, 200);
+      assert.equal((await h.otherAdmin.request('GET', `/api/v1/findings/${finding.id}`)).status, 404);
+      const byViewer = await h.viewer.request('POST', `/api/v1/findings/${finding.id}/mute`, {
+        reason: 'test',
+      });
+      assert.equal(byViewer.status, 403);
+      const muted = await h.analyst.request('POST', `/api/v1/findings/${finding.id}/mute`, {
+        reason: 'sandbox agent',
+        expiresAt: '2099-01-31',
+      });
+      assert.equal(muted.status, 200, muted.text);
+      assert.equal(muted.body.muted, true);
+      const unmuted = await h.analyst.request('POST', `/api/v1/findings/${finding.id}/unmute`);
+      assert.equal(unmuted.status, 200, unmuted.text);
+      assert.equal(unmuted.body.muted, false);
+      for (const url of ['/api/v1/posture', '/api/v1/posture/fix-first', '/api/v1/posture/exposure']) {
+        const r = await h.viewer.request('GET', `${url}?integrationId=${h.integrationA}`);
+        assert.equal(r.status, 200, `${url}: ${r.text}`);
+      }
+      const rules = await h.anonymous.request('GET', '/api/v1/rules');
+      assert.equal(rules.status, 401);
+      const catalog = await h.viewer.request('GET', '/api/v1/rules');
+      assert.equal(catalog.status, 200);
+      assert.ok(catalog.body.items.length > 10);
+    });
+
     it('users: admin adds, changes and deletes; passwords never come back', async () => {
       const created = await h.admin.request('POST', '/api/v1/users', {
         email: 'new@a.example',

@@ -124,3 +124,15 @@ export const SessionInfo = z
     expiresAt: DateTime.nullable().describe('When the session ends without activity'),
   })
   .meta({ id: 'Session' });
+
+/** A boolean query parameter: "true" or "false". */
+export const QueryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/**
+ * Types a service's result as a response schema's output. The service interfaces have no index
+ * signatures, so TypeScript cannot match them to loose objects; the serializer still checks the value
+ * against the schema at run time (a mismatch is a 500, never unchecked output).
+ */
+export function as<S extends z.ZodType>(_schema: S, value: unknown): z.output<S> {
+  return value as z.output<S>;
+}

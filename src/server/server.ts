@@ -21,8 +21,11 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { findingRoutes } from './routes/findings.ts';
 import { integrationRoutes } from './routes/integrations.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { postureRoutes } from './routes/posture.ts';
 import { syncRoutes } from './routes/syncs.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -86,6 +89,9 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
       await api.register(accountRoutes, { app });
       await api.register(integrationRoutes, { app });
       await api.register(syncRoutes, { app });
+      await api.register(inventoryRoutes, { app });
+      await api.register(findingRoutes, { app });
+      await api.register(postureRoutes, { app });
     },
     { prefix: API_PREFIX },
   );

@@ -1,0 +1,181 @@
+/**
+ * Findings (filter by integration, status, severity, rule, resource, framework, muted), one finding
+ * with its remediation and mute history, mute with reason and expiry, unmute; change events.
+ * Field names are the scan JSON's (ruleId, severity, resourceType, resourceId, title, detail, …).
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app/root.ts';
+import type { Severity } from '../../findings/types.ts';
+import { actorOf } from '../plugins/auth.ts';
+import { as, DateTime, IdParams, ListQuery, page, responses } from '../schemas.ts';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+export const Finding = z
+  .looseObject({
+    id: z.string(),
+    integrationId: z.string(),
+    ruleId: z.string(),
+    severity: z.enum(SEVERITIES),
+    resourceType: z.string(),
+    resourceId: z.string(),
+    resourceName: z.string().nullable(),
+    status: z.enum(['open', 'resolved']),
+    lastStatus: z.string().describe('FAIL or UNKNOWN (the data needed was not available)'),
+    title: z.string(),
+    detail: z.string(),
+    remediation: z.string(),
+    evidence: z.record(z.string(), z.unknown()),
+    firstSeenAt: DateTime,
+    lastSeenAt: DateTime,
+    resolvedAt: DateTime.nullable(),
+    reopenCount: z.number(),
+    muted: z.boolean(),
+    mute: z.looseObject({}).nullable(),
+  })
+  .meta({ id: 'Finding' });
+
+const FindingDetail = Finding.extend({
+  muteHistory: z.array(z.looseObject({ action: z.enum(['mute', 'unmute']), at: DateTime })).optional(),
+}).meta({ id: 'FindingDetail' });
+
+const FindingsQuery = ListQuery.extend({
+  status: z.enum(['open', 'resolved', 'all']).optional().describe('Default open'),
+  severity: z
+    .string()
+    .max(100)
+    .regex(
+      /^(critical|high|medium|low|info)(,(critical|high|medium|low|info))*$/,
+      'a comma-separated list of critical, high, medium, low, info',
+    )
+    .optional()
+    .describe('Comma-separated: high,critical'),
+  ruleId: z.string().max(200).optional(),
+  resourceType: z.enum(['agent', 'model', 'file', 'library', 'integration']).optional(),
+  resourceId: z.string().max(200).optional(),
+  framework: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('A framework id (owasp-llm-2025) or framework:requirement'),
+  muted: z.enum(['exclude', 'include', 'only']).optional().describe('Default exclude'),
+});
+
+const Mute = z.object({
+  reason: z.string().trim().min(1).max(1000),
+  expiresAt: z
+    .string()
+    .max(40)
+    .nullable()
+    .optional()
+    .describe('YYYY-MM-DD (to the end of that day, UTC) or an ISO date-time in the future'),
+  replace: z.boolean().optional().describe('Replace an active mute (otherwise 409)'),
+});
+
+const Event = z
+  .looseObject({
+    id: z.number(),
+    integrationId: z.string(),
+    syncRunId: z.string().nullable(),
+    type: z.string(),
+    resourceType: z.string(),
+    resourceId: z.string(),
+    resourceName: z.string().nullable(),
+    at: DateTime,
+    summary: z.string(),
+    changes: z
+      .array(z.looseObject({ field: z.string(), before: z.unknown(), after: z.unknown() }))
+      .nullable(),
+  })
+  .meta({ id: 'ChangeEvent' });
+
+const EventsQuery = ListQuery.extend({
+  resourceId: z.string().max(200).optional(),
+  type: z.string().max(100).optional(),
+  since: z.string().max(40).optional().describe('Only events at or after this ISO date or time'),
+});
+
+export const findingRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { app }) => {
+  const findings = app.services.findings;
+  const tags = ['findings'];
+
+  server.get(
+    '/findings',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Findings',
+        querystring: FindingsQuery,
+        response: responses({ 200: page(Finding) }),
+      },
+    },
+    async (request) => {
+      const { severity, ...rest } = request.query;
+      const result = await findings.list(actorOf(request), {
+        ...rest,
+        severity: severity ? (severity.split(',') as Severity[]) : undefined,
+      });
+      return as(page(Finding), result);
+    },
+  );
+
+  server.get(
+    '/findings/:id',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags,
+        summary: 'One finding, with its remediation and mute history',
+        params: IdParams,
+        response: responses({ 200: FindingDetail }),
+      },
+    },
+    async (request) => as(FindingDetail, await findings.get(actorOf(request), request.params.id)),
+  );
+
+  server.post(
+    '/findings/:id/mute',
+    {
+      config: { minRole: 'analyst' },
+      schema: {
+        tags,
+        summary: 'Mute a finding, with a reason and an optional expiry',
+        params: IdParams,
+        body: Mute,
+        response: responses({ 200: FindingDetail }),
+      },
+    },
+    async (request) =>
+      as(FindingDetail, await findings.mute(actorOf(request), request.params.id, request.body)),
+  );
+
+  server.post(
+    '/findings/:id/unmute',
+    {
+      config: { minRole: 'analyst' },
+      schema: {
+        tags,
+        summary: 'Unmute a finding',
+        params: IdParams,
+        response: responses({ 200: FindingDetail }),
+      },
+    },
+    async (request) => as(FindingDetail, await findings.unmute(actorOf(request), request.params.id)),
+  );
+
+  server.get(
+    '/events',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['events'],
+        summary: 'What changed between syncs, newest first',
+        querystring: EventsQuery,
+        response: responses({ 200: page(Event) }),
+      },
+    },
+    async (request) => as(page(Event), await app.services.events.list(actorOf(request), request.query)),
+  );
+};

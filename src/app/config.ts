@@ -42,6 +42,8 @@ export interface ConfigFlags {
   rps?: number;
   concurrency?: number;
   scheduler?: boolean;
+  /** Use the embedded database of the data folder even when DATABASE_URL is set (`scan --data-dir`). */
+  embedded?: boolean;
 }
 
 const intFrom = (name: string, min: number, max: number) =>
@@ -86,7 +88,7 @@ export function loadConfig(
   flags: ConfigFlags = {},
   env: Record<string, string | undefined> = process.env,
 ): AppConfig {
-  const parsed = EnvSchema.safeParse(present(env));
+  const parsed = EnvSchema.safeParse(present(flags.embedded ? { ...env, DATABASE_URL: undefined } : env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');

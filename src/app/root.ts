@@ -15,10 +15,17 @@ import { createFindingsService, type FindingsService } from '../services/finding
 import { createInventoryService, type InventoryService } from '../services/inventory.ts';
 import { createPostureService, type PostureService } from '../services/posture.ts';
 import { createRulesService, type RulesService } from '../services/rules.ts';
+import {
+  createScanService,
+  createStoredScanService,
+  type ScanService,
+  type StoredScanService,
+} from '../services/scan.ts';
 import { createScheduler, type Scheduler } from '../services/scheduler.ts';
 import { createSyncsService, type SyncsService } from '../services/syncs.ts';
 import type { SyncRunView } from '../store/sync-runs-repository.ts';
 import type { IntegrationView } from '../store/index.ts';
+import type { ConnectorProvider } from '../services/connectors.ts';
 import type { AppConfig } from './config.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
@@ -28,6 +35,7 @@ export interface Services {
   accounts: AccountsService;
   integrations: IntegrationsService;
   syncs: SyncsService;
+  scans: StoredScanService;
   inventory: InventoryService;
   findings: FindingsService;
   events: EventsService;
@@ -44,7 +52,8 @@ export interface App {
   onSyncFinished(listener: (run: SyncRunView, integration: IntegrationView) => void): void;
   /** Database reachable and migrated (for /readyz). */
   ready(): Promise<boolean>;
-  close(): Promise<void>;
+  /** Stops the scheduler, lets running syncs end for `graceMs` (default 10 s) then marks them interrupted, closes the database. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface CreateAppOptions {
@@ -62,7 +71,7 @@ export interface CreateAppOptions {
 }
 
 /** The Mistral SDK takes over a second to import: load it only when a connector is first needed. */
-function lazyConnectorFactory(config: AppConfig): ConnectorFactory {
+function lazyConnectorFactory(config: AppConfig): ConnectorFactory & { load(): Promise<void> } {
   let loaded: ((o: ConnectorOptions) => MistralConnector) | undefined;
   let loading: Promise<void> | undefined;
   const factory = (o: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => {
@@ -79,6 +88,25 @@ function lazyConnectorFactory(config: AppConfig): ConnectorFactory {
   });
 }
 
+function connectorProvider(config: AppConfig, override?: ConnectorFactory): ConnectorProvider {
+  const lazy = lazyConnectorFactory(config);
+  return {
+    async get(): Promise<ConnectorFactory> {
+      if (override) return override;
+      await lazy.load();
+      return lazy;
+    },
+  };
+}
+
+/** `trustlens scan` without a data folder: no database, no master key, just the connector. */
+export function createScanner(
+  config: AppConfig,
+  options: Pick<CreateAppOptions, 'connectorFactory'> = {},
+): ScanService {
+  return createScanService({ connectors: connectorProvider(config, options.connectorFactory) });
+}
+
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
   const keyring = options.keyring ?? loadKeyring({ dataDir: config.dataDir });
   const db =
@@ -86,14 +114,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined }));
   const store: Store = createStore(db, { keyring });
   const now = options.now ?? (() => new Date());
-  const lazy = lazyConnectorFactory(config);
-  const connectors = {
-    async get(): Promise<ConnectorFactory> {
-      if (options.connectorFactory) return options.connectorFactory;
-      await (lazy as unknown as { load(): Promise<void> }).load();
-      return lazy;
-    },
-  };
+  const connectors = connectorProvider(config, options.connectorFactory);
   const audit = createAuditService({ audit: store.audit, now });
   const listeners: ((run: SyncRunView, integration: IntegrationView) => void)[] = [];
   const syncs = createSyncsService({
@@ -113,6 +134,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     tickMs: config.scheduler.tickSeconds * 1000,
   });
   listeners.push(scheduler.onRunFinished);
+  const integrations = createIntegrationsService({ store, audit, connectors, now });
   const agentIndex = createAgentIndex({ store, now }); // shared by inventory and posture (one cache)
   const services: Services = {
     audit,
@@ -123,8 +145,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       sessionIdleMinutes: config.server.sessionIdleMinutes,
       sessionMaxHours: config.server.sessionMaxHours,
     }),
-    integrations: createIntegrationsService({ store, audit, connectors, now }),
+    integrations,
     syncs,
+    scans: createStoredScanService({ integrations, syncs }),
     inventory: createInventoryService({ store, agentIndex, now }),
     findings: createFindingsService({ store, audit, now }),
     events: createEventsService({ store }),
@@ -147,11 +170,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         return false;
       }
     },
-    async close() {
+    async close(closeOptions) {
       if (closed) return;
       closed = true;
       await scheduler.stop();
-      await syncs.shutdown(options.shutdownGraceMs ?? 10_000);
+      await syncs.shutdown(closeOptions?.graceMs ?? options.shutdownGraceMs ?? 10_000);
       if (!options.db) await db.close();
     },
   };

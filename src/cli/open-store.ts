@@ -10,6 +10,7 @@ import {
   databaseOptionsFromEnv,
   openDatabase,
   resolveDataDir,
+  type IntegrationView,
   type Store,
 } from '../store/index.ts';
 
@@ -41,4 +42,16 @@ export async function withStore<T>(
   } finally {
     await db.close();
   }
+}
+
+/** Finds an integration by id or (case-insensitive) name. */
+export async function findIntegration(store: Store, ref: string): Promise<IntegrationView> {
+  const found =
+    (await store.integrations.get(ref).catch(() => null)) ?? (await store.integrations.getByName(ref));
+  if (!found) {
+    throw new AppError('NOT_FOUND', `No integration "${ref}".`, {
+      remediation: 'Run `trustlens integration list` to see the integrations and their ids.',
+    });
+  }
+  return found;
 }

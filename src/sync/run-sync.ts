@@ -42,6 +42,8 @@ export interface StoredSyncResult {
   riskScores: RiskScore[];
   requests: number;
   durationMs: number;
+  /** Open findings after this sync, muted ones included. */
+  openFindings: number;
 }
 
 export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSyncResult> {
@@ -148,6 +150,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       availability: snapshot.availability,
       errors: snapshot.errors,
     });
-    return { runId, pipeline, events, riskScores, requests, durationMs };
+    const openFindings = reconciled.findings.filter((f) => f.status === 'open').length;
+    return { runId, pipeline, events, riskScores, requests, durationMs, openFindings };
   });
 }

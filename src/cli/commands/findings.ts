@@ -7,9 +7,14 @@ import { AppError } from '../../errors/index.ts';
 import { isMuted } from '../../findings/mute.ts';
 import { SEVERITIES, type FindingState, type Severity } from '../../findings/types.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  findIntegration,
+  withStore,
+  type StoreFlags,
+} from '../open-store.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
-import { findIntegration } from './integration.ts';
 
 interface ListFlags extends StoreFlags {
   status: string;

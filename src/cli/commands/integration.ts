@@ -1,38 +1,23 @@
 /**
- * `trustlens integration add|list|rotate-key|remove` and `trustlens sync`: the stored side of
- * TrustLens from the command line (the server will offer the same over HTTP).
+ * `trustlens integration add|list|rotate-key|remove`, `trustlens sync` and `trustlens runs`: the stored
+ * side of TrustLens from the command line, through the same services as the server's API.
  * Keys come from MISTRAL_API_KEY or --api-key-file, are validated (GET /v1/models) before anything
  * is stored, and are only ever shown as a hint (last 4 characters) and a fingerprint.
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
-import { createIntegrationService } from '../../integrations/integration-service.ts';
-import type { IntegrationView, Store } from '../../store/index.ts';
-import { runStoredSync } from '../../sync/run-sync.ts';
+import type { IntegrationView } from '../../store/index.ts';
 import { resolveApiKey } from '../api-key.ts';
-import { loadConnectorFactory } from '../connector.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import { withApp, type AppFlags } from '../open-app.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-store.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
+
+type StoreFlags = AppFlags;
 
 interface KeyFlags extends StoreFlags {
   apiKeyFile?: string;
   format?: string;
-}
-
-const validateKey = async (apiKey: string, baseUrl: string) =>
-  (await loadConnectorFactory())({ apiKey, baseUrl }).validateKey();
-
-/** Finds an integration by id or (case-insensitive) name. */
-export async function findIntegration(store: Store, ref: string): Promise<IntegrationView> {
-  const found =
-    (await store.integrations.get(ref).catch(() => null)) ?? (await store.integrations.getByName(ref));
-  if (!found) {
-    throw new AppError('NOT_FOUND', `No integration "${ref}".`, {
-      remediation: 'Run `trustlens integration list` to see the integrations and their ids.',
-    });
-  }
-  return found;
 }
 
 function show(views: IntegrationView[], rawFormat = 'table'): void {
@@ -72,12 +57,12 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
-      await withStore(flags, async (store) => {
-        const view = await createIntegrationService({ store, validateKey }).create({
+      await withApp(flags, async ({ services }, actor) => {
+        const view = await services.integrations.create(actor, {
           name: flags.name,
           apiKey,
           baseUrl: flags.baseUrl,
-          syncFrequencyMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
+          syncIntervalMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
         });
         show([view], flags.format);
       });
@@ -89,7 +74,9 @@ export function register(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (flags: KeyFlags) => {
-      await withStore(flags, async (store) => show(await store.integrations.list(), flags.format));
+      await withApp(flags, async ({ services }, actor) =>
+        show(await services.integrations.list(actor), flags.format),
+      );
     });
 
   integration
@@ -99,9 +86,9 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (ref: string, flags: KeyFlags) => {
       const apiKey = resolveApiKey(flags);
-      await withStore(flags, async (store) => {
-        const current = await findIntegration(store, ref);
-        show([await createIntegrationService({ store, validateKey }).rotateKey(current.id, apiKey)]);
+      await withApp(flags, async ({ services }, actor) => {
+        const current = await services.integrations.find(actor, ref);
+        show([await services.integrations.rotateKey(actor, current.id, apiKey)]);
       });
     });
 
@@ -110,9 +97,9 @@ export function register(program: Command): void {
     .description('Delete an integration with its key, inventory, findings and history.')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (ref: string, flags: StoreFlags) => {
-      await withStore(flags, async (store) => {
-        const current = await findIntegration(store, ref);
-        await store.integrations.delete(current.id);
+      await withApp(flags, async ({ services }, actor) => {
+        const current = await services.integrations.find(actor, ref);
+        await services.integrations.delete(actor, current.id);
         process.stdout.write(
           `Removed integration ${safeText(current.name)} (${current.id}) and everything stored for it.\n`,
         );
@@ -130,9 +117,9 @@ export function register(program: Command): void {
     .action(async (ref: string, flags: StoreFlags & { limit: string; format: string }) => {
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 100, integer: true })!;
       const format = formatFlag(flags.format);
-      await withStore(flags, async (store) => {
-        const integration = await findIntegration(store, ref);
-        const runs = await store.syncRuns.list(integration.id, limit);
+      await withApp(flags, async ({ services }, actor) => {
+        const integration = await services.integrations.find(actor, ref);
+        const runs = (await services.syncs.listRuns(actor, integration.id, { limit })).items;
         if (format === 'json') {
           process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
           return;
@@ -184,25 +171,35 @@ export function register(program: Command): void {
           remediation: 'Run `trustlens integration list` to see the integrations.',
         });
       }
-      await withStore(flags, async (store) => {
-        const targets = flags.all ? await store.integrations.list() : [await findIntegration(store, ref!)];
+      await withApp(flags, async ({ services }, actor) => {
+        const targets = flags.all
+          ? await services.integrations.list(actor)
+          : [await services.integrations.find(actor, ref!)];
         let failed = 0;
         for (const target of targets) {
           try {
-            const r = await runStoredSync({
-              store,
-              integrationId: target.id,
-              connectorFactory: await loadConnectorFactory(),
-            });
-            const s = r.pipeline.snapshot;
-            const open = (await store.findings.list(target.id, { status: 'open' })).length;
+            const { run, started, done } = await services.syncs.trigger(actor, target.id);
+            if (!started) {
+              throw new AppError(
+                'CONFLICT',
+                `A sync of ${safeText(target.name)} is already running (started ${run.startedAt} by ${safeText(run.requestedBy ?? 'unknown')}).`,
+                {
+                  remediation: 'Wait for it to end (`trustlens runs` shows it), then sync again.',
+                },
+              );
+            }
+            const end = (await done)!;
+            const r = services.syncs.result(end.id);
+            const c = end.countsByType;
             process.stdout.write(
-              `${safeText(target.name)}: ${r.pipeline.status} in ${(r.durationMs / 1000).toFixed(1)} s, ${r.requests} requests; ` +
-                `${s.agents.length} agents, ${s.models.length} models, ${s.files.length} files, ${s.libraries.length} libraries; ` +
-                `${r.events.length} change events; ${open} open findings\n`,
+              `${safeText(target.name)}: ${end.status} in ${((end.durationMs ?? 0) / 1000).toFixed(1)} s, ${end.requests ?? 0} requests; ` +
+                `${c?.agent ?? 0} agents, ${c?.model ?? 0} models, ${c?.file ?? 0} files, ${c?.library ?? 0} libraries; ` +
+                (r
+                  ? `${r.events.length} change events; ${r.openFindings} open findings\n`
+                  : 'nothing stored\n'),
             );
-            if (r.pipeline.status === 'failed') failed++; // nothing could be listed: not a pass
-            for (const e of s.errors)
+            if (end.status === 'failed' || end.status === 'interrupted') failed++; // not a pass
+            for (const e of dedupeErrors(end.errors))
               process.stdout.write(
                 `  ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}\n`,
               );
@@ -215,4 +212,16 @@ export function register(program: Command): void {
         if (failed) process.exitCode = 1;
       });
     });
+}
+
+/** A fatal error is recorded once per feature; print it once. */
+function dedupeErrors<T extends { feature: string; code: string; message: string }>(errors: T[]): T[] {
+  const seen = new Map<string, T & { feature: string }>();
+  for (const e of errors) {
+    const key = `${e.code}\u0000${e.message}`;
+    const prior = seen.get(key);
+    if (prior) seen.set(key, { ...prior, feature: `${prior.feature}, ${e.feature}` });
+    else seen.set(key, e);
+  }
+  return [...seen.values()];
 }

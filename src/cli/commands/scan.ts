@@ -12,14 +12,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { SEVERITIES, type Severity } from '../../findings/types.ts';
-import { buildScanReport, type ScanReport } from '../../exports/scan-report.ts';
+import type { ScanReport } from '../../exports/scan-report.ts';
 import { renderScanTable } from '../../exports/scan-table.ts';
-import { getRule } from '../../rules/catalog.ts';
-import { runPipeline } from '../../sync/pipeline.ts';
 import { resolveApiKey } from '../api-key.ts';
-import { loadConnectorFactory } from '../connector.ts';
+import { loadConfig } from '../../app/config.ts';
+import { createScanner } from '../../app/root.ts';
+import { withApp } from '../open-app.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
-import { createMemoryUsageStateStore } from '../../usage/memory-state-store.ts';
 
 export interface ScanFlags {
   baseUrl: string;
@@ -63,22 +62,24 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
 
 /** Runs one scan with a resolved key (also used by `trustlens demo`). */
 export async function runScan(run: ScanRun): Promise<void> {
-  const now = new Date();
-  if (run.dataDir) {
-    const { scanIntoStore } = await import('../../sync/scan-into-store.ts');
-    return emit(await scanIntoStore({ ...run, dataDir: run.dataDir, now }), run);
-  }
-  const connector = (await loadConnectorFactory())({
-    apiKey: run.apiKey,
-    baseUrl: run.baseUrl,
-    requestsPerSecond: run.requestsPerSecond,
-    maxConcurrency: run.maxConcurrency,
+  const config = loadConfig({
+    dataDir: run.dataDir,
+    rps: run.requestsPerSecond,
+    concurrency: run.maxConcurrency,
+    scheduler: false,
+    embedded: true,
   });
-  const result = await runPipeline({ connector, now, usageState: createMemoryUsageStateStore() });
-  emit(
-    buildScanReport(result.snapshot, result.results, (id) => getRule(id)?.meta, now),
-    run,
-  );
+  if (run.dataDir) {
+    const report = await withApp({ dataDir: run.dataDir, embedded: true }, ({ services }, actor) =>
+      services.scans.scanIntoStore(actor, {
+        apiKey: run.apiKey,
+        baseUrl: run.baseUrl,
+        dataDir: config.dataDir,
+      }),
+    );
+    return emit(report, run);
+  }
+  emit(await createScanner(config).scan({ apiKey: run.apiKey, baseUrl: run.baseUrl }), run);
 }
 
 function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output' | 'failOn'>): void {

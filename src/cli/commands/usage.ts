@@ -6,9 +6,14 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { loadDailySeries } from '../../usage/daily-series.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  findIntegration,
+  withStore,
+  type StoreFlags,
+} from '../open-store.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
-import { findIntegration } from './integration.ts';
 
 interface UsageFlags extends StoreFlags {
   agent?: string;

@@ -1,0 +1,43 @@
+/**
+ * Runs a CLI verb on the composition root: configuration from the flags and the environment, the
+ * services, and always a close. The CLI acts as the local operator (cliActor): it holds the data
+ * folder and the master key, so it sees every organization.
+ *
+ * Ctrl-C or SIGTERM while a sync runs: the run is marked `interrupted` (nothing of it was stored) and
+ * the process exits 130.
+ */
+import { loadConfig } from '../app/config.ts';
+import { createApp, type App } from '../app/root.ts';
+import { cliActor, type Actor } from '../services/context.ts';
+
+export interface AppFlags {
+  dataDir?: string;
+  /** The data folder's embedded database even when DATABASE_URL is set. */
+  embedded?: boolean;
+}
+
+export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
+  const app = await createApp(
+    loadConfig({ dataDir: flags.dataDir, embedded: flags.embedded, scheduler: false }),
+  );
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const active = app.services.syncs.active().length;
+    if (active) process.stderr.write(`\n${signal}: marking the running sync interrupted…\n`);
+    void app
+      .close({ graceMs: 0 })
+      .catch(() => undefined)
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fn(app, cliActor());
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!stopping) await app.close();
+  }
+}

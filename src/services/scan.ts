@@ -1,0 +1,92 @@
+/**
+ * `trustlens scan`: one read of a workspace turned into the scan report (docs/scan-json.md).
+ *  - one-shot: nothing stored (in-memory usage state), no database needed;
+ *  - kept (`--data-dir`): the workspace is an integration named "scan <base URL>" (created, or its key
+ *    rotated after validation when a different key is given) and synced like any other, so the next
+ *    scan tracks changes, keeps finding lifecycles and syncs usage incrementally.
+ */
+import { keyFingerprint } from '../crypto/key-display.ts';
+import { AppError } from '../errors/index.ts';
+import { buildScanReport, type ScanReport } from '../exports/scan-report.ts';
+import { getRule } from '../rules/catalog.ts';
+import { normalizeBaseUrl } from '../store/integration-input.ts';
+import { runPipeline } from '../sync/pipeline.ts';
+import { createMemoryUsageStateStore } from '../usage/memory-state-store.ts';
+import type { ConnectorProvider } from './connectors.ts';
+import type { Actor } from './context.ts';
+import type { IntegrationsService } from './integrations.ts';
+import type { SyncsService } from './syncs.ts';
+
+export type StoredScanReport = ScanReport & {
+  storage: { dataDir: string; integrationId: string; syncRunId: string; changeEvents: number };
+};
+
+export interface ScanService {
+  scan(input: { apiKey: string; baseUrl: string; now?: Date }): Promise<ScanReport>;
+}
+
+export interface StoredScanService {
+  scanIntoStore(
+    actor: Actor,
+    input: { apiKey: string; baseUrl: string; dataDir: string },
+  ): Promise<StoredScanReport>;
+}
+
+const ruleMeta = (id: string) => getRule(id)?.meta;
+
+export function createScanService(deps: { connectors: ConnectorProvider }): ScanService {
+  return {
+    async scan({ apiKey, baseUrl, now = new Date() }) {
+      const connector = (await deps.connectors.get())({ apiKey, baseUrl });
+      const result = await runPipeline({ connector, now, usageState: createMemoryUsageStateStore() });
+      return buildScanReport(result.snapshot, result.results, ruleMeta, now);
+    },
+  };
+}
+
+export function createStoredScanService(deps: {
+  integrations: IntegrationsService;
+  syncs: SyncsService;
+}): StoredScanService {
+  return {
+    async scanIntoStore(actor, { apiKey, baseUrl: rawBaseUrl, dataDir }) {
+      const baseUrl = normalizeBaseUrl(rawBaseUrl);
+      const name = `scan ${baseUrl}`;
+      let integration = await deps.integrations.find(actor, name).catch(() => null);
+      if (!integration) {
+        integration = await deps.integrations.create(actor, { name, apiKey, baseUrl });
+      } else if (integration.keyFingerprint !== keyFingerprint(apiKey)) {
+        integration = await deps.integrations.rotateKey(actor, integration.id, apiKey);
+      }
+      const { run, started, done } = await deps.syncs.trigger(actor, integration.id, { trigger: 'scan' });
+      if (!started) {
+        throw new AppError(
+          'CONFLICT',
+          `A sync of this workspace is already running (started ${run.startedAt}).`,
+          {
+            remediation: 'Wait for it to end, then scan again.',
+          },
+        );
+      }
+      const end = (await done)!;
+      const result = deps.syncs.result(end.id);
+      if (!result) {
+        // The sync failed before it read anything: its run says why.
+        const first = end.errors[0];
+        throw new AppError((first?.code as never) ?? 'INTERNAL', first?.message ?? 'The scan failed.', {
+          remediation: first?.remediation || 'Run `trustlens runs` to see the failed run.',
+        });
+      }
+      const now = new Date(end.startedAt);
+      return {
+        ...buildScanReport(result.pipeline.snapshot, result.pipeline.results, ruleMeta, now),
+        storage: {
+          dataDir,
+          integrationId: integration.id,
+          syncRunId: end.id,
+          changeEvents: result.events.length,
+        },
+      };
+    },
+  };
+}

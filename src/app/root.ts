@@ -4,10 +4,11 @@
  * nothing else opens the database, loads the master key or builds a connector.
  */
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
-import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
+import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mistral/types.ts';
 import { createStore, openDatabase, type Database, type Store } from '../store/index.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
 import { createAccountsService, type AccountsService } from '../services/accounts.ts';
+import { createDemoService, type DemoService } from '../services/demo.ts';
 import { createIntegrationsService, type IntegrationsService } from '../services/integrations.ts';
 import { createAgentIndex } from '../services/agent-index.ts';
 import { createEventsService, type EventsService } from '../services/events.ts';
@@ -36,6 +37,7 @@ export interface Services {
   integrations: IntegrationsService;
   syncs: SyncsService;
   scans: StoredScanService;
+  demo: DemoService;
   inventory: InventoryService;
   findings: FindingsService;
   events: EventsService;
@@ -43,13 +45,19 @@ export interface Services {
   rules: RulesService;
 }
 
+export type SyncListener = (
+  run: SyncRunView,
+  integration: IntegrationView,
+  requests: ConnectorStats | null,
+) => void;
+
 export interface App {
   readonly config: AppConfig;
   readonly services: Services;
   /** Started by `serve` (and workers); the CLI never starts it. */
   readonly scheduler: Scheduler;
   /** Observers of finished sync runs (metrics). */
-  onSyncFinished(listener: (run: SyncRunView, integration: IntegrationView) => void): void;
+  onSyncFinished(listener: SyncListener): void;
   /** Database reachable and migrated (for /readyz). */
   ready(): Promise<boolean>;
   /** Stops the scheduler, lets running syncs end for `graceMs` (default 10 s) then marks them interrupted, closes the database. */
@@ -116,14 +124,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const now = options.now ?? (() => new Date());
   const connectors = connectorProvider(config, options.connectorFactory);
   const audit = createAuditService({ audit: store.audit, now });
-  const listeners: ((run: SyncRunView, integration: IntegrationView) => void)[] = [];
+  const listeners: SyncListener[] = [];
   const syncs = createSyncsService({
     store,
     audit,
     connectors,
     now,
-    onRunFinished: (run, integration) => {
-      for (const l of listeners) l(run, integration);
+    onRunFinished: (run, integration, requests) => {
+      for (const l of listeners) {
+        try {
+          l(run, integration, requests);
+        } catch {
+          // an observer never breaks a sync
+        }
+      }
     },
   });
   const scheduler = createScheduler({
@@ -136,15 +150,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   listeners.push(scheduler.onRunFinished);
   const integrations = createIntegrationsService({ store, audit, connectors, now });
   const agentIndex = createAgentIndex({ store, now }); // shared by inventory and posture (one cache)
+  const accounts = createAccountsService({
+    accounts: store.accounts,
+    audit,
+    now,
+    sessionIdleMinutes: config.server.sessionIdleMinutes,
+    sessionMaxHours: config.server.sessionMaxHours,
+  });
   const services: Services = {
     audit,
-    accounts: createAccountsService({
-      accounts: store.accounts,
-      audit,
-      now,
-      sessionIdleMinutes: config.server.sessionIdleMinutes,
-      sessionMaxHours: config.server.sessionMaxHours,
-    }),
+    accounts,
     integrations,
     syncs,
     scans: createStoredScanService({ integrations, syncs }),
@@ -153,6 +168,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     events: createEventsService({ store }),
     posture: createPostureService({ store, agentIndex, now }),
     rules: createRulesService(),
+    demo: createDemoService({ accounts, integrations, syncs }),
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();

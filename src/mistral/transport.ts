@@ -76,6 +76,8 @@ export interface TransportOptions {
 export interface TransportStats {
   requests: number;
   requestsByEndpoint: Record<string, number>;
+  /** Attempts by the HTTP status answered, or "error" when no answer came (network, timeout). */
+  requestsByStatus: Record<string, number>;
   retries: number;
   rateLimited: number;
 }
@@ -113,7 +115,13 @@ export function createTransport(opts: TransportOptions): Transport {
   const secrets = [opts.apiKey];
   const calls = new Map<string, CallRecord>();
   let nextId = 1;
-  const stats: TransportStats = { requests: 0, requestsByEndpoint: {}, retries: 0, rateLimited: 0 };
+  const stats: TransportStats = {
+    requests: 0,
+    requestsByEndpoint: {},
+    requestsByStatus: {},
+    retries: 0,
+    rateLimited: 0,
+  };
 
   const log = (event: ConnectorLogEvent): void => {
     if (!opts.log) return;
@@ -135,6 +143,7 @@ export function createTransport(opts: TransportOptions): Transport {
     try {
       ({ text, ...res } = await opts.httpGet(url, headers, opts.requestTimeoutMs));
     } catch (e) {
+      stats.requestsByStatus.error = (stats.requestsByStatus.error ?? 0) + 1;
       if ((e as { code?: unknown }).code === BODY_TOO_LARGE) {
         return {
           kind: 'fatal',
@@ -151,6 +160,7 @@ export function createTransport(opts: TransportOptions): Transport {
     } finally {
       release();
     }
+    stats.requestsByStatus[res.status] = (stats.requestsByStatus[res.status] ?? 0) + 1;
     if (RETRYABLE_STATUS.has(res.status)) {
       return {
         kind: 'retry',

@@ -73,6 +73,8 @@ export interface ConnectorStats {
   requests: number;
   /** Attempts by endpoint pattern, e.g. "GET /v1/agents/{id}/versions". */
   requestsByEndpoint: Record<string, number>;
+  /** Attempts by the HTTP status answered, or "error" when no answer came. */
+  requestsByStatus: Record<string, number>;
   retries: number;
   rateLimited: number;
   /** Current adaptive rate (requests per second). */

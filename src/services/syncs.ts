@@ -9,6 +9,7 @@
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';
 import { FEATURE_KEYS, type FeatureKey, type FeatureAvailability } from '../inventory/types.ts';
+import type { ConnectorStats } from '../mistral/types.ts';
 import type { IntegrationView, Store } from '../store/index.ts';
 import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
 import { runStoredSync, type StoredSyncResult } from '../sync/run-sync.ts';
@@ -95,8 +96,8 @@ export interface SyncsServiceDeps {
   /** How often a running sync proves it is alive, and after how long without it a run counts as dead. */
   heartbeatMs?: number;
   staleAfterMs?: number;
-  /** Called when a run ends (metrics, scheduler). */
-  onRunFinished?: (run: SyncRunView, integration: IntegrationView) => void;
+  /** Called when a run ends (metrics, scheduler), with the connector's request figures when it got that far. */
+  onRunFinished?: (run: SyncRunView, integration: IntegrationView, requests: ConnectorStats | null) => void;
 }
 
 const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: boolean }> = {
@@ -152,7 +153,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
 
   async function execute(runId: string, integration: IntegrationView): Promise<SyncRun> {
     const started = Date.now();
-    const live: { stats?: () => { requests: number; rateLimited: number; retries: number } } = {};
+    const live: { stats?: () => ConnectorStats } = {};
     const heartbeat = setInterval(() => {
       store.syncRuns.heartbeat(runId, now().toISOString()).catch(() => undefined);
     }, heartbeatMs);
@@ -222,7 +223,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       running.delete(runId);
     }
     const finished = (await store.syncRuns.get(runId))!;
-    deps.onRunFinished?.(finished, integration);
+    deps.onRunFinished?.(finished, integration, live.stats?.() ?? null);
     return { ...finished, progress: null };
   }
 

@@ -9,7 +9,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { isAppError } from '../src/errors/index.ts';
-import { createAccountsService, type AccountsService } from '../src/services/accounts.ts';
+import {
+  argon2idHasher,
+  createAccountsService,
+  type AccountsService,
+  type PasswordHasher,
+} from '../src/services/accounts.ts';
 import { createAuditService, type AuditService } from '../src/services/audit.ts';
 import { cliActor, type Actor } from '../src/services/context.ts';
 import { createStore, type Database, type Store } from '../src/store/index.ts';
@@ -185,6 +190,31 @@ for (const backend of testBackends()) {
       assert.equal((await accounts.getOrganization(tokenActor!)).name, 'Init Org');
     });
 
+    it('two processes starting at once on one database create one first admin', async (ctx) => {
+      if (backend.kind === 'pglite') {
+        ctx.skip('PGlite is single-connection: one process at a time by design');
+        return;
+      }
+      const t = await backend.open();
+      opened.push(t);
+      assert.ok(t.connectAgain);
+      const one = harness(t.db).service();
+      const two = harness(await t.connectAgain()).service();
+      const init = {
+        adminEmail: 'first@example.com',
+        adminPassword: 'first-admin-password',
+        orgName: 'Race',
+        apiToken: null,
+      };
+      const results = await Promise.all([
+        one.bootstrap(init),
+        two.bootstrap({ ...init, adminEmail: 'second@example.com' }),
+      ]);
+      assert.deepEqual(results.map((r) => r.kind).sort(), ['initialized', 'ready']);
+      const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+      assert.equal(rows[0].n, 1);
+    });
+
     it('explains invalid TRUSTLENS_INIT_* values and adopts the organization the CLI made', async () => {
       const h = await fresh();
       const accounts = h.service();
@@ -314,6 +344,35 @@ for (const backend of testBackends()) {
       const text = JSON.stringify(log.items);
       assert.ok(!text.includes('not-the-password!'), 'no password in the audit log');
       assert.ok(!text.includes(ok.sessionToken));
+    });
+
+    it('verifies a password once for an unknown email, as for a wrong password (against a dummy argon2id hash)', async () => {
+      const verified: string[] = [];
+      const counting: PasswordHasher = {
+        hash: (p) => argon2idHasher.hash(p),
+        async verify(hash, password) {
+          verified.push(hash);
+          return argon2idHasher.verify(hash, password);
+        },
+      };
+      const svc = createAccountsService({
+        accounts: h.store.accounts,
+        audit: h.audit,
+        now: () => new Date(h.clock.ms),
+        passwords: counting,
+      });
+      await assert.rejects(
+        svc.login('nobody-here@example.com', 'wrong-password-1', {}),
+        appError('UNAUTHENTICATED'),
+      );
+      await assert.rejects(svc.login('bob@demo.test', 'wrong-password-2', {}), appError('UNAUTHENTICATED'));
+      assert.equal(verified.length, 2, 'one verification each');
+      assert.match(
+        verified[0],
+        /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/,
+        'the dummy hash has the real parameters',
+      );
+      assert.match(verified[1], /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     });
 
     it('throttles failed sign-ins per email and per address, with the time to wait', async () => {

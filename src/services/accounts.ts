@@ -155,6 +155,13 @@ export interface AccountsServiceDeps {
   /** Session lifetime without activity (default 12 hours) and absolute (default 7 days). */
   sessionIdleMinutes?: number;
   sessionMaxHours?: number;
+  /** Password hashing; default argon2id (tests wrap it to count verifications). */
+  passwords?: PasswordHasher;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
 }
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -179,6 +186,18 @@ const MAX_PRESENTED_TOKEN_LENGTH = 1024;
 // argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane). `Algorithm` is a const enum
 // that isolatedModules cannot read: 2 is Argon2id.
 const ARGON2_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** The default hasher: argon2id (@node-rs/argon2). */
+export const argon2idHasher: PasswordHasher = {
+  hash: (password) => argon2Hash(password, ARGON2_OPTIONS),
+  async verify(hash, password) {
+    try {
+      return await argon2Verify(hash, password);
+    } catch {
+      return false; // not a PHC string
+    }
+  },
+};
 
 const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -358,18 +377,12 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   const failuresByIp = new FailureWindow(LOGIN_FAILURES_PER_IP, windowMs);
   const setupActor = systemActor('setup');
 
+  const passwords = deps.passwords ?? argon2idHasher;
+  const hashPassword = (password: string) => passwords.hash(password);
+  const verifyPassword = (hash: string, password: string) => passwords.verify(hash, password);
   // Verified against when the email is unknown, so that both failures take the same time.
   let dummyHash: Promise<string> | undefined;
-  const dummy = () => (dummyHash ??= argon2Hash(randomToken(), ARGON2_OPTIONS));
-
-  const hashPassword = (password: string) => argon2Hash(password, ARGON2_OPTIONS);
-  async function verifyPassword(hash: string, password: string): Promise<boolean> {
-    try {
-      return await argon2Verify(hash, password);
-    } catch {
-      return false;
-    }
-  }
+  const dummy = () => (dummyHash ??= passwords.hash(randomToken()));
 
   function csrfTokenFor(sessionToken: string): string {
     return createHash('sha256').update('trustlens-csrf-v1\u0000').update(sessionToken).digest('base64url');

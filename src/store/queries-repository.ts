@@ -402,9 +402,15 @@ export function createQueriesRepository(db: Database): QueriesRepository {
     },
 
     async findings(q) {
-      const params: unknown[] = [q.integrationIds, q.status === 'all' ? null : q.status, q.now];
+      // One integration: equality, so that a page is a range of findings_page_idx.
+      const one = q.integrationIds.length === 1;
+      const params: unknown[] = [
+        one ? q.integrationIds[0] : q.integrationIds,
+        q.status === 'all' ? null : q.status,
+        q.now,
+      ];
       const where: string[] = [
-        'f.integration_id = ANY($1::text[])',
+        one ? 'f.integration_id = $1::text' : 'f.integration_id = ANY($1::text[])',
         '($2::text IS NULL OR f.status = $2::text)',
       ];
       if (q.muted === 'exclude') where.push(`NOT ${ACTIVE_MUTE('$3')}`);
@@ -447,8 +453,9 @@ export function createQueriesRepository(db: Database): QueriesRepository {
     },
 
     async events(q) {
-      const params: unknown[] = [q.integrationIds];
-      const where = ['e.integration_id = ANY($1::text[])'];
+      const one = q.integrationIds.length === 1;
+      const params: unknown[] = [one ? q.integrationIds[0] : q.integrationIds];
+      const where = [one ? 'e.integration_id = $1::text' : 'e.integration_id = ANY($1::text[])'];
       const add = (sql: (p: string) => string, value: unknown) => {
         params.push(value);
         where.push(sql(`$${params.length}`));

@@ -31,6 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     postgres: { type: 'string' },
     'no-writer': { type: 'boolean', default: false },
+    'no-analyze': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.agents);
@@ -206,6 +207,8 @@ await store.syncRuns.finish(runId, {
   },
   errors: [],
 });
+// PGlite runs no autovacuum: without statistics the planner may ignore the read indexes.
+if (!values['no-analyze']) await db.query('ANALYZE');
 console.log(
   `filled: ${N} agents, ${findings.length} findings, 20000 conversations in ${Math.round(performance.now() - t0)} ms`,
 );

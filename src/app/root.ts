@@ -84,7 +84,13 @@ function lazyConnectorFactory(config: AppConfig): ConnectorFactory & { load(): P
   let loading: Promise<void> | undefined;
   const factory = (o: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => {
     if (!loaded) throw new Error('connector not loaded');
-    return loaded({ ...o, ...config.connector });
+    // A workspace on this machine (the built-in simulator, a test double) is not rate limited like Mistral.
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(o.baseUrl ?? '');
+    return loaded({
+      ...o,
+      requestsPerSecond: config.connector.requestsPerSecond ?? (local ? 200 : undefined),
+      maxConcurrency: config.connector.maxConcurrency ?? (local ? 16 : undefined),
+    });
   };
   return Object.assign(factory, {
     async load() {

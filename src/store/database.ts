@@ -12,7 +12,7 @@
  * joins the enclosing transaction (so repository methods can be composed in one transaction).
  */
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AppError, isAppError } from '../errors/index.ts';
@@ -111,6 +111,21 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 }
 
 export const PGLITE_LOCK_FILE = 'pglite.lock';
+/** Written by `trustlens serve` on an embedded database: `{ pid, url }`, to name it when the folder is locked. */
+export const SERVER_INFO_FILE = 'server.json';
+
+/** The running server holding a data folder, when the lock's owner is one. */
+function serverHolding(dir: string, pid: number): { url: string } | null {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, SERVER_INFO_FILE), 'utf8')) as {
+      pid?: unknown;
+      url?: unknown;
+    };
+    return info.pid === pid && typeof info.url === 'string' ? { url: info.url } : null;
+  } catch {
+    return null;
+  }
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -150,6 +165,17 @@ function acquireDataDirLock(path: string): () => void {
         // removed meanwhile: retry
       }
       if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        const server = serverHolding(dirname(path), owner);
+        if (server) {
+          throw new AppError(
+            'STORAGE_ERROR',
+            `The data folder is held by the TrustLens server running at ${server.url} (trustlens serve, pid ${owner}).`,
+            {
+              remediation: `The embedded database allows one process at a time. Either stop the server (Ctrl-C in its terminal, or kill ${owner}) and run this command again; or do it through the server's API (${server.url}/api/docs) with an API token; or run the server and the CLI on PostgreSQL (DATABASE_URL and TRUSTLENS_MASTER_KEY), which any number of processes can share.`,
+              details: { lockFile: path, pid: owner, server: server.url },
+            },
+          );
+        }
         throw new AppError(
           'STORAGE_ERROR',
           `The data folder is in use by another TrustLens process (pid ${owner}${owner === process.pid ? ', this one' : ''}).`,

@@ -5,6 +5,7 @@ import { register as registerIntegration } from './integration.ts';
 import { register as registerKeys } from './keys.ts';
 import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
+import { register as registerServe } from './serve.ts';
 import { register as registerSim } from './sim.ts';
 import { register as registerUsage } from './usage.ts';
 
@@ -18,4 +19,5 @@ export const commands: Array<(program: Command) => void> = [
   registerIntegration,
   registerFindings,
   registerUsage,
+  registerServe,
 ];

@@ -1,0 +1,174 @@
+/**
+ * `trustlens serve`: the API (and the web console's files once built), the scheduler, one process.
+ * `trustlens serve --demo` (what `npm start` runs): the same, with a demo organization whose integration
+ * reads the built-in simulated workspace (or the real API when MISTRAL_API_KEY is set), synced at once;
+ * it prints the address and how to sign in.
+ *
+ * SIGTERM/SIGINT: stop accepting connections, let a running sync end (up to --grace seconds) or mark it
+ * interrupted, close the database, exit 0.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../app/config.ts';
+import { createApp, type App } from '../../app/root.ts';
+import { metrics } from '../../server/plugins/metrics.ts';
+import { buildServer } from '../../server/server.ts';
+import { SERVER_INFO_FILE } from '../../store/index.ts';
+import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
+import { safeText } from '../../shared/text.ts';
+import { numberFlag } from '../flags.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-store.ts';
+
+interface ServeFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  scheduler: boolean;
+  demo?: boolean;
+  baseUrl: string;
+  grace: string;
+  agents: string;
+  conversations: string;
+}
+
+/** The demo simulator's key: a fixed, meaningless value (the simulator only listens on 127.0.0.1). */
+const DEMO_SIM_KEY = 'sim-demo-key-not-a-secret-0000000000';
+
+const WEB_DIR = resolve(import.meta.dirname, '../../../web/dist');
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the TrustLens server: REST API under /api/v1, scheduled syncs, metrics.')
+    .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
+    .option('--port <port>', 'port (default PORT or 8080; 0 picks a free one)')
+    .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option('--no-scheduler', 'do not run scheduled syncs in this process')
+    .option(
+      '--demo',
+      'add a demo organization synced against the built-in simulated workspace (or MISTRAL_API_KEY)',
+    )
+    .option('--base-url <url>', 'with --demo and MISTRAL_API_KEY: global, eu, us, or a URL', 'global')
+    .option('--agents <n>', 'with --demo: agents in the simulated workspace', '40')
+    .option('--conversations <n>', 'with --demo: conversations in the simulated workspace', '600')
+    .option('--grace <seconds>', 'on shutdown, how long a running sync may take to finish', '20')
+    .action(async (flags: ServeFlags) => {
+      const port =
+        flags.port === undefined
+          ? undefined
+          : numberFlag('--port', flags.port, { min: 0, max: 65535, integer: true });
+      const graceMs = numberFlag('--grace', flags.grace, { min: 0, max: 3600, integer: true })! * 1000;
+      const config = loadConfig({
+        host: flags.host,
+        port,
+        dataDir: flags.dataDir,
+        scheduler: flags.scheduler,
+      });
+      const app = await createApp(config);
+      let sim: SimulatorHandle | undefined;
+      let infoFile: string | undefined;
+      try {
+        const server = await buildServer(app, { staticDir: existsSync(WEB_DIR) ? WEB_DIR : undefined });
+        app.onSyncFinished((run, _integration, requests) => {
+          metrics.syncsTotal.inc({ outcome: run.status, trigger: run.trigger });
+          if (run.durationMs !== null)
+            metrics.syncDuration.observe({ outcome: run.status }, run.durationMs / 1000);
+          for (const [status, n] of Object.entries(requests?.requestsByStatus ?? {}))
+            metrics.mistralRequestsTotal.inc({ status }, n);
+          if (requests?.rateLimited) metrics.mistralRateLimitedTotal.inc(requests.rateLimited);
+        });
+        const address = await server.listen({ host: config.server.host, port: config.server.port });
+        const url = config.server.publicUrl ?? address;
+        if (!config.databaseUrl) {
+          // Read by a CLI command that finds the data folder locked, to name this server (docs/adr/0002).
+          infoFile = join(config.dataDir, SERVER_INFO_FILE);
+          writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
+        }
+        const out = (s: string) => process.stdout.write(s + '\n');
+        out(`TrustLens is running at ${url}  (API ${url}/api/v1, docs ${url}/api/docs)`);
+        out(`Data: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`);
+
+        if (flags.demo) {
+          const realKey = process.env.MISTRAL_API_KEY?.trim();
+          if (!realKey) {
+            const agents = numberFlag('--agents', flags.agents, { min: 0, max: 10_000, integer: true })!;
+            const conversations = numberFlag('--conversations', flags.conversations, {
+              min: 0,
+              max: 1_000_000,
+              integer: true,
+            })!;
+            sim = await startSimulator({
+              seed: 1,
+              host: '127.0.0.1',
+              apiKey: DEMO_SIM_KEY,
+              generator: { agents, conversations, now: new Date().toISOString() },
+            });
+          }
+          const password = randomBytes(12).toString('base64url');
+          const demo = await app.services.demo.ensure({
+            baseUrl: sim ? sim.url : flags.baseUrl,
+            apiKey: sim ? DEMO_SIM_KEY : realKey!,
+            simulated: !!sim,
+            password,
+          });
+          out('');
+          out(
+            sim
+              ? `Demo: a SIMULATED Mistral workspace (${sim.url}, not a real one) is being synced into the organization "Demo organization (simulated workspace)".`
+              : 'Demo: the Mistral workspace of MISTRAL_API_KEY is being synced into the organization "Demo organization".',
+          );
+          out(`Sign in at ${url} with email ${demo.email} and password ${password}`);
+          out(
+            '(a new password is set at each start; API: POST /api/v1/auth/login with {"email","password"})',
+          );
+        } else {
+          const boot = await app.services.accounts.bootstrap(config.init);
+          if (boot.kind === 'setup') {
+            out('');
+            out('First start: no account exists yet. Create the first admin with this one-time set-up token');
+            out('(valid 24 hours; the set-up page of the web console will take it as a link):');
+            out(`  ${url}/setup#token=${boot.setupToken}`);
+            out(
+              `  curl -X POST ${url}/api/v1/setup -H 'content-type: application/json' -d '{"setupToken":"${boot.setupToken}","organizationName":"…","email":"…","password":"…"}'`,
+            );
+          } else if (boot.kind === 'initialized') {
+            out('First start: the admin, organization and API token of TRUSTLENS_INIT_* were created.');
+          }
+        }
+        if (config.scheduler.enabled) app.scheduler.start();
+        else out('Scheduled syncs are off in this process (--no-scheduler).');
+
+        await new Promise<void>((resolveStop) => {
+          let stopping = false;
+          const stop = (signal: NodeJS.Signals) => {
+            if (stopping) return;
+            stopping = true;
+            const active = app.services.syncs.active().length;
+            process.stderr.write(
+              `${signal}: stopping${active ? `; waiting up to ${graceMs / 1000} s for ${active} running sync(s)` : ''}…\n`,
+            );
+            void (async () => {
+              await server.close().catch(() => undefined);
+              await app.close({ graceMs }).catch(() => undefined);
+              resolveStop();
+            })();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } catch (e) {
+        process.stderr.write(
+          `Could not start: ${safeText(e instanceof Error ? e.message : String(e), 500)}\n`,
+        );
+        throw e;
+      } finally {
+        if (infoFile) rmSync(infoFile, { force: true });
+        await sim?.close().catch(() => undefined);
+        await app.close({ graceMs: 0 }).catch(() => undefined);
+      }
+    });
+}
+
+export type { App };

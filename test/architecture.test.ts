@@ -55,7 +55,11 @@ test('the simulator depends on nothing of ours but shared types, and only the CL
   const importers = all
     .filter((s) => s.area !== 'simulator' && localAreas(s).includes('simulator'))
     .map((s) => s.file);
-  assert.deepEqual(importers.sort(), ['cli/commands/demo.ts', 'cli/commands/serve.ts', 'cli/commands/sim.ts']);
+  assert.deepEqual(importers.sort(), [
+    'cli/commands/demo.ts',
+    'cli/commands/serve.ts',
+    'cli/commands/sim.ts',
+  ]);
 });
 
 test('rules, findings, drift and inventory are pure: no I/O, no store, no connector, no CLI', () => {

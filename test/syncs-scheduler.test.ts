@@ -73,6 +73,9 @@ for (const backend of testBackends()) {
         baseUrl: sim.url,
         syncIntervalMinutes: 60,
       });
+      const before = await app.services.posture.summary(admin, { integrationId: integration.id });
+      assert.equal(before.integrations[0].riskScore, null, 'no sync yet: no score, never 0');
+      assert.equal(before.organization.riskScore, null);
       const [a, b] = await Promise.all([
         app.services.syncs.trigger(admin, integration.id),
         app.services.syncs.trigger(admin, integration.id),
@@ -90,6 +93,8 @@ for (const backend of testBackends()) {
         runs.items.map((r) => r.id),
         [done.id],
       );
+      const after = await app.services.posture.summary(admin, { integrationId: integration.id });
+      assert.equal(typeof after.integrations[0].riskScore, 'number');
       const matrix = await app.services.syncs.availability(admin, integration.id);
       assert.equal(matrix.betaAccess, true);
       assert.ok(matrix.features.every((f) => f.status === 'available'));

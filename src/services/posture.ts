@@ -44,7 +44,8 @@ export interface PostureFigures {
   agentsByGuardrailState: Record<GuardrailState, number>;
   /** Open, not muted findings (FAIL and UNKNOWN) by severity. */
   openFindingsBySeverity: Record<Severity, number>;
-  riskScore: number;
+  /** null until a sync has finished: no data is never a score of 0. */
+  riskScore: number | null;
   riskTrend: TrendPoint[];
 }
 
@@ -574,7 +575,7 @@ export function createPostureService(deps: PostureServiceDeps): PostureService {
           agentsWithoutGuardrails: live.filter((a) => a.summary.guardrailPolicyCount === 0).length,
           agentsByGuardrailState: byState,
           openFindingsBySeverity: open,
-          riskScore: integrationScore(idx),
+          riskScore: idx.latestRunId === null ? null : integrationScore(idx),
           riskTrend: await trendOf(integ),
         });
       }
@@ -595,7 +596,10 @@ export function createPostureService(deps: PostureServiceDeps): PostureService {
           agentsWithoutGuardrails: sum((p) => p.agentsWithoutGuardrails),
           agentsByGuardrailState: byState,
           openFindingsBySeverity: open,
-          riskScore: round1(blend(out.map((p) => p.riskScore))),
+          riskScore: (() => {
+            const known = out.map((p) => p.riskScore).filter((x): x is number => x !== null);
+            return known.length ? round1(blend(known)) : null;
+          })(),
           riskTrend: organizationTrend(out.map((p) => p.riskTrend)),
         },
       };

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../app/config.ts';
 import { createApp, type App } from '../../app/root.ts';
+import { systemActor } from '../../services/context.ts';
 import { metrics } from '../../server/plugins/metrics.ts';
 import { buildServer } from '../../server/server.ts';
 import { SERVER_INFO_FILE } from '../../store/index.ts';
@@ -70,7 +71,12 @@ export function register(program: Command): void {
       let sim: SimulatorHandle | undefined;
       let infoFile: string | undefined;
       try {
-        const server = await buildServer(app, { staticDir: existsSync(WEB_DIR) ? WEB_DIR : undefined });
+        const server = await buildServer(app, {
+          staticDir: existsSync(WEB_DIR) ? WEB_DIR : undefined,
+          // Instance-wide open findings for the /metrics gauge (every organization: figures, no names).
+          findingsBySeverity: async () =>
+            (await app.services.posture.summary(systemActor('metrics'))).organization.openFindingsBySeverity,
+        });
         app.onSyncFinished((run, _integration, requests) => {
           metrics.syncsTotal.inc({ outcome: run.status, trigger: run.trigger });
           if (run.durationMs !== null)

@@ -14,6 +14,8 @@ import { createAgentIndex } from '../services/agent-index.ts';
 import { createEventsService, type EventsService } from '../services/events.ts';
 import { createFindingsService, type FindingsService } from '../services/findings.ts';
 import { createInventoryService, type InventoryService } from '../services/inventory.ts';
+import { createKeysService, type KeysService } from '../services/keys.ts';
+import { createUsageService, type UsageService } from '../services/usage.ts';
 import { createPostureService, type PostureService } from '../services/posture.ts';
 import { createRulesService, type RulesService } from '../services/rules.ts';
 import {
@@ -43,6 +45,8 @@ export interface Services {
   events: EventsService;
   posture: PostureService;
   rules: RulesService;
+  keys: KeysService;
+  usage: UsageService;
 }
 
 export type SyncListener = (
@@ -175,6 +179,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     posture: createPostureService({ store, agentIndex, now }),
     rules: createRulesService(),
     demo: createDemoService({ accounts, integrations, syncs }),
+    keys: createKeysService({ keyring, store, audit }),
+    usage: createUsageService({ store, inventory: createInventoryService({ store, agentIndex, now }), now }),
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();

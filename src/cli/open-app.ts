@@ -10,6 +10,10 @@ import { loadConfig } from '../app/config.ts';
 import { createApp, type App } from '../app/root.ts';
 import { cliActor, type Actor } from '../services/context.ts';
 
+export const DATA_DIR_OPTION = '--data-dir <dir>';
+export const DATA_DIR_HELP =
+  'data folder (default TRUSTLENS_DATA_DIR or ./.trustlens; DATABASE_URL selects PostgreSQL)';
+
 export interface AppFlags {
   dataDir?: string;
   /** The data folder's embedded database even when DATABASE_URL is set. */

@@ -1,5 +1,6 @@
 /**
- * `trustlens keys status|rewrap`: master-key rotation for the stored integration API keys.
+ * `trustlens keys status|rewrap`: master-key rotation for the stored integration API keys, through
+ * services.keys (the composition root loads the keyring).
  *
  * Rotation: set the new key in TRUSTLENS_MASTER_KEY and the old one in TRUSTLENS_MASTER_KEY_PREVIOUS
  * (comma-separated if several), run `trustlens keys rewrap`, check `trustlens keys status` shows only
@@ -7,7 +8,8 @@
  * disk or printed. Uses DATABASE_URL when set, else the PGlite database in the data folder.
  */
 import type { Command } from 'commander';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withStore, type StoreFlags } from '../open-store.ts';
+import { formatFlag } from '../flags.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('Master key of the stored API keys: status and rotation.');
@@ -15,24 +17,25 @@ export function register(program: Command): void {
   keys
     .command('status')
     .description('Show the current master key id and how many stored API keys each master key wraps.')
+    .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
-    .action(async (flags: StoreFlags) => {
-      await withStore(flags, async (store, keyring) => {
-        const currentId = keyring.current.id;
-        const previousIds = keyring.previous.map((k) => k.id);
-        process.stdout.write(`Current master key: ${currentId}\n`);
-        if (previousIds.length) process.stdout.write(`Previous master keys: ${previousIds.join(', ')}\n`);
-        const usage = await store.integrations.masterKeyUsage();
-        if (usage.length === 0) process.stdout.write('No stored API keys.\n');
-        for (const u of usage) {
-          const label =
-            u.masterKeyId === currentId
-              ? 'current'
-              : previousIds.includes(u.masterKeyId)
-                ? 'previous'
-                : 'unknown';
-          process.stdout.write(`${u.masterKeyId}  ${u.integrations} integration(s)  (${label})\n`);
+    .action(async (flags: AppFlags & { format: string }) => {
+      const format = formatFlag(flags.format);
+      await withApp(flags, async ({ services }, actor) => {
+        const status = await services.keys.status(actor);
+        if (format === 'json') {
+          process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+          return;
         }
+        process.stdout.write(`Current master key: ${status.currentKeyId}\n`);
+        if (status.previousKeyIds.length)
+          process.stdout.write(`Previous master keys: ${status.previousKeyIds.join(', ')}\n`);
+        if (status.usage.length === 0) process.stdout.write('No stored API keys.\n');
+        for (const u of status.usage) {
+          process.stdout.write(`${u.masterKeyId}  ${u.integrations} integration(s)  (${u.state})\n`);
+        }
+        if (status.usage.some((u) => u.state !== 'current'))
+          process.stdout.write('Run `trustlens keys rewrap` to re-wrap them with the current master key.\n');
       });
     });
 
@@ -40,12 +43,11 @@ export function register(program: Command): void {
     .command('rewrap')
     .description('Re-wrap every stored data key with the current master key (TRUSTLENS_MASTER_KEY).')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
-    .action(async (flags: StoreFlags) => {
-      await withStore(flags, async (store, keyring) => {
-        const currentId = keyring.current.id;
-        const r = await store.integrations.rewrapAll();
+    .action(async (flags: AppFlags) => {
+      await withApp(flags, async ({ services }, actor) => {
+        const r = await services.keys.rewrap(actor);
         process.stdout.write(
-          `Re-wrapped ${r.rewrapped} data key(s) with master key ${currentId}; ${r.alreadyCurrent} already used it.\n`,
+          `Re-wrapped ${r.rewrapped} data key(s) with master key ${r.masterKeyId}; ${r.alreadyCurrent} already used it.\n`,
         );
       });
     });

@@ -9,8 +9,7 @@ import { AppError } from '../../errors/index.ts';
 import type { IntegrationView } from '../../store/index.ts';
 import { resolveApiKey } from '../api-key.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
-import { withApp, type AppFlags } from '../open-app.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-store.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 
 type StoreFlags = AppFlags;

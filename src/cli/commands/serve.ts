@@ -20,7 +20,7 @@ import { SERVER_INFO_FILE } from '../../store/index.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-store.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-app.ts';
 
 interface ServeFlags {
   host?: string;

@@ -5,7 +5,8 @@
  * ids of organization A and a body generated from the operation's request schema (hand-written where
  * generation cannot make a valid one). Expected: 401 for anonymous on every non-public route; the
  * route's declared minimum role (checked against the issue) allows or refuses (403) each role; B's
- * admin gets 404 for anything of A, never A's ids or names in any response. Destructive routes act on
+ * admin gets 404 for anything of A, never A's ids or names in any response (nor A's users B's: B has
+ * synced data of its own from another simulated workspace). Destructive routes act on
  * throwaway objects made for each request, and a refused request must leave its object intact.
  * The test fails when an operation of the document has no expectation here, or a registered route is
  * missing from the document.
@@ -31,7 +32,7 @@ import {
   type ResourceIds,
 } from './helpers/openapi-requests.ts';
 import { startKeyProxy, type KeyProxy } from './helpers/key-proxy.ts';
-import { ORG_A, PASSWORD, startTestServer, type Client, type TestServer } from './helpers/server.ts';
+import { ORG_A, ORG_B, PASSWORD, startTestServer, type Client, type TestServer } from './helpers/server.ts';
 
 type CallerName = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'otherAdmin';
 const CALLERS: CallerName[] = ['anonymous', 'viewer', 'analyst', 'admin', 'otherAdmin'];
@@ -46,6 +47,8 @@ interface Ctx {
   versions: { from: number; to: number };
   /** Organization A's ids and names: none may reach B's admin. */
   markers: Set<string>;
+  /** Organization B's ids and names: none may reach A's users (the other direction). */
+  markersB: Set<string>;
   seq(): number;
   /** In front of the simulator: accepts every key made by newKey. */
   proxy: KeyProxy;
@@ -357,12 +360,21 @@ for (const backend of testBackends()) {
         ids,
         versions: { from: versions[0] ?? 0, to: versions[versions.length - 1] ?? 0 },
         markers,
+        markersB: new Set<string>(),
         seq: () => ++n,
       };
       // B's own data must not collide with A's markers, or the leak check would mean nothing.
       const bAgents = await allItems(h.otherAdmin, '/api/v1/agents?limit=500');
       assert.ok(bAgents.length > 0, "organization B's admin sees B's agents");
       assert.deepEqual(leaked(markers, JSON.stringify(bAgents), ''), []);
+      const bFindings = await allItems(h.otherAdmin, '/api/v1/findings?status=all&limit=500');
+      const bUsers = await allItems(h.otherAdmin, '/api/v1/users');
+      for (const list of [bAgents, bFindings, bUsers])
+        for (const item of list) ctx.markersB.add(String(item.id));
+      for (const u of bUsers) ctx.markersB.add(String(u.email));
+      for (const m of [h.organizationB, ORG_B, h.integrationB, integrationB2.id, integrationB2.name])
+        ctx.markersB.add(m);
+      assert.deepEqual(leaked(ctx.markersB, JSON.stringify([agents, findings, users]), ''), []);
     });
 
     after(async () => {
@@ -446,13 +458,18 @@ for (const backend of testBackends()) {
             const damage = prepared?.intact ? await prepared.intact() : null;
             if (damage) problems.push(`${label} was refused but changed its object: ${damage}`);
           }
-          if (e.issueRole !== 'public' && name !== 'otherAdmin' && name !== 'anonymous' && res.status < 300) {
-            // What A's users create becomes A's data: B's admin must never see it.
-            const created = res.body as { id?: unknown; apiToken?: { id?: unknown } } | undefined;
-            if (op.method === 'POST' && typeof created?.id === 'string') ctx.markers.add(created.id);
-            if (typeof created?.apiToken?.id === 'string') ctx.markers.add(created.apiToken.id);
+          if (e.issueRole !== 'public' && name !== 'anonymous' && res.status < 300) {
+            // What a user creates becomes its organization's data: the other one must never see it.
+            const own = name === 'otherAdmin' ? ctx.markersB : ctx.markers;
+            const created = res.body as { id?: unknown; email?: unknown; apiToken?: { id?: unknown } };
+            if (op.method === 'POST' && typeof created?.id === 'string') own.add(created.id);
+            if (op.method === 'POST' && typeof created?.email === 'string') own.add(created.email);
+            if (typeof created?.apiToken?.id === 'string') own.add(created.apiToken.id);
           }
-          if (name === 'otherAdmin') {
+          if (name !== 'otherAdmin') {
+            const found = leaked(ctx.markersB, res.text + JSON.stringify(res.headers), url);
+            if (found.length) problems.push(`${label} shows organization B's ${found.join(', ')}`);
+          } else {
             const sent = url + JSON.stringify(body ?? '');
             const found = leaked(ctx.markers, res.text + JSON.stringify(res.headers), sent);
             if (found.length) problems.push(`${label} shows organization A's ${found.join(', ')}`);

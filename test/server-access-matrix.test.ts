@@ -35,7 +35,42 @@ import { startKeyProxy, type KeyProxy } from './helpers/key-proxy.ts';
 import { ORG_A, ORG_B, PASSWORD, startTestServer, type Client, type TestServer } from './helpers/server.ts';
 
 type CallerName = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'otherAdmin';
-const CALLERS: CallerName[] = ['anonymous', 'viewer', 'analyst', 'admin', 'otherAdmin'];
+/** Each caller with its API token, then the three roles of A again through a browser session. */
+const CALLERS: Array<[CallerName, 'token' | 'session']> = [
+  ['anonymous', 'token'],
+  ['viewer', 'token'],
+  ['analyst', 'token'],
+  ['admin', 'token'],
+  ['otherAdmin', 'token'],
+  ['viewer', 'session'],
+  ['analyst', 'session'],
+  ['admin', 'session'],
+];
+const COLUMNS = ['anon', 'viewer', 'analyst', 'admin', 'otherOrg', 'viewer·s', 'analyst·s', 'admin·s'];
+
+/** The client through a session of its own, signed in for this one request (cookie and x-csrf-token). */
+async function throughFreshSession(h: TestServer, c: Client): Promise<Client> {
+  const signed = await h.app.services.accounts.login(c.email!, PASSWORD, {
+    ip: '127.0.0.1',
+    userAgent: 'matrix',
+  });
+  const request: Client['request'] = async (method, url, body) => {
+    const r = await h.server.inject({
+      method,
+      url,
+      headers: { cookie: `trustlens_session=${signed.sessionToken}`, 'x-csrf-token': signed.csrfToken },
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    let parsed: unknown = undefined;
+    try {
+      parsed = r.body ? JSON.parse(r.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: r.statusCode, headers: r.headers, body: parsed as never, text: r.body };
+  };
+  return { ...c, token: null, request };
+}
 const RANK: Record<Exclude<RouteAccess, 'public'>, number> = { viewer: 1, analyst: 2, admin: 3 };
 
 interface Ctx {
@@ -380,9 +415,9 @@ for (const backend of testBackends()) {
     after(async () => {
       if (table.size > 0) {
         const width = Math.max(...[...table.keys()].map((k) => k.length));
-        const head = `${'route'.padEnd(width)}  anon viewer analyst admin otherOrg`;
+        const head = `${'route'.padEnd(width)}  ${COLUMNS.join(' ')}`;
         const rows = [...table.entries()].map(
-          ([k, s]) => `${k.padEnd(width)}  ${s.map((x, i) => x.padEnd([4, 6, 7, 5, 8][i])).join(' ')}`,
+          ([k, s]) => `${k.padEnd(width)}  ${s.map((x, i) => x.padEnd(COLUMNS[i].length)).join(' ')}`,
         );
         console.log(`access matrix (${backend.kind}):\n${head}\n${rows.join('\n')}`);
       }
@@ -439,8 +474,14 @@ for (const backend of testBackends()) {
         const schema = op.op.requestBody?.content['application/json']?.schema;
         const problems: string[] = [];
         const statuses: string[] = [];
-        for (const name of CALLERS) {
-          const caller = h[name];
+        for (const [name, auth] of CALLERS) {
+          // Sign-out ends the session it is sent with: it gets one of its own.
+          const caller =
+            auth === 'token'
+              ? h[name]
+              : key === 'POST /api/v1/auth/logout'
+                ? await throughFreshSession(h, h[name])
+                : { ...h[name], token: null, request: h[name].session.request };
           const prepared = e.prepare ? await e.prepare(ctx) : null;
           const params = prepared?.params ?? (hasParams ? resourceParams(op.path, ctx.ids) : {});
           const query = e.query ? e.query(ctx) : minimalQuery(op.op, ctx.doc);
@@ -450,7 +491,7 @@ for (const backend of testBackends()) {
           const res = await caller.request(op.method, url, body);
           const want = expectedStatus(e, name, hasParams);
           statuses.push(String(res.status));
-          const label = `${name}: ${op.method} ${url}`;
+          const label = `${name}${auth === 'session' ? ' (session)' : ''}: ${op.method} ${url}`;
           if (res.status !== want) problems.push(`${label} → ${res.status} (expected ${want}) ${res.text}`);
           if (res.status >= 400 && !(res.body as { error?: unknown })?.error)
             problems.push(`${label}: error without the error shape: ${res.text}`);

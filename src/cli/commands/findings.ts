@@ -48,6 +48,31 @@ function actingAs(actor: Actor, by: string | undefined): Actor {
   return label ? { ...actor, label } : actor;
 }
 
+/** The services' "no finding" names the API; on the command line, name the verb that lists the ids. */
+async function findingHint<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isAppError(e) && e.code === 'NOT_FOUND' && e.message.startsWith('No finding')) {
+      throw new AppError('NOT_FOUND', e.message, {
+        details: e.details,
+        remediation:
+          'List the findings with their ids: `trustlens findings list <integration> --status all --muted include`.',
+      });
+    }
+    throw e;
+  }
+}
+
+/** --by: who acts, required and non-blank for a mute (it is the mute's and the audit log's "who"). */
+function checkBy(by: string): void {
+  if (by.trim() === '') {
+    throw new AppError('INVALID_INPUT', '--by must name who accepts the risk.', {
+      remediation: 'Pass for example --by alice@example.com.',
+    });
+  }
+}
+
 /** --expires checked before anything is opened (exit 64), with the flag's name in the message. */
 function checkExpires(raw: string | undefined): void {
   if (raw === undefined) return;
@@ -231,7 +256,7 @@ export function register(program: Command): void {
     .action(async (id: string, flags: AppFlags & { format: string }) => {
       const format = formatFlag(flags.format);
       await withApp(flags, async ({ services }, actor) => {
-        const f = await services.findings.get(actor, id);
+        const f = await findingHint(() => services.findings.get(actor, id));
         process.stdout.write(
           format === 'json' ? JSON.stringify(f, null, 2) + '\n' : renderFindingDetail(f) + '\n',
         );
@@ -250,16 +275,19 @@ export function register(program: Command): void {
     .option('--replace', 'replace the current mute of a finding that is already muted')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (id: string, flags: MuteFlags) => {
+      checkBy(flags.by);
       checkExpires(flags.expires);
       await withApp(flags, async ({ services }, cli) => {
         const actor = actingAs(cli, flags.by);
         let f: FindingDetail;
         try {
-          f = await services.findings.mute(actor, id, {
-            reason: flags.reason,
-            expiresAt: flags.expires ?? null, // the raw string: the service applies the same strict rule
-            replace: flags.replace === true,
-          });
+          f = await findingHint(() =>
+            services.findings.mute(actor, id, {
+              reason: flags.reason,
+              expiresAt: flags.expires ?? null, // the raw string: the service applies the same strict rule
+              replace: flags.replace === true,
+            }),
+          );
         } catch (e) {
           if (isAppError(e) && e.code === 'CONFLICT') {
             const current = (e.details as { mute?: FindingMute } | undefined)?.mute;
@@ -287,7 +315,7 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (id: string, flags: AppFlags & { by?: string }) => {
       await withApp(flags, async ({ services }, cli) => {
-        const before = await services.findings.get(cli, id);
+        const before = await findingHint(() => services.findings.get(cli, id));
         const f = await services.findings.unmute(actingAs(cli, flags.by), id);
         process.stdout.write(
           before.mute === null

@@ -9,6 +9,10 @@
  * UTC midnight (the 30-day window moves) and at the next mute expiry (an expired mute counts again).
  * Concurrent requests for a stale index share one rebuild.
  *
+ * Views derived from an index and nothing newer (an agent's detail, a sorted page of agents) are kept in
+ * its `memo` (src/services/read-cache.ts): they go when the index is replaced, so none outlives a sync,
+ * a mute, an unmute, a mute expiry or a UTC midnight.
+ *
  * Guardrail state of an agent (the `guardrails` filter and the posture/exposure figures), from its
  * normalised policies (src/inventory/guardrails.ts):
  *  - blocking:     at least one policy in a known format (v1, v2, flat) has action "block";
@@ -23,6 +27,7 @@ import { unitScore, type SeverityCounts } from '../findings/risk-score.ts';
 import type { AgentStatus, ModelLifecycle } from '../inventory/types.ts';
 import { flaggedFields, toolLabel } from '../rules/rule-helpers.ts';
 import type { AgentListRow, ModelLifecycleRow, Store } from '../store/index.ts';
+import { ReadCache } from './read-cache.ts';
 import { utcDay } from './read-scope.ts';
 
 export const GUARDRAIL_STATES = ['none', 'non_blocking', 'blocking', 'unknown'] as const;
@@ -98,6 +103,10 @@ export interface IntegrationIndex {
   agentCounts: Map<string, SeverityCounts>;
   workspaceCounts: SeverityCounts;
   models: ModelLifecycleRow[];
+  /** What the index reflects: latest finished run, latest mute change, UTC day. */
+  key: string;
+  /** Views derived from this index (and from what changes only with it); empty when caching is off. */
+  memo: ReadCache;
 }
 
 export interface AgentIndex {
@@ -127,16 +136,20 @@ export function createAgentIndex(deps: {
   now?: () => Date;
   /** Whether to keep indexes between calls (default true). */
   cache?: boolean;
+  /** Derived views kept per index (default 2,000). */
+  memoEntries?: number;
 }): AgentIndex {
   const now = deps.now ?? (() => new Date());
   const q = deps.store.queries;
   const cached = new Map<string, { key: string; validUntil: number; index: IntegrationIndex }>();
   const building = new Map<string, { key: string; promise: Promise<IntegrationIndex> }>();
+  let analyzed = false;
 
   async function build(
     integrationId: string,
     latestRunId: string | null,
     at: Date,
+    key: string,
   ): Promise<IntegrationIndex> {
     const nowIso = at.toISOString();
     const [rows, models, counts, runs] = [
@@ -202,6 +215,8 @@ export function createAgentIndex(deps: {
       agentCounts,
       workspaceCounts,
       models,
+      key,
+      memo: new ReadCache(deps.cache === false ? 0 : (deps.memoEntries ?? 2000)),
     };
   }
 
@@ -215,7 +230,11 @@ export function createAgentIndex(deps: {
       const pending = building.get(integrationId);
       if (pending && pending.key === key) return pending.promise;
       const promise = (async () => {
-        const index = await build(integrationId, v.latestRunId, at);
+        if (deps.cache !== false && !analyzed) {
+          analyzed = true; // PGlite has no autovacuum: statistics once per process (syncs refresh them)
+          await q.analyze().catch(() => undefined);
+        }
+        const index = await build(integrationId, v.latestRunId, at, key);
         const nextExpiry = await q.nextMuteExpiry(integrationId, at.toISOString());
         const midnight = Date.parse(`${utcDay(at)}T00:00:00.000Z`) + 86_400_000;
         const validUntil = Math.min(midnight, nextExpiry ? Date.parse(nextExpiry) : Infinity);

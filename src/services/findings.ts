@@ -17,6 +17,7 @@ import type { FindingRow, IntegrationView, MuteHistoryEntry, Store } from '../st
 import type { AuditService } from './audit.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
+import { ReadCache } from './read-cache.ts';
 import { checkChoice, checkLimit, checkString, integrationsInScope, invalid } from './read-scope.ts';
 
 export const FINDING_RESOURCE_TYPES = ['agent', 'model', 'file', 'library', 'integration'] as const;
@@ -95,6 +96,8 @@ export interface FindingsServiceDeps {
   store: Pick<Store, 'integrations' | 'queries' | 'findings' | 'transaction'>;
   audit: AuditService;
   now?: () => Date;
+  /** Pages kept in memory until a sync, a mute, an unmute or a mute expiry changes them (default 1,000; 0: none). */
+  cacheEntries?: number;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
@@ -197,6 +200,7 @@ export function parseMuteExpiry(value: unknown, now: Date): string | null {
 export function createFindingsService(deps: FindingsServiceDeps): FindingsService {
   const now = deps.now ?? (() => new Date());
   const store = deps.store;
+  const pages = new ReadCache(deps.cacheEntries ?? 1000);
 
   async function load(actor: Actor, id: string): Promise<{ row: FindingRow; integ: IntegrationView }> {
     if (typeof id !== 'string' || id === '') throw invalid('id', 'A finding id is required.', 'Pass the id.');
@@ -248,32 +252,54 @@ export function createFindingsService(deps: FindingsServiceDeps): FindingsServic
       if (integrations.length === 0 || (ruleIds && ruleIds.length === 0))
         return { items: [], nextCursor: null };
       const at = now();
-      const rows = await store.queries.findings({
-        integrationIds: integrations.map((i) => i.id),
-        status,
-        severities,
-        ruleIds,
-        resourceType,
-        resourceId,
-        muted,
-        now: at.toISOString(),
-        after: after ? { rank: after.r, ruleId: after.rule, resourceId: after.res, id: after.id } : null,
-        limit: limit + 1,
-      });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map((f) => toFindingView(f, at)),
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor({
-                r: SEVERITY_RANK[last.severity],
-                rule: last.ruleId,
-                res: last.resourceId,
-                id: last.id,
-              })
-            : null,
-      };
+      const ids = integrations.map((i) => i.id);
+      // A page changes only with a sync (latest finished run), a mute or unmute (mute sequence) and a
+      // mute expiry: keyed by the first two (checked on every call), kept until the third.
+      const versions = await Promise.all(ids.map((id) => store.queries.version(id)));
+      const key = JSON.stringify([
+        ids,
+        versions.map((v) => [v.latestRunId, v.muteSeq]),
+        [status, muted, severities, ruleIds, resourceType, resourceId, after, limit],
+      ]);
+      const cached = await pages.get(
+        key,
+        at.getTime(),
+        async () => {
+          const rows = await store.queries.findings({
+            integrationIds: ids,
+            status,
+            severities,
+            ruleIds,
+            resourceType,
+            resourceId,
+            muted,
+            now: at.toISOString(),
+            after: after ? { rank: after.r, ruleId: after.rule, resourceId: after.res, id: after.id } : null,
+            limit: limit + 1,
+          });
+          const expiries = await Promise.all(
+            ids.map((id) => store.queries.nextMuteExpiry(id, at.toISOString())),
+          );
+          const validUntil = Math.min(...expiries.map((e) => (e === null ? Infinity : Date.parse(e))));
+          const page = rows.slice(0, limit);
+          const last = page[page.length - 1];
+          const result: Page<FindingView> = {
+            items: page.map((f) => toFindingView(f, at)),
+            nextCursor:
+              rows.length > limit && last
+                ? encodeCursor({
+                    r: SEVERITY_RANK[last.severity],
+                    rule: last.ruleId,
+                    res: last.resourceId,
+                    id: last.id,
+                  })
+                : null,
+          };
+          return { result, validUntil };
+        },
+        (v) => v.validUntil,
+      );
+      return cached.result;
     },
 
     async get(actor, id) {

@@ -28,6 +28,7 @@ import {
   type AgentSummary,
   type GuardrailState,
   type IndexedAgent,
+  type IntegrationIndex,
 } from './agent-index.ts';
 import type { Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
@@ -281,6 +282,45 @@ function toAgentFinding(f: FindingRow, now: Date): AgentFinding {
   };
 }
 
+interface AgentFilters {
+  guardrails?: GuardrailState;
+  status?: AgentStatus;
+  model?: string;
+  tool?: string;
+  q?: string;
+  hasOpenFindings?: boolean;
+  includeDeleted: boolean;
+}
+
+interface KeyedAgent {
+  a: IndexedAgent;
+  key: { k: SortValue; i: string; id: string };
+}
+
+/** The agents of the indexes that pass the filters, in list order. */
+function sortedMatches(
+  indexes: readonly IntegrationIndex[],
+  f: AgentFilters,
+  sort: AgentSort,
+  desc: boolean,
+): KeyedAgent[] {
+  const out: KeyedAgent[] = [];
+  for (const idx of indexes) {
+    for (const a of idx.agents) {
+      const s = a.summary;
+      if (!f.includeDeleted && s.deletedAt !== null) continue;
+      if (f.guardrails && s.guardrailState !== f.guardrails) continue;
+      if (f.status && s.status !== f.status) continue;
+      if (f.model !== undefined && s.model !== f.model) continue;
+      if (f.tool !== undefined && !a.toolKeys.has(f.tool)) continue;
+      if (f.hasOpenFindings !== undefined && s.openFindings.total > 0 !== f.hasOpenFindings) continue;
+      if (f.q !== undefined && !a.nameLower.includes(f.q)) continue;
+      out.push({ a, key: { k: sortValue(s, sort), i: s.integrationId, id: s.id } });
+    }
+  }
+  return out.sort((x, y) => compareKeys(x.key, y.key, desc));
+}
+
 export function createInventoryService(deps: InventoryServiceDeps): InventoryService {
   const now = deps.now ?? (() => new Date());
   const store = deps.store;
@@ -301,6 +341,62 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     const entry = await store.queries.record(integ.id, 'agent', agentId);
     if (!entry) throw agentNotFound(agentId);
     return { integ, entry, record: entry.data as AgentRecord };
+  }
+
+  async function agentDetail(
+    integ: IntegrationView,
+    idx: IntegrationIndex,
+    agentId: string,
+  ): Promise<AgentDetail> {
+    const entry = await store.queries.record(integ.id, 'agent', agentId);
+    if (!entry) throw agentNotFound(agentId);
+    const record = entry.data as AgentRecord;
+    const at = now();
+    const summary = idx.byId.get(agentId)?.summary;
+    const libraries = new Map(
+      (await store.queries.records(integ.id, 'library', true)).map((l) => [
+        l.id,
+        (l.data as LibraryRecord).documentCount,
+      ]),
+    );
+    const findings = await store.queries.findingsOf(integ.id, 'agent', agentId);
+    const events = await store.queries.events({
+      integrationIds: [integ.id],
+      resourceId: agentId,
+      limit: 20,
+    });
+    const usageDaily =
+      record.usage === null ? null : await store.usage(integ.id).loadDailySeries(agentId, utcDay(at, 89));
+    return {
+      ...record,
+      integrationId: integ.id,
+      guardrailState: guardrailState(record),
+      modelLifecycle: summary?.modelLifecycle ?? null,
+      riskScore: summary?.riskScore ?? 0,
+      openFindingsCount: summary?.openFindings ?? {
+        total: 0,
+        bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+      },
+      runs30d: summary?.runs30d ?? null,
+      firstSeenAt: entry.firstSeenAt,
+      lastSeenAt: entry.lastSeenAt,
+      changedAt: entry.changedAt,
+      deletedAt: entry.deletedAt,
+      knowledgeBases: record.knowledgeBases.map((k) => ({
+        ...k,
+        documentCount: libraries.get(k.id) ?? null,
+      })),
+      usageDaily,
+      findings: findings.filter((f) => f.status === 'open').map((f) => toAgentFinding(f, at)),
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        at: e.at,
+        summary: e.summary,
+        changes: e.changes,
+        syncRunId: e.syncRunId,
+      })),
+    };
   }
 
   return {
@@ -324,90 +420,56 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
         );
       }
       const integrations = await integrationsInScope(store, actor, query.integrationId);
-      const matches: IndexedAgent[] = [];
-      for (const integ of integrations) {
-        const idx = await index.get(integ.id);
-        for (const a of idx.agents) {
-          const s = a.summary;
-          if (!includeDeleted && s.deletedAt !== null) continue;
-          if (guardrails && s.guardrailState !== guardrails) continue;
-          if (status && s.status !== status) continue;
-          if (model !== undefined && s.model !== model) continue;
-          if (tool !== undefined && !a.toolKeys.has(tool)) continue;
-          if (hasOpenFindings !== undefined && s.openFindings.total > 0 !== hasOpenFindings) continue;
-          if (q !== undefined && !a.nameLower.includes(q)) continue;
-          matches.push(a);
-        }
-      }
+      const indexes: IntegrationIndex[] = [];
+      for (const integ of integrations) indexes.push(await index.get(integ.id));
       const desc = order === 'desc';
-      const keyed = matches.map((a) => ({
-        a,
-        key: { k: sortValue(a.summary, sort), i: a.summary.integrationId, id: a.summary.id },
-      }));
-      const rest = cursor
-        ? keyed.filter((x) => compareKeys(x.key, { k: cursor.k, i: cursor.i, id: cursor.id }, desc) > 0)
-        : keyed;
-      rest.sort((x, y) => compareKeys(x.key, y.key, desc));
-      const page = rest.slice(0, limit);
+      const filters = { guardrails, status, model, tool, q, hasOpenFindings, includeDeleted };
+      // Sorted matches depend on the index alone: kept in its memo (every cursor of the list pages them).
+      const sorted =
+        indexes.length === 1
+          ? await indexes[0].memo.get(
+              `agents\u0000${JSON.stringify([filters, sort, order])}`,
+              now().getTime(),
+              async () => sortedMatches(indexes, filters, sort, desc),
+            )
+          : sortedMatches(indexes, filters, sort, desc);
+      let start = 0;
+      if (cursor) {
+        // First item strictly after the cursor (the list is in compareKeys order).
+        const after = { k: cursor.k, i: cursor.i, id: cursor.id };
+        let lo = 0;
+        let hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (compareKeys(sorted[mid].key, after, desc) > 0) hi = mid;
+          else lo = mid + 1;
+        }
+        start = lo;
+      }
+      const page = sorted.slice(start, start + limit);
       const last = page[page.length - 1];
       return {
         items: page.map((x) => x.a.summary),
         nextCursor:
-          rest.length > limit && last
+          sorted.length > start + limit && last
             ? encodeCursor({ s: sort, o: order, k: last.key.k, i: last.key.i, id: last.key.id })
             : null,
       };
     },
 
     async getAgent(actor, integrationId, agentId) {
-      const { integ, entry, record } = await loadAgent(actor, integrationId, agentId);
-      const at = now();
+      const integ = await scoped(actor, integrationId);
+      if (typeof agentId !== 'string' || agentId === '') {
+        throw invalid('agentId', 'agentId is required.', 'Pass the id of the agent.');
+      }
       const idx = await index.get(integ.id);
-      const summary = idx.byId.get(agentId)?.summary;
-      const libraries = new Map(
-        (await store.queries.records(integ.id, 'library', true)).map((l) => [
-          l.id,
-          (l.data as LibraryRecord).documentCount,
-        ]),
-      );
-      const findings = await store.queries.findingsOf(integ.id, 'agent', agentId);
-      const events = await store.queries.events({
-        integrationIds: [integ.id],
-        resourceId: agentId,
-        limit: 20,
-      });
-      const usageDaily =
-        record.usage === null ? null : await store.usage(integ.id).loadDailySeries(agentId, utcDay(at, 89));
-      return {
-        ...record,
-        integrationId: integ.id,
-        guardrailState: guardrailState(record),
-        modelLifecycle: summary?.modelLifecycle ?? null,
-        riskScore: summary?.riskScore ?? 0,
-        openFindingsCount: summary?.openFindings ?? {
-          total: 0,
-          bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
-        },
-        runs30d: summary?.runs30d ?? null,
-        firstSeenAt: entry.firstSeenAt,
-        lastSeenAt: entry.lastSeenAt,
-        changedAt: entry.changedAt,
-        deletedAt: entry.deletedAt,
-        knowledgeBases: record.knowledgeBases.map((k) => ({
-          ...k,
-          documentCount: libraries.get(k.id) ?? null,
-        })),
-        usageDaily,
-        findings: findings.filter((f) => f.status === 'open').map((f) => toAgentFinding(f, at)),
-        events: events.map((e) => ({
-          id: e.id,
-          type: e.type,
-          at: e.at,
-          summary: e.summary,
-          changes: e.changes,
-          syncRunId: e.syncRunId,
-        })),
-      };
+      // Everything in the detail changes only with a sync, a mute or the day, as the index does.
+      if (idx.byId.has(agentId)) {
+        return idx.memo.get(`detail\u0000${agentId}`, now().getTime(), () =>
+          agentDetail(integ, idx, agentId),
+        );
+      }
+      return agentDetail(integ, idx, agentId);
     },
 
     async compareAgentVersions(actor, integrationId, agentId, fromVersion, toVersion) {

@@ -170,7 +170,24 @@ export interface QueriesRepository {
   ): Promise<{ day: string; agentConversations: number; exposedConversations: number }[]>;
   /** Live (not deleted) records per resource type. */
   liveCounts(integrationId: string): Promise<Record<ResourceType, number>>;
+  /**
+   * Refreshes the planner's statistics of the tables a sync writes, on PGlite (which has no autovacuum:
+   * without statistics the planner may ignore the read indexes). One table per statement, so that other
+   * queries run in between. Nothing on PostgreSQL (autovacuum does it).
+   */
+  analyze(): Promise<void>;
 }
+
+/** The tables a sync writes (src/sync/run-sync.ts) that the read side queries. */
+export const ANALYZED_TABLES = [
+  'inventory_records',
+  'findings',
+  'change_events',
+  'usage_rows',
+  'usage_conversations',
+  'sync_runs',
+  'finding_mute_history',
+] as const;
 
 export const SEVERITY_RANK_SQL = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
   WHEN 'low' THEN 3 ELSE 4 END`;
@@ -572,6 +589,11 @@ export function createQueriesRepository(db: Database): QueriesRepository {
         [integrationId, [...guardedAgentIds], sinceDay],
       );
       return rows.map((r) => ({ day: r.day, agentConversations: r.total, exposedConversations: r.exposed }));
+    },
+
+    async analyze() {
+      if (db.kind !== 'pglite') return;
+      for (const table of ANALYZED_TABLES) await db.query(`ANALYZE ${table}`); // fixed names, not data
     },
 
     async liveCounts(integrationId) {

@@ -107,7 +107,27 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     library: snapshot.libraries.map((r) => ({ id: r.id, name: r.name, data: r })),
   };
 
-  return store.transaction(async (s) => {
+  // Everything that is read or computed from what this sync read is prepared before the final
+  // transaction, which only writes: on PGlite a transaction holds the only connection, so every API
+  // request waits for it. Reading the findings outside it is safe: one sync per integration runs at a
+  // time (the claim), and saveAll never overwrites a mute made meanwhile.
+  const existing = await store.findings.list(integrationId, { status: 'all', includeMuted: true }, now);
+  const reconciled = reconcileFindings({
+    integrationId,
+    existing,
+    results: pipeline.results,
+    at,
+    ruleMeta: (id) => {
+      const m = getRule(id)?.meta;
+      return { severity: m?.severity ?? 'info', title: m?.title ?? id };
+    },
+    ...resourceCoverage(snapshot, integrationId),
+    skippedRuleIds: new Set(pipeline.erroredRuleIds),
+  });
+  const events = diffSnapshots(driftBaseline(previous, stored), snapshot, at);
+  const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
+
+  const result = await store.transaction(async (s) => {
     for (const type of Object.keys(listings) as ResourceType[]) {
       await s.inventory.applyListing(integrationId, type, listings[type], {
         complete: complete[type],
@@ -116,23 +136,8 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       });
     }
     await s.snapshots.save(integrationId, runId, snapshot);
-    const existing = await s.findings.list(integrationId, { status: 'all', includeMuted: true }, now);
-    const reconciled = reconcileFindings({
-      integrationId,
-      existing,
-      results: pipeline.results,
-      at,
-      ruleMeta: (id) => {
-        const m = getRule(id)?.meta;
-        return { severity: m?.severity ?? 'info', title: m?.title ?? id };
-      },
-      ...resourceCoverage(snapshot, integrationId),
-      skippedRuleIds: new Set(pipeline.erroredRuleIds),
-    });
     await s.findings.saveAll(reconciled.findings);
-    const events = diffSnapshots(driftBaseline(previous, stored), snapshot, at);
     await s.events.append(integrationId, runId, events);
-    const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
     await s.riskScores.save(integrationId, runId, at, riskScores);
     const requests = connector.stats().requests;
     const durationMs = Date.now() - started;
@@ -153,4 +158,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     const openFindings = reconciled.findings.filter((f) => f.status === 'open').length;
     return { runId, pipeline, events, riskScores, requests, durationMs, openFindings };
   });
+  // Fresh planner statistics for the read side (PGlite has no autovacuum); never fails the sync.
+  await store.queries.analyze().catch(() => undefined);
+  return result;
 }

@@ -1,0 +1,412 @@
+/**
+ * API benchmark (issue 8): p50/p95/p99 of the agents list, an agent's detail and the findings list over
+ * HTTP, at 5,000 agents, with 20 concurrent clients, with and without a sync running.
+ *
+ * Per back end (PGlite in memory by default; PostgreSQL with --postgres URL or
+ * TRUSTLENS_TEST_DATABASE_URL, in a fresh schema that is dropped afterwards):
+ *  1. the server is built in-process (createApp + buildServer) and listens on 127.0.0.1, port 0;
+ *  2. an integration is filled by a REAL stored sync against the simulator (5,000 agents);
+ *  3. phase "idle": 20 clients (node's fetch over loopback) call GET /api/v1/agents (varied sort,
+ *     filters, next pages), GET /api/v1/integrations/{id}/agents/{agentId} and GET /api/v1/findings
+ *     (varied severity, next pages), bounded by --requests and --seconds;
+ *  4. phase "sync": the simulated workspace evolves (agents added, edited, deleted, guardrails changed,
+ *     conversations added), a second sync of the same integration starts, and the same clients run
+ *     until it ends (bounded by --seconds-sync).
+ * The simulator and the clients run in worker threads, so that neither charges its CPU to the server's
+ * thread (a real Mistral API and real clients are elsewhere). Every database transaction of the
+ * server is timed: the longest one during the sync (on PGlite it blocks every other query) is printed.
+ * Timings are of this run on this machine: compare them between runs with care.
+ *
+ *   npm run bench:api -- [--agents 5000] [--clients 20] [--seconds 15] [--seconds-sync 120]
+ *     [--requests 20000] [--postgres URL] [--no-pglite]
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+interface Sample {
+  endpoint: Endpoint;
+  ms: number;
+  status: number;
+}
+type Endpoint = 'agents list' | 'agent detail' | 'findings list';
+const ENDPOINTS: Endpoint[] = ['agents list', 'agent detail', 'findings list'];
+
+interface ClientJob {
+  baseUrl: string;
+  token: string;
+  integrationId: string;
+  agentIds: string[];
+  clients: number;
+  seconds: number;
+  maxRequests: number;
+}
+
+type SimMessage = { type: 'evolve'; agents: number } | { type: 'close' };
+
+if (!isMainThread && (workerData as { role: string }).role === 'simulator') {
+  // ------------------------------------------------------------------ the simulated workspace
+  const { startSimulator } = await import('../src/simulator/index.ts');
+  const { agents } = workerData as { agents: number };
+  const sim = await startSimulator({
+    seed: 8,
+    host: '127.0.0.1',
+    generator: { agents, conversations: agents, versionsPerAgent: 3 },
+  });
+  parentPort!.postMessage({ type: 'ready', url: sim.url, apiKey: sim.apiKey });
+  parentPort!.on('message', async (m: SimMessage) => {
+    if (m.type === 'evolve') {
+      const share = (x: number) => Math.max(1, Math.round(m.agents * x));
+      const s = sim.evolve({
+        agentsAdded: share(0.01),
+        agentsEdited: share(0.05),
+        agentsDeleted: share(0.005),
+        guardrailsChanged: share(0.02),
+        aliasesMoved: share(0.01),
+        conversationsAdded: share(0.1),
+        conversationsAppended: share(0.05),
+        conversationsDeleted: share(0.005),
+      });
+      parentPort!.postMessage({
+        type: 'evolved',
+        summary: `${s.agentsAdded.length} agents added, ${s.agentsEdited.length} edited, ${s.agentsDeleted.length} deleted, ${s.guardrailsChanged.length} guardrail changes, ${s.conversationsAdded.length} conversations added`,
+      });
+    } else {
+      await sim.close();
+      parentPort!.postMessage({ type: 'closed' });
+    }
+  });
+} else if (!isMainThread && (workerData as { role: string }).role === 'clients') {
+  // ------------------------------------------------------------------ the HTTP clients
+  const job = (workerData as { job: ClientJob }).job;
+  let stop = false;
+  parentPort!.on('message', (m: { type: string }) => {
+    if (m.type === 'stop') stop = true;
+  });
+  const samples: Sample[] = [];
+  const sorts = ['name', 'riskScore', 'runs', 'lastActivity', 'openFindings', 'model'];
+  const deadline = performance.now() + job.seconds * 1000;
+  let k = 0;
+  let errors = 0;
+  const firstError: string[] = [];
+  const headers = { authorization: `Bearer ${job.token}` };
+  async function get(endpoint: Endpoint, path: string): Promise<unknown> {
+    const t = performance.now();
+    const r = await fetch(`${job.baseUrl}${path}`, { headers });
+    const body = await r.text();
+    samples.push({ endpoint, ms: performance.now() - t, status: r.status });
+    if (r.status !== 200) {
+      errors++;
+      if (firstError.length < 3) firstError.push(`${r.status} ${path}: ${body.slice(0, 300)}`);
+      return null;
+    }
+    return JSON.parse(body);
+  }
+  const qs = (o: Record<string, string | number | undefined>) =>
+    new URLSearchParams(
+      Object.entries(o)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([a, b]) => [a, String(b)]),
+    ).toString();
+  async function client(): Promise<void> {
+    while (!stop && performance.now() < deadline && k < job.maxRequests) {
+      const i = k++;
+      const which = i % 3;
+      if (which === 0) {
+        const query = {
+          integrationId: i % 6 === 0 ? undefined : job.integrationId,
+          sort: sorts[i % sorts.length],
+          order: i % 2 ? 'desc' : 'asc',
+          q: i % 4 === 0 ? 'support' : undefined,
+          guardrails: i % 5 === 0 ? 'none' : undefined,
+          limit: 50,
+        };
+        const page = (await get('agents list', `/api/v1/agents?${qs(query)}`)) as {
+          nextCursor: string | null;
+        } | null;
+        if (page?.nextCursor && i % 7 === 0)
+          await get('agents list', `/api/v1/agents?${qs({ ...query, cursor: page.nextCursor })}`);
+      } else if (which === 1) {
+        const agentId = job.agentIds[(i * 7919) % job.agentIds.length];
+        await get(
+          'agent detail',
+          `/api/v1/integrations/${encodeURIComponent(job.integrationId)}/agents/${encodeURIComponent(agentId)}`,
+        );
+      } else {
+        const query = {
+          integrationId: i % 4 === 0 ? undefined : job.integrationId,
+          severity: i % 2 ? 'high,critical' : undefined,
+          limit: 50,
+        };
+        const page = (await get('findings list', `/api/v1/findings?${qs(query)}`)) as {
+          nextCursor: string | null;
+        } | null;
+        if (page?.nextCursor && i % 5 === 0)
+          await get('findings list', `/api/v1/findings?${qs({ ...query, cursor: page.nextCursor })}`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: job.clients }, client));
+  parentPort!.postMessage({ type: 'done', samples, errors, firstError });
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      agents: { type: 'string', default: '5000' },
+      clients: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '15' },
+      'seconds-sync': { type: 'string', default: '120' },
+      requests: { type: 'string', default: '20000' },
+      postgres: { type: 'string' },
+      'no-pglite': { type: 'boolean', default: false },
+      /** Writes a CPU profile of the server's thread during each phase to DIR/<backend>-<phase>.cpuprofile. */
+      profile: { type: 'string' },
+      /** Prints the statements that took the most time (outside transactions) in each phase. */
+      'sql-stats': { type: 'boolean', default: false },
+    },
+  });
+  const agents = Number(values.agents);
+  const postgresUrl = values.postgres ?? process.env.TRUSTLENS_TEST_DATABASE_URL ?? undefined;
+
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = (await import('pg')).default;
+  const { loadConfig } = await import('../src/app/config.ts');
+  const { createApp } = await import('../src/app/root.ts');
+  const { createKeyring, masterKeyFromBytes } = await import('../src/crypto/index.ts');
+  const { createMistralConnector } = await import('../src/mistral/index.ts');
+  const { buildServer } = await import('../src/server/server.ts');
+  const { systemActor } = await import('../src/services/context.ts');
+  const { createPgliteDatabase, createPostgresDatabase, migrate } = await import('../src/store/index.ts');
+  type Database = import('../src/store/index.ts').Database;
+
+  // Workers load this file through tsx's loader, registered first (a data: URL entry, as bench/usage-bench.ts).
+  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
+  const here = new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  const simWorker = new Worker(here, { workerData: { role: 'simulator', agents }, execArgv: [] });
+  const [ready] = (await once(simWorker, 'message')) as [{ url: string; apiKey: string }];
+  console.log(`simulator: ${agents} agents, ${agents} conversations, 3 versions per agent, at ${ready.url}`);
+
+  /** Times every transaction (the longest ones tell how long a sync blocks PGlite's readers). */
+  const sqlStats = new Map<string, { n: number; ms: number }>();
+  function timed(db: Database, log: { ms: number; at: number }[]): Database {
+    return {
+      ...db,
+      kind: db.kind,
+      async query(sql, params) {
+        if (!values['sql-stats']) return db.query(sql, params);
+        const t = performance.now();
+        try {
+          return await db.query(sql, params);
+        } finally {
+          const key = sql.replace(/\s+/g, ' ').trim().slice(0, 100);
+          const e = sqlStats.get(key) ?? { n: 0, ms: 0 };
+          e.n++;
+          e.ms += performance.now() - t;
+          sqlStats.set(key, e);
+        }
+      },
+      execScript: (sql) => db.execScript(sql),
+      close: () => db.close(),
+      async transaction(fn) {
+        const t = performance.now();
+        try {
+          return await db.transaction(fn);
+        } finally {
+          log.push({ ms: performance.now() - t, at: t });
+        }
+      },
+    };
+  }
+
+  const pct = (xs: number[], p: number) => {
+    if (xs.length === 0) return NaN;
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  };
+  const rows: string[][] = [];
+
+  async function runBackend(kind: 'pglite' | 'postgres'): Promise<void> {
+    let db: Database;
+    let cleanup = async () => {};
+    if (kind === 'pglite') {
+      db = createPgliteDatabase(await PGlite.create());
+    } else {
+      const schema = `trustlens_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`); // generated identifier, not data
+      await admin.end();
+      db = createPostgresDatabase(
+        new pg.Pool({ connectionString: postgresUrl, options: `-c search_path=${schema}`, max: 10 }),
+      );
+      cleanup = async () => {
+        const c = new pg.Client({ connectionString: postgresUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      };
+    }
+    await migrate(db);
+    const transactions: { ms: number; at: number }[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-api-bench-'));
+    const app = await createApp(loadConfig({ dataDir }, {}), {
+      db: timed(db, transactions),
+      keyring: createKeyring(masterKeyFromBytes(Buffer.alloc(32, 7))),
+      connectorFactory: (o) =>
+        createMistralConnector({
+          ...o,
+          requestsPerSecond: 2000,
+          maxConcurrency: 32,
+          requestTimeoutMs: 30_000,
+        }),
+    });
+    const server = await buildServer(app, { logger: false });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const baseUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+
+    const token = `tlk_bench_${randomBytes(24).toString('hex')}`;
+    const init = await app.services.accounts.bootstrap({
+      adminEmail: 'admin@bench.example',
+      adminPassword: 'correct horse battery staple',
+      orgName: 'Bench',
+      apiToken: token,
+    });
+    if (init.kind !== 'initialized') throw new Error(`bootstrap gave ${init.kind}`);
+    const operator = systemActor('bench');
+    const integ = await app.services.integrations.create(
+      { ...operator, organizationId: init.organizationId },
+      { name: 'bench', apiKey: ready.apiKey, baseUrl: ready.url },
+    );
+
+    const syncOnce = async () => {
+      const t = performance.now();
+      const r = await app.services.syncs.trigger(operator, integ.id);
+      const run = await r.done!;
+      return { run, ms: performance.now() - t };
+    };
+    const fill = await syncOnce();
+    console.log(
+      `[${kind}] fill: sync ${fill.run.status} in ${(fill.ms / 1000).toFixed(1)} s ` +
+        `(${JSON.stringify(fill.run.countsByType)}); longest transaction ${Math.round(Math.max(...transactions.map((x) => x.ms)))} ms`,
+    );
+    const agentPage = await app.services.inventory.listAgents(operator, {
+      integrationId: integ.id,
+      limit: 500,
+    });
+    const agentIds = agentPage.items.map((a) => a.id);
+
+    async function phase(name: 'idle' | 'sync', seconds: number, during?: Promise<unknown>): Promise<void> {
+      const job: ClientJob = {
+        baseUrl,
+        token,
+        integrationId: integ.id,
+        agentIds,
+        clients: Number(values.clients),
+        seconds,
+        maxRequests: Number(values.requests),
+      };
+      const session = values.profile ? new inspector.Session() : null;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
+      sqlStats.clear();
+      const t = performance.now();
+      const worker = new Worker(here, { workerData: { role: 'clients', job }, execArgv: [] });
+      const finished = once(worker, 'message') as Promise<
+        [{ samples: Sample[]; errors: number; firstError: string[] }]
+      >;
+      if (during) void during.then(() => worker.postMessage({ type: 'stop' }));
+      const [result] = await finished;
+      const wall = (performance.now() - t) / 1000;
+      await worker.terminate();
+      if (session) {
+        const { profile } = await session.post('Profiler.stop');
+        mkdirSync(values.profile!, { recursive: true });
+        writeFileSync(join(values.profile!, `${kind}-${name}.cpuprofile`), JSON.stringify(profile));
+        session.disconnect();
+      }
+      if (values['sql-stats']) {
+        console.log(`[${kind}] ${name}: statements by total time (outside transactions)`);
+        for (const [sql, e] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
+          console.log(`  ${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(6)}×  ${sql}`);
+      }
+      if (result.errors > 0)
+        console.log(
+          `[${kind}] ${name}: ${result.errors} failed requests, e.g.\n  ${result.firstError.join('\n  ')}`,
+        );
+      for (const endpoint of ENDPOINTS) {
+        const xs = result.samples.filter((s) => s.endpoint === endpoint).map((s) => s.ms);
+        rows.push([
+          kind,
+          name === 'sync' ? 'yes' : 'no',
+          endpoint,
+          String(xs.length),
+          pct(xs, 50).toFixed(1),
+          pct(xs, 95).toFixed(1),
+          pct(xs, 99).toFixed(1),
+          Math.max(...xs).toFixed(1),
+          (xs.length / wall).toFixed(0),
+        ]);
+      }
+    }
+
+    await phase('idle', Number(values.seconds));
+    simWorker.postMessage({ type: 'evolve', agents });
+    const [evolved] = (await once(simWorker, 'message')) as [{ summary: string }];
+    console.log(`[${kind}] workspace evolved: ${evolved.summary}`);
+    const mark = transactions.length;
+    const second = syncOnce();
+    await phase('sync', Number(values['seconds-sync']), second);
+    const sync2 = await second;
+    const during = transactions.slice(mark).map((x) => x.ms);
+    console.log(
+      `[${kind}] second sync: ${sync2.run.status} in ${(sync2.ms / 1000).toFixed(1)} s; ` +
+        `${during.length} transactions meanwhile, longest ${Math.round(Math.max(...during))} ms, ` +
+        `${during.filter((x) => x >= 100).length} of ≥ 100 ms`,
+    );
+
+    await server.close();
+    await app.close({ graceMs: 1000 });
+    await db.close();
+    await cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  if (!values['no-pglite']) await runBackend('pglite');
+  if (postgresUrl) await runBackend('postgres');
+  else console.log('(PostgreSQL skipped: pass --postgres URL or set TRUSTLENS_TEST_DATABASE_URL)');
+
+  simWorker.postMessage({ type: 'close' });
+  await once(simWorker, 'message');
+  await simWorker.terminate();
+
+  const head = [
+    'backend',
+    'sync running',
+    'endpoint',
+    'requests',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    'req/s',
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${agents} agents, ${values.clients} concurrent clients over HTTP (loopback)\n`);
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+}

@@ -64,6 +64,24 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  // An empty body with `content-type: application/json` (curl -H … -X POST on a route without a body) is
+  // no body, not an error; anything else must be valid JSON.
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const raw = String(text);
+    if (raw.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(raw));
+    } catch {
+      done(
+        Object.assign(new Error('The request body is not valid JSON.'), {
+          statusCode: 400,
+          code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+        }),
+        undefined,
+      );
+    }
+  });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.addHook('onRequest', async (request, reply) => {

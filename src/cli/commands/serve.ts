@@ -85,19 +85,13 @@ export function register(program: Command): void {
             metrics.mistralRequestsTotal.inc({ status }, n);
           if (requests?.rateLimited) metrics.mistralRateLimitedTotal.inc(requests.rateLimited);
         });
-        const address = await server.listen({ host: config.server.host, port: config.server.port });
-        const url = config.server.publicUrl ?? address;
-        if (!config.databaseUrl) {
-          // Read by a CLI command that finds the data folder locked, to name this server (docs/adr/0002).
-          infoFile = join(config.dataDir, SERVER_INFO_FILE);
-          writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
-        }
-        const out = (s: string) => process.stdout.write(s + '\n');
-        out(`TrustLens is running at ${url}  (API ${url}/api/v1, docs ${url}/api/docs)`);
-        out(`Data: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`);
-
+        // Accounts and the demo are ready before the first request is accepted.
+        const initGiven = Object.values(config.init).some((v) => v !== null);
+        const boot = !flags.demo || initGiven ? await app.services.accounts.bootstrap(config.init) : null;
+        let demo: Awaited<ReturnType<typeof app.services.demo.ensure>> | undefined;
+        const password = randomBytes(12).toString('base64url');
+        const realKey = process.env.MISTRAL_API_KEY?.trim();
         if (flags.demo) {
-          const realKey = process.env.MISTRAL_API_KEY?.trim();
           if (!realKey) {
             const agents = numberFlag('--agents', flags.agents, { min: 0, max: 10_000, integer: true })!;
             const conversations = numberFlag('--conversations', flags.conversations, {
@@ -112,13 +106,38 @@ export function register(program: Command): void {
               generator: { agents, conversations, now: new Date().toISOString() },
             });
           }
-          const password = randomBytes(12).toString('base64url');
-          const demo = await app.services.demo.ensure({
+          demo = await app.services.demo.ensure({
             baseUrl: sim ? sim.url : flags.baseUrl,
             apiKey: sim ? DEMO_SIM_KEY : realKey!,
             simulated: !!sim,
             password,
           });
+        }
+
+        const address = await server.listen({ host: config.server.host, port: config.server.port });
+        const url = config.server.publicUrl ?? address;
+        if (!config.databaseUrl) {
+          // Read by a CLI command that finds the data folder locked, to name this server (docs/adr/0002).
+          infoFile = join(config.dataDir, SERVER_INFO_FILE);
+          writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
+        }
+        const out = (s: string) => process.stdout.write(s + '\n');
+        out(`TrustLens is running at ${url}  (API ${url}/api/v1, docs ${url}/api/docs)`);
+        out(`Data: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`);
+        if (boot?.kind === 'setup') {
+          out('');
+          out('First start: no account exists yet. Create the first admin with this one-time set-up token');
+          out(
+            "(valid 24 hours; the web console's set-up page takes it as a link once the console is installed):",
+          );
+          out(`  ${url}/setup#token=${boot.setupToken}`);
+          out(
+            `  curl -X POST ${url}/api/v1/setup -H 'content-type: application/json' -d '{"setupToken":"${boot.setupToken}","organizationName":"…","email":"…","password":"…"}'`,
+          );
+        } else if (boot?.kind === 'initialized') {
+          out('First start: the admin, organization and API token of TRUSTLENS_INIT_* were created.');
+        }
+        if (demo) {
           out('');
           out(
             sim
@@ -129,19 +148,13 @@ export function register(program: Command): void {
           out(
             '(a new password is set at each start; API: POST /api/v1/auth/login with {"email","password"})',
           );
-        } else {
-          const boot = await app.services.accounts.bootstrap(config.init);
-          if (boot.kind === 'setup') {
-            out('');
-            out('First start: no account exists yet. Create the first admin with this one-time set-up token');
-            out('(valid 24 hours; the set-up page of the web console will take it as a link):');
-            out(`  ${url}/setup#token=${boot.setupToken}`);
+          void demo.firstSync.done?.then((run) =>
             out(
-              `  curl -X POST ${url}/api/v1/setup -H 'content-type: application/json' -d '{"setupToken":"${boot.setupToken}","organizationName":"…","email":"…","password":"…"}'`,
-            );
-          } else if (boot.kind === 'initialized') {
-            out('First start: the admin, organization and API token of TRUSTLENS_INIT_* were created.');
-          }
+              `First sync of the demo workspace: ${run.status} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s — ` +
+                `${run.countsByType?.agent ?? 0} agents, ${run.countsByType?.model ?? 0} models, ` +
+                `${run.countsByType?.file ?? 0} files, ${run.countsByType?.library ?? 0} libraries.`,
+            ),
+          );
         }
         if (config.scheduler.enabled) app.scheduler.start();
         else out('Scheduled syncs are off in this process (--no-scheduler).');

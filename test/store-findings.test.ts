@@ -249,6 +249,7 @@ for (const backend of testBackends()) {
         { scope: 'agent', resourceId: 'ag1', score: agent, openBySeverity: { ...NONE, critical: 1 } },
       ];
       const r1 = await store.syncRuns.start(id, '2026-01-01T00:00:00Z');
+      await store.syncRuns.interrupt([r1], '2026-01-01T00:00:01Z', 'test: the next run may start');
       const r2 = await store.syncRuns.start(id, '2026-01-02T00:00:00Z');
       await store.riskScores.save(id, r1, '2026-01-01T00:00:00.000Z', scores(40, 70.5));
       await store.riskScores.save(id, r2, '2026-01-02T00:00:00.000Z', scores(35, 0));

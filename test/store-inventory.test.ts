@@ -284,7 +284,15 @@ for (const backend of testBackends()) {
         requests: 9,
         availability: avail,
         errors,
+        trigger: 'manual',
+        requestedBy: null,
+        heartbeatAt: T1,
       });
+      await assert.rejects(
+        store.syncRuns.start(id, T2),
+        { code: 'CONFLICT' },
+        'one running sync per integration',
+      );
       assert.deepEqual(
         (await store.syncRuns.list(id)).map((r) => r.id),
         [r2, r1],
@@ -328,6 +336,7 @@ for (const backend of testBackends()) {
         const run = await store.syncRuns.start(id, at);
         runs.push(run);
         await store.snapshots.save(id, run, snapshot(at, [agent(`ag${i}`, { instructions: 'x'.repeat(i) })]));
+        await store.syncRuns.interrupt([run], at, 'test: the next run may start');
         if (i === 0) assert.equal(await store.snapshots.loadPrevious(id), null);
       }
       const latest = await store.snapshots.loadLatest(id);

@@ -190,6 +190,15 @@ test('the CLI and the server reach the store, the keyring, Mistral and sync only
   );
   // No CLI verb opens the store itself any more (open-store.ts is gone).
   assert.ok(!allEdges.some((e) => e.to === 'cli/open-store.ts'));
+  // Only `trustlens serve` starts the HTTP server.
+  assert.deepEqual(
+    [
+      ...new Set(
+        allEdges.filter((e) => areaOf(e.from) === 'cli' && areaOf(e.to) === 'server').map((e) => e.from),
+      ),
+    ],
+    ['cli/commands/serve.ts'],
+  );
 });
 
 test('services never import the entry points (CLI, server) or the composition root', () => {

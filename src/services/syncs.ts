@@ -17,6 +17,7 @@ import type { AuditService } from './audit.ts';
 import type { ConnectorProvider } from './connectors.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
+import { processAlive } from '../shared/process.ts';
 
 /** Live figures of a run this process is executing. */
 export interface SyncProgress {
@@ -114,15 +115,6 @@ const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: b
 };
 
 const OWNER = `${hostname()}:${process.pid}`;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   const { store } = deps;

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AppError, isAppError } from '../errors/index.ts';
+import { processAlive } from '../shared/process.ts';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -124,15 +125,6 @@ function serverHolding(dir: string, pid: number): { url: string } | null {
     return info.pid === pid && typeof info.url === 'string' ? { url: info.url } : null;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -160,14 +160,7 @@ test('the CLI and the server reach the store, the keyring, Mistral and sync only
     server: ['server', 'app', 'services', 'exports', 'shared', 'errors', 'findings', 'rules', 'inventory'],
   };
   // Known exceptions, each with its reason; remove the line when the reason is gone.
-  const exceptions = new Set([
-    // SERVER_INFO_FILE: the name of the file in which `serve` announces itself in the data folder, the same
-    // constant the store reads to name a running server; a string, no store access. Could move to src/app.
-    'cli/commands/serve.ts -> store/index.ts',
-    // Dead since the composition root loads the connector (nothing imports cli/connector.ts): delete it.
-    'cli/connector.ts -> mistral/types.ts',
-    'cli/connector.ts -> mistral/index.ts',
-  ]);
+  const exceptions = new Set<string>([]);
   const seen = new Set<string>();
   for (const e of allEdges.filter((x) => areaOf(x.from) === 'cli' || areaOf(x.from) === 'server')) {
     const target = areaOf(e.to);

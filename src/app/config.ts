@@ -24,6 +24,11 @@ export interface AppConfig {
     sessionIdleMinutes: number;
     sessionMaxHours: number;
     logLevel: string;
+    /**
+     * Reverse proxies in front of TrustLens whose X-Forwarded-For to believe (the client address for the
+     * audit log and rate limits): false (none, the default), or how many hops.
+     */
+    trustProxyHops: number | false;
   };
   scheduler: { enabled: boolean; tickSeconds: number };
   /** TRUSTLENS_INIT_*: the headless first start. */
@@ -69,6 +74,7 @@ const EnvSchema = z.object({
     .optional(),
   TRUSTLENS_SESSION_IDLE_MINUTES: intFrom('TRUSTLENS_SESSION_IDLE_MINUTES', 5, 60 * 24 * 30).optional(),
   TRUSTLENS_SESSION_MAX_HOURS: intFrom('TRUSTLENS_SESSION_MAX_HOURS', 1, 24 * 90).optional(),
+  TRUSTLENS_TRUST_PROXY: intFrom('TRUSTLENS_TRUST_PROXY', 0, 10).optional(),
   TRUSTLENS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TRUSTLENS_SCHEDULER_TICK_SECONDS: intFrom('TRUSTLENS_SCHEDULER_TICK_SECONDS', 1, 3600).optional(),
   TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
@@ -119,6 +125,7 @@ export function loadConfig(
       sessionIdleMinutes: e.TRUSTLENS_SESSION_IDLE_MINUTES ?? 12 * 60,
       sessionMaxHours: e.TRUSTLENS_SESSION_MAX_HOURS ?? 7 * 24,
       logLevel: e.TRUSTLENS_LOG_LEVEL ?? 'info',
+      trustProxyHops: e.TRUSTLENS_TRUST_PROXY ? e.TRUSTLENS_TRUST_PROXY : false,
     },
     scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
     init: {

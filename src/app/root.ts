@@ -5,7 +5,9 @@
  */
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
 import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mistral/types.ts';
-import { createStore, openDatabase, type Database, type Store } from '../store/index.ts';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
 import { createAccountsService, type AccountsService } from '../services/accounts.ts';
 import { createDemoService, type DemoService } from '../services/demo.ts';
@@ -60,6 +62,12 @@ export interface App {
   readonly services: Services;
   /** Started by `serve` (and workers); the CLI never starts it. */
   readonly scheduler: Scheduler;
+  /**
+   * Announces a running server in the embedded database's data folder (`server.json`), so that a CLI
+   * command that finds the folder locked names it (docs/adr/0002). Returns the function that withdraws it.
+   * Does nothing on PostgreSQL.
+   */
+  announceServer(url: string): () => void;
   /** Observers of finished sync runs (metrics). */
   onSyncFinished(listener: SyncListener): void;
   /** Database reachable and migrated (for /readyz). */
@@ -190,6 +198,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     services,
     scheduler,
     onSyncFinished: (l) => listeners.push(l),
+    announceServer(url) {
+      if (config.databaseUrl || options.db) return () => undefined;
+      const file = join(config.dataDir, SERVER_INFO_FILE);
+      writeFileSync(file, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    },
     async ready() {
       try {
         await db.query('SELECT 1 FROM schema_migrations LIMIT 1');

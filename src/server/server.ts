@@ -47,6 +47,12 @@ declare module 'fastify' {
   }
 }
 
+/** Fastify's trustProxy: false (no proxy), or the number of proxy hops to believe. */
+function trustProxy(hops: number | false): boolean {
+  // Typed as boolean for fastify's overloads (a number is also accepted at run time).
+  return hops === false ? false : (hops as unknown as boolean);
+}
+
 export async function buildServer(app: App, options: BuildServerOptions = {}): Promise<FastifyInstance> {
   const loggerInstance =
     options.logger === false
@@ -60,7 +66,7 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
     exposeHeadRoutes: false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    trustProxy: trustProxy(app.config.server.trustProxyHops),
     routerOptions: { ignoreTrailingSlash: true },
   });
 

@@ -8,15 +8,14 @@
  * interrupted, close the database, exit 0.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../app/config.ts';
 import { createApp, type App } from '../../app/root.ts';
 import { systemActor } from '../../services/context.ts';
 import { metrics } from '../../server/plugins/metrics.ts';
 import { buildServer } from '../../server/server.ts';
-import { SERVER_INFO_FILE } from '../../store/index.ts';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
@@ -69,7 +68,7 @@ export function register(program: Command): void {
       });
       const app = await createApp(config);
       let sim: SimulatorHandle | undefined;
-      let infoFile: string | undefined;
+      let withdraw: (() => void) | undefined;
       try {
         const server = await buildServer(app, {
           staticDir: existsSync(WEB_DIR) ? WEB_DIR : undefined,
@@ -116,11 +115,7 @@ export function register(program: Command): void {
 
         const address = await server.listen({ host: config.server.host, port: config.server.port });
         const url = config.server.publicUrl ?? address;
-        if (!config.databaseUrl) {
-          // Read by a CLI command that finds the data folder locked, to name this server (docs/adr/0002).
-          infoFile = join(config.dataDir, SERVER_INFO_FILE);
-          writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
-        }
+        withdraw = app.announceServer(url);
         const out = (s: string) => process.stdout.write(s + '\n');
         out(`TrustLens is running at ${url}  (API ${url}/api/v1, docs ${url}/api/docs)`);
         out(`Data: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}`);
@@ -183,7 +178,7 @@ export function register(program: Command): void {
         );
         throw e;
       } finally {
-        if (infoFile) rmSync(infoFile, { force: true });
+        withdraw?.();
         await sim?.close().catch(() => undefined);
         await app.close({ graceMs: 0 }).catch(() => undefined);
       }

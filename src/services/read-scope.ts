@@ -77,12 +77,20 @@ export function checkBoolean(field: string, value: unknown): boolean | undefined
 }
 
 /** A full ISO 8601 timestamp (date and time, with a zone) → normalised ISO string. */
+/** 2026-02-30 parses (as 2 March) but does not exist. */
+function dateExists(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 export function checkTimestamp(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (
     typeof value !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value) ||
-    Number.isNaN(Date.parse(value))
+    Number.isNaN(Date.parse(value)) ||
+    !dateExists(value.slice(0, 10))
   ) {
     throw invalid(
       field,

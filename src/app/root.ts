@@ -68,6 +68,8 @@ export interface App {
    * Does nothing on PostgreSQL.
    */
   announceServer(url: string): () => void;
+  /** Errors of background work (a scheduler tick that failed); the server logs them. */
+  onBackgroundError(listener: (e: unknown, where: string) => void): void;
   /** Observers of finished sync runs (metrics). */
   onSyncFinished(listener: SyncListener): void;
   /** Database reachable and migrated (for /readyz). */
@@ -143,6 +145,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const connectors = connectorProvider(config, options.connectorFactory);
   const audit = createAuditService({ audit: store.audit, now });
   const listeners: SyncListener[] = [];
+  const errorListeners: ((e: unknown, where: string) => void)[] = [];
   const syncs = createSyncsService({
     store,
     audit,
@@ -164,6 +167,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     now,
     random: options.random,
     tickMs: config.scheduler.tickSeconds * 1000,
+    onError: (e) => {
+      for (const l of errorListeners) l(e, 'scheduler');
+    },
   });
   listeners.push(scheduler.onRunFinished);
   const integrations = createIntegrationsService({ store, audit, connectors, now });
@@ -198,6 +204,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     services,
     scheduler,
     onSyncFinished: (l) => listeners.push(l),
+    onBackgroundError: (l) => errorListeners.push(l),
     announceServer(url) {
       if (config.databaseUrl || options.db) return () => undefined;
       const file = join(config.dataDir, SERVER_INFO_FILE);

@@ -76,6 +76,16 @@ export function register(program: Command): void {
           findingsBySeverity: async () =>
             (await app.services.posture.summary(systemActor('metrics'))).organization.openFindingsBySeverity,
         });
+        app.onBackgroundError((e, where) =>
+          server.log.error(
+            {
+              where,
+              err:
+                e instanceof Error ? { message: e.message, code: (e as { code?: unknown }).code } : String(e),
+            },
+            `${where} failed`,
+          ),
+        );
         app.onSyncFinished((run, _integration, requests) => {
           metrics.syncsTotal.inc({ outcome: run.status, trigger: run.trigger });
           if (run.durationMs !== null)

@@ -86,7 +86,18 @@ export function register(program: Command): void {
             `${where} failed`,
           ),
         );
-        app.onSyncFinished((run, _integration, requests) => {
+        app.onSyncFinished((run, integration, requests) => {
+          const fields = {
+            integrationId: integration.id,
+            runId: run.id,
+            status: run.status,
+            trigger: run.trigger,
+            durationMs: run.durationMs,
+            requests: run.requests,
+            errors: run.errors.map((e) => `${e.feature}: ${e.code}`),
+          };
+          if (run.status === 'succeeded') server.log.info(fields, 'sync finished');
+          else server.log.warn(fields, `sync ${run.status}`);
           metrics.syncsTotal.inc({ outcome: run.status, trigger: run.trigger });
           if (run.durationMs !== null)
             metrics.syncDuration.observe({ outcome: run.status }, run.durationMs / 1000);

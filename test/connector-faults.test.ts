@@ -165,13 +165,13 @@ test('a slow answer past the per-attempt timeout is retried', async () => {
   assert.equal(c.stats().retries, 1);
 });
 
-test('malformed and truncated JSON bodies are retried, then UNEXPECTED_RESPONSE', async () => {
+test('malformed and truncated JSON bodies are retried, then UNEXPECTED_RESPONSE (a web page is not: test/connector-fatal-answers.test.ts)', async () => {
   const good = JSON.stringify(models.body);
   const flaky = await setup((_r, n) =>
     n === 0
       ? { raw: good.slice(0, 20) }
       : n === 1
-        ? { raw: '<html>oops</html>', headers: { 'content-type': 'text/html' } }
+        ? { raw: '{"object":"list","data":[{"id":"oops",}', headers: { 'content-type': 'application/json' } }
         : models,
   );
   assert.equal((await flaky.c.listModels()).items.length, 1);

@@ -96,3 +96,38 @@ export function readOnlyViolation(method: string, endpoint: string): AppError {
     { remediation: REMEDIATION.readOnly, details: { method, endpoint } },
   );
 }
+
+/** A 2xx answer that is a web page where the API answers JSON: not retried. `url` is the full URL asked. */
+export function webPageError(
+  url: string,
+  status: number,
+  headers: Headers,
+  secrets: readonly string[],
+): AppError {
+  const type = headers.get('content-type') ?? 'no content type';
+  return new AppError(
+    'UNEXPECTED_RESPONSE',
+    `${redactSecrets(url, secrets)} answered with a web page (HTTP ${status}, ${type}) where the Mistral API answers JSON.`,
+    {
+      remediation:
+        'Check the base URL (global, eu, us, or the URL of the Mistral API itself, not of a website) and any proxy between this host and the API: a proxy login page or a captive portal answers like this.',
+      details: { url: redactSecrets(url, secrets), status, contentType: type },
+    },
+  );
+}
+
+/** A TLS handshake or certificate failure: not retried. `url` is the full URL asked. */
+export function tlsError(url: string, e: unknown, reason: string, secrets: readonly string[]): AppError {
+  const text = e instanceof Error && e.message ? e.message.replace(/\s+/g, ' ').slice(0, 160) : reason;
+  const plainHttp = /wrong version number|packet length too long|http request/i.test(text);
+  return new AppError(
+    'UNREACHABLE',
+    `The secure connection (TLS) to ${redactSecrets(url, secrets)} failed: ${redactSecrets(text, secrets)} (${reason}).`,
+    {
+      remediation: plainHttp
+        ? 'The server probably speaks plain http, not https: check the scheme of the base URL (http:// vs https://) and any proxy in between.'
+        : 'Check http:// vs https:// in the base URL, the server certificate (expired, self-signed or issued for another name; for a private authority set NODE_EXTRA_CA_CERTS), and any proxy that intercepts TLS.',
+      details: { url: redactSecrets(url, secrets), reason },
+    },
+  );
+}

@@ -2,9 +2,11 @@
  * The HTTP layer under the SDK: the `fetcher` of the SDK's HTTPClient. It
  *  - refuses anything but GET before it leaves the process (READ_ONLY_VIOLATION);
  *  - takes a limiter slot and token for every attempt;
- *  - retries 429/500/502/503/504, connection errors, timeouts and unparsable 2xx bodies with
+ *  - retries 429/500/502/503/504, connection errors, timeouts and unparsable 2xx JSON bodies with
  *    jittered backoff (Retry-After honoured) until `maxRetryElapsedMs`, then fails with a typed
  *    AppError (the SDK's own retries are disabled, so the limiter sees every attempt);
+ *  - never retries what fails the same way every time: a 2xx web page where JSON is expected (a
+ *    proxy's login page) and TLS handshake or certificate errors (both name the full URL asked);
  *  - keeps the final response's raw text and JSON for the SDK call that asked for it
  *    (correlated by a per-call header that is stripped before sending).
  */
@@ -17,7 +19,14 @@ import {
   rateLimitExhausted,
   type BackoffPolicy,
 } from './backoff.ts';
-import { rateLimitedError, readOnlyViolation, unexpectedResponseError, unreachableError } from './errors.ts';
+import {
+  rateLimitedError,
+  readOnlyViolation,
+  tlsError,
+  unexpectedResponseError,
+  unreachableError,
+  webPageError,
+} from './errors.ts';
 import { BODY_TOO_LARGE, MAX_BODY_BYTES, type HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { realSleep } from './rate-limiter.ts';
@@ -29,18 +38,7 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
  * Network errors that say "nothing is listening there" rather than "a blip": retried only
  * HARD_NETWORK_RETRIES times (to ride out a restart), then UNREACHABLE at once.
  */
-const HARD_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_FAIL',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+const HARD_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL']);
 const HARD_NETWORK_RETRIES = 2;
 
 export interface Capture {
@@ -156,6 +154,8 @@ export function createTransport(opts: TransportOptions): Transport {
         };
       }
       const reason = networkReason(e, opts.requestTimeoutMs);
+      // A TLS handshake or certificate failure fails the same way every time: no retry.
+      if (isTlsFailure(e, reason)) return { kind: 'fatal', error: tlsError(url, e, reason, secrets) };
       return { kind: 'retry', why: 'network', reason, hard: HARD_NETWORK_CODES.has(reason) };
     } finally {
       release();
@@ -176,6 +176,11 @@ export function createTransport(opts: TransportOptions): Transport {
       try {
         json = JSON.parse(text);
       } catch {
+        // A web page (a proxy's login page, a website) is not a glitch: the same URL answers the
+        // same page again. Only a JSON answer that is cut off or garbled is worth retrying.
+        if (isWebPage(res.headers, text)) {
+          return { kind: 'fatal', error: webPageError(url, res.status, res.headers, secrets) };
+        }
         return {
           kind: 'retry',
           why: 'malformed',
@@ -308,4 +313,36 @@ function networkReason(e: unknown, timeoutMs: number): string {
     return e.message.slice(0, 120);
   }
   return 'network error';
+}
+
+/** A 2xx answer that is a web page rather than (possibly broken) JSON. */
+function isWebPage(headers: Headers, text: string): boolean {
+  const type = (headers.get('content-type') ?? '').toLowerCase();
+  if (type.includes('json')) return false;
+  if (type.startsWith('text/html') || type.includes('xhtml')) return true;
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(text);
+}
+
+/** Certificate and handshake codes of node:tls / OpenSSL. */
+const TLS_CODES = new Set([
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_HANDSHAKE_TIMEOUT',
+]);
+
+function isTlsFailure(e: unknown, reason: string): boolean {
+  if (TLS_CODES.has(reason) || reason.startsWith('ERR_SSL_')) return true;
+  const message = e instanceof Error ? e.message : '';
+  return /SSL routines|wrong version number/i.test(message);
 }

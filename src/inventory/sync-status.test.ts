@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syncStatus } from './sync-status.ts';
+import { incompleteFeatures, syncStatus } from './sync-status.ts';
 import { FEATURE_KEYS, type Availability, type FeatureAvailability } from './types.ts';
 
 const all = (a: FeatureAvailability, over: Partial<Availability> = {}): Availability =>
@@ -19,5 +19,28 @@ test('syncStatus: beta missing is a success, a failed feature is partial, nothin
     syncStatus(all(noBeta, { usage: { status: 'available' } })),
     'failed',
     'usage alone lists no resource',
+  );
+});
+
+test('syncStatus: usage read only in part because of a failure (available with a code) is partial', () => {
+  const partialUsage = {
+    status: 'available',
+    code: 'UNEXPECTED_RESPONSE',
+    message: 'Usage is partial',
+  } as const;
+  assert.equal(syncStatus(all({ status: 'available' }, { usage: partialUsage })), 'partial');
+});
+
+test('incompleteFeatures: beta missing, errors and partial usage all count; a full read is empty', () => {
+  assert.deepEqual(incompleteFeatures(all({ status: 'available' })), []);
+  assert.deepEqual(
+    incompleteFeatures(
+      all({ status: 'available' }, { agents: { status: 'unavailable', code: 'BETA_ACCESS_REQUIRED' } }),
+    ),
+    ['agents'],
+  );
+  assert.deepEqual(
+    incompleteFeatures(all({ status: 'available' }, { usage: { status: 'available', code: 'X' } })),
+    ['usage'],
   );
 });

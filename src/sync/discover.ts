@@ -155,6 +155,11 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     }
   }
   const usageAvailable = usage !== null && availability.usage.status === 'available';
+  // A one-off scan (no integration) keeps nothing: there is no "next sync" to retry at.
+  if (!opts.integration) {
+    for (const k of Object.keys(availability) as FeatureKey[])
+      availability[k] = oneOffWording(availability[k]);
+  }
 
   const agents: AgentRecord[] = wireAgents.map((a) => {
     const h = history.get(a.id);
@@ -204,4 +209,19 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     library: librariesR.ok,
   };
   return { snapshot, complete, status: syncStatus(availability) };
+}
+
+/** The words of a one-off scan: what a stored sync retries later, a scan has to be run again for. */
+export function oneOffWording(av: FeatureAvailability): FeatureAvailability {
+  const fix = (t: string): string =>
+    t
+      .replace(/;? ?they will be retried at the next sync/g, '; run the scan again to read them')
+      .replace(/the next sync will catch up/g, 'a new scan will catch up')
+      .replace(/\bthis sync\b/g, 'this scan')
+      .replace(/\bRun the sync again\b/g, 'Run the scan again');
+  return {
+    ...av,
+    ...(av.message !== undefined ? { message: fix(av.message) } : {}),
+    ...(av.remediation !== undefined ? { remediation: fix(av.remediation) } : {}),
+  };
 }

@@ -52,3 +52,44 @@ test('scan: usage unknown for some agents because of a failure is status partial
   assert.match(table.stdout, /partial/i);
   assert.doesNotMatch(table.stdout + table.stderr, /next sync/i);
 });
+
+test('scan --fail-on on a workspace without beta access exits 4 (coverage incomplete) unless --allow-partial', async () => {
+  const noBeta = await startSimulator({
+    seed: 5,
+    generator: { agents: 3, conversations: 10 },
+    beta: { enabled: false, status: 403 },
+  });
+  try {
+    const env = { MISTRAL_API_KEY: noBeta.apiKey };
+    const gated = await runCli(
+      ['scan', '--format', 'json', '--base-url', noBeta.url, '--fail-on', 'high'],
+      env,
+    );
+    assert.equal(gated.code, 4, gated.stderr);
+    assert.match(gated.stderr, /coverage is incomplete: .*agents unavailable/);
+    assert.match(gated.stderr, /--allow-partial/);
+    assert.equal(JSON.parse(gated.stdout).summary.agents, 0, 'the report is still printed');
+
+    const allowed = await runCli(
+      ['scan', '--format', 'json', '--base-url', noBeta.url, '--fail-on', 'high', '--allow-partial'],
+      env,
+    );
+    assert.equal(allowed.code, 0, allowed.stderr);
+
+    const noGate = await runCli(['scan', '--format', 'json', '--base-url', noBeta.url], env);
+    assert.equal(noGate.code, 0, 'without --fail-on nothing changes');
+  } finally {
+    await noBeta.close();
+  }
+});
+
+test('scan --fail-on with usage partial because of a failure exits 4 too', async () => {
+  const r = await runCli(['scan', '--format', 'json', '--base-url', proxy.url, '--fail-on', 'critical'], {
+    MISTRAL_API_KEY: sim.apiKey,
+  });
+  const report = JSON.parse(r.stdout);
+  const critical = report.summary.findingsBySeverity.critical;
+  // A failing critical finding decides the gate (3); otherwise the partial usage does (4).
+  assert.equal(r.code, critical > 0 ? 3 : 4, r.stderr);
+  if (critical === 0) assert.match(r.stderr, /usage partial/);
+});

@@ -4,7 +4,8 @@
  *
  * Exit codes: 0 success (also when beta endpoints are unavailable); 1 nothing could be read (or an
  * unexpected error); 2 invalid/expired key or API unreachable (message and remediation on stderr);
- * 3 a finding failed at the --fail-on severity or higher; 64 bad usage.
+ * 3 a finding failed at the --fail-on severity or higher; 4 --fail-on found nothing but coverage was
+ * incomplete (a feature unavailable or failed), unless --allow-partial; 64 bad usage.
  */
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { resolveApiKey } from '../api-key.ts';
 import { loadConfig } from '../../app/config.ts';
 import { createScanner } from '../../app/root.ts';
 import { withApp } from '../open-app.ts';
+import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
 
 export interface ScanFlags {
@@ -30,6 +32,7 @@ export interface ScanFlags {
   rps?: string;
   concurrency?: string;
   failOn?: string;
+  allowPartial?: boolean;
 }
 
 export interface ScanRun {
@@ -42,10 +45,14 @@ export interface ScanRun {
   maxConcurrency?: number;
   /** Exit 3 when a FAIL finding has this severity or a higher one. */
   failOn?: Severity;
+  /** With failOn: pass the gate even when part of the workspace could not be assessed. */
+  allowPartial?: boolean;
 }
 
 /** Exit code of a scan whose findings reach --fail-on. */
 export const EXIT_FINDINGS = 3;
+/** Exit code of a --fail-on gate that found nothing, on a workspace read only in part. */
+export const EXIT_PARTIAL_COVERAGE = 4;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
   await runScan({
@@ -57,6 +64,7 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
     requestsPerSecond: numberFlag('--rps', flags.rps, { min: 0.01 }),
     maxConcurrency: numberFlag('--concurrency', flags.concurrency, { min: 1, max: 1000, integer: true }),
     failOn: flags.failOn === undefined ? undefined : choiceFlag('--fail-on', flags.failOn, SEVERITIES),
+    allowPartial: flags.allowPartial === true,
   });
 }
 
@@ -82,7 +90,10 @@ export async function runScan(run: ScanRun): Promise<void> {
   emit(await createScanner(config).scan({ apiKey: run.apiKey, baseUrl: run.baseUrl }), run);
 }
 
-function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output' | 'failOn'>): void {
+function emit(
+  report: ScanReport,
+  flags: Pick<ScanRun, 'format' | 'output' | 'failOn' | 'allowPartial'>,
+): void {
   const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderScanTable(report);
   if (flags.output) {
     writePrivateFile(flags.output, text);
@@ -111,6 +122,19 @@ function emit(report: ScanReport, flags: Pick<ScanRun, 'format' | 'output' | 'fa
         `${hits.length} failing finding(s) at severity ${flags.failOn} or higher (--fail-on).\n`,
       );
       process.exitCode = EXIT_FINDINGS;
+      return;
+    }
+    const missing = incompleteFeatures(report.availabilityDetails);
+    if (missing.length > 0 && !flags.allowPartial) {
+      // A CI gate must not pass on missing data: "no finding" means nothing only where we could look.
+      process.stderr.write(
+        `No failing finding at severity ${flags.failOn} or higher, but coverage is incomplete: ${missing
+          .map((k) => `${k} ${report.availability[k] === 'available' ? 'partial' : report.availability[k]}`)
+          .join(
+            ', ',
+          )} (see "errors" in the report). Exit ${EXIT_PARTIAL_COVERAGE}: fix the access or pass --allow-partial to accept partial coverage.\n`,
+      );
+      process.exitCode = EXIT_PARTIAL_COVERAGE;
     }
   }
 }
@@ -153,11 +177,12 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'maximum requests in flight')
     .option(
       '--fail-on <severity>',
-      `exit ${EXIT_FINDINGS} when a finding fails at this severity or higher (${SEVERITIES.join(', ')})`,
+      `exit ${EXIT_FINDINGS} when a finding fails at this severity or higher (${SEVERITIES.join(', ')}); exit ${EXIT_PARTIAL_COVERAGE} when none does but part of the workspace could not be read`,
     )
+    .option('--allow-partial', `with --fail-on: do not exit ${EXIT_PARTIAL_COVERAGE} on incomplete coverage`)
     .addHelpText(
       'after',
-      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 1 nothing could be read, 2 invalid key or API unreachable,\n3 a finding failed at the --fail-on severity or higher, 64 bad usage.',
+      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 1 nothing could be read, 2 invalid key or API unreachable,\n3 a finding failed at the --fail-on severity or higher, 4 --fail-on with incomplete coverage (no beta access,\na feature failed) unless --allow-partial, 64 bad usage.',
     )
     .action(async (flags: ScanFlags) => scanCommand(flags));
 }

@@ -178,6 +178,9 @@ export const LOGIN_FAILURES_PER_IP = 20;
 const MINUTE = 60_000;
 /** last_seen_at / last_used_at are written at most this often. */
 const TOUCH_INTERVAL_MS = MINUTE;
+/** How long an authenticated API token is trusted without reading it again (see tokenCache). */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
 const MAX_NAME_LENGTH = 200;
 const MAX_TOKEN_NAME_LENGTH = 100;
 const MAX_EMAIL_LENGTH = 254;
@@ -381,6 +384,20 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   const hashPassword = (password: string) => passwords.hash(password);
   const verifyPassword = (hash: string, password: string) => passwords.verify(hash, password);
   // Verified against when the email is unknown, so that both failures take the same time.
+  /**
+   * API tokens recently authenticated, by token hash (never the token), for at most TOKEN_CACHE_TTL_MS:
+   * saves a query per API request. A revocation in this process takes effect at once (the entry is
+   * dropped); one made by another process sharing the database takes effect within the TTL
+   * (docs/adr/0004-accounts-sessions-tokens.md). Expiry is checked on every use. Only known, valid
+   * tokens are cached, and at most TOKEN_CACHE_MAX of them.
+   */
+  const tokenCache = new Map<string, { token: ApiTokenRecord; until: number }>();
+  let tokenGeneration = 0; // a read that started before a revocation must not refill the cache
+  const forgetTokens = () => {
+    tokenGeneration++;
+    tokenCache.clear();
+  };
+
   let dummyHash: Promise<string> | undefined;
   const dummy = () => (dummyHash ??= passwords.hash(randomToken()));
 
@@ -848,12 +865,28 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         apiToken.length > MAX_PRESENTED_TOKEN_LENGTH
       )
         return null;
-      const token = await repo.getApiTokenByHash(sha256(apiToken));
-      if (!token || token.revokedAt !== null) return null;
+      const hash = sha256(apiToken);
       const at = now();
-      if (token.expiresAt !== null && Date.parse(token.expiresAt) <= at.getTime()) return null;
+      let cached = tokenCache.get(hash);
+      if (cached && !(at.getTime() < cached.until && at.getTime() >= cached.until - TOKEN_CACHE_TTL_MS)) {
+        tokenCache.delete(hash);
+        cached = undefined;
+      }
+      const generation = tokenGeneration;
+      const token = cached ? cached.token : await repo.getApiTokenByHash(hash);
+      if (!token || token.revokedAt !== null) return null;
+      if (token.expiresAt !== null && Date.parse(token.expiresAt) <= at.getTime()) {
+        tokenCache.delete(hash);
+        return null;
+      }
+      if (!cached && generation === tokenGeneration) {
+        if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+        tokenCache.set(hash, { token, until: at.getTime() + TOKEN_CACHE_TTL_MS });
+      }
       if (token.lastUsedAt === null || at.getTime() - Date.parse(token.lastUsedAt) >= TOUCH_INTERVAL_MS) {
-        await repo.touchApiToken(token.id, at.toISOString());
+        const usedAt = at.toISOString();
+        await repo.touchApiToken(token.id, usedAt);
+        token.lastUsedAt = usedAt;
       }
       return {
         kind: 'token',
@@ -975,6 +1008,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         const sessionsRevoked = signOut ? await tx.deleteUserSessions(current.id) : 0;
         return { before: current, updated, sessionsRevoked };
       });
+      forgetTokens(); // tokens carry their own role, but a user change must never leave stale trust
 
       const details: Record<string, unknown> = {};
       if (role !== undefined && role !== result.before.role)
@@ -1007,6 +1041,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         await tx.deleteUser(current.id);
         return n;
       });
+      forgetTokens();
       await audit.record(
         actor,
         'user.delete',
@@ -1067,8 +1102,10 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       requireRole(actor, 'admin');
       const token = typeof id === 'string' && id ? await repo.getApiToken(id) : null;
       if (!token || !canSee(actor, token.organizationId)) throw notFound('API token', String(id));
+      forgetTokens(); // before and after the write: no request of this process sees it afterwards
       if (token.revokedAt !== null) return toTokenView(token);
       const revoked = (await repo.revokeApiToken(token.id, now().toISOString())) ?? token;
+      forgetTokens();
       await audit.record(
         actor,
         'token.revoke',

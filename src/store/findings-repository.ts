@@ -29,8 +29,60 @@ export interface FindingsRepository {
   list(integrationId: string, filter?: FindingsFilter, now?: Date | string): Promise<FindingState[]>;
   get(findingId: string): Promise<FindingState | null>;
   saveAll(states: readonly FindingState[]): Promise<void>;
+  /**
+   * As saveAll, given `previous`, the same findings as read earlier (a sync's `existing`): writes in full
+   * only the findings that are new or changed in anything but lastSeenAt, and moves lastSeenAt of the
+   * others with one UPDATE per distinct value. Findings equal to their previous state are not written.
+   * The mute is never written for an existing finding, as in saveAll.
+   */
+  saveChanges(states: readonly FindingState[], previous: readonly FindingState[]): Promise<SaveChangesResult>;
   mute(findingId: string, input: MuteInput): Promise<FindingState>;
   unmute(findingId: string): Promise<FindingState>;
+}
+
+export interface SaveChangesResult {
+  written: number;
+  touched: number;
+  unchanged: number;
+}
+
+/** Deep equality of JSON values (jsonb does not keep key order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => Object.hasOwn(bo, k) && sameJson(ao[k], bo[k]));
+}
+
+const sameTime = (a: string | null, b: string | null) =>
+  a === b || (a !== null && b !== null && Date.parse(a) === Date.parse(b));
+
+/** Equal in every stored field the sync writes, lastSeenAt and the mute aside. */
+function sameButLastSeen(a: FindingState, b: FindingState): boolean {
+  return (
+    a.integrationId === b.integrationId &&
+    a.ruleId === b.ruleId &&
+    a.severity === b.severity &&
+    a.resourceType === b.resourceType &&
+    a.resourceId === b.resourceId &&
+    a.resourceName === b.resourceName &&
+    a.lastStatus === b.lastStatus &&
+    a.status === b.status &&
+    a.title === b.title &&
+    a.detail === b.detail &&
+    a.reopenCount === b.reopenCount &&
+    sameTime(a.firstSeenAt, b.firstSeenAt) &&
+    sameTime(a.resolvedAt, b.resolvedAt) &&
+    sameJson(a.evidence ?? {}, b.evidence ?? {})
+  );
 }
 
 interface Row {
@@ -105,6 +157,55 @@ export function createFindingsRepository(db: Database): FindingsRepository {
     return rows[0] ? toState(rows[0]) : null;
   }
 
+  /** Inserts new findings, overwrites existing ones except their mute. */
+  async function upsert(tx: Pick<Database, 'query'>, states: readonly FindingState[]): Promise<void> {
+    for (const batch of chunks(states, 1000)) {
+      const payload = batch.map((s) => ({
+        id: s.id,
+        integration_id: s.integrationId,
+        rule_id: s.ruleId,
+        severity: s.severity,
+        resource_type: s.resourceType,
+        resource_id: s.resourceId,
+        resource_name: s.resourceName,
+        last_status: s.lastStatus,
+        status: s.status,
+        title: s.title,
+        detail: s.detail,
+        evidence: s.evidence ?? {},
+        first_seen_at: s.firstSeenAt,
+        last_seen_at: s.lastSeenAt,
+        resolved_at: s.resolvedAt,
+        reopen_count: s.reopenCount,
+        mute_reason: s.mute?.reason ?? null,
+        mute_by: s.mute?.by ?? null,
+        mute_at: s.mute?.at ?? null,
+        mute_expires_at: s.mute?.expiresAt ?? null,
+      }));
+      await tx.query(
+        `INSERT INTO findings (id, integration_id, rule_id, severity, resource_type, resource_id, resource_name,
+           last_status, status, title, detail, evidence, first_seen_at, last_seen_at, resolved_at, reopen_count,
+           mute_reason, mute_by, mute_at, mute_expires_at)
+         SELECT x.id, x.integration_id, x.rule_id, x.severity, x.resource_type, x.resource_id, x.resource_name,
+           x.last_status, x.status, x.title, x.detail, x.evidence, x.first_seen_at, x.last_seen_at,
+           x.resolved_at, x.reopen_count, x.mute_reason, x.mute_by, x.mute_at, x.mute_expires_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, integration_id text, rule_id text, severity text,
+           resource_type text, resource_id text, resource_name text, last_status text, status text,
+           title text, detail text, evidence jsonb, first_seen_at timestamptz, last_seen_at timestamptz,
+           resolved_at timestamptz, reopen_count integer, mute_reason text, mute_by text,
+           mute_at timestamptz, mute_expires_at timestamptz)
+         ON CONFLICT (id) DO UPDATE SET
+           severity = EXCLUDED.severity, resource_name = EXCLUDED.resource_name,
+           last_status = EXCLUDED.last_status, status = EXCLUDED.status, title = EXCLUDED.title,
+           detail = EXCLUDED.detail, evidence = EXCLUDED.evidence, first_seen_at = EXCLUDED.first_seen_at,
+           last_seen_at = EXCLUDED.last_seen_at, resolved_at = EXCLUDED.resolved_at,
+           reopen_count = EXCLUDED.reopen_count
+         WHERE findings.integration_id = EXCLUDED.integration_id`,
+        [JSON.stringify(payload)],
+      );
+    }
+  }
+
   return {
     get,
 
@@ -121,53 +222,42 @@ export function createFindingsRepository(db: Database): FindingsRepository {
 
     async saveAll(states) {
       if (states.length === 0) return;
-      await db.transaction(async (tx) => {
-        for (const batch of chunks(states, 1000)) {
-          const payload = batch.map((s) => ({
-            id: s.id,
-            integration_id: s.integrationId,
-            rule_id: s.ruleId,
-            severity: s.severity,
-            resource_type: s.resourceType,
-            resource_id: s.resourceId,
-            resource_name: s.resourceName,
-            last_status: s.lastStatus,
-            status: s.status,
-            title: s.title,
-            detail: s.detail,
-            evidence: s.evidence ?? {},
-            first_seen_at: s.firstSeenAt,
-            last_seen_at: s.lastSeenAt,
-            resolved_at: s.resolvedAt,
-            reopen_count: s.reopenCount,
-            mute_reason: s.mute?.reason ?? null,
-            mute_by: s.mute?.by ?? null,
-            mute_at: s.mute?.at ?? null,
-            mute_expires_at: s.mute?.expiresAt ?? null,
-          }));
-          await tx.query(
-            `INSERT INTO findings (id, integration_id, rule_id, severity, resource_type, resource_id, resource_name,
-               last_status, status, title, detail, evidence, first_seen_at, last_seen_at, resolved_at, reopen_count,
-               mute_reason, mute_by, mute_at, mute_expires_at)
-             SELECT x.id, x.integration_id, x.rule_id, x.severity, x.resource_type, x.resource_id, x.resource_name,
-               x.last_status, x.status, x.title, x.detail, x.evidence, x.first_seen_at, x.last_seen_at,
-               x.resolved_at, x.reopen_count, x.mute_reason, x.mute_by, x.mute_at, x.mute_expires_at
-             FROM jsonb_to_recordset($1::jsonb) AS x(id text, integration_id text, rule_id text, severity text,
-               resource_type text, resource_id text, resource_name text, last_status text, status text,
-               title text, detail text, evidence jsonb, first_seen_at timestamptz, last_seen_at timestamptz,
-               resolved_at timestamptz, reopen_count integer, mute_reason text, mute_by text,
-               mute_at timestamptz, mute_expires_at timestamptz)
-             ON CONFLICT (id) DO UPDATE SET
-               severity = EXCLUDED.severity, resource_name = EXCLUDED.resource_name,
-               last_status = EXCLUDED.last_status, status = EXCLUDED.status, title = EXCLUDED.title,
-               detail = EXCLUDED.detail, evidence = EXCLUDED.evidence, first_seen_at = EXCLUDED.first_seen_at,
-               last_seen_at = EXCLUDED.last_seen_at, resolved_at = EXCLUDED.resolved_at,
-               reopen_count = EXCLUDED.reopen_count
-             WHERE findings.integration_id = EXCLUDED.integration_id`,
-            [JSON.stringify(payload)],
-          );
+      await db.transaction((tx) => upsert(tx, states));
+    },
+
+    async saveChanges(states, previous) {
+      const before = new Map(previous.map((p) => [p.id, p]));
+      const writes: FindingState[] = [];
+      // Grouped by integration and new lastSeenAt: one UPDATE per group (a sync has one of each).
+      const touchedAt = new Map<string, { integrationId: string; at: string; ids: string[] }>();
+      let unchanged = 0;
+      for (const s of states) {
+        const p = before.get(s.id);
+        if (!p || !sameButLastSeen(p, s)) writes.push(s);
+        else if (sameTime(p.lastSeenAt, s.lastSeenAt)) unchanged++;
+        else {
+          const key = `${s.integrationId}\u0000${s.lastSeenAt}`;
+          const group = touchedAt.get(key) ?? { integrationId: s.integrationId, at: s.lastSeenAt, ids: [] };
+          group.ids.push(s.id);
+          touchedAt.set(key, group);
         }
-      });
+      }
+      let touched = 0;
+      if (writes.length > 0 || touchedAt.size > 0) {
+        await db.transaction(async (tx) => {
+          if (writes.length > 0) await upsert(tx, writes);
+          for (const { integrationId, at, ids } of touchedAt.values()) {
+            for (const batch of chunks(ids, 10_000)) {
+              await tx.query(
+                'UPDATE findings SET last_seen_at = $3 WHERE integration_id = $1 AND id = ANY($2::text[])',
+                [integrationId, batch, at],
+              );
+              touched += batch.length;
+            }
+          }
+        });
+      }
+      return { written: writes.length, touched, unchanged };
     },
 
     async mute(findingId, input) {

@@ -1,7 +1,7 @@
 /**
  * A stored sync of one integration: the shared pipeline (discovery + usage + rules), then, in one
- * transaction, the inventory listings, the snapshot, the findings lifecycle, change events and risk
- * scores, and the run's outcome. Used by `trustlens scan --data-dir` and (later) the server's worker.
+ * transaction, the inventory listings, the snapshot (staged before, published in it), the findings
+ * lifecycle (only what changed), change events and risk scores, and the run's outcome. Used by `trustlens scan --data-dir` and (later) the server's worker.
  *
  * Safety: only complete listings mark records deleted (the inventory repository enforces it);
  * findings on resource types that were not listed are left as they were; a failed run records its
@@ -110,7 +110,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
   // Everything that is read or computed from what this sync read is prepared before the final
   // transaction, which only writes: on PGlite a transaction holds the only connection, so every API
   // request waits for it. Reading the findings outside it is safe: one sync per integration runs at a
-  // time (the claim), and saveAll never overwrites a mute made meanwhile.
+  // time (the claim), and saveChanges never overwrites a mute made meanwhile.
   const existing = await store.findings.list(integrationId, { status: 'all', includeMuted: true }, now);
   const reconciled = reconcileFindings({
     integrationId,
@@ -127,6 +127,9 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
   const events = diffSnapshots(driftBaseline(previous, stored), snapshot, at);
   const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
 
+  // The snapshot (the largest single write) is staged before the final transaction, invisible until
+  // that transaction publishes it (src/store/snapshots-repository.ts).
+  const stagedSnapshot = await store.snapshots.stage(integrationId, runId, snapshot);
   const result = await store.transaction(async (s) => {
     for (const type of Object.keys(listings) as ResourceType[]) {
       await s.inventory.applyListing(integrationId, type, listings[type], {
@@ -135,8 +138,9 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
         at,
       });
     }
-    await s.snapshots.save(integrationId, runId, snapshot);
-    await s.findings.saveAll(reconciled.findings);
+    await s.snapshots.publish(integrationId, stagedSnapshot, snapshot.takenAt);
+    // Only what changed: most findings of a sync differ from their stored state by lastSeenAt alone.
+    await s.findings.saveChanges(reconciled.findings, existing);
     await s.events.append(integrationId, runId, events);
     await s.riskScores.save(integrationId, runId, at, riskScores);
     const requests = connector.stats().requests;

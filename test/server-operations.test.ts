@@ -57,6 +57,8 @@ const EXPECTED_ROUTES = [
   'GET /api/v1/rules',
 ];
 
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
+
 for (const backend of testBackends()) {
   describe(`HTTP operations (${backend.kind})`, { skip: backend.skip }, () => {
     let h: TestServer;
@@ -70,6 +72,7 @@ for (const backend of testBackends()) {
       });
       h = await startTestServer(backend, {
         sync: false,
+        env: { TRUSTLENS_METRICS_TOKEN: METRICS_TOKEN },
         server: {
           logger: pino({ level: 'info' }, sink),
           findingsBySeverity: async () => ({ critical: 2, high: 5 }),
@@ -160,7 +163,7 @@ for (const backend of testBackends()) {
       }
     });
 
-    it('/metrics: loopback without credentials; from elsewhere only with an admin token', async () => {
+    it('/metrics: loopback without credentials; from elsewhere only with the operator metrics token, never an organization token', async () => {
       metrics.syncsTotal.inc({ outcome: 'succeeded', trigger: 'manual' });
       metrics.mistralRequestsTotal.inc({ status: '429' });
       metrics.mistralRateLimitedTotal.inc();
@@ -191,14 +194,21 @@ for (const backend of testBackends()) {
         headers: { authorization: `Bearer ${h.viewer.token}` },
         ...remote,
       });
-      assert.equal(viewer.statusCode, 403);
+      assert.equal(viewer.statusCode, 401);
       const admin = await h.server.inject({
         method: 'GET',
         url: '/metrics',
         headers: { authorization: `Bearer ${h.admin.token}` },
         ...remote,
       });
-      assert.equal(admin.statusCode, 200);
+      assert.equal(admin.statusCode, 401, 'figures of every organization: no organization admin opens them');
+      const operator = await h.server.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+        ...remote,
+      });
+      assert.equal(operator.statusCode, 200);
     });
 
     it('an unexpected error is a 500 with a generic message and the request id, logged without the stack in the response', async () => {

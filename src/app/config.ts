@@ -29,6 +29,11 @@ export interface AppConfig {
      * audit log and rate limits): false (none, the default), or how many hops.
      */
     trustProxyHops: number | false;
+    /**
+     * The bearer token a Prometheus scraper sends to /metrics from another machine. The figures cover
+     * every organization, so no organization's token opens them; unset: /metrics answers loopback only.
+     */
+    metricsToken: string | null;
   };
   scheduler: { enabled: boolean; tickSeconds: number };
   /** TRUSTLENS_INIT_*: the headless first start. */
@@ -74,6 +79,11 @@ const EnvSchema = z.object({
     .optional(),
   TRUSTLENS_SESSION_IDLE_MINUTES: intFrom('TRUSTLENS_SESSION_IDLE_MINUTES', 5, 60 * 24 * 30).optional(),
   TRUSTLENS_SESSION_MAX_HOURS: intFrom('TRUSTLENS_SESSION_MAX_HOURS', 1, 24 * 90).optional(),
+  TRUSTLENS_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(32, 'TRUSTLENS_METRICS_TOKEN must be at least 32 characters (openssl rand -base64 32)')
+    .optional(),
   TRUSTLENS_TRUST_PROXY: intFrom('TRUSTLENS_TRUST_PROXY', 0, 10).optional(),
   TRUSTLENS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TRUSTLENS_SCHEDULER_TICK_SECONDS: intFrom('TRUSTLENS_SCHEDULER_TICK_SECONDS', 1, 3600).optional(),
@@ -126,6 +136,7 @@ export function loadConfig(
       sessionMaxHours: e.TRUSTLENS_SESSION_MAX_HOURS ?? 7 * 24,
       logLevel: e.TRUSTLENS_LOG_LEVEL ?? 'info',
       trustProxyHops: e.TRUSTLENS_TRUST_PROXY ? e.TRUSTLENS_TRUST_PROXY : false,
+      metricsToken: e.TRUSTLENS_METRICS_TOKEN ?? null,
     },
     scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
     init: {

@@ -13,6 +13,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { App } from '../app/root.ts';
+import { AppError } from '../errors/index.ts';
 import { createServerLogger, withRedaction } from './logging.ts';
 import { API_PREFIX, installAuth, type RouteEntry } from './plugins/auth.ts';
 import { installErrorHandling } from './plugins/errors.ts';
@@ -51,6 +52,26 @@ declare module 'fastify' {
 function trustProxy(hops: number | false): boolean {
   // Typed as boolean for fastify's overloads (a number is also accepted at run time).
   return hops === false ? false : (hops as unknown as boolean);
+}
+
+/** The first string containing U+0000 in a request part, with its field path. */
+function nulIn(value: unknown, part: string, path = ''): { part: string; field: string } | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? { part, field: path || part } : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = nulIn(v, part, `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return { part, field: path ? `${path}.${k}` : k };
+      const hit = nulIn(v, part, path ? `${path}.${k}` : k);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
 
 export async function buildServer(app: App, options: BuildServerOptions = {}): Promise<FastifyInstance> {
@@ -93,6 +114,23 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+  });
+
+  // NUL characters are never meaningful in TrustLens input and PostgreSQL cannot store them: refuse them in
+  // the path, the query and the body before any handler (a 400 naming where, never a 500).
+  server.addHook('preValidation', async (request) => {
+    const where =
+      nulIn(request.params, 'path') ?? nulIn(request.query, 'query') ?? nulIn(request.body, 'body');
+    if (where) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The ${where.part} contains a NUL character (in "${where.field}").`,
+        {
+          details: { field: where.field, location: where.part },
+          remediation: 'Remove control characters from the request and send it again.',
+        },
+      );
+    }
   });
 
   const tls = app.config.server.secureCookies;

@@ -44,7 +44,10 @@ export function createAuditService(deps: { audit: AuditRepository; now?: () => D
     async list(actor, query = {}) {
       requireRole(actor, 'admin');
       const limit = clampLimit(query.limit);
-      const before = decodeCursor(query.cursor, (v): v is string => typeof v === 'string' && /^\d+$/.test(v));
+      const before = decodeCursor(
+        query.cursor,
+        (v): v is string => typeof v === 'string' && /^\d{1,18}$/.test(v),
+      );
       const rows = await deps.audit.list({
         organizationId: actor.organizationId,
         before: before ?? undefined,

@@ -33,7 +33,7 @@ const isEventCursor = (v: unknown): v is EventCursor =>
   v !== null &&
   typeof (v as EventCursor).at === 'string' &&
   !Number.isNaN(Date.parse((v as EventCursor).at)) &&
-  Number.isInteger((v as EventCursor).id);
+  Number.isSafeInteger((v as EventCursor).id);
 
 export function createEventsService(deps: { store: Pick<Store, 'integrations' | 'queries'> }): EventsService {
   return {

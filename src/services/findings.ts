@@ -17,7 +17,7 @@ import type { FindingRow, IntegrationView, MuteHistoryEntry, Store } from '../st
 import type { AuditService } from './audit.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
-import { ReadCache } from './read-cache.ts';
+import { cachedIntegrationLookups, ReadCache } from './read-cache.ts';
 import { checkChoice, checkLimit, checkString, integrationsInScope, invalid } from './read-scope.ts';
 
 export const FINDING_RESOURCE_TYPES = ['agent', 'model', 'file', 'library', 'integration'] as const;
@@ -111,7 +111,9 @@ interface FindingCursor {
 const isFindingCursor = (v: unknown): v is FindingCursor =>
   typeof v === 'object' &&
   v !== null &&
-  typeof (v as FindingCursor).r === 'number' &&
+  Number.isInteger((v as FindingCursor).r) &&
+  (v as FindingCursor).r >= 0 &&
+  (v as FindingCursor).r <= 4 &&
   typeof (v as FindingCursor).rule === 'string' &&
   typeof (v as FindingCursor).res === 'string' &&
   typeof (v as FindingCursor).id === 'string';
@@ -201,6 +203,8 @@ export function createFindingsService(deps: FindingsServiceDeps): FindingsServic
   const now = deps.now ?? (() => new Date());
   const store = deps.store;
   const pages = new ReadCache(deps.cacheEntries ?? 1000);
+  // Lookups for reads only (src/services/read-cache.ts): at most INTEGRATION_LOOKUP_TTL_MS old.
+  const lookups = { integrations: cachedIntegrationLookups(store.integrations) };
 
   async function load(actor: Actor, id: string): Promise<{ row: FindingRow; integ: IntegrationView }> {
     if (typeof id !== 'string' || id === '') throw invalid('id', 'A finding id is required.', 'Pass the id.');
@@ -248,7 +252,7 @@ export function createFindingsService(deps: FindingsServiceDeps): FindingsServic
         const mapped = ruleIdsForFramework(framework);
         ruleIds = ruleIds ? ruleIds.filter((r) => mapped.includes(r)) : mapped;
       }
-      const integrations = await integrationsInScope(store, actor, query.integrationId);
+      const integrations = await integrationsInScope(lookups, actor, query.integrationId);
       if (integrations.length === 0 || (ruleIds && ruleIds.length === 0))
         return { items: [], nextCursor: null };
       const at = now();

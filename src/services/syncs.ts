@@ -251,7 +251,10 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     async listRuns(actor, integrationId, query = {}) {
       const integration = await integrationFor(actor, integrationId);
       const limit = clampLimit(query.limit);
-      const before = decodeCursor(query.cursor, (v): v is number => Number.isInteger(v) && (v as number) > 0);
+      const before = decodeCursor(
+        query.cursor,
+        (v): v is number => Number.isSafeInteger(v) && (v as number) > 0,
+      );
       const rows = await store.syncRuns.page(integration.id, {
         before: before ?? undefined,
         limit: limit + 1,

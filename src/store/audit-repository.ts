@@ -72,7 +72,7 @@ export function createAuditRepository(db: Database): AuditRepository {
                 target_id, ip, outcome, details
          FROM audit_log
          WHERE ($1::text IS NULL OR organization_id = $1) AND ($2::bigint IS NULL OR id < $2::bigint)
-         ORDER BY id DESC LIMIT $3`,
+         ORDER BY audit_log.id DESC LIMIT $3`,
         [organizationId, before ?? null, limit],
       );
       return rows.map((r) => ({

@@ -193,6 +193,18 @@ function acquireDataDirLock(path: string): () => void {
 function storageError(e: unknown): AppError {
   if (isAppError(e)) return e;
   const err = e as { message?: string; code?: string };
+  // Text PostgreSQL cannot store (a NUL character, invalid encoding) came from the input: a 400, not a 500.
+  if (err.code === '22021' || err.code === '22P05') {
+    return new AppError(
+      'INVALID_INPUT',
+      'The input contains a character that cannot be stored (such as NUL).',
+      {
+        cause: e,
+        details: { sqlState: err.code },
+        remediation: 'Remove control characters from the values sent, then try again.',
+      },
+    );
+  }
   return new AppError('STORAGE_ERROR', `Database error: ${err.message ?? String(e)}`, {
     cause: e,
     details: err.code ? { sqlState: err.code } : {},

@@ -188,7 +188,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
 
     async running() {
       const { rows } = await db.query<Row>(
-        `SELECT ${COLUMNS} FROM sync_runs WHERE status = 'running' ORDER BY started_at, seq`,
+        `SELECT ${COLUMNS} FROM sync_runs WHERE status = 'running' ORDER BY started_at, sync_runs.seq`,
       );
       return rows.map((r) => ({ ...toView(r), owner: r.owner }));
     },
@@ -217,7 +217,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
     async page(integrationId, { before, limit }) {
       const { rows } = await db.query<Row>(
         `SELECT ${COLUMNS} FROM sync_runs WHERE integration_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint)
-         ORDER BY seq DESC LIMIT $3`,
+         ORDER BY sync_runs.seq DESC LIMIT $3`,
         [integrationId, before ?? null, limit],
       );
       return rows.map((r) => ({ ...toView(r), seq: Number(r.seq) }));
@@ -253,7 +253,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
 
     async list(integrationId, limit = 50) {
       const { rows } = await db.query<Row>(
-        `SELECT ${COLUMNS} FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC, seq DESC LIMIT $2`,
+        `SELECT ${COLUMNS} FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC, sync_runs.seq DESC LIMIT $2`,
         [integrationId, Math.max(1, Math.min(1000, Math.floor(limit)))],
       );
       return rows.map(toView);
@@ -261,7 +261,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
 
     async latest(integrationId) {
       const { rows } = await db.query<Row>(
-        `SELECT ${COLUMNS} FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC, seq DESC LIMIT 1`,
+        `SELECT ${COLUMNS} FROM sync_runs WHERE integration_id = $1 ORDER BY started_at DESC, sync_runs.seq DESC LIMIT 1`,
         [integrationId],
       );
       return rows[0] ? toView(rows[0]) : null;
@@ -271,7 +271,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
       const { rows } = await db.query<{ availability: Availability }>(
         `SELECT availability FROM sync_runs
          WHERE integration_id = $1 AND status <> 'running' AND availability IS NOT NULL
-         ORDER BY started_at DESC, seq DESC LIMIT 1`,
+         ORDER BY started_at DESC, sync_runs.seq DESC LIMIT 1`,
         [integrationId],
       );
       return rows[0]?.availability ?? null;

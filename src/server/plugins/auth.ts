@@ -173,7 +173,10 @@ export function installAuth(server: FastifyInstance, options: AuthOptions): Rout
   });
 
   server.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(API_PREFIX) || request.is404) return;
+    // Decide on the matched route, never on the raw URL: the router decodes the path (/%61pi/v1/… is
+    // /api/v1/…), so a check of request.url could be walked around.
+    const routeUrl = request.routeOptions.url;
+    if (request.is404 || routeUrl === undefined || !routeUrl.startsWith(API_PREFIX)) return;
     const minRole = request.routeOptions.config.minRole ?? 'admin';
     const isPublic = minRole === 'public';
     await authenticate(request, options.accounts, isPublic);

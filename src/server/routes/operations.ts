@@ -2,15 +2,15 @@
  * Operations: /healthz (the process is up), /readyz (database reachable and migrated: 200 or 503),
  * /metrics (Prometheus) and /api/v1/health. /metrics answers without credentials only to a client on
  * this machine that is not behind a proxy (loopback address, no X-Forwarded-For / Forwarded /
- * X-Real-IP header); anyone else needs an admin session or API token.
+ * X-Real-IP header); anyone else needs the operator's metrics token (TRUSTLENS_METRICS_TOKEN): the figures
+ * cover every organization, so no organization's credentials open them.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { AppError } from '../../errors/index.ts';
-import { requireRole } from '../../services/context.ts';
-import { authenticate } from '../plugins/auth.ts';
 import { registry } from '../plugins/metrics.ts';
 import { ErrorBody } from '../schemas.ts';
 
@@ -65,14 +65,19 @@ export const operationsRoutes: FastifyPluginAsyncZod<{ app: App }> = async (serv
   );
 
   server.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Instance-wide figures (every organization): a direct loopback client, or the operator's metrics
+    // token (TRUSTLENS_METRICS_TOKEN) — never an organization's session or API token.
     if (!isDirectLoopback(request)) {
-      await authenticate(request, app.services.accounts, false);
-      if (!request.actor) {
-        throw new AppError('UNAUTHENTICATED', 'Metrics need an admin API token from outside this machine.', {
-          remediation: 'Scrape with "Authorization: Bearer <admin API token>", or from 127.0.0.1 directly.',
+      const expected = app.config.server.metricsToken;
+      const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
+      const digest = (v: string) => createHash('sha256').update(v).digest();
+      if (!expected || !given || !timingSafeEqual(digest(given), digest(expected))) {
+        throw new AppError('UNAUTHENTICATED', 'Metrics need the metrics token from outside this machine.', {
+          remediation: expected
+            ? 'Scrape with "Authorization: Bearer <TRUSTLENS_METRICS_TOKEN>", or from 127.0.0.1 directly.'
+            : 'Set TRUSTLENS_METRICS_TOKEN on the server and scrape with "Authorization: Bearer <that token>", or scrape from 127.0.0.1 directly.',
         });
       }
-      requireRole(request.actor, 'admin');
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });

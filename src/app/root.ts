@@ -3,9 +3,10 @@
  * services. The CLI, the server and the workers call `createApp(config)` and use `app.services`;
  * nothing else opens the database, loads the master key or builds a connector.
  */
+import { AppError } from '../errors/index.ts';
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
 import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mistral/types.ts';
-import { writeFileSync, rmSync } from 'node:fs';
+import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
@@ -90,6 +91,11 @@ export interface CreateAppOptions {
   random?: () => number;
   /** How long close() lets running syncs finish before marking them interrupted (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * Refuse (NOT_FOUND, naming the folder) when the data folder holds no database yet, instead of
+   * creating one: commands that only read, or act on something stored, never create a data folder.
+   */
+  mustExist?: boolean;
 }
 
 /** The Mistral SDK takes over a second to import: load it only when a connector is first needed. */
@@ -128,6 +134,9 @@ function connectorProvider(config: AppConfig, override?: ConnectorFactory): Conn
 }
 
 /** `trustlens scan` without a data folder: no database, no master key, just the connector. */
+/** Checks a base URL flag ('global', 'eu', 'us' in any case, or a URL) before anything is loaded. */
+export { normalizeBaseUrl as checkBaseUrl } from '../store/integration-input.ts';
+
 export function createScanner(
   config: AppConfig,
   options: Pick<CreateAppOptions, 'connectorFactory'> = {},
@@ -136,6 +145,7 @@ export function createScanner(
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
+  if (options.mustExist && !options.db && !config.databaseUrl) requireDataFolder(config.dataDir);
   const keyring = options.keyring ?? loadKeyring({ dataDir: config.dataDir });
   const db =
     options.db ??
@@ -227,4 +237,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       if (!options.db) await db.close();
     },
   };
+}
+
+/** The embedded database's marker file: present once a data folder has been created. */
+function requireDataFolder(dataDir: string): void {
+  if (existsSync(join(dataDir, 'pgdata', 'PG_VERSION'))) return;
+  throw new AppError('NOT_FOUND', `No TrustLens data folder in ${dataDir} (looked for its database there).`, {
+    remediation:
+      'Run the command in the folder that holds .trustlens, or pass --data-dir DIR (or set TRUSTLENS_DATA_DIR; DATABASE_URL for PostgreSQL). `trustlens integration add` creates a data folder.',
+    details: { dataDir },
+  });
 }

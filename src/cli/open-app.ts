@@ -7,6 +7,7 @@
  * the process exits 130.
  */
 import { loadConfig } from '../app/config.ts';
+import { AppError, isAppError } from '../errors/index.ts';
 import { createApp, type App } from '../app/root.ts';
 import { cliActor, type Actor } from '../services/context.ts';
 
@@ -18,11 +19,17 @@ export interface AppFlags {
   dataDir?: string;
   /** The data folder's embedded database even when DATABASE_URL is set. */
   embedded?: boolean;
+  /**
+   * Create the data folder when it does not exist (`integration add`, `scan --data-dir`). Without
+   * it, a command on a folder with no database fails at once naming the folder (nothing is created).
+   */
+  create?: boolean;
 }
 
 export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
   const app = await createApp(
     loadConfig({ dataDir: flags.dataDir, embedded: flags.embedded, scheduler: false }),
+    { mustExist: flags.create !== true },
   );
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -39,6 +46,19 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
   process.once('SIGTERM', onSignal);
   try {
     return await fn(app, cliActor());
+  } catch (e) {
+    // Every "not found" says where it looked: the wrong folder is the usual reason.
+    if (isAppError(e) && e.code === 'NOT_FOUND' && !e.message.includes(app.config.dataDir)) {
+      const where = app.config.databaseUrl
+        ? 'the PostgreSQL database of DATABASE_URL'
+        : `the data folder ${app.config.dataDir}`;
+      throw new AppError('NOT_FOUND', `${e.message} (looked in ${where})`, {
+        remediation: e.remediation,
+        details: e.details,
+        cause: e,
+      });
+    }
+    throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
-      await withApp(flags, async ({ services }, actor) => {
+      await withApp({ ...flags, create: true }, async ({ services }, actor) => {
         const view = await services.integrations.create(actor, {
           name: flags.name,
           apiKey,

@@ -8,7 +8,7 @@
  * incomplete (a feature unavailable or failed), unless --allow-partial; 64 bad usage.
  */
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
@@ -17,7 +17,7 @@ import type { ScanReport } from '../../exports/scan-report.ts';
 import { renderScanTable } from '../../exports/scan-table.ts';
 import { resolveApiKey } from '../api-key.ts';
 import { loadConfig } from '../../app/config.ts';
-import { createScanner } from '../../app/root.ts';
+import { checkBaseUrl, createScanner } from '../../app/root.ts';
 import { withApp } from '../open-app.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
@@ -55,9 +55,9 @@ export const EXIT_FINDINGS = 3;
 export const EXIT_PARTIAL_COVERAGE = 4;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
-  await runScan({
-    apiKey: resolveApiKey(flags),
-    baseUrl: flags.baseUrl,
+  // Every flag is checked before anything heavy runs: a bad value never costs a scan.
+  const run: Omit<ScanRun, 'apiKey'> = {
+    baseUrl: checkBaseUrl(flags.baseUrl),
     format: formatFlag(flags.format),
     output: flags.output,
     dataDir: flags.dataDir,
@@ -65,7 +65,41 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
     maxConcurrency: numberFlag('--concurrency', flags.concurrency, { min: 1, max: 1000, integer: true }),
     failOn: flags.failOn === undefined ? undefined : choiceFlag('--fail-on', flags.failOn, SEVERITIES),
     allowPartial: flags.allowPartial === true,
-  });
+  };
+  if (run.output !== undefined) checkOutputPath(run.output);
+  await runScan({ ...run, apiKey: resolveApiKey(flags) });
+}
+
+/**
+ * The report is written after the scan: a path that cannot be written is refused before it, so that
+ * no scan's results are lost. The folder must exist and be writable; the path must not be a folder.
+ */
+export function checkOutputPath(path: string): void {
+  const target = resolve(path);
+  const refuse = (why: string): never => {
+    throw new AppError('INVALID_INPUT', `Cannot write the report to ${path}: ${why}.`, {
+      remediation: 'Choose a writable file path for --output (its folder must exist); nothing was scanned.',
+    });
+  };
+  let isDir = false;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch {
+    // does not exist yet: fine
+  }
+  if (isDir) refuse('it is a folder');
+  const folder = dirname(target);
+  try {
+    if (!statSync(folder).isDirectory()) refuse(`${folder} is not a folder`);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    refuse(`the folder ${folder} does not exist`);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    refuse(`the folder ${folder} is not writable`);
+  }
 }
 
 /** Runs one scan with a resolved key (also used by `trustlens demo`). */
@@ -78,12 +112,14 @@ export async function runScan(run: ScanRun): Promise<void> {
     embedded: true,
   });
   if (run.dataDir) {
-    const report = await withApp({ dataDir: run.dataDir, embedded: true }, ({ services }, actor) =>
-      services.scans.scanIntoStore(actor, {
-        apiKey: run.apiKey,
-        baseUrl: run.baseUrl,
-        dataDir: config.dataDir,
-      }),
+    const report = await withApp(
+      { dataDir: run.dataDir, embedded: true, create: true },
+      ({ services }, actor) =>
+        services.scans.scanIntoStore(actor, {
+          apiKey: run.apiKey,
+          baseUrl: run.baseUrl,
+          dataDir: config.dataDir,
+        }),
     );
     return emit(report, run);
   }

@@ -221,6 +221,32 @@ for (const backend of testBackends()) {
       await app.services.integrations.delete(admin, integration.id);
     });
 
+    it('a new base URL needs the key again: the stored key is never sent to a new address', async () => {
+      const integration = await app.services.integrations.create(admin, {
+        name: 'moving',
+        apiKey: sim.apiKey,
+        baseUrl: sim.url,
+      });
+      const before = noBeta.stats().totalRequests;
+      await assert.rejects(
+        app.services.integrations.update(admin, integration.id, { baseUrl: noBeta.url }),
+        (e: unknown) =>
+          (e as { code?: string }).code === 'INVALID_INPUT' &&
+          (e as { details?: { field?: string } }).details?.field === 'apiKey',
+      );
+      assert.equal(noBeta.stats().totalRequests, before, 'nothing was sent to the new address');
+      const moved = await app.services.integrations.update(admin, integration.id, {
+        baseUrl: noBeta.url,
+        apiKey: noBeta.apiKey,
+      });
+      assert.equal(moved.baseUrl, noBeta.url.replace(/\/+$/, ''));
+      assert.notEqual(moved.keyFingerprint, integration.keyFingerprint, 'the new key replaced the old one');
+      // Same address: name and interval change without the key.
+      const renamed = await app.services.integrations.update(admin, integration.id, { name: 'moved' });
+      assert.equal(renamed.name, 'moved');
+      await app.services.integrations.delete(admin, integration.id);
+    });
+
     it('roles and organizations: viewers cannot sync, other organizations cannot see', async () => {
       const store = createStore(t.db, { keyring });
       for (const id of ['org_a', 'org_b'])

@@ -21,14 +21,15 @@ import {
 export type ValidateKey = (apiKey: string, baseUrl: string) => Promise<void>;
 
 export interface IntegrationServiceDeps {
-  store: Pick<Store, 'integrations'>;
+  store: Pick<Store, 'integrations' | 'transaction'>;
   validateKey: ValidateKey;
 }
 
 export interface IntegrationService {
   create(input: CreateIntegrationInput): Promise<IntegrationView>;
   rotateKey(id: string, newApiKey: string): Promise<IntegrationView>;
-  update(id: string, input: UpdateIntegrationInput): Promise<IntegrationView>;
+  /** A new base URL needs `apiKey` too (validated there; the stored key is never sent to a new address). */
+  update(id: string, input: UpdateIntegrationInput & { apiKey?: string }): Promise<IntegrationView>;
   get(id: string): Promise<IntegrationView>;
   list(): Promise<IntegrationView[]>;
   delete(id: string): Promise<void>;
@@ -73,13 +74,32 @@ export function createIntegrationService({ store, validateKey }: IntegrationServ
     },
 
     async update(id, input) {
-      // A new base URL is validated with the stored key: the key must work where it will be used.
+      // The stored key is never sent to a new address: whoever changes the base URL gives the key again
+      // (it is validated there, then replaces the stored one). Otherwise an admin could point the
+      // integration at a server of theirs and read the stored key off the validation request.
       if (input.baseUrl !== undefined) {
         const current = await repo.require(id);
         const baseUrl = normalizeBaseUrl(input.baseUrl);
-        if (baseUrl !== current.baseUrl) await validateKey(await repo.revealApiKey(id), baseUrl);
+        if (baseUrl !== current.baseUrl) {
+          if (input.apiKey === undefined) {
+            throw new AppError('INVALID_INPUT', 'Changing the base URL needs the API key again.', {
+              details: { field: 'apiKey' },
+              remediation:
+                'Send apiKey together with baseUrl: the stored key is never sent to a new address. It is validated against the new base URL before anything changes.',
+            });
+          }
+          const apiKey = normalizeApiKey(input.apiKey);
+          await validateKey(apiKey, baseUrl);
+          const { apiKey: _key, ...rest } = input;
+          return store.transaction(async (tx) => {
+            if (keyFingerprint(apiKey) !== current.keyFingerprint)
+              await tx.integrations.rotateKey(id, apiKey);
+            return tx.integrations.update(id, rest);
+          });
+        }
       }
-      return repo.update(id, input);
+      const { apiKey: _ignored, ...rest } = input;
+      return repo.update(id, rest);
     },
 
     get: (id) => repo.require(id),

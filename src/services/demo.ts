@@ -59,7 +59,10 @@ export function createDemoService(deps: {
         });
       } else {
         if (integration.baseUrl !== baseUrl && integration.keyFingerprint === keyFingerprint(input.apiKey)) {
-          integration = await deps.integrations.update(actor, integration.id, { baseUrl });
+          integration = await deps.integrations.update(actor, integration.id, {
+            baseUrl,
+            apiKey: input.apiKey,
+          });
         } else if (integration.keyFingerprint !== keyFingerprint(input.apiKey)) {
           if (integration.baseUrl !== baseUrl) {
             // Neither the key nor the address still works together: start this integration afresh.

@@ -33,14 +33,15 @@ export interface IntegrationsService {
   update(
     actor: Actor,
     id: string,
-    input: { name?: string; baseUrl?: string; syncIntervalMinutes?: number },
+    /** A new base URL needs `apiKey` too: the stored key is never sent to a new address. */
+    input: { name?: string; baseUrl?: string; syncIntervalMinutes?: number; apiKey?: string },
   ): Promise<IntegrationView>;
   rotateKey(actor: Actor, id: string, apiKey: string): Promise<IntegrationView>;
   delete(actor: Actor, id: string): Promise<void>;
 }
 
 export interface IntegrationsServiceDeps {
-  store: Pick<Store, 'integrations'>;
+  store: Pick<Store, 'integrations' | 'transaction'>;
   audit: AuditService;
   connectors: ConnectorProvider;
   now?: () => Date;
@@ -104,10 +105,11 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
     async update(actor, id, input) {
       requireRole(actor, 'admin');
       const current = await get(actor, id);
-      const change: UpdateIntegrationInput = {
+      const change: UpdateIntegrationInput & { apiKey?: string } = {
         name: input.name,
         baseUrl: input.baseUrl,
         syncFrequencyMinutes: input.syncIntervalMinutes,
+        apiKey: input.apiKey,
       };
       const view = await core.update(current.id, change);
       if (view.syncFrequencyMinutes !== current.syncFrequencyMinutes) await repo.setNextSyncAt(view.id, null);
@@ -115,7 +117,15 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
         actor,
         'integration.update',
         target(view),
-        Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+        {
+          // What changed, never the key (its fingerprint is enough) nor a raw URL's query string.
+          ...(input.name !== undefined ? { name: view.name } : {}),
+          ...(input.baseUrl !== undefined ? { baseUrl: view.baseUrl } : {}),
+          ...(input.syncIntervalMinutes !== undefined
+            ? { syncIntervalMinutes: view.syncFrequencyMinutes }
+            : {}),
+          ...(view.keyFingerprint !== current.keyFingerprint ? { keyFingerprint: view.keyFingerprint } : {}),
+        },
         inOrg(view),
       );
       return view;

@@ -79,7 +79,14 @@ const Create = z.object({
   syncIntervalMinutes: Interval.optional(),
 });
 const Update = z
-  .object({ name: Name.optional(), baseUrl: BaseUrl.optional(), syncIntervalMinutes: Interval.optional() })
+  .object({
+    name: Name.optional(),
+    baseUrl: BaseUrl.optional(),
+    syncIntervalMinutes: Interval.optional(),
+    apiKey: ApiKey.optional().describe(
+      'Required when baseUrl changes: the key is validated at the new address (the stored key is never sent to a new address)',
+    ),
+  })
   .strict();
 const Rotate = z.object({ apiKey: ApiKey });
 

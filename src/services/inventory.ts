@@ -32,6 +32,7 @@ import {
 } from './agent-index.ts';
 import type { Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
+import { cachedIntegrationLookups } from './read-cache.ts';
 import {
   checkBoolean,
   checkChoice,
@@ -325,12 +326,14 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
   const now = deps.now ?? (() => new Date());
   const store = deps.store;
   const index = deps.agentIndex ?? createAgentIndex({ store, now });
+  // Lookups for reads only (src/services/read-cache.ts): at most INTEGRATION_LOOKUP_TTL_MS old.
+  const lookups = { integrations: cachedIntegrationLookups(store.integrations) };
 
   async function scoped(actor: Actor, integrationId: string): Promise<IntegrationView> {
     if (typeof integrationId !== 'string' || integrationId === '') {
       throw invalid('integrationId', 'integrationId is required.', 'Pass the id of the integration.');
     }
-    return (await integrationsInScope(store, actor, integrationId))[0];
+    return (await integrationsInScope(lookups, actor, integrationId))[0];
   }
 
   async function loadAgent(actor: Actor, integrationId: string, agentId: string) {
@@ -419,7 +422,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
           'Pass the same sort and order as for the first page, or start again without a cursor.',
         );
       }
-      const integrations = await integrationsInScope(store, actor, query.integrationId);
+      const integrations = await integrationsInScope(lookups, actor, query.integrationId);
       const indexes: IntegrationIndex[] = [];
       for (const integ of integrations) indexes.push(await index.get(integ.id));
       const desc = order === 'desc';
@@ -519,7 +522,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     async listModels(actor, query = {}) {
       const includeDeleted = checkBoolean('includeDeleted', query.includeDeleted) ?? false;
       const out: ModelSummary[] = [];
-      for (const integ of await integrationsInScope(store, actor, query.integrationId)) {
+      for (const integ of await integrationsInScope(lookups, actor, query.integrationId)) {
         const idx = await index.get(integ.id);
         const live = idx.agents.filter((a) => a.summary.deletedAt === null);
         for (const e of await store.queries.records(integ.id, 'model', includeDeleted)) {
@@ -543,7 +546,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     async listFiles(actor, query = {}) {
       const includeDeleted = checkBoolean('includeDeleted', query.includeDeleted) ?? false;
       const out: FileSummary[] = [];
-      for (const integ of await integrationsInScope(store, actor, query.integrationId)) {
+      for (const integ of await integrationsInScope(lookups, actor, query.integrationId)) {
         for (const e of await store.queries.records(integ.id, 'file', includeDeleted)) {
           out.push({ ...(e.data as FileRecord), integrationId: integ.id, deletedAt: e.deletedAt });
         }
@@ -554,7 +557,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     async listLibraries(actor, query = {}) {
       const includeDeleted = checkBoolean('includeDeleted', query.includeDeleted) ?? false;
       const out: LibrarySummary[] = [];
-      for (const integ of await integrationsInScope(store, actor, query.integrationId)) {
+      for (const integ of await integrationsInScope(lookups, actor, query.integrationId)) {
         const idx = await index.get(integ.id);
         const live = idx.agents.filter((a) => a.summary.deletedAt === null);
         for (const e of await store.queries.records(integ.id, 'library', includeDeleted)) {

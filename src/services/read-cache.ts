@@ -44,3 +44,42 @@ export class ReadCache {
     return this.entries.size;
   }
 }
+
+/** How long the read services trust an integration lookup (see cachedIntegrationLookups). */
+export const INTEGRATION_LOOKUP_TTL_MS = 2_000;
+
+/**
+ * The read services' integration lookups (`get`, `list`), each kept for `ttlMs`: saves the heaviest query
+ * of a cached read (two tables joined) on every request. An integration's organization never changes,
+ * and the actor's access (canSee) is checked on every call by the caller, so the cache cannot widen
+ * access; what it delays, by at most the TTL, is a created, renamed or deleted integration showing in
+ * reads (a deleted one's data is gone with it: its reads are empty meanwhile). Writes must not use it.
+ */
+export function cachedIntegrationLookups<
+  R extends {
+    get(id: string): Promise<unknown>;
+    list(organizationId?: string): Promise<unknown[]>;
+  },
+>(integrations: R, options: { ttlMs?: number; nowMs?: () => number } = {}): R {
+  const ttlMs = options.ttlMs ?? INTEGRATION_LOOKUP_TTL_MS;
+  if (ttlMs <= 0) return integrations;
+  const nowMs = options.nowMs ?? Date.now;
+  const cache = new ReadCache(1000);
+  return {
+    ...integrations,
+    get: (id: string) =>
+      cache.get(
+        `get\u0000${id}`,
+        nowMs(),
+        () => integrations.get(id),
+        () => nowMs() + ttlMs,
+      ),
+    list: (organizationId?: string) =>
+      cache.get(
+        `list\u0000${organizationId ?? ''}`,
+        nowMs(),
+        () => integrations.list(organizationId),
+        () => nowMs() + ttlMs,
+      ),
+  };
+}

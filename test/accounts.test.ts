@@ -377,21 +377,41 @@ for (const backend of testBackends()) {
 
     it('throttles failed sign-ins per email and per address, with the time to wait', async () => {
       const svc = h.service();
-      for (let i = 0; i < 5; i++) {
-        await assert.rejects(
-          svc.login(ADMIN_A.email, `wrong-password-${i}`, { ip: `198.51.100.${i}` }),
-          appError('UNAUTHENTICATED'),
-        );
-      }
-      // Even the right password is refused while throttled.
-      await assert.rejects(svc.login(ADMIN_A.email, ADMIN_A.password, { ip: '198.51.100.99' }), (e) => {
+      // Ten parallel guesses from one address: the attempt is reserved before the slow password check,
+      // so at most five reach it; the others are throttled.
+      const guesses = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          svc.login(ADMIN_A.email, `wrong-password-${i}`, { ip: '198.51.100.1' }),
+        ),
+      );
+      const codes = guesses.map((g) =>
+        g.status === 'rejected' ? (g.reason as { code?: string }).code : 'ok',
+      );
+      assert.equal(codes.filter((c) => c === 'UNAUTHENTICATED').length, 5, codes.join(' '));
+      assert.equal(codes.filter((c) => c === 'TOO_MANY_REQUESTS').length, 5, codes.join(' '));
+      // Even the right password is refused from that address while throttled.
+      await assert.rejects(svc.login(ADMIN_A.email, ADMIN_A.password, { ip: '198.51.100.1' }), (e) => {
         assert.ok(isAppError(e) && e.code === 'TOO_MANY_REQUESTS');
         const wait = e.details.retryAfterSeconds as number;
         assert.ok(wait > 0 && wait <= 15 * 60, `retryAfterSeconds ${wait}`);
         return true;
       });
+      // The owner, from their own address, is not locked out by someone else's guesses.
+      await svc.login(ADMIN_A.email, ADMIN_A.password, { ip: '198.51.100.99' });
       // Another account is not affected.
       await svc.login('bob@demo.test', 'bob-the-demo-admin-password', { ip: '198.51.100.7' });
+      // Guesses spread over many addresses: 50 failures lock the email everywhere.
+      h.clock.ms += 15 * MINUTE + 1000;
+      for (let i = 0; i < 50; i++) {
+        await assert.rejects(
+          svc.login(ADMIN_A.email, 'wrong-password', { ip: `192.0.2.${i}` }),
+          appError('UNAUTHENTICATED'),
+        );
+      }
+      await assert.rejects(
+        svc.login(ADMIN_A.email, ADMIN_A.password, { ip: '198.51.100.99' }),
+        appError('TOO_MANY_REQUESTS'),
+      );
       h.clock.ms += 15 * MINUTE + 1000;
       await svc.login(ADMIN_A.email, ADMIN_A.password, { ip: '198.51.100.99' });
 
@@ -607,7 +627,22 @@ for (const backend of testBackends()) {
       assert.equal((await accounts.updateUser(daveActor, dave.id, { name: 'David' })).name, 'David');
       const newDavePassword = 'dave-new-viewer-password';
       secrets.push(newDavePassword);
-      await accounts.updateUser(daveActor, dave.id, { password: newDavePassword });
+      // Changing one's own password needs the present one (a stolen session is not enough).
+      await assert.rejects(
+        accounts.updateUser(daveActor, dave.id, { password: newDavePassword }),
+        appError('INVALID_INPUT', 'currentPassword'),
+      );
+      await assert.rejects(
+        accounts.updateUser(daveActor, dave.id, {
+          password: newDavePassword,
+          currentPassword: 'not-it-at-all',
+        }),
+        appError('INVALID_INPUT', 'currentPassword'),
+      );
+      await accounts.updateUser(daveActor, dave.id, {
+        password: newDavePassword,
+        currentPassword: davePassword,
+      });
       assert.equal(
         await accounts.authenticateSession(daveSession.sessionToken, {}),
         null,
@@ -682,6 +717,36 @@ for (const backend of testBackends()) {
       // The local operator sees every organization.
       assert.ok((await accounts.listUsers(cliActor())).length >= usersA.length + usersB.length);
       assert.equal((await accounts.listUsers(adminA)).find((u) => u.id === victim.id)?.role, 'analyst');
+    });
+
+    it('an API token never outlives its creator: disabled, demoted or deleted creators limit or end it', async () => {
+      const eve = await accounts.createUser(adminA, {
+        email: 'eve-token-creator@example.com',
+        password: 'eve-admin-password-long',
+        role: 'admin',
+      });
+      const eveSession = await accounts.login('eve-token-creator@example.com', 'eve-admin-password-long', {});
+      const eveActor = (await accounts.authenticateSession(eveSession.sessionToken, {}))!.actor;
+      const { token } = await accounts.createToken(eveActor, { name: 'eve automation', role: 'admin' });
+      assert.equal((await accounts.authenticateToken(token, {}))?.role, 'admin');
+      await accounts.updateUser(adminA, eve.id, { role: 'viewer' });
+      assert.equal(
+        (await accounts.authenticateToken(token, {}))?.role,
+        'viewer',
+        'capped at the creator role',
+      );
+      await accounts.updateUser(adminA, eve.id, { disabled: true });
+      assert.equal(await accounts.authenticateToken(token, {}), null, 'creator disabled');
+      await accounts.updateUser(adminA, eve.id, { disabled: false, role: 'admin' });
+      assert.equal((await accounts.authenticateToken(token, {}))?.role, 'admin');
+      await accounts.deleteUser(adminA, eve.id);
+      assert.equal(
+        await accounts.authenticateToken(token, {}),
+        null,
+        'creator deleted: the token is revoked',
+      );
+      const listed = (await accounts.listTokens(adminA)).find((t) => t.name === 'eve automation');
+      assert.ok(listed?.revokedAt, 'shown as revoked');
     });
 
     it('stores no password, session token, CSRF token or API token in plaintext in any table', async () => {

@@ -370,6 +370,7 @@ for (const backend of testBackends()) {
           const me = await people.viewer.request('GET', '/api/v1/session');
           const changed = await people.viewer.request('PATCH', `/api/v1/users/${me.body.user.id}`, {
             password: PW.viewerNew,
+            currentPassword: PW.viewer,
           });
           assert.equal(changed.status, 200, changed.text);
           const relogin = await people.viewer.request(

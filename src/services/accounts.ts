@@ -121,7 +121,8 @@ export interface AccountsService {
   updateUser(
     actor: Actor,
     id: string,
-    input: { role?: Role; disabled?: boolean; name?: string; password?: string },
+    /** Changing one's own password needs currentPassword. */
+    input: { role?: Role; disabled?: boolean; name?: string; password?: string; currentPassword?: string },
   ): Promise<UserView>;
   /** Admin; not the last active admin (CONFLICT); deletes the user's sessions. */
   deleteUser(actor: Actor, id: string): Promise<void>;
@@ -171,8 +172,16 @@ export const API_TOKEN_PREFIX = 'tlk_';
 export const SETUP_TOKEN_HOURS = 24;
 
 /** Login throttling: failed attempts per email and per client address in a sliding window. */
+const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 };
+function lowerRole(a: Role, b: Role): Role {
+  return ROLE_RANK[a] <= ROLE_RANK[b] ? a : b;
+}
+
 export const LOGIN_WINDOW_MINUTES = 15;
+/** Failures per email from one address: the brute-force limit that never locks the owner out elsewhere. */
 export const LOGIN_FAILURES_PER_EMAIL = 5;
+/** Failures per email from every address together: slows a distributed attack on one account. */
+export const LOGIN_FAILURES_PER_EMAIL_ANYWHERE = 50;
 export const LOGIN_FAILURES_PER_IP = 20;
 
 const MINUTE = 60_000;
@@ -333,6 +342,14 @@ class FailureWindow {
     return Math.max(1, list[list.length - this.limit] + this.windowMs - nowMs);
   }
 
+  /** Gives back the most recent attempt (a reservation that turned out to be a success). */
+  forgetLast(key: string): void {
+    const list = this.hits.get(key);
+    if (!list) return;
+    list.pop();
+    if (list.length === 0) this.hits.delete(key);
+  }
+
   record(key: string, nowMs: number): void {
     const list = this.recent(key, nowMs);
     list.push(nowMs);
@@ -376,7 +393,9 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   const idleMs = (deps.sessionIdleMinutes ?? 12 * 60) * MINUTE;
   const maxMs = (deps.sessionMaxHours ?? 7 * 24) * 60 * MINUTE;
   const windowMs = LOGIN_WINDOW_MINUTES * MINUTE;
+  // Keyed by email + address: someone else failing on your email from elsewhere does not lock you out.
   const failuresByEmail = new FailureWindow(LOGIN_FAILURES_PER_EMAIL, windowMs);
+  const failuresByEmailAnywhere = new FailureWindow(LOGIN_FAILURES_PER_EMAIL_ANYWHERE, windowMs);
   const failuresByIp = new FailureWindow(LOGIN_FAILURES_PER_IP, windowMs);
   const setupActor = systemActor('setup');
 
@@ -391,7 +410,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
    * (docs/adr/0004-accounts-sessions-tokens.md). Expiry is checked on every use. Only known, valid
    * tokens are cached, and at most TOKEN_CACHE_MAX of them.
    */
-  const tokenCache = new Map<string, { token: ApiTokenRecord; until: number }>();
+  const tokenCache = new Map<string, { token: ApiTokenRecord; role: Role; until: number }>();
   let tokenGeneration = 0; // a read that started before a revocation must not refill the cache
   const forgetTokens = () => {
     tokenGeneration++;
@@ -728,10 +747,19 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       const at = now();
       const nowMs = at.getTime();
 
+      const emailFromHere = `${email}\u0000${ip ?? ''}`;
       const wait = Math.max(
-        failuresByEmail.retryAfterMs(email, nowMs),
+        failuresByEmail.retryAfterMs(emailFromHere, nowMs),
+        failuresByEmailAnywhere.retryAfterMs(email, nowMs),
         ip ? failuresByIp.retryAfterMs(ip, nowMs) : 0,
       );
+      if (wait === 0) {
+        // Reserve the attempt now, before the (slow) password check, with no await in between: parallel
+        // attempts cannot all pass the check above. A success gives the reservation back.
+        failuresByEmail.record(emailFromHere, nowMs);
+        failuresByEmailAnywhere.record(email, nowMs);
+        if (ip) failuresByIp.record(ip, nowMs);
+      }
       if (wait > 0) {
         const user = await repo.getUserByEmail(email);
         const retryAfterSeconds = Math.ceil(wait / 1000);
@@ -759,8 +787,6 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       // Same work whether or not the email exists: always one argon2 verification.
       const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummy()), password);
       if (!user || !passwordOk || user.disabledAt !== null) {
-        failuresByEmail.record(email, nowMs);
-        if (ip) failuresByIp.record(ip, nowMs);
         await audit.record(
           {
             kind: 'user',
@@ -780,7 +806,9 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         });
       }
 
-      failuresByEmail.clear(email);
+      failuresByEmail.clear(emailFromHere);
+      failuresByEmailAnywhere.forgetLast(email);
+      if (ip) failuresByIp.forgetLast(ip);
       await repo.deleteExpiredSessions(at.toISOString());
       const updated =
         (await repo.updateUser(user.id, { lastLoginAt: at.toISOString(), updatedAt: user.updatedAt })) ??
@@ -879,9 +907,17 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         tokenCache.delete(hash);
         return null;
       }
+      // A token never outlives its creator's rights: refused when the creator is disabled or gone, and
+      // capped at the creator's current role (tokens of TRUSTLENS_INIT_* have no creator).
+      let role: Role | null = cached ? cached.role : token.role;
+      if (!cached && token.createdBy !== null) {
+        const creator = await repo.getUser(token.createdBy);
+        role = !creator || creator.disabledAt !== null ? null : lowerRole(token.role, creator.role);
+      }
+      if (role === null) return null;
       if (!cached && generation === tokenGeneration) {
         if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
-        tokenCache.set(hash, { token, until: at.getTime() + TOKEN_CACHE_TTL_MS });
+        tokenCache.set(hash, { token, role, until: at.getTime() + TOKEN_CACHE_TTL_MS });
       }
       if (token.lastUsedAt === null || at.getTime() - Date.parse(token.lastUsedAt) >= TOUCH_INTERVAL_MS) {
         const usedAt = at.toISOString();
@@ -893,7 +929,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         id: token.id,
         label: `token ${token.name}`,
         organizationId: token.organizationId,
-        role: token.role,
+        role,
         ip: meta.ip ?? null,
       };
     },
@@ -976,6 +1012,18 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       }
       const name =
         change.name !== undefined ? checkName(change.name, 'name', MAX_NAME_LENGTH, false) : undefined;
+      if (change.password !== undefined && self) {
+        // A stolen session must not be enough to take the account over for good.
+        const stored = await repo.getUser(target.id);
+        const given = change.currentPassword;
+        if (typeof given !== 'string' || !stored || !(await verifyPassword(stored.passwordHash, given))) {
+          throw invalid(
+            'currentPassword',
+            'Changing your own password needs your current password.',
+            'Send currentPassword (your present password) together with password.',
+          );
+        }
+      }
       const passwordHash =
         change.password !== undefined ? await hashPassword(checkPassword(change.password)) : undefined;
       const at = now().toISOString();
@@ -1038,6 +1086,8 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
           throw lastAdmin();
         }
         const n = await tx.deleteUserSessions(current.id);
+        // Tokens they created would lose their creator (ON DELETE SET NULL) and with it the check above.
+        await tx.revokeTokensCreatedBy(current.id, now().toISOString());
         await tx.deleteUser(current.id);
         return n;
       });

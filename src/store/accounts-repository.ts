@@ -120,6 +120,8 @@ export interface AccountsRepository {
   listApiTokens(organizationId?: string): Promise<ApiTokenRecord[]>;
   /** Sets revoked_at unless already revoked; returns the token as stored afterwards. */
   revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | null>;
+  /** Revokes every unrevoked token a user created; returns how many. */
+  revokeTokensCreatedBy(userId: string, at: string): Promise<number>;
   touchApiToken(id: string, at: string): Promise<void>;
 
   /** Deletes every unused set-up token (a new one replaces them). */
@@ -442,6 +444,14 @@ export function createAccountsRepository(db: Database): AccountsRepository {
     async revokeApiToken(id, at) {
       await db.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
       return repo.getApiToken(id);
+    },
+
+    async revokeTokensCreatedBy(userId, at) {
+      const r = await db.query(
+        'UPDATE api_tokens SET revoked_at = $2 WHERE created_by = $1 AND revoked_at IS NULL',
+        [userId, at],
+      );
+      return r.rowCount;
     },
 
     async touchApiToken(id, at) {

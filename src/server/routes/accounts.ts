@@ -33,6 +33,12 @@ const UpdateUser = z
     disabled: z.boolean().optional().describe('Admin only; signs the user out everywhere'),
     name: z.string().trim().min(1).max(200).optional(),
     password: z.string().min(1).max(1024).optional().describe('Signs the user out everywhere'),
+    currentPassword: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe('Required to change your own password: your present password'),
   })
   .strict();
 

@@ -3,8 +3,10 @@
  * time per integration (the database's unique index decides, across processes), follow it while it
  * runs, read the history and the feature availability, and clean up after processes that died.
  *
- * A run is claimed first (a `running` row), then the pipeline runs; everything it stores is written in
- * one transaction at the end (src/sync/run-sync.ts), so an interrupted run leaves nothing half-written.
+ * A run is claimed first (a `running` row), then the pipeline runs; inventory, snapshot, findings, events,
+ * risk scores and the outcome are written in one transaction at the end (src/sync/run-sync.ts), so an
+ * interrupted run leaves nothing half-written. Usage is committed per conversation as it is read (its
+ * state is replaced wholesale per conversation, so a resumed sync never counts it twice).
  */
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';

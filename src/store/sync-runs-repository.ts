@@ -201,7 +201,8 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
           feature,
           code: 'INTERRUPTED',
           message: reason,
-          remediation: 'Nothing of this run was stored; the next sync reads the workspace again.',
+          remediation:
+            'Its inventory, findings, events and risk scores were not stored (usage histories already read are kept and never counted twice); the next sync reads the workspace again.',
         })),
       );
       const r = await db.query(

@@ -5,14 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError, redactSecrets } from '../errors/index.ts';
 import { commands } from './commands/index.ts';
+import { EXIT, exitCodeOf } from './exit-codes.ts';
 
 const VERSION = '0.1.0';
-
-const EXIT_CODES: Record<string, number> = {
-  INVALID_API_KEY: 2,
-  UNREACHABLE: 2,
-  INVALID_INPUT: 64,
-};
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -31,17 +26,17 @@ export async function main(argv: string[]): Promise<number> {
       // Help and --version exit 0; every other commander error is a usage error (documented as 64).
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
         ? e.exitCode
-        : 64;
+        : EXIT.USAGE;
     }
     const secrets = [process.env.MISTRAL_API_KEY];
     if (isAppError(e)) {
       process.stderr.write(`Error: ${redactSecrets(e.message, secrets)}\n`);
       if (e.remediation) process.stderr.write(`What to do: ${redactSecrets(e.remediation, secrets)}\n`);
-      return EXIT_CODES[e.code] ?? 1;
+      return exitCodeOf(e.code);
     }
     const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`Unexpected error: ${redactSecrets(text, secrets)}\n`);
-    return 1;
+    return EXIT.ERROR;
   }
 }
 

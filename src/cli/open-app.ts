@@ -8,6 +8,7 @@
  */
 import { loadConfig } from '../app/config.ts';
 import { AppError, isAppError } from '../errors/index.ts';
+import { EXIT } from './exit-codes.ts';
 import { createApp, type App } from '../app/root.ts';
 import { cliActor, type Actor } from '../services/context.ts';
 
@@ -40,7 +41,7 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
     void app
       .close({ graceMs: 0 })
       .catch(() => undefined)
-      .finally(() => process.exit(130));
+      .finally(() => process.exit(EXIT.INTERRUPTED));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

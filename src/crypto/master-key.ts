@@ -109,7 +109,7 @@ export function loadOrCreateKeyFile(dataDir: string): MasterKey {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
     throw new AppError(
-      'INVALID_INPUT',
+      'STORAGE_ERROR',
       `Cannot create the data folder ${dataDir} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
       {
         cause: e,

@@ -1,14 +1,16 @@
 /**
- * `trustlens integration add|list|rotate-key|remove`, `trustlens sync` and `trustlens runs`: the stored
+ * `trustlens integration add|list|update|rotate-key|remove`, `trustlens sync` and `trustlens runs`: the stored
  * side of TrustLens from the command line, through the same services as the server's API.
  * Keys come from MISTRAL_API_KEY or --api-key-file, are validated (GET /v1/models) before anything
  * is stored, and are only ever shown as a hint (last 4 characters) and a fingerprint.
  */
 import type { Command } from 'commander';
-import { AppError } from '../../errors/index.ts';
+import { AppError, isAppError } from '../../errors/index.ts';
+import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import type { IntegrationView } from '../../store/index.ts';
 import { resolveApiKey } from '../api-key.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
+import { checkBaseUrl } from '../../app/root.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 
@@ -57,15 +59,61 @@ export function register(program: Command): void {
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
       await withApp({ ...flags, create: true }, async ({ services }, actor) => {
-        const view = await services.integrations.create(actor, {
-          name: flags.name,
-          apiKey,
-          baseUrl: flags.baseUrl,
-          syncIntervalMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
-        });
+        const view = await services.integrations
+          .create(actor, {
+            name: flags.name,
+            apiKey,
+            baseUrl: flags.baseUrl,
+            syncIntervalMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
+          })
+          .catch((e: unknown) => {
+            if (isAppError(e) && e.code === 'CONFLICT') {
+              // Name the verbs that exist on this command line.
+              throw new AppError('CONFLICT', e.message, {
+                remediation: `Choose another --name, or change the existing one: \`trustlens integration update ${shellWord(flags.name)} --base-url URL --frequency MINUTES\` (\`trustlens integration rotate-key ${shellWord(flags.name)}\` for its key).`,
+              });
+            }
+            throw e;
+          });
         show([view], flags.format);
       });
     });
+
+  integration
+    .command('update <integration>')
+    .description(
+      'Change the name, base URL or sync frequency of an integration (by id or name); a new base URL needs the key again.',
+    )
+    .option('--name <name>', 'a new unique name')
+    .option('--base-url <url>', 'a new base URL: global, eu, us, or a URL (the key is validated there first)')
+    .option('--frequency <minutes>', 'a new sync frequency in minutes (15 to 10080)')
+    .option('--api-key-file <file>', 'the API key, with --base-url (default: $MISTRAL_API_KEY)')
+    .option('--format <format>', 'table or json', 'table')
+    .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .action(
+      async (ref: string, flags: KeyFlags & { name?: string; baseUrl?: string; frequency?: string }) => {
+        const format = formatFlag(flags.format ?? 'table');
+        if (flags.name === undefined && flags.baseUrl === undefined && flags.frequency === undefined) {
+          throw new AppError('INVALID_INPUT', 'Nothing to update.', {
+            remediation:
+              'Pass --name, --base-url or --frequency (`trustlens integration rotate-key` changes the key).',
+          });
+        }
+        const frequency = numberFlag('--frequency', flags.frequency, { min: 15, max: 10080, integer: true });
+        const baseUrl = flags.baseUrl === undefined ? undefined : checkBaseUrl(flags.baseUrl);
+        // The stored key is never sent to a new address: the key is given again, and validated there.
+        const apiKey = baseUrl === undefined ? undefined : resolveApiKey(flags);
+        await withApp(flags, async ({ services }, actor) => {
+          const current = await services.integrations.find(actor, ref);
+          const view = await services.integrations.update(actor, current.id, {
+            ...(flags.name !== undefined ? { name: flags.name } : {}),
+            ...(baseUrl !== undefined ? { baseUrl, apiKey } : {}),
+            ...(frequency !== undefined ? { syncIntervalMinutes: frequency } : {}),
+          });
+          show([view], format);
+        });
+      },
+    );
 
   integration
     .command('list')
@@ -174,7 +222,9 @@ export function register(program: Command): void {
         const targets = flags.all
           ? await services.integrations.list(actor)
           : [await services.integrations.find(actor, ref!)];
-        let failed = 0;
+        // The exit code is the same as for a single sync: 2 when a key was refused or Mistral could not
+        // be reached, otherwise 1 when a sync failed (README, exit codes).
+        const exitCodes: number[] = [];
         for (const target of targets) {
           try {
             const { run, started, done } = await services.syncs.trigger(actor, target.id);
@@ -197,18 +247,22 @@ export function register(program: Command): void {
                   ? `${r.events.length} change events; ${r.openFindings} open findings\n`
                   : 'nothing stored\n'),
             );
-            if (end.status === 'failed' || end.status === 'interrupted') failed++; // not a pass
+            if (end.status === 'failed' || end.status === 'interrupted') {
+              exitCodes.push(exitCodeOf(end.errors[0]?.code)); // not a pass
+            }
             for (const e of dedupeErrors(end.errors))
               process.stdout.write(
                 `  ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}\n`,
               );
           } catch (e) {
             if (!flags.all) throw e;
-            failed++;
+            exitCodes.push(exitCodeOf(isAppError(e) ? e.code : undefined));
             process.stderr.write(`${safeText(target.name)}: ${e instanceof Error ? e.message : String(e)}\n`);
           }
         }
-        if (failed) process.exitCode = 1;
+        if (exitCodes.length) {
+          process.exitCode = exitCodes.includes(EXIT.MISTRAL) ? EXIT.MISTRAL : Math.max(...exitCodes);
+        }
       });
     });
 }
@@ -223,4 +277,9 @@ function dedupeErrors<T extends { feature: string; code: string; message: string
     else seen.set(key, e);
   }
   return [...seen.values()];
+}
+
+/** A name as it would be typed in a shell. */
+function shellWord(s: string): string {
+  return /^[\w.@:/-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../errors/index.ts';
+import { AppError, isAppError } from '../../errors/index.ts';
 import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import type { ScanReport } from '../../exports/scan-report.ts';
 import { renderScanTable } from '../../exports/scan-table.ts';
@@ -19,6 +19,7 @@ import { resolveApiKey } from '../api-key.ts';
 import { loadConfig } from '../../app/config.ts';
 import { checkBaseUrl, createScanner } from '../../app/root.ts';
 import { withApp } from '../open-app.ts';
+import { EXIT } from '../exit-codes.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
 
@@ -50,9 +51,9 @@ export interface ScanRun {
 }
 
 /** Exit code of a scan whose findings reach --fail-on. */
-export const EXIT_FINDINGS = 3;
+export const EXIT_FINDINGS = EXIT.FINDINGS;
 /** Exit code of a --fail-on gate that found nothing, on a workspace read only in part. */
-export const EXIT_PARTIAL_COVERAGE = 4;
+export const EXIT_PARTIAL_COVERAGE = EXIT.PARTIAL_COVERAGE;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
   // Every flag is checked before anything heavy runs: a bad value never costs a scan.
@@ -104,6 +105,22 @@ export function checkOutputPath(path: string): void {
 
 /** Runs one scan with a resolved key (also used by `trustlens demo`). */
 export async function runScan(run: ScanRun): Promise<void> {
+  try {
+    await scanOnce(run);
+  } catch (e) {
+    // A scan has no integration to update: say where its key comes from.
+    if (isAppError(e) && e.code === 'INVALID_API_KEY') {
+      throw new AppError('INVALID_API_KEY', e.message, {
+        remediation:
+          'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and pass it with MISTRAL_API_KEY or --api-key-file; check that --base-url is the region of that key (global, eu, us).',
+        details: e.details,
+      });
+    }
+    throw e;
+  }
+}
+
+async function scanOnce(run: ScanRun): Promise<void> {
   const config = loadConfig({
     dataDir: run.dataDir,
     rps: run.requestsPerSecond,

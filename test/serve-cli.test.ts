@@ -89,7 +89,7 @@ describe('trustlens serve', () => {
       {},
       /First sync of the demo workspace: succeeded/,
     );
-    const password = /with email (\S+) and password (\S+)/.exec(s.stdout());
+    const password = /with email (\S+) and password ([^\s:]+)/.exec(s.stdout());
     assert.ok(password, s.stdout());
     assert.match(s.stdout(), /SIMULATED Mistral workspace/);
     const login = await json(`${s.url}/api/v1/auth/login`, {

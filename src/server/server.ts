@@ -158,6 +158,10 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
     { prefix: API_PREFIX },
   );
 
+  if (!options.staticDir || !existsSync(options.staticDir)) {
+    // No web console installed: the address people open leads to the API's interactive docs.
+    server.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs', 302));
+  }
   if (options.staticDir && existsSync(options.staticDir)) {
     await server.register(fastifyStatic, {
       root: options.staticDir,

@@ -66,6 +66,8 @@ export function register(program: Command): void {
         dataDir: flags.dataDir,
         scheduler: flags.scheduler,
       });
+      // The demo is read on a terminal: request logs only when asked for (TRUSTLENS_LOG_LEVEL).
+      if (flags.demo && !process.env.TRUSTLENS_LOG_LEVEL) config.server.logLevel = 'warn';
       const app = await createApp(config);
       let sim: SimulatorHandle | undefined;
       let withdraw: (() => void) | undefined;
@@ -160,10 +162,12 @@ export function register(program: Command): void {
               ? `Demo: a SIMULATED Mistral workspace (${sim.url}, not a real one) is being synced into the organization "Demo organization (simulated workspace)".`
               : 'Demo: the Mistral workspace of MISTRAL_API_KEY is being synced into the organization "Demo organization".',
           );
-          out(`Sign in at ${url} with email ${demo.email} and password ${password}`);
-          out(
-            '(a new password is set at each start; API: POST /api/v1/auth/login with {"email","password"})',
-          );
+          if (existsSync(WEB_DIR)) out(`Sign in at ${url} with email ${demo.email} and password ${password}`);
+          else
+            out(
+              `Sign in with email ${demo.email} and password ${password}: POST ${url}/api/v1/auth/login, or try the API at ${url}/api/docs`,
+            );
+          out('(a new password is set at each start of the demo)');
           void demo.firstSync.done?.then((run) =>
             out(
               `First sync of the demo workspace: ${run.status} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s — ` +

@@ -28,7 +28,7 @@ const READ_AND_ACT_VERBS: string[][] = [
   ['agents', 'prod'],
   ['usage', 'prod', '--agent', 'x'],
   ['integration', 'list'],
-  ['integration', 'remove', 'prod'],
+  ['integration', 'remove', 'prod', '--yes'],
   ['sync', 'prod'],
   ['keys', 'status'],
 ];

@@ -143,7 +143,7 @@ test('integration add / sync / findings / mute / events / rotate-key / remove', 
     const stillGood = await runCli(['sync', 'prod', ...d]);
     assert.equal(stillGood.code, 0, 'the old key is kept when the new one is refused');
 
-    const removed = await runCli(['integration', 'remove', 'prod', ...d]);
+    const removed = await runCli(['integration', 'remove', 'prod', '--yes', ...d]);
     assert.equal(removed.code, 0, removed.stderr);
     assert.deepEqual(
       JSON.parse((await runCli(['integration', 'list', '--format', 'json', ...d])).stdout),

@@ -10,8 +10,15 @@ export function resolveApiKey(
   if (flags.apiKeyFile) {
     let text: string;
     try {
-      if (!statSync(flags.apiKeyFile).isFile()) throw new Error('not a file');
+      const st = statSync(flags.apiKeyFile);
+      if (!st.isFile()) throw new Error('not a file');
       text = readFileSync(flags.apiKeyFile, 'utf8');
+      if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+        // Like the master key file: a secret that other users of this machine can read.
+        process.stderr.write(
+          `Warning: the API key file ${flags.apiKeyFile} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run \`chmod 600 ${flags.apiKeyFile}\` (and check who may have read it).\n`,
+        );
+      }
     } catch {
       throw new AppError('INVALID_INPUT', `Cannot read the API key file ${flags.apiKeyFile}.`, {
         remediation: 'Pass a readable file that contains only the Mistral API key, or set MISTRAL_API_KEY.',

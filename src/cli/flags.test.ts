@@ -27,3 +27,9 @@ test('choiceFlag and formatFlag accept only their values', () => {
   assert.equal(formatFlag('json'), 'json');
   assert.throws(() => formatFlag('xml'), invalid(/Unknown format "xml"/));
 });
+
+test('choiceFlag and formatFlag take values in any case and return the canonical one', () => {
+  assert.equal(choiceFlag('--fail-on', 'CRITICAL', ['critical', 'high'] as const), 'critical');
+  assert.equal(choiceFlag('--status', ' All ', ['open', 'all'] as const), 'all');
+  assert.equal(formatFlag('JSON'), 'json');
+});

@@ -34,24 +34,26 @@ export function numberFlag(
   return n;
 }
 
-/** One of a fixed set of values. */
+/** One of a fixed set of values, in any case (`CRITICAL`, `Critical` and `critical` alike). */
 export function choiceFlag<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
-  if (!allowed.includes(raw as T)) {
+  const match = allowed.find((a) => a.toLowerCase() === raw.trim().toLowerCase());
+  if (match === undefined) {
     throw new AppError('INVALID_INPUT', `${flag} must be one of ${allowed.join(', ')}, got "${raw}".`, {
       remediation: `Pass for example ${flag} ${allowed[0]}.`,
     });
   }
-  return raw as T;
+  return match;
 }
 
 export type OutputFormat = 'table' | 'json';
 
 /** The --format flag every listing command takes. */
 export function formatFlag(raw: string): OutputFormat {
-  if (raw !== 'table' && raw !== 'json') {
+  const value = raw.trim().toLowerCase();
+  if (value !== 'table' && value !== 'json') {
     throw new AppError('INVALID_INPUT', `Unknown format "${raw}".`, {
       remediation: 'Use --format table or --format json.',
     });
   }
-  return raw;
+  return value;
 }

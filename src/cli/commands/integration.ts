@@ -4,6 +4,7 @@
  * Keys come from MISTRAL_API_KEY or --api-key-file, are validated (GET /v1/models) before anything
  * is stored, and are only ever shown as a hint (last 4 characters) and a fingerprint.
  */
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors/index.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
@@ -142,10 +143,30 @@ export function register(program: Command): void {
   integration
     .command('remove <integration>')
     .description('Delete an integration with its key, inventory, findings and history.')
+    .option('--yes', 'do not ask for confirmation (needed when not run on a terminal)')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
-    .action(async (ref: string, flags: StoreFlags) => {
+    .action(async (ref: string, flags: StoreFlags & { yes?: boolean }) => {
+      const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+      if (!flags.yes && !interactive) {
+        throw new AppError(
+          'INVALID_INPUT',
+          `Removing ${ref} deletes its key, inventory, findings and history.`,
+          {
+            remediation: `Confirm with \`trustlens integration remove ${shellWord(ref)} --yes\` (without a terminal nothing is asked).`,
+          },
+        );
+      }
       await withApp(flags, async ({ services }, actor) => {
         const current = await services.integrations.find(actor, ref);
+        if (
+          !flags.yes &&
+          !(await confirm(
+            `Remove integration ${safeText(current.name)} (${current.id}) with its key, inventory, findings and history? [y/N] `,
+          ))
+        ) {
+          process.stderr.write('Nothing was removed.\n');
+          return;
+        }
         await services.integrations.delete(actor, current.id);
         process.stdout.write(
           `Removed integration ${safeText(current.name)} (${current.id}) and everything stored for it.\n`,
@@ -282,4 +303,15 @@ function dedupeErrors<T extends { feature: string; code: string; message: string
 /** A name as it would be typed in a shell. */
 function shellWord(s: string): string {
   return /^[\w.@:/-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** Asks a yes/no question on the terminal; only "y" or "yes" is a yes. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
 }

@@ -19,6 +19,7 @@ import { resolveApiKey } from '../api-key.ts';
 import { loadConfig } from '../../app/config.ts';
 import { checkBaseUrl, createScanner } from '../../app/root.ts';
 import { withApp } from '../open-app.ts';
+import { safeText } from '../../shared/text.ts';
 import { EXIT } from '../exit-codes.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
@@ -131,12 +132,19 @@ async function scanOnce(run: ScanRun): Promise<void> {
   if (run.dataDir) {
     const report = await withApp(
       { dataDir: run.dataDir, embedded: true, create: true },
-      ({ services }, actor) =>
-        services.scans.scanIntoStore(actor, {
+      async ({ services }, actor) => {
+        const stored = await services.scans.scanIntoStore(actor, {
           apiKey: run.apiKey,
           baseUrl: run.baseUrl,
           dataDir: config.dataDir,
-        }),
+        });
+        const integration = await services.integrations.get(actor, stored.storage.integrationId);
+        // Say what was kept, and that the key was kept encrypted, never in plaintext.
+        process.stderr.write(
+          `Stored in ${config.dataDir} as integration "${safeText(integration.name)}" (${integration.id}); the API key (…${integration.keyHint.slice(-4)}) is stored encrypted with the master key (${process.env.TRUSTLENS_MASTER_KEY ? 'TRUSTLENS_MASTER_KEY' : `${config.dataDir}/master.key`}). \`trustlens sync "${safeText(integration.name)}" --data-dir ${config.dataDir}\` reads it again.\n`,
+        );
+        return stored;
+      },
     );
     return emit(report, run);
   }

@@ -1,0 +1,81 @@
+/**
+ * Issue 9 #14, as a process: enumerated values in any case; a key file other users can read is
+ * warned about; `scan --data-dir` says what it stored and that the key is encrypted; `integration
+ * remove` needs --yes when not on a terminal.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
+import { runCli } from './helpers/run-cli.ts';
+
+let sim: SimulatorHandle;
+const root = mkdtempSync(join(tmpdir(), 'trustlens-conv-'));
+before(async () => {
+  sim = await startSimulator({ seed: 12, generator: { agents: 3, conversations: 10 } });
+});
+after(async () => {
+  await sim?.close();
+});
+
+test('upper-case values, a readable key file warned about, scan --data-dir says it stored the key encrypted', async () => {
+  const keyFile = join(root, 'key.txt');
+  writeFileSync(keyFile, sim.apiKey + '\n');
+  chmodSync(keyFile, 0o644);
+  const dir = join(root, 'data');
+  const r = await runCli([
+    'scan',
+    '--base-url',
+    sim.url,
+    '--api-key-file',
+    keyFile,
+    '--format',
+    'JSON',
+    '--fail-on',
+    'CRITICAL',
+    '--data-dir',
+    dir,
+  ]);
+  assert.ok(r.code === 0 || r.code === 3, r.stderr);
+  assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'JSON is json');
+  assert.match(
+    r.stderr,
+    new RegExp(`Warning: the API key file ${keyFile} is readable by other users \\(mode 644\\)`),
+  );
+  assert.match(r.stderr, /chmod 600/);
+  assert.match(r.stderr, /Stored in .* as integration ".*"/);
+  assert.match(r.stderr, /API key .* is stored encrypted/);
+  assert.ok(!r.stderr.includes(sim.apiKey) && !r.stdout.includes(sim.apiKey));
+
+  chmodSync(keyFile, 0o600);
+  const quiet = await runCli(['scan', '--base-url', sim.url, '--api-key-file', keyFile, '--format', 'Table']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /readable by other users/);
+
+  const list = await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir]);
+  const [integration] = JSON.parse(list.stdout);
+  // Not on a terminal: removing needs --yes, and nothing is removed without it.
+  const refused = await runCli(['integration', 'remove', integration.id, '--data-dir', dir]);
+  assert.equal(refused.code, 64, refused.stderr);
+  assert.match(refused.stderr, /--yes/);
+  assert.equal(
+    JSON.parse((await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout).length,
+    1,
+  );
+  const removed = await runCli(['integration', 'remove', integration.id, '--yes', '--data-dir', dir]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(
+    JSON.parse((await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout),
+    [],
+  );
+});
+
+test('a misspelt value is still refused, naming the choices', async () => {
+  const r = await runCli(['scan', '--base-url', sim.url, '--fail-on', 'SEVERE'], {
+    MISTRAL_API_KEY: sim.apiKey,
+  });
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /--fail-on must be one of critical, high, medium, low, info/);
+});

@@ -3,6 +3,7 @@ import { register as registerDemo } from './demo.ts';
 import { register as registerFindings } from './findings.ts';
 import { register as registerIntegration } from './integration.ts';
 import { register as registerKeys } from './keys.ts';
+import { register as registerPosture } from './posture.ts';
 import { register as registerRules } from './rules.ts';
 import { register as registerScan } from './scan.ts';
 import { register as registerServe } from './serve.ts';
@@ -19,5 +20,6 @@ export const commands: Array<(program: Command) => void> = [
   registerIntegration,
   registerFindings,
   registerUsage,
+  registerPosture,
   registerServe,
 ];

@@ -25,11 +25,20 @@ export interface AppFlags {
    * it, a command on a folder with no database fails at once naming the folder (nothing is created).
    */
   create?: boolean;
+  /** Connector request rate and requests in flight (`sync --rps --concurrency`, like `scan`). */
+  rps?: number;
+  concurrency?: number;
 }
 
 export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
   const app = await createApp(
-    loadConfig({ dataDir: flags.dataDir, embedded: flags.embedded, scheduler: false }),
+    loadConfig({
+      dataDir: flags.dataDir,
+      embedded: flags.embedded,
+      scheduler: false,
+      rps: flags.rps,
+      concurrency: flags.concurrency,
+    }),
     { mustExist: flags.create !== true },
   );
   let stopping = false;

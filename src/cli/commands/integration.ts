@@ -10,12 +10,23 @@ import { AppError, isAppError } from '../../errors/index.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import type { IntegrationView } from '../../store/index.ts';
 import { resolveApiKey } from '../api-key.ts';
-import { formatFlag, numberFlag } from '../flags.ts';
+import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
+import { SEVERITIES } from '../../findings/types.ts';
+import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { checkBaseUrl } from '../../app/root.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 
 type StoreFlags = AppFlags;
+
+interface SyncFlags {
+  all?: boolean;
+  format: string;
+  failOn?: string;
+  allowPartial?: boolean;
+  rps?: string;
+  concurrency?: string;
+}
 
 interface KeyFlags extends StoreFlags {
   apiKeyFile?: string;
@@ -232,60 +243,124 @@ export function register(program: Command): void {
     .command('sync [integration]')
     .description('Sync one stored integration now (by id or name), or every one with --all.')
     .option('--all', 'sync every integration')
+    .option(
+      '--format <format>',
+      'table or json (one object per integration: the run, events, open findings)',
+      'table',
+    )
+    .option(
+      '--fail-on <severity>',
+      `exit ${EXIT.FINDINGS} when an open, unmuted finding is at this severity or higher (${SEVERITIES.join(', ')}); exit ${EXIT.PARTIAL_COVERAGE} when none is but coverage is incomplete`,
+    )
+    .option('--allow-partial', `with --fail-on: do not exit ${EXIT.PARTIAL_COVERAGE} on incomplete coverage`)
+    .option('--rps <n>', 'client-side request rate limit (requests per second)')
+    .option('--concurrency <n>', 'maximum requests in flight')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
-    .action(async (ref: string | undefined, flags: StoreFlags & { all?: boolean }) => {
-      if (!ref && !flags.all) {
-        throw new AppError('INVALID_INPUT', 'Name an integration to sync, or pass --all.', {
-          remediation: 'Run `trustlens integration list` to see the integrations.',
-        });
-      }
-      await withApp(flags, async ({ services }, actor) => {
-        const targets = flags.all
-          ? await services.integrations.list(actor)
-          : [await services.integrations.find(actor, ref!)];
-        // The exit code is the same as for a single sync: 2 when a key was refused or Mistral could not
-        // be reached, otherwise 1 when a sync failed (README, exit codes).
-        const exitCodes: number[] = [];
-        for (const target of targets) {
-          try {
-            const { run, started, done } = await services.syncs.trigger(actor, target.id);
-            if (!started) {
-              throw new AppError(
-                'CONFLICT',
-                `A sync of ${safeText(target.name)} is already running (started ${run.startedAt} by ${safeText(run.requestedBy ?? 'unknown')}).`,
-                {
-                  remediation: 'Wait for it to end (`trustlens runs` shows it), then sync again.',
-                },
+    .action(
+      async (ref: string | undefined, rawFlags: Omit<StoreFlags, 'rps' | 'concurrency'> & SyncFlags) => {
+        const format = formatFlag(rawFlags.format);
+        const failOn =
+          rawFlags.failOn === undefined ? undefined : choiceFlag('--fail-on', rawFlags.failOn, SEVERITIES);
+        const flags: AppFlags & Omit<SyncFlags, 'rps' | 'concurrency'> = {
+          ...rawFlags,
+          rps: numberFlag('--rps', rawFlags.rps, { min: 0.01 }),
+          concurrency: numberFlag('--concurrency', rawFlags.concurrency, {
+            min: 1,
+            max: 1000,
+            integer: true,
+          }),
+        };
+        if (!ref && !flags.all) {
+          throw new AppError('INVALID_INPUT', 'Name an integration to sync, or pass --all.', {
+            remediation: 'Run `trustlens integration list` to see the integrations.',
+          });
+        }
+        const json: unknown[] = [];
+        const gate = { findings: 0, partial: [] as string[] };
+        // Human lines go to stderr with --format json, so stdout stays one JSON document.
+        const say = (text: string) => (format === 'json' ? process.stderr : process.stdout).write(text);
+        await withApp(flags, async ({ services }, actor) => {
+          const targets = flags.all
+            ? await services.integrations.list(actor)
+            : [await services.integrations.find(actor, ref!)];
+          // The exit code is the same as for a single sync: 2 when a key was refused or Mistral could not
+          // be reached, otherwise 1 when a sync failed (README, exit codes).
+          const exitCodes: number[] = [];
+          for (const target of targets) {
+            try {
+              const { run, started, done } = await services.syncs.trigger(actor, target.id);
+              if (!started) {
+                throw new AppError(
+                  'CONFLICT',
+                  `A sync of ${safeText(target.name)} is already running (started ${run.startedAt} by ${safeText(run.requestedBy ?? 'unknown')}).`,
+                  {
+                    remediation: 'Wait for it to end (`trustlens runs` shows it), then sync again.',
+                  },
+                );
+              }
+              const end = (await done)!;
+              const r = services.syncs.result(end.id);
+              const c = end.countsByType;
+              const posture = (await services.posture.summary(actor, { integrationId: target.id }))
+                .integrations[0];
+              const open = posture?.openFindingsBySeverity ?? null;
+              if (format === 'json') {
+                json.push({
+                  integration: { id: target.id, name: target.name },
+                  run: end,
+                  changeEvents: r ? r.events.length : null,
+                  openFindingsBySeverity: open,
+                  riskScore: posture?.riskScore ?? null,
+                });
+              }
+              if (failOn && end.status !== 'failed' && end.status !== 'interrupted') {
+                const limit = SEVERITIES.indexOf(failOn);
+                gate.findings += SEVERITIES.filter((_, i) => i <= limit).reduce(
+                  (n, s) => n + (open?.[s] ?? 0),
+                  0,
+                );
+                const missing = end.availability ? incompleteFeatures(end.availability) : [];
+                if (missing.length) gate.partial.push(`${safeText(target.name)}: ${missing.join(', ')}`);
+              }
+              say(
+                `${safeText(target.name)}: ${end.status} in ${((end.durationMs ?? 0) / 1000).toFixed(1)} s, ${end.requests ?? 0} requests; ` +
+                  `${c?.agent ?? 0} agents, ${c?.model ?? 0} models, ${c?.file ?? 0} files, ${c?.library ?? 0} libraries; ` +
+                  (r
+                    ? `${r.events.length} change events; ${r.openFindings} open findings\n`
+                    : 'nothing stored\n'),
+              );
+              if (end.status === 'failed' || end.status === 'interrupted') {
+                exitCodes.push(exitCodeOf(end.errors[0]?.code)); // not a pass
+              }
+              for (const e of dedupeErrors(end.errors))
+                say(`  ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}\n`);
+            } catch (e) {
+              if (!flags.all) throw e;
+              exitCodes.push(exitCodeOf(isAppError(e) ? e.code : undefined));
+              process.stderr.write(
+                `${safeText(target.name)}: ${e instanceof Error ? e.message : String(e)}\n`,
               );
             }
-            const end = (await done)!;
-            const r = services.syncs.result(end.id);
-            const c = end.countsByType;
-            process.stdout.write(
-              `${safeText(target.name)}: ${end.status} in ${((end.durationMs ?? 0) / 1000).toFixed(1)} s, ${end.requests ?? 0} requests; ` +
-                `${c?.agent ?? 0} agents, ${c?.model ?? 0} models, ${c?.file ?? 0} files, ${c?.library ?? 0} libraries; ` +
-                (r
-                  ? `${r.events.length} change events; ${r.openFindings} open findings\n`
-                  : 'nothing stored\n'),
-            );
-            if (end.status === 'failed' || end.status === 'interrupted') {
-              exitCodes.push(exitCodeOf(end.errors[0]?.code)); // not a pass
-            }
-            for (const e of dedupeErrors(end.errors))
-              process.stdout.write(
-                `  ${e.feature}: ${safeText(e.message, 200)} ${safeText(e.remediation, 200)}\n`,
-              );
-          } catch (e) {
-            if (!flags.all) throw e;
-            exitCodes.push(exitCodeOf(isAppError(e) ? e.code : undefined));
-            process.stderr.write(`${safeText(target.name)}: ${e instanceof Error ? e.message : String(e)}\n`);
           }
-        }
-        if (exitCodes.length) {
-          process.exitCode = exitCodes.includes(EXIT.MISTRAL) ? EXIT.MISTRAL : Math.max(...exitCodes);
-        }
-      });
-    });
+          if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+          if (exitCodes.length) {
+            process.exitCode = exitCodes.includes(EXIT.MISTRAL) ? EXIT.MISTRAL : Math.max(...exitCodes);
+            return;
+          }
+          if (failOn && gate.findings > 0) {
+            process.stderr.write(
+              `${gate.findings} open finding(s) at severity ${failOn} or higher (--fail-on).\n`,
+            );
+            process.exitCode = EXIT.FINDINGS;
+          } else if (failOn && gate.partial.length && !flags.allowPartial) {
+            process.stderr.write(
+              `No open finding at severity ${failOn} or higher, but coverage is incomplete (${gate.partial.join('; ')}). Exit ${EXIT.PARTIAL_COVERAGE}: fix the access or pass --allow-partial.\n`,
+            );
+            process.exitCode = EXIT.PARTIAL_COVERAGE;
+          }
+        });
+      },
+    );
 }
 
 /** A fatal error is recorded once per feature; print it once. */

@@ -1,0 +1,64 @@
+/**
+ * Issue 9 #16, as a process: `sync` takes --format json, --fail-on (with --allow-partial), --rps and
+ * --concurrency, like `scan`.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
+import { runCli } from './helpers/run-cli.ts';
+
+let sim: SimulatorHandle;
+let noBeta: SimulatorHandle;
+const dir = join(mkdtempSync(join(tmpdir(), 'trustlens-syncflags-')), 'data');
+before(async () => {
+  sim = await startSimulator({ seed: 31, generator: { agents: 4, conversations: 20 } });
+  noBeta = await startSimulator({
+    seed: 32,
+    generator: { agents: 2, conversations: 5 },
+    beta: { enabled: false },
+  });
+});
+after(async () => {
+  await sim?.close();
+  await noBeta?.close();
+});
+
+test('sync --format json --fail-on --rps --concurrency', async () => {
+  const d = ['--data-dir', dir];
+  const add = (name: string, s: SimulatorHandle) =>
+    runCli(['integration', 'add', '--name', name, '--base-url', s.url, ...d], { MISTRAL_API_KEY: s.apiKey });
+  assert.equal((await add('prod', sim)).code, 0);
+  assert.equal((await add('nobeta', noBeta)).code, 0);
+
+  const r = await runCli(['sync', 'prod', '--format', 'json', '--rps', '50', '--concurrency', '2', ...d]);
+  assert.equal(r.code, 0, r.stderr);
+  const [one] = JSON.parse(r.stdout);
+  assert.equal(one.integration.name, 'prod');
+  assert.equal(one.run.status, 'succeeded');
+  assert.equal(typeof one.riskScore, 'number');
+  assert.ok(sim.stats().peakConcurrency <= 2, `peak ${sim.stats().peakConcurrency} > --concurrency 2`);
+
+  const open = one.openFindingsBySeverity;
+  const gated = await runCli(['sync', 'prod', '--fail-on', 'info', ...d]);
+  const anyOpen = Object.values(open as Record<string, number>).some((n) => n > 0);
+  assert.equal(gated.code, anyOpen ? 3 : 0, gated.stderr);
+
+  // Without beta access: nothing to find, but the gate cannot pass on missing data.
+  const partial = await runCli(['sync', 'nobeta', '--fail-on', 'critical', ...d]);
+  const critical = JSON.parse((await runCli(['posture', 'nobeta', '--format', 'json', ...d])).stdout)
+    .integrations[0].openFindingsBySeverity.critical;
+  assert.equal(partial.code, critical > 0 ? 3 : 4, partial.stdout + partial.stderr);
+  if (critical === 0) {
+    assert.match(partial.stderr, /coverage is incomplete \(nobeta: .*agents/);
+    const allowed = await runCli(['sync', 'nobeta', '--fail-on', 'critical', '--allow-partial', ...d]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+  }
+
+  const bad = await runCli(['sync', 'prod', '--rps', '0', ...d]);
+  assert.equal(bad.code, 64);
+  const badFail = await runCli(['sync', 'prod', '--fail-on', 'severe', ...d]);
+  assert.equal(badFail.code, 64);
+});

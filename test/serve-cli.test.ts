@@ -57,7 +57,7 @@ function serve(
     let out = '';
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 240_000);
     child.stderr!.on('data', (d) => (err += d));
     child.stdout!.on('data', (d) => {
       out += d;

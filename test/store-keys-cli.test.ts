@@ -71,7 +71,8 @@ describe('trustlens keys (master-key rotation)', () => {
   });
 
   it('refuses a malformed master key with a clear message', async () => {
-    const r = await runCli(['keys', 'status', '--data-dir', join(root, 'other')], {
+    // The data folder of the first test (a folder without a database is refused before the key is read).
+    const r = await runCli(['keys', 'status', '--data-dir', join(root, 'data')], {
       TRUSTLENS_MASTER_KEY: 'too-short',
     });
     assert.notEqual(r.code, 0);

@@ -9,6 +9,7 @@
 import { loadConfig } from '../app/config.ts';
 import { AppError, isAppError } from '../errors/index.ts';
 import { EXIT } from './exit-codes.ts';
+import { numberFlag } from './flags.ts';
 import { createApp, type App } from '../app/root.ts';
 import { cliActor, type Actor } from '../services/context.ts';
 
@@ -16,7 +17,14 @@ export const DATA_DIR_OPTION = '--data-dir <dir>';
 export const DATA_DIR_HELP =
   'data folder (default TRUSTLENS_DATA_DIR or ./.trustlens; DATABASE_URL selects PostgreSQL)';
 
+export const WAIT_OPTION = '--wait <seconds>';
+export const WAIT_HELP =
+  'when another TrustLens process (a sync) holds the embedded database, wait this long for it (default 60; 0 = fail at once)';
+const DEFAULT_WAIT_SECONDS = 60;
+
 export interface AppFlags {
+  /** Seconds to wait for another process holding the embedded database (default 60). */
+  wait?: string;
   dataDir?: string;
   /** The data folder's embedded database even when DATABASE_URL is set. */
   embedded?: boolean;
@@ -31,16 +39,15 @@ export interface AppFlags {
 }
 
 export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
-  const app = await createApp(
-    loadConfig({
-      dataDir: flags.dataDir,
-      embedded: flags.embedded,
-      scheduler: false,
-      rps: flags.rps,
-      concurrency: flags.concurrency,
-    }),
-    { mustExist: flags.create !== true },
-  );
+  const waitSeconds = numberFlag('--wait', flags.wait, { min: 0, max: 86_400 }) ?? DEFAULT_WAIT_SECONDS;
+  const config = loadConfig({
+    dataDir: flags.dataDir,
+    embedded: flags.embedded,
+    scheduler: false,
+    rps: flags.rps,
+    concurrency: flags.concurrency,
+  });
+  const app = await openWaiting(() => createApp(config, { mustExist: flags.create !== true }), waitSeconds);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -73,5 +80,39 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (!stopping) await app.close();
+  }
+}
+
+/**
+ * Opens the app; while another CLI process (a sync) holds the embedded database, waits for it (saying
+ * so, once) up to `waitSeconds`. A folder held by a server is not waited for: a server does not end.
+ */
+async function openWaiting(open: () => Promise<App>, waitSeconds: number): Promise<App> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  let said = false;
+  for (;;) {
+    try {
+      return await open();
+    } catch (e) {
+      const held =
+        isAppError(e) && e.code === 'STORAGE_ERROR' && typeof e.details.pid === 'number' && !e.details.server;
+      if (!held || Date.now() >= deadline) {
+        if (held && said) {
+          throw new AppError('STORAGE_ERROR', `${e.message} Waited ${waitSeconds} s.`, {
+            remediation:
+              `Wait for the other process to end (\`trustlens runs NAME\` shows a running sync) and run this again, or pass a longer --wait. ${e.remediation ?? ''}`.trim(),
+            details: e.details,
+          });
+        }
+        throw e;
+      }
+      if (!said) {
+        said = true;
+        process.stderr.write(
+          `The data folder is in use by another TrustLens process (pid ${String(e.details.pid)}), probably a sync: waiting up to ${waitSeconds} s for it to finish (--wait SECONDS)…\n`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }

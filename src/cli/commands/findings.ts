@@ -23,7 +23,14 @@ import {
 import { checkTimestamp } from '../../services/read-scope.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  WAIT_HELP,
+  WAIT_OPTION,
+  withApp,
+  type AppFlags,
+} from '../open-app.ts';
 
 interface ListFlags extends AppFlags {
   status: string;
@@ -207,6 +214,7 @@ export function register(program: Command): void {
     .option('--rule <id>', 'only this rule id')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: ListFlags) => {
       const status = choiceFlag('--status', flags.status, ['open', 'resolved', 'all'] as const);
       const muted = choiceFlag('--muted', flags.muted, ['hide', 'include', 'only'] as const);
@@ -253,6 +261,7 @@ export function register(program: Command): void {
     )
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: AppFlags & { format: string }) => {
       const format = formatFlag(flags.format);
       await withApp(flags, async ({ services }, actor) => {
@@ -274,6 +283,7 @@ export function register(program: Command): void {
     )
     .option('--replace', 'replace the current mute of a finding that is already muted')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: MuteFlags) => {
       checkBy(flags.by);
       checkExpires(flags.expires);
@@ -313,6 +323,7 @@ export function register(program: Command): void {
     .description('Lift the mute of a finding (kept in its mute history).')
     .option('--by <who>', 'who lifts it (kept in the mute history and the audit log)')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: AppFlags & { by?: string }) => {
       await withApp(flags, async ({ services }, cli) => {
         const before = await findingHint(() => services.findings.get(cli, id));
@@ -337,6 +348,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'at most this many (default 100)', '100')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: AppFlags & { since?: string; limit: string; format: string }) => {
       const format = formatFlag(flags.format);
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 1000, integer: true })!;

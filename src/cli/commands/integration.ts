@@ -14,7 +14,14 @@ import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import { SEVERITIES } from '../../findings/types.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { checkBaseUrl } from '../../app/root.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  WAIT_HELP,
+  WAIT_OPTION,
+  withApp,
+  type AppFlags,
+} from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 
 type StoreFlags = AppFlags;
@@ -68,6 +75,7 @@ export function register(program: Command): void {
     .option('--api-key-file <file>', 'read the API key from a file')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
       await withApp({ ...flags, create: true }, async ({ services }, actor) => {
@@ -102,6 +110,7 @@ export function register(program: Command): void {
     .option('--api-key-file <file>', 'the API key, with --base-url (default: $MISTRAL_API_KEY)')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(
       async (ref: string, flags: KeyFlags & { name?: string; baseUrl?: string; frequency?: string }) => {
         const format = formatFlag(flags.format ?? 'table');
@@ -132,6 +141,7 @@ export function register(program: Command): void {
     .description('List integrations (keys are shown as a hint and a fingerprint only).')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: KeyFlags) => {
       await withApp(flags, async ({ services }, actor) =>
         show(await services.integrations.list(actor), flags.format),
@@ -143,6 +153,7 @@ export function register(program: Command): void {
     .description('Replace the API key (validated first) of an integration, by id or name.')
     .option('--api-key-file <file>', 'read the new API key from a file')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: KeyFlags) => {
       const apiKey = resolveApiKey(flags);
       await withApp(flags, async ({ services }, actor) => {
@@ -156,6 +167,7 @@ export function register(program: Command): void {
     .description('Delete an integration with its key, inventory, findings and history.')
     .option('--yes', 'do not ask for confirmation (needed when not run on a terminal)')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: StoreFlags & { yes?: boolean }) => {
       const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
       if (!flags.yes && !interactive) {
@@ -193,6 +205,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'how many (1–100)', '10')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: StoreFlags & { limit: string; format: string }) => {
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 100, integer: true })!;
       const format = formatFlag(flags.format);
@@ -256,6 +269,7 @@ export function register(program: Command): void {
     .option('--rps <n>', 'client-side request rate limit (requests per second)')
     .option('--concurrency <n>', 'maximum requests in flight')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(
       async (ref: string | undefined, rawFlags: Omit<StoreFlags, 'rps' | 'concurrency'> & SyncFlags) => {
         const format = formatFlag(rawFlags.format);

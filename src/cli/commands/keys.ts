@@ -9,7 +9,14 @@
  */
 import type { Command } from 'commander';
 import { formatFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  WAIT_HELP,
+  WAIT_OPTION,
+  withApp,
+  type AppFlags,
+} from '../open-app.ts';
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('Master key of the stored API keys: status and rotation.');
@@ -19,6 +26,7 @@ export function register(program: Command): void {
     .description('Show the current master key id and how many stored API keys each master key wraps.')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: AppFlags & { format: string }) => {
       const format = formatFlag(flags.format);
       await withApp(flags, async ({ services }, actor) => {
@@ -43,6 +51,7 @@ export function register(program: Command): void {
     .command('rewrap')
     .description('Re-wrap every stored data key with the current master key (TRUSTLENS_MASTER_KEY).')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: AppFlags) => {
       await withApp(flags, async ({ services }, actor) => {
         const r = await services.keys.rewrap(actor);

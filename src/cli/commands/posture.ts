@@ -8,7 +8,14 @@ import { SEVERITIES } from '../../findings/types.ts';
 import type { PostureFigures, TrendPoint } from '../../services/posture.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  WAIT_HELP,
+  WAIT_OPTION,
+  withApp,
+  type AppFlags,
+} from '../open-app.ts';
 
 interface PostureFlags extends AppFlags {
   format: string;
@@ -24,6 +31,7 @@ export function register(program: Command): void {
     .option('--top <n>', 'how many changes to fix first (0–50)', '5')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string | undefined, flags: PostureFlags) => {
       const format = formatFlag(flags.format);
       const top = numberFlag('--top', flags.top, { min: 0, max: 50, integer: true })!;

@@ -10,7 +10,14 @@ import { GUARDRAIL_STATES, type AgentSummary } from '../../services/agent-index.
 import { USAGE_MAX_DAYS } from '../../services/usage.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION, withApp, type AppFlags } from '../open-app.ts';
+import {
+  DATA_DIR_HELP,
+  DATA_DIR_OPTION,
+  WAIT_HELP,
+  WAIT_OPTION,
+  withApp,
+  type AppFlags,
+} from '../open-app.ts';
 
 interface UsageFlags extends AppFlags {
   agent?: string;
@@ -52,6 +59,7 @@ export function register(program: Command): void {
     .option('--include-deleted', 'also agents no longer in the workspace')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: AgentsFlags) => {
       const format = formatFlag(flags.format);
       const guardrails =
@@ -100,6 +108,7 @@ export function register(program: Command): void {
     .option('--days <n>', `how many days, ending today (1–${USAGE_MAX_DAYS})`, '90')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
+    .option(WAIT_OPTION, WAIT_HELP)
     .addHelpText(
       'after',
       '\nAgent ids and names: `trustlens agents <integration>`.\nToken usage is not available from the Mistral API and is not shown.',

@@ -1,7 +1,8 @@
 /**
  * `trustlens scan`: one read of a workspace turned into the scan report (docs/scan-json.md).
  *  - one-shot: nothing stored (in-memory usage state), no database needed;
- *  - kept (`--data-dir`): the workspace is an integration named "scan <base URL>" (created, or its key
+ *  - kept (`--data-dir`): the workspace is an integration named after its host (formerly "scan <base URL>",
+ *    still found) (created, or its key
  *    rotated after validation when a different key is given) and synced like any other, so the next
  *    scan tracks changes, keeps finding lifecycles and syncs usage incrementally.
  */
@@ -51,9 +52,19 @@ export function createStoredScanService(deps: {
   return {
     async scanIntoStore(actor, { apiKey, baseUrl: rawBaseUrl, dataDir }) {
       const baseUrl = normalizeBaseUrl(rawBaseUrl);
-      const name = `scan ${baseUrl}`;
-      let integration = await deps.integrations.find(actor, name).catch(() => null);
+      // Named after the host (and path prefix): "api.mistral.ai". Earlier versions named it
+      // "scan <base URL>": that one is still found. A name taken by an integration of another base URL
+      // is never reused (its key would be rotated): then the old form is used.
+      const legacyName = `scan ${baseUrl}`;
+      const u = new URL(baseUrl);
+      const hostName = `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+      const all = await deps.integrations.list(actor);
+      const same = (n: string) => all.find((i) => i.name.toLowerCase() === n.toLowerCase());
+      const byHost = same(hostName);
+      let integration =
+        (byHost && byHost.baseUrl === baseUrl ? byHost : undefined) ?? same(legacyName) ?? null;
       if (!integration) {
+        const name = byHost ? legacyName : hostName;
         integration = await deps.integrations.create(actor, { name, apiKey, baseUrl });
       } else if (integration.keyFingerprint !== keyFingerprint(apiKey)) {
         integration = await deps.integrations.rotateKey(actor, integration.id, apiKey);

@@ -45,6 +45,12 @@ function show(views: IntegrationView[], rawFormat = 'table'): void {
     process.stdout.write(JSON.stringify(views, null, 2) + '\n');
     return;
   }
+  if (views.length === 0) {
+    process.stdout.write(
+      'No integrations yet: add one with `trustlens integration add --name NAME` (the key from MISTRAL_API_KEY or --api-key-file).\n',
+    );
+    return;
+  }
   process.stdout.write(
     formatTable(
       ['id', 'name', 'base URL', 'every (min)', 'key', 'fingerprint', 'key set'],
@@ -214,6 +220,12 @@ export function register(program: Command): void {
         const runs = (await services.syncs.listRuns(actor, integration.id, { limit })).items;
         if (format === 'json') {
           process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+          return;
+        }
+        if (runs.length === 0) {
+          process.stdout.write(
+            `No sync of ${safeText(integration.name)} yet: run \`trustlens sync ${safeText(integration.name)}\` (a running server also syncs it on its schedule).\n`,
+          );
           return;
         }
         const unavailable = (r: (typeof runs)[number]) =>

@@ -85,7 +85,8 @@ function sameButLastSeen(a: FindingState, b: FindingState): boolean {
   );
 }
 
-interface Row {
+/** A findings row as both drivers return it (also read by the queries repository). */
+export interface FindingDbRow {
   id: string;
   integration_id: string;
   rule_id: string;
@@ -116,7 +117,8 @@ const COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type,
 const SEVERITY_ORDER = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2
   WHEN 'low' THEN 3 ELSE 4 END`;
 
-function toState(r: Row): FindingState {
+/** A findings row → the finding state (one mapping for every reader). */
+export function toFindingState(r: FindingDbRow): FindingState {
   return {
     id: r.id,
     integrationId: r.integration_id,
@@ -153,8 +155,10 @@ function notFound(id: string): AppError {
 
 export function createFindingsRepository(db: Database): FindingsRepository {
   async function get(findingId: string): Promise<FindingState | null> {
-    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM findings f WHERE f.id = $1`, [findingId]);
-    return rows[0] ? toState(rows[0]) : null;
+    const { rows } = await db.query<FindingDbRow>(`SELECT ${COLUMNS} FROM findings f WHERE f.id = $1`, [
+      findingId,
+    ]);
+    return rows[0] ? toFindingState(rows[0]) : null;
   }
 
   /** Inserts new findings, overwrites existing ones except their mute. */
@@ -211,13 +215,13 @@ export function createFindingsRepository(db: Database): FindingsRepository {
 
     async list(integrationId, filter = {}, now = new Date()) {
       const status = filter.status ?? 'open';
-      const { rows } = await db.query<Row>(
+      const { rows } = await db.query<FindingDbRow>(
         `SELECT ${COLUMNS} FROM findings f
          WHERE f.integration_id = $1 AND ($2::text IS NULL OR f.status = $2::text)
          ORDER BY ${SEVERITY_ORDER}, f.rule_id, f.resource_id`,
         [integrationId, status === 'all' ? null : status],
       );
-      return filterFindings(rows.map(toState), { ...filter, status }, now);
+      return filterFindings(rows.map(toFindingState), { ...filter, status }, now);
     },
 
     async saveAll(states) {

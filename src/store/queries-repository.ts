@@ -13,8 +13,15 @@ import type {
   ResourceType,
 } from '../inventory/types.ts';
 import type { WireTool } from '../shared/mistral-wire.ts';
-import type { CheckStatus, FindingResourceType, FindingStatus, Severity } from '../findings/types.ts';
+import type {
+  CheckStatus,
+  FindingResourceType,
+  FindingState,
+  FindingStatus,
+  Severity,
+} from '../findings/types.ts';
 import type { Database } from './database.ts';
+import { toFindingState, type FindingDbRow } from './findings-repository.ts';
 import type { InventoryData, InventoryEntry } from './inventory-repository.ts';
 import { iso, isoOrNull } from './sql-values.ts';
 
@@ -67,25 +74,8 @@ export interface FindingsQuery {
   limit: number;
 }
 
-export interface FindingRow {
-  id: string;
-  integrationId: string;
-  ruleId: string;
-  severity: Severity;
-  resourceType: FindingResourceType;
-  resourceId: string;
-  resourceName: string | null;
-  lastStatus: CheckStatus;
-  status: FindingStatus;
-  title: string;
-  detail: string;
-  evidence: Record<string, unknown>;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  reopenCount: number;
-  mute: { reason: string; by: string; at: string; expiresAt: string | null } | null;
-}
+/** A stored finding, as the findings repository maps it. */
+export type FindingRow = FindingState;
 
 export interface EventsQuery {
   integrationIds: readonly string[];
@@ -195,58 +185,6 @@ export const SEVERITY_RANK_SQL = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'h
 const FINDING_COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type, f.resource_id, f.resource_name,
   f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, f.last_seen_at, f.resolved_at,
   f.reopen_count::int AS reopen_count, f.mute_reason, f.mute_by, f.mute_at, f.mute_expires_at`;
-
-interface FindingDbRow {
-  id: string;
-  integration_id: string;
-  rule_id: string;
-  severity: Severity;
-  resource_type: FindingResourceType;
-  resource_id: string;
-  resource_name: string | null;
-  last_status: CheckStatus;
-  status: FindingStatus;
-  title: string;
-  detail: string;
-  evidence: Record<string, unknown> | null;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  resolved_at: Date | null;
-  reopen_count: number;
-  mute_reason: string | null;
-  mute_by: string | null;
-  mute_at: Date | null;
-  mute_expires_at: Date | null;
-}
-
-function toFinding(r: FindingDbRow): FindingRow {
-  return {
-    id: r.id,
-    integrationId: r.integration_id,
-    ruleId: r.rule_id,
-    severity: r.severity,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    resourceName: r.resource_name,
-    lastStatus: r.last_status,
-    status: r.status,
-    title: r.title,
-    detail: r.detail,
-    evidence: r.evidence ?? {},
-    firstSeenAt: iso(r.first_seen_at),
-    lastSeenAt: iso(r.last_seen_at),
-    resolvedAt: isoOrNull(r.resolved_at),
-    reopenCount: r.reopen_count,
-    mute: r.mute_at
-      ? {
-          reason: r.mute_reason ?? '',
-          by: r.mute_by ?? '',
-          at: iso(r.mute_at),
-          expiresAt: isoOrNull(r.mute_expires_at),
-        }
-      : null,
-  };
-}
 
 /** An active mute at $now: set, and no expiry or an expiry after now. */
 const ACTIVE_MUTE = (now: string) =>
@@ -456,7 +394,7 @@ export function createQueriesRepository(db: Database): QueriesRepository {
          LIMIT $${params.length}`,
         params,
       );
-      return rows.map(toFinding);
+      return rows.map(toFindingState);
     },
 
     async findingsOf(integrationId, resourceType, resourceId) {
@@ -466,7 +404,7 @@ export function createQueriesRepository(db: Database): QueriesRepository {
          ORDER BY ${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.id COLLATE "C"`,
         [integrationId, resourceType, resourceId],
       );
-      return rows.map(toFinding);
+      return rows.map(toFindingState);
     },
 
     async events(q) {

@@ -36,6 +36,56 @@ export const Role = z.enum(['viewer', 'analyst', 'admin']);
 /** Date-times are ISO 8601 strings in responses. */
 export const DateTime = z.string().describe('ISO 8601 date-time');
 
+/** Finding severities, worst first. */
+export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+
+/** The last verdict of a check: FAIL, UNKNOWN (the data needed was not available) or PASS. */
+export const CheckStatus = z.enum(['PASS', 'FAIL', 'UNKNOWN']);
+
+/** What a finding is about. */
+export const FindingResourceType = z.enum(['agent', 'model', 'file', 'library', 'integration']);
+
+/** A count per severity (every severity present, 0 when none). */
+export const SeverityCounts = z
+  .looseObject({
+    critical: z.number(),
+    high: z.number(),
+    medium: z.number(),
+    low: z.number(),
+    info: z.number(),
+  })
+  .meta({ id: 'SeverityCounts' });
+
+/** One field that differs between two agent configurations (drift, version comparison). */
+export const FieldChange = z
+  .looseObject({
+    field: z
+      .string()
+      .describe('model | instructions | tools | knowledgeBases | guardrails | completionArgs | …'),
+    before: z.unknown().describe('The value before (any JSON)'),
+    after: z.unknown().describe('The value after (any JSON)'),
+  })
+  .meta({ id: 'FieldChange' });
+
+/** A record Mistral returned that its SDK's schema rejects, kept from the raw JSON and flagged. */
+export const DataQualityWarning = z
+  .looseObject({
+    resourceType: z.string().describe('agent, model, file, library, conversation, alias or document'),
+    resourceId: z.string().nullable(),
+    endpoint: z.string().describe('The Mistral endpoint that returned it'),
+    issue: z.string().describe('Short reason, e.g. "tools: expected array, received null"'),
+  })
+  .meta({ id: 'DataQualityWarning' });
+
+/**
+ * A string copied verbatim from a Mistral record: absent or null when Mistral returned a malformed
+ * record (kept raw and flagged in dataQuality), so a client must not assume it is there.
+ */
+export function wireString(description?: string) {
+  const s = z.string().nullable().optional();
+  return description ? s.describe(description) : s;
+}
+
 /** Query parameters every list takes. */
 export const ListQuery = z.object({
   integrationId: Id.optional().describe('Only this integration (every list takes it)'),

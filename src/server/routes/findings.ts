@@ -6,38 +6,95 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
-import type { Severity } from '../../findings/types.ts';
+import type { Severity as SeverityName } from '../../findings/types.ts';
 import { actorOf } from '../plugins/auth.ts';
-import { as, DateTime, IdParams, ListQuery, page, responses } from '../schemas.ts';
+import {
+  as,
+  CheckStatus,
+  DateTime,
+  FieldChange,
+  FindingResourceType,
+  IdParams,
+  ListQuery,
+  page,
+  responses,
+  Severity,
+} from '../schemas.ts';
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+const FindingMute = z
+  .looseObject({
+    reason: z.string(),
+    by: z.string().describe('Who muted it (user e-mail, token or CLI label)'),
+    at: DateTime,
+    expiresAt: DateTime.nullable().describe('null: until unmuted'),
+  })
+  .meta({ id: 'FindingMute' });
+
+const MuteHistoryEntry = z
+  .looseObject({
+    action: z.enum(['mute', 'unmute']),
+    at: DateTime,
+    by: z.string().nullable(),
+    reason: z.string().nullable(),
+    expiresAt: DateTime.nullable(),
+  })
+  .meta({ id: 'MuteHistoryEntry' });
+
+const ComplianceRef = z
+  .looseObject({
+    framework: z.string().describe('owasp-llm-2025, owasp-agentic, mitre-atlas, nist-ai-rmf or eu-ai-act'),
+    id: z.string().describe('The requirement in that framework, e.g. LLM01'),
+  })
+  .meta({ id: 'ComplianceRef' });
 
 export const Finding = z
   .looseObject({
     id: z.string(),
     integrationId: z.string(),
     ruleId: z.string(),
-    severity: z.enum(SEVERITIES),
-    resourceType: z.string(),
+    severity: Severity,
+    resourceType: FindingResourceType,
     resourceId: z.string(),
     resourceName: z.string().nullable(),
     status: z.enum(['open', 'resolved']),
-    lastStatus: z.string().describe('FAIL or UNKNOWN (the data needed was not available)'),
+    lastStatus: CheckStatus.describe(
+      'The last verdict: FAIL, UNKNOWN (the data needed was not available), or PASS once resolved',
+    ),
     title: z.string(),
     detail: z.string(),
-    remediation: z.string(),
-    evidence: z.record(z.string(), z.unknown()),
+    remediation: z.string().describe("The rule's remediation text"),
+    evidence: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'Small machine-readable facts behind the verdict, as the rule recorded them (any JSON; no secrets)',
+      ),
     firstSeenAt: DateTime,
     lastSeenAt: DateTime,
     resolvedAt: DateTime.nullable(),
-    reopenCount: z.number(),
-    muted: z.boolean(),
-    mute: z.looseObject({}).nullable(),
+    reopenCount: z.number().describe('How many times it reopened after being resolved'),
+    muted: z.boolean().describe('True while a mute is set and not expired'),
+    mute: FindingMute.nullable().describe('The current mute record (kept after it expires), or null'),
   })
   .meta({ id: 'Finding' });
 
 const FindingDetail = Finding.extend({
-  muteHistory: z.array(z.looseObject({ action: z.enum(['mute', 'unmute']), at: DateTime })).optional(),
+  remediationDetails: z.looseObject({
+    text: z.string(),
+    patchAgentBody: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe(
+        'The ready PATCH /v1/agents/{agent_id} body (Mistral wire JSON), when the rule gives one; TrustLens never sends it',
+      ),
+    consoleSteps: z.array(z.string()),
+    references: z.array(z.string()),
+  }),
+  risk: z
+    .string()
+    .nullable()
+    .describe("Why it matters (the rule's); null for a rule no longer in the catalog"),
+  compliance: z.array(ComplianceRef),
+  muteHistory: z.array(MuteHistoryEntry).optional().describe('Every mute and unmute, oldest first'),
 }).meta({ id: 'FindingDetail' });
 
 const FindingsQuery = ListQuery.extend({
@@ -78,15 +135,17 @@ const Event = z
     id: z.number(),
     integrationId: z.string(),
     syncRunId: z.string().nullable(),
-    type: z.string(),
-    resourceType: z.string(),
+    type: z
+      .string()
+      .describe(
+        'resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated',
+      ),
+    resourceType: z.string().describe('agent, model, file or library'),
     resourceId: z.string(),
     resourceName: z.string().nullable(),
     at: DateTime,
     summary: z.string(),
-    changes: z
-      .array(z.looseObject({ field: z.string(), before: z.unknown(), after: z.unknown() }))
-      .nullable(),
+    changes: z.array(FieldChange).nullable().describe('Field by field, for agent changes; null otherwise'),
   })
   .meta({ id: 'ChangeEvent' });
 
@@ -115,7 +174,7 @@ export const findingRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server,
       const { severity, ...rest } = request.query;
       const result = await findings.list(actorOf(request), {
         ...rest,
-        severity: severity ? (severity.split(',') as Severity[]) : undefined,
+        severity: severity ? (severity.split(',') as SeverityName[]) : undefined,
       });
       return as(page(Finding), result);
     },

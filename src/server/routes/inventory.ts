@@ -1,17 +1,38 @@
 /**
  * The inventory: agents (filters, search, sort, cursor pagination; one agent with versions, aliases,
  * raw and normalised guardrails, knowledge bases, usage, findings and events; two versions compared
- * field by field), models, files and libraries. Field names are the scan JSON's (docs/scan-json.md);
- * the schemas name the main fields and let the rest of each record through.
+ * field by field), models, files and libraries. Field names are the scan JSON's (docs/scan-json.md).
+ * The schemas declare every field the services return and stay loose (a field added later is never
+ * stripped); what Mistral returned verbatim (tools, completion args, guardrail policies) is raw JSON.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { actorOf } from '../plugins/auth.ts';
-import { as, DateTime, Id, ListQuery, page, QueryBool, responses } from '../schemas.ts';
+import {
+  as,
+  CheckStatus,
+  DataQualityWarning,
+  DateTime,
+  FieldChange,
+  Id,
+  ListQuery,
+  page,
+  QueryBool,
+  responses,
+  Severity,
+  SeverityCounts,
+  wireString,
+} from '../schemas.ts';
 
 const GuardrailState = z.enum(['none', 'non_blocking', 'blocking', 'unknown']);
 const AgentStatus = z.enum(['active', 'idle', 'unknown']);
+
+const OpenFindingsCount = z
+  .looseObject({ total: z.number(), bySeverity: SeverityCounts })
+  .meta({ id: 'OpenFindingsCount' });
+
+const ModelLifecycle = z.enum(['stable', 'deprecated', 'legacy']);
 
 export const AgentSummary = z
   .looseObject({
@@ -19,11 +40,14 @@ export const AgentSummary = z
     integrationId: z.string(),
     name: z.string().nullable(),
     model: z.string().nullable(),
+    modelLifecycle: ModelLifecycle.nullable().describe(
+      "Lifecycle of the agent's model card (by id or alias); null when no discovered model matches",
+    ),
     tools: z.array(z.string()).describe('One label per tool: "web_search", "function lookup_order"'),
     guardrailState: GuardrailState,
     guardrailPolicyCount: z.number(),
     deploymentChat: z.boolean(),
-    openFindings: z.unknown().describe('Open, unmuted findings by severity'),
+    openFindings: OpenFindingsCount.describe('Open, unmuted findings (FAIL and UNKNOWN) by severity'),
     runs30d: z.number().nullable().describe('null when usage is unavailable'),
     lastActivityAt: DateTime.nullable(),
     status: AgentStatus,
@@ -33,23 +57,197 @@ export const AgentSummary = z
   })
   .meta({ id: 'AgentSummary' });
 
-const AgentDetail = z
+const GuardrailCategory = z.looseObject({
+  evaluated: z.boolean().describe('Whether the moderation call evaluates this category at all'),
+  threshold: z.number().nullable().describe("The explicit threshold; null = the model's default"),
+});
+
+const GuardrailPolicy = z
+  .looseObject({
+    format: z
+      .enum(['v1', 'v2', 'flat', 'unknown'])
+      .describe(
+        'The format it came in (moderation_llm_v1, moderation_llm_v2, flattened); unknown: unrecognised',
+      ),
+    moderationModel: z.string().nullable(),
+    action: z.string().nullable().describe('Raw action ("block", "none", "flag", …); null when absent'),
+    blocks: z.boolean().describe('True only when action is "block"'),
+    blockOnError: z.boolean(),
+    ignoreOtherCategories: z.boolean(),
+    categories: z
+      .record(z.string(), GuardrailCategory)
+      .describe('Every category of the v1 ∪ v2 taxonomy, plus any extra key seen'),
+  })
+  .meta({ id: 'GuardrailPolicy' });
+
+const StoredGuardrails = z
+  .looseObject({
+    provider: z.string().describe('mistral'),
+    scope: z.string().describe('agent'),
+    policy_count: z.number(),
+    policies: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('The policies exactly as Mistral returned them (raw wire JSON, not validated here)'),
+  })
+  .describe("The agent's guardrails as Mistral returned them, wrapped; null when it has none");
+
+const KnowledgeBaseRef = z.looseObject({
+  id: z.string().describe('The library id'),
+  name: z.string().nullable().describe('null when the id matches no discovered library'),
+  found: z
+    .boolean()
+    .nullable()
+    .describe('false: libraries were listed completely and the id is not among them; null: not listable'),
+});
+
+const KnowledgeBase = KnowledgeBaseRef.extend({
+  documentCount: z.number().nullable().describe('Documents in the library; null when the library is unknown'),
+}).meta({ id: 'KnowledgeBase' });
+
+const RawList = z.array(z.record(z.string(), z.unknown()));
+
+/** The configuration of one agent version. */
+const agentConfig = {
+  version: z.number(),
+  name: wireString(),
+  description: z.string().nullable(),
+  model: wireString(),
+  instructions: z.string().nullable(),
+  temperature: z.number().nullable(),
+  topP: z.number().nullable(),
+  completionArgs: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('completion_args as Mistral returned them (raw wire JSON); null when absent'),
+  tools: RawList.describe(
+    'The tools as Mistral returned them (raw wire JSON: type, function, connector_id, …), credentials redacted',
+  ),
+  knowledgeBases: z.array(KnowledgeBaseRef),
+  handoffs: z.array(z.string()).nullable().describe('Agent ids it can hand off to; null when absent'),
+  guardrails: StoredGuardrails.nullable(),
+  guardrailPolicies: z.array(GuardrailPolicy).describe('The guardrails normalised, one per policy'),
+  deploymentChat: z.boolean().describe('Deployed to Le Chat'),
+  versionMessage: z.string().nullable(),
+  createdAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+  updatedAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+};
+
+const AgentVersion = z.looseObject(agentConfig).meta({ id: 'AgentVersion' });
+
+const AgentAlias = z
+  .looseObject({
+    alias: wireString(),
+    version: z.number().nullable().optional().describe('The version the alias points to'),
+    createdAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+    updatedAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+  })
+  .meta({ id: 'AgentAlias' });
+
+const toolCounters = {
+  totalRuns: z.number(),
+  totalConversations: z.number(),
+  avgLatencyMs: z.number().nullable().describe('null when no response had both times'),
+  codeInterpreterCalls: z.number(),
+  fileSearchCalls: z.number(),
+  webSearchCalls: z.number(),
+  imageGenerationCalls: z.number(),
+  functionCalls: z.number(),
+};
+
+const AgentUsage = z
+  .looseObject({
+    ...toolCounters,
+    lastActivityAt: DateTime.nullable(),
+    last90Days: z
+      .looseObject({
+        ...toolCounters,
+        functionCallsByName: z
+          .record(z.string(), z.number())
+          .describe('function.call entries by function name'),
+        toolExecutionsByName: z
+          .record(z.string(), z.number())
+          .describe('tool.execution entries by tool name'),
+      })
+      .describe('The counters restricted to the last 90 days'),
+  })
+  .meta({ id: 'AgentUsage' });
+
+const UsageDay = z
+  .looseObject({
+    day: z.string().describe('UTC day, YYYY-MM-DD'),
+    runs: z.number(),
+    conversations: z.number(),
+    latencySumMs: z.number(),
+    latencyCount: z.number().describe('Responses with a latency; mean latency = latencySumMs / latencyCount'),
+    codeInterpreterCalls: z.number(),
+    fileSearchCalls: z.number(),
+    webSearchCalls: z.number(),
+    imageGenerationCalls: z.number(),
+    functionCalls: z.number(),
+    functionCallsByName: z.record(z.string(), z.number()),
+    toolExecutionsByName: z.record(z.string(), z.number()),
+  })
+  .meta({ id: 'UsageDay' });
+
+const AgentFinding = z
   .looseObject({
     id: z.string(),
+    ruleId: z.string(),
+    severity: Severity,
+    status: z.enum(['open', 'resolved']),
+    lastStatus: CheckStatus,
+    title: z.string(),
+    detail: z.string(),
+    remediation: z.string(),
+    muted: z.boolean(),
+    firstSeenAt: DateTime,
+    lastSeenAt: DateTime,
+  })
+  .meta({ id: 'AgentFinding' });
+
+const AgentEvent = z
+  .looseObject({
+    id: z.number(),
+    type: z.string().describe('See ChangeEvent.type'),
+    at: DateTime,
+    summary: z.string(),
+    changes: z.array(FieldChange).nullable(),
+    syncRunId: z.string().nullable(),
+  })
+  .meta({ id: 'AgentEvent' });
+
+const AgentDetail = z
+  .looseObject({
+    ...agentConfig,
+    id: z.string(),
     integrationId: z.string(),
-    name: z.string().nullable(),
-    model: z.string().nullable(),
+    versions: z.array(z.number()).describe('Version numbers, ascending'),
+    metadata: z.record(z.string(), z.unknown()).nullable().describe('As set on the agent in Mistral (raw)'),
+    ownerId: z.string().nullable(),
+    source: z.string(),
+    status: AgentStatus,
+    versionHistory: z
+      .array(AgentVersion)
+      .describe('Whole configuration of every version; empty when the version history was unavailable'),
+    aliases: z.array(AgentAlias),
+    usage: AgentUsage.nullable().describe('null when usage is unavailable (never zeros for unknown)'),
+    dataQuality: z.array(DataQualityWarning),
     guardrailState: GuardrailState,
+    modelLifecycle: ModelLifecycle.nullable(),
     riskScore: z.number(),
-    versions: z.unknown().optional(),
-    aliases: z.unknown().optional(),
-    guardrails: z.unknown().optional().describe('As returned by Mistral'),
-    guardrailPolicies: z.unknown().optional().describe('Normalised'),
-    knowledgeBases: z.array(z.looseObject({})),
-    usage: z.unknown().optional(),
-    usageDaily: z.array(z.looseObject({})).nullable(),
-    findings: z.array(z.looseObject({ id: z.string(), ruleId: z.string() })),
-    events: z.array(z.looseObject({ type: z.string(), at: DateTime })),
+    openFindingsCount: OpenFindingsCount.describe('Open, unmuted findings (FAIL and UNKNOWN) by severity'),
+    runs30d: z.number().nullable().describe('null when usage is unavailable'),
+    firstSeenAt: DateTime,
+    lastSeenAt: DateTime,
+    changedAt: DateTime.describe('When its configuration last changed, as seen by the syncs'),
+    deletedAt: DateTime.nullable(),
+    knowledgeBases: z.array(KnowledgeBase),
+    usageDaily: z
+      .array(UsageDay)
+      .nullable()
+      .describe('Days of the last 90 with activity, ascending; null when usage is unavailable'),
+    findings: z.array(AgentFinding).describe('Open findings on the agent (muted ones included, flagged)'),
+    events: z.array(AgentEvent).describe('The 20 most recent change events of the agent'),
   })
   .meta({ id: 'AgentDetail' });
 
@@ -59,13 +257,82 @@ const VersionComparison = z
     agentId: z.string(),
     fromVersion: z.number(),
     toVersion: z.number(),
-    changes: z.array(z.looseObject({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    changes: z.array(FieldChange).describe('Field-by-field differences; empty when identical'),
     summary: z.string(),
   })
   .meta({ id: 'VersionComparison' });
 
-const Resource = (id: string) =>
-  z.looseObject({ id: z.string(), integrationId: z.string(), deletedAt: DateTime.nullable() }).meta({ id });
+const Model = z
+  .looseObject({
+    id: z.string(),
+    integrationId: z.string(),
+    name: z.string().nullable(),
+    family: z.string(),
+    description: z.string().nullable(),
+    type: z.string().describe('base, fine-tuned, or what Mistral returned'),
+    capabilities: z.array(z.string()).describe("The API's capability keys that are true"),
+    lifecycle: ModelLifecycle,
+    contextWindow: z.number().nullable(),
+    deprecationDate: z.string().nullable(),
+    replacementModel: z.string().nullable(),
+    aliases: z.array(z.string()),
+    ownedBy: z.string().nullable(),
+    createdAt: DateTime.nullable(),
+    fineTuned: z
+      .looseObject({ root: z.string().nullable(), job: z.string().nullable(), archived: z.boolean() })
+      .nullable()
+      .describe('null for a base model'),
+    dataQuality: z.array(DataQualityWarning),
+    agentCount: z.number().describe('Live agents using it (by id or alias)'),
+    agentIds: z.array(z.string()),
+    deletedAt: DateTime.nullable(),
+  })
+  .meta({ id: 'Model' });
+
+const File = z
+  .looseObject({
+    id: z.string(),
+    integrationId: z.string(),
+    filename: z.string(),
+    sizeBytes: z.number(),
+    purpose: z.string().describe('fine-tune, batch, ocr, … or unknown'),
+    sampleType: z.string().nullable(),
+    createdAt: DateTime.nullable(),
+    source: z.string().nullable(),
+    visibility: z.string().nullable(),
+    mimetype: z.string().nullable(),
+    numLines: z.number().nullable(),
+    expiresAt: DateTime.nullable(),
+    dataQuality: z.array(DataQualityWarning),
+    deletedAt: DateTime.nullable(),
+  })
+  .meta({ id: 'File' });
+
+const Library = z
+  .looseObject({
+    id: z.string(),
+    integrationId: z.string(),
+    name: wireString(),
+    description: z.string().nullable(),
+    documentCount: z.number(),
+    totalSizeBytes: z.number(),
+    ownerId: z.string().nullable(),
+    ownerType: z.string().nullable(),
+    sharing: z
+      .looseObject({
+        orgSharingRole: z.string().nullable(),
+        explicitUserMembersCount: z.number().nullable(),
+        explicitWorkspaceMembersCount: z.number().nullable(),
+      })
+      .describe('As returned; null when not returned'),
+    createdAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+    updatedAt: wireString('ISO 8601 date-time, as returned by Mistral'),
+    dataQuality: z.array(DataQualityWarning),
+    agentCount: z.number().describe('Live agents using it as a knowledge base'),
+    agentIds: z.array(z.string()),
+    deletedAt: DateTime.nullable(),
+  })
+  .meta({ id: 'Library' });
 
 const ResourceQuery = ListQuery.extend({
   includeDeleted: QueryBool.optional().describe('Also resources no longer in the workspace'),
@@ -149,9 +416,9 @@ export const inventoryRoutes: FastifyPluginAsyncZod<{ app: App }> = async (serve
   );
 
   const lists = [
-    ['/models', 'Models', Resource('Model'), inventory.listModels],
-    ['/files', 'Files', Resource('File'), inventory.listFiles],
-    ['/libraries', 'Document libraries', Resource('Library'), inventory.listLibraries],
+    ['/models', 'Models', Model, inventory.listModels],
+    ['/files', 'Files', File, inventory.listFiles],
+    ['/libraries', 'Document libraries', Library, inventory.listLibraries],
   ] as const;
   for (const [url, summary, item, list] of lists) {
     server.get(

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, format check, then every *.test.ts under src/ and test/ with Node's test runner.
-// Pass file or folder paths to run a subset: `npm test -- src/rules`.
+// `npm test`: type-check (server and console), lint, format check, the console's component tests (Vitest),
+// the console's build, then every *.test.ts under src/ and test/ with Node's test runner (test/browser/
+// drives Chromium against the built console). Pass file or folder paths to run a subset:
+// `npm test -- src/rules`, `npm test -- web` (component tests only), `npm test -- test/browser`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,7 @@ function run(cmd, cmdArgs) {
 if (!quick && targets.length === 0) {
   console.log('> tsc --noEmit');
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(root, 'web')]);
   console.log('> eslint');
   run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']);
   console.log('> prettier --check');
@@ -70,7 +73,24 @@ async function ensurePostgres() {
     spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
 }
 
-const roots = targets.length ? targets.map((t) => resolve(root, t)) : [join(root, 'src'), join(root, 'test')];
+const webDir = join(root, 'web');
+const webTargets = targets.filter((t) => resolve(root, t).startsWith(webDir));
+const nodeTargets = targets.filter((t) => !resolve(root, t).startsWith(webDir));
+if (targets.length === 0 || webTargets.length) {
+  console.log('> vitest (web console components)');
+  run(process.execPath, [
+    join(root, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--config',
+    join(webDir, 'vitest.config.ts'),
+    ...webTargets.map((t) => resolve(root, t)).filter((t) => t !== webDir),
+  ]);
+  if (nodeTargets.length === 0 && targets.length) process.exit(0);
+}
+
+const roots = nodeTargets.length
+  ? nodeTargets.map((t) => resolve(root, t))
+  : [join(root, 'src'), join(root, 'test')];
 const files = roots.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])).sort();
 if (files.length === 0) {
   console.error('no test files found');
@@ -80,6 +100,18 @@ if (files.length === 0) {
 const needsPostgres = files.some((f) =>
   /testBackends\(|TRUSTLENS_TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')),
 );
+// The browser suites run against the built console: build it (a second or two) before them.
+if (files.some((f) => f.includes(`${join('test', 'browser')}`))) {
+  console.log('> vite build (web console)');
+  run(process.execPath, [
+    join(root, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--config',
+    join(webDir, 'vite.config.ts'),
+    '--logLevel',
+    'warn',
+  ]);
+}
 const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
 console.log(`> node --test (${files.length} files)`);
 const result = spawnSync(

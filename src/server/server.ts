@@ -3,13 +3,13 @@
  * security headers, metrics, the OpenAPI document and the API routes under /api/v1. The CLI's
  * `trustlens serve` builds the App (src/app/root.ts), calls buildServer and listens.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { App } from '../app/root.ts';
@@ -19,7 +19,7 @@ import { API_PREFIX, installAuth, type RouteEntry } from './plugins/auth.ts';
 import { installErrorHandling } from './plugins/errors.ts';
 import { installHttpMetrics, type FindingsBySeverity } from './plugins/metrics.ts';
 import { installOpenApi } from './plugins/openapi.ts';
-import { installSecurityHeaders } from './plugins/security.ts';
+import { consoleCsp, installSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { findingRoutes } from './routes/findings.ts';
@@ -72,6 +72,28 @@ function nulIn(value: unknown, part: string, path = ''): { part: string; field: 
     }
   }
   return null;
+}
+
+/**
+ * The console's index.html for every client-side route, with a fresh CSP nonce in its
+ * <meta name="csp-nonce"> and in the response's style-src; never cached (the asset names change per build).
+ */
+function consoleIndex(
+  staticDir: string,
+  options: { tls: boolean },
+): ((reply: FastifyReply) => FastifyReply) | undefined {
+  const file = join(staticDir, 'index.html');
+  if (!existsSync(file)) return undefined;
+  const template = readFileSync(file, 'utf8');
+  return (reply) => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply
+      .status(200)
+      .header('content-security-policy', consoleCsp(nonce, options))
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(template.replaceAll('__CSP_NONCE__', nonce));
+  };
 }
 
 export async function buildServer(app: App, options: BuildServerOptions = {}): Promise<FastifyInstance> {
@@ -134,7 +156,8 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
   });
 
   const tls = app.config.server.secureCookies;
-  installErrorHandling(server, options.staticDir ? { spaIndex: join(options.staticDir, 'index.html') } : {});
+  const spaIndex = options.staticDir ? consoleIndex(options.staticDir, { tls }) : undefined;
+  installErrorHandling(server, spaIndex ? { spaIndex } : {});
   await installSecurityHeaders(server, { tls });
   await server.register(cookie);
   await server.register(rateLimit, { global: false });
@@ -168,6 +191,13 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
       prefix: '/',
       wildcard: false,
       index: false,
+      // index.html is only sent with its nonce (consoleIndex), through the not-found handler.
+      allowedPath: (pathName) => pathName !== '/index.html',
+      // Vite names assets by their content hash: they never change under the same name.
+      setHeaders: (reply, path) => {
+        if (path.includes(`${sep}assets${sep}`))
+          reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
     });
   }
   return server;

@@ -132,8 +132,8 @@ export function sendError(reply: FastifyReply, response: ErrorResponse): Fastify
 }
 
 export interface ErrorHandlingOptions {
-  /** Serve the web UI's index.html (via @fastify/static's sendFile) for unknown GET paths outside /api. */
-  spaIndex?: string;
+  /** Sends the web console's index.html: the answer to unknown GET paths outside /api (client-side routes). */
+  spaIndex?: (reply: FastifyReply) => FastifyReply;
 }
 
 export function installErrorHandling(server: FastifyInstance, options: ErrorHandlingOptions = {}): void {
@@ -146,8 +146,8 @@ export function installErrorHandling(server: FastifyInstance, options: ErrorHand
   });
   server.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    if (options.spaIndex && request.method === 'GET' && !path.startsWith('/api') && 'sendFile' in reply) {
-      return reply.sendFile('index.html');
+    if (options.spaIndex && request.method === 'GET' && !path.startsWith('/api')) {
+      return options.spaIndex(reply);
     }
     return sendError(reply, {
       status: 404,

@@ -21,6 +21,23 @@ export const APP_CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
+/**
+ * The policy of the console's index.html: the same, except that style elements carrying this
+ * response's nonce are allowed (Mantine writes its theme variables into a style element and takes the
+ * nonce from <meta name="csp-nonce">). Scripts stay 'self' only.
+ */
+export function consoleCsp(nonce: string, options: { tls: boolean }): string {
+  const directives: Record<string, string[]> = {
+    ...APP_CSP_DIRECTIVES,
+    styleSrc: ["'self'", `'nonce-${nonce}'`],
+  };
+  const parts = Object.entries(directives).map(
+    ([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`,
+  );
+  if (options.tls) parts.push('upgrade-insecure-requests');
+  return parts.join(';');
+}
+
 export async function installSecurityHeaders(server: FastifyInstance, options: { tls: boolean }) {
   await server.register(helmet, {
     global: true,

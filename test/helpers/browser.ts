@@ -1,0 +1,230 @@
+/**
+ * Browser tests: Debian's Chromium (/usr/bin/chromium, never a downloaded browser) driven by
+ * playwright-core, headless, with a fresh profile per launch, against `trustlens serve` run as a process.
+ * Every page is watched: a dialog (alert/confirm/prompt), an uncaught script error, a console error
+ * (CSP violations are reported there) or a failed same-origin request fails the test at `assertClean()`.
+ * Screenshots go to test-artifacts/screenshots/ (kept by CI as an artifact).
+ *
+ *   const b = await launchBrowser();            // skip the suite when b.skip is a string
+ *   const page = await b.page({ colorScheme: 'dark' });
+ *   ...; page.assertClean(); await b.close();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BIN } from './run-cli.ts';
+
+export const CHROMIUM = process.env.TRUSTLENS_CHROMIUM ?? '/usr/bin/chromium';
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const WEB_DIST = join(ROOT, 'web/dist');
+export const SCREENSHOTS = join(ROOT, 'test-artifacts/screenshots');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Why browser tests cannot run here (no Chromium, console not built), or false. */
+export function browserSkip(): string | false {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (!existsSync(join(WEB_DIST, 'index.html'))) return 'the console is not built (npm run build:web)';
+  return false;
+}
+
+export interface WatchedPage extends Page {
+  /** What went wrong on this page so far: dialogs, script errors, console errors, failed requests. */
+  problems: string[];
+  /** Throws if anything went wrong on the page. */
+  assertClean(): void;
+  /** Saves a full-page screenshot as test-artifacts/screenshots/NAME.png. */
+  shot(name: string): Promise<void>;
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  page(options?: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+  }): Promise<WatchedPage>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<LaunchedBrowser> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'trustlens-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1366, height: 900 },
+  });
+  const contexts: BrowserContext[] = [context];
+  const browser = context.browser() as Browser;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  async function page(options: Parameters<LaunchedBrowser['page']>[0] = {}): Promise<WatchedPage> {
+    // A persistent context cannot open isolated contexts: each page after the first gets a new profile.
+    const ctx =
+      contexts.length === 1 && context.pages().length === 0
+        ? context
+        : await (async () => {
+            const c = await chromium.launchPersistentContext(
+              mkdtempSync(join(tmpdir(), 'trustlens-chromium-')),
+              {
+                executablePath: CHROMIUM,
+                headless: true,
+                args: CHROMIUM_ARGS,
+                viewport: { width: 1366, height: 900 },
+              },
+            );
+            contexts.push(c);
+            return c;
+          })();
+    const p = (ctx.pages()[0] ?? (await ctx.newPage())) as WatchedPage;
+    if (options.viewport) await p.setViewportSize(options.viewport);
+    await p.emulateMedia({ colorScheme: options.colorScheme ?? 'light' });
+    p.problems = [];
+    p.on('dialog', (d) => {
+      p.problems.push(`dialog (${d.type()}): ${d.message()}`);
+      void d.dismiss();
+    });
+    p.on('pageerror', (e) => p.problems.push(`script error: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const text = m.text();
+      // A 4xx answer the page expects (a refused action, a session check) is logged by Chromium as a
+      // failed resource; the page shows it. Anything else is a problem.
+      if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+      p.problems.push(`console error: ${text}`);
+    });
+    p.on('requestfailed', (r) => {
+      const failure = r.failure()?.errorText ?? '';
+      if (failure.includes('ERR_ABORTED')) return; // navigation away, cancelled fetches
+      p.problems.push(`request failed: ${r.method()} ${r.url()} ${failure}`);
+    });
+    p.assertClean = () => {
+      if (p.problems.length) throw new Error(`problems on the page:\n${p.problems.join('\n')}`);
+    };
+    p.shot = async (name: string) => {
+      await p.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    };
+    return p;
+  }
+
+  return {
+    browser,
+    page,
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays on) and
+ * returns the serious and critical violations, one line each.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe;
+    return axe.run({ resultTypes: ['violations'] });
+  })) as { violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => JSON.stringify(n.target))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
+}
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Waits (up to `ms`) until stdout matches `pattern`; returns the match. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+  /** SIGTERM, wait for the exit, remove the data folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts `trustlens serve --port 0` on a fresh data folder; resolves when it prints its address. */
+export function startServe(
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+): Promise<ServeProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-browser-'));
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
+      env: {
+        ...process.env,
+        MISTRAL_API_KEY: undefined,
+        DATABASE_URL: undefined,
+        TRUSTLENS_DATA_DIR: undefined,
+        TRUSTLENS_LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const exited = new Promise<void>((r) => child.on('close', () => r()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${out}\n${err}`));
+    }, 240_000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m && /\n/.test(out.slice(out.indexOf(m[1])))) {
+        clearTimeout(timer);
+        resolveStart({
+          url: m[1],
+          child,
+          stdout: () => out,
+          stderr: () => err,
+          async waitFor(pattern, ms = 120_000) {
+            const deadline = Date.now() + ms;
+            for (;;) {
+              const hit = pattern.exec(out);
+              if (hit) return hit;
+              if (Date.now() > deadline || child.exitCode !== null) {
+                throw new Error(`serve never printed ${pattern}:\n${out}\n${err}`);
+              }
+              await new Promise((r) => setTimeout(r, 100));
+            }
+          },
+          async stop() {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+            await exited;
+            clearTimeout(killer);
+            rmSync(dataDir, { recursive: true, force: true });
+          },
+        });
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before starting:\n${out}\n${err}`));
+    });
+  });
+}

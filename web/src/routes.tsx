@@ -1,0 +1,78 @@
+/**
+ * Every page of the console and its address. Pages under the layout need a session; without one the
+ * router sends people to /signin and back where they were after signing in.
+ */
+import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import { useSession } from './api/session';
+import { Layout } from './components/layout';
+import { Loading, ErrorState } from './components/states';
+import { AgentDetailPage } from './pages/agent-detail';
+import { AgentsPage } from './pages/agents';
+import { EventsPage } from './pages/events';
+import { FilesPage } from './pages/files';
+import { FindingsPage } from './pages/findings';
+import { IntegrationNewPage } from './pages/integration-new';
+import { IntegrationPage } from './pages/integration';
+import { IntegrationsPage } from './pages/integrations';
+import { LibrariesPage } from './pages/libraries';
+import { ModelsPage } from './pages/models';
+import { NotFoundPage } from './pages/not-found';
+import { OverviewPage } from './pages/overview';
+import { AuditLogPage, TokensPage, UsersPage } from './pages/settings';
+import { SetupPage } from './pages/setup';
+import { SignInPage } from './pages/sign-in';
+import { Box } from '@mantine/core';
+
+function RequireSession() {
+  const { session, loading, error } = useSession();
+  const location = useLocation();
+  if (loading)
+    return (
+      <Box p="xl">
+        <Loading label="Checking your session" />
+      </Box>
+    );
+  if (error)
+    return (
+      <Box p="xl">
+        <ErrorState error={error} onRetry={() => window.location.reload()} />
+      </Box>
+    );
+  if (!session) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/signin' : `/signin?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <Layout>
+      <Outlet />
+    </Layout>
+  );
+}
+
+export function createAppRouter() {
+  return createBrowserRouter([
+    { path: '/signin', element: <SignInPage /> },
+    { path: '/setup', element: <SetupPage /> },
+    {
+      element: <RequireSession />,
+      children: [
+        { path: '/', element: <OverviewPage /> },
+        { path: '/integrations', element: <IntegrationsPage /> },
+        { path: '/integrations/new', element: <IntegrationNewPage /> },
+        { path: '/integrations/:id', element: <IntegrationPage /> },
+        { path: '/integrations/:integrationId/agents/:agentId', element: <AgentDetailPage /> },
+        { path: '/agents', element: <AgentsPage /> },
+        { path: '/models', element: <ModelsPage /> },
+        { path: '/files', element: <FilesPage /> },
+        { path: '/libraries', element: <LibrariesPage /> },
+        { path: '/findings', element: <FindingsPage /> },
+        { path: '/events', element: <EventsPage /> },
+        { path: '/settings', element: <Navigate to="/settings/users" replace /> },
+        { path: '/settings/users', element: <UsersPage /> },
+        { path: '/settings/tokens', element: <TokensPage /> },
+        { path: '/settings/audit-log', element: <AuditLogPage /> },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}

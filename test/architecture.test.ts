@@ -212,3 +212,42 @@ test('the composition root (src/app) is imported only by entry points: the CLI a
   );
   assert.ok(allEdges.some((e) => e.from === 'cli/open-app.ts' && e.to === 'app/root.ts' && !e.typeOnly));
 });
+
+test('the web console talks to the server only over HTTP: web/ imports nothing from src/, src/ nothing from web/', () => {
+  const WEB = join(ROOT, 'web', 'src');
+  const webFiles: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ts|tsx)$/.test(name)) webFiles.push(p);
+    }
+  };
+  walk(WEB);
+  assert.ok(webFiles.length > 10, `${webFiles.length} console source files`);
+  for (const p of webFiles) {
+    const text = readFileSync(p, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"]([^'"]+)['"]/g)) {
+      const target = m[1].startsWith('.') ? resolve(dirname(p), m[1]) : m[1];
+      assert.ok(
+        !target.startsWith(SRC) && !target.startsWith('node:'),
+        `${relative(ROOT, p)} imports ${m[1]}: the console uses the API (web/src/api), never server code`,
+      );
+    }
+    // Workspace data is untrusted: never rendered as HTML.
+    assert.doesNotMatch(
+      text,
+      /dangerouslySetInnerHTML|\.innerHTML\s*=|insertAdjacentHTML|document\.write/,
+      relative(ROOT, p),
+    );
+  }
+  for (const s of all) {
+    assert.ok(
+      !s.imports.some((i) => i.startsWith('web/') || i.includes('/web/')),
+      `${s.file} imports the console`,
+    );
+  }
+  // The API types come from the generated contract, not a copy.
+  const client = readFileSync(join(WEB, 'api', 'client.ts'), 'utf8');
+  assert.match(client, /from '\.\/schema'/);
+});

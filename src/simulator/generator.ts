@@ -8,12 +8,15 @@
  * - the first conversation of agent 0 holds every entry type and every built-in tool name,
  *   with a handoff to agent 1 (when there is one) followed by agent 1's output;
  * - files cycle through every purpose / sample type; every 7th file has a sensitive-looking name;
- * - about 30% of libraries are never referenced by an agent tool.
+ * - about 30% of libraries are never referenced by an agent tool;
+ * - `hostile: true` puts HOSTILE_PAYLOADS into names, descriptions, instructions, function tools,
+ *   libraries, documents and file names (see hostile.ts); without it nothing changes.
  * Order: agents ascending by created_at; conversations newest first (created_at descending).
  */
 import { buildAgent, GUARDRAIL_VARIANTS, type AgentContext } from './agents.ts';
 import { buildConversation, speakerOf, toolNames, type Speaker } from './conversations.ts';
 import { createRng, mixSeed, type Rng } from './prng.ts';
+import { makeHostile } from './hostile.ts';
 import { buildFiles, buildLibraries, buildModels, chatModelIds } from './resources.ts';
 import type { GeneratorOptions, SimAgent, SimConversation, SimWorkspace } from './types.ts';
 import { DAY_MS } from './time.ts';
@@ -119,6 +122,9 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     );
   }
 
+  // Hostile texts go in before the conversations, which quote agent and function names. RNG-free:
+  // the same seed gives the same ids, times and structure with or without it.
+  if (o.hostile) makeHostile({ agents, libraries, files }, { nul: o.hostile === 'with-nul' });
   const conversations = generateConversations(rng.conversations, o, nowMs, agents, ctx.chatModels);
   return { now: new Date(nowMs).toISOString(), models, files, agents, libraries, conversations };
 }

@@ -17,6 +17,13 @@ export {
   DEFAULT_NOW,
 } from './generator.ts';
 export { loadScenario, parseScenario } from './scenario.ts';
+export {
+  HOSTILE_PAYLOADS,
+  HOSTILE_LONG_LENGTH,
+  HOSTILE_NUL_PAYLOAD,
+  hostilePayload,
+  makeHostile,
+} from './hostile.ts';
 export { evolveWorkspace } from './evolve.ts';
 export { peekEntries } from './conversations.ts';
 export { MAX_PAGE_SIZE, ROUTES } from './routes.ts';

@@ -71,6 +71,12 @@ export interface GeneratorOptions {
   entriesPerConversation: number;
   /** Conversations are spread over the last N days before `now`. */
   historyDays: number;
+  /**
+   * Hostile texts (HOSTILE_PAYLOADS: markup, script, formula, SQL, bidi and control characters,
+   * zero-width characters, 12,000-character strings) in every owner-written text field. Default off.
+   * 'with-nul' also puts a NUL (U+0000) in the first agent's description (HOSTILE_NUL_PAYLOAD).
+   */
+  hostile?: boolean | 'with-nul';
 }
 
 export type FaultKind = '500' | '502' | '503' | 'reset' | 'truncated' | 'malformed' | 'slow';

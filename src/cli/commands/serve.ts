@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../app/config.ts';
 import { createApp, type App } from '../../app/root.ts';
+import { AppError } from '../../errors/index.ts';
 import { systemActor } from '../../services/context.ts';
 import { metrics } from '../../server/plugins/metrics.ts';
 import { buildServer } from '../../server/server.ts';
@@ -31,6 +32,7 @@ interface ServeFlags {
   grace: string;
   agents: string;
   conversations: string;
+  hostile?: boolean;
 }
 
 /** The demo simulator's key: a fixed, meaningless value (the simulator only listens on 127.0.0.1). */
@@ -53,6 +55,10 @@ export function register(program: Command): void {
     .option('--base-url <url>', 'with --demo and MISTRAL_API_KEY: global, eu, us, or a URL', 'global')
     .option('--agents <n>', 'with --demo: agents in the simulated workspace', '40')
     .option('--conversations <n>', 'with --demo: conversations in the simulated workspace', '600')
+    .option(
+      '--hostile',
+      'with --demo: hostile texts (markup, script, bidi and control characters, long strings) in the simulated workspace',
+    )
     .option('--grace <seconds>', 'on shutdown, how long a running sync may take to finish', '20')
     .action(async (flags: ServeFlags) => {
       const port =
@@ -60,6 +66,11 @@ export function register(program: Command): void {
           ? undefined
           : numberFlag('--port', flags.port, { min: 0, max: 65535, integer: true });
       const graceMs = numberFlag('--grace', flags.grace, { min: 0, max: 3600, integer: true })! * 1000;
+      if (flags.hostile && (!flags.demo || process.env.MISTRAL_API_KEY?.trim())) {
+        throw new AppError('INVALID_INPUT', '--hostile applies to the simulated demo workspace only.', {
+          remediation: 'Use it with --demo, without MISTRAL_API_KEY in the environment.',
+        });
+      }
       const config = loadConfig({
         host: flags.host,
         port,
@@ -125,7 +136,7 @@ export function register(program: Command): void {
               seed: 1,
               host: '127.0.0.1',
               apiKey: DEMO_SIM_KEY,
-              generator: { agents, conversations, now: new Date().toISOString() },
+              generator: { agents, conversations, now: new Date().toISOString(), hostile: flags.hostile },
             });
           }
           demo = await app.services.demo.ensure({

@@ -8,6 +8,7 @@ import { AppError } from '../../errors/index.ts';
 import {
   FAULT_KINDS,
   loadScenario,
+  makeHostile,
   startSimulator,
   type FaultKind,
   type SimulatorHandle,
@@ -30,6 +31,7 @@ export interface SimFlags {
   scenario?: string;
   apiKey?: string;
   now?: string;
+  hostile?: boolean;
 }
 
 /** Turns CLI flags into simulator options (exported for tests). */
@@ -53,7 +55,7 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
         },
       );
     }
-    opts.workspace = ws;
+    opts.workspace = f.hostile ? makeHostile(ws) : ws;
   } else {
     let now = f.now;
     if (now !== undefined && Number.isNaN(Date.parse(now))) {
@@ -74,6 +76,7 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
       integer: true,
     });
     if (conversations !== undefined) opts.generator.conversations = conversations;
+    if (f.hostile) opts.generator.hostile = true;
   }
   if (!f.beta) {
     const status =
@@ -137,6 +140,10 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'serve this JSON workspace instead of a generated one')
     .option('--api-key <key>', 'the key clients must send (default: random sim-… key)')
     .option('--now <iso>', 'clock for generated times (default: now)')
+    .option(
+      '--hostile',
+      'hostile texts (markup, script, bidi and control characters, 12,000-character strings) in names, descriptions, instructions, tools, libraries and files',
+    )
     .action(async (raw: Record<string, unknown>) => {
       // commander maps `--no-beta [status]` to `beta`: true by default, false or the status string when given.
       const flags: SimFlags = { ...(raw as unknown as SimFlags) };
@@ -163,7 +170,7 @@ export function register(program: Command): void {
       out.write(`API key: ${sim.apiKey}\n`);
       out.write(
         `Workspace: ${ws.agents.length} agents, ${ws.conversations.length} conversations, ${ws.libraries.length} libraries, ` +
-          `${ws.files.length} files, ${ws.models.length} models${opts.workspace ? ` (scenario ${flags.scenario})` : ` (seed ${opts.seed ?? 1})`}\n`,
+          `${ws.files.length} files, ${ws.models.length} models${opts.workspace ? ` (scenario ${flags.scenario})` : ` (seed ${opts.seed ?? 1})`}${flags.hostile ? ', hostile texts' : ''}\n`,
       );
       const knobs = [
         opts.beta ? `beta off (${opts.beta.status})` : null,

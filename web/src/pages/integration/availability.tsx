@@ -1,0 +1,115 @@
+/**
+ * The product document's feature availability matrix (API key only / + beta access), with a column
+ * for this workspace's actual state as the last finished sync saw it: available, not available, or
+ * unknown, each with its reason and what to do.
+ */
+import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { ErrorState, Loading } from '../../components/states';
+import { formatDateTime } from '../../lib/format';
+import { featureState, type CellState, type FeatureAvailability } from './helpers';
+import { availabilityKey, getAvailability } from './queries';
+
+const STATE_COLOR: Record<CellState, string> = {
+  available: 'green',
+  'not available': 'orange',
+  unknown: 'gray',
+};
+
+function YesNo({ yes }: { yes: boolean }) {
+  return <Text size="sm">{yes ? 'Yes' : 'No'}</Text>;
+}
+
+function betaLine(a: FeatureAvailability): string {
+  if (a.betaAccess === true) return 'This workspace has Mistral beta API access.';
+  if (a.betaAccess === false)
+    return 'This workspace does not have Mistral beta API access: agent features are not available. Contact Mistral support to request it.';
+  return a.syncRunId
+    ? 'Whether this workspace has Mistral beta API access is unknown: the last sync could not tell.'
+    : 'Whether this workspace has Mistral beta API access is unknown until a sync has finished.';
+}
+
+export function AvailabilityMatrix({ integrationId }: { integrationId: string }) {
+  const query = useQuery({
+    queryKey: availabilityKey(integrationId),
+    queryFn: () => getAvailability(integrationId),
+  });
+
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="availability-heading">
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="availability-heading">
+          Feature availability
+        </Title>
+        {query.isPending ? (
+          <Loading rows={6} label="Loading the feature availability" />
+        ) : query.error ? (
+          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        ) : (
+          <>
+            <Text size="sm">
+              {betaLine(query.data)}
+              {query.data.checkedAt && (
+                <Text span size="sm" c="dimmed">
+                  {' '}
+                  Checked by the sync that finished {formatDateTime(query.data.checkedAt)}.
+                </Text>
+              )}
+            </Text>
+            <div className="tl-table-scroll">
+              <Table verticalSpacing="xs" miw={680}>
+                <Table.Caption>Feature availability</Table.Caption>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">Feature</Table.Th>
+                    <Table.Th scope="col">API key only</Table.Th>
+                    <Table.Th scope="col">+ Beta access</Table.Th>
+                    <Table.Th scope="col">This workspace</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {query.data.features.map((row) => {
+                    const s = featureState(row);
+                    return (
+                      <Table.Tr key={row.feature}>
+                        <Table.Th scope="row" fw={500}>
+                          <Text size="sm" fw={600}>
+                            {row.label}
+                          </Text>
+                          <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
+                            {row.endpoints.join(', ')}
+                          </Text>
+                        </Table.Th>
+                        <Table.Td>
+                          <YesNo yes={row.apiKeyOnly} />
+                        </Table.Td>
+                        <Table.Td>
+                          <YesNo yes={row.withBetaAccess} />
+                        </Table.Td>
+                        <Table.Td maw={360}>
+                          <Badge color={STATE_COLOR[s.state]} variant="light">
+                            {s.state}
+                          </Badge>
+                          {s.reason && (
+                            <Text size="xs" className="tl-wrap" mt={4}>
+                              {s.reason}
+                            </Text>
+                          )}
+                          {s.remediation && (
+                            <Text size="xs" c="dimmed" className="tl-wrap">
+                              {s.remediation}
+                            </Text>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </div>
+          </>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

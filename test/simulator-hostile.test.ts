@@ -264,23 +264,27 @@ describe('a sync of the hostile workspace', { skip: pglite.skip }, () => {
 });
 
 describe('a sync of the hostile workspace with a NUL', { skip: pglite.skip }, () => {
-  it(
-    'succeeds',
-    {
-      todo:
-        'one U+0000 anywhere in the workspace fails the whole sync today ("cannot be stored (such as NUL)"); ' +
-        'the store or the connector should keep the rest (issue 10)',
-    },
-    async () => {
-      const h = await startTestServer(pglite, {
-        simulator: { seed: 11, generator: { agents: 3, conversations: 5, hostile: 'with-nul' } },
-      });
-      try {
-        const runs = await h.admin.request('GET', `/api/v1/integrations/${h.integrationA}/syncs`);
-        assert.equal(runs.body.items[0].status, 'succeeded');
-      } finally {
-        await h.close();
+  it('succeeds: the NUL is stored as U+FFFD (PostgreSQL cannot store U+0000), the rest byte-for-byte', async () => {
+    const h = await startTestServer(pglite, {
+      simulator: { seed: 11, generator: { agents: 3, conversations: 5, hostile: 'with-nul' } },
+    });
+    try {
+      const runs = await h.admin.request('GET', `/api/v1/integrations/${h.integrationA}/syncs`);
+      assert.equal(runs.body.items[0].status, 'succeeded', JSON.stringify(runs.body.items[0].errors));
+      const agents = await h.viewer.request('GET', `/api/v1/agents?integrationId=${h.integrationA}&limit=50`);
+      const descriptions: string[] = [];
+      for (const a of agents.body.items) {
+        const d = await h.viewer.request('GET', `/api/v1/integrations/${h.integrationA}/agents/${a.id}`);
+        descriptions.push(String(d.body.description ?? ''));
       }
-    },
-  );
+      const expected = HOSTILE_NUL_PAYLOAD.replaceAll('\u0000', '\ufffd');
+      assert.ok(
+        descriptions.some((d) => d.startsWith(expected)),
+        'the description with a NUL is kept, the NUL replaced',
+      );
+      assert.ok(!descriptions.some((d) => d.includes('\u0000')));
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -33,6 +33,17 @@ import { realSleep } from './rate-limiter.ts';
 import type { ConnectorLogEvent } from './types.ts';
 
 export const CALL_HEADER = 'x-trustlens-call';
+
+/** A JSON `\u0000` escape (preceded by an even number of backslashes, so not an escaped backslash). */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/;
+
+/**
+ * JSON text with every U+0000 (which JSON can only carry as the escape `\u0000`) replaced by U+FFFD:
+ * PostgreSQL stores neither in text nor in jsonb. Escaped backslashes followed by "u0000" are kept.
+ */
+export function storableJsonText(text: string): string {
+  return text.replace(new RegExp(NUL_ESCAPE.source, 'g'), '$1\\ufffd');
+}
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /**
  * Network errors that say "nothing is listening there" rather than "a blip": retried only
@@ -175,6 +186,12 @@ export function createTransport(opts: TransportOptions): Transport {
       let json: unknown;
       try {
         json = JSON.parse(text);
+        if (NUL_ESCAPE.test(text)) {
+          // PostgreSQL cannot store U+0000 (in text or jsonb): one NUL in a name would fail the whole
+          // sync. It becomes U+FFFD (the replacement character) here, at the wire, for every reader.
+          text = storableJsonText(text);
+          json = JSON.parse(text);
+        }
       } catch {
         // A web page (a proxy's login page, a website) is not a glitch: the same URL answers the
         // same page again. Only a JSON answer that is cut off or garbled is worth retrying.

@@ -19,9 +19,10 @@ import type { SimWorkspace } from './types.ts';
 const CONTROLS = `ctrl[${Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('')}\u007f]`;
 
 /**
- * U+0000, kept out of HOSTILE_PAYLOADS: today one NUL anywhere in a workspace fails the whole sync
- * ("The input contains a character that cannot be stored (such as NUL)"), for every resource type.
- * `hostile: 'with-nul'` adds it (to the first agent's description) to reproduce that.
+ * U+0000, kept out of HOSTILE_PAYLOADS because it does not round-trip: PostgreSQL stores it in neither
+ * text nor jsonb, so the connector's transport turns it into U+FFFD as it reads an answer
+ * (src/mistral/transport.ts, storableJsonText). `hostile: 'with-nul'` adds it (to the first agent's
+ * description); test/simulator-hostile.test.ts checks that the sync succeeds and keeps the rest.
  */
 export const HOSTILE_NUL_PAYLOAD = 'nul[\u0000]';
 

@@ -24,7 +24,8 @@
  * Sorting: a column sorts when its def sets `enableSorting: true`; its id is the sort key passed back.
  * The header is a button (Enter/Space), the <th> carries aria-sort. A new column starts ascending
  * (or descending with `sortDescFirst: true`); activating the sorted column again reverses it.
- * `meta.align: 'right'` right-aligns a numeric column. Cells render React nodes: untrusted text stays text.
+ * `meta.align: 'right'` right-aligns a numeric column; `meta.minWidth` (px) keeps a column of badges or
+ * truncated text from collapsing. Cells render React nodes: untrusted text stays text.
  */
 import { Button, Group, Skeleton, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import {
@@ -42,6 +43,8 @@ declare module '@tanstack/react-table' {
   interface ColumnMeta<TData extends RowData, TValue> {
     /** Right-align numbers. */
     align?: 'left' | 'right';
+    /** Minimum width in px (badges and truncated text would otherwise let the column collapse). */
+    minWidth?: number;
   }
 }
 
@@ -141,7 +144,11 @@ export function DataTable<T>({
                     <Table.Th
                       key={header.id}
                       aria-sort={ariaSort(sorted, sortable)}
-                      style={{ textAlign: align, whiteSpace: 'nowrap' }}
+                      style={{
+                        textAlign: align,
+                        verticalAlign: 'bottom',
+                        minWidth: column.columnDef.meta?.minWidth,
+                      }}
                     >
                       {sortable ? (
                         <UnstyledButton

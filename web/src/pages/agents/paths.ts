@@ -1,0 +1,9 @@
+/** Addresses of the agent pages (ids are opaque: always encoded). */
+export function agentPath(integrationId: string, agentId: string): string {
+  return `/integrations/${encodeURIComponent(integrationId)}/agents/${encodeURIComponent(agentId)}`;
+}
+
+/** The Findings page narrowed to one agent (the findings page reads integrationId and resource). */
+export function agentFindingsPath(integrationId: string, agentId: string): string {
+  return `/findings?${new URLSearchParams({ integrationId, resource: agentId }).toString()}`;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { changeValueText, eventTypeLabel, formatBytes, matchesSearch } from './format';
+
+describe('formatBytes', () => {
+  it('uses decimal units and says unknown for what is not a size', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1000)).toBe('1.0 kB');
+    expect(formatBytes(1_450_000)).toBe('1.4 MB');
+    expect(formatBytes(250_000_000)).toBe('250 MB');
+    expect(formatBytes(3e18)).toBe('3000 PB');
+    expect(formatBytes(null)).toBe('unknown');
+    expect(formatBytes(undefined)).toBe('unknown');
+    expect(formatBytes(-1)).toBe('unknown');
+  });
+});
+
+describe('matchesSearch', () => {
+  it('needs every word somewhere, ignoring case and nulls', () => {
+    expect(matchesSearch('', ['a'])).toBe(true);
+    expect(matchesSearch('  ', [])).toBe(true);
+    expect(matchesSearch('Large 2411', ['mistral-large-2411', null])).toBe(true);
+    expect(matchesSearch('large vision', ['mistral-large-2411', 'completion_chat'])).toBe(false);
+    expect(matchesSearch('vision', [null, undefined, 'Vision'])).toBe(true);
+  });
+});
+
+describe('changeValueText', () => {
+  it('shows strings as they are and other JSON indented', () => {
+    expect(changeValueText('mistral-large-latest')).toBe('mistral-large-latest');
+    expect(changeValueText('')).toBe('(empty)');
+    expect(changeValueText(null)).toBe('(none)');
+    expect(changeValueText(undefined)).toBe('(none)');
+    expect(changeValueText(0)).toBe('0');
+    expect(changeValueText(false)).toBe('false');
+    expect(changeValueText([{ type: 'web_search' }])).toBe('[\n  {\n    "type": "web_search"\n  }\n]');
+  });
+});
+
+describe('eventTypeLabel', () => {
+  it('names known types and shows unknown ones as they are', () => {
+    expect(eventTypeLabel('guardrails_removed')).toBe('Guardrails removed');
+    expect(eventTypeLabel('something_new')).toBe('something_new');
+  });
+});

@@ -1,12 +1,8 @@
-import { Page } from '../components/page';
-
-// Being built in this session (issue 10).
-export function UsersPage() {
-  return <Page title="Users">{null}</Page>;
-}
-export function TokensPage() {
-  return <Page title="API tokens">{null}</Page>;
-}
-export function AuditLogPage() {
-  return <Page title="Audit log">{null}</Page>;
-}
+/**
+ * Settings: users and your account (/settings/users), API tokens (/settings/tokens) and the audit
+ * log (/settings/audit-log). The pages live in ./settings/.
+ */
+export { UsersPage } from './settings/users';
+export { TokensPage } from './settings/tokens';
+export { AuditLogPage } from './settings/audit-log';
+export { AccountPage } from './settings/account';

@@ -80,7 +80,7 @@ export function ChangePasswordForm() {
         <PasswordInput
           label="Current password"
           autoComplete="current-password"
-          required
+          aria-required
           value={current}
           onChange={(e) => setCurrent(e.currentTarget.value)}
           error={touched && !current ? 'Your present password is needed to change it.' : undefined}
@@ -89,7 +89,7 @@ export function ChangePasswordForm() {
           label="New password"
           description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
           autoComplete="new-password"
-          required
+          aria-required
           value={next}
           onChange={(e) => setNext(e.currentTarget.value)}
           error={touched && problem && problem !== 'The two passwords differ.' ? problem : undefined}
@@ -97,7 +97,7 @@ export function ChangePasswordForm() {
         <PasswordInput
           label="Repeat the new password"
           autoComplete="new-password"
-          required
+          aria-required
           value={confirmation}
           onChange={(e) => setConfirmation(e.currentTarget.value)}
           error={touched && problem === 'The two passwords differ.' ? problem : undefined}

@@ -167,7 +167,7 @@ function CreateTokenDialog({
           <TextInput
             label="Name"
             description="What uses it, e.g. “CI nightly posture check”."
-            required
+            aria-required
             maxLength={TOKEN_NAME_MAX_LENGTH}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}

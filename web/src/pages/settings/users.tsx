@@ -90,7 +90,7 @@ function NewPasswordFields({
         label={label}
         description={`At least ${PASSWORD_MIN_LENGTH} characters. Hand it over through a safe channel.`}
         autoComplete="new-password"
-        required
+        aria-required
         visible={visible}
         onVisibilityChange={setVisible}
         value={password}
@@ -100,7 +100,7 @@ function NewPasswordFields({
       <PasswordInput
         label="Repeat the password"
         autoComplete="new-password"
-        required
+        aria-required
         visible={visible}
         onVisibilityChange={setVisible}
         value={confirmation}
@@ -186,7 +186,7 @@ function AddUserDialog({ opened, onClose }: { opened: boolean; onClose: () => vo
             label="Email"
             type="email"
             autoComplete="off"
-            required
+            aria-required
             value={email}
             onChange={(e) => setEmail(e.currentTarget.value)}
             error={touched ? emailProblem : undefined}

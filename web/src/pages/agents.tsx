@@ -58,7 +58,7 @@ function OpenFindingsCell({ counts }: { counts: Agent['openFindings'] }) {
   const parts = SEVERITIES.filter((s) => counts.bySeverity[s] > 0);
   const words = parts.map((s) => `${counts.bySeverity[s]} ${s}`).join(', ');
   return (
-    <Group gap={4} wrap="wrap" justify="flex-end" aria-label={`${counts.total} open: ${words}`}>
+    <Group gap={4} wrap="wrap" justify="flex-end" title={`${counts.total} open: ${words}`}>
       {parts.map((s) => (
         <Badge
           key={s}

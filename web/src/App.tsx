@@ -4,6 +4,7 @@
  */
 import { MantineProvider, createTheme } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { setNonce } from 'get-nonce';
 import { useState } from 'react';
 import { RouterProvider } from 'react-router';
 import { ApiError } from './api/client';
@@ -20,6 +21,10 @@ const theme = createTheme({
 function styleNonce(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 }
+
+// Mantine's modals lock scrolling with react-remove-scroll, which writes a style element through
+// react-style-singleton: give it the same nonce (get-nonce is that library's hook for CSP).
+setNonce(styleNonce());
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({

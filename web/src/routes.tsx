@@ -3,7 +3,7 @@
  * router sends people to /signin and back where they were after signing in.
  */
 import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
-import { useSession } from './api/session';
+import { useCan, useSession } from './api/session';
 import { Layout } from './components/layout';
 import { Loading, ErrorState } from './components/states';
 import { AgentDetailPage } from './pages/agent-detail';
@@ -18,7 +18,7 @@ import { LibrariesPage } from './pages/libraries';
 import { ModelsPage } from './pages/models';
 import { NotFoundPage } from './pages/not-found';
 import { OverviewPage } from './pages/overview';
-import { AuditLogPage, TokensPage, UsersPage } from './pages/settings';
+import { AccountPage, AuditLogPage, TokensPage, UsersPage } from './pages/settings';
 import { SetupPage } from './pages/setup';
 import { SignInPage } from './pages/sign-in';
 import { Box } from '@mantine/core';
@@ -49,6 +49,12 @@ function RequireSession() {
   );
 }
 
+/** /settings: admins land on users, everyone else on their own account. */
+function SettingsHome() {
+  const isAdmin = useCan('admin');
+  return <Navigate to={isAdmin ? '/settings/users' : '/settings/account'} replace />;
+}
+
 export function createAppRouter() {
   return createBrowserRouter([
     { path: '/signin', element: <SignInPage /> },
@@ -67,7 +73,8 @@ export function createAppRouter() {
         { path: '/libraries', element: <LibrariesPage /> },
         { path: '/findings', element: <FindingsPage /> },
         { path: '/events', element: <EventsPage /> },
-        { path: '/settings', element: <Navigate to="/settings/users" replace /> },
+        { path: '/settings', element: <SettingsHome /> },
+        { path: '/settings/account', element: <AccountPage /> },
         { path: '/settings/users', element: <UsersPage /> },
         { path: '/settings/tokens', element: <TokensPage /> },
         { path: '/settings/audit-log', element: <AuditLogPage /> },

@@ -40,8 +40,9 @@ const NAV: { section: string; items: NavItem[] }[] = [
     items: [
       { to: '/integrations', label: 'Integrations' },
       { to: '/settings/users', label: 'Users', admin: true },
-      { to: '/settings/tokens', label: 'API tokens' },
+      { to: '/settings/tokens', label: 'API tokens', admin: true },
       { to: '/settings/audit-log', label: 'Audit log', admin: true },
+      { to: '/settings/account', label: 'Your account' },
     ],
   },
 ];

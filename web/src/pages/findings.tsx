@@ -400,7 +400,7 @@ function GroupSection({
         <Table aria-label={tableLabel} striped verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={90}>Severity</Table.Th>
+              <Table.Th>Severity</Table.Th>
               <Table.Th>Finding</Table.Th>
               {groupBy !== 'resource' && <Table.Th>Resource</Table.Th>}
               <Table.Th>Status</Table.Th>

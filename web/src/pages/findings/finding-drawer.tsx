@@ -187,7 +187,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
               const known = rule?.frameworks.find((x) => x.framework === c.framework && x.id === c.id);
               return (
                 <List.Item key={`${c.framework}:${c.id}`}>
-                  <Text span fw={500}>
+                  <Text span fw={500} inherit>
                     {known?.frameworkName ?? c.framework}
                   </Text>{' '}
                   {c.id}

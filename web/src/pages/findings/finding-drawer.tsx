@@ -288,7 +288,7 @@ function MuteForm({ id }: { id: string }) {
         <Textarea
           label="Reason"
           description="Why this finding is accepted; kept in the mute history and the audit log."
-          required
+          aria-required
           autosize
           minRows={2}
           maxLength={1000}

@@ -13,6 +13,7 @@ import { EmptyState, QueryState } from '../components/states';
 import { formatDateTime, formatInterval, formatRelative } from '../lib/format';
 import { describeBaseUrl, type Integration, type SyncRun } from './integration/helpers';
 import { integrationsKey, latestRunKey, listIntegrations, listRuns } from './integration/queries';
+import { TableScroll } from './integration/table-scroll';
 
 export function IntegrationsPage() {
   const isAdmin = useCan('admin');
@@ -59,13 +60,11 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
   const now = new Date();
 
   return (
-    <div className="tl-table-scroll">
-      <Table striped highlightOnHover verticalSpacing="sm" miw={760}>
-        <Table.Caption>Integrations</Table.Caption>
+    <TableScroll>
+      <Table striped highlightOnHover verticalSpacing="sm" miw={520} aria-label="Integrations">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Name</Table.Th>
-            <Table.Th scope="col">Base URL</Table.Th>
+            <Table.Th scope="col">Name and base URL</Table.Th>
             <Table.Th scope="col">Key</Table.Th>
             <Table.Th scope="col">Interval</Table.Th>
             <Table.Th scope="col">Last sync</Table.Th>
@@ -78,7 +77,7 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
             return (
               <Table.Tr key={i.id}>
                 <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
+                  <Group gap="xs" wrap="wrap">
                     <Anchor
                       component={Link}
                       to={`/integrations/${encodeURIComponent(i.id)}`}
@@ -89,9 +88,7 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
                     </Anchor>
                     {i.simulated && <SimulatedBadge />}
                   </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" className="tl-wrap">
+                  <Text size="xs" c="dimmed" className="tl-wrap">
                     {describeBaseUrl(i.baseUrl)}
                   </Text>
                 </Table.Td>
@@ -107,14 +104,14 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
                 </Table.Td>
                 <Table.Td>
                   {run.isPending ? (
-                    <Skeleton height={20} width={140} aria-label="Loading the last sync" />
+                    <Skeleton height={20} width={140} />
                   ) : run.error ? (
                     <Text size="sm" c="red">
                       unknown (could not be read)
                     </Text>
                   ) : run.data ? (
                     <Stack gap={2} align="flex-start">
-                      <SyncStatusBadge status={run.data.status} />
+                      <SyncStatusBadge status={run.data.status} miw="max-content" />
                       <Text size="xs" c="dimmed" title={formatDateTime(run.data.startedAt)}>
                         {run.data.status === 'running'
                           ? `started ${formatRelative(run.data.startedAt, now)}`
@@ -135,7 +132,7 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
           })}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }
 

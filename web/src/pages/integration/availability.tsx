@@ -9,6 +9,7 @@ import { ErrorState, Loading } from '../../components/states';
 import { formatDateTime } from '../../lib/format';
 import { featureState, type CellState, type FeatureAvailability } from './helpers';
 import { availabilityKey, getAvailability } from './queries';
+import { TableScroll } from './table-scroll';
 
 const STATE_COLOR: Record<CellState, string> = {
   available: 'green',
@@ -56,9 +57,8 @@ export function AvailabilityMatrix({ integrationId }: { integrationId: string })
                 </Text>
               )}
             </Text>
-            <div className="tl-table-scroll">
-              <Table verticalSpacing="xs" miw={680}>
-                <Table.Caption>Feature availability</Table.Caption>
+            <TableScroll>
+              <Table verticalSpacing="xs" miw={460} aria-label="Feature availability">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Feature</Table.Th>
@@ -106,7 +106,7 @@ export function AvailabilityMatrix({ integrationId }: { integrationId: string })
                   })}
                 </Table.Tbody>
               </Table>
-            </div>
+            </TableScroll>
           </>
         )}
       </Stack>

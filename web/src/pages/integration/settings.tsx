@@ -363,7 +363,15 @@ export function DeleteIntegration({ integration }: { integration: Integration })
           </Button>
         </Group>
       </Stack>
-      <Modal opened={opened} onClose={close} title="Delete this integration?" centered>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title="Delete this integration?"
+        centered
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        // Locking the page's scroll injects a <style> tag without the CSP nonce (refused, logged).
+        lockScroll={false}
+      >
         <form onSubmit={confirm} noValidate>
           <Stack gap="sm">
             <Text size="sm">

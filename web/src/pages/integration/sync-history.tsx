@@ -11,6 +11,7 @@ import { formatDateTime } from '../../lib/format';
 import { countsLine, formatDuration, TRIGGER_LABEL, type SyncRun } from './helpers';
 import { listRuns, runsKey } from './queries';
 import { RunCounts, RunErrors } from './run-details';
+import { TableScroll } from './table-scroll';
 
 export function SyncHistory({ integrationId }: { integrationId: string }) {
   const query = useInfiniteQuery({
@@ -71,9 +72,8 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
     });
 
   return (
-    <div className="tl-table-scroll">
-      <Table verticalSpacing="xs" miw={720}>
-        <Table.Caption>Sync runs, most recent first</Table.Caption>
+    <TableScroll>
+      <Table verticalSpacing="xs" miw={640} aria-label="Sync runs, most recent first">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Started</Table.Th>
@@ -97,7 +97,7 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
                     <Text size="sm">{formatDateTime(run.startedAt)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <SyncStatusBadge status={run.status} />
+                    <SyncStatusBadge status={run.status} miw="max-content" />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{TRIGGER_LABEL[run.trigger]}</Text>
@@ -156,6 +156,6 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
           })}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }

@@ -171,12 +171,7 @@ export function RunView({ run }: { run: SyncRun }) {
         variant="light"
         role="status"
         aria-live="polite"
-        title={
-          <Group gap="xs">
-            <SyncStatusBadge status={run.status} />
-            <span>{STATUS_HEADLINE[run.status]}</span>
-          </Group>
-        }
+        title={STATUS_HEADLINE[run.status]}
       >
         <RunMeta run={run} />
       </Alert>

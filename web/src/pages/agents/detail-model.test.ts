@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fillDays, isLongText, toolDescription, toolLabel, valueText, type UsageDay } from './detail-model';
+import {
+  fillDays,
+  isLongText,
+  lineDiffTexts,
+  toolDescription,
+  toolLabel,
+  valueText,
+  type UsageDay,
+} from './detail-model';
 
 const day = (d: string, runs: number, conversations: number): UsageDay => ({
   day: d,
@@ -61,5 +69,16 @@ describe('agent page helpers', () => {
     expect(valueText('<b>x</b>')).toBe('<b>x</b>');
     expect(valueText(0.7)).toBe('0.7');
     expect(valueText(['a'])).toBe('[\n  "a"\n]');
+  });
+
+  it('diffs long text and multi-line JSON by line, short values side by side', () => {
+    expect(lineDiffTexts('a\nb', null)).toEqual({ before: 'a\nb', after: '' });
+    expect(lineDiffTexts([{ type: 'web_search' }], [])).toEqual({
+      before: '[\n  {\n    "type": "web_search"\n  }\n]',
+      after: '[]',
+    });
+    expect(lineDiffTexts(1, 2)).toBeNull();
+    expect(lineDiffTexts([], {})).toBeNull();
+    expect(lineDiffTexts({ a: 1 }, null)).toBeNull();
   });
 });

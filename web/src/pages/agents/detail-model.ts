@@ -63,3 +63,23 @@ export function valueText(value: unknown): string {
   if (typeof value === 'string') return value === '' ? '(empty)' : value;
   return JSON.stringify(value, null, 2);
 }
+
+/**
+ * The two texts to diff line by line, or null when the values read better side by side: long or
+ * multi-line strings, and JSON on both sides that spans several lines (tools, guardrails).
+ */
+export function lineDiffTexts(before: unknown, after: unknown): { before: string; after: string } | null {
+  if (isLongText(before, after)) {
+    return {
+      before: typeof before === 'string' ? before : '',
+      after: typeof after === 'string' ? after : '',
+    };
+  }
+  const json = (v: unknown) => typeof v === 'object' && v !== null;
+  if (json(before) && json(after)) {
+    const a = valueText(before);
+    const b = valueText(after);
+    if (a.includes('\n') || b.includes('\n')) return { before: a, after: b };
+  }
+  return null;
+}

@@ -88,6 +88,11 @@ export function UsageSection({ agent }: { agent: AgentDetail }) {
           <Title order={3} size="h4" id="agent-usage-daily-heading" mb="xs">
             Runs and conversations per day
           </Title>
+          {totalRuns90 === 0 && totalConv90 === 0 && (
+            <Text size="sm" c="dimmed" mb="xs">
+              No runs or conversations in the last 90 days.
+            </Text>
+          )}
           <div
             role="img"
             aria-label={`Runs and conversations per day over the last 90 days: ${totalRuns90} runs and ${totalConv90} conversations in all.`}

@@ -22,7 +22,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../components/states';
 import { formatDateTime } from '../../lib/format';
-import { isLongText, valueText } from './detail-model';
+import { lineDiffTexts, valueText } from './detail-model';
 import type { AgentDetail } from './detail-sections';
 import { diffLines, diffStats } from './line-diff';
 
@@ -82,6 +82,8 @@ function Compare({ agent }: { agent: AgentDetail }) {
     if (!a || !b) return null;
     return { before: a[field] ?? '', after: b[field] ?? '' };
   };
+  const diffTexts = (field: string, before: unknown, after: unknown) =>
+    fullText(field) ?? lineDiffTexts(before, after);
   const comparison = useQuery({
     queryKey: ['agent', agent.integrationId, agent.id, 'compare', from, to],
     enabled: ready,
@@ -147,18 +149,13 @@ function Compare({ agent }: { agent: AgentDetail }) {
                             {c.field}
                           </Text>
                         </Table.Td>
-                        {fullText(c.field) ? (
+                        {diffTexts(c.field, c.before, c.after) ? (
                           <Table.Td colSpan={2}>
                             <LineDiff
-                              before={fullText(c.field)?.before ?? ''}
-                              after={fullText(c.field)?.after ?? ''}
-                            />
-                          </Table.Td>
-                        ) : isLongText(c.before, c.after) ? (
-                          <Table.Td colSpan={2}>
-                            <LineDiff
-                              before={typeof c.before === 'string' ? c.before : ''}
-                              after={typeof c.after === 'string' ? c.after : ''}
+                              {...(diffTexts(c.field, c.before, c.after) as {
+                                before: string;
+                                after: string;
+                              })}
                             />
                           </Table.Td>
                         ) : (

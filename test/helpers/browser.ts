@@ -58,40 +58,23 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<LaunchedBrowser> {
+/** `baseURL`: the server's address, so pages can `goto('/agents')`. */
+export async function launchBrowser(launchOptions: { baseURL?: string } = {}): Promise<LaunchedBrowser> {
   const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'trustlens-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1366, height: 900 },
-  });
-  const contexts: BrowserContext[] = [context];
-  const browser = context.browser() as Browser;
+  // launch() gives the browser a fresh temporary profile, removed when it closes; each page gets its own
+  // context (cookies, storage), so two users can be signed in at once.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const contexts: BrowserContext[] = [];
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   async function page(options: Parameters<LaunchedBrowser['page']>[0] = {}): Promise<WatchedPage> {
-    // A persistent context cannot open isolated contexts: each page after the first gets a new profile.
-    const ctx =
-      contexts.length === 1 && context.pages().length === 0
-        ? context
-        : await (async () => {
-            const c = await chromium.launchPersistentContext(
-              mkdtempSync(join(tmpdir(), 'trustlens-chromium-')),
-              {
-                executablePath: CHROMIUM,
-                headless: true,
-                args: CHROMIUM_ARGS,
-                viewport: { width: 1366, height: 900 },
-              },
-            );
-            contexts.push(c);
-            return c;
-          })();
-    const p = (ctx.pages()[0] ?? (await ctx.newPage())) as WatchedPage;
-    if (options.viewport) await p.setViewportSize(options.viewport);
-    await p.emulateMedia({ colorScheme: options.colorScheme ?? 'light' });
+    const ctx = await browser.newContext({
+      viewport: options.viewport ?? { width: 1366, height: 900 },
+      baseURL: launchOptions.baseURL,
+      colorScheme: options.colorScheme ?? 'light',
+    });
+    contexts.push(ctx);
+    const p = (await ctx.newPage()) as WatchedPage;
     p.problems = [];
     p.on('dialog', (d) => {
       p.problems.push(`dialog (${d.type()}): ${d.message()}`);
@@ -125,7 +108,7 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
     page,
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close().catch(() => undefined);
     },
   };
 }

@@ -46,7 +46,7 @@ export function EmptyState({
   return (
     <Center py="xl">
       <Stack align="center" gap="xs" maw={560}>
-        <Title order={3} size="h4" ta="center">
+        <Title order={2} size="h4" ta="center">
           {title}
         </Title>
         {children && (

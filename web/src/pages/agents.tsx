@@ -328,7 +328,10 @@ export function AgentsPage() {
     setSearchParams(agentFiltersToParams(resetFilters(filters)), { replace: true });
   };
 
-  const empty = filtered ? (
+  const onlyIntegration = filters.integrationId !== null && !isFiltered({ ...filters, integrationId: null });
+  const empty = onlyIntegration ? (
+    <AgentsOfIntegrationEmpty integrationId={filters.integrationId as string} onReset={reset} />
+  ) : filtered ? (
     <EmptyState
       title="No agent matches these filters"
       action={
@@ -462,5 +465,58 @@ export function AgentsPage() {
         </>
       )}
     </Page>
+  );
+}
+
+/**
+ * No agent in one integration: say why when the last sync could not read agents (no beta access, an
+ * error), in the sync's own words; otherwise the workspace simply has none.
+ */
+function AgentsOfIntegrationEmpty({
+  integrationId,
+  onReset,
+}: {
+  integrationId: string;
+  onReset: () => void;
+}) {
+  const availability = useQuery({
+    queryKey: ['availability', integrationId],
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/integrations/{id}/availability', { params: { path: { id: integrationId } } })),
+  });
+  const agents = availability.data?.features.find((f) => f.feature === 'agents');
+  const back = (
+    <Button variant="light" onClick={onReset}>
+      Show all integrations
+    </Button>
+  );
+  if (availability.isPending) return <EmptyState title="No agents in this integration" />;
+  if (!agents || agents.status === null) {
+    return (
+      <EmptyState title="No agents in this integration yet" action={back}>
+        It has not been synced yet: run a sync from its integration page. The Agents API is in beta, so the
+        key&apos;s workspace needs beta access.
+      </EmptyState>
+    );
+  }
+  if (agents.status !== 'available') {
+    return (
+      <EmptyState
+        title={
+          availability.data?.betaAccess === false
+            ? 'Agents cannot be listed: this workspace has no beta access'
+            : 'Agents could not be read in the last sync'
+        }
+        action={back}
+      >
+        {[agents.message, agents.remediation].filter(Boolean).join(' ') ||
+          "The Agents API is in beta: check that the key's workspace has beta access, then sync."}
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title="This workspace has no agents" action={back}>
+      The last sync read the Agents API and found none.
+    </EmptyState>
   );
 }

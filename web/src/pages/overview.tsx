@@ -769,8 +769,8 @@ function FixGroupCard({
               maxHeight={132}
               showLabel="Show the whole body"
               hideLabel="Show less"
-              showAriaLabel={`Show the whole PATCH body for ${resource}`}
-              hideAriaLabel={`Show less of the PATCH body for ${resource}`}
+              showAriaLabel={`Show the whole body: PATCH for ${resource}`}
+              hideAriaLabel={`Show less: PATCH for ${resource}`}
             >
               <Code block className="tl-pre" aria-label={`PATCH body for ${resource}`}>
                 {text}

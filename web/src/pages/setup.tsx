@@ -20,6 +20,7 @@ export function SetupPage() {
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [justSetUp, setJustSetUp] = useState(false);
 
   useEffect(() => {
     document.title = 'Set up · TrustLens';
@@ -27,7 +28,8 @@ export function SetupPage() {
     if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
   }, []);
 
-  if (session) return <Navigate to="/" replace />;
+  // Right after set-up, the next step is the first integration; otherwise a signed-in visitor goes home.
+  if (session) return <Navigate to={justSetUp ? '/integrations/new' : '/'} replace />;
 
   const passwordError = password && password.length < 12 ? 'Use at least 12 characters.' : null;
   const confirmError = confirm && confirm !== password ? 'The two passwords differ.' : null;
@@ -38,9 +40,11 @@ export function SetupPage() {
     setBusy(true);
     setError(null);
     try {
+      setJustSetUp(true);
       await setUp({ setupToken, organizationName, email, password, name: name || undefined });
       navigate('/integrations/new', { replace: true });
     } catch (err) {
+      setJustSetUp(false);
       setError(err instanceof ApiError ? err : new ApiError(0, 'ERROR', 'Set-up failed.', 'Try again.'));
     } finally {
       setBusy(false);

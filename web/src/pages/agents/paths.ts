@@ -3,7 +3,7 @@ export function agentPath(integrationId: string, agentId: string): string {
   return `/integrations/${encodeURIComponent(integrationId)}/agents/${encodeURIComponent(agentId)}`;
 }
 
-/** The Findings page narrowed to one agent (the findings page reads integrationId and resource). */
+/** The Findings page narrowed to one agent (its filters: integrationId, resourceType, resourceId). */
 export function agentFindingsPath(integrationId: string, agentId: string): string {
-  return `/findings?${new URLSearchParams({ integrationId, resource: agentId }).toString()}`;
+  return `/findings?${new URLSearchParams({ integrationId, resourceType: 'agent', resourceId: agentId }).toString()}`;
 }

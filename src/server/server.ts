@@ -4,7 +4,7 @@
  * `trustlens serve` builds the App (src/app/root.ts), calls buildServer and listens.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -76,7 +76,8 @@ function nulIn(value: unknown, part: string, path = ''): { part: string; field: 
 
 /**
  * The console's index.html for every client-side route, with a fresh CSP nonce in its
- * <meta name="csp-nonce"> and in the response's style-src; never cached (the asset names change per build).
+ * <meta name="csp-nonce"> and in the response's style-src; never cached (the asset names change per
+ * build). Re-read when the file changes, so a rebuilt console is served without a restart.
  */
 function consoleIndex(
   staticDir: string,
@@ -84,8 +85,18 @@ function consoleIndex(
 ): ((reply: FastifyReply) => FastifyReply) | undefined {
   const file = join(staticDir, 'index.html');
   if (!existsSync(file)) return undefined;
-  const template = readFileSync(file, 'utf8');
+  let template = readFileSync(file, 'utf8');
+  let mtimeMs = statSync(file).mtimeMs;
   return (reply) => {
+    try {
+      const now = statSync(file).mtimeMs;
+      if (now !== mtimeMs) {
+        template = readFileSync(file, 'utf8');
+        mtimeMs = now;
+      }
+    } catch {
+      // mid-rebuild: keep serving the last good copy
+    }
     const nonce = randomBytes(16).toString('base64');
     return reply
       .status(200)
@@ -185,11 +196,16 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
     // No web console installed: the address people open leads to the API's interactive docs.
     server.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs', 302));
   }
+  if (spaIndex) {
+    server.get('/', { schema: { hide: true } }, async (_request, reply) => spaIndex(reply));
+    server.get('/index.html', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/', 301));
+  }
   if (options.staticDir && existsSync(options.staticDir)) {
     await server.register(fastifyStatic, {
       root: options.staticDir,
       prefix: '/',
-      wildcard: false,
+      // Files are looked up per request (a rebuilt console's new asset names work without a restart).
+      wildcard: true,
       index: false,
       // index.html is only sent with its nonce (consoleIndex), through the not-found handler.
       allowedPath: (pathName) => pathName !== '/index.html',

@@ -146,7 +146,9 @@ export function installErrorHandling(server: FastifyInstance, options: ErrorHand
   });
   server.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    if (options.spaIndex && request.method === 'GET' && !path.startsWith('/api')) {
+    // Client-side routes get the console; a missing asset (/assets/…, a file name) stays a 404.
+    const looksLikeFile = path.startsWith('/assets/') || /\.[a-z0-9]{1,8}$/i.test(path);
+    if (options.spaIndex && request.method === 'GET' && !path.startsWith('/api') && !looksLikeFile) {
       return options.spaIndex(reply);
     }
     return sendError(reply, {

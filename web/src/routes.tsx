@@ -24,7 +24,7 @@ import { SignInPage } from './pages/sign-in';
 import { Box } from '@mantine/core';
 
 function RequireSession() {
-  const { session, loading, error } = useSession();
+  const { session, signedOut, loading, error } = useSession();
   const location = useLocation();
   if (loading)
     return (
@@ -40,7 +40,12 @@ function RequireSession() {
     );
   if (!session) {
     const next = location.pathname + location.search;
-    return <Navigate to={next === '/' ? '/signin' : `/signin?next=${encodeURIComponent(next)}`} replace />;
+    return (
+      <Navigate
+        to={next === '/' || signedOut ? '/signin' : `/signin?next=${encodeURIComponent(next)}`}
+        replace
+      />
+    );
   }
   return (
     <Layout>

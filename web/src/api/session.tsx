@@ -3,13 +3,15 @@
  * sign-out. A 401 from any request clears it, which returns the app to the sign-in page.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, onUnauthorized, setCsrfToken, unwrap, type Role, type Schemas } from './client';
 
 export type Session = Schemas['Session'];
 
 interface SessionState {
   session: Session | null;
+  /** True after the user signed out here (the sign-in page then forgets where they were). */
+  signedOut: boolean;
   loading: boolean;
   error: ApiError | null;
   signIn(email: string, password: string): Promise<Session>;
@@ -43,6 +45,7 @@ async function readSession(): Promise<Session | null> {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const query = useQuery({ queryKey: KEY, queryFn: readSession, staleTime: 60_000, retry: false });
+  const [signedOut, setSignedOut] = useState(false);
 
   useEffect(
     () =>
@@ -57,6 +60,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const forgetData = () => client.removeQueries({ predicate: (q) => q.queryKey[0] !== KEY[0] });
 
   const established = (s: Session) => {
+    setSignedOut(false);
     setCsrfToken(s.csrfToken);
     forgetData();
     client.setQueryData(KEY, s);
@@ -65,6 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const state: SessionState = {
     session: query.data ?? null,
+    signedOut,
     loading: query.isPending,
     error: query.error instanceof ApiError ? query.error : null,
     async signIn(email, password) {
@@ -79,6 +84,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       try {
         await unwrap(api.POST('/api/v1/auth/logout'), { quiet401: true });
       } finally {
+        setSignedOut(true);
         setCsrfToken(null);
         forgetData();
         client.setQueryData(KEY, null);

@@ -6,7 +6,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Tool
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { useCan, useSession } from '../api/session';
 import { SimulatedBanner } from './simulated';
@@ -59,7 +59,6 @@ export function Layout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
   const isAdmin = useCan('admin');
   const location = useLocation();
-  const navigate = useNavigate();
   const integrations = useQuery({
     queryKey: ['integrations'],
     queryFn: () => unwrap(api.GET('/api/v1/integrations', { params: { query: { limit: 200 } } })),
@@ -99,14 +98,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </Badge>
               </Tooltip>
             )}
-            <Button
-              variant="subtle"
-              size="compact-sm"
-              onClick={async () => {
-                await signOut();
-                navigate('/signin');
-              }}
-            >
+            <Button variant="subtle" size="compact-sm" onClick={() => void signOut()}>
               Sign out
             </Button>
           </Group>

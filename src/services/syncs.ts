@@ -14,6 +14,7 @@ import { FEATURE_KEYS, type FeatureKey, type FeatureAvailability } from '../inve
 import type { ConnectorStats } from '../mistral/types.ts';
 import type { IntegrationView, Store } from '../store/index.ts';
 import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
+import { createSyncProgress, type FeatureProgress, type SyncPhase } from '../sync/progress.ts';
 import { runStoredSync, type StoredSyncResult } from '../sync/run-sync.ts';
 import type { AuditService } from './audit.ts';
 import type { ConnectorProvider } from './connectors.ts';
@@ -27,6 +28,10 @@ export interface SyncProgress {
   rateLimited: number;
   retries: number;
   elapsedMs: number;
+  /** Reading the workspace, or storing what was read (findings, inventory, snapshot) at the end. */
+  phase: SyncPhase;
+  /** Per feature, in the order the sync reads them: its state and how many records it has read so far. */
+  features: FeatureProgress[];
 }
 
 export type SyncRun = SyncRunView & { progress: SyncProgress | null };
@@ -148,6 +153,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   async function execute(runId: string, integration: IntegrationView): Promise<SyncRun> {
     const started = Date.now();
     const live: { stats?: () => ConnectorStats } = {};
+    // Counters in memory, read when the run is asked for: no write per record.
+    const progress = createSyncProgress();
     const heartbeat = setInterval(() => {
       store.syncRuns.heartbeat(runId, now().toISOString()).catch(() => undefined);
     }, heartbeatMs);
@@ -155,16 +162,16 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     const entry = {
       started,
       integrationId: integration.id,
-      stats: () => {
+      stats: (): SyncProgress => {
         const s = live.stats?.();
-        return s
-          ? {
-              requests: s.requests,
-              rateLimited: s.rateLimited,
-              retries: s.retries,
-              elapsedMs: Date.now() - started,
-            }
-          : { requests: 0, rateLimited: 0, retries: 0, elapsedMs: Date.now() - started };
+        return {
+          requests: s?.requests ?? 0,
+          rateLimited: s?.rateLimited ?? 0,
+          retries: s?.retries ?? 0,
+          elapsedMs: Date.now() - started,
+          phase: progress.phase(),
+          features: progress.features(),
+        };
       },
       done: null as unknown as Promise<SyncRun>,
     };
@@ -176,6 +183,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         integrationId: integration.id,
         runId,
         now: now(),
+        progress,
         connectorFactory: (o) => {
           const connector = factory(o);
           live.stats = () => connector.stats();

@@ -30,6 +30,7 @@ import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
 import type { WireAgent, WireAgentAlias } from '../shared/mistral-wire.ts';
 import type { SyncUsageResult } from '../usage/sync-usage.ts';
+import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
 /** What the usage step returns (src/usage/sync-usage.ts). */
 export type UsageOutcome = Pick<SyncUsageResult, 'usageFor' | 'workspace' | 'availability' | 'warnings'>;
@@ -42,6 +43,8 @@ export interface DiscoverOptions {
   collectUsage?: () => Promise<UsageOutcome>;
   /** Agents whose versions and aliases are fetched at once. The connector enforces the rate limit. */
   agentConcurrency?: number;
+  /** Told as each feature starts, reads and ends (a running sync's progress); none by default. */
+  progress?: SyncProgressTracker;
 }
 
 export interface DiscoveryResult {
@@ -78,13 +81,27 @@ const AVAILABLE: FeatureAvailability = { status: 'available' };
 
 export async function discoverWorkspace(opts: DiscoverOptions): Promise<DiscoveryResult> {
   const { connector, now } = opts;
+  const progress = opts.progress ?? NO_PROGRESS;
   const warnings: DataQualityWarning[] = [];
   const availability = {} as Availability;
 
+  /** A whole listing, with its progress: running, then counted (or failed/unavailable) when it ends. */
+  const listing = <T>(
+    feature: FeatureKey,
+    list: () => Promise<ListResult<T>>,
+  ): Promise<{ ok: true; value: ListResult<T> } | { ok: false; error: unknown }> => {
+    progress.start(feature);
+    return attempt(list).then((r) => {
+      if (r.ok) progress.end(feature, AVAILABLE, r.value.items.length);
+      else progress.end(feature, availabilityOf(r.error), null);
+      return r;
+    });
+  };
+
   // Non-beta first: they also prove the key works (a 401 aborts everything).
   const [modelsR, filesR] = await Promise.all([
-    attempt(() => connector.listModels()),
-    attempt(() => connector.listFiles()),
+    listing('models', () => connector.listModels()),
+    listing('files', () => connector.listFiles()),
   ]);
   const take = <T>(
     r: { ok: true; value: ListResult<T> } | { ok: false; error: unknown },
@@ -103,23 +120,26 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
 
   // Usage (conversations) is the longest step: start it now, alongside the rest of the inventory,
   // so the connector's rate limit stays busy. The key is proven valid at this point.
+  if (opts.collectUsage) progress.start('usage', { count: 0 });
   const usagePromise = opts.collectUsage ? attempt(() => opts.collectUsage!()) : null;
   usagePromise?.catch(() => undefined); // awaited below; a fatal error is re-thrown there
 
-  const librariesR = await attempt(() => connector.listLibraries());
+  const librariesR = await listing('libraries', () => connector.listLibraries());
   const libraries: LibraryRecord[] = take(librariesR, 'libraries').map((l) => toLibraryRecord(l, warnings));
   const libraryIndex: LibraryIndex = librariesR.ok ? new Map(libraries.map((l) => [l.id, l])) : null;
 
-  const agentsR = await attempt(() => connector.listAgents());
+  const agentsR = await listing('agents', () => connector.listAgents());
   const wireAgents: WireAgent[] = take(agentsR, 'agents');
 
   // Version history and aliases, per agent.
   let versionsError: unknown = null;
+  if (agentsR.ok) progress.start('versions', { count: 0, total: wireAgents.length });
   const perAgent = await settleWithConcurrency(wireAgents, opts.agentConcurrency ?? 8, async (a) => {
     const [versions, aliases] = await Promise.all([
       connector.listAgentVersions(a.id),
       connector.listAgentAliases(a.id),
     ]);
+    progress.add('versions');
     return { versions, aliases };
   });
   const history = new Map<string, { versions: WireAgent[]; aliases: WireAgentAlias[] }>();
@@ -136,6 +156,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   if (!agentsR.ok) availability.versions = availabilityOf(agentsR.error);
   else if (versionsError) availability.versions = availabilityOf(versionsError);
   else availability.versions = AVAILABLE;
+  progress.end('versions', availability.versions);
 
   let usage: UsageOutcome | null = null;
   if (!usagePromise) {
@@ -154,6 +175,8 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
       availability.usage = availabilityOf(usageR.error);
     }
   }
+  // Usage that could not be read has no count (its histories read so far are not used).
+  progress.end('usage', availability.usage, availability.usage.status === 'available' ? undefined : null);
   const usageAvailable = usage !== null && availability.usage.status === 'available';
   // A one-off scan (no integration) keeps nothing: there is no "next sync" to retry at.
   if (!opts.integration) {

@@ -9,6 +9,7 @@ import { evaluateAll } from '../rules/catalog.ts';
 import type { UsageStateStore } from '../usage/types.ts';
 import { syncUsage } from '../usage/sync-usage.ts';
 import { discoverWorkspace, type DiscoveryResult } from './discover.ts';
+import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
 export interface PipelineOptions {
   connector: MistralConnector;
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   /** The previous snapshot of the same integration (drift-based rules), if any. */
   previous?: Snapshot | null;
   historyConcurrency?: number;
+  /** A running sync's progress per feature (src/sync/progress.ts); none by default. */
+  progress?: SyncProgressTracker;
 }
 
 export interface PipelineResult extends DiscoveryResult {
@@ -28,13 +31,24 @@ export interface PipelineResult extends DiscoveryResult {
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const progress = opts.progress ?? NO_PROGRESS;
+  const { connector } = opts;
   const discovery = await discoverWorkspace({
-    connector: opts.connector,
+    connector,
     now: opts.now,
     integration: opts.integration ?? null,
+    progress,
     collectUsage: () =>
       syncUsage({
-        connector: opts.connector,
+        // Each conversation history read counts towards the usage feature's progress.
+        connector: {
+          listConversations: () => connector.listConversations(),
+          getConversationHistory: async (id) => {
+            const r = await connector.getConversationHistory(id);
+            progress.add('usage');
+            return r;
+          },
+        },
         state: opts.usageState,
         now: opts.now,
         concurrency: opts.historyConcurrency,

@@ -21,6 +21,7 @@ import type { ListingRecord } from '../store/inventory-repository.ts';
 import type { ClaimOptions } from '../store/sync-runs-repository.ts';
 import { driftBaseline, keepLastKnownVersions } from './last-known.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
+import type { SyncProgressTracker } from './progress.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
 
@@ -33,6 +34,8 @@ export interface StoredSyncOptions {
   runId?: string;
   /** How a run started here is recorded. */
   claim?: ClaimOptions;
+  /** Told what is read as it is read (src/sync/progress.ts): a running sync's progress per feature. */
+  progress?: SyncProgressTracker;
 }
 
 export interface StoredSyncResult {
@@ -67,6 +70,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       integration,
       usageState: store.usage(integrationId),
       previous,
+      progress: opts.progress,
     });
   } catch (e) {
     // A fatal error (invalid key, API unreachable) means nothing was read: every feature failed.
@@ -97,6 +101,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     throw err;
   }
 
+  opts.progress?.setPhase('storing');
   const { complete } = pipeline;
   const stored = await store.inventory.loadLive(integrationId);
   const snapshot = keepLastKnownVersions(pipeline.snapshot, stored);

@@ -17,6 +17,29 @@ const FeatureAvailability = z.object({
   code: z.string().optional(),
 });
 
+const FeatureProgress = z
+  .object({
+    feature: Feature,
+    state: z
+      .enum(['pending', 'running', 'done', 'failed', 'unavailable'])
+      .describe(
+        'pending: not started yet; running: being read; done: read; failed: could not be read (its error is in the run when it ends); unavailable: refused by Mistral (beta access not enabled)',
+      ),
+    count: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Read so far. models, files, libraries, agents: records listed, null until the listing ends (then the figure countsByType records); versions: agents whose version history and aliases were read; usage: conversation histories read (only new or changed conversations are read again). null when nothing could be read',
+      ),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .describe('How many there are to read, when known (versions: the agents listed); otherwise null'),
+  })
+  .meta({ id: 'SyncFeatureProgress' });
+
 export const SyncRun = z
   .object({
     id: z.string(),
@@ -40,6 +63,14 @@ export const SyncRun = z
         rateLimited: z.number(),
         retries: z.number(),
         elapsedMs: z.number(),
+        phase: z
+          .enum(['reading', 'storing'])
+          .describe(
+            'reading: the workspace is being read; storing: findings are computed and everything read is stored in one transaction',
+          ),
+        features: z
+          .array(FeatureProgress)
+          .describe('Per feature, in the order the sync reads them: its state and the count read so far'),
       })
       .nullable()
       .describe('Live figures while this server runs it'),

@@ -5322,6 +5322,19 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    SyncFeatureProgressInput: {
+      /** @enum {string} */
+      feature: 'models' | 'files' | 'agents' | 'libraries' | 'usage' | 'versions';
+      /**
+       * @description pending: not started yet; running: being read; done: read; failed: could not be read (its error is in the run when it ends); unavailable: refused by Mistral (beta access not enabled)
+       * @enum {string}
+       */
+      state: 'pending' | 'running' | 'done' | 'failed' | 'unavailable';
+      /** @description Read so far. models, files, libraries, agents: records listed, null until the listing ends (then the figure countsByType records); versions: agents whose version history and aliases were read; usage: conversation histories read (only new or changed conversations are read again). null when nothing could be read */
+      count: number | null;
+      /** @description How many there are to read, when known (versions: the agents listed); otherwise null */
+      total: number | null;
+    };
     SyncRunInput: {
       id: string;
       integrationId: string;
@@ -5363,6 +5376,13 @@ export interface components {
         rateLimited: number;
         retries: number;
         elapsedMs: number;
+        /**
+         * @description reading: the workspace is being read; storing: findings are computed and everything read is stored in one transaction
+         * @enum {string}
+         */
+        phase: 'reading' | 'storing';
+        /** @description Per feature, in the order the sync reads them: its state and the count read so far */
+        features: components['schemas']['SyncFeatureProgressInput'][];
       } | null;
     };
     FeatureAvailabilityInput: {
@@ -6280,6 +6300,19 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    SyncFeatureProgress: {
+      /** @enum {string} */
+      feature: 'models' | 'files' | 'agents' | 'libraries' | 'usage' | 'versions';
+      /**
+       * @description pending: not started yet; running: being read; done: read; failed: could not be read (its error is in the run when it ends); unavailable: refused by Mistral (beta access not enabled)
+       * @enum {string}
+       */
+      state: 'pending' | 'running' | 'done' | 'failed' | 'unavailable';
+      /** @description Read so far. models, files, libraries, agents: records listed, null until the listing ends (then the figure countsByType records); versions: agents whose version history and aliases were read; usage: conversation histories read (only new or changed conversations are read again). null when nothing could be read */
+      count: number | null;
+      /** @description How many there are to read, when known (versions: the agents listed); otherwise null */
+      total: number | null;
+    };
     SyncRun: {
       id: string;
       integrationId: string;
@@ -6321,6 +6354,13 @@ export interface components {
         rateLimited: number;
         retries: number;
         elapsedMs: number;
+        /**
+         * @description reading: the workspace is being read; storing: findings are computed and everything read is stored in one transaction
+         * @enum {string}
+         */
+        phase: 'reading' | 'storing';
+        /** @description Per feature, in the order the sync reads them: its state and the count read so far */
+        features: components['schemas']['SyncFeatureProgress'][];
       } | null;
     };
     FeatureAvailability: {

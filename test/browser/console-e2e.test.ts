@@ -76,7 +76,10 @@ describe('the console end to end in Chromium', { skip }, () => {
   let integrationId = '';
 
   before(async () => {
-    sim = await startSimulator({ seed: 7, generator: { agents: 24, conversations: 120 } });
+    sim = await startSimulator({
+      seed: 7,
+      generator: { agents: 24, conversations: 400, now: new Date().toISOString() },
+    });
     noBeta = await startSimulator({
       seed: 8,
       generator: { agents: 5, conversations: 10 },
@@ -169,6 +172,47 @@ describe('the console end to end in Chromium', { skip }, () => {
     await table.getByRole('link').first().waitFor();
     const rows = await table.getByRole('row').count();
     assert.ok(rows > 5, `the agents table lists the workspace (${rows} rows)`);
+  });
+
+  it('is usable 768 px wide (no page wider than the screen), and narrower with the navigation in a drawer', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    try {
+      const agent = (await apiAs(page, 'GET', `/api/v1/agents?integrationId=${integrationId}&limit=1`))
+        .items[0];
+      for (const [path, name] of [
+        ['/', 'overview'],
+        ['/agents', 'agents'],
+        [`/integrations/${integrationId}/agents/${encodeURIComponent(agent.id)}`, 'agent-detail'],
+        ['/findings', 'findings'],
+        [`/integrations/${integrationId}`, 'integration'],
+        ['/settings/users', 'users'],
+      ] as const) {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${name} at 768 px is ${overflow} px wider than the screen`);
+        await page.shot(`${name}-768-light`);
+      }
+      // At 768 px the navigation is on screen; narrower, it sits behind a button that the keyboard opens.
+      assert.ok(
+        await page
+          .getByRole('navigation', { name: 'Main navigation' })
+          .getByRole('link', { name: 'Findings' })
+          .isVisible(),
+      );
+      await page.setViewportSize({ width: 600, height: 1024 });
+      await page.getByRole('button', { name: 'Toggle navigation' }).focus();
+      await page.keyboard.press('Enter');
+      await page
+        .getByRole('navigation', { name: 'Main navigation' })
+        .getByRole('link', { name: 'Agents' })
+        .click();
+      await page.waitForURL((u) => u.pathname === '/agents');
+      page.assertClean();
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
   });
 
   it('opens an agent without guardrails, finds its missing-guardrails finding and mutes it', async () => {

@@ -122,7 +122,15 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   // so the connector's rate limit stays busy. The key is proven valid at this point.
   if (opts.collectUsage) progress.start('usage', { count: 0 });
   const usagePromise = opts.collectUsage ? attempt(() => opts.collectUsage!()) : null;
-  usagePromise?.catch(() => undefined); // awaited below; a fatal error is re-thrown there
+  // Awaited below, after version history; its progress ends as soon as it does. A fatal error is re-thrown there.
+  usagePromise?.then(
+    (r) => {
+      // Usage that could not be read has no count (its histories read so far are not used).
+      const av = r.ok ? r.value.availability : availabilityOf(r.error);
+      progress.end('usage', av, av.status === 'available' ? undefined : null);
+    },
+    () => undefined,
+  );
 
   const librariesR = await listing('libraries', () => connector.listLibraries());
   const libraries: LibraryRecord[] = take(librariesR, 'libraries').map((l) => toLibraryRecord(l, warnings));
@@ -175,8 +183,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
       availability.usage = availabilityOf(usageR.error);
     }
   }
-  // Usage that could not be read has no count (its histories read so far are not used).
-  progress.end('usage', availability.usage, availability.usage.status === 'available' ? undefined : null);
+  if (!usagePromise) progress.end('usage', availability.usage, null);
   const usageAvailable = usage !== null && availability.usage.status === 'available';
   // A one-off scan (no integration) keeps nothing: there is no "next sync" to retry at.
   if (!opts.integration) {

@@ -202,7 +202,21 @@ describe('IntegrationPage', () => {
       countsByType: null,
       requests: null,
       availability: null,
-      progress: { requests: 7, rateLimited: 1, retries: 2, elapsedMs: 1500 },
+      progress: {
+        requests: 7,
+        rateLimited: 1,
+        retries: 2,
+        elapsedMs: 1500,
+        phase: 'reading',
+        features: [
+          { feature: 'models', state: 'done', count: 12, total: null },
+          { feature: 'files', state: 'done', count: 3, total: null },
+          { feature: 'libraries', state: 'unavailable', count: null, total: null },
+          { feature: 'agents', state: 'running', count: null, total: null },
+          { feature: 'versions', state: 'pending', count: null, total: null },
+          { feature: 'usage', state: 'running', count: 0, total: null },
+        ],
+      },
     });
     const partial = run({
       id: 'run2',
@@ -243,6 +257,15 @@ describe('IntegrationPage', () => {
     });
     await screen.findByText('Sync running');
     screen.getByText('7');
+    const perType = screen.getByRole('table', { name: 'Progress per resource type' });
+    within(within(perType).getByRole('row', { name: /Models/ })).getByText('12 models read');
+    within(within(perType).getByRole('row', { name: /Models/ })).getByText('done');
+    within(within(perType).getByRole('row', { name: /Document libraries/ })).getByText('unavailable');
+    within(within(perType).getByRole('row', { name: /^Agents/ })).getByText(
+      'reading (counted when the listing ends)',
+    );
+    within(within(perType).getByRole('row', { name: /Versions and aliases/ })).getByText('not started yet');
+    screen.getByText('Resource types: 3 of 6 finished (2 done, 1 unavailable)');
     expect((screen.getByRole('button', { name: 'Sync now' }) as HTMLButtonElement).disabled).toBe(true);
     await screen.findByText('Sync partly failed: some features could not be read', undefined, {
       timeout: 4000,

@@ -1,7 +1,8 @@
 /**
  * Sync now and the latest sync: POST …/syncs answers 202 with the run (or the one already running),
  * then GET …/syncs/{runId} is polled every second while it runs, showing the live figures the server
- * gives (requests sent, rate-limited answers, retries, elapsed time). When it ends, the outcome in its
+ * gives (requests sent, rate-limited answers, retries, elapsed time) and, per resource type, whether it
+ * is pending, being read, done, failed or unavailable with the count read so far. When it ends, the outcome in its
  * own words (succeeded only when it did), the counts and each feature's error with its remediation,
  * and everything read from the workspace is refreshed.
  */
@@ -21,6 +22,7 @@ import {
   TRIGGER_LABEL,
   type SyncRun,
 } from './helpers';
+import { FeatureProgressTable } from './feature-progress';
 import { getRun, invalidateWorkspaceData, latestRunKey, listRuns, runKey } from './queries';
 import { RunCounts, RunErrors } from './run-details';
 
@@ -198,12 +200,20 @@ function RunningView({ run }: { run: SyncRun }) {
       <RunMeta run={run} />
       <Progress value={100} striped animated aria-label="Sync in progress" />
       {p ? (
-        <SimpleGrid cols={4} spacing="xs" aria-label="Live figures">
-          <Figure label="Elapsed" value={formatDuration(elapsed)} />
-          <Figure label="Requests to Mistral" value={formatNumber(p.requests)} />
-          <Figure label="Rate-limited (429)" value={formatNumber(p.rateLimited)} />
-          <Figure label="Retries" value={formatNumber(p.retries)} />
-        </SimpleGrid>
+        <>
+          <SimpleGrid cols={4} spacing="xs" aria-label="Live figures">
+            <Figure label="Elapsed" value={formatDuration(elapsed)} />
+            <Figure label="Requests to Mistral" value={formatNumber(p.requests)} />
+            <Figure label="Rate-limited (429)" value={formatNumber(p.rateLimited)} />
+            <Figure label="Retries" value={formatNumber(p.retries)} />
+          </SimpleGrid>
+          {p.phase === 'storing' && (
+            <Text size="sm" fw={600}>
+              Everything is read: computing the findings and storing the results.
+            </Text>
+          )}
+          <FeatureProgressTable features={p.features} />
+        </>
       ) : (
         <Text size="sm" c="dimmed">
           Live figures are not available: another TrustLens process runs this sync
@@ -212,8 +222,8 @@ function RunningView({ run }: { run: SyncRun }) {
         </Text>
       )}
       <Text size="xs" c="dimmed">
-        The inventory, findings and counts per resource type are stored together when the sync ends, so they
-        appear then (a sync that stops half-way leaves nothing half-written).
+        What is read is stored in one go when the sync ends, so the inventory and findings shown elsewhere
+        change then (a sync that stops half-way leaves nothing half-written).
       </Text>
     </Stack>
   );

@@ -198,7 +198,9 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
   }
   if (spaIndex) {
     server.get('/', { schema: { hide: true } }, async (_request, reply) => spaIndex(reply));
-    server.get('/index.html', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/', 301));
+    server.get('/index.html', { schema: { hide: true } }, async (_request, reply) =>
+      reply.redirect('/', 301),
+    );
   }
   if (options.staticDir && existsSync(options.staticDir)) {
     await server.register(fastifyStatic, {

@@ -262,9 +262,13 @@ export function AgentsPage() {
   const update = (next: Partial<AgentFilters>) =>
     setSearchParams(agentFiltersToParams({ ...filters, ...next }), { replace: true });
 
-  // The debounced search goes to the URL; a URL changed elsewhere (back, reset) comes back to the box.
+  // The debounced search goes to the URL; a URL changed elsewhere (back, a link, reset) comes back to
+  // the box. Our own write is not "elsewhere": it lands a render or more after it was made, when the box
+  // may already hold more typing, which copying the URL back would erase.
+  const [writtenQ, setWrittenQ] = useState<string | null>(null);
   useEffect(() => {
     if (debouncedSearch.trim() !== filters.q.trim()) {
+      setWrittenQ(debouncedSearch);
       setSearchParams(agentFiltersToParams({ ...filters, q: debouncedSearch }), { replace: true });
     }
     // Only the debounced value triggers this; filters are read at that moment.
@@ -273,7 +277,8 @@ export function AgentsPage() {
   const [lastUrlQ, setLastUrlQ] = useState(filters.q);
   if (lastUrlQ !== filters.q) {
     setLastUrlQ(filters.q);
-    if (filters.q.trim() !== search.trim()) setSearch(filters.q);
+    const ownWrite = writtenQ !== null && filters.q.trim() === writtenQ.trim();
+    if (!ownWrite && filters.q.trim() !== search.trim()) setSearch(filters.q);
   }
 
   const apiQuery = useMemo(() => agentsApiQuery(filters), [filters]);

@@ -161,11 +161,13 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
             size="sm"
             fw={500}
             className="tl-wrap"
+            lineClamp={3}
+            title={name}
           >
             {name}
           </Anchor>
         ) : (
-          <Text size="sm" fw={500} className="tl-wrap">
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={name}>
             {name}
           </Text>
         )}

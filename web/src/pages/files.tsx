@@ -124,7 +124,7 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
     <Table.Tr>
       <Table.Td maw={340}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap">
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={f.filename}>
             {f.filename}
           </Text>
           <Text size="xs" c={DIM} ff="monospace" className="tl-wrap">

@@ -375,7 +375,7 @@ function GroupSection({
       {groupBy !== 'none' && (
         <Group gap="xs" wrap="wrap" align="center">
           <SeverityBadge severity={g.severity} />
-          <Title order={2} size="h4" className="tl-wrap">
+          <Title order={2} size="h4" className="tl-wrap" lineClamp={3} title={g.label}>
             {groupBy === 'resource' && g.resource?.resourceType === 'agent' ? (
               <Anchor
                 component={Link}
@@ -452,11 +452,13 @@ function FindingRow({
               to={agentPath(f.integrationId, f.resourceId)}
               size="sm"
               className="tl-wrap"
+              lineClamp={3}
+              title={f.resourceName ?? f.resourceId}
             >
               {f.resourceName ?? f.resourceId}
             </Anchor>
           ) : (
-            <Text size="sm" className="tl-wrap">
+            <Text size="sm" className="tl-wrap" lineClamp={3} title={f.resourceName ?? f.resourceId}>
               {f.resourceName ?? f.resourceId}
             </Text>
           )}

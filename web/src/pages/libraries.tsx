@@ -149,7 +149,7 @@ function LibraryRow({
     <Table.Tr>
       <Table.Td maw={340}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap">
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={l.name ?? undefined}>
             {l.name ?? (
               <Text span c={DIM} size="sm">
                 (no name)

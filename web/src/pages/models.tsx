@@ -140,7 +140,7 @@ function ModelRow({
     <Table.Tr>
       <Table.Td maw={320}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap">
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={m.name ?? m.id}>
             {m.name ?? m.id}
           </Text>
           {m.name && m.name !== m.id && (

@@ -124,7 +124,14 @@ export function AgentLinks({
             const name = names?.get(`${integrationId}/${agentId}`);
             return (
               <List.Item key={agentId}>
-                <Anchor component={Link} to={agentPath(integrationId, agentId)} className="tl-wrap" size="sm">
+                <Anchor
+                  component={Link}
+                  to={agentPath(integrationId, agentId)}
+                  className="tl-wrap"
+                  size="sm"
+                  lineClamp={2}
+                  title={name ?? agentId}
+                >
                   {name ?? agentId}
                 </Anchor>
               </List.Item>

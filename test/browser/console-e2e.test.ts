@@ -18,34 +18,13 @@ import {
   type LaunchedBrowser,
   type ServeProcess,
   type WatchedPage,
+  apiAs,
+  signIn,
 } from '../helpers/browser.ts';
 
 const skip = browserSkip();
 const ADMIN = { email: 'admin@acme.example', password: 'a long enough passphrase' };
 const VIEWER = { email: 'viewer@acme.example', password: 'another long passphrase' };
-
-/** JSON from the API with the page's session (cookie + CSRF token), as the console itself calls it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
-async function apiAs<T = any>(page: WatchedPage, method: string, path: string, body?: unknown): Promise<T> {
-  const session = await page.request.get('/api/v1/session');
-  const csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
-  const res = await page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function signIn(page: WatchedPage, who: { email: string; password: string }) {
-  await page.goto('/signin');
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
 
 /** Waits for the page's h1, checks accessibility, saves light and dark screenshots. */
 async function checkPage(page: WatchedPage, name: string, heading: string | RegExp) {

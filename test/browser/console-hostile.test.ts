@@ -24,6 +24,8 @@ import {
   type LaunchedBrowser,
   type ServeProcess,
   type WatchedPage,
+  apiAs,
+  signIn,
 } from '../helpers/browser.ts';
 
 const skip = browserSkip();
@@ -47,28 +49,6 @@ const LONG_START = '<i>long</i> AAAAAAAAAAAA';
  * name wraps into ~10,000 px at a column's width; three clamped lines, badges and actions stay far below).
  * Detail texts (a description, instructions in a <pre>) may wrap to their full length: they are not checked. */
 const MAX_ROW_HEIGHT = 600;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
-async function apiAs<T = any>(page: WatchedPage, method: string, path: string, body?: unknown): Promise<T> {
-  const session = await page.request.get('/api/v1/session');
-  const csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
-  const res = await page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function signIn(page: WatchedPage, who: { email: string; password: string }) {
-  await page.goto('/signin');
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
 
 // In-page code is passed as source text: the test runner's transform adds helpers (keepNames) to
 // functions that would not exist in the page.

@@ -19,6 +19,7 @@ import {
   type LaunchedBrowser,
   type ServeProcess,
   type WatchedPage,
+  signIn,
 } from '../helpers/browser.ts';
 
 const skip = browserSkip();
@@ -32,14 +33,6 @@ const TIMINGS = join(ROOT, 'test-artifacts/console-timings.json');
 const ROWS = 'table[aria-label="Agents"] tbody tr';
 /** The agents' name links in the table's rows (skeleton rows have none). */
 const AGENT_LINKS = `${ROWS} a[href*="/agents/"]`;
-
-async function signIn(page: WatchedPage, who: { email: string; password: string }) {
-  await page.goto('/signin');
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
 
 /** Rows of agents (a link each; skeleton rows have none) on screen. */
 function agentRowCount(page: WatchedPage): Promise<number> {

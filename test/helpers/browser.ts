@@ -9,6 +9,7 @@
  *   const page = await b.page({ colorScheme: 'dark' });
  *   ...; page.assertClean(); await b.close();
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -210,4 +211,33 @@ export function startServe(
       reject(new Error(`serve exited with ${code} before starting:\n${out}\n${err}`));
     });
   });
+}
+
+/** JSON from the API with the page's session (cookie + CSRF token), as the console itself calls it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
+export async function apiAs<T = any>(
+  page: WatchedPage,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const session = await page.request.get('/api/v1/session');
+  const csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
+  const res = await page.request.fetch(path, {
+    method,
+    headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Signs in through the sign-in page and waits for the overview. */
+export async function signIn(page: WatchedPage, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
 }

@@ -28,11 +28,16 @@ interface SessionState {
 const SessionContext = createContext<SessionState | null>(null);
 const KEY = ['session'];
 
+/** Keeps the CSRF token in the API client only, never in the query cache. */
+function withoutCsrf(s: Session): Session {
+  setCsrfToken(s.csrfToken);
+  return { ...s, csrfToken: null };
+}
+
 async function readSession(): Promise<Session | null> {
   try {
     const s = await unwrap(api.GET('/api/v1/session'), { quiet401: true });
-    setCsrfToken(s.csrfToken);
-    return s;
+    return withoutCsrf(s);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       setCsrfToken(null);
@@ -61,10 +66,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const established = (s: Session) => {
     setSignedOut(false);
-    setCsrfToken(s.csrfToken);
+    const cached = withoutCsrf(s);
     forgetData();
-    client.setQueryData(KEY, s);
-    return s;
+    client.setQueryData(KEY, cached);
+    return cached;
   };
 
   const state: SessionState = {

@@ -32,7 +32,6 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { DIM } from './inventory/style';
 
 type ChangeEvent = Schemas['ChangeEvent'];
 
@@ -132,7 +131,7 @@ export function EventsPage() {
                 Load more
               </Button>
             ) : (
-              <Text size="sm" c={DIM}>
+              <Text size="sm" c="dimmed">
                 {items.length} event{items.length === 1 ? '' : 's'} — the beginning of the history.
               </Text>
             )}
@@ -151,7 +150,7 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
         <Badge color={eventTypeColor(e.type)} variant="light">
           {eventTypeLabel(e.type)}
         </Badge>
-        <Text size="sm" c={DIM}>
+        <Text size="sm" c="dimmed">
           {e.resourceType}
         </Text>
         {e.resourceType === 'agent' ? (
@@ -171,11 +170,11 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
             {name}
           </Text>
         )}
-        <Text size="xs" c={DIM} title={formatDateTime(e.at)}>
+        <Text size="xs" c="dimmed" title={formatDateTime(e.at)}>
           <time dateTime={e.at}>{formatRelative(e.at)}</time> · {formatDateTime(e.at)}
         </Text>
         {integration && (
-          <Text size="xs" c={DIM} className="tl-wrap">
+          <Text size="xs" c="dimmed" className="tl-wrap">
             in {integration}
           </Text>
         )}

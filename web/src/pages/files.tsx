@@ -12,7 +12,6 @@ import { formatDate, formatDateTime, formatNumber } from '../lib/format';
 import { fileSearchFields, formatBytes, matchesSearch } from './inventory/format';
 import { collectPages } from './inventory/pages';
 import { IntegrationFilter, useIntegrationName, useIntegrations, useUrlState } from './inventory/shared';
-import { DIM } from './inventory/style';
 
 type FileItem = Schemas['File'];
 
@@ -77,7 +76,7 @@ export function FilesPage() {
           const shown = all.filter((f) => matchesSearch(q, fileSearchFields(f)));
           return (
             <Stack gap="xs">
-              <Text size="sm" c={DIM} aria-live="polite">
+              <Text size="sm" c="dimmed" aria-live="polite">
                 {shown.length === all.length
                   ? `${all.length} file${all.length === 1 ? '' : 's'}`
                   : `${shown.length} of ${all.length} files match “${q}”`}
@@ -127,7 +126,7 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
           <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={f.filename}>
             {f.filename}
           </Text>
-          <Text size="xs" c={DIM} ff="monospace" className="tl-wrap">
+          <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
             {f.id}
           </Text>
           <Group gap={4}>

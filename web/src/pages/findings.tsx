@@ -40,7 +40,6 @@ import { FindingDrawer } from './findings/finding-drawer';
 import { groupFindings, type Finding, type FindingGroup } from './findings/grouping';
 import { collectPages } from './inventory/pages';
 import { agentPath, IntegrationFilter } from './inventory/shared';
-import { DIM } from './inventory/style';
 
 type Rule = Schemas['Rule'];
 
@@ -137,7 +136,7 @@ export function FindingsPage() {
         <NoFindings filters={filters} />
       ) : (
         <Stack gap="lg">
-          <Text size="sm" c={DIM} aria-live="polite">
+          <Text size="sm" c="dimmed" aria-live="polite">
             {items.length} finding{items.length === 1 ? '' : 's'}
             {findings.hasNextPage ? ' loaded (more match: load more to see and group them)' : ''}
             {filters.groupBy !== 'none' &&
@@ -388,10 +387,10 @@ function GroupSection({
               g.label
             )}
           </Title>
-          <Text size="sm" c={DIM} ff={groupBy === 'rule' ? 'monospace' : undefined} className="tl-wrap">
+          <Text size="sm" c="dimmed" ff={groupBy === 'rule' ? 'monospace' : undefined} className="tl-wrap">
             {groupBy === 'rule' ? g.ruleId : g.resource?.resourceType}
           </Text>
-          <Text size="sm" c={DIM}>
+          <Text size="sm" c="dimmed">
             · {g.findings.length} finding{g.findings.length === 1 ? '' : 's'}
           </Text>
         </Group>
@@ -443,7 +442,7 @@ function FindingRow({
       </Table.Td>
       {showResource && (
         <Table.Td maw={240}>
-          <Text size="xs" c={DIM}>
+          <Text size="xs" c="dimmed">
             {f.resourceType}
           </Text>
           {f.resourceType === 'agent' ? (
@@ -489,7 +488,7 @@ function FindingRow({
           <Stack gap={0}>
             <Text
               size="sm"
-              c={f.muted ? undefined : DIM}
+              c={f.muted ? undefined : 'dimmed'}
               className="tl-wrap"
               lineClamp={2}
               title={f.mute.reason}
@@ -497,12 +496,12 @@ function FindingRow({
               {f.muted ? '' : '(expired) '}
               {f.mute.reason}
             </Text>
-            <Text size="xs" c={DIM} className="tl-wrap">
+            <Text size="xs" c="dimmed" className="tl-wrap">
               by {f.mute.by}, {f.mute.expiresAt ? `until ${formatDate(f.mute.expiresAt)}` : 'until unmuted'}
             </Text>
           </Stack>
         ) : (
-          <Text size="sm" c={DIM}>
+          <Text size="sm" c="dimmed">
             no
           </Text>
         )}

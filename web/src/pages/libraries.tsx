@@ -18,7 +18,6 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { DIM } from './inventory/style';
 
 type Library = Schemas['Library'];
 
@@ -84,7 +83,7 @@ export function LibrariesPage() {
           const shown = all.filter((l) => matchesSearch(q, librarySearchFields(l)));
           return (
             <Stack gap="xs">
-              <Text size="sm" c={DIM} aria-live="polite">
+              <Text size="sm" c="dimmed" aria-live="polite">
                 {shown.length === all.length
                   ? `${all.length} librar${all.length === 1 ? 'y' : 'ies'}`
                   : `${shown.length} of ${all.length} libraries match “${q}”`}
@@ -151,16 +150,16 @@ function LibraryRow({
         <Stack gap={2}>
           <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={l.name ?? undefined}>
             {l.name ?? (
-              <Text span c={DIM} size="sm">
+              <Text span c="dimmed" size="sm">
                 (no name)
               </Text>
             )}
           </Text>
-          <Text size="xs" c={DIM} ff="monospace" className="tl-wrap">
+          <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
             {l.id}
           </Text>
           {l.description && (
-            <Text size="xs" c={DIM} className="tl-wrap" lineClamp={2} title={l.description}>
+            <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2} title={l.description}>
               {l.description}
             </Text>
           )}
@@ -203,7 +202,7 @@ function LibraryRow({
           {l.ownerId ?? 'unknown'}
         </Text>
         {l.ownerType && (
-          <Text size="xs" c={DIM}>
+          <Text size="xs" c="dimmed">
             {l.ownerType}
           </Text>
         )}

@@ -19,7 +19,6 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { DIM } from './inventory/style';
 
 type Model = Schemas['Model'];
 
@@ -85,7 +84,7 @@ export function ModelsPage() {
             );
           return (
             <Stack gap="xs">
-              <Text size="sm" c={DIM} aria-live="polite">
+              <Text size="sm" c="dimmed" aria-live="polite">
                 {shown.length === all.length
                   ? `${all.length} model${all.length === 1 ? '' : 's'}`
                   : `${shown.length} of ${all.length} models match “${q}”`}
@@ -144,12 +143,12 @@ function ModelRow({
             {m.name ?? m.id}
           </Text>
           {m.name && m.name !== m.id && (
-            <Text size="xs" c={DIM} ff="monospace" className="tl-wrap">
+            <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
               {m.id}
             </Text>
           )}
           {m.aliases.length > 0 && (
-            <Text size="xs" c={DIM} className="tl-wrap">
+            <Text size="xs" c="dimmed" className="tl-wrap">
               Aliases: {m.aliases.join(', ')}
             </Text>
           )}
@@ -181,7 +180,7 @@ function ModelRow({
       </Table.Td>
       <Table.Td maw={280}>
         {m.capabilities.length === 0 ? (
-          <Text size="sm" c={DIM}>
+          <Text size="sm" c="dimmed">
             none listed
           </Text>
         ) : (

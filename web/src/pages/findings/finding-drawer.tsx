@@ -29,7 +29,6 @@ import { FindingStatusBadge, SeverityBadge } from '../../components/badges';
 import { ErrorState, Loading } from '../../components/states';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { agentPath } from '../inventory/shared';
-import { DIM } from '../inventory/style';
 
 type FindingDetail = Schemas['FindingDetail'];
 type Rule = Schemas['Rule'];
@@ -55,7 +54,7 @@ export function FindingDrawer({
   return (
     // Compound parts: the header is not a page banner, and scrolling is not locked (the scroll lock
     // injects a style tag without the CSP nonce).
-    <Drawer.Root opened={findingId !== null} onClose={onClose} position="right" size="xl" lockScroll={false}>
+    <Drawer.Root opened={findingId !== null} onClose={onClose} position="right" size="xl">
       <Drawer.Overlay />
       <Drawer.Content>
         <Drawer.Header role="presentation">
@@ -105,7 +104,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
         <Code>{f.ruleId}</Code>
       </Group>
       <Text size="sm">
-        <Text span c={DIM}>
+        <Text span c="dimmed">
           Resource ({f.resourceType}):{' '}
         </Text>
         {f.resourceType === 'agent' ? (
@@ -118,7 +117,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
           </Text>
         )}
       </Text>
-      <Text size="xs" c={DIM}>
+      <Text size="xs" c="dimmed">
         First seen {formatDateTime(f.firstSeenAt)} · last seen {formatDateTime(f.lastSeenAt)}
         {f.resolvedAt && ` · resolved ${formatDateTime(f.resolvedAt)}`}
         {f.reopenCount > 0 && ` · reopened ${f.reopenCount}×`}
@@ -149,7 +148,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
         )}
         {r.patchAgentBody && (
           <>
-            <Text size="xs" c={DIM}>
+            <Text size="xs" c="dimmed">
               Suggested body for PATCH /v1/agents/{'{agent_id}'} (TrustLens never sends it):
             </Text>
             <pre className="tl-pre">{JSON.stringify(r.patchAgentBody, null, 2)}</pre>
@@ -178,7 +177,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
       </Section>
       <Section title="Compliance mapping">
         {f.compliance.length === 0 ? (
-          <Text size="sm" c={DIM}>
+          <Text size="sm" c="dimmed">
             Not mapped to a framework.
           </Text>
         ) : (
@@ -208,7 +207,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
             <MuteForm id={f.id} />
           )
         ) : (
-          <Text size="xs" c={DIM}>
+          <Text size="xs" c="dimmed">
             Analysts and admins can mute a finding.
           </Text>
         )}
@@ -222,7 +221,7 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
 export function MuteState({ finding: f }: { finding: Pick<FindingDetail, 'muted' | 'mute'> }) {
   if (!f.mute)
     return (
-      <Text size="sm" c={DIM}>
+      <Text size="sm" c="dimmed">
         Not muted.
       </Text>
     );

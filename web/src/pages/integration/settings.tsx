@@ -370,7 +370,6 @@ export function DeleteIntegration({ integration }: { integration: Integration })
         centered
         closeButtonProps={{ 'aria-label': 'Close' }}
         // Locking the page's scroll injects a <style> tag without the CSP nonce (refused, logged).
-        lockScroll={false}
       >
         <form onSubmit={confirm} noValidate>
           <Stack gap="sm">

@@ -8,7 +8,6 @@ import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { collectPages } from './pages';
-import { DIM } from './style';
 
 export type Integration = Schemas['Integration'];
 
@@ -102,7 +101,7 @@ export function AgentLinks({
   const id = useId();
   if (agentIds.length === 0)
     return (
-      <Text size="sm" c={DIM}>
+      <Text size="sm" c="dimmed">
         none
       </Text>
     );

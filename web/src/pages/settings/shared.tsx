@@ -6,11 +6,8 @@ import { Alert, Badge, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { ApiError, type Role } from '../../api/client';
 
-/**
- * Props for every dialog here: a named close button, and no scroll lock (Mantine's lock injects a
- * <style> without the CSP nonce, which the server's style-src refuses; see the report).
- */
-export const MODAL_PROPS = { lockScroll: false, closeButtonProps: { 'aria-label': 'Close' } } as const;
+/** Props for every dialog here: a named close button. */
+export const MODAL_PROPS = { closeButtonProps: { 'aria-label': 'Close' } } as const;
 
 /** What a viewer or analyst sees on an admin page (also when the API answers 403). */
 export function AdminOnly({ what }: { what: string }) {

@@ -1,4 +1,5 @@
 /** Parsing of CLI flag values: one place for the checks and the error wording (exit 64). */
+import { EXPORT_FORMATS, type ExportFormat } from '../exports/types.ts';
 import { AppError } from '../errors/index.ts';
 
 export interface NumberFlagOptions {
@@ -46,6 +47,23 @@ export function choiceFlag<T extends string>(flag: string, raw: string, allowed:
 }
 
 export type OutputFormat = 'table' | 'json';
+
+/** What `trustlens scan` and `trustlens export` write: the table, or one of the export formats. */
+export type ReportFormat = 'table' | ExportFormat;
+
+/** The --format flag of scan and export. */
+export function reportFormatFlag(
+  raw: string,
+  allowed: readonly ReportFormat[] = ['table', ...EXPORT_FORMATS],
+): ReportFormat {
+  const value = raw.trim().toLowerCase() as ReportFormat;
+  if (!allowed.includes(value)) {
+    throw new AppError('INVALID_INPUT', `Unknown format "${raw}".`, {
+      remediation: `Use --format with one of: ${allowed.join(', ')}.`,
+    });
+  }
+  return value;
+}
 
 /** The --format flag every listing command takes. */
 export function formatFlag(raw: string): OutputFormat {

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { startSimulator } from '../../simulator/index.ts';
-import { formatFlag, numberFlag } from '../flags.ts';
+import { numberFlag, reportFormatFlag } from '../flags.ts';
+import { EXPORT_FORMATS } from '../../exports/types.ts';
 import { runScan } from './scan.ts';
 
 interface DemoFlags {
@@ -23,7 +24,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'workspace seed', '1')
     .option('--agents <n>', 'number of agents', '12')
     .option('--conversations <n>', 'number of conversations', '200')
-    .option('--format <format>', 'table or json', 'table')
+    .option('--format <format>', `table, ${EXPORT_FORMATS.join(', ')}`, 'table')
     .option('--output <file>', 'write the report to a file')
     .option('--no-beta', 'simulate a workspace without beta API access')
     .action(async (flags: DemoFlags) => {
@@ -34,7 +35,7 @@ export function register(program: Command): void {
         max: 1_000_000,
         integer: true,
       })!;
-      const format = formatFlag(flags.format);
+      const format = reportFormatFlag(flags.format);
       const sim = await startSimulator({
         seed,
         generator: { agents, conversations, now: new Date().toISOString() },
@@ -47,6 +48,7 @@ export function register(program: Command): void {
           baseUrl: sim.url,
           format,
           output: flags.output,
+          simulated: true,
           requestsPerSecond: 200,
           maxConcurrency: 16,
         });

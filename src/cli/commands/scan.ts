@@ -22,7 +22,9 @@ import { withApp } from '../open-app.ts';
 import { safeText } from '../../shared/text.ts';
 import { EXIT } from '../exit-codes.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
-import { choiceFlag, formatFlag, numberFlag, type OutputFormat } from '../flags.ts';
+import { choiceFlag, numberFlag, reportFormatFlag, type ReportFormat } from '../flags.ts';
+import { renderExport } from '../../exports/render.ts';
+import { EXPORT_FORMATS, exportContextNow } from '../../exports/types.ts';
 
 export interface ScanFlags {
   baseUrl: string;
@@ -40,9 +42,11 @@ export interface ScanFlags {
 export interface ScanRun {
   apiKey: string;
   baseUrl: string;
-  format: OutputFormat;
+  format: ReportFormat;
   output?: string;
   dataDir?: string;
+  /** The workspace is the built-in simulator (`trustlens demo`): exports say so. */
+  simulated?: boolean;
   requestsPerSecond?: number;
   maxConcurrency?: number;
   /** Exit 3 when a FAIL finding has this severity or a higher one. */
@@ -60,7 +64,7 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
   // Every flag is checked before anything heavy runs: a bad value never costs a scan.
   const run: Omit<ScanRun, 'apiKey'> = {
     baseUrl: checkBaseUrl(flags.baseUrl),
-    format: formatFlag(flags.format),
+    format: reportFormatFlag(flags.format),
     output: flags.output,
     dataDir: flags.dataDir,
     requestsPerSecond: numberFlag('--rps', flags.rps, { min: 0.01 }),
@@ -148,14 +152,17 @@ async function scanOnce(run: ScanRun): Promise<void> {
     );
     return emit(report, run);
   }
-  emit(await createScanner(config).scan({ apiKey: run.apiKey, baseUrl: run.baseUrl }), run);
+  await emit(await createScanner(config).scan({ apiKey: run.apiKey, baseUrl: run.baseUrl }), run);
 }
 
-function emit(
+async function emit(
   report: ScanReport,
-  flags: Pick<ScanRun, 'format' | 'output' | 'failOn' | 'allowPartial'>,
-): void {
-  const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderScanTable(report);
+  flags: Pick<ScanRun, 'format' | 'output' | 'failOn' | 'allowPartial' | 'simulated'>,
+): Promise<void> {
+  const text =
+    flags.format === 'table'
+      ? renderScanTable(report)
+      : await renderExport(flags.format, report, exportContextNow({ simulated: flags.simulated }));
   if (flags.output) {
     writePrivateFile(flags.output, text);
     process.stderr.write(`Wrote ${flags.format} report to ${flags.output}\n`);
@@ -229,8 +236,8 @@ export function register(program: Command): void {
       'Mistral API: global, eu, us, or a URL',
       process.env.MISTRAL_BASE_URL ?? 'global',
     )
-    .option('--format <format>', 'table or json', 'table')
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--format <format>', `table, ${EXPORT_FORMATS.join(', ')}`, 'table')
+    .option('--output <file>', 'write the report to a file (readable by you only) instead of stdout')
     .option('--data-dir <dir>', 'also store the inventory, findings and history in this folder (PGlite)')
     .option('--api-key-file <file>', 'read the API key from a file (default: $MISTRAL_API_KEY)')
     .option('--api-key <key>', 'the API key (discouraged: it leaks into shell history)')

@@ -1,0 +1,6 @@
+/** TrustLens's version, from package.json (one source for `--version`, exports and the API). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

@@ -36,6 +36,8 @@ export interface AppConfig {
     metricsToken: string | null;
   };
   scheduler: { enabled: boolean; tickSeconds: number };
+  /** Alert delivery: how often due deliveries are sent, and the first retry delay (×4 per attempt). */
+  alerts: { tickSeconds: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number };
   /** TRUSTLENS_INIT_*: the headless first start. */
   init: {
     adminEmail: string | null;
@@ -87,6 +89,10 @@ const EnvSchema = z.object({
   TRUSTLENS_TRUST_PROXY: intFrom('TRUSTLENS_TRUST_PROXY', 0, 10).optional(),
   TRUSTLENS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   TRUSTLENS_SCHEDULER_TICK_SECONDS: intFrom('TRUSTLENS_SCHEDULER_TICK_SECONDS', 1, 3600).optional(),
+  TRUSTLENS_ALERTS_TICK_SECONDS: intFrom('TRUSTLENS_ALERTS_TICK_SECONDS', 1, 3600).optional(),
+  TRUSTLENS_ALERTS_RETRY_BASE_MS: intFrom('TRUSTLENS_ALERTS_RETRY_BASE_MS', 10, 3_600_000).optional(),
+  TRUSTLENS_ALERTS_MAX_ATTEMPTS: intFrom('TRUSTLENS_ALERTS_MAX_ATTEMPTS', 1, 20).optional(),
+  TRUSTLENS_ALERTS_TIMEOUT_MS: intFrom('TRUSTLENS_ALERTS_TIMEOUT_MS', 100, 120_000).optional(),
   TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
   TRUSTLENS_INIT_ADMIN_PASSWORD: z.string().optional(),
   TRUSTLENS_INIT_ORG_NAME: z.string().optional(),
@@ -139,6 +145,12 @@ export function loadConfig(
       metricsToken: e.TRUSTLENS_METRICS_TOKEN ?? null,
     },
     scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
+    alerts: {
+      tickSeconds: e.TRUSTLENS_ALERTS_TICK_SECONDS ?? 15,
+      retryBaseMs: e.TRUSTLENS_ALERTS_RETRY_BASE_MS ?? 30_000,
+      maxAttempts: e.TRUSTLENS_ALERTS_MAX_ATTEMPTS ?? 6,
+      timeoutMs: e.TRUSTLENS_ALERTS_TIMEOUT_MS ?? 10_000,
+    },
     init: {
       adminEmail: e.TRUSTLENS_INIT_ADMIN_EMAIL?.trim() ?? null,
       adminPassword: e.TRUSTLENS_INIT_ADMIN_PASSWORD ?? null,

@@ -9,6 +9,8 @@ import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mist
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
+import { createAlertsService, type AlertsService } from '../services/alerts.ts';
+import { sendWebhook, type WebhookSender } from '../webhooks/send.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
 import { createAccountsService, type AccountsService } from '../services/accounts.ts';
 import { createDemoService, type DemoService } from '../services/demo.ts';
@@ -50,6 +52,7 @@ export interface Services {
   rules: RulesService;
   keys: KeysService;
   usage: UsageService;
+  alerts: AlertsService;
 }
 
 export type SyncListener = (
@@ -89,6 +92,8 @@ export interface CreateAppOptions {
   now?: () => Date;
   /** The scheduler's jitter randomness (tests). */
   random?: () => number;
+  /** Replaces the webhook sender (tests); default: src/webhooks/send.ts. */
+  webhookSender?: WebhookSender;
   /** How long close() lets running syncs finish before marking them interrupted (default 10 s). */
   shutdownGraceMs?: number;
   /**
@@ -182,6 +187,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     },
   });
   listeners.push(scheduler.onRunFinished);
+  const alerts = createAlertsService({
+    store,
+    audit,
+    send: options.webhookSender ?? sendWebhook,
+    now,
+    random: options.random,
+    retry: { baseMs: config.alerts.retryBaseMs, maxAttempts: config.alerts.maxAttempts },
+    timeoutMs: config.alerts.timeoutMs,
+    onError: (e) => {
+      for (const l of errorListeners) l(e, 'alerts');
+    },
+  });
+  // A finished run is evaluated for alerts at once where a dispatcher runs (serve, workers).
+  listeners.push(() => alerts.kick());
   const integrations = createIntegrationsService({ store, audit, connectors, now });
   const agentIndex = createAgentIndex({ store, now }); // shared by inventory and posture (one cache)
   const accounts = createAccountsService({
@@ -205,6 +224,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     demo: createDemoService({ accounts, integrations, syncs }),
     keys: createKeysService({ keyring, store, audit }),
     usage: createUsageService({ store, inventory: createInventoryService({ store, agentIndex, now }), now }),
+    alerts,
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();
@@ -233,6 +253,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       if (closed) return;
       closed = true;
       await scheduler.stop();
+      await alerts.stop();
       await syncs.shutdown(closeOptions?.graceMs ?? options.shutdownGraceMs ?? 10_000);
       if (!options.db) await db.close();
     },

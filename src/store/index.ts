@@ -28,3 +28,4 @@ export type * from './audit-repository.ts';
 export type * from './accounts-repository.ts';
 export { createAccountsRepository } from './accounts-repository.ts';
 export type * from './queries-repository.ts';
+export type * from './alerts-repository.ts';

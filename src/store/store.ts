@@ -2,6 +2,7 @@
 import type { Keyring } from '../crypto/index.ts';
 import type { UsageStateStore } from '../usage/types.ts';
 import type { Database } from './database.ts';
+import { createAlertsRepository, type AlertsRepository } from './alerts-repository.ts';
 import { createAccountsRepository, type AccountsRepository } from './accounts-repository.ts';
 import { createAuditRepository, type AuditRepository } from './audit-repository.ts';
 import { createEventsRepository, type EventsRepository } from './events-repository.ts';
@@ -37,6 +38,8 @@ export interface Store {
   riskScores: RiskScoresRepository;
   audit: AuditRepository;
   accounts: AccountsRepository;
+  /** Alert destinations, alert rules, deliveries, and the sync runs' alert outbox. */
+  alerts: AlertsRepository;
   /** Read-side queries for the API (lists, views) and the mute history. */
   queries: QueriesRepository;
   /** The incremental-usage state of one integration. */
@@ -62,6 +65,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     audit: createAuditRepository(db),
     queries: createQueriesRepository(db),
     accounts: createAccountsRepository(db),
+    alerts: createAlertsRepository(db, options.keyring),
     usage: (integrationId) => createSqlUsageStateStore(db, integrationId),
     transaction: (fn) => db.transaction((tx) => fn(createStore(tx, options))),
   };

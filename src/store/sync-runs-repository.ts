@@ -31,6 +31,11 @@ export interface SyncRunOutcome {
   requests: number;
   availability: Availability;
   errors: SyncErrorRecord[];
+  /**
+   * The findings this run opened or reopened (ids), written with the outcome in the sync's final
+   * transaction: the alerts' outbox (src/services/alerts.ts).
+   */
+  findingChanges?: { opened: string[]; reopened: string[] };
 }
 
 export interface SyncRunView {
@@ -227,7 +232,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
     async finish(runId, o) {
       const r = await db.query(
         `UPDATE sync_runs SET status = $2, finished_at = $3, duration_ms = $4, counts_by_type = $5::jsonb,
-           requests = $6, availability = $7::jsonb, errors = $8::jsonb
+           requests = $6, availability = $7::jsonb, errors = $8::jsonb, finding_changes = $9::jsonb
          WHERE id = $1 AND status = 'running'`,
         [
           runId,
@@ -238,6 +243,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
           o.requests,
           JSON.stringify(o.availability),
           JSON.stringify(o.errors),
+          o.findingChanges ? JSON.stringify(o.findingChanges) : null,
         ],
       );
       if (r.rowCount === 0) {

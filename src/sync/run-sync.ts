@@ -163,6 +163,10 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       requests,
       availability: snapshot.availability,
       errors: snapshot.errors,
+      findingChanges: {
+        opened: reconciled.transitions.filter((t) => t.reason === 'opened').map((t) => t.findingId),
+        reopened: reconciled.transitions.filter((t) => t.reason === 'reopened').map((t) => t.findingId),
+      },
     });
     const openFindings = reconciled.findings.filter((f) => f.status === 'open').length;
     return { runId, pipeline, events, riskScores, requests, durationMs, openFindings };

@@ -6,12 +6,12 @@
  * Ctrl-C or SIGTERM while a sync runs: the run is marked `interrupted` (nothing of it was stored) and
  * the process exits 130.
  */
-import { loadConfig } from '../app/config.ts';
 import { AppError, isAppError } from '../errors/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { numberFlag } from './flags.ts';
-import { createApp, type App } from '../app/root.ts';
-import { cliActor, type Actor } from '../services/context.ts';
+import { info } from './terminal.ts';
+import type { App } from '../app/root.ts';
+import type { Actor } from '../services/context.ts';
 
 export const DATA_DIR_OPTION = '--data-dir <dir>';
 export const DATA_DIR_HELP =
@@ -40,6 +40,13 @@ export interface AppFlags {
 
 export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
   const waitSeconds = numberFlag('--wait', flags.wait, { min: 0, max: 86_400 }) ?? DEFAULT_WAIT_SECONDS;
+  // Loaded on first use, not at start-up: the configuration pulls in the store (PGlite, pg) and the
+  // root every service; `trustlens --help`, `--version` and `completion` never need them.
+  const [{ loadConfig }, { createApp }, { cliActor }] = await Promise.all([
+    import('../app/config.ts'),
+    import('../app/root.ts'),
+    import('../services/context.ts'),
+  ]);
   const config = loadConfig({
     dataDir: flags.dataDir,
     embedded: flags.embedded,
@@ -108,7 +115,7 @@ async function openWaiting(open: () => Promise<App>, waitSeconds: number): Promi
       }
       if (!said) {
         said = true;
-        process.stderr.write(
+        info(
           `The data folder is in use by another TrustLens process (pid ${String(e.details.pid)}), probably a sync: waiting up to ${waitSeconds} s for it to finish (--wait SECONDS)…\n`,
         );
       }

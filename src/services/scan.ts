@@ -16,20 +16,27 @@ import { createMemoryUsageStateStore } from '../usage/memory-state-store.ts';
 import type { ConnectorProvider } from './connectors.ts';
 import type { Actor } from './context.ts';
 import type { IntegrationsService } from './integrations.ts';
-import type { SyncsService } from './syncs.ts';
+import type { ProgressListener, SyncsService } from './syncs.ts';
+import { createSyncProgress, followProgress } from '../sync/progress.ts';
 
 export type StoredScanReport = ScanReport & {
   storage: { dataDir: string; integrationId: string; syncRunId: string; changeEvents: number };
 };
 
 export interface ScanService {
-  scan(input: { apiKey: string; baseUrl: string; now?: Date }): Promise<ScanReport>;
+  scan(input: {
+    apiKey: string;
+    baseUrl: string;
+    now?: Date;
+    /** Told the scan's progress per feature and its request figures as it reads (the CLI's display). */
+    onProgress?: ProgressListener;
+  }): Promise<ScanReport>;
 }
 
 export interface StoredScanService {
   scanIntoStore(
     actor: Actor,
-    input: { apiKey: string; baseUrl: string; dataDir: string },
+    input: { apiKey: string; baseUrl: string; dataDir: string; onProgress?: ProgressListener },
   ): Promise<StoredScanReport>;
 }
 
@@ -37,10 +44,32 @@ const ruleMeta = (id: string) => getRule(id)?.meta;
 
 export function createScanService(deps: { connectors: ConnectorProvider }): ScanService {
   return {
-    async scan({ apiKey, baseUrl, now = new Date() }) {
+    async scan({ apiKey, baseUrl, now = new Date(), onProgress }) {
+      const started = Date.now();
       const connector = (await deps.connectors.get())({ apiKey, baseUrl });
-      const result = await runPipeline({ connector, now, usageState: createMemoryUsageStateStore() });
-      return buildScanReport(result.snapshot, result.results, ruleMeta, now);
+      const follow = followProgress(() => {
+        const s = connector.stats();
+        return {
+          requests: s.requests,
+          rateLimited: s.rateLimited,
+          retries: s.retries,
+          elapsedMs: Date.now() - started,
+          phase: progress.phase(),
+          features: progress.features(),
+        };
+      }, onProgress);
+      const progress = createSyncProgress({ onChange: follow.onChange });
+      try {
+        const result = await runPipeline({
+          connector,
+          now,
+          usageState: createMemoryUsageStateStore(),
+          progress,
+        });
+        return buildScanReport(result.snapshot, result.results, ruleMeta, now);
+      } finally {
+        follow.stop();
+      }
     },
   };
 }
@@ -50,7 +79,7 @@ export function createStoredScanService(deps: {
   syncs: SyncsService;
 }): StoredScanService {
   return {
-    async scanIntoStore(actor, { apiKey, baseUrl: rawBaseUrl, dataDir }) {
+    async scanIntoStore(actor, { apiKey, baseUrl: rawBaseUrl, dataDir, onProgress }) {
       const baseUrl = normalizeBaseUrl(rawBaseUrl);
       // Named after the host (and path prefix): "api.mistral.ai". Earlier versions named it
       // "scan <base URL>": that one is still found. A name taken by an integration of another base URL
@@ -69,7 +98,10 @@ export function createStoredScanService(deps: {
       } else if (integration.keyFingerprint !== keyFingerprint(apiKey)) {
         integration = await deps.integrations.rotateKey(actor, integration.id, apiKey);
       }
-      const { run, started, done } = await deps.syncs.trigger(actor, integration.id, { trigger: 'scan' });
+      const { run, started, done } = await deps.syncs.trigger(actor, integration.id, {
+        trigger: 'scan',
+        onProgress,
+      });
       if (!started) {
         throw new AppError(
           'CONFLICT',

@@ -14,7 +14,12 @@ import { FEATURE_KEYS, type FeatureKey, type FeatureAvailability } from '../inve
 import type { ConnectorStats } from '../mistral/types.ts';
 import type { IntegrationView, Store } from '../store/index.ts';
 import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
-import { createSyncProgress, type FeatureProgress, type SyncPhase } from '../sync/progress.ts';
+import {
+  createSyncProgress,
+  followProgress,
+  type FeatureProgress,
+  type SyncPhase,
+} from '../sync/progress.ts';
 import { runStoredSync, type StoredSyncResult } from '../sync/run-sync.ts';
 import type { AuditService } from './audit.ts';
 import type { ConnectorProvider } from './connectors.ts';
@@ -35,6 +40,9 @@ export interface SyncProgress {
 }
 
 export type SyncRun = SyncRunView & { progress: SyncProgress | null };
+
+/** Told a running sync's progress as it changes, and at least every PROGRESS_TICK_MS while it runs (src/sync/progress.ts). */
+export type ProgressListener = (progress: SyncProgress) => void;
 
 export interface TriggerResult {
   run: SyncRun;
@@ -72,7 +80,15 @@ export interface AvailabilityMatrix {
 
 export interface SyncsService {
   /** Starts a sync (analyst or admin), or returns the one already running. */
-  trigger(actor: Actor, integrationId: string, options?: { trigger?: SyncTrigger }): Promise<TriggerResult>;
+  trigger(
+    actor: Actor,
+    integrationId: string,
+    options?: {
+      trigger?: SyncTrigger;
+      /** Told the run's progress while this process executes it (the CLI's live display). */
+      onProgress?: ProgressListener;
+    },
+  ): Promise<TriggerResult>;
   listRuns(
     actor: Actor,
     integrationId: string,
@@ -150,11 +166,16 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     return { ...run, progress: live?.stats() ?? null };
   }
 
-  async function execute(runId: string, integration: IntegrationView): Promise<SyncRun> {
+  async function execute(
+    runId: string,
+    integration: IntegrationView,
+    onProgress?: ProgressListener,
+  ): Promise<SyncRun> {
     const started = Date.now();
     const live: { stats?: () => ConnectorStats } = {};
     // Counters in memory, read when the run is asked for: no write per record.
-    const progress = createSyncProgress();
+    const follow = followProgress(() => entry.stats(), onProgress);
+    const progress = createSyncProgress({ onChange: follow.onChange });
     const heartbeat = setInterval(() => {
       store.syncRuns.heartbeat(runId, now().toISOString()).catch(() => undefined);
     }, heartbeatMs);
@@ -222,6 +243,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       }
     } finally {
       clearInterval(heartbeat);
+      follow.stop();
       running.delete(runId);
     }
     const finished = (await store.syncRuns.get(runId))!;
@@ -246,7 +268,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         owner: OWNER,
       });
       if (!created) return { run: withProgress(run), started: false, done: null };
-      const done = execute(run.id, integration);
+      const done = execute(run.id, integration, options.onProgress);
       running.get(run.id)!.done = done;
       await deps.audit.record(
         actor,

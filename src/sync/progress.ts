@@ -56,7 +56,13 @@ export function stateOf(availability: FeatureAvailability): FeatureProgressState
   return availability.status === 'unavailable' ? 'unavailable' : 'failed';
 }
 
-export function createSyncProgress(): SyncProgressTracker {
+export interface SyncProgressOptions {
+  /** Told after every change (a feature starts, reads, ends; the phase changes): a live display. */
+  onChange?: () => void;
+}
+
+export function createSyncProgress(settings: SyncProgressOptions = {}): SyncProgressTracker {
+  const changed = settings.onChange ?? (() => undefined);
   const byFeature = new Map<FeatureKey, FeatureProgress>(
     PROGRESS_ORDER.map((feature) => [feature, { feature, state: 'pending', count: null, total: null }]),
   );
@@ -75,18 +81,23 @@ export function createSyncProgress(): SyncProgressTracker {
       p.state = 'running';
       p.count = options.count ?? null;
       p.total = options.total ?? null;
+      changed();
     },
     add(feature, n = 1) {
       const p = get(feature);
       p.count = (p.count ?? 0) + n;
+      changed();
     },
     end(feature, availability, count) {
       const p = get(feature);
       p.state = stateOf(availability);
       if (count !== undefined) p.count = count;
+      changed();
     },
     setPhase(next) {
+      const was = phase;
       phase = next;
+      if (was !== next) changed();
     },
     phase: () => phase,
     features: () => [...byFeature.values()].map((p) => ({ ...p })),
@@ -102,3 +113,34 @@ export const NO_PROGRESS: SyncProgressTracker = {
   phase: () => 'reading',
   features: () => [],
 };
+
+/** How often a followed run's figures are sent between changes (requests and elapsed time move). */
+export const PROGRESS_TICK_MS = 250;
+
+/**
+ * Calls `listener` with `read()` after each change and every PROGRESS_TICK_MS (request figures and
+ * elapsed time move between changes); a listener that throws is ignored (a display never fails a
+ * sync). Returns the tracker's onChange and a stop that sends a last snapshot.
+ */
+export function followProgress<T>(
+  read: () => T,
+  listener: ((snapshot: T) => void) | undefined,
+): { onChange: () => void; stop: () => void } {
+  if (!listener) return { onChange: () => undefined, stop: () => undefined };
+  const tell = () => {
+    try {
+      listener(read());
+    } catch {
+      // the display's problem, not the sync's
+    }
+  };
+  const timer = setInterval(tell, PROGRESS_TICK_MS);
+  timer.unref();
+  return {
+    onChange: tell,
+    stop: () => {
+      clearInterval(timer);
+      tell();
+    },
+  };
+}

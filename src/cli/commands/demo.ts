@@ -3,10 +3,11 @@
  * 127.0.0.1 and scans it exactly as `trustlens scan` scans a real one. No key needed.
  */
 import type { Command } from 'commander';
-import { startSimulator } from '../../simulator/index.ts';
+import type { SimulatorHandle } from '../../simulator/index.ts';
 import { numberFlag, reportFormatFlag } from '../flags.ts';
 import { EXPORT_FORMATS } from '../../exports/types.ts';
 import { runScan } from './scan.ts';
+import { info } from '../terminal.ts';
 
 interface DemoFlags {
   seed: string;
@@ -36,13 +37,14 @@ export function register(program: Command): void {
         integer: true,
       })!;
       const format = reportFormatFlag(flags.format);
-      const sim = await startSimulator({
+      const { startSimulator } = await import('../../simulator/index.ts');
+      const sim: SimulatorHandle = await startSimulator({
         seed,
         generator: { agents, conversations, now: new Date().toISOString() },
         beta: { enabled: flags.beta, status: 403 },
       });
       try {
-        process.stderr.write(`Simulated Mistral workspace at ${sim.url} (seed ${seed})\n`);
+        info(`Simulated Mistral workspace at ${sim.url} (seed ${seed})`);
         await runScan({
           apiKey: sim.apiKey,
           baseUrl: sim.url,

@@ -14,13 +14,7 @@ import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import { requirementTitle } from '../../rules/frameworks/index.ts';
 import type { Actor } from '../../services/context.ts';
 import type { EventView } from '../../services/events.ts';
-import {
-  parseMuteExpiry,
-  type FindingDetail,
-  type FindingView,
-  type ListFindingsQuery,
-} from '../../services/findings.ts';
-import { checkTimestamp } from '../../services/read-scope.ts';
+import type { FindingDetail, FindingView, ListFindingsQuery } from '../../services/findings.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import {
@@ -81,8 +75,10 @@ function checkBy(by: string): void {
 }
 
 /** --expires checked before anything is opened (exit 64), with the flag's name in the message. */
-function checkExpires(raw: string | undefined): void {
+async function checkExpires(raw: string | undefined): Promise<void> {
   if (raw === undefined) return;
+  // The services are loaded when a command runs, not at start-up (`trustlens --help` stays fast).
+  const { parseMuteExpiry } = await import('../../services/findings.ts');
   try {
     parseMuteExpiry(raw, new Date());
   } catch (e) {
@@ -99,7 +95,11 @@ function checkExpires(raw: string | undefined): void {
 }
 
 /** --since: an ISO date or date-time (the events service's rule), checked before anything is opened. */
-function checkSince(raw: string | undefined): string | undefined {
+async function checkSince(raw: string | undefined): Promise<string | undefined> {
+  const [{ parseMuteExpiry }, { checkTimestamp }] = await Promise.all([
+    import('../../services/findings.ts'),
+    import('../../services/read-scope.ts'),
+  ]);
   try {
     const at = checkTimestamp('since', raw);
     // Date.parse rolls 2026-02-30 over to March 2: the day must exist.
@@ -286,7 +286,7 @@ export function register(program: Command): void {
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: MuteFlags) => {
       checkBy(flags.by);
-      checkExpires(flags.expires);
+      await checkExpires(flags.expires);
       await withApp(flags, async ({ services }, cli) => {
         const actor = actingAs(cli, flags.by);
         let f: FindingDetail;
@@ -352,7 +352,7 @@ export function register(program: Command): void {
     .action(async (ref: string, flags: AppFlags & { since?: string; limit: string; format: string }) => {
       const format = formatFlag(flags.format);
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 1000, integer: true })!;
-      const since = checkSince(flags.since);
+      const since = await checkSince(flags.since);
       await withApp(flags, async ({ services }, actor) => {
         const integration = await services.integrations.find(actor, ref);
         const events: EventView[] = [];

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerCompletion } from './completion.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerFindings } from './findings.ts';
 import { register as registerIntegration } from './integration.ts';
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerUsage,
   registerPosture,
   registerServe,
+  registerCompletion,
 ];

@@ -13,7 +13,6 @@ import { resolveApiKey } from '../api-key.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import { SEVERITIES } from '../../findings/types.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
-import { checkBaseUrl } from '../../app/root.ts';
 import {
   DATA_DIR_HELP,
   DATA_DIR_OPTION,
@@ -23,6 +22,7 @@ import {
   type AppFlags,
 } from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
+import { createProgressDisplay } from '../progress.ts';
 
 type StoreFlags = AppFlags;
 
@@ -127,7 +127,10 @@ export function register(program: Command): void {
           });
         }
         const frequency = numberFlag('--frequency', flags.frequency, { min: 15, max: 10080, integer: true });
-        const baseUrl = flags.baseUrl === undefined ? undefined : checkBaseUrl(flags.baseUrl);
+        const baseUrl =
+          flags.baseUrl === undefined
+            ? undefined
+            : (await import('../../app/root.ts')).checkBaseUrl(flags.baseUrl);
         // The stored key is never sent to a new address: the key is given again, and validated there.
         const apiKey = baseUrl === undefined ? undefined : resolveApiKey(flags);
         await withApp(flags, async ({ services }, actor) => {
@@ -314,7 +317,11 @@ export function register(program: Command): void {
           const exitCodes: number[] = [];
           for (const target of targets) {
             try {
-              const { run, started, done } = await services.syncs.trigger(actor, target.id);
+              // Progress on stderr while it reads (src/cli/progress.ts); nothing with --quiet.
+              const progress = createProgressDisplay({ label: safeText(target.name, 40) });
+              const { run, started, done } = await services.syncs.trigger(actor, target.id, {
+                onProgress: progress.listener,
+              });
               if (!started) {
                 throw new AppError(
                   'CONFLICT',
@@ -324,7 +331,7 @@ export function register(program: Command): void {
                   },
                 );
               }
-              const end = (await done)!;
+              const end = (await done!.finally(() => progress.finish()))!;
               const r = services.syncs.result(end.id);
               const c = end.countsByType;
               const posture = (await services.posture.summary(actor, { integrationId: target.id }))

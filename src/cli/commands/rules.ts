@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { formatTable } from '../../shared/text.ts';
 import { formatFlag } from '../flags.ts';
 import type { RuleMeta } from '../../findings/types.ts';
-import { ruleMetas } from '../../rules/catalog.ts';
 import { requirementTitle } from '../../rules/frameworks/index.ts';
 
 export function rulesJson(metas: readonly RuleMeta[]): unknown[] {
@@ -33,9 +32,9 @@ export function register(program: Command): void {
     .command('rules')
     .description('List the rule catalog (id, severity, resource type, title, compliance frameworks).')
     .option('--format <format>', 'table or json', 'table')
-    .action((flags: { format: string }) => {
+    .action(async (flags: { format: string }) => {
       const format = formatFlag(flags.format);
-      const metas = ruleMetas();
+      const metas = (await import('../../rules/catalog.ts')).ruleMetas();
       if (format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
       else process.stdout.write(rulesTable(metas));
     });

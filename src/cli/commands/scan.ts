@@ -14,16 +14,14 @@ import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors/index.ts';
 import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import type { ScanReport } from '../../exports/scan-report.ts';
-import { renderScanTable } from '../../exports/scan-table.ts';
 import { resolveApiKey } from '../api-key.ts';
-import { loadConfig } from '../../app/config.ts';
-import { checkBaseUrl, createScanner } from '../../app/root.ts';
 import { withApp } from '../open-app.ts';
+import { createProgressDisplay } from '../progress.ts';
+import { info, paintSeverities, terminal } from '../terminal.ts';
 import { safeText } from '../../shared/text.ts';
 import { EXIT } from '../exit-codes.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, numberFlag, reportFormatFlag, type ReportFormat } from '../flags.ts';
-import { renderExport } from '../../exports/render.ts';
 import { EXPORT_FORMATS, exportContextNow } from '../../exports/types.ts';
 
 export interface ScanFlags {
@@ -61,7 +59,9 @@ export const EXIT_FINDINGS = EXIT.FINDINGS;
 export const EXIT_PARTIAL_COVERAGE = EXIT.PARTIAL_COVERAGE;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
-  // Every flag is checked before anything heavy runs: a bad value never costs a scan.
+  // Every flag is checked before anything heavy runs: a bad value never costs a scan. The root is
+  // loaded here, not at start-up (`trustlens --help` never pays for it).
+  const { checkBaseUrl } = await import('../../app/root.ts');
   const run: Omit<ScanRun, 'apiKey'> = {
     baseUrl: checkBaseUrl(flags.baseUrl),
     format: reportFormatFlag(flags.format),
@@ -126,6 +126,10 @@ export async function runScan(run: ScanRun): Promise<void> {
 }
 
 async function scanOnce(run: ScanRun): Promise<void> {
+  const [{ loadConfig }, { createScanner }] = await Promise.all([
+    import('../../app/config.ts'),
+    import('../../app/root.ts'),
+  ]);
   const config = loadConfig({
     dataDir: run.dataDir,
     rps: run.requestsPerSecond,
@@ -133,18 +137,23 @@ async function scanOnce(run: ScanRun): Promise<void> {
     scheduler: false,
     embedded: true,
   });
+  // Progress on stderr while the workspace is read (src/cli/progress.ts): nothing with --quiet.
+  const progress = createProgressDisplay({ label: run.simulated ? 'demo' : 'scan' });
   if (run.dataDir) {
     const report = await withApp(
       { dataDir: run.dataDir, embedded: true, create: true },
       async ({ services }, actor) => {
-        const stored = await services.scans.scanIntoStore(actor, {
-          apiKey: run.apiKey,
-          baseUrl: run.baseUrl,
-          dataDir: config.dataDir,
-        });
+        const stored = await services.scans
+          .scanIntoStore(actor, {
+            apiKey: run.apiKey,
+            baseUrl: run.baseUrl,
+            dataDir: config.dataDir,
+            onProgress: progress.listener,
+          })
+          .finally(() => progress.finish());
         const integration = await services.integrations.get(actor, stored.storage.integrationId);
         // Say what was kept, and that the key was kept encrypted, never in plaintext.
-        process.stderr.write(
+        info(
           `Stored in ${config.dataDir} as integration "${safeText(integration.name)}" (${integration.id}); the API key (…${integration.keyHint.slice(-4)}) is stored encrypted with the master key (${process.env.TRUSTLENS_MASTER_KEY ? 'TRUSTLENS_MASTER_KEY' : `${config.dataDir}/master.key`}). \`trustlens sync "${safeText(integration.name)}" --data-dir ${config.dataDir}\` reads it again.\n`,
         );
         return stored;
@@ -152,7 +161,10 @@ async function scanOnce(run: ScanRun): Promise<void> {
     );
     return emit(report, run);
   }
-  await emit(await createScanner(config).scan({ apiKey: run.apiKey, baseUrl: run.baseUrl }), run);
+  const report = await createScanner(config)
+    .scan({ apiKey: run.apiKey, baseUrl: run.baseUrl, onProgress: progress.listener })
+    .finally(() => progress.finish());
+  await emit(report, run);
 }
 
 async function emit(
@@ -161,13 +173,18 @@ async function emit(
 ): Promise<void> {
   const text =
     flags.format === 'table'
-      ? renderScanTable(report)
-      : await renderExport(flags.format, report, exportContextNow({ simulated: flags.simulated }));
+      ? (await import('../../exports/scan-table.ts')).renderScanTable(report)
+      : await (
+          await import('../../exports/render.ts')
+        ).renderExport(flags.format, report, exportContextNow({ simulated: flags.simulated }));
   if (flags.output) {
     writePrivateFile(flags.output, text);
-    process.stderr.write(`Wrote ${flags.format} report to ${flags.output}\n`);
+    info(`Wrote ${flags.format} report to ${flags.output}`);
   } else {
-    process.stdout.write(text);
+    // Severity words in colour on a terminal (the table only: exports are data).
+    process.stdout.write(
+      flags.format === 'table' && terminal().color.stdout ? paintSeverities('stdout', text) : text,
+    );
   }
   if (report.status === 'failed') {
     // The report is still written (it says what failed), but a pipeline must not read it as a pass.

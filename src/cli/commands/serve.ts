@@ -11,13 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/config.ts';
-import { createApp, type App } from '../../app/root.ts';
+import type { App } from '../../app/root.ts';
 import { AppError } from '../../errors/index.ts';
-import { systemActor } from '../../services/context.ts';
-import { metrics } from '../../server/plugins/metrics.ts';
-import { buildServer } from '../../server/server.ts';
-import { startSimulator, type SimulatorHandle } from '../../simulator/index.ts';
+import type { SimulatorHandle } from '../../simulator/index.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-app.ts';
@@ -71,6 +67,22 @@ export function register(program: Command): void {
           remediation: 'Use it with --demo, without MISTRAL_API_KEY in the environment.',
         });
       }
+      // Loaded here, not at start-up: `trustlens --help` and the other verbs never pay for the server.
+      const [
+        { loadConfig },
+        { createApp },
+        { systemActor },
+        { metrics },
+        { buildServer },
+        { startSimulator },
+      ] = await Promise.all([
+        import('../../app/config.ts'),
+        import('../../app/root.ts'),
+        import('../../services/context.ts'),
+        import('../../server/plugins/metrics.ts'),
+        import('../../server/server.ts'),
+        import('../../simulator/index.ts'),
+      ]);
       const config = loadConfig({
         host: flags.host,
         port,
@@ -187,6 +199,8 @@ export function register(program: Command): void {
             ),
           );
         }
+        // Alert deliveries (and their retries) go out from the serving process.
+        app.services.alerts.start(config.alerts.tickSeconds * 1000);
         if (config.scheduler.enabled) app.scheduler.start();
         else out('Scheduled syncs are off in this process (--no-scheduler).');
 

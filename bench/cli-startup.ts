@@ -1,0 +1,142 @@
+/**
+ * CLI cold start (issue 12): how long each `trustlens` command takes from `node bin/trustlens …` to
+ * exit, median of N runs, for the commands that do not call Mistral (target: under half a second).
+ * Also the floor it stands on: bare Node, Node with tsx's loader registered, and the same command run
+ * from an esbuild bundle (the cost of transpiling and resolving the TypeScript sources at each start).
+ *
+ *   node --import tsx bench/cli-startup.ts [--runs 9] [--no-bundle]
+ *
+ * Prints a markdown table. The data-folder commands run against a fresh folder made once by
+ * `trustlens integration list --data-dir` (the first open of a PGlite folder creates the database and is
+ * not a cold start). The first run of each command is discarded (it warms tsx's transform cache in the
+ * OS temp dir, as the first run after `npm ci` would).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '9' },
+    'no-bundle': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Math.max(1, Number(values.runs));
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'trustlens');
+const TARGET_MS = 500;
+
+const work = mkdtempSync(join(tmpdir(), 'trustlens-cli-bench-'));
+const dataDir = join(work, 'data');
+const env = {
+  ...process.env,
+  MISTRAL_API_KEY: undefined,
+  DATABASE_URL: undefined,
+  TRUSTLENS_DATA_DIR: undefined,
+  NO_COLOR: '1',
+};
+
+function once(argv: string[]): { ms: number; code: number | null } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) process.stderr.write(`${argv.join(' ')}: exit ${r.status}\n${String(r.stderr)}\n`);
+  return { ms, code: r.status };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function measure(argv: string[]): { median: number; min: number; max: number } {
+  once(argv); // warm-up: tsx transform cache, OS file cache
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(once(argv).ms);
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+// A data folder for the commands that open one (created once, not timed).
+once([BIN, 'integration', 'list', '--data-dir', dataDir]);
+
+interface Row {
+  label: string;
+  argv: string[];
+  /** Counted against the half-second target (commands that do not call Mistral). */
+  target: boolean;
+}
+const rows: Row[] = [
+  { label: '`node -e 0` (Node alone)', argv: ['-e', '0'], target: false },
+  {
+    label: 'Node + tsx register(), nothing imported',
+    argv: ['--input-type=module', '-e', "import { register } from 'tsx/esm/api'; register();"],
+    target: false,
+  },
+  { label: '`trustlens --version`', argv: [BIN, '--version'], target: true },
+  { label: '`trustlens --help`', argv: [BIN, '--help'], target: true },
+  { label: '`trustlens scan --help`', argv: [BIN, 'scan', '--help'], target: true },
+  { label: '`trustlens completion bash`', argv: [BIN, 'completion', 'bash'], target: true },
+  { label: '`trustlens rules`', argv: [BIN, 'rules'], target: true },
+  {
+    label: '`trustlens keys status --data-dir D`',
+    argv: [BIN, 'keys', 'status', '--data-dir', dataDir],
+    target: true,
+  },
+  {
+    label: '`trustlens integration list --data-dir D`',
+    argv: [BIN, 'integration', 'list', '--data-dir', dataDir],
+    target: true,
+  },
+  {
+    label: '`trustlens findings --data-dir D`',
+    argv: [BIN, 'findings', '--data-dir', dataDir],
+    target: true,
+  },
+];
+
+let bundle: string | undefined;
+if (!values['no-bundle']) {
+  // The same CLI as one esbuild bundle (packages left external): what a build step would save.
+  // Inside the project, so that its bare imports resolve from node_modules as bin/trustlens's do.
+  const out = join(ROOT, 'node_modules', '.cache', 'trustlens-cli-bench', `trustlens-${process.pid}.mjs`);
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(ROOT, 'src/cli/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'silent',
+  }).catch((e: unknown) => {
+    process.stderr.write(`esbuild bundle failed (rows skipped): ${String(e)}\n`);
+  });
+  bundle = out;
+  rows.push(
+    { label: 'bundled (esbuild): `--version`', argv: [out, '--version'], target: false },
+    { label: 'bundled (esbuild): `rules`', argv: [out, 'rules'], target: false },
+  );
+}
+
+const lines = [
+  `CLI start-up, median of ${RUNS} runs after one warm-up (Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')})`,
+  '',
+  '| command | median (ms) | min (ms) | max (ms) | under 500 ms |',
+  '| --- | ---: | ---: | ---: | :---: |',
+];
+for (const row of rows) {
+  const m = measure(row.argv);
+  lines.push(
+    `| ${row.label} | ${m.median.toFixed(0)} | ${m.min.toFixed(0)} | ${m.max.toFixed(0)} | ${row.target ? (m.median < TARGET_MS ? 'yes' : '**no**') : '–'} |`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+rmSync(work, { recursive: true, force: true });
+if (bundle) rmSync(bundle, { force: true });

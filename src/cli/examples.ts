@@ -1,0 +1,92 @@
+/**
+ * The "Examples:" section of every command's --help, by command path ("integration add"). main.ts adds
+ * them after the commands are registered; a command may instead add its own "Examples:" with
+ * addHelpText('after', …). test/cli-help-completion.test.ts walks every registered command and fails
+ * when one has none: a new verb adds its lines here (or in its own file).
+ */
+export const EXAMPLES: Record<string, string[]> = {
+  '': [
+    'trustlens demo                                   # scan a built-in simulated workspace, no key needed',
+    'MISTRAL_API_KEY=… trustlens scan --format json   # scan your workspace once',
+    'trustlens integration add --name prod && trustlens sync prod',
+    'trustlens completion bash > ~/.local/share/bash-completion/completions/trustlens',
+  ],
+  scan: [
+    'MISTRAL_API_KEY=… trustlens scan',
+    'trustlens scan --api-key-file ~/.mistral-key --base-url eu --format sarif --output scan.sarif',
+    'trustlens scan --fail-on high --quiet > report.txt     # CI gate: exit 3 on a high finding',
+    'trustlens scan --data-dir ./.trustlens                 # keep history, findings and drift',
+  ],
+  demo: [
+    'trustlens demo',
+    'trustlens demo --agents 100 --format json --output demo.json',
+    'trustlens demo --no-beta                               # a workspace without beta API access',
+  ],
+  sim: [
+    'trustlens sim --seed 7 --agents 50',
+    'trustlens sim --rps 20 --fault-rate 0.05               # rate limits and faults, for testing',
+  ],
+  rules: ['trustlens rules', 'trustlens rules --format json | jq -r ".[].id"'],
+  keys: ['trustlens keys status', 'trustlens keys rewrap'],
+  'keys status': [
+    'trustlens keys status',
+    'trustlens keys status --format json --data-dir /var/lib/trustlens',
+  ],
+  'keys rewrap': ['TRUSTLENS_MASTER_KEY=<new> TRUSTLENS_MASTER_KEY_PREVIOUS=<old> trustlens keys rewrap'],
+  integration: ['trustlens integration add --name prod', 'trustlens integration list'],
+  'integration add': [
+    'MISTRAL_API_KEY=… trustlens integration add --name prod',
+    'trustlens integration add --name eu-prod --base-url eu --api-key-file ~/.mistral-key',
+  ],
+  'integration update': [
+    'trustlens integration update prod --every 30',
+    'trustlens integration update prod --name production',
+  ],
+  'integration list': ['trustlens integration list', 'trustlens integration list --format json'],
+  'integration rotate-key': ['MISTRAL_API_KEY=<new key> trustlens integration rotate-key prod'],
+  'integration remove': ['trustlens integration remove prod', 'trustlens integration remove prod --yes'],
+  runs: ['trustlens runs prod', 'trustlens runs prod --format json'],
+  sync: [
+    'trustlens sync prod',
+    'trustlens sync --all --fail-on critical --quiet        # nightly job: exit 3 on a critical finding',
+    'trustlens sync prod --verbose 2> sync.log              # progress, retries and rate limits to a log',
+  ],
+  findings: ['trustlens findings list prod', 'trustlens findings show <finding-id>'],
+  'findings list': [
+    'trustlens findings list prod',
+    'trustlens findings list prod --severity critical,high --format json',
+    'trustlens findings list prod --status all --muted include',
+  ],
+  'findings show': [
+    'trustlens findings show <finding-id>',
+    'trustlens findings show <finding-id> --format json',
+  ],
+  'findings mute': [
+    'trustlens findings mute <finding-id> --reason "accepted risk: internal only" --by alice --expires 2027-01-31',
+  ],
+  'findings unmute': ['trustlens findings unmute <finding-id> --by alice'],
+  'findings events': [
+    'trustlens findings events prod --since 2026-06-01',
+    'trustlens findings events prod --format json',
+  ],
+  agents: ['trustlens agents prod', 'trustlens agents prod --guardrails none'],
+  usage: [
+    'trustlens usage prod --agent support-bot --days 30',
+    'trustlens usage prod --model-only --format json',
+  ],
+  posture: ['trustlens posture', 'trustlens posture prod --top 5 --format json'],
+  serve: [
+    'trustlens serve',
+    'trustlens serve --demo                                 # what npm start runs',
+    'HOST=0.0.0.0 PORT=8080 trustlens serve --data-dir /var/lib/trustlens',
+  ],
+  completion: [
+    'trustlens completion bash > ~/.local/share/bash-completion/completions/trustlens',
+    'trustlens completion zsh > "${fpath[1]}/_trustlens"',
+    'source <(trustlens completion bash)                    # this shell only',
+  ],
+};
+
+export function examplesText(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}

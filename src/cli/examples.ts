@@ -39,7 +39,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens integration add --name eu-prod --base-url eu --api-key-file ~/.mistral-key',
   ],
   'integration update': [
-    'trustlens integration update prod --every 30',
+    'trustlens integration update prod --frequency 30',
     'trustlens integration update prod --name production',
   ],
   'integration list': ['trustlens integration list', 'trustlens integration list --format json'],
@@ -65,10 +65,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens findings mute <finding-id> --reason "accepted risk: internal only" --by alice --expires 2027-01-31',
   ],
   'findings unmute': ['trustlens findings unmute <finding-id> --by alice'],
-  'findings events': [
-    'trustlens findings events prod --since 2026-06-01',
-    'trustlens findings events prod --format json',
-  ],
+  events: ['trustlens events prod --since 2026-06-01', 'trustlens events prod --format json --limit 500'],
   agents: ['trustlens agents prod', 'trustlens agents prod --guardrails none'],
   usage: [
     'trustlens usage prod --agent support-bot --days 30',

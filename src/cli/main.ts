@@ -6,7 +6,7 @@
  * docs/cli.md). Start-up is kept short: a verb's implementation (store, connector, server) is loaded
  * inside its action, so `--help`, `--version` and `completion` load only the command definitions.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { isAppError, redactSecrets } from '../errors/index.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
 import { configureTerminal, paint } from './terminal.ts';
@@ -25,26 +25,8 @@ export async function main(argv: string[]): Promise<number> {
     quiet: argv.includes('--quiet') || argv.includes('-q'),
     verbose: argv.includes('--verbose') || argv.includes('-v'),
   });
-  const [{ commands }, { EXAMPLES, examplesText }] = await Promise.all([
-    import('./commands/index.ts'),
-    import('./examples.ts'),
-  ]);
-  const program = new Command();
-  program
-    .name('trustlens')
-    .description('Discover and monitor the AI agents in a Mistral AI workspace.')
-    .version(VERSION, '-V, --version')
-    .option('--no-color', 'no colour and no escape codes (also: NO_COLOR=1; FORCE_COLOR=1 forces colour)')
-    .option('-q, --quiet', 'no progress and no informational lines on stderr: errors and the result only')
-    .option('-v, --verbose', 'more detail on stderr: request figures, retries and rate-limit waits')
-    .showHelpAfterError()
-    .exitOverride();
-  for (const register of commands) register(program);
-  addExamples(program, '', EXAMPLES, examplesText);
-  program.hook('preAction', (_root, action) => {
-    const o = action.optsWithGlobals() as { color?: boolean; quiet?: boolean; verbose?: boolean };
-    configureTerminal({ color: o.color, quiet: o.quiet, verbose: o.verbose });
-  });
+  const { buildProgram } = await import('./program.ts');
+  const program = buildProgram(VERSION);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -72,19 +54,6 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT.ERROR;
   }
-}
-
-/** Adds each command's "Examples:" (src/cli/examples.ts) to its --help, unless it has its own. */
-function addExamples(
-  cmd: Command,
-  path: string,
-  examples: Record<string, string[]>,
-  render: (lines: readonly string[]) => string,
-): void {
-  const lines = examples[path];
-  if (lines?.length) cmd.addHelpText('after', render(lines));
-  for (const sub of cmd.commands)
-    addExamples(sub, path ? `${path} ${sub.name()}` : sub.name(), examples, render);
 }
 
 const code = await main(process.argv.slice(2));

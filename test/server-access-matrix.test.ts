@@ -32,6 +32,7 @@ import {
   type ResourceIds,
 } from './helpers/openapi-requests.ts';
 import { startKeyProxy, type KeyProxy } from './helpers/key-proxy.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 import { ORG_A, ORG_B, PASSWORD, startTestServer, type Client, type TestServer } from './helpers/server.ts';
 
 type CallerName = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'otherAdmin';
@@ -87,6 +88,10 @@ interface Ctx {
   seq(): number;
   /** In front of the simulator: accepts every key made by newKey. */
   proxy: KeyProxy;
+  /** Receives the alerts (test alerts) the matrix sends. */
+  receiver: WebhookReceiver;
+  /** Organization B's alert destination (a rule B creates must name one of B's). */
+  destinationB: string;
 }
 
 /** A new Mistral key that the workspace behind ctx.proxy accepts. */
@@ -182,6 +187,49 @@ async function throwawayToken(ctx: Ctx): Promise<Prepared> {
   };
 }
 
+async function throwawayDestination(ctx: Ctx, check: 'exists' | 'name' | 'secret'): Promise<Prepared> {
+  const { h } = ctx;
+  const name = `throwaway-dest-${ctx.seq()}`;
+  const { destination } = await h.app.services.alerts.createDestination(h.admin.actor!, {
+    name,
+    kind: 'webhook',
+    url: ctx.receiver.url,
+  });
+  ctx.markers.add(destination.id).add(name);
+  return {
+    params: { id: destination.id },
+    intact: async () => {
+      const now = (await h.app.services.alerts.listDestinations(h.admin.actor!)).find(
+        (d) => d.id === destination.id,
+      );
+      if (!now) return 'destination deleted';
+      if (check === 'name' && now.name !== name) return `renamed to ${now.name}`;
+      if (check === 'secret' && now.secretUpdatedAt !== destination.secretUpdatedAt) return 'secret rotated';
+      return null;
+    },
+  };
+}
+
+async function throwawayAlertRule(ctx: Ctx, check: 'exists' | 'name'): Promise<Prepared> {
+  const { h } = ctx;
+  const name = `throwaway-rule-${ctx.seq()}`;
+  const rule = await h.app.services.alerts.createRule(h.admin.actor!, {
+    name,
+    destinationIds: [ctx.ids.destinations],
+    minSeverity: 'critical',
+  });
+  ctx.markers.add(rule.id).add(name);
+  return {
+    params: { id: rule.id },
+    intact: async () => {
+      const now = (await h.app.services.alerts.listRules(h.admin.actor!)).find((r) => r.id === rule.id);
+      if (!now) return 'rule deleted';
+      if (check === 'name' && now.name !== name) return `renamed to ${now.name}`;
+      return null;
+    },
+  };
+}
+
 /** The finding of ids.findings, muted or not before the request. */
 async function findingInState(ctx: Ctx, muted: boolean): Promise<Prepared> {
   const { h } = ctx;
@@ -240,6 +288,68 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/v1/audit-log': { issueRole: 'admin', ok: 200 },
 
   'GET /api/v1/integrations': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/export': {
+    issueRole: 'viewer',
+    ok: 200,
+    query: () => ({ format: 'sarif' }),
+  },
+
+  // Alerts (issue 12): everyone reads the configuration and the delivery log; admins change it.
+  'GET /api/v1/alerts/destinations': { issueRole: 'viewer', ok: 200 },
+  'POST /api/v1/alerts/destinations': {
+    issueRole: 'admin',
+    ok: 201,
+    body: (ctx) => ({ name: `matrix-dest-${ctx.seq()}`, kind: 'webhook', url: ctx.receiver.url }),
+  },
+  'GET /api/v1/alerts/destinations/{id}': { issueRole: 'viewer', ok: 200 },
+  'PATCH /api/v1/alerts/destinations/{id}': {
+    issueRole: 'admin',
+    ok: 200,
+    body: (ctx) => ({ name: `renamed-dest-${ctx.seq()}` }),
+    prepare: (ctx) => throwawayDestination(ctx, 'name'),
+  },
+  'DELETE /api/v1/alerts/destinations/{id}': {
+    issueRole: 'admin',
+    ok: 204,
+    prepare: (ctx) => throwawayDestination(ctx, 'exists'),
+  },
+  'POST /api/v1/alerts/destinations/{id}/rotate-secret': {
+    issueRole: 'admin',
+    ok: 200,
+    prepare: (ctx) => throwawayDestination(ctx, 'secret'),
+  },
+  'POST /api/v1/alerts/destinations/{id}/test': { issueRole: 'admin', ok: 200 },
+  'GET /api/v1/alerts/rules': { issueRole: 'viewer', ok: 200 },
+  'POST /api/v1/alerts/rules': {
+    issueRole: 'admin',
+    ok: 201,
+    body: (ctx, caller) => ({
+      name: `matrix-rule-${ctx.seq()}`,
+      destinationIds: [
+        caller.organizationId === ctx.h.organizationB ? ctx.destinationB : ctx.ids.destinations,
+      ],
+      minSeverity: 'high',
+      events: ['guardrails_removed'],
+    }),
+  },
+  'GET /api/v1/alerts/rules/{id}': { issueRole: 'viewer', ok: 200 },
+  'PUT /api/v1/alerts/rules/{id}': {
+    issueRole: 'admin',
+    ok: 200,
+    body: (ctx) => ({
+      name: `replaced-rule-${ctx.seq()}`,
+      destinationIds: [ctx.ids.destinations],
+      minSeverity: 'low',
+    }),
+    prepare: (ctx) => throwawayAlertRule(ctx, 'name'),
+  },
+  'DELETE /api/v1/alerts/rules/{id}': {
+    issueRole: 'admin',
+    ok: 204,
+    prepare: (ctx) => throwawayAlertRule(ctx, 'exists'),
+  },
+  'GET /api/v1/alerts/deliveries': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/alerts/deliveries/{id}': { issueRole: 'viewer', ok: 200 },
   'POST /api/v1/integrations': {
     issueRole: 'admin',
     ok: 201,
@@ -332,6 +442,7 @@ for (const backend of testBackends()) {
     let h: TestServer;
     let simB: SimulatorHandle;
     let proxy: KeyProxy;
+    let receiver: WebhookReceiver | undefined;
     let ctx: Ctx;
     let ops: Map<string, ApiOperation>;
     const table = new Map<string, string[]>();
@@ -378,6 +489,31 @@ for (const backend of testBackends()) {
         users: String(users.find((u) => u.email === 'viewer@a.example')!.id),
         tokens: String(tokens[0].id),
       };
+      receiver = await startWebhookReceiver();
+      const destination = (
+        await h.app.services.alerts.createDestination(h.admin.actor!, {
+          name: 'matrix-destination-a',
+          kind: 'webhook',
+          url: receiver.url,
+        })
+      ).destination;
+      const alertRule = await h.app.services.alerts.createRule(h.admin.actor!, {
+        name: 'matrix-rule-a',
+        destinationIds: [destination.id],
+        minSeverity: 'high',
+      });
+      const delivery = await h.app.services.alerts.sendTest(h.admin.actor!, destination.id);
+      assert.equal(delivery.status, 'delivered');
+      ids.destinations = destination.id;
+      ids.rules = alertRule.id;
+      ids.deliveries = delivery.id;
+      const destinationB = (
+        await h.app.services.alerts.createDestination(h.otherAdmin.actor!, {
+          name: 'matrix-destination-b',
+          kind: 'webhook',
+          url: receiver.url,
+        })
+      ).destination.id;
       const detail = await a.request('GET', `/api/v1/integrations/${A}/agents/${ids.agents}`);
       const versions = (detail.body.versions as number[] | undefined) ?? [];
       const markers = new Set<string>([h.organizationA, ORG_A]);
@@ -385,6 +521,8 @@ for (const backend of testBackends()) {
       for (const list of [agents, findings, runs, users, tokens, integrations, files, libraries, audit])
         for (const item of list) if (String(item.id).length >= 8) markers.add(String(item.id));
       for (const i of integrations) markers.add(String(i.name));
+      for (const m of [destination.id, destination.name, alertRule.id, alertRule.name, delivery.id])
+        markers.add(m);
       for (const u of users) markers.add(String(u.email));
       let n = 0;
       proxy = await startKeyProxy(h.sim);
@@ -397,6 +535,8 @@ for (const backend of testBackends()) {
         markers,
         markersB: new Set<string>(),
         seq: () => ++n,
+        receiver,
+        destinationB,
       };
       // B's own data must not collide with A's markers, or the leak check would mean nothing.
       const bAgents = await allItems(h.otherAdmin, '/api/v1/agents?limit=500');
@@ -422,6 +562,7 @@ for (const backend of testBackends()) {
         console.log(`access matrix (${backend.kind}):\n${head}\n${rows.join('\n')}`);
       }
       await proxy?.close();
+      await receiver?.close();
       await simB?.close();
       await h?.close();
     });

@@ -9,6 +9,7 @@ import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mist
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
+import { createExportsService, type ExportsService } from '../services/exports.ts';
 import { createAlertsService, type AlertsService } from '../services/alerts.ts';
 import { sendWebhook, type WebhookSender } from '../webhooks/send.ts';
 import { createAuditService, type AuditService } from '../services/audit.ts';
@@ -53,6 +54,7 @@ export interface Services {
   keys: KeysService;
   usage: UsageService;
   alerts: AlertsService;
+  exports: ExportsService;
 }
 
 export type SyncListener = (
@@ -225,6 +227,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     keys: createKeysService({ keyring, store, audit }),
     usage: createUsageService({ store, inventory: createInventoryService({ store, agentIndex, now }), now }),
     alerts,
+    exports: createExportsService({ store, integrations, audit }),
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();

@@ -21,7 +21,9 @@ import { installHttpMetrics, type FindingsBySeverity } from './plugins/metrics.t
 import { installOpenApi } from './plugins/openapi.ts';
 import { consoleCsp, installSecurityHeaders } from './plugins/security.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
@@ -188,6 +190,8 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
       await api.register(inventoryRoutes, { app });
       await api.register(findingRoutes, { app });
       await api.register(postureRoutes, { app });
+      await api.register(alertRoutes, { app });
+      await api.register(exportRoutes, { app });
     },
     { prefix: API_PREFIX },
   );

@@ -54,6 +54,8 @@ import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
 
 export type { DeliveryView, DestinationView } from '../store/alerts-repository.ts';
+/** For the entry points (they do not import src/alerts). */
+export { ALERT_EVENT_KINDS, DESTINATION_KINDS } from '../alerts/types.ts';
 
 export interface DestinationInput {
   name: string;

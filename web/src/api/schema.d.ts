@@ -4420,6 +4420,1622 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/alerts/destinations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Alert destinations */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AlertDestination'][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a destination (its signing secret is in the answer, once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            kind: 'webhook' | 'slack';
+            /** @description https:// URL of the receiver (plain http only to localhost and private addresses) */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDestinationWithSecret'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/destinations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One destination */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDestination'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a destination and its delivery log */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename, enable or disable, or change the URL */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            enabled?: boolean;
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDestination'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/alerts/destinations/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the signing secret (the new one is in the answer, once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDestinationWithSecret'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/destinations/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test alert now; the answer is its delivery after the first attempt */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDelivery'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Alert rules */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AlertRule'][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an alert rule */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            enabled?: boolean;
+            destinationIds: string[];
+            minSeverity?: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
+            ruleIds?: string[];
+            integrationIds?: string[];
+            events?: (
+              | 'guardrails_removed'
+              | 'guardrails_weakened'
+              | 'alias_weaker'
+              | 'new_agent_without_guardrails'
+              | 'sync_failing'
+            )[];
+            syncFailingRuns?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One alert rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace an alert rule */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            enabled?: boolean;
+            destinationIds: string[];
+            minSeverity?: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
+            ruleIds?: string[];
+            integrationIds?: string[];
+            events?: (
+              | 'guardrails_removed'
+              | 'guardrails_weakened'
+              | 'alias_weaker'
+              | 'new_agent_without_guardrails'
+              | 'sync_failing'
+            )[];
+            syncFailingRuns?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertRule'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete an alert rule */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The delivery log, newest first */
+    get: {
+      parameters: {
+        query?: {
+          destinationId?: string;
+          status?: 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AlertDelivery'][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/deliveries/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One delivery, with the body it sends */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlertDeliveryDetail'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The integration's latest sync as a file in the chosen format */
+    get: {
+      parameters: {
+        query?: {
+          /** @description json (the scan JSON), ocsf (OCSF 1.8 Detection Findings), sarif (SARIF 2.1.0), csv, cyclonedx (CycloneDX 1.6 AI-BOM) or html */
+          format?: 'json' | 'ocsf' | 'sarif' | 'csv' | 'cyclonedx' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file (its Content-Type depends on the format) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4542,6 +6158,203 @@ export interface components {
       details: {
         [key: string]: unknown;
       };
+    };
+    AlertDestinationInput: {
+      id: string;
+      organizationId: string;
+      name: string;
+      /**
+       * @description webhook: signed JSON POST; slack: Slack incoming-webhook message
+       * @enum {string}
+       */
+      kind: 'webhook' | 'slack';
+      /** @description Scheme, host and the last 4 characters of the URL (the URL itself is stored encrypted) */
+      urlHint: string;
+      enabled: boolean;
+      /** @description When the signing secret was created or last rotated */
+      secretUpdatedAt: string;
+      createdBy: string;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      /** @description ISO 8601 date-time */
+      updatedAt: string;
+    };
+    AlertDestinationWithSecretInput: {
+      destination: components['schemas']['AlertDestinationInput'];
+      /** @description HMAC-SHA256 key of the TrustLens-Signature header. Shown once: store it in your receiver now. */
+      signingSecret: string;
+    };
+    AlertRuleInput: {
+      id: string;
+      organizationId: string;
+      name: string;
+      enabled: boolean;
+      destinationIds: string[];
+      /** @description New and reopened failing findings at this severity or higher fire; null: findings do not */
+      minSeverity: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
+      /** @description Only these TrustLens rules (empty: all) */
+      ruleIds: string[];
+      /** @description Only these integrations (empty: all) */
+      integrationIds: string[];
+      events: (
+        | 'guardrails_removed'
+        | 'guardrails_weakened'
+        | 'alias_weaker'
+        | 'new_agent_without_guardrails'
+        | 'sync_failing'
+      )[];
+      /** @description sync_failing fires when this many syncs in a row have failed */
+      syncFailingRuns: number;
+    };
+    AlertDeliveryInput: {
+      /** @description Also sent as the TrustLens-Delivery header: deduplicate on it */
+      id: string;
+      organizationId: string;
+      destinationId: string;
+      integrationId: string | null;
+      /** @description The sync run this digest is about (null for a test alert) */
+      syncRunId: string | null;
+      /** @enum {string} */
+      kind: 'digest' | 'test';
+      /** @enum {string} */
+      status: 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
+      alertRuleIds: string[];
+      findingCount: number;
+      eventCount: number;
+      attempts: number;
+      maxAttempts: number;
+      nextAttemptAt: string | null;
+      lastAttemptAt: string | null;
+      /** @description HTTP status of the last attempt (null: no answer) */
+      lastStatusCode: number | null;
+      lastError: string | null;
+      deliveredAt: string | null;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+    };
+    AlertPayloadInput: {
+      /** @enum {string} */
+      type: 'trustlens.alert.digest' | 'trustlens.alert.test';
+      /** @constant */
+      version: 1;
+      deliveryId: string;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      simulated: boolean;
+      organization: {
+        id: string;
+        name: string;
+      } & {
+        [key: string]: unknown;
+      };
+      integration:
+        | ({
+            id: string;
+            name: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      syncRun:
+        | ({
+            id: string;
+            status: string;
+            finishedAt: string | null;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      alertRules: ({
+        id: string;
+        name: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      summary: {
+        findings: number;
+        findingsBySeverity: components['schemas']['SeverityCountsInput'];
+        events: number;
+        omittedFindings: number;
+        omittedEvents: number;
+      } & {
+        [key: string]: unknown;
+      };
+      findings: ({
+        id: string;
+        ruleId: string;
+        /** @enum {string} */
+        severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+        title: string;
+        /** @enum {string} */
+        resourceType: 'agent' | 'model' | 'file' | 'library' | 'integration';
+        resourceId: string;
+        resourceName: string | null;
+        detail: string;
+        remediation: string;
+        /** @enum {string} */
+        transition: 'opened' | 'reopened';
+      } & {
+        [key: string]: unknown;
+      })[];
+      events: ({
+        /** @enum {string} */
+        kind:
+          | 'guardrails_removed'
+          | 'guardrails_weakened'
+          | 'alias_weaker'
+          | 'new_agent_without_guardrails'
+          | 'sync_failing';
+        type: string;
+        /** @enum {string} */
+        resourceType: 'agent' | 'model' | 'file' | 'library' | 'integration';
+        resourceId: string;
+        resourceName: string | null;
+        summary: string;
+        /** @description ISO 8601 date-time */
+        at: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      syncFailing:
+        | ({
+            consecutiveFailures: number;
+            message: string;
+            remediation: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      message?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    AlertDeliveryDetailInput: {
+      /** @description Also sent as the TrustLens-Delivery header: deduplicate on it */
+      id: string;
+      organizationId: string;
+      destinationId: string;
+      integrationId: string | null;
+      /** @description The sync run this digest is about (null for a test alert) */
+      syncRunId: string | null;
+      /** @enum {string} */
+      kind: 'digest' | 'test';
+      /** @enum {string} */
+      status: 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
+      alertRuleIds: string[];
+      findingCount: number;
+      eventCount: number;
+      attempts: number;
+      maxAttempts: number;
+      nextAttemptAt: string | null;
+      lastAttemptAt: string | null;
+      /** @description HTTP status of the last attempt (null: no answer) */
+      lastStatusCode: number | null;
+      lastError: string | null;
+      deliveredAt: string | null;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      /** @description The generic webhook body (Slack destinations receive it formatted as a Slack message) */
+      payload: components['schemas']['AlertPayloadInput'];
     };
     FindingMuteInput: {
       reason: string;
@@ -5520,6 +7333,203 @@ export interface components {
       details: {
         [key: string]: unknown;
       };
+    };
+    AlertDestination: {
+      id: string;
+      organizationId: string;
+      name: string;
+      /**
+       * @description webhook: signed JSON POST; slack: Slack incoming-webhook message
+       * @enum {string}
+       */
+      kind: 'webhook' | 'slack';
+      /** @description Scheme, host and the last 4 characters of the URL (the URL itself is stored encrypted) */
+      urlHint: string;
+      enabled: boolean;
+      /** @description When the signing secret was created or last rotated */
+      secretUpdatedAt: string;
+      createdBy: string;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      /** @description ISO 8601 date-time */
+      updatedAt: string;
+    };
+    AlertDestinationWithSecret: {
+      destination: components['schemas']['AlertDestination'];
+      /** @description HMAC-SHA256 key of the TrustLens-Signature header. Shown once: store it in your receiver now. */
+      signingSecret: string;
+    };
+    AlertRule: {
+      id: string;
+      organizationId: string;
+      name: string;
+      enabled: boolean;
+      destinationIds: string[];
+      /** @description New and reopened failing findings at this severity or higher fire; null: findings do not */
+      minSeverity: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
+      /** @description Only these TrustLens rules (empty: all) */
+      ruleIds: string[];
+      /** @description Only these integrations (empty: all) */
+      integrationIds: string[];
+      events: (
+        | 'guardrails_removed'
+        | 'guardrails_weakened'
+        | 'alias_weaker'
+        | 'new_agent_without_guardrails'
+        | 'sync_failing'
+      )[];
+      /** @description sync_failing fires when this many syncs in a row have failed */
+      syncFailingRuns: number;
+    };
+    AlertDelivery: {
+      /** @description Also sent as the TrustLens-Delivery header: deduplicate on it */
+      id: string;
+      organizationId: string;
+      destinationId: string;
+      integrationId: string | null;
+      /** @description The sync run this digest is about (null for a test alert) */
+      syncRunId: string | null;
+      /** @enum {string} */
+      kind: 'digest' | 'test';
+      /** @enum {string} */
+      status: 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
+      alertRuleIds: string[];
+      findingCount: number;
+      eventCount: number;
+      attempts: number;
+      maxAttempts: number;
+      nextAttemptAt: string | null;
+      lastAttemptAt: string | null;
+      /** @description HTTP status of the last attempt (null: no answer) */
+      lastStatusCode: number | null;
+      lastError: string | null;
+      deliveredAt: string | null;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+    };
+    AlertPayload: {
+      /** @enum {string} */
+      type: 'trustlens.alert.digest' | 'trustlens.alert.test';
+      /** @constant */
+      version: 1;
+      deliveryId: string;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      simulated: boolean;
+      organization: {
+        id: string;
+        name: string;
+      } & {
+        [key: string]: unknown;
+      };
+      integration:
+        | ({
+            id: string;
+            name: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      syncRun:
+        | ({
+            id: string;
+            status: string;
+            finishedAt: string | null;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      alertRules: ({
+        id: string;
+        name: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      summary: {
+        findings: number;
+        findingsBySeverity: components['schemas']['SeverityCounts'];
+        events: number;
+        omittedFindings: number;
+        omittedEvents: number;
+      } & {
+        [key: string]: unknown;
+      };
+      findings: ({
+        id: string;
+        ruleId: string;
+        /** @enum {string} */
+        severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+        title: string;
+        /** @enum {string} */
+        resourceType: 'agent' | 'model' | 'file' | 'library' | 'integration';
+        resourceId: string;
+        resourceName: string | null;
+        detail: string;
+        remediation: string;
+        /** @enum {string} */
+        transition: 'opened' | 'reopened';
+      } & {
+        [key: string]: unknown;
+      })[];
+      events: ({
+        /** @enum {string} */
+        kind:
+          | 'guardrails_removed'
+          | 'guardrails_weakened'
+          | 'alias_weaker'
+          | 'new_agent_without_guardrails'
+          | 'sync_failing';
+        type: string;
+        /** @enum {string} */
+        resourceType: 'agent' | 'model' | 'file' | 'library' | 'integration';
+        resourceId: string;
+        resourceName: string | null;
+        summary: string;
+        /** @description ISO 8601 date-time */
+        at: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      syncFailing:
+        | ({
+            consecutiveFailures: number;
+            message: string;
+            remediation: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      message?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    AlertDeliveryDetail: {
+      /** @description Also sent as the TrustLens-Delivery header: deduplicate on it */
+      id: string;
+      organizationId: string;
+      destinationId: string;
+      integrationId: string | null;
+      /** @description The sync run this digest is about (null for a test alert) */
+      syncRunId: string | null;
+      /** @enum {string} */
+      kind: 'digest' | 'test';
+      /** @enum {string} */
+      status: 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
+      alertRuleIds: string[];
+      findingCount: number;
+      eventCount: number;
+      attempts: number;
+      maxAttempts: number;
+      nextAttemptAt: string | null;
+      lastAttemptAt: string | null;
+      /** @description HTTP status of the last attempt (null: no answer) */
+      lastStatusCode: number | null;
+      lastError: string | null;
+      deliveredAt: string | null;
+      /** @description ISO 8601 date-time */
+      createdAt: string;
+      /** @description The generic webhook body (Slack destinations receive it formatted as a Slack message) */
+      payload: components['schemas']['AlertPayload'];
     };
     FindingMute: {
       reason: string;

@@ -17,6 +17,7 @@ import type { EventView } from '../../services/events.ts';
 import type { FindingDetail, FindingView, ListFindingsQuery } from '../../services/findings.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
+import { paintSeverities } from '../terminal.ts';
 import {
   DATA_DIR_HELP,
   DATA_DIR_OPTION,
@@ -249,7 +250,7 @@ export function register(program: Command): void {
           );
           return;
         }
-        process.stdout.write(render(list) + '\n');
+        process.stdout.write(paintSeverities('stdout', render(list)) + '\n');
         process.stdout.write(`${list.length} finding(s). Details: trustlens findings show <id>\n`);
       });
     });

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { formatTable } from '../../shared/text.ts';
 import { formatFlag } from '../flags.ts';
+import { paintSeverities } from '../terminal.ts';
 import type { RuleMeta } from '../../findings/types.ts';
 import { requirementTitle } from '../../rules/frameworks/index.ts';
 
@@ -36,6 +37,6 @@ export function register(program: Command): void {
       const format = formatFlag(flags.format);
       const metas = (await import('../../rules/catalog.ts')).ruleMetas();
       if (format === 'json') process.stdout.write(`${JSON.stringify(rulesJson(metas), null, 2)}\n`);
-      else process.stdout.write(rulesTable(metas));
+      else process.stdout.write(paintSeverities('stdout', rulesTable(metas)));
     });
 }

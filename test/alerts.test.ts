@@ -14,6 +14,8 @@ import { createMistralConnector } from '../src/mistral/index.ts';
 import { cliActor, type Actor } from '../src/services/context.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { testBackends, type TestDatabase } from '../src/store/testing.ts';
+import { randomBytes } from 'node:crypto';
+import { createKeyring, masterKeyFromBytes } from '../src/crypto/index.ts';
 import { testKeyring } from './store-fixtures.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -35,6 +37,7 @@ for (const backend of testBackends()) {
     let hook: WebhookReceiver;
     let slack: WebhookReceiver;
     let clock = Date.parse('2026-06-01T00:00:00Z');
+    const keyring = testKeyring();
     const admin = cliActor();
     let integrationId = '';
     let webhookId = '';
@@ -68,7 +71,7 @@ for (const backend of testBackends()) {
       slack = await startWebhookReceiver();
       app = await createApp(
         loadConfig({ dataDir: '/nonexistent-not-used' }, { TRUSTLENS_ALERTS_RETRY_BASE_MS: '1000' }),
-        { db: t.db, keyring: testKeyring(), connectorFactory, now: () => new Date(clock), random: () => 0.5 },
+        { db: t.db, keyring, connectorFactory, now: () => new Date(clock), random: () => 0.5 },
       );
       integrationId = (
         await app.services.integrations.create(admin, { name: 'prod', apiKey: sim.apiKey, baseUrl: sim.url })
@@ -372,6 +375,32 @@ for (const backend of testBackends()) {
         verifySignature(webhookSecret, header, req.body, { now: new Date(clock) }),
         'signature mismatch',
       );
+    });
+
+    it('master-key rotation re-wraps the destination secrets; the old key is then not needed', async () => {
+      const next = masterKeyFromBytes(randomBytes(32));
+      const config = loadConfig({ dataDir: '/nonexistent-not-used' }, {});
+      const rotating = await createApp(config, { db: t.db, keyring: createKeyring(next, [keyring.current]) });
+      try {
+        const before = await rotating.services.keys.status(admin);
+        assert.ok(before.usage.some((u) => u.masterKeyId === keyring.current.id && u.alertSecrets >= 4));
+        const r = await rotating.services.keys.rewrap(admin);
+        assert.ok(r.rewrapped >= 4, `rewrapped ${r.rewrapped}`);
+        const after = await rotating.services.keys.status(admin);
+        assert.deepEqual(
+          after.usage.map((u) => u.masterKeyId),
+          [next.id],
+        );
+      } finally {
+        await rotating.close();
+      }
+      const onlyNew = await createApp(config, { db: t.db, keyring: createKeyring(next) });
+      try {
+        const d = await onlyNew.services.alerts.sendTest(admin, webhookId);
+        assert.equal(d.status, 'delivered');
+      } finally {
+        await onlyNew.close();
+      }
     });
   });
 }

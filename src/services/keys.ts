@@ -19,6 +19,8 @@ export interface MasterKeyUsage {
   masterKeyId: string;
   /** Stored integration keys whose data key this master key wraps. */
   integrations: number;
+  /** Alert destination secrets (webhook URLs and signing secrets) this master key wraps. */
+  alertSecrets: number;
   /** current: TRUSTLENS_MASTER_KEY; previous: TRUSTLENS_MASTER_KEY_PREVIOUS; unknown: neither (unreadable). */
   state: MasterKeyState;
 }
@@ -45,7 +47,10 @@ export interface KeysService {
 
 export interface KeysServiceDeps {
   keyring: Pick<Keyring, 'current' | 'previous'>;
-  store: { integrations: Pick<Store['integrations'], 'masterKeyUsage' | 'rewrapAll'> };
+  store: {
+    integrations: Pick<Store['integrations'], 'masterKeyUsage' | 'rewrapAll'>;
+    alerts?: Pick<Store['alerts'], 'masterKeyUsage' | 'rewrapAll'>;
+  };
   audit: Pick<AuditService, 'record'>;
 }
 
@@ -66,12 +71,21 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       requireOperator(actor);
       const currentKeyId = keyring.current.id;
       const previousKeyIds = keyring.previous.map((k) => k.id);
-      const usage = (await deps.store.integrations.masterKeyUsage()).map((u) => ({
-        masterKeyId: u.masterKeyId,
+      const counts = new Map<string, { integrations: number; alertSecrets: number }>();
+      for (const u of await deps.store.integrations.masterKeyUsage())
+        counts.set(u.masterKeyId, { integrations: u.integrations, alertSecrets: 0 });
+      for (const u of (await deps.store.alerts?.masterKeyUsage()) ?? []) {
+        const c = counts.get(u.masterKeyId) ?? { integrations: 0, alertSecrets: 0 };
+        c.alertSecrets += u.secrets;
+        counts.set(u.masterKeyId, c);
+      }
+      const usage = [...counts.entries()].map(([masterKeyId, u]) => ({
+        masterKeyId,
         integrations: u.integrations,
-        state: (u.masterKeyId === currentKeyId
+        alertSecrets: u.alertSecrets,
+        state: (masterKeyId === currentKeyId
           ? 'current'
-          : previousKeyIds.includes(u.masterKeyId)
+          : previousKeyIds.includes(masterKeyId)
             ? 'previous'
             : 'unknown') as MasterKeyState,
       }));
@@ -81,7 +95,12 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
     async rewrap(actor) {
       requireOperator(actor);
       const r = await deps.store.integrations.rewrapAll();
-      const result = { masterKeyId: keyring.current.id, ...r };
+      const a = (await deps.store.alerts?.rewrapAll()) ?? { rewrapped: 0, alreadyCurrent: 0 };
+      const result = {
+        masterKeyId: keyring.current.id,
+        rewrapped: r.rewrapped + a.rewrapped,
+        alreadyCurrent: r.alreadyCurrent + a.alreadyCurrent,
+      };
       await deps.audit.record(actor, 'keys.rewrap', null, result, { organizationId: null });
       return result;
     },

@@ -116,6 +116,8 @@ export interface AlertsRepository {
   /** The URL and signing secret, decrypted (only to send). */
   revealDestination(id: string): Promise<{ url: string; secret: string }>;
   rewrapAll(): Promise<{ rewrapped: number; alreadyCurrent: number }>;
+  /** How many destination secrets (URL and signing secret count one each) each master key wraps. */
+  masterKeyUsage(): Promise<{ masterKeyId: string; secrets: number }[]>;
 
   createRule(organizationId: string, input: RuleInput, createdBy: string, at: string): Promise<AlertRule>;
   listRules(organizationId?: string): Promise<AlertRule[]>;
@@ -432,6 +434,16 @@ export function createAlertsRepository(db: Database, keyring: Keyring): AlertsRe
         }
         return { rewrapped, alreadyCurrent: rows.length * 2 - rewrapped };
       });
+    },
+
+    async masterKeyUsage() {
+      const { rows } = await db.query<{ id: string; n: number }>(
+        `SELECT id, count(*)::int AS n FROM (
+           SELECT url_master_key_id AS id FROM alert_destinations
+           UNION ALL SELECT secret_master_key_id FROM alert_destinations) k
+         GROUP BY id ORDER BY 2 DESC, 1`,
+      );
+      return rows.map((r) => ({ masterKeyId: r.id, secrets: r.n }));
     },
 
     async createRule(organizationId, input, createdBy, at) {

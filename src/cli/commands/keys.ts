@@ -40,7 +40,9 @@ export function register(program: Command): void {
           process.stdout.write(`Previous master keys: ${status.previousKeyIds.join(', ')}\n`);
         if (status.usage.length === 0) process.stdout.write('No stored API keys.\n');
         for (const u of status.usage) {
-          process.stdout.write(`${u.masterKeyId}  ${u.integrations} integration(s)  (${u.state})\n`);
+          process.stdout.write(
+            `${u.masterKeyId}  ${u.integrations} integration(s)${u.alertSecrets ? `, ${u.alertSecrets} alert secret(s)` : ''}  (${u.state})\n`,
+          );
         }
         if (status.usage.some((u) => u.state !== 'current'))
           process.stdout.write('Run `trustlens keys rewrap` to re-wrap them with the current master key.\n');

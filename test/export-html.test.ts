@@ -28,17 +28,16 @@ function parse(html: string): Doc {
   return new window.DOMParser().parseFromString(html, 'text/html');
 }
 
-/** How a text must read on the page (independent of the renderer's code): invisible characters as ⟨U+XXXX⟩. */
+/**
+ * How a one-line text (a name) must read on the page, written independently of the renderer's code:
+ * control (tabs and line breaks included), bidi and zero-width characters as ⟨U+XXXX⟩.
+ */
 function shown(value: string): string {
   return [...value.replace(/\r\n?/g, '\n')]
     .map((c) => {
       const cp = c.codePointAt(0)!;
       const invisible =
-        (cp < 0x20 && c !== '\t' && c !== '\n') ||
-        (cp >= 0x7f && cp <= 0x9f) ||
-        cp === 0x2028 ||
-        cp === 0x2029 ||
-        /\p{Cf}/u.test(c);
+        cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || /\p{Cf}/u.test(c);
       return invisible ? `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩` : c;
     })
     .join('');

@@ -38,12 +38,16 @@ h1{font-size:24px;margin:8px 0 4px}
 h2{font-size:20px;margin:32px 0 8px;padding-bottom:4px;border-bottom:2px solid #222}
 h3{font-size:17px;margin:24px 0 6px}
 h4{font-size:15px;margin:18px 0 4px}
-p,li,dd,td,th,h1,h2,h3,h4,code{overflow-wrap:anywhere;word-break:break-word}
+p,li,dd,h1,h2,h3,h4,code,.u{overflow-wrap:anywhere}
+.u{min-width:4em}
+.u.id{min-width:6.5em}
+.u.w{min-width:9em}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f1f3f5;padding:0 3px;border-radius:3px}
-table{width:100%;border-collapse:collapse;table-layout:fixed;margin:6px 0 12px}
+table{width:100%;border-collapse:collapse;margin:6px 0 12px;font-size:13px}
 th,td{border:1px solid #c9ced4;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#eef1f4;font-weight:600}
-td.n,th.n{text-align:right;width:7em}
+td.n,th.n{text-align:right}
+td.n{white-space:nowrap}
 tr{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}
 dl.kv{display:grid;grid-template-columns:minmax(10em,max-content) minmax(0,1fr);gap:2px 16px;margin:8px 0}
@@ -61,6 +65,7 @@ dl.kv dd{margin:0}
 .rule{border-left:4px solid #c9ced4;padding-left:10px;margin:12px 0}
 nav ul{columns:2;margin:4px 0}
 footer{margin-top:40px;color:#555;font-size:12px}
+@media screen and (max-width:820px){body{padding:8px 10px 32px}table{font-size:12px}th,td{padding:3px 4px}}
 @media print{
  @page{margin:14mm}
  body{max-width:none;padding:0;color:#000;background:#fff;font-size:10.5pt}
@@ -89,7 +94,7 @@ export const HTML_CSP = [
 ].join('; ');
 
 /** Untrusted text → safe HTML: cut when very long, invisible characters shown, escaped. */
-function t(value: unknown, max = MAX_TEXT): string {
+function t(value: unknown, max = MAX_TEXT, multiline = false): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
   let note = '';
@@ -100,15 +105,21 @@ function t(value: unknown, max = MAX_TEXT): string {
     note = ` <span class="cut">[… ${s.length - end} more characters not shown; the JSON export has the full text]</span>`;
     s = s.slice(0, end);
   }
-  const safe = escapeHtml(revealInvisible(s)).replace(/⟨U\+[0-9A-F]{4,6}⟩/g, '<span class="cc">$&</span>');
+  // Tabs and line breaks are shown too, except the line breaks of a multi-line text (a detail, a remediation).
+  const revealed = revealInvisible(s)
+    .replace(/\t/g, '⟨U+0009⟩')
+    .replace(/\n/g, multiline ? '\n' : '⟨U+000A⟩');
+  const safe = escapeHtml(revealed)
+    .replace(/⟨U\+[0-9A-F]{4,6}⟩/g, '<span class="cc">$&</span>')
+    .replace(/\n/g, '<br>');
   return safe + note;
 }
 
 /** Untrusted text, or a visible dash when there is none. */
-function td(value: unknown, max?: number): string {
+function td(value: unknown, max?: number, cls = 'u', multiline = false): string {
   return value === null || value === undefined || value === ''
     ? '<td class="muted">—</td>'
-    : `<td>${t(value, max)}</td>`;
+    : `<td class="${cls}">${t(value, max, multiline)}</td>`;
 }
 
 function num(n: number | null | undefined): string {
@@ -179,7 +190,7 @@ function toolsCell(agent: AgentRecord): string {
     if (tool.type === 'connector') return `connector <code>${t(tool.connector_id, 200)}</code>`;
     return t(tool.type, 200);
   });
-  return `<td>${parts.join(', ')}</td>`;
+  return `<td class="u w">${parts.join(', ')}</td>`;
 }
 
 export const renderHtml: Renderer = (report, context) => {
@@ -256,7 +267,7 @@ export const renderHtml: Renderer = (report, context) => {
       out.push(
         `<li><strong>${FEATURE_LABELS[k]}: not assessed</strong> (${t(report.availability[k])}${
           d?.code ? `, <code>${t(d.code, 100)}</code>` : ''
-        })${d?.message ? ` — ${t(d.message, 500)}` : ''}${d?.remediation ? ` <em>What to do:</em> ${t(d.remediation, 500)}` : ''}</li>`,
+        })${d?.message ? ` — ${t(d.message, 500, true)}` : ''}${d?.remediation ? ` <em>What to do:</em> ${t(d.remediation, 500, true)}` : ''}</li>`,
       );
     }
     if (unknownChecks > 0)
@@ -290,7 +301,9 @@ export const renderHtml: Renderer = (report, context) => {
       '<h3 id="errors">Errors during the scan</h3><table><thead><tr><th>Feature</th><th>Code</th><th>Message</th><th>What to do</th></tr></thead><tbody>',
     );
     for (const e of report.errors)
-      out.push(`<tr>${td(e.feature)}${td(e.code, 100)}${td(e.message, 1000)}${td(e.remediation, 1000)}</tr>`);
+      out.push(
+        `<tr>${td(e.feature)}${td(e.code, 100)}${td(e.message, 1000, 'u', true)}${td(e.remediation, 1000, 'u', true)}</tr>`,
+      );
     out.push('</tbody></table>');
   }
   out.push(
@@ -334,7 +347,7 @@ export const renderHtml: Renderer = (report, context) => {
     );
     for (const s of top)
       out.push(
-        `<tr>${td(agentNames.get(s.resourceId) ?? '(not listed)', 300)}<td><code>${t(s.resourceId, 200)}</code></td><td class="n">${s.score.toFixed(1)}</td></tr>`,
+        `<tr>${td(agentNames.get(s.resourceId) ?? '(not listed)', 300)}<td class="u id"><code>${t(s.resourceId, 200)}</code></td><td class="n">${s.score.toFixed(1)}</td></tr>`,
       );
     out.push('</tbody></table>');
   }
@@ -373,7 +386,7 @@ export const renderHtml: Renderer = (report, context) => {
         '<div class="rule">',
         `<h4>${t(first.title, 500)}</h4>`,
         `<p><code>${t(ruleId, 200)}</code> — ${failed.toLocaleString('en-US')} failed${unknown ? `, ${unknown.toLocaleString('en-US')} unknown (not enough data to check)` : ''}</p>`,
-        `<p><strong>Remediation:</strong> ${first.remediation ? t(first.remediation) : '<span class="muted">none given</span>'}</p>`,
+        `<p><strong>Remediation:</strong> ${first.remediation ? t(first.remediation, MAX_TEXT, true) : '<span class="muted">none given</span>'}</p>`,
         `<table><thead><tr><th>Resource</th><th>Type and ID</th><th class="n">Status</th><th>Detail</th>${
           withLife ? '<th>First seen</th><th>Muted</th>' : ''
         }</tr></thead><tbody>`,
@@ -381,13 +394,13 @@ export const renderHtml: Renderer = (report, context) => {
       for (const f of list) {
         const life = context.lifecycle?.(f);
         out.push(
-          `<tr>${td(f.resourceName, 500)}<td>${t(f.resourceType)} <code>${t(f.resourceId, 200)}</code></td><td class="n">${
+          `<tr>${td(f.resourceName, 500)}<td class="u id">${t(f.resourceType)} <code>${t(f.resourceId, 200)}</code></td><td class="n">${
             f.status === 'FAIL' ? 'FAIL' : 'UNKNOWN'
-          }</td>${td(f.detail)}${
+          }</td>${td(f.detail, MAX_TEXT, 'u w', true)}${
             withLife
               ? `${td(life?.firstSeenAt)}${
                   life?.mute
-                    ? `<td>yes: ${t(life.mute.reason, 500)}${life.mute.expiresAt ? ` (until ${t(life.mute.expiresAt)})` : ''}</td>`
+                    ? `<td class="u">yes: ${t(life.mute.reason, 500)}${life.mute.expiresAt ? ` (until ${t(life.mute.expiresAt)})` : ''}</td>`
                     : '<td>no</td>'
                 }`
               : ''
@@ -420,7 +433,7 @@ export const renderHtml: Renderer = (report, context) => {
     );
     for (const a of report.agents)
       out.push(
-        `<tr>${td(a.name, 500)}<td><code>${t(a.id, 200)}</code></td>${num(a.version)}${td(a.model, 200)}${guardrailsCell(a)}${toolsCell(a)}<td>${
+        `<tr>${td(a.name, 500)}<td class="u id"><code>${t(a.id, 200)}</code></td>${num(a.version)}${td(a.model, 200)}${guardrailsCell(a)}${toolsCell(a)}<td>${
           a.deploymentChat ? 'yes' : 'no'
         }</td><td>${t(a.status)}</td>${num(countOf('agent', a.id))}</tr>`,
       );
@@ -442,7 +455,7 @@ export const renderHtml: Renderer = (report, context) => {
     for (const m of report.models) {
       const used = [m.id, ...m.aliases].reduce((n, name) => n + (modelUse.get(name) ?? 0), 0);
       out.push(
-        `<tr><td><code>${t(m.id, 300)}</code></td>${td(m.type, 100)}<td>${t(m.lifecycle)}${
+        `<tr><td class="u id"><code>${t(m.id, 300)}</code></td>${td(m.type, 100)}<td class="u">${t(m.lifecycle)}${
           m.deprecationDate
             ? ` (deprecated ${t(m.deprecationDate, 100)}${m.replacementModel ? `; use ${t(m.replacementModel, 200)}` : ''})`
             : ''
@@ -467,7 +480,7 @@ export const renderHtml: Renderer = (report, context) => {
     );
     for (const l of report.libraries)
       out.push(
-        `<tr>${td(l.name, 500)}<td><code>${t(l.id, 200)}</code></td>${td(l.description, 500)}${num(l.documentCount)}<td class="n">${bytes(l.totalSizeBytes)}</td>${td(
+        `<tr>${td(l.name, 500)}<td class="u id"><code>${t(l.id, 200)}</code></td>${td(l.description, 500)}${num(l.documentCount)}<td class="n">${bytes(l.totalSizeBytes)}</td>${td(
           l.sharing.orgSharingRole ? `organization: ${l.sharing.orgSharingRole}` : l.ownerType,
           200,
         )}${num(libraryUse.get(l.id) ?? 0)}${num(countOf('library', l.id))}</tr>`,
@@ -487,7 +500,7 @@ export const renderHtml: Renderer = (report, context) => {
     );
     for (const f of report.files)
       out.push(
-        `<tr>${td(f.filename, 500)}<td><code>${t(f.id, 200)}</code></td>${td(f.purpose, 100)}<td class="n">${bytes(f.sizeBytes)}</td>${td(f.mimetype, 100)}${td(
+        `<tr>${td(f.filename, 500)}<td class="u id"><code>${t(f.id, 200)}</code></td>${td(f.purpose, 100)}<td class="n">${bytes(f.sizeBytes)}</td>${td(f.mimetype, 100)}${td(
           f.visibility,
           100,
         )}${td(f.expiresAt, 100)}${num(countOf('file', f.id))}</tr>`,

@@ -243,6 +243,25 @@ test('a muted finding is Suppressed, with its lifecycle times and stored id', ()
   }
 });
 
+test('a mute that expired before the export no longer suppresses', () => {
+  const lifecycle = (): FindingLifecycle => ({
+    id: 'stored-finding-id',
+    firstSeenAt: '2026-10-01T08:00:00.000Z',
+    lastSeenAt: '2026-11-29T08:00:00.000Z',
+    // exportContext() exports at 2026-11-30T12:00:00Z
+    mute: {
+      reason: 'Until the fix',
+      by: 'ana@example.com',
+      at: '2026-11-02T09:00:00Z',
+      expiresAt: '2026-11-30T11:59:59Z',
+    },
+  });
+  const e = render(scenario, exportContext({ lifecycle }))[0];
+  assert.equal(e.status_id, 1);
+  assert.equal(e.status, 'New');
+  assert.equal(e.comment, undefined);
+});
+
 test('a simulated workspace says so; a real one does not', () => {
   const sim = render(scenario, exportContext({ simulated: true }));
   assertAllValid(sim);

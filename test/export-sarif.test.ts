@@ -246,6 +246,24 @@ test('a muted finding carries an accepted external suppression', () => {
   for (const r of rest) assert.equal(r.suppressions, undefined);
 });
 
+test('a mute that expired before the export gives no suppression', () => {
+  const lifecycle = (): FindingLifecycle => ({
+    id: 'stored-finding-id',
+    firstSeenAt: '2026-10-01T08:00:00.000Z',
+    lastSeenAt: '2026-11-29T08:00:00.000Z',
+    // exportContext() exports at 2026-11-30T12:00:00Z
+    mute: {
+      reason: 'Until the fix',
+      by: 'ana@example.com',
+      at: '2026-11-02T09:00:00Z',
+      expiresAt: '2026-11-30T11:59:59Z',
+    },
+  });
+  const log = render(scenario, exportContext({ lifecycle }));
+  assertValid(log);
+  for (const r of log.runs[0].results) assert.equal(r.suppressions, undefined);
+});
+
 test('a simulated workspace says so', () => {
   const log = render(scenario, exportContext({ simulated: true }));
   assertValid(log);

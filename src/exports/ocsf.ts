@@ -7,7 +7,7 @@
  * UNKNOWN is neither a failure nor a pass: severity_id 0 (Unknown), confidence_id 0 (Unknown),
  * is_alert false, status_code "UNKNOWN" and a status_detail saying the check could not be evaluated.
  */
-import type { FrameworkRef, Severity } from '../findings/types.ts';
+import type { FrameworkRef, RuleMeta, Severity } from '../findings/types.ts';
 import { getRule } from '../rules/catalog.ts';
 import { FRAMEWORKS } from '../rules/frameworks/index.ts';
 import type { ScanFinding } from './scan-report.ts';
@@ -75,15 +75,44 @@ function complianceTags(refs: readonly FrameworkRef[]): JsonObject[] {
   }));
 }
 
-function remediationDesc(finding: ScanFinding): string {
-  const meta = getRule(finding.ruleId)?.meta;
-  const parts = [finding.remediation || meta?.remediation.text || 'See the rule description.'];
-  const steps = meta?.remediation.consoleSteps;
-  if (steps && steps.length > 0)
-    parts.push(`Console steps: ${steps.map((s, i) => `${i + 1}. ${s}`).join(' ')}`);
+/** What every event of one rule shares, computed once per rule (a large workspace has 10,000+ events). */
+interface RuleParts {
+  meta: RuleMeta | undefined;
+  attacks: JsonObject[];
+  complianceTags: JsonObject[];
+  compliance: JsonObject[];
+  consoleSteps: string | null;
+  analytic: JsonObject;
+}
+
+function ruleParts(ruleId: string, version: string): RuleParts {
+  const meta = getRule(ruleId)?.meta;
+  const compliance = meta?.compliance ?? [];
+  const steps = meta?.remediation.consoleSteps ?? [];
+  return {
+    meta,
+    attacks: attacksOf(compliance),
+    complianceTags: complianceTags(compliance),
+    compliance: compliance.map((r) => ({ framework: FRAMEWORKS[r.framework].name, id: r.id })),
+    consoleSteps:
+      steps.length > 0 ? `Console steps: ${steps.map((s, i) => `${i + 1}. ${s}`).join(' ')}` : null,
+    analytic: {
+      uid: ruleId,
+      name: ruleId,
+      type_id: 1,
+      type: 'Rule',
+      ...(meta ? { desc: meta.description } : {}),
+      version,
+    },
+  };
+}
+
+function remediationDesc(finding: ScanFinding, rule: RuleParts): string {
+  const parts = [finding.remediation || rule.meta?.remediation.text || 'See the rule description.'];
+  if (rule.consoleSteps) parts.push(rule.consoleSteps);
   // The ready PATCH body is the same for every finding of a rule: it is in the SARIF rule help and in
   // `trustlens posture`, not repeated in every event.
-  if (meta?.remediation.patchAgentBody && finding.resourceType === 'agent')
+  if (rule.meta?.remediation.patchAgentBody && finding.resourceType === 'agent')
     parts.push(
       `A ready PATCH /v1/agents/${finding.resourceId} body is in the SARIF export's rule help and in trustlens posture (TrustLens never sends it).`,
     );
@@ -119,18 +148,32 @@ export const renderOcsf: Renderer = (report, context) => {
     ...(context.simulated ? { labels: ['simulated'] } : {}),
   });
 
+  const findingProduct: JsonObject = {
+    name: 'TrustLens',
+    uid: 'trustlens',
+    vendor_name: 'TrustLens',
+    version: context.tool.version,
+  };
+  const rules = new Map<string, RuleParts>();
   const events = report.findings.map((finding): JsonObject => {
-    const meta = getRule(finding.ruleId)?.meta;
+    let rule = rules.get(finding.ruleId);
+    if (!rule) {
+      rule = ruleParts(finding.ruleId, context.tool.version);
+      rules.set(finding.ruleId, rule);
+    }
+    const meta = rule.meta;
     const uid = findingUid(report, finding, context);
     const life = context.lifecycle?.(finding);
+    // A mute whose expiry has passed when the export is made no longer suppresses the finding.
+    const mute =
+      life?.mute && (life.mute.expiresAt === null || ms(life.mute.expiresAt) > exported) ? life.mute : null;
     const unknown = finding.status === 'UNKNOWN';
     const severity = unknown ? { id: 0, caption: 'Unknown' } : SEVERITY[finding.severity];
-    const compliance = meta?.compliance ?? [];
-    const attacks = attacksOf(compliance);
+    const attacks = rule.attacks;
     const tags: JsonObject[] = [
       { name: 'verdict', value: finding.status },
       { name: 'rule_severity', value: finding.severity },
-      ...complianceTags(compliance),
+      ...rule.complianceTags,
     ];
 
     const resources: JsonObject[] =
@@ -161,15 +204,13 @@ export const renderOcsf: Renderer = (report, context) => {
       type_name: 'Detection Finding: Create',
       severity_id: severity.id,
       severity: severity.caption,
-      status_id: life?.mute ? 3 : 1,
-      status: life?.mute ? 'Suppressed' : 'New',
+      status_id: mute ? 3 : 1,
+      status: mute ? 'Suppressed' : 'New',
       status_code: finding.status,
       status_detail: unknown ? UNKNOWN_DETAIL : FAIL_DETAIL,
-      ...(life?.mute
+      ...(mute
         ? {
-            comment: `Muted by ${life.mute.by} at ${life.mute.at}${
-              life.mute.expiresAt ? ` until ${life.mute.expiresAt}` : ''
-            }: ${life.mute.reason}`,
+            comment: `Muted by ${mute.by} at ${mute.at}${mute.expiresAt ? ` until ${mute.expiresAt}` : ''}: ${mute.reason}`,
           }
         : {}),
       confidence_id: unknown ? 0 : 3,
@@ -183,20 +224,8 @@ export const renderOcsf: Renderer = (report, context) => {
         title: finding.title,
         desc: finding.detail,
         types: [unknown ? 'Posture check not evaluated' : 'Posture check failed'],
-        analytic: {
-          uid: finding.ruleId,
-          name: finding.ruleId,
-          type_id: 1,
-          type: 'Rule',
-          ...(meta ? { desc: meta.description } : {}),
-          version: context.tool.version,
-        },
-        product: {
-          name: 'TrustLens',
-          uid: 'trustlens',
-          vendor_name: 'TrustLens',
-          version: context.tool.version,
-        },
+        analytic: rule.analytic,
+        product: findingProduct,
         ...(life
           ? {
               created_time: ms(life.firstSeenAt),
@@ -209,7 +238,7 @@ export const renderOcsf: Renderer = (report, context) => {
       },
       resources,
       remediation: {
-        desc: remediationDesc(finding),
+        desc: remediationDesc(finding, rule),
         ...(references.length > 0 ? { references: [...references] } : {}),
       },
       metadata: {
@@ -233,9 +262,7 @@ export const renderOcsf: Renderer = (report, context) => {
           workspace,
           report_status: report.status,
           simulated: context.simulated === true,
-          ...(meta
-            ? { compliance: compliance.map((r) => ({ framework: FRAMEWORKS[r.framework].name, id: r.id })) }
-            : {}),
+          ...(meta ? { compliance: rule.compliance } : {}),
           ...(finding.evidence ? { evidence: finding.evidence as Json } : {}),
         },
       },

@@ -162,8 +162,13 @@ export const renderSarif: Renderer = (report, context) => {
 
   const results = report.findings.map((finding): JsonObject => {
     const uid = findingUid(report, finding, context);
-    const mute = context.lifecycle?.(finding)?.mute;
     const life = context.lifecycle?.(finding);
+    // A mute whose expiry has passed when the export is made no longer suppresses the finding.
+    const mute =
+      life?.mute &&
+      (life.mute.expiresAt === null || Date.parse(life.mute.expiresAt) > context.exportedAt.getTime())
+        ? life.mute
+        : null;
     const unknown = finding.status === 'UNKNOWN';
     const who = `${RESOURCE_LABEL[finding.resourceType]} ${
       finding.resourceName !== null ? `"${finding.resourceName}" (${finding.resourceId})` : finding.resourceId

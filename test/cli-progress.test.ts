@@ -122,6 +122,27 @@ test('on a pipe: one plain line per resource-type state change, no escape code, 
   assert.equal(lines.length, transitions.length + 1, `nothing else is printed: ${r.stderr}`);
 });
 
+test('trustlens sync: the same progress lines, labelled with the integration, then the result on stdout', async () => {
+  const data = join(dir, 'data');
+  const add = await runCli(
+    ['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--data-dir', data],
+    {
+      MISTRAL_API_KEY: sim.apiKey,
+    },
+  );
+  assert.equal(add.code, 0, add.stderr);
+  const r = await runCli(['sync', 'prod', '--data-dir', data]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.match(ESC_GLOBAL), null);
+  for (const f of FEATURES) assert.match(r.stderr, new RegExp(`^prod: ${f} done`, 'm'), r.stderr);
+  assert.match(r.stderr, /^prod: computing findings and storing$/m, 'the storing phase is said');
+  assert.match(r.stderr, /^prod: read in /m);
+  assert.match(r.stdout, /^prod: succeeded in /m, 'the result stays on stdout');
+  const quiet = await runCli(['sync', 'prod', '--quiet', '--data-dir', data]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+});
+
 test('--quiet: nothing on stderr on success, the result on stdout', async () => {
   const r = await runCli(['scan', '--quiet', '--base-url', sim.url, '--format', 'json'], {
     MISTRAL_API_KEY: sim.apiKey,

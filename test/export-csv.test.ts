@@ -241,6 +241,11 @@ describe('CSV export', () => {
     assert.ok(text.includes('"https://api.example.com"'));
   });
 
+  it('is the header alone when there is no finding', () => {
+    const text = renderCsv({ ...scenario, findings: [] }, exportContext());
+    assert.deepEqual(parseCsv(text), [[...CSV_COLUMNS]]);
+  });
+
   it('renders the 2,000-agent workspace', async (t) => {
     const report = await generatedReport(2000);
     const started = performance.now();

@@ -284,6 +284,24 @@ describe('HTML export', () => {
     );
   });
 
+  it('takes mutes into the risk score and shows the lifecycle of a stored sync', () => {
+    const open = Number(
+      parse(renderHtml(scenario, exportContext())).getElementById('risk-score')!.textContent,
+    );
+    assert.ok(open > 0);
+    const lifecycle = (f: ScanReport['findings'][number]) => ({
+      id: `stored-${f.ruleId}-${f.resourceId}`,
+      firstSeenAt: '2026-01-02T00:00:00.000Z',
+      lastSeenAt: '2026-11-30T00:00:00.000Z',
+      mute: { reason: 'accepted <risk>', by: 'alice', at: '2026-02-01T00:00:00Z', expiresAt: null },
+    });
+    const doc = parse(renderHtml(scenario, exportContext({ lifecycle })));
+    assert.equal(doc.getElementById('risk-score')!.textContent, '0.0', 'every finding muted: nothing counts');
+    const row = doc.querySelector('#findings tbody tr')!;
+    assert.ok(row.textContent!.includes('2026-01-02T00:00:00.000Z'));
+    assert.ok(row.textContent!.includes('yes: accepted <risk>'));
+  });
+
   it('renders the 2,000-agent workspace', async (t) => {
     const report = await generatedReport(2000);
     const started = performance.now();

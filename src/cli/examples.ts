@@ -82,6 +82,52 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens completion zsh > "${fpath[1]}/_trustlens"',
     'source <(trustlens completion bash)                    # this shell only',
   ],
+  export: [
+    'trustlens export prod --format sarif --output trustlens.sarif   # upload to code scanning',
+    'trustlens export prod --format ocsf --output findings.ocsf.json  # for a security data lake',
+    'trustlens export --format html --output report.html             # one integration: no name needed',
+    'trustlens export prod --format cyclonedx --output aibom.cdx.json',
+  ],
+  alerts: [
+    'trustlens alerts destinations add --name secops --kind slack --url-file slack-url.txt',
+    'trustlens alerts rules add --name high --destination secops --min-severity high',
+    'trustlens alerts deliveries --status failed',
+  ],
+  'alerts destinations': ['trustlens alerts destinations list', 'trustlens alerts destinations test secops'],
+  'alerts destinations list': [
+    'trustlens alerts destinations list',
+    'trustlens alerts destinations list --format json',
+  ],
+  'alerts destinations add': [
+    'trustlens alerts destinations add --name secops --kind slack --url-file slack-url.txt',
+    'TRUSTLENS_ALERT_URL=https://siem.example.com/hooks/trustlens trustlens alerts destinations add --name siem',
+  ],
+  'alerts destinations test': ['trustlens alerts destinations test secops'],
+  'alerts destinations rotate-secret': ['trustlens alerts destinations rotate-secret siem > new-secret.txt'],
+  'alerts destinations enable': ['trustlens alerts destinations enable secops'],
+  'alerts destinations disable': [
+    'trustlens alerts destinations disable secops   # pause during maintenance',
+  ],
+  'alerts destinations remove': ['trustlens alerts destinations remove secops'],
+  'alerts rules': [
+    'trustlens alerts rules list',
+    'trustlens alerts rules add --name high --destination secops --min-severity high',
+  ],
+  'alerts rules list': ['trustlens alerts rules list', 'trustlens alerts rules list --format json'],
+  'alerts rules add': [
+    'trustlens alerts rules add --name high --destination secops --min-severity high',
+    'trustlens alerts rules add --name drift --destination siem --event guardrails_removed --event alias_weaker',
+    'trustlens alerts rules add --name broken --destination secops --event sync_failing --sync-failing-runs 3',
+    'trustlens alerts rules add --name secrets --destination siem --min-severity info --rule mistral_agent_instructions_secret --integration prod',
+  ],
+  'alerts rules remove': ['trustlens alerts rules remove high'],
+  'alerts deliveries': [
+    'trustlens alerts deliveries',
+    'trustlens alerts deliveries --destination secops --status failed --format json',
+  ],
+  'alerts dispatch': [
+    'trustlens sync prod && trustlens alerts dispatch   # without a server: send the alerts now',
+  ],
 };
 
 export function examplesText(lines: readonly string[]): string {

@@ -55,7 +55,12 @@ import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.
 
 export type { DeliveryView, DestinationView } from '../store/alerts-repository.ts';
 /** For the entry points (they do not import src/alerts). */
-export { ALERT_EVENT_KINDS, DESTINATION_KINDS } from '../alerts/types.ts';
+export {
+  ALERT_EVENT_KINDS,
+  DESTINATION_KINDS,
+  type AlertEventKind,
+  type DestinationKind,
+} from '../alerts/types.ts';
 
 export interface DestinationInput {
   name: string;

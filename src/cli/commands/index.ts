@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { register as registerAlerts } from './alerts.ts';
 import { register as registerCompletion } from './completion.ts';
 import { register as registerDemo } from './demo.ts';
+import { register as registerExport } from './export.ts';
 import { register as registerFindings } from './findings.ts';
 import { register as registerIntegration } from './integration.ts';
 import { register as registerKeys } from './keys.ts';
@@ -23,5 +25,7 @@ export const commands: Array<(program: Command) => void> = [
   registerUsage,
   registerPosture,
   registerServe,
+  registerExport,
+  registerAlerts,
   registerCompletion,
 ];

@@ -22,6 +22,7 @@ import {
   type AppFlags,
 } from '../open-app.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
+import { info } from '../terminal.ts';
 import { createProgressDisplay } from '../progress.ts';
 
 type StoreFlags = AppFlags;
@@ -374,6 +375,15 @@ export function register(program: Command): void {
                 `${safeText(target.name)}: ${e instanceof Error ? e.message : String(e)}\n`,
               );
             }
+          }
+          // The alerts of these syncs go out now, from this process (a server sends them by itself).
+          await services.alerts.evaluatePending();
+          const sent = await services.alerts.dispatchDue();
+          if (sent.length > 0) {
+            const count = (x: string) => sent.filter((d) => d.status === x).length;
+            info(
+              `Alerts: ${count('delivered')} delivered, ${count('retrying')} to retry, ${count('failed')} failed (\`trustlens alerts deliveries\` shows them).`,
+            );
           }
           if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
           if (exitCodes.length) {

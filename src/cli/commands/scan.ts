@@ -228,7 +228,7 @@ async function emit(
  * Writes a report readable by its owner only (it holds agent instructions): a new 0600 file in the
  * same folder, renamed over the target, so an existing file's looser mode or a symlink is replaced.
  */
-function writePrivateFile(path: string, text: string): void {
+export function writePrivateFile(path: string, text: string): void {
   const tmp = join(
     dirname(resolve(path)),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,

@@ -85,6 +85,31 @@ test('only the connector talks to Mistral (the SDK is imported nowhere else)', (
   assert.deepEqual([...new Set(sdkUsers)], ['mistral']);
 });
 
+test('alerts and exports are pure: no I/O; only the root wires the webhook sender (src/webhooks)', () => {
+  const io = ['node:fs', 'node:net', 'node:http', 'node:https', 'node:dns', 'node:child_process', 'pg'];
+  const allowedAreas: Record<string, string[]> = {
+    alerts: ['alerts', 'findings', 'shared', 'errors'],
+    exports: ['exports', 'findings', 'inventory', 'rules', 'shared', 'errors', 'drift'],
+  };
+  for (const s of all.filter((x) => x.area in allowedAreas)) {
+    for (const a of localAreas(s)) assert.ok(allowedAreas[s.area].includes(a), `${s.file} imports src/${a}`);
+    for (const m of s.imports) assert.ok(!io.includes(m), `${s.file} imports ${m}`);
+  }
+  assert.ok(all.some((s) => s.area === 'alerts') && all.some((s) => s.area === 'exports'));
+  // The sender is an adapter: the root gives it to the alerts service; nothing else sends.
+  const senders = allEdges
+    .filter((e) => e.to.startsWith('webhooks/') && areaOf(e.from) !== 'webhooks' && !e.typeOnly)
+    .map((e) => e.from);
+  assert.deepEqual([...new Set(senders)].sort(), ['app/root.ts', 'services/alerts.ts']);
+  // services/alerts.ts uses the URL policy (a pure check) and only the sender's type.
+  assert.ok(
+    allEdges.some((e) => e.from === 'services/alerts.ts' && e.to === 'webhooks/send.ts' && e.typeOnly),
+  );
+  assert.ok(
+    !allEdges.some((e) => e.from === 'services/alerts.ts' && e.to === 'webhooks/send.ts' && !e.typeOnly),
+  );
+});
+
 test('nothing below the CLI imports the CLI, and the store does not import sync or rules', () => {
   for (const s of all.filter((x) => x.area !== 'cli')) {
     assert.ok(!localAreas(s).includes('cli'), `${s.file} imports src/cli`);

@@ -98,7 +98,7 @@ export const sendWebhook: WebhookSender = (url, body, headers, options = {}) =>
     req.on('error', (e: NodeJS.ErrnoException) => {
       const why =
         e.code === 'ETIMEDOUT'
-          ? `no answer within ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s`
+          ? `no answer within ${((options.timeoutMs ?? 10_000) / 1000).toFixed((options.timeoutMs ?? 10_000) % 1000 ? 1 : 0)} s`
           : e.code === 'EFORBIDDEN'
             ? e.message
             : e.code === 'ECONNREFUSED'

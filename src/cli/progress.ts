@@ -10,7 +10,8 @@
  *  - --quiet: nothing. --verbose: also the request figures on each line, and a line each time Mistral
  *    rate-limits or a request is retried.
  *
- * Only feature keys and numbers are printed here: no workspace text.
+ * Only the label, feature keys and numbers are printed here; a label that comes from the workspace or
+ * the store (an integration's name) is passed through safeText by the caller.
  */
 import type { SyncProgress } from '../services/syncs.ts';
 import { paint, terminal, type TerminalSettings } from './terminal.ts';

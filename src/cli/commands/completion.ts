@@ -17,8 +17,8 @@ export function register(program: Command): void {
       `
 Install (bash): trustlens completion bash > ~/.local/share/bash-completion/completions/trustlens
                 (needs the bash-completion package; or add \`source <(trustlens completion bash)\` to ~/.bashrc)
-Install (zsh):  trustlens completion zsh > "\${fpath[1]}/_trustlens", then start a new shell
-                (or add \`source <(trustlens completion zsh)\` to ~/.zshrc, after compinit)
+Install (zsh):  add \`source <(trustlens completion zsh)\` to ~/.zshrc (after compinit),
+                or trustlens completion zsh > "\${fpath[1]}/_trustlens" and start a new shell
 Regenerate it after upgrading TrustLens: the script lists the commands of this version.`,
     )
     .action(async (shell: string) => {

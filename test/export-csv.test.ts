@@ -196,41 +196,54 @@ describe('CSV export', () => {
     assert.equal(csvCell('x"y'), '"x""y"');
   });
 
-  it('fills the lifecycle columns and the stored uid for a stored sync', () => {
+  it('fills the lifecycle columns and the stored uid for a stored sync; an expired mute is not in force', () => {
+    // Export time: 2026-11-30T12:00:00Z. Agent …a: muted for ever; agent …b: a mute that expired at 11:00.
     const lifecycle = (f: ScanReport['findings'][number]): FindingLifecycle | undefined =>
-      f.resourceId.endsWith('a')
+      f.resourceType === 'agent'
         ? {
-            id: `stored-${f.ruleId}`,
+            id: `stored-${f.ruleId}-${f.resourceId}`,
             firstSeenAt: '2026-01-01T00:00:00.000Z',
             lastSeenAt: '2026-11-30T00:00:00.000Z',
             mute: {
               reason: '=accepted risk',
               by: 'alice@example.com',
               at: '2026-02-01T00:00:00Z',
-              expiresAt: null,
+              expiresAt: f.resourceId.endsWith('a') ? null : '2026-11-30T11:00:00Z',
             },
           }
         : undefined;
     const rows = parseCsv(renderCsv(scenario, exportContext({ lifecycle })));
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
-    let stored = 0;
+    const seen = { forEver: 0, expired: 0, none: 0 };
     scenario.findings.forEach((f, i) => {
       const row = rows[i + 1];
-      if (lifecycle(f)) {
-        stored++;
-        assert.equal(row[col('findingUid')], `stored-${f.ruleId}`);
+      const life = lifecycle(f);
+      if (life) {
+        assert.equal(row[col('findingUid')], life.id);
         assert.equal(row[col('firstSeenAt')], '2026-01-01T00:00:00.000Z');
         assert.equal(row[col('lastSeenAt')], '2026-11-30T00:00:00.000Z');
-        assert.equal(row[col('muted')], 'true');
         assert.equal(row[col('muteReason')], "'=accepted risk");
         assert.equal(row[col('mutedBy')], 'alice@example.com');
-        assert.equal(row[col('muteExpiresAt')], '');
+        if (life.mute!.expiresAt === null) {
+          seen.forEver++;
+          assert.equal(row[col('muted')], 'true');
+          assert.equal(row[col('muteExpiresAt')], '');
+        } else {
+          seen.expired++;
+          assert.equal(row[col('muted')], 'false', 'an expired mute is not in force');
+          assert.equal(row[col('muteExpiresAt')], '2026-11-30T11:00:00Z');
+        }
       } else {
+        seen.none++;
         assert.equal(row[col('muted')], '');
         assert.equal(row[col('firstSeenAt')], '');
+        assert.equal(row[col('findingUid')], findingUid(scenario, f, exportContext()));
       }
     });
-    assert.ok(stored > 0 && stored < scenario.findings.length, 'both cases are exercised');
+    assert.ok(
+      seen.forEver > 0 && seen.expired > 0 && seen.none > 0,
+      `every case is exercised: ${JSON.stringify(seen)}`,
+    );
   });
 
   it('never exports credentials from the base URL', () => {

@@ -300,6 +300,18 @@ describe('HTML export', () => {
     const row = doc.querySelector('#findings tbody tr')!;
     assert.ok(row.textContent!.includes('2026-01-02T00:00:00.000Z'));
     assert.ok(row.textContent!.includes('yes: accepted <risk>'));
+    // A mute that expired before the export no longer hides anything.
+    const expired = (f: ScanReport['findings'][number]) => {
+      const l = lifecycle(f);
+      return { ...l, mute: { ...l.mute, expiresAt: '2026-11-30T11:00:00Z' } };
+    };
+    const doc2 = parse(renderHtml(scenario, exportContext({ lifecycle: expired })));
+    assert.equal(Number(doc2.getElementById('risk-score')!.textContent), open);
+    assert.ok(
+      doc2
+        .querySelector('#findings tbody tr')!
+        .textContent!.includes('no: the mute expired 2026-11-30T11:00:00Z'),
+    );
   });
 
   it('renders the 2,000-agent workspace', async (t) => {

@@ -11,8 +11,11 @@
  *   LF is prefixed with a single quote, so a spreadsheet shows it as text;
  * - control, bidirectional and zero-width characters are shown as ⟨U+XXXX⟩ instead of being
  *   obeyed (CR and CRLF inside a cell become LF; LF and TAB are kept).
- * Lifecycle columns are empty when the export is of a one-shot scan (no stored finding to read them from).
+ * Lifecycle columns are empty when the export is of a one-shot scan (no stored finding to read them from);
+ * `muted` says whether the mute is in force at export time (an expired mute reads false, its reason,
+ * author and expiry stay in the next columns).
  */
+import { muteInForce } from './mute-in-force.ts';
 import { publicBaseUrl, revealInvisible } from './text-safety.ts';
 import { findingUid, type Renderer } from './types.ts';
 
@@ -66,7 +69,7 @@ export const renderCsv: Renderer = (report, context) => {
       f.remediation,
       life?.firstSeenAt,
       life?.lastSeenAt,
-      life ? life.mute !== null : null,
+      life ? muteInForce(life.mute, context.exportedAt) : null,
       life?.mute?.reason,
       life?.mute?.by,
       life?.mute?.expiresAt,

@@ -14,6 +14,7 @@ import { computeRiskScores } from '../findings/risk-score.ts';
 import type { FindingState, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
 import type { AgentRecord, FeatureKey } from '../inventory/types.ts';
+import { muteInForce } from './mute-in-force.ts';
 import type { ScanFinding, ScanReport } from './scan-report.ts';
 import { escapeHtml, publicBaseUrl, revealInvisible } from './text-safety.ts';
 import { findingUid, type ExportContext, type Renderer } from './types.ts';
@@ -400,7 +401,9 @@ export const renderHtml: Renderer = (report, context) => {
             withLife
               ? `${td(life?.firstSeenAt)}${
                   life?.mute
-                    ? `<td class="u">yes: ${t(life.mute.reason, 500)}${life.mute.expiresAt ? ` (until ${t(life.mute.expiresAt)})` : ''}</td>`
+                    ? muteInForce(life.mute, context.exportedAt)
+                      ? `<td class="u">yes: ${t(life.mute.reason, 500)}${life.mute.expiresAt ? ` (until ${t(life.mute.expiresAt)})` : ''}</td>`
+                      : `<td class="u">no: the mute expired ${t(life.mute.expiresAt)} (${t(life.mute.reason, 500)})</td>`
                     : '<td>no</td>'
                 }`
               : ''

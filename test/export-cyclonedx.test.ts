@@ -258,6 +258,28 @@ describe('CycloneDX export', () => {
     assert.equal(bom.components.filter((c) => c.type === 'application').length, 0);
   });
 
+  it('marks the findings whose mute is in force', () => {
+    const lifecycle = (f: ScanReport['findings'][number]) => ({
+      id: `stored-${f.ruleId}-${f.resourceId}`,
+      firstSeenAt: '2026-01-01T00:00:00.000Z',
+      lastSeenAt: '2026-11-30T00:00:00.000Z',
+      mute: {
+        reason: 'accepted',
+        by: 'alice',
+        at: '2026-02-01T00:00:00Z',
+        expiresAt: f.severity === 'critical' ? null : '2026-11-30T11:00:00Z',
+      },
+    });
+    const bom = JSON.parse(renderCycloneDx(scenario, exportContext({ lifecycle }))) as CdxBom;
+    const values = bom.components.flatMap((c) => propsNamed(c, 'trustlens:finding'));
+    const muted = values.filter((v) => v.endsWith(' muted'));
+    assert.ok(muted.length > 0 && muted.every((v) => v.startsWith('critical ')), 'muted for ever: in force');
+    assert.ok(
+      values.some((v) => !v.startsWith('critical ') && !v.endsWith(' muted')),
+      'expired: not muted',
+    );
+  });
+
   it('renders and validates the 2,000-agent workspace', async (t) => {
     const report = await generatedReport(2000);
     const started = performance.now();

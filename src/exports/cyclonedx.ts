@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { AgentRecord, LibraryRecord, ModelRecord } from '../inventory/types.ts';
 import type { ScanFinding, ScanReport } from './scan-report.ts';
+import { muteInForce } from './mute-in-force.ts';
 import { publicBaseUrl } from './text-safety.ts';
 import type { ExportContext, Renderer } from './types.ts';
 
@@ -83,8 +84,14 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function findingProps(findings: readonly ScanFinding[] | undefined): Props {
-  return (findings ?? []).map((f) => ['trustlens:finding', `${f.severity} ${f.status} ${f.ruleId}`]);
+/** `<severity> <FAIL|UNKNOWN> <rule id>`, with ` muted` when a stored finding's mute is in force. */
+function findingValue(f: ScanFinding, context: ExportContext): string {
+  const muted = muteInForce(context.lifecycle?.(f)?.mute ?? null, context.exportedAt);
+  return `${f.severity} ${f.status} ${f.ruleId}${muted ? ' muted' : ''}`;
+}
+
+function findingProps(findings: readonly ScanFinding[] | undefined, context: ExportContext): Props {
+  return (findings ?? []).map((f) => ['trustlens:finding', findingValue(f, context)]);
 }
 
 function agentProps(agent: AgentRecord): Props {
@@ -199,7 +206,7 @@ export const renderCycloneDx: Renderer = (report, context) => {
     list.push(f);
     findingsOf.set(key, list);
   }
-  const findings = (type: string, id: string) => findingProps(findingsOf.get(`${type}\u0000${id}`));
+  const findings = (type: string, id: string) => findingProps(findingsOf.get(`${type}\u0000${id}`), context);
 
   // --- metadata ---------------------------------------------------------------------------------
   const baseUrl = publicBaseUrl(report.source.baseUrl);
@@ -217,7 +224,7 @@ export const renderCycloneDx: Renderer = (report, context) => {
   workspaceProps.push(...findings('integration', context.integration?.id ?? ''));
   for (const f of report.findings)
     if (f.resourceType === 'integration' && f.resourceId !== (context.integration?.id ?? ''))
-      workspaceProps.push(['trustlens:finding', `${f.severity} ${f.status} ${f.ruleId}`]);
+      workspaceProps.push(['trustlens:finding', findingValue(f, context)]);
   if (simulated) workspaceProps.push(['trustlens:simulated', 'true']);
   const workspace = new Models.Component(
     Enums.ComponentType.Platform,

@@ -19,6 +19,7 @@ import { ModelsPage } from './pages/models';
 import { NotFoundPage } from './pages/not-found';
 import { OverviewPage } from './pages/overview';
 import { AccountPage, AuditLogPage, TokensPage, UsersPage } from './pages/settings';
+import { AlertsPage } from './pages/settings/alerts';
 import { SetupPage } from './pages/setup';
 import { SignInPage } from './pages/sign-in';
 import { Box } from '@mantine/core';
@@ -83,6 +84,7 @@ export function createAppRouter() {
         { path: '/settings/users', element: <UsersPage /> },
         { path: '/settings/tokens', element: <TokensPage /> },
         { path: '/settings/audit-log', element: <AuditLogPage /> },
+        { path: '/settings/alerts', element: <AlertsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -39,6 +39,7 @@ const NAV: { section: string; items: NavItem[] }[] = [
     section: 'Configuration',
     items: [
       { to: '/integrations', label: 'Integrations' },
+      { to: '/settings/alerts', label: 'Alerts' },
       { to: '/settings/users', label: 'Users', admin: true },
       { to: '/settings/tokens', label: 'API tokens', admin: true },
       { to: '/settings/audit-log', label: 'Audit log', admin: true },

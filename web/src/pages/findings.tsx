@@ -24,6 +24,7 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { FindingStatusBadge, SEVERITIES, SeverityBadge, type Severity } from '../components/badges';
+import { ExportMenu } from '../components/export-menu';
 import { Page } from '../components/page';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format';
@@ -125,7 +126,12 @@ export function FindingsPage() {
     <Page
       title="Findings"
       description="What the rules found in your workspace, worst first. Open a finding for its evidence and remediation."
-      actions={<ExportButtons query={apiQuery} />}
+      actions={
+        <>
+          <IntegrationExport selected={filters.integrationId} />
+          <ExportButtons query={apiQuery} />
+        </>
+      }
     >
       <Filters filters={filters} setFilters={setFilters} rules={rules.data?.items ?? []} />
       {findings.isPending ? (
@@ -508,6 +514,18 @@ function FindingRow({
       </Table.Td>
     </Table.Tr>
   );
+}
+
+/** The Export menu of one integration: the selected one, or the only one there is. */
+function IntegrationExport({ selected }: { selected: string | null }) {
+  const integrations = useQuery({
+    queryKey: ['integrations'],
+    queryFn: () => unwrap(api.GET('/api/v1/integrations', { params: { query: { limit: 200 } } })),
+  });
+  const items = integrations.data?.items ?? [];
+  const one = selected ? items.find((i) => i.id === selected) : items.length === 1 ? items[0] : undefined;
+  if (!one) return null;
+  return <ExportMenu integrationId={one.id} integrationName={one.name} />;
 }
 
 function ExportButtons({ query }: { query: ReturnType<typeof toFindingsQuery> }) {

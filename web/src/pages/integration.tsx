@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useCan } from '../api/session';
+import { ExportMenu } from '../components/export-menu';
 import { Page } from '../components/page';
 import { SimulatedBadge } from '../components/simulated';
 import { EmptyState, ErrorState, Loading } from '../components/states';
@@ -71,11 +72,14 @@ function IntegrationView({ integration }: { integration: Integration }) {
       title={integration.name}
       description={`${describeBaseUrl(integration.baseUrl)} · synced every ${formatInterval(integration.syncIntervalMinutes)} · key ${integration.keyHint}`}
       actions={
-        canSync ? (
-          <Button onClick={() => void sync.start()} loading={sync.busy} disabled={running}>
-            Sync now
-          </Button>
-        ) : undefined
+        <>
+          <ExportMenu integrationId={integration.id} />
+          {canSync && (
+            <Button onClick={() => void sync.start()} loading={sync.busy} disabled={running}>
+              Sync now
+            </Button>
+          )}
+        </>
       }
     >
       <Stack gap="lg">

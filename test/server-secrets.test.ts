@@ -26,6 +26,8 @@ import { startKeyProxy } from './helpers/key-proxy.ts';
 import { minimalQuery, resourceParams, toOpenApiPath, withQuery } from './helpers/openapi-requests.ts';
 import type { OpenApiDocument } from './helpers/openapi-requests.ts';
 import { recognisableKey } from './store-fixtures.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import { randomBytes } from 'node:crypto';
 
 interface Captured {
   label: string;
@@ -34,7 +36,7 @@ interface Captured {
   body: string;
 }
 
-type Carries = 'session-cookie' | 'api-token';
+type Carries = 'session-cookie' | 'api-token' | 'signing-secret';
 
 /** A browser-like HTTP client: keeps the session cookie, sends the CSRF token on writes. */
 class HttpClient {
@@ -95,6 +97,10 @@ class HttpClient {
     if (carries === 'api-token' && res.status === 201) {
       const token = (parsed as { token: string }).token;
       visibleBody = text.replace(`"token":"${token}"`, '"token":"…"');
+    }
+    if (carries === 'signing-secret' && res.status < 300) {
+      const secret = (parsed as { signingSecret: string }).signingSecret;
+      visibleBody = text.replace(`"signingSecret":"${secret}"`, '"signingSecret":"…"');
     }
     for (const c of visibleSetCookies) rawHeaders.push(['set-cookie', c]);
     this.captured.push({
@@ -171,6 +177,9 @@ for (const backend of testBackends()) {
       const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-secrets-'));
       const KEY1 = recognisableKey('ONE');
       const KEY2 = recognisableKey('TWO');
+      const HOOK_SECRET = `WEBHOOKSECRET${randomBytes(8).toString('hex')}`;
+      const signingSecrets: string[] = [];
+      const receivers: WebhookReceiver[] = [];
       const BAD_KEY = recognisableKey('BAD');
       const PW = {
         admin: 'PLAINTEXT-admin-password-4e7d1c',
@@ -330,6 +339,52 @@ for (const backend of testBackends()) {
             `/api/v1/integrations/${integrationId}/agents/${agentId}`,
           );
           const versions = (detail.body.versions as number[]) ?? [];
+          // An alert destination whose URL carries a secret (as Slack's do), a rotated signing secret, a
+          // rule, and a delivered test alert: the URL and both secrets appear only where shown once.
+          const receiver = await startWebhookReceiver();
+          receivers.push(receiver);
+          const hookUrl = `${receiver.url}/services/T0/B0/${HOOK_SECRET}`;
+          const dest = await admin.request(
+            'POST',
+            '/api/v1/alerts/destinations',
+            { name: 'secops', kind: 'webhook', url: hookUrl },
+            'signing-secret',
+          );
+          assert.equal(dest.status, 201, dest.text);
+          signingSecrets.push(dest.body.signingSecret);
+          const rotatedSecret = await admin.request(
+            'POST',
+            `/api/v1/alerts/destinations/${dest.body.destination.id}/rotate-secret`,
+            undefined,
+            'signing-secret',
+          );
+          assert.equal(rotatedSecret.status, 200, rotatedSecret.text);
+          signingSecrets.push(rotatedSecret.body.signingSecret);
+          const alertRule = await admin.request('POST', '/api/v1/alerts/rules', {
+            name: 'everything',
+            destinationIds: [dest.body.destination.id],
+            minSeverity: 'info',
+          });
+          assert.equal(alertRule.status, 201, alertRule.text);
+          const tested = await admin.request(
+            'POST',
+            `/api/v1/alerts/destinations/${dest.body.destination.id}/test`,
+          );
+          assert.equal(tested.body.status, 'delivered', tested.text);
+          assert.ok(
+            receiver.received.length > 0 && receiver.received.every((r) => r.path.includes(HOOK_SECRET)),
+          );
+          // What the receiver got carries no secret either (the signature is not the secret).
+          for (const r of receiver.received)
+            captured.push({
+              label: 'webhook delivery',
+              status: 0,
+              headers: JSON.stringify(r.headers),
+              body: r.body,
+            });
+          const deliveries = await admin.request('GET', '/api/v1/alerts/deliveries');
+          assert.equal(deliveries.status, 200);
+
           const ids = {
             integrations: integrationId,
             agents: agentId,
@@ -337,6 +392,9 @@ for (const backend of testBackends()) {
             findings: findings.body.items[0].id as string,
             users: users.body.items[0].id as string,
             tokens: tokens.body.items[0].id as string,
+            destinations: dest.body.destination.id as string,
+            rules: alertRule.body.id as string,
+            deliveries: tested.body.id as string,
           };
           const doc = (await anon.request<OpenApiDocument>('GET', '/api/openapi.json')).body;
           let reads = 0;
@@ -411,7 +469,10 @@ for (const backend of testBackends()) {
             ...apiTokens.map((t, i): [string, string] => [`API token ${i + 1}`, t]),
             ...sessions.map((s, i): [string, string] => [`session token ${i + 1}`, s]),
             ['set-up token', setupToken],
+            ['webhook URL secret', HOOK_SECRET],
+            ...signingSecrets.map((x, i): [string, string] => [`signing secret ${i + 1}`, x]),
           ];
+          assert.equal(signingSecrets.length, 2);
           assert.ok(sessions.length >= 5 && apiTokens.length === 2 && setupToken.length >= 16);
           const needles: Needle[] = secrets.map(([what, v]) => ({ what, value: Buffer.from(v) }));
           for (const [what, key] of [
@@ -469,6 +530,7 @@ for (const backend of testBackends()) {
         }
       } finally {
         await proxy.close();
+        for (const r of receivers) await r.close();
         await sim.close();
         await pgdb?.cleanup();
         rmSync(dataDir, { recursive: true, force: true });

@@ -14,7 +14,7 @@
  * each command is discarded (it warms tsx's transform cache in the OS temp dir, as the first run after
  * `npm ci` would).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,15 +94,27 @@ function measure(argv: string[]): { median: number; min: number; max: number; cp
 // (not timed). Its integration is named after the simulator's host.
 const sim = await startSimulator({ seed: 1, generator: { agents: 5, conversations: 20 } });
 const integrationName = new URL(sim.url).host;
-const setup = spawnSync(
-  process.execPath,
-  [BIN, 'scan', '--quiet', '--base-url', sim.url, '--data-dir', dataDir, '--output', join(work, 'scan.txt')],
-  {
-    env: { ...env, MISTRAL_API_KEY: sim.apiKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: ROOT,
-  },
-);
+// Asynchronously: the simulator runs in this process and must answer while the scan runs.
+const setup = await new Promise<{ status: number | null; stderr: string }>((done) => {
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'scan',
+      '--quiet',
+      '--base-url',
+      sim.url,
+      '--data-dir',
+      dataDir,
+      '--output',
+      join(work, 'scan.txt'),
+    ],
+    { env: { ...env, MISTRAL_API_KEY: sim.apiKey }, stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.on('close', (status) => done({ status, stderr }));
+});
 await sim.close();
 if (setup.status !== 0) throw new Error(`could not make the data folder: ${String(setup.stderr)}`);
 

@@ -10,8 +10,7 @@ import { CommanderError } from 'commander';
 import { isAppError, redactSecrets } from '../errors/index.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
 import { configureTerminal, paint } from './terminal.ts';
-
-const VERSION = '0.1.0';
+import { VERSION } from '../shared/version.ts';
 
 export async function main(argv: string[]): Promise<number> {
   // --version alone answers before any command is loaded.

@@ -377,6 +377,37 @@ for (const backend of testBackends()) {
       );
     });
 
+    it('deleting an integration narrows the rules limited to it, and disables one left with none', async () => {
+      const extra = await app.services.integrations.create(admin, {
+        name: 'extra',
+        apiKey: sim.apiKey,
+        baseUrl: sim.url,
+      });
+      const both = await app.services.alerts.createRule(admin, {
+        name: 'two integrations',
+        destinationIds: [webhookId],
+        minSeverity: 'high',
+        integrationIds: [integrationId, extra.id],
+      });
+      const only = await app.services.alerts.createRule(admin, {
+        name: 'extra only',
+        destinationIds: [webhookId],
+        minSeverity: 'high',
+        integrationIds: [extra.id],
+      });
+      await app.services.integrations.delete(admin, extra.id);
+      const after = await app.services.alerts.getRule(admin, both.id);
+      assert.deepEqual(after.integrationIds, [integrationId]);
+      assert.equal(after.enabled, true);
+      const disabled = await app.services.alerts.getRule(admin, only.id);
+      assert.deepEqual(disabled.integrationIds, []);
+      assert.equal(disabled.enabled, false, 'never widened to every integration');
+      const entry = (await app.services.audit.list(admin)).items.find(
+        (e) => e.action === 'integration.delete',
+      );
+      assert.deepEqual(entry?.details?.disabledAlertRules, [only.id]);
+    });
+
     it('master-key rotation re-wraps the destination secrets; the old key is then not needed', async () => {
       const next = masterKeyFromBytes(randomBytes(32));
       const config = loadConfig({ dataDir: '/nonexistent-not-used' }, {});

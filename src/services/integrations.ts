@@ -41,7 +41,7 @@ export interface IntegrationsService {
 }
 
 export interface IntegrationsServiceDeps {
-  store: Pick<Store, 'integrations' | 'transaction'>;
+  store: Pick<Store, 'integrations' | 'transaction'> & Partial<Pick<Store, 'alerts'>>;
   audit: AuditService;
   connectors: ConnectorProvider;
   now?: () => Date;
@@ -149,11 +149,13 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
       requireRole(actor, 'admin');
       const current = await get(actor, id);
       await core.delete(current.id);
+      // Alert rules limited to it forget it; one limited to it alone is disabled (never widened to all).
+      const disabledRules = (await deps.store.alerts?.forgetIntegration(current.id)) ?? [];
       await deps.audit.record(
         actor,
         'integration.delete',
         target(current),
-        { name: current.name },
+        { name: current.name, ...(disabledRules.length ? { disabledAlertRules: disabledRules } : {}) },
         inOrg(current),
       );
     },

@@ -124,6 +124,11 @@ export interface AlertsRepository {
   getRule(id: string): Promise<AlertRule | null>;
   updateRule(id: string, input: RuleInput, at: string): Promise<AlertRule>;
   deleteRule(id: string): Promise<void>;
+  /**
+   * An integration was deleted: rules limited to it forget it; a rule left with no integration is
+   * disabled (an empty list would mean "every integration"). Returns the ids of the rules disabled.
+   */
+  forgetIntegration(integrationId: string): Promise<string[]>;
 
   /** Inserts a delivery; a second digest for the same destination and run is ignored (false). */
   insertDelivery(d: NewDelivery): Promise<boolean>;
@@ -514,6 +519,17 @@ export function createAlertsRepository(db: Database, keyring: Keyring): AlertsRe
     async deleteRule(id) {
       const r = await db.query('DELETE FROM alert_rules WHERE id = $1', [id]);
       if (r.rowCount === 0) throw notFound('alert rule', id);
+    },
+
+    async forgetIntegration(integrationId) {
+      const { rows } = await db.query<{ id: string; enabled: boolean; emptied: boolean }>(
+        `UPDATE alert_rules SET integration_ids = integration_ids - $1::text,
+           enabled = CASE WHEN jsonb_array_length(integration_ids - $1::text) = 0 THEN false ELSE enabled END
+         WHERE integration_ids ? $1
+         RETURNING id, enabled, jsonb_array_length(integration_ids) = 0 AS emptied`,
+        [integrationId],
+      );
+      return rows.filter((r) => r.emptied).map((r) => r.id);
     },
 
     async insertDelivery(d) {

@@ -256,6 +256,55 @@ for (const backend of testBackends()) {
       assert.ok(hookDigest.findings.some((f) => f.resourceId === guarded.current.id));
     });
 
+    it('an alias moved to a weaker version and a new agent without guardrails fire the rules that chose them', async () => {
+      await app.services.alerts.createRule(admin, {
+        name: 'drift events',
+        destinationIds: [slackId],
+        events: ['alias_weaker', 'new_agent_without_guardrails'],
+      });
+      // The agent whose guardrails were removed above: its previous version still has them.
+      const agent = sim.workspace.agents.find(
+        (a) => a.current.guardrails === null && a.versions.some((v) => (v.guardrails?.length ?? 0) > 0),
+      )!;
+      const guardedVersion = agent.versions.filter((v) => (v.guardrails?.length ?? 0) > 0).at(-1)!.version;
+      const iso = new Date(clock).toISOString();
+      agent.aliases = [{ alias: 'production', version: guardedVersion, created_at: iso, updated_at: iso }];
+      clock += 3600_000;
+      await sync();
+      const before = slack.received.length;
+      // The alias moves to the unguarded version; a new agent without guardrails appears.
+      const moved = new Date(clock).toISOString();
+      agent.aliases = [
+        { alias: 'production', version: agent.current.version, created_at: iso, updated_at: moved },
+      ];
+      const fresh = structuredClone(agent);
+      fresh.current.id = 'ag_alerts_test_new';
+      fresh.current.name = 'New unguarded agent';
+      fresh.current.guardrails = null;
+      fresh.current.created_at = moved;
+      fresh.versions = [{ ...structuredClone(fresh.current), version: 0, versions: [0] }];
+      fresh.current.version = 0;
+      fresh.current.versions = [0];
+      fresh.aliases = [];
+      sim.workspace.agents.push(fresh);
+      clock += 3600_000;
+      await sync();
+      assert.equal(slack.received.length, before + 1, 'one Slack digest for this sync');
+      const text = slack.received.at(-1)!.body;
+      assert.match(
+        text,
+        /Alias \\"production\\" of agent .* moved from version \d+ to version \d+, whose guardrails are weaker/,
+      );
+      assert.match(text, /New agent \\"New unguarded agent\\" has no guardrails/);
+      const digest = (await app.services.alerts.listDeliveries(admin, { destinationId: slackId })).items[0];
+      const payload = (await app.services.alerts.getDelivery(admin, digest.id))
+        .payload as unknown as DigestPayload;
+      assert.deepEqual(payload.events.map((e) => e.kind).sort(), [
+        'alias_weaker',
+        'new_agent_without_guardrails',
+      ]);
+    });
+
     it('retries with exponential backoff, then delivers; gives up on answers that cannot pass', async () => {
       hook.script([503, { status: 429, headers: { 'retry-after': '60' } }, 503]);
       const test = await app.services.alerts.sendTest(admin, webhookId);

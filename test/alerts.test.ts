@@ -457,6 +457,24 @@ for (const backend of testBackends()) {
       assert.deepEqual(entry?.details?.disabledAlertRules, [only.id]);
     });
 
+    it('a sender whose lease was taken over cannot overwrite the outcome', async () => {
+      hook.script([]);
+      const d = await app.services.alerts.sendTest(admin, webhookId);
+      assert.equal(d.status, 'delivered');
+      // Replay what a stale sender would do: record with a lease that is not (any longer) the delivery's.
+      const { createStore } = await import('../src/store/index.ts');
+      const repo = createStore(t.db, { keyring }).alerts;
+      const ok = await repo.recordAttempt(d.id, 'not-the-lease', {
+        at: new Date(clock).toISOString(),
+        statusCode: null,
+        error: 'late',
+        status: 'retrying',
+        nextAttemptAt: new Date(clock).toISOString(),
+      });
+      assert.equal(ok, false);
+      assert.equal((await app.services.alerts.getDelivery(admin, d.id)).status, 'delivered');
+    });
+
     it('master-key rotation re-wraps the destination secrets; the old key is then not needed', async () => {
       const next = masterKeyFromBytes(randomBytes(32));
       const config = loadConfig({ dataDir: '/nonexistent-not-used' }, {});

@@ -20,7 +20,8 @@ export function slackText(v: unknown, max = 200): string {
 }
 
 function section(text: string) {
-  return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } };
+  // verbatim: Slack does not turn URLs, channel names or mentions in the text into links.
+  return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900), verbatim: true } };
 }
 
 /** A Slack incoming-webhook message for a digest (blocks plus a plain `text` fallback for notifications). */
@@ -69,6 +70,7 @@ export function slackMessage(p: DigestPayload): Record<string, unknown> {
     elements: [
       {
         type: 'mrkdwn',
+        verbatim: true,
         text: `Delivery ${p.deliveryId}${p.syncRun ? ` · sync run ${p.syncRun.id} (${p.syncRun.status})` : ''}`,
       },
     ],

@@ -35,6 +35,7 @@ import {
 import { deliveryBody } from '../alerts/wire.ts';
 import { AppError } from '../errors/index.ts';
 import { SEVERITIES, type Severity } from '../findings/types.ts';
+import { isMuted } from '../findings/mute.ts';
 import { getRule } from '../rules/catalog.ts';
 import { compareGuardrailStrength } from '../rules/guardrail-strength.ts';
 import { VERSION } from '../shared/version.ts';
@@ -48,7 +49,7 @@ import type {
   RuleInput,
 } from '../store/alerts-repository.ts';
 import { checkWebhookUrl, urlHint } from '../webhooks/url-policy.ts';
-import type { WebhookSender } from '../webhooks/send.ts';
+import type { SendResult, WebhookSender } from '../webhooks/send.ts';
 import type { AuditService } from './audit.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
@@ -112,7 +113,7 @@ export interface AlertsService {
   /** Plans the deliveries of finished runs not evaluated yet. Returns how many runs were evaluated. */
   evaluatePending(): Promise<number>;
   /** Posts the deliveries that are due. Returns what happened to each. */
-  dispatchDue(): Promise<Array<{ id: string; status: DeliveryStatus }>>;
+  dispatchDue(onlyId?: string): Promise<Array<{ id: string; status: DeliveryStatus }>>;
   /** evaluatePending then dispatchDue, never two at once in this process. */
   tick(): Promise<void>;
   /** Runs `tick` every `intervalMs` until stop(); `kick` runs one soon (after a sync ends). */
@@ -292,7 +293,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
           remediation: getRule(f.ruleId)?.meta.remediation.text ?? '',
           transition: reopened.has(f.id) ? 'reopened' : 'opened',
           lastStatus: f.lastStatus,
-          muted: f.mute !== null,
+          // A mute in force; an expired one no longer silences the finding.
+          muted: isMuted(f, now()),
         });
       }
     }
@@ -428,7 +430,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
 
   // ---- delivery --------------------------------------------------------------------------------------
 
-  async function attempt(d: DeliveryRecord): Promise<DeliveryStatus> {
+  async function attempt(d: DeliveryRecord & { leaseId: string }): Promise<DeliveryStatus> {
     const dest = await repo.getDestination(d.destinationId);
     const at = now();
     let status: 'delivered' | 'retrying' | 'failed';
@@ -440,9 +442,11 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
       status = 'failed';
       error = 'the destination is disabled';
     } else {
-      let result;
+      let result: SendResult & { permanent?: boolean };
       try {
         const { url, secret } = await repo.revealDestination(dest.id);
+        // The policy again, at send time: a URL stored under an older, looser policy is not reached.
+        checkWebhookUrl(url);
         const body = deliveryBody(dest.kind, d.payload as unknown as DigestPayload);
         const timestamp = Math.floor(at.getTime() / 1000);
         result = await deps.send(
@@ -458,34 +462,44 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
           { timeoutMs: deps.timeoutMs },
         );
       } catch (e) {
+        // Not sendable as configured (the URL policy refuses it, a secret cannot be decrypted): no retry.
         result = {
           ok: false,
           statusCode: null,
           error: e instanceof AppError ? e.message : 'the delivery could not be prepared',
           retryAfterMs: null,
+          permanent: true,
         };
       }
       statusCode = result.statusCode;
       error = result.error;
       if (result.ok) status = 'delivered';
-      else if (retryable(result.statusCode) && d.attempts < d.maxAttempts) {
+      else if (!result.permanent && retryable(result.statusCode) && d.attempts < d.maxAttempts) {
         status = 'retrying';
         next = new Date(
           at.getTime() + retryDelayMs(d.attempts, retry, random, result.retryAfterMs),
         ).toISOString();
       } else {
         status = 'failed';
-        if (retryable(result.statusCode)) error = `${error}; gave up after ${d.attempts} attempts`;
+        if (!result.permanent && retryable(result.statusCode))
+          error = `${error}; gave up after ${d.attempts} attempts`;
       }
     }
-    await repo.recordAttempt(d.id, { at: at.toISOString(), statusCode, error, status, nextAttemptAt: next });
-    return status;
+    const recorded = await repo.recordAttempt(d.id, d.leaseId, {
+      at: at.toISOString(),
+      statusCode,
+      error,
+      status,
+      nextAttemptAt: next,
+    });
+    // Another sender took the delivery over meanwhile (this one outlived its lease): its outcome stands.
+    return recorded ? status : 'sending';
   }
 
-  async function dispatchDue(): Promise<Array<{ id: string; status: DeliveryStatus }>> {
+  async function dispatchDue(onlyId?: string): Promise<Array<{ id: string; status: DeliveryStatus }>> {
     const out: Array<{ id: string; status: DeliveryStatus }> = [];
     for (;;) {
-      const due = await repo.claimDue(now().toISOString(), leaseMs, 8);
+      const due = await repo.claimDue(now().toISOString(), leaseMs, 8, onlyId);
       if (due.length === 0) return out;
       const statuses = await Promise.all(
         due.map((d) => attempt(d).catch(() => 'retrying' as DeliveryStatus)),
@@ -631,7 +645,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
         findings: [],
         events: [],
         syncFailing: null,
-        message: `This is a test alert from TrustLens, sent by ${actor.label} to the destination "${dest.name}". Nothing happened in any workspace.`,
+        message: `This is a test alert from TrustLens to the destination "${dest.name}", sent by an admin of ${org?.name ?? 'the organization'}. Nothing happened in any workspace.`,
       };
       await repo.insertDelivery({
         id,
@@ -648,8 +662,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
         createdAt: createdAt.toISOString(),
       });
       await audit(actor, 'alert.destination.test', dest.id, { name: dest.name }, dest.organizationId);
-      // Send it now (another process may take it first: then this one finds it already claimed).
-      await dispatchDue();
+      // Send it now, only it (another process may take it first: then this one finds it claimed).
+      await dispatchDue(id);
       const { payload: _p, ...view } = (await repo.getDelivery(id))!;
       return view;
     },

@@ -5,6 +5,7 @@
  * lifecycle (id, first and last seen, mute), then rendered in the asked format (src/exports).
  */
 import { AppError } from '../errors/index.ts';
+import { safeText } from '../shared/text.ts';
 import { buildScanReport, type ScanFinding, type ScanReport } from '../exports/scan-report.ts';
 import { renderExport } from '../exports/render.ts';
 import {
@@ -53,7 +54,7 @@ export function createExportsService(deps: {
     if (!latest) {
       throw new AppError(
         'NOT_FOUND',
-        `Integration "${integration.name}" has not been synced yet: there is nothing to export.`,
+        `Integration "${safeText(integration.name, 100)}" has not been synced yet: there is nothing to export.`,
         {
           remediation: 'Run a sync first (Sync now in the console, or `trustlens sync`), then export again.',
         },

@@ -132,9 +132,19 @@ export interface AlertsRepository {
 
   /** Inserts a delivery; a second digest for the same destination and run is ignored (false). */
   insertDelivery(d: NewDelivery): Promise<boolean>;
-  /** Takes up to `limit` due deliveries for `leaseMs` (status becomes sending, attempts + 1). */
-  claimDue(now: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]>;
-  recordAttempt(id: string, outcome: AttemptOutcome): Promise<void>;
+  /**
+   * Takes up to `limit` due deliveries (only `onlyId` when given) for `leaseMs`: status becomes sending,
+   * attempts + 1, a new lease id. A delivery whose sender's lease ran out after its last allowed attempt
+   * is failed instead of being sent again.
+   */
+  claimDue(
+    now: string,
+    leaseMs: number,
+    limit: number,
+    onlyId?: string,
+  ): Promise<Array<DeliveryRecord & { leaseId: string }>>;
+  /** Records an attempt's outcome; false (nothing written) when `leaseId` is no longer the delivery's lease. */
+  recordAttempt(id: string, leaseId: string, outcome: AttemptOutcome): Promise<boolean>;
   listDeliveries(query: {
     organizationId?: string;
     destinationId?: string;
@@ -557,29 +567,37 @@ export function createAlertsRepository(db: Database, keyring: Keyring): AlertsRe
       return (r.rowCount ?? 0) > 0;
     },
 
-    async claimDue(now, leaseMs, limit) {
-      const { rows } = await db.query<DeliveryRow>(
+    async claimDue(now, leaseMs, limit, onlyId) {
+      await db.query(
+        `UPDATE alert_deliveries SET status = 'failed', locked_until = NULL, lease_id = NULL,
+           last_error = COALESCE(last_error || '; ', '') || 'the sender stopped during the last allowed attempt'
+         WHERE status = 'sending' AND locked_until <= $1 AND attempts >= max_attempts`,
+        [now],
+      );
+      const { rows } = await db.query<DeliveryRow & { lease_id: string }>(
         `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_at = $1,
-           locked_until = $1::timestamptz + ($2::int * interval '1 millisecond')
+           locked_until = $1::timestamptz + ($2::int * interval '1 millisecond'), lease_id = gen_random_uuid()::text
          WHERE id IN (
            SELECT id FROM alert_deliveries
-           WHERE (status IN ('pending', 'retrying') AND next_attempt_at <= $1)
-              OR (status = 'sending' AND locked_until <= $1)
+           WHERE ((status IN ('pending', 'retrying') AND next_attempt_at <= $1)
+              OR (status = 'sending' AND locked_until <= $1))
+             AND ($4::text IS NULL OR id = $4)
            ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED)
-         RETURNING ${DELIVERY_COLUMNS}, payload`,
-        [now, leaseMs, limit],
+         RETURNING ${DELIVERY_COLUMNS}, payload, lease_id`,
+        [now, leaseMs, limit, onlyId ?? null],
       );
-      return rows.map(deliveryRecord);
+      return rows.map((r) => ({ ...deliveryRecord(r), leaseId: r.lease_id }));
     },
 
-    async recordAttempt(id, o) {
-      await db.query(
+    async recordAttempt(id, leaseId, o) {
+      const r = await db.query(
         `UPDATE alert_deliveries SET status = $2, last_status_code = $3, last_error = $4, next_attempt_at = $5,
            delivered_at = CASE WHEN $2 = 'delivered' THEN $6::timestamptz ELSE delivered_at END,
-           locked_until = NULL, last_attempt_at = $6
-         WHERE id = $1`,
-        [id, o.status, o.statusCode, o.error, o.nextAttemptAt, o.at],
+           locked_until = NULL, lease_id = NULL, last_attempt_at = $6
+         WHERE id = $1 AND lease_id = $7 AND status = 'sending'`,
+        [id, o.status, o.statusCode, o.error, o.nextAttemptAt, o.at, leaseId],
       );
+      return (r.rowCount ?? 0) > 0;
     },
 
     async listDeliveries(q) {

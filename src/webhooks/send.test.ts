@@ -41,6 +41,12 @@ test('redirects are not followed, Retry-After is read, a silent receiver times o
   const { url, server } = await serve((req, res) => {
     if (req.url === '/redirect') res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
     else if (req.url === '/busy') res.writeHead(429, { 'retry-after': '12' }).end();
+    else if (req.url === '/drip') {
+      // Headers never complete: one header line every 100 ms.
+      res.socket?.write('HTTP/1.1 200 OK\r\n');
+      const t = setInterval(() => res.socket?.write('x-drip: 1\r\n'), 100);
+      res.socket?.on('close', () => clearInterval(t));
+    }
     // '/silent': never answers
   });
   try {
@@ -51,6 +57,12 @@ test('redirects are not followed, Retry-After is read, a silent receiver times o
     const busy = await sendWebhook(`${url}/busy`, '{}', {});
     assert.equal(busy.retryAfterMs, 12_000);
     const silent = await sendWebhook(`${url}/silent`, '{}', {}, { timeoutMs: 300 });
+    // A receiver that drips its answer a byte at a time is cut at the deadline, not kept alive by each byte.
+    const drip = await sendWebhook(`${url}/drip`, '{}', {}, { timeoutMs: 400 });
+    assert.equal(drip.statusCode, null);
+    // Without the overall deadline the idle timer restarts with each line and this ends much later with a
+    // header overflow instead.
+    assert.equal(drip.error, 'no answer within 0.4 s');
     assert.deepEqual(silent, {
       ok: false,
       statusCode: null,

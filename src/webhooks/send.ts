@@ -58,14 +58,23 @@ export const sendWebhook: WebhookSender = (url, body, headers, options = {}) =>
   new Promise((resolve) => {
     const target = new URL(url);
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const done = (r: SendResult) => resolve(r);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    // One deadline for the whole exchange (connect, headers, body): a receiver that drips bytes never
+    // holds the dispatcher longer than this (the socket's idle timeout alone would restart with each byte).
+    const deadline = setTimeout(() => {
+      req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    const done = (r: SendResult) => {
+      clearTimeout(deadline);
+      resolve(r);
+    };
     const req = request(
       target,
       {
         method: 'POST',
         headers: { ...headers, 'content-length': Buffer.byteLength(body) },
         lookup: guardedLookup,
-        timeout: options.timeoutMs ?? 10_000,
+        timeout: timeoutMs,
       },
       (res) => {
         let read = 0;
@@ -98,7 +107,7 @@ export const sendWebhook: WebhookSender = (url, body, headers, options = {}) =>
     req.on('error', (e: NodeJS.ErrnoException) => {
       const why =
         e.code === 'ETIMEDOUT'
-          ? `no answer within ${((options.timeoutMs ?? 10_000) / 1000).toFixed((options.timeoutMs ?? 10_000) % 1000 ? 1 : 0)} s`
+          ? `no answer within ${(timeoutMs / 1000).toFixed(timeoutMs % 1000 ? 1 : 0)} s`
           : e.code === 'EFORBIDDEN'
             ? e.message
             : e.code === 'ECONNREFUSED'

@@ -43,6 +43,11 @@ test('plain http only to loopback and private addresses', () => {
 test('errors and hints never repeat the secret part of a URL', () => {
   const secret = 'https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXXabcd';
   assert.equal(urlHint(new URL(secret)), 'https://hooks.slack.com/…abcd');
+  assert.equal(
+    urlHint(new URL('https://x.example/t0k')),
+    'https://x.example/…',
+    'a short path is not shown at all',
+  );
   try {
     checkWebhookUrl(secret.replace('https', 'http'));
     assert.fail('refused');

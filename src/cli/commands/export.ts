@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../services/exports.ts';
 import { reportFormatFlag } from '../flags.ts';
+import { safeText } from '../../shared/text.ts';
 import {
   DATA_DIR_HELP,
   DATA_DIR_OPTION,
@@ -49,7 +50,7 @@ export function register(program: Command): void {
                 remediation:
                   all.length === 0
                     ? 'Add one with `trustlens integration add` (or `trustlens scan --data-dir`), sync it, then export.'
-                    : `Pass its name or id: trustlens export "${all[0].name}" --format ${format}.`,
+                    : `Pass its name or id: trustlens export "${safeText(all[0].name, 60)}" --format ${format}.`,
               },
             );
           }

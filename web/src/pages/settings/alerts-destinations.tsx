@@ -214,7 +214,7 @@ export function TestResultDialog({
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Close
+              Done
             </Button>
           </Group>
         </Stack>

@@ -282,7 +282,7 @@ test('bad input is refused with exit 64 and a remediation, before any request', 
     [
       ['scan', '--base-url', sim.url, '--format', 'xml'],
       { MISTRAL_API_KEY: sim.apiKey },
-      /--format table or --format json/,
+      /Use --format with one of: table, json, ocsf, sarif, csv, cyclonedx, html/,
     ],
     [
       ['scan', '--base-url', 'http://mistral-proxy.example.com'],

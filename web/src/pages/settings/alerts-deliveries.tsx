@@ -24,7 +24,7 @@ const PAGE_SIZE = 50;
 
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   return (
-    <Badge variant="light" color={STATUS_COLOR[status]}>
+    <Badge variant="light" color={STATUS_COLOR[status]} miw="max-content">
       {status}
     </Badge>
   );

@@ -389,7 +389,7 @@ export function DestinationsSection({
                     <Code>{d.urlHint}</Code>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={d.enabled ? 'green' : 'gray'}>
+                    <Badge variant="light" color={d.enabled ? 'green' : 'gray'} miw="max-content">
                       {d.enabled ? 'enabled' : 'disabled'}
                     </Badge>
                   </Table.Td>

@@ -187,6 +187,7 @@ export function RuleDialog({
           <MultiSelect
             label="Only these TrustLens rules"
             description="Leave empty for every rule."
+            placeholder={draft.ruleIds.length ? undefined : 'Every rule'}
             data={choices.rules}
             value={draft.ruleIds}
             onChange={(v) => set({ ruleIds: v })}
@@ -197,6 +198,7 @@ export function RuleDialog({
           <MultiSelect
             label="Only these integrations"
             description="Leave empty for every integration."
+            placeholder={draft.integrationIds.length ? undefined : 'Every integration'}
             data={choices.integrations}
             value={draft.integrationIds}
             onChange={(v) => set({ integrationIds: v })}
@@ -336,7 +338,7 @@ export function RulesSection({
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={r.enabled ? 'green' : 'gray'}>
+                    <Badge variant="light" color={r.enabled ? 'green' : 'gray'} miw="max-content">
                       {r.enabled ? 'enabled' : 'disabled'}
                     </Badge>
                   </Table.Td>

@@ -233,6 +233,17 @@ describe('Settings → Alerts and the Export menu in Chromium', { skip }, () => 
       assert.deepEqual(await axeViolations(page), [], `alerts${tab}: accessibility`);
     }
     await shots(page, 'alerts-deliveries-tab');
+    // At 768 px the tables scroll inside their container: the page itself does not overflow.
+    await page.setViewportSize({ width: 768, height: 900 });
+    for (const tab of ['', '?tab=rules']) {
+      await page.goto(`/settings/alerts${tab}`);
+      await page.getByRole('table').first().waitFor();
+      await settle(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `alerts${tab} at 768 px overflows by ${overflow} px`);
+      await page.shot(`alerts-768${tab ? '-rules' : ''}-light`);
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
     page.assertClean();
   });
 

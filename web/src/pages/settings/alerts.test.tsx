@@ -182,6 +182,43 @@ describe('Settings → Alerts', () => {
     expect(result.textContent).toMatch(/answered HTTP 503\. Next attempt .*attempt 1 of 6/);
   });
 
+  it('rotates the secret after a confirmation and shows the new one once; disables with PATCH', async () => {
+    const { requests } = withApi('admin', {
+      ...baseHandlers(),
+      'POST /api/v1/alerts/destinations/dst1/rotate-secret': () => ({
+        status: 200,
+        body: { destination: destination(), signingSecret: SECRET },
+      }),
+      'PATCH /api/v1/alerts/destinations/dst1': (r) => ({
+        status: 200,
+        body: destination(r.body as Partial<AlertDestination>),
+      }),
+    });
+    const { client } = renderAt('/settings/alerts', routes);
+    fireEvent.click(await screen.findByRole('button', { name: 'More actions for SOC webhook' }));
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'Rotate secret' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Rotate the signing secret?' });
+    expect(sent(requests, 'POST', '/api/v1/alerts/destinations/dst1/rotate-secret')).toHaveLength(0);
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Rotate secret' }));
+    const reveal = await screen.findByRole('dialog', { name: 'The new signing secret' });
+    expect(within(reveal).getByLabelText('Signing secret').textContent).toBe(SECRET);
+    expect(
+      JSON.stringify(
+        client
+          .getQueryCache()
+          .getAll()
+          .map((q) => q.state.data),
+      ),
+    ).not.toContain(SECRET);
+    fireEvent.click(within(reveal).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(document.body.textContent).not.toContain(SECRET));
+
+    fireEvent.click(screen.getByRole('button', { name: 'More actions for SOC webhook' }));
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'Disable' }));
+    await waitFor(() => expect(sent(requests, 'PATCH', '/api/v1/alerts/destinations/dst1')).toHaveLength(1));
+    expect(sent(requests, 'PATCH', '/api/v1/alerts/destinations/dst1')[0]!.body).toEqual({ enabled: false });
+  });
+
   it('deletes a destination only after its name is typed', async () => {
     const { requests } = withApi('admin', {
       ...baseHandlers(),

@@ -24,7 +24,7 @@
  * Inputs that hit a known server bug are generated but not sent (counted in the summary line; see
  * knownBug() and DEEP_NESTING in helpers/fuzz-inputs.ts): path parameters with broken percent-encoding
  * or over 100 characters (fastify's own error shape), a repeated alert destination or rule name (500),
- * JSON nested 5,000 levels or more (500).
+ * JSON nested 3,000 levels or more (500).
  *
  * TRUSTLENS_FUZZ_RUNS=<n> changes the number of generated cases per operation (default below).
  */

@@ -103,8 +103,8 @@ export const RAW_SEGMENTS: readonly string[] = Object.freeze([
 /**
  * JSON nested this deep (arrays, objects, and inside every property of a body).
  *
- * Known server bug, left out: a JSON body nested about 5,000 levels or more (a 10 KB body, far under
- * the bodyLimit) gets a 500 on every route that takes a body: nulIn() in src/server/server.ts walks the
+ * Known server bug, left out: a JSON body nested 3,000 levels or more (a 6 KB body, far under the
+ * bodyLimit; the exact depth varies with the stack) gets a 500 on every route that takes a body: nulIn() in src/server/server.ts walks the
  * parsed body recursively and throws "RangeError: Maximum call stack size exceeded". Raise this back
  * to 100_000 once nulIn walks iteratively (or refuses deep bodies with a 400).
  */

@@ -4,7 +4,7 @@
  * with an attachment built from the latest sync). No script builds the file, so nothing of it is held in
  * the page.
  */
-import { Button, Menu, Text } from '@mantine/core';
+import { Button, Menu, Text, Tooltip } from '@mantine/core';
 import type { paths } from '../api/schema';
 
 export type ExportFormat = NonNullable<
@@ -27,11 +27,24 @@ export function exportHref(integrationId: string, format: ExportFormat): string 
 export function ExportMenu({
   integrationId,
   integrationName,
+  unavailable,
 }: {
   integrationId: string;
   /** Named in the menu when the page is not the integration's own. */
   integrationName?: string;
+  /** Why there is nothing to export yet (e.g. never synced): the button is disabled and says so. */
+  unavailable?: string;
 }) {
+  if (unavailable)
+    return (
+      <Tooltip label={unavailable}>
+        <span>
+          <Button variant="default" disabled aria-label={`Export: ${unavailable}`}>
+            Export
+          </Button>
+        </span>
+      </Tooltip>
+    );
   return (
     <Menu position="bottom-end" width={320} withinPortal>
       <Menu.Target>

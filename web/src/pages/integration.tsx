@@ -73,7 +73,10 @@ function IntegrationView({ integration }: { integration: Integration }) {
       description={`${describeBaseUrl(integration.baseUrl)} · synced every ${formatInterval(integration.syncIntervalMinutes)} · key ${integration.keyHint}`}
       actions={
         <>
-          <ExportMenu integrationId={integration.id} />
+          <ExportMenu
+            integrationId={integration.id}
+            unavailable={latest.latest.data === null ? 'Nothing to export yet: run a sync first.' : undefined}
+          />
           {canSync && (
             <Button onClick={() => void sync.start()} loading={sync.busy} disabled={running}>
               Sync now

@@ -353,4 +353,17 @@ describe('ExportMenu', () => {
     expect(items[4]!.textContent).toContain('CycloneDX');
     expect(screen.getByText('Prod: the latest sync, as a file')).toBeTruthy();
   });
+
+  it('is disabled, saying why, when there is nothing to export yet', async () => {
+    withApi('viewer', {});
+    renderAt('/x', [
+      {
+        path: '/x',
+        element: <ExportMenu integrationId="int1" unavailable="Nothing to export yet: run a sync first." />,
+      },
+    ]);
+    const button = await screen.findByRole('button', { name: /^Export: Nothing to export yet/ });
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryAllByRole('menuitem')).toHaveLength(0);
+  });
 });

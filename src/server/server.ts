@@ -16,7 +16,7 @@ import type { App } from '../app/root.ts';
 import { AppError } from '../errors/index.ts';
 import { createServerLogger, withRedaction } from './logging.ts';
 import { API_PREFIX, installAuth, type RouteEntry } from './plugins/auth.ts';
-import { installErrorHandling } from './plugins/errors.ts';
+import { frameworkError, installErrorHandling } from './plugins/errors.ts';
 import { installHttpMetrics, type FindingsBySeverity } from './plugins/metrics.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { consoleCsp, installSecurityHeaders } from './plugins/security.ts';
@@ -57,24 +57,38 @@ function trustProxy(hops: number | false): boolean {
 }
 
 /** The first string containing U+0000 in a request part, with its field path. */
-function nulIn(value: unknown, part: string, path = ''): { part: string; field: string } | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? { part, field: path || part } : null;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const hit = nulIn(v, part, `${path}[${i}]`);
-      if (hit) return hit;
+function nulIn(root: unknown, part: string): { part: string; field: string } | null {
+  // Iterative (a deeply nested body must not exhaust the stack), and bounded: JSON nested deeper than
+  // MAX_DEPTH is refused as invalid input — no request of this API needs more than a few levels.
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { part, field: path || part };
+      continue;
     }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return { part, field: path ? `${path}.${k}` : k };
-      const hit = nulIn(v, part, path ? `${path}.${k}` : k);
-      if (hit) return hit;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= MAX_DEPTH) {
+      throw new AppError('INVALID_INPUT', `The ${part} is nested more than ${MAX_DEPTH} levels deep.`, {
+        details: { field: path || part, location: part },
+        remediation: 'Send the documented shape (see /api/docs); no field nests this deep.',
+      });
+    }
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+      ? value.map((v, i): [string, unknown] => [`[${i}]`, v])
+      : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i];
+      if (!Array.isArray(value) && k.includes('\u0000')) return { part, field: path ? `${path}.${k}` : k };
+      const child = Array.isArray(value) ? `${path}${k}` : path ? `${path}.${k}` : k;
+      stack.push({ value: v, path: child, depth: depth + 1 });
     }
   }
   return null;
 }
+
+/** How deep a request's JSON may nest. */
+const MAX_DEPTH = 64;
 
 /**
  * The console's index.html for every client-side route, with a fresh CSP nonce in its
@@ -124,6 +138,7 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
     requestIdHeader: false,
     trustProxy: trustProxy(app.config.server.trustProxyHops),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkError,
   });
 
   // An empty body with `content-type: application/json` (curl -H … -X POST on a route without a body) is

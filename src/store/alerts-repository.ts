@@ -15,7 +15,7 @@ import {
 import type { ChangeEvent, ChangeEventType, Severity } from '../findings/types.ts';
 import type { AgentRecord } from '../inventory/types.ts';
 import type { AlertEventKind, AlertRule, DestinationKind } from '../alerts/types.ts';
-import type { Database } from './database.ts';
+import { sqlState, type Database } from './database.ts';
 import { iso, isoOrNull, newId, toBuffer } from './sql-values.ts';
 
 export interface DestinationView {
@@ -289,7 +289,7 @@ const notFound = (what: string, id: string) =>
   new AppError('NOT_FOUND', `No ${what} "${id}".`, { remediation: `List the ${what}s to find the id.` });
 
 function duplicateName(e: unknown, what: string, name: string): never {
-  if ((e as { code?: string }).code === '23505') {
+  if (sqlState(e) === '23505') {
     throw new AppError('CONFLICT', `An ${what} named "${name}" already exists.`, {
       remediation: 'Choose another name.',
       details: { field: 'name' },

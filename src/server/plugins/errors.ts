@@ -131,6 +131,28 @@ export function sendError(reply: FastifyReply, response: ErrorResponse): Fastify
   return reply.status(response.status).send(response.body);
 }
 
+/**
+ * Errors the router raises before any route or hook runs (Fastify's `frameworkErrors`): a path that is
+ * not valid percent-encoding, a path parameter over the router's length limit. Answered in the API's
+ * error shape like every other error, without repeating the address.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void sendError(reply, {
+    status: 400,
+    body: body(
+      'INVALID_INPUT',
+      tooLong
+        ? 'A path parameter of the address is too long (ids have at most 100 characters).'
+        : 'The address is not valid: a part of its path is not correct percent-encoding.',
+      tooLong
+        ? 'Use an id from a list (GET the collection) and send the request again.'
+        : 'Encode each path segment (encodeURIComponent) and send the request again.',
+      { field: 'path', location: 'path' },
+    ),
+  });
+}
+
 export interface ErrorHandlingOptions {
   /** Sends the web console's index.html: the answer to unknown GET paths outside /api (client-side routes). */
   spaIndex?: (reply: FastifyReply) => FastifyReply;

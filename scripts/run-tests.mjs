@@ -112,6 +112,11 @@ if (files.some((f) => f.includes(`${join('test', 'browser')}`))) {
     'warn',
   ]);
 }
+// The CLI suites run bin/trustlens, which runs the CLI bundle (scripts/cli-bundle.mjs): build it once
+// here rather than in several test processes at once.
+const { cliBundle } = await import('./cli-bundle.mjs');
+if (!(await cliBundle().catch(() => null)))
+  console.log('> CLI bundle not built: bin/trustlens runs the sources (tsx)');
 const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
 console.log(`> node --test (${files.length} files)`);
 const result = spawnSync(

@@ -6,7 +6,8 @@
  * is refused (STORAGE_ERROR): running old code on it could corrupt data.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../shared/paths.ts';
 import { AppError } from '../errors/index.ts';
 import type { Database } from './database.ts';
 
@@ -19,7 +20,7 @@ export interface Migration {
   sql: string;
 }
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = join(projectRoot(), 'src', 'store', 'migrations');
 
 /** The migrations shipped with this code, ascending by version. */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
@@ -30,7 +31,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     out.push({
       version: Number(m[1]),
       name: m[2],
-      sql: readFileSync(new URL(file, `file://${dir}`), 'utf8'),
+      sql: readFileSync(join(dir, file), 'utf8'),
     });
   }
   out.sort((a, b) => a.version - b.version);

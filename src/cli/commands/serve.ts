@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import type { App } from '../../app/root.ts';
 import { AppError } from '../../errors/index.ts';
 import type { SimulatorHandle } from '../../simulator/index.ts';
+import { projectRoot } from '../../shared/paths.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
 import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-app.ts';
@@ -34,7 +35,7 @@ interface ServeFlags {
 /** The demo simulator's key: a fixed, meaningless value (the simulator only listens on 127.0.0.1). */
 const DEMO_SIM_KEY = 'sim-demo-key-not-a-secret-0000000000';
 
-const WEB_DIR = resolve(import.meta.dirname, '../../../web/dist');
+const WEB_DIR = resolve(projectRoot(), 'web/dist');
 
 export function register(program: Command): void {
   program

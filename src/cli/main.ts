@@ -39,11 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     const secrets = [process.env.MISTRAL_API_KEY];
     if (isAppError(e)) {
       process.stderr.write(
-        `${paint('stderr', ['red', 'bold'], 'Error:')} ${redactSecrets(e.message, secrets)}\n`,
+        `${paint('stderr', ['red', 'bold'], 'Error:')} ${terminalSafe(redactSecrets(e.message, secrets))}\n`,
       );
       if (e.remediation)
         process.stderr.write(
-          `${paint('stderr', ['yellow', 'bold'], 'What to do:')} ${redactSecrets(e.remediation, secrets)}\n`,
+          `${paint('stderr', ['yellow', 'bold'], 'What to do:')} ${terminalSafe(redactSecrets(e.remediation, secrets))}\n`,
         );
       return exitCodeOf(e.code);
     }
@@ -53,6 +53,16 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT.ERROR;
   }
+}
+
+/**
+ * An error's text may quote workspace or stored data (an integration's name): no control character
+ * (terminal escapes, C1 controls) or invisible format character (bidi overrides) reaches the terminal.
+ * Line breaks are kept.
+ */
+function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu, ' ');
 }
 
 const code = await main(process.argv.slice(2));

@@ -239,7 +239,9 @@ test('agents, usage --agent, findings mute/show/unmute, events and keys through 
     const keys = await runCli(['keys', 'status', '--format', 'json', ...d]);
     assert.equal(keys.code, 0, keys.stderr);
     const status = JSON.parse(keys.stdout);
-    assert.deepEqual(status.usage, [{ masterKeyId: status.currentKeyId, integrations: 1, state: 'current' }]);
+    assert.deepEqual(status.usage, [
+      { masterKeyId: status.currentKeyId, integrations: 1, alertSecrets: 0, state: 'current' },
+    ]);
     for (const r of [keys, agentsJson, byName, list]) assert.ok(!r.stdout.includes(sim.apiKey));
   } finally {
     await sim.close();

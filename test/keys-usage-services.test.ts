@@ -42,7 +42,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(await keys.status(operator), {
         currentKeyId: newKey.id,
         previousKeyIds: [oldKey.id],
-        usage: [{ masterKeyId: oldKey.id, integrations: 2, state: 'previous' }],
+        usage: [{ masterKeyId: oldKey.id, integrations: 2, alertSecrets: 0, state: 'previous' }],
       });
 
       // An organization's admin (the API) and a lesser role may not touch the installation's master key.
@@ -63,7 +63,7 @@ for (const backend of testBackends()) {
         alreadyCurrent: 0,
       });
       assert.deepEqual((await keys.status(operator)).usage, [
-        { masterKeyId: newKey.id, integrations: 2, state: 'current' },
+        { masterKeyId: newKey.id, integrations: 2, alertSecrets: 0, state: 'current' },
       ]);
       assert.deepEqual(await keys.rewrap(operator), {
         masterKeyId: newKey.id,

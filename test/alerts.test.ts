@@ -475,6 +475,36 @@ for (const backend of testBackends()) {
       assert.equal((await app.services.alerts.getDelivery(admin, d.id)).status, 'delivered');
     });
 
+    it('a reopened finding whose mute has expired fires; one whose mute is in force does not', async () => {
+      const open = (await app.services.findings.list(admin, { integrationId, limit: 500 })).items.filter(
+        (f) => f.lastStatus === 'FAIL' && !f.muted,
+      );
+      assert.ok(open.length >= 2);
+      const [expiring, lasting] = open;
+      await app.services.findings.mute(admin, expiring.id, {
+        reason: 'accepted for an hour',
+        expiresAt: new Date(clock + 3600_000).toISOString(),
+      });
+      await app.services.findings.mute(admin, lasting.id, { reason: 'accepted', expiresAt: null });
+      clock += 2 * 3600_000;
+      const run = await sync();
+      const before = hook.received.length;
+      // Replay the outbox of that run as if the sync had reopened both findings.
+      await t.db.query(
+        `UPDATE sync_runs SET finding_changes = $2::jsonb, alerts_evaluated_at = NULL WHERE id = $1`,
+        [run.id, JSON.stringify({ opened: [], reopened: [expiring.id, lasting.id] })],
+      );
+      await t.db.query(`DELETE FROM alert_deliveries WHERE sync_run_id = $1`, [run.id]);
+      await app.services.alerts.tick();
+      const digest = digests(hook).slice(-1)[0];
+      assert.equal(hook.received.length, before + 1);
+      assert.equal(digest.syncRun?.id, run.id);
+      const ids = digest.findings.map((f) => f.id);
+      assert.ok(ids.includes(expiring.id), 'the expired mute no longer silences it');
+      assert.ok(!ids.includes(lasting.id), 'a mute in force silences it');
+      assert.ok(digest.findings.every((f) => f.transition === 'reopened'));
+    });
+
     it('master-key rotation re-wraps the destination secrets; the old key is then not needed', async () => {
       const next = masterKeyFromBytes(randomBytes(32));
       const config = loadConfig({ dataDir: '/nonexistent-not-used' }, {});

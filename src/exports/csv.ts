@@ -15,7 +15,7 @@
  * `muted` says whether the mute is in force at export time (an expired mute reads false, its reason,
  * author and expiry stay in the next columns).
  */
-import { muteInForce } from './mute-in-force.ts';
+import { muteInForce } from '../findings/mute.ts';
 import { publicBaseUrl, revealInvisible } from './text-safety.ts';
 import { findingUid, type Renderer } from './types.ts';
 

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { AgentRecord, LibraryRecord, ModelRecord } from '../inventory/types.ts';
 import type { ScanFinding, ScanReport } from './scan-report.ts';
-import { muteInForce } from './mute-in-force.ts';
+import { muteInForce } from '../findings/mute.ts';
 import { publicBaseUrl } from './text-safety.ts';
 import type { ExportContext, Renderer } from './types.ts';
 

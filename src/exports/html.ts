@@ -14,7 +14,7 @@ import { computeRiskScores } from '../findings/risk-score.ts';
 import type { FindingState, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
 import type { AgentRecord, FeatureKey } from '../inventory/types.ts';
-import { muteInForce } from './mute-in-force.ts';
+import { muteInForce } from '../findings/mute.ts';
 import type { ScanFinding, ScanReport } from './scan-report.ts';
 import { escapeHtml, publicBaseUrl, revealInvisible } from './text-safety.ts';
 import { findingUid, type ExportContext, type Renderer } from './types.ts';

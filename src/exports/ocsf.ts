@@ -8,6 +8,7 @@
  * is_alert false, status_code "UNKNOWN" and a status_detail saying the check could not be evaluated.
  */
 import type { FrameworkRef, RuleMeta, Severity } from '../findings/types.ts';
+import { muteInForce } from '../findings/mute.ts';
 import { getRule } from '../rules/catalog.ts';
 import { FRAMEWORKS } from '../rules/frameworks/index.ts';
 import type { ScanFinding } from './scan-report.ts';
@@ -165,8 +166,7 @@ export const renderOcsf: Renderer = (report, context) => {
     const uid = findingUid(report, finding, context);
     const life = context.lifecycle?.(finding);
     // A mute whose expiry has passed when the export is made no longer suppresses the finding.
-    const mute =
-      life?.mute && (life.mute.expiresAt === null || ms(life.mute.expiresAt) > exported) ? life.mute : null;
+    const mute = life?.mute && muteInForce(life.mute, context.exportedAt) ? life.mute : null;
     const unknown = finding.status === 'UNKNOWN';
     const severity = unknown ? { id: 0, caption: 'Unknown' } : SEVERITY[finding.severity];
     const attacks = rule.attacks;

@@ -14,6 +14,7 @@
  *   originalUriBaseIds resolves to the workspace's base URL): it is not a file in a repository.
  */
 import type { RuleMeta, Severity } from '../findings/types.ts';
+import { muteInForce } from '../findings/mute.ts';
 import { RULES } from '../rules/catalog.ts';
 import { FRAMEWORKS, requirementTitle } from '../rules/frameworks/index.ts';
 import type { ScanFinding, ScanReport } from './scan-report.ts';
@@ -164,11 +165,7 @@ export const renderSarif: Renderer = (report, context) => {
     const uid = findingUid(report, finding, context);
     const life = context.lifecycle?.(finding);
     // A mute whose expiry has passed when the export is made no longer suppresses the finding.
-    const mute =
-      life?.mute &&
-      (life.mute.expiresAt === null || Date.parse(life.mute.expiresAt) > context.exportedAt.getTime())
-        ? life.mute
-        : null;
+    const mute = life?.mute && muteInForce(life.mute, context.exportedAt) ? life.mute : null;
     const unknown = finding.status === 'UNKNOWN';
     const who = `${RESOURCE_LABEL[finding.resourceType]} ${
       finding.resourceName !== null ? `"${finding.resourceName}" (${finding.resourceId})` : finding.resourceId

@@ -61,16 +61,22 @@ export function unmuteFinding(state: FindingState): FindingState {
   return state.mute === null ? state : { ...state, mute: null };
 }
 
-/** True while a mute is set and its expiry (if any) has not passed at `now`. */
-export function isMuted(state: FindingState, now: Date | string): boolean {
-  const m = state.mute;
-  if (!m) return false;
-  if (m.expiresAt === null) return true;
+/**
+ * True while a mute is set and its expiry (if any) has not passed at `now`: no expiry is for ever, an
+ * unreadable expiry cannot hide a finding. The one rule for the findings, the exports and the alerts.
+ */
+export function muteInForce(mute: { expiresAt: string | null } | null, now: Date | string): boolean {
+  if (!mute) return false;
+  if (mute.expiresAt === null) return true;
   const nowMs = typeof now === 'string' ? Date.parse(now) : now.getTime();
-  const exp = Date.parse(m.expiresAt);
-  // An unreadable expiry cannot hide a finding: treat it as expired.
+  const exp = Date.parse(mute.expiresAt);
   if (Number.isNaN(exp) || Number.isNaN(nowMs)) return false;
   return nowMs < exp;
+}
+
+/** True while the finding's mute is in force at `now`. */
+export function isMuted(state: FindingState, now: Date | string): boolean {
+  return muteInForce(state.mute, now);
 }
 
 function parseTime(value: string, what: string): number {

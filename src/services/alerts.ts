@@ -299,7 +299,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
       }
     }
     const events: AlertEvent[] = [];
-    const stored = await tx.alerts.eventsOfRun(run.id, EVENT_TYPES);
+    // One read of the run's events: the ones alerts carry, and the agents it discovered.
+    const stored = await tx.alerts.eventsOfRun(run.id, [...EVENT_TYPES, 'resource_created']);
     for (const e of stored) {
       const base = {
         resourceType: e.resourceType,
@@ -329,8 +330,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     if (wants('new_agent_without_guardrails')) {
       // An agent this sync discovered (created event) whose guardrails-missing finding this sync opened.
       const created = new Set(
-        (await tx.alerts.eventsOfRun(run.id, ['resource_created']))
-          .filter((e) => e.resourceType === 'agent')
+        stored
+          .filter((e) => e.type === 'resource_created' && e.resourceType === 'agent')
           .map((e) => e.resourceId),
       );
       for (const f of findings) {

@@ -85,13 +85,13 @@ export function createExportsService(deps: {
       simulated: integration.simulated,
       lifecycle: (f: ScanFinding) => lifecycles.get(key(f)),
     });
-    return { report, context };
+    return { report, context, organizationId: integration.organizationId };
   }
 
   return {
     report,
     async render(actor, integrationId, format) {
-      const { report: r, context } = await report(actor, integrationId);
+      const { report: r, context, organizationId } = await report(actor, integrationId);
       const body = await renderExport(format, r, context);
       const slug =
         (context.integration?.name ?? 'workspace')
@@ -104,9 +104,7 @@ export function createExportsService(deps: {
         'export',
         { type: 'integration', id: integrationId },
         { format },
-        {
-          organizationId: (await deps.integrations.get(actor, integrationId)).organizationId,
-        },
+        { organizationId },
       );
       return {
         format,

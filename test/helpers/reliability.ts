@@ -34,8 +34,11 @@ export interface ReliabilityRow {
   tried: number;
   /** How many of them ended as expected (sync partial/failed with the right message, no 500, …). */
   survived: number;
-  /** Records lost or corrupted (inventory rows, usage double counts, …): the goal is 0. */
-  lost: number;
+  /**
+   * Records lost or corrupted (inventory rows, usage double counts, …), as measured: the goal is 0.
+   * Leave it out where the case cannot lose data (a refused request): RELIABILITY.md shows "—".
+   */
+  lost?: number;
   /** Anything else worth a column: latencies, durations, messages seen. */
   detail?: string;
 }

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// --serial: one test file at a time (scripts/reliability.ts: load figures not shared with another suite).
+const serial = args.includes('--serial');
 const targets = args.filter((a) => !a.startsWith('--'));
 
 function collect(dir, out) {
@@ -121,7 +123,7 @@ const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
 console.log(`> node --test (${files.length} files)`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${serial ? 1 : 2}`, ...files],
   { cwd: root, stdio: 'inherit', env: process.env },
 );
 stopPostgres();

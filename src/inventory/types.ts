@@ -34,7 +34,7 @@ export type Availability = Record<FeatureKey, FeatureAvailability>;
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
-  resourceType: ResourceType | 'conversation' | 'alias' | 'document';
+  resourceType: ResourceType | 'conversation' | 'alias' | 'document' | 'connector';
   resourceId: string | null;
   endpoint: string;
   /** Short, human-readable reason (e.g. "tools: expected array, received null"). */

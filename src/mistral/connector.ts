@@ -19,6 +19,11 @@ import type {
   WireLibrary,
   WireModelCard,
 } from '../shared/mistral-wire.ts';
+import type {
+  WireConnector,
+  WireConnectorCredential,
+  WireSharing,
+} from '../shared/mistral-wire-connectors.ts';
 import { resolveBaseUrl } from './base-url.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
@@ -28,13 +33,16 @@ import {
   AGENT_VERSION,
   ALIAS,
   checkRecords,
+  CONNECTOR,
   CONVERSATION,
+  CREDENTIAL,
   DOCUMENT,
   ENTRY,
   FILE,
   issueText,
   LIBRARY,
   MODEL,
+  SHARING,
   type RecordKind,
 } from './record-validation.ts';
 import { createHttpGet } from './http-get.ts';
@@ -84,6 +92,13 @@ export const ROUTES = {
     kind: 'beta-item',
     label: 'The conversation',
   },
+  connectors: { name: 'GET /v1/connectors', kind: 'beta-list', label: 'Connector (MCP) discovery' },
+  credentials: {
+    name: 'GET /v1/connectors/{connector_id_or_name}/{scope}/credentials',
+    kind: 'beta-sublist',
+    label: 'The connector',
+  },
+  sharing: { name: 'GET /v1/libraries/{library_id}/share', kind: 'beta-sublist', label: 'The library' },
 } as const satisfies Record<string, Route>;
 
 interface CallResult<T> {
@@ -341,6 +356,36 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     );
   }
 
+  /** One pass over GET /v1/files; `onTotal` is told the total of the last page that had one. */
+  function listFilesOnce(onTotal: (total: number) => void): Promise<ListResult<WireFile>> {
+    const route = ROUTES.files;
+    return sized(route, (pageSize) =>
+      paginate<number>({
+        endpoint: route.name,
+        kind: FILE,
+        first: 0,
+        requestKey: (p) => `page ${p}`,
+        async fetch(page, before) {
+          const r = await call(route, (o) => sdk.files.list({ page, pageSize, includeTotal: true }, o));
+          const recs = records(route, r.json, 'data');
+          const total = (r.json as Record<string, unknown>).total;
+          if (typeof total === 'number') onTotal(total);
+          return {
+            records: recs,
+            warnings: pageWarnings(route, FILE, recs, r.parsed?.data, r),
+            next: nextPageNumber({
+              page,
+              pageSize,
+              received: recs.length,
+              collected: before + recs.length,
+              total: typeof total === 'number' ? total : null,
+            }),
+          };
+        },
+      }),
+    ) as Promise<ListResult<WireFile>>;
+  }
+
   const connector: MistralConnector = {
     baseUrl,
 
@@ -360,31 +405,22 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
     async listFiles() {
       const route = ROUTES.files;
-      const res = await sized(route, (pageSize) =>
-        paginate<number>({
-          endpoint: route.name,
-          kind: FILE,
-          first: 0,
-          requestKey: (p) => `page ${p}`,
-          async fetch(page, before) {
-            const r = await call(route, (o) => sdk.files.list({ page, pageSize, includeTotal: true }, o));
-            const recs = records(route, r.json, 'data');
-            const total = (r.json as Record<string, unknown>).total;
-            return {
-              records: recs,
-              warnings: pageWarnings(route, FILE, recs, r.parsed?.data, r),
-              next: nextPageNumber({
-                page,
-                pageSize,
-                received: recs.length,
-                collected: before + recs.length,
-                total: typeof total === 'number' ? total : null,
-              }),
-            };
-          },
-        }),
-      );
-      return res as ListResult<WireFile>;
+      // The listing's own total says whether records moved between two pages while it was read (a
+      // record skipped looks like a deletion): read it once more, then fail the feature rather than
+      // report a complete listing that is not (test/reliability-faults.test.ts).
+      for (let attempt = 1; ; attempt++) {
+        let total: number | null = null;
+        const res = await listFilesOnce((t) => (total = t));
+        if (total === null || res.items.length >= total) return res;
+        if (attempt >= 2) {
+          throw unexpectedResponseError(
+            route.name,
+            `the listing announced ${total} files but returned ${res.items.length}: files moved between pages while they were listed; they will be retried at the next sync`,
+            {},
+            [],
+          );
+        }
+      }
     },
 
     async listAgents() {
@@ -527,6 +563,61 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         }
       }
       return { item: body as unknown as WireConversationHistory, warnings };
+    },
+
+    async listConnectors() {
+      const route = ROUTES.connectors;
+      const res = await sized(route, (pageSize) =>
+        paginate<string | undefined>({
+          endpoint: route.name,
+          kind: CONNECTOR,
+          first: undefined,
+          requestKey: (t) => (t === undefined ? '(first page)' : `cursor ${t}`),
+          async fetch(cursor) {
+            const r = await call(route, (o) =>
+              sdk.beta.connectors.list({ cursor: cursor ?? null, pageSize }, o),
+            );
+            const recs = records(route, r.json, 'items');
+            const pg = (r.json as Record<string, unknown>).pagination;
+            const next = nextCursor(
+              pg && typeof pg === 'object' ? (pg as Record<string, unknown>).next_cursor : null,
+            );
+            return {
+              records: recs,
+              warnings: pageWarnings(route, CONNECTOR, recs, r.parsed?.items, r),
+              next,
+            };
+          },
+        }),
+      );
+      return res as ListResult<WireConnector>;
+    },
+
+    async listConnectorCredentials(connectorIdOrName, scope) {
+      const route = ROUTES.credentials;
+      const r = await call(route, (o) => {
+        const req = { connectorIdOrName };
+        if (scope === 'organization') return sdk.beta.connectors.listOrganizationCredentials(req, o);
+        if (scope === 'workspace') return sdk.beta.connectors.listWorkspaceCredentials(req, o);
+        return sdk.beta.connectors.listUserCredentials(req, o);
+      });
+      const recs = records(route, r.json, 'credentials');
+      const warnings = pageWarnings(route, CREDENTIAL, recs, r.parsed?.credentials, r).map((w) => ({
+        ...w,
+        resourceId: connectorIdOrName,
+        issue: `${scope} credentials: ${w.issue}`,
+      }));
+      return { items: recs as WireConnectorCredential[], warnings };
+    },
+
+    async listLibrarySharing(libraryId) {
+      const route = ROUTES.sharing;
+      const r = await call(route, (o) => sdk.beta.libraries.accesses.list({ libraryId }, o));
+      const recs = records(route, r.json, 'data');
+      return {
+        items: recs as WireSharing[],
+        warnings: pageWarnings(route, SHARING, recs, r.parsed?.data, r),
+      };
     },
 
     stats(): ConnectorStats {

@@ -7,6 +7,9 @@
 import {
   Agent$inboundSchema,
   AgentAliasResponse$inboundSchema,
+  AuthenticationConfiguration$inboundSchema,
+  Connector$inboundSchema,
+  Sharing$inboundSchema,
   AgentConversation$inboundSchema,
   BaseModelCard$inboundSchema,
   Document$inboundSchema,
@@ -206,3 +209,27 @@ export function checkRecords(
   });
   return warnings;
 }
+
+/** MCP connectors (GET /v1/connectors). */
+export const CONNECTOR: RecordKind = {
+  resourceType: 'connector',
+  idOf: stringField('id'),
+  validate: (r) => firstOf([Connector$inboundSchema as RecordSchema], r),
+  degraded: none,
+};
+
+/** A connector's credentials at one scope (names and status only; never a value). */
+export const CREDENTIAL: RecordKind = {
+  resourceType: 'connector',
+  idOf: stringField('name'),
+  validate: (r) => firstOf([AuthenticationConfiguration$inboundSchema as RecordSchema], r),
+  degraded: none,
+};
+
+/** Who a library is shared with (GET /v1/libraries/{id}/share). */
+export const SHARING: RecordKind = {
+  resourceType: 'library',
+  idOf: stringField('library_id'),
+  validate: (r) => firstOf([Sharing$inboundSchema as RecordSchema], r),
+  degraded: none,
+};

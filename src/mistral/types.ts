@@ -5,7 +5,7 @@
  *
  * Errors: methods throw `AppError` (src/errors) with one of these codes:
  *  - INVALID_API_KEY      401 anywhere
- *  - BETA_ACCESS_REQUIRED 403/404 from a beta list endpoint (agents, libraries, conversations),
+ *  - BETA_ACCESS_REQUIRED 403/404 from a beta list endpoint (agents, libraries, conversations, connectors),
  *                         403 from any beta endpoint
  *  - NOT_FOUND            404 on a single-item endpoint (e.g. a conversation deleted mid-sync)
  *  - RATE_LIMITED         429s kept coming until the configured retry budget ran out
@@ -24,6 +24,12 @@ import type {
   WireLibrary,
   WireModelCard,
 } from '../shared/mistral-wire.ts';
+import type {
+  CredentialScope,
+  WireConnector,
+  WireConnectorCredential,
+  WireSharing,
+} from '../shared/mistral-wire-connectors.ts';
 
 export type MistralServer = 'global' | 'eu' | 'us';
 
@@ -98,5 +104,14 @@ export interface MistralConnector {
   /** Every conversation (agent and model conversations), all pages. */
   listConversations(): Promise<ListResult<WireConversation>>;
   getConversationHistory(conversationId: string): Promise<OneResult<WireConversationHistory>>;
+  /** Every MCP connector (beta; cursor pages of GET /v1/connectors). */
+  listConnectors(): Promise<ListResult<WireConnector>>;
+  /** A connector's credentials at one scope: names, auth type and status (the API sends no value). */
+  listConnectorCredentials(
+    connectorIdOrName: string,
+    scope: CredentialScope,
+  ): Promise<ListResult<WireConnectorCredential>>;
+  /** Who a library is shared with (beta; GET /v1/libraries/{id}/share). */
+  listLibrarySharing(libraryId: string): Promise<ListResult<WireSharing>>;
   stats(): ConnectorStats;
 }

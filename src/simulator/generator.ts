@@ -11,9 +11,11 @@
  * - about 30% of libraries are never referenced by an agent tool;
  * - `hostile: true` puts HOSTILE_PAYLOADS into names, descriptions, instructions, function tools,
  *   libraries, documents and file names (see hostile.ts); without it nothing changes.
+ * - connectors and library sharing: see connectors.ts.
  * Order: agents ascending by created_at; conversations newest first (created_at descending).
  */
 import { buildAgent, GUARDRAIL_VARIANTS, type AgentContext } from './agents.ts';
+import { buildConnectors, makeConnectorsHostile, shareLibraries } from './connectors.ts';
 import { buildConversation, speakerOf, toolNames, type Speaker } from './conversations.ts';
 import { createRng, mixSeed, type Rng } from './prng.ts';
 import { makeHostile } from './hostile.ts';
@@ -86,6 +88,7 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     libraries: root.fork(),
     agents: root.fork(),
     conversations: root.fork(),
+    connectors: root.fork(),
   };
   const models = buildModels(rng.models, o.models, nowMs);
   const files = buildFiles(rng.files, o.files, nowMs);
@@ -122,11 +125,18 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     );
   }
 
+  // Connectors and sharing (issue 11) draw from their own fork: everything above is unchanged.
+  const connectors = buildConnectors(rng.connectors, nowMs, o.customConnectors ?? undefined);
+  shareLibraries(rng.connectors, libraries);
+
   // Hostile texts go in before the conversations, which quote agent and function names. RNG-free:
   // the same seed gives the same ids, times and structure with or without it.
-  if (o.hostile) makeHostile({ agents, libraries, files }, { nul: o.hostile === 'with-nul' });
+  if (o.hostile) {
+    makeHostile({ agents, libraries, files }, { nul: o.hostile === 'with-nul' });
+    makeConnectorsHostile(connectors);
+  }
   const conversations = generateConversations(rng.conversations, o, nowMs, agents, ctx.chatModels);
-  return { now: new Date(nowMs).toISOString(), models, files, agents, libraries, conversations };
+  return { now: new Date(nowMs).toISOString(), models, files, agents, libraries, conversations, connectors };
 }
 
 function generateConversations(

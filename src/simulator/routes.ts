@@ -14,7 +14,7 @@
  */
 import type { WireAgent, WireEntry, WirePaginationInfo } from '../shared/mistral-wire.ts';
 import { peekEntries } from './conversations.ts';
-import type { SimAgent, SimWorkspace } from './types.ts';
+import type { FeatureOptions, SimAgent, SimConnector, SimWorkspace } from './types.ts';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -34,6 +34,8 @@ export interface RouteDef {
   /** e.g. "/v1/agents/{agent_id}/versions" */
   pattern: string;
   beta: boolean;
+  /** A feature the simulator can turn off (SimulatorKnobs.features): 403 while off. */
+  feature?: keyof FeatureOptions;
   handle(ctx: RouteContext): Reply;
 }
 
@@ -211,6 +213,28 @@ function findConversation(ws: SimWorkspace, id: string) {
 
 const MESSAGE_TYPES = new Set(['message.input', 'message.output']);
 
+/** A connector by id or by name (the API takes either). */
+function findConnector(ws: SimWorkspace, idOrName: string): SimConnector | undefined {
+  const list = ws.connectors ?? [];
+  return findById(list, (c) => c.connector?.id, idOrName) ?? list.find((c) => c.connector?.name === idOrName);
+}
+
+function credentialsRoute(scope: keyof SimConnector['credentials']): RouteDef {
+  return {
+    pattern: `/v1/connectors/{connector_id_or_name}/${scope}/credentials`,
+    beta: true,
+    feature: 'connectors',
+    handle: ({ ws, params }) => {
+      const c = findConnector(ws, params.connector_id_or_name);
+      if (!c) return notFound('Connector');
+      return {
+        status: 200,
+        body: { credentials: c.credentials[scope], connector_preset_credentials_for_auth: [] },
+      };
+    },
+  };
+}
+
 export const ROUTES: readonly RouteDef[] = [
   {
     pattern: '/v1/models',
@@ -359,6 +383,58 @@ export const ROUTES: readonly RouteDef[] = [
       return lib ? { status: 200, body: lib.library } : notFound('Library');
     },
   },
+  {
+    pattern: '/v1/libraries/{library_id}/share',
+    beta: true,
+    feature: 'librarySharing',
+    handle: ({ ws, params }) => {
+      const lib = ws.libraries.find((l) => l.library.id === params.library_id);
+      if (!lib) return notFound('Library');
+      return { status: 200, body: { data: lib.sharing ?? [] } };
+    },
+  },
+  {
+    pattern: '/v1/connectors',
+    beta: true,
+    feature: 'connectors',
+    handle: (ctx) => {
+      const q = ctx.query;
+      const size = Math.min(intParam(q, 'page_size', 100, 1), ctx.maxPageSize);
+      const list = (ctx.ws.connectors ?? []).map((c) => c.connector);
+      const { data, next } = cursorPage(list, (c) => String(c.id), q.get('cursor'), size);
+      return { status: 200, body: { items: data, pagination: { next_cursor: next, page_size: size } } };
+    },
+  },
+  {
+    pattern: '/v1/connectors/{connector_id_or_name}',
+    beta: true,
+    feature: 'connectors',
+    handle: ({ ws, params }) => {
+      const c = findConnector(ws, params.connector_id_or_name);
+      return c ? { status: 200, body: c.connector } : notFound('Connector');
+    },
+  },
+  {
+    pattern: '/v1/connectors/{connector_id_or_name}/tools',
+    beta: true,
+    feature: 'connectors',
+    handle: (ctx) => {
+      const c = findConnector(ctx.ws, ctx.params.connector_id_or_name);
+      if (!c) return notFound('Connector');
+      const page = intParam(ctx.query, 'page', 1, 1);
+      const size = Math.min(intParam(ctx.query, 'page_size', 100, 1), ctx.maxPageSize);
+      const tools = (c.connector.tools ?? []).map((t) => ({
+        name: t.name,
+        title: null,
+        description: t.description,
+        inputSchema: t.jsonschema ?? { type: 'object', properties: {} },
+      }));
+      return { status: 200, body: slicePage(tools, page - 1, size) };
+    },
+  },
+  credentialsRoute('organization'),
+  credentialsRoute('workspace'),
+  credentialsRoute('user'),
   {
     pattern: '/v1/libraries/{library_id}/documents',
     beta: true,

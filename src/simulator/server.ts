@@ -54,6 +54,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     rateLimit: opts.rateLimit ?? null,
     latencyMs: opts.latencyMs ?? 0,
     faults: opts.faults ?? null,
+    features: { ...opts.features },
   };
   let bucket = knobs.rateLimit ? new TokenBucket(knobs.rateLimit) : null;
   const faultRng = createRng(mixSeed(seed, 0xfa17));
@@ -130,6 +131,17 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
               'forbidden',
             )
           : errorBody('Not Found', 'invalid_request_error', 'not_found'),
+      );
+    }
+    const feature = match.route.feature;
+    if (feature && knobs.features[feature] === false) {
+      return reply(
+        403,
+        errorBody(
+          'Your workspace does not have access to this beta feature',
+          'invalid_request_error',
+          'forbidden',
+        ),
       );
     }
     let fault: FaultKind | null = null;
@@ -271,6 +283,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       if ('beta' in p && p.beta) knobs.beta = p.beta;
       if ('latencyMs' in p) knobs.latencyMs = p.latencyMs ?? 0;
       if ('faults' in p) knobs.faults = p.faults ?? null;
+      if ('features' in p) knobs.features = { ...p.features };
       if ('rateLimit' in p) {
         knobs.rateLimit = p.rateLimit ?? null;
         bucket = knobs.rateLimit ? new TokenBucket(knobs.rateLimit) : null;

@@ -14,6 +14,11 @@ import type {
   WireLibrary,
   WireModelCard,
 } from '../shared/mistral-wire.ts';
+import type {
+  WireConnector,
+  WireConnectorCredential,
+  WireSharing,
+} from '../shared/mistral-wire-connectors.ts';
 
 export interface SimAgent {
   /** What GET /v1/agents/{id} returns (no agent_version). */
@@ -26,6 +31,18 @@ export interface SimAgent {
 export interface SimLibrary {
   library: WireLibrary;
   documents: WireDocument[];
+  /** GET /v1/libraries/{id}/share; absent = only the owner (an empty list is served). */
+  sharing?: WireSharing[];
+}
+
+/** An MCP connector (mistral-api.md §24): the record, and its credentials per scope (never a value). */
+export interface SimConnector {
+  connector: WireConnector;
+  credentials: {
+    organization: WireConnectorCredential[];
+    workspace: WireConnectorCredential[];
+    user: WireConnectorCredential[];
+  };
 }
 
 export interface SimConversation {
@@ -45,6 +62,8 @@ export interface SimWorkspace {
   agents: SimAgent[];
   libraries: SimLibrary[];
   conversations: SimConversation[];
+  /** GET /v1/connectors; absent = none (scenario files written before connectors existed). */
+  connectors?: SimConnector[];
 }
 
 export interface GeneratorOptions {
@@ -77,6 +96,8 @@ export interface GeneratorOptions {
    * 'with-nul' also puts a NUL (U+0000) in the first agent's description (HOSTILE_NUL_PAYLOAD).
    */
   hostile?: boolean | 'with-nul';
+  /** Custom MCP connectors besides the built-in ones (default 4: see simulator/connectors.ts). */
+  customConnectors?: number;
 }
 
 export type FaultKind = '500' | '502' | '503' | 'reset' | 'truncated' | 'malformed' | 'slow';
@@ -112,6 +133,15 @@ export interface BetaOptions {
   status?: 403 | 404;
 }
 
+/**
+ * Features beyond the product document that a workspace or plan may lack, each answered 403 (as a
+ * beta the workspace has no access to) while off. Default: all on.
+ */
+export interface FeatureOptions {
+  connectors?: boolean;
+  librarySharing?: boolean;
+}
+
 export interface SimulatorOptions {
   host?: string;
   port?: number;
@@ -123,9 +153,12 @@ export interface SimulatorOptions {
   rateLimit?: RateLimitOptions | null;
   latencyMs?: number;
   faults?: FaultOptions | null;
+  features?: FeatureOptions;
 }
 
-export type SimulatorKnobs = Partial<Pick<SimulatorOptions, 'beta' | 'rateLimit' | 'latencyMs' | 'faults'>>;
+export type SimulatorKnobs = Partial<
+  Pick<SimulatorOptions, 'beta' | 'rateLimit' | 'latencyMs' | 'faults' | 'features'>
+>;
 
 export interface RouteCount {
   method: string;

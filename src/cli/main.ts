@@ -36,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
         ? e.exitCode
         : EXIT.USAGE;
     }
-    const secrets = [process.env.MISTRAL_API_KEY];
+    // The Mistral key and the server's API token (--server) never reach the terminal.
+    const { remoteSecrets } = await import('./remote.ts');
+    const secrets = [process.env.MISTRAL_API_KEY, ...remoteSecrets()];
     if (isAppError(e)) {
       process.stderr.write(
         `${paint('stderr', ['red', 'bold'], 'Error:')} ${terminalSafe(redactSecrets(e.message, secrets))}\n`,

@@ -54,7 +54,12 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
     rps: flags.rps,
     concurrency: flags.concurrency,
   });
-  const app = await openWaiting(() => createApp(config, { mustExist: flags.create !== true }), waitSeconds);
+  const app = await openWaiting(
+    () => createApp(config, { mustExist: flags.create !== true }),
+    waitSeconds,
+  ).catch((e: unknown) => {
+    throw throughServerHint(e);
+  });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -122,4 +127,32 @@ async function openWaiting(open: () => Promise<App>, waitSeconds: number): Promi
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+/**
+ * The data folder is held by a running server (ADR 0002): the error also gives this very command
+ * through that server, `--server <its url>` (the url of server.json), without --data-dir and --wait.
+ */
+export function throughServerHint(e: unknown, argv: string[] = process.argv.slice(2)): unknown {
+  if (!isAppError(e) || e.code !== 'STORAGE_ERROR' || typeof e.details.server !== 'string') return e;
+  const url = e.details.server;
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    // The token is never echoed; the folder and the wait do not apply through a server.
+    if (a === '--data-dir' || a === '--wait' || a === '--token') i++;
+    else if (!/^--(data-dir|wait|token)=/.test(a)) args.push(a);
+  }
+  const command = ['trustlens', ...args.map(shellWord), '--server', shellWord(url)].join(' ');
+  return new AppError('STORAGE_ERROR', e.message, {
+    remediation:
+      `Run it through the server instead: \`${command}\`, with an API token in TRUSTLENS_TOKEN or a file named by --token-file (create one at ${url}/settings/tokens). ${e.remediation ?? ''}`.trim(),
+    details: e.details,
+    cause: e,
+  });
+}
+
+/** A word as it would be typed in a shell. */
+function shellWord(s: string): string {
+  return /^[\w.@:/=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

@@ -8,14 +8,8 @@ import { AppError } from '../../errors/index.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../services/exports.ts';
 import { reportFormatFlag } from '../flags.ts';
 import { safeText } from '../../shared/text.ts';
-import {
-  DATA_DIR_HELP,
-  DATA_DIR_OPTION,
-  WAIT_HELP,
-  WAIT_OPTION,
-  withApp,
-  type AppFlags,
-} from '../open-app.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, WAIT_HELP, WAIT_OPTION, type AppFlags } from '../open-app.ts';
+import { withServices } from '../backend.ts';
 import { info } from '../terminal.ts';
 import { checkOutputPath, writePrivateFile } from './scan.ts';
 
@@ -36,7 +30,7 @@ export function register(program: Command): void {
     .action(async (ref: string | undefined, flags: ExportFlags) => {
       const format = reportFormatFlag(flags.format, EXPORT_FORMATS) as ExportFormat;
       if (flags.output !== undefined) checkOutputPath(flags.output);
-      const file = await withApp(flags, async ({ services }, actor) => {
+      const file = await withServices(flags, async ({ services }, actor) => {
         let id = ref;
         if (id === undefined) {
           const all = await services.integrations.list(actor);

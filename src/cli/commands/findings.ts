@@ -17,15 +17,9 @@ import type { EventView } from '../../services/events.ts';
 import type { FindingDetail, FindingView, ListFindingsQuery } from '../../services/findings.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
-import { paintSeverities } from '../terminal.ts';
-import {
-  DATA_DIR_HELP,
-  DATA_DIR_OPTION,
-  WAIT_HELP,
-  WAIT_OPTION,
-  withApp,
-  type AppFlags,
-} from '../open-app.ts';
+import { info, paintSeverities } from '../terminal.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, WAIT_HELP, WAIT_OPTION, type AppFlags } from '../open-app.ts';
+import { withServices } from '../backend.ts';
 
 interface ListFlags extends AppFlags {
   status: string;
@@ -223,7 +217,7 @@ export function register(program: Command): void {
       const severity = flags.severity
         ?.split(',')
         .map((s) => choiceFlag('--severity', s.trim(), SEVERITIES)) as Severity[] | undefined;
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const integration = await services.integrations.find(actor, ref);
         const query: ListFindingsQuery = {
           integrationId: integration.id,
@@ -265,7 +259,7 @@ export function register(program: Command): void {
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: AppFlags & { format: string }) => {
       const format = formatFlag(flags.format);
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const f = await findingHint(() => services.findings.get(actor, id));
         process.stdout.write(
           format === 'json' ? JSON.stringify(f, null, 2) + '\n' : renderFindingDetail(f) + '\n',
@@ -288,7 +282,12 @@ export function register(program: Command): void {
     .action(async (id: string, flags: MuteFlags) => {
       checkBy(flags.by);
       await checkExpires(flags.expires);
-      await withApp(flags, async ({ services }, cli) => {
+      await withServices(flags, async ({ services }, cli) => {
+        if (services.where.kind === 'remote') {
+          info(
+            'Through a server, the mute is recorded under the API token (its name), not --by: put who accepts the risk in --reason if it matters.\n',
+          );
+        }
         const actor = actingAs(cli, flags.by);
         let f: FindingDetail;
         try {
@@ -326,7 +325,7 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (id: string, flags: AppFlags & { by?: string }) => {
-      await withApp(flags, async ({ services }, cli) => {
+      await withServices(flags, async ({ services }, cli) => {
         const before = await findingHint(() => services.findings.get(cli, id));
         const f = await services.findings.unmute(actingAs(cli, flags.by), id);
         process.stdout.write(
@@ -354,7 +353,7 @@ export function register(program: Command): void {
       const format = formatFlag(flags.format);
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 1000, integer: true })!;
       const since = await checkSince(flags.since);
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const integration = await services.integrations.find(actor, ref);
         const events: EventView[] = [];
         let cursor: string | undefined;

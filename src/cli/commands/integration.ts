@@ -13,14 +13,8 @@ import { resolveApiKey } from '../api-key.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import { SEVERITIES } from '../../findings/types.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
-import {
-  DATA_DIR_HELP,
-  DATA_DIR_OPTION,
-  WAIT_HELP,
-  WAIT_OPTION,
-  withApp,
-  type AppFlags,
-} from '../open-app.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, WAIT_HELP, WAIT_OPTION, type AppFlags } from '../open-app.ts';
+import { remoteMode, withServices } from '../backend.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { info } from '../terminal.ts';
 import { createProgressDisplay } from '../progress.ts';
@@ -85,7 +79,7 @@ export function register(program: Command): void {
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
-      await withApp({ ...flags, create: true }, async ({ services }, actor) => {
+      await withServices({ ...flags, create: true }, async ({ services }, actor) => {
         const view = await services.integrations
           .create(actor, {
             name: flags.name,
@@ -134,7 +128,7 @@ export function register(program: Command): void {
             : (await import('../../app/root.ts')).checkBaseUrl(flags.baseUrl);
         // The stored key is never sent to a new address: the key is given again, and validated there.
         const apiKey = baseUrl === undefined ? undefined : resolveApiKey(flags);
-        await withApp(flags, async ({ services }, actor) => {
+        await withServices(flags, async ({ services }, actor) => {
           const current = await services.integrations.find(actor, ref);
           const view = await services.integrations.update(actor, current.id, {
             ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -153,7 +147,7 @@ export function register(program: Command): void {
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: KeyFlags) => {
-      await withApp(flags, async ({ services }, actor) =>
+      await withServices(flags, async ({ services }, actor) =>
         show(await services.integrations.list(actor), flags.format),
       );
     });
@@ -166,7 +160,7 @@ export function register(program: Command): void {
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (ref: string, flags: KeyFlags) => {
       const apiKey = resolveApiKey(flags);
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const current = await services.integrations.find(actor, ref);
         show([await services.integrations.rotateKey(actor, current.id, apiKey)]);
       });
@@ -189,7 +183,7 @@ export function register(program: Command): void {
           },
         );
       }
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const current = await services.integrations.find(actor, ref);
         if (
           !flags.yes &&
@@ -219,7 +213,7 @@ export function register(program: Command): void {
     .action(async (ref: string, flags: StoreFlags & { limit: string; format: string }) => {
       const limit = numberFlag('--limit', flags.limit, { min: 1, max: 100, integer: true })!;
       const format = formatFlag(flags.format);
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const integration = await services.integrations.find(actor, ref);
         const runs = (await services.syncs.listRuns(actor, integration.id, { limit })).items;
         if (format === 'json') {
@@ -300,6 +294,12 @@ export function register(program: Command): void {
             integer: true,
           }),
         };
+        if (remoteMode() && (flags.rps !== undefined || flags.concurrency !== undefined)) {
+          throw new AppError('INVALID_INPUT', '--rps and --concurrency do not apply with --server.', {
+            remediation:
+              'A server syncs at its own request rate: drop these flags (they set the request rate of a sync run on this machine).',
+          });
+        }
         if (!ref && !flags.all) {
           throw new AppError('INVALID_INPUT', 'Name an integration to sync, or pass --all.', {
             remediation: 'Run `trustlens integration list` to see the integrations.',
@@ -309,7 +309,7 @@ export function register(program: Command): void {
         const gate = { findings: 0, partial: [] as string[] };
         // Human lines go to stderr with --format json, so stdout stays one JSON document.
         const say = (text: string) => (format === 'json' ? process.stderr : process.stdout).write(text);
-        await withApp(flags, async ({ services }, actor) => {
+        await withServices(flags, async ({ services }, actor) => {
           const targets = flags.all
             ? await services.integrations.list(actor)
             : [await services.integrations.find(actor, ref!)];
@@ -333,7 +333,7 @@ export function register(program: Command): void {
                 );
               }
               const end = (await done!.finally(() => progress.finish()))!;
-              const r = services.syncs.result(end.id);
+              const r = await services.syncs.report(end);
               const c = end.countsByType;
               const posture = (await services.posture.summary(actor, { integrationId: target.id }))
                 .integrations[0];
@@ -342,7 +342,7 @@ export function register(program: Command): void {
                 json.push({
                   integration: { id: target.id, name: target.name },
                   run: end,
-                  changeEvents: r ? r.events.length : null,
+                  changeEvents: r ? r.changeEvents : null,
                   openFindingsBySeverity: open,
                   riskScore: posture?.riskScore ?? null,
                 });
@@ -360,7 +360,7 @@ export function register(program: Command): void {
                 `${safeText(target.name)}: ${end.status} in ${((end.durationMs ?? 0) / 1000).toFixed(1)} s, ${end.requests ?? 0} requests; ` +
                   `${c?.agent ?? 0} agents, ${c?.model ?? 0} models, ${c?.file ?? 0} files, ${c?.library ?? 0} libraries; ` +
                   (r
-                    ? `${r.events.length} change events; ${r.openFindings} open findings\n`
+                    ? `${r.changeEvents} change events; ${r.openFindings} open findings\n`
                     : 'nothing stored\n'),
               );
               if (end.status === 'failed' || end.status === 'interrupted') {

@@ -8,14 +8,8 @@ import { SEVERITIES } from '../../findings/types.ts';
 import type { PostureFigures, TrendPoint } from '../../services/posture.ts';
 import { formatTable, safeText } from '../../shared/text.ts';
 import { formatFlag, numberFlag } from '../flags.ts';
-import {
-  DATA_DIR_HELP,
-  DATA_DIR_OPTION,
-  WAIT_HELP,
-  WAIT_OPTION,
-  withApp,
-  type AppFlags,
-} from '../open-app.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, WAIT_HELP, WAIT_OPTION, type AppFlags } from '../open-app.ts';
+import { withServices } from '../backend.ts';
 
 interface PostureFlags extends AppFlags {
   format: string;
@@ -35,7 +29,7 @@ export function register(program: Command): void {
     .action(async (ref: string | undefined, flags: PostureFlags) => {
       const format = formatFlag(flags.format);
       const top = numberFlag('--top', flags.top, { min: 0, max: 50, integer: true })!;
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const integrationId = ref ? (await services.integrations.find(actor, ref)).id : undefined;
         const summary = await services.posture.summary(actor, { integrationId });
         const fixFirst = await services.posture.fixFirst(actor, { integrationId });

@@ -18,6 +18,7 @@ import {
   withApp,
   type AppFlags,
 } from '../open-app.ts';
+import { withServices } from '../backend.ts';
 
 interface UsageFlags extends AppFlags {
   agent?: string;
@@ -66,7 +67,7 @@ export function register(program: Command): void {
         flags.guardrails === undefined
           ? undefined
           : choiceFlag('--guardrails', flags.guardrails, GUARDRAIL_STATES);
-      await withApp(flags, async ({ services }, actor) => {
+      await withServices(flags, async ({ services }, actor) => {
         const integration = await services.integrations.find(actor, ref);
         const agents: AgentSummary[] = [];
         let cursor: string | undefined;

@@ -2,8 +2,15 @@
  * The `trustlens scan --format json` document. PUBLIC CONTRACT: users' pipelines parse it.
  * Add fields freely; never rename or drop one. schemaVersion changes only on a breaking change.
  */
-import type { AgentRecord, AvailabilityStatus, FeatureKey, Snapshot } from '../inventory/types.ts';
-import { FEATURE_KEYS } from '../inventory/types.ts';
+import type {
+  AgentRecord,
+  AvailabilityStatus,
+  ExtraAvailability,
+  FeatureKey,
+  Snapshot,
+} from '../inventory/types.ts';
+import { EXTRA_FEATURE_KEYS, FEATURE_KEYS } from '../inventory/types.ts';
+import type { ConnectorRecord } from '../inventory/connectors.ts';
 import { syncStatus, type SyncStatus } from '../inventory/sync-status.ts';
 import type { CheckStatus, FindingResourceType, RuleMeta, RuleResult, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
@@ -40,6 +47,8 @@ export interface ScanReport {
     agentsWithoutGuardrails: number;
     findingsBySeverity: Record<Severity, number>;
     checks: { pass: number; fail: number; unknown: number };
+    /** MCP connectors; null when they could not be read (see extraAvailability). */
+    connectors: number | null;
   };
   agents: AgentRecord[];
   models: Snapshot['models'];
@@ -50,7 +59,20 @@ export interface ScanReport {
   findings: ScanFinding[];
   errors: Array<{ feature: FeatureKey; message: string; remediation: string; code: string }>;
   dataQuality: Snapshot['dataQuality'];
+  /**
+   * Surfaces beyond the product document (issue 11): connectors and library sharing. A feature
+   * absent from an older stored snapshot reads 'unavailable' ("not read").
+   */
+  extraAvailability: ExtraAvailability;
+  /** MCP connectors, credentials as names/scopes/status only ([] when not read: see extraAvailability). */
+  connectors: ConnectorRecord[];
 }
+
+const NOT_READ = {
+  status: 'unavailable' as const,
+  message: 'Not read: this snapshot was taken before TrustLens read this feature.',
+  remediation: 'Run a sync (or scan) again.',
+};
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
@@ -109,6 +131,10 @@ export function buildScanReport(
       agentsWithoutGuardrails: snapshot.agents.filter((a) => a.guardrails === null).length,
       findingsBySeverity,
       checks,
+      connectors:
+        snapshot.extraAvailability?.connectors.status === 'available'
+          ? (snapshot.connectors ?? []).length
+          : null,
     },
     agents: snapshot.agents,
     models: snapshot.models,
@@ -124,5 +150,9 @@ export function buildScanReport(
       code: e.code,
     })),
     dataQuality: snapshot.dataQuality,
+    extraAvailability: Object.fromEntries(
+      EXTRA_FEATURE_KEYS.map((k) => [k, snapshot.extraAvailability?.[k] ?? NOT_READ]),
+    ) as ExtraAvailability,
+    connectors: snapshot.connectors ?? [],
   };
 }

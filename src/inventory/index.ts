@@ -6,3 +6,4 @@ export * from './files.ts';
 export * from './libraries.ts';
 export * from './redact.ts';
 export * from './sync-status.ts';
+export * from './connectors.ts';

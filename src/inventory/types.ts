@@ -4,6 +4,7 @@
  * Field names here are camelCase (ours); raw API objects we keep verbatim keep their wire names.
  */
 import type { WireCompletionArgs, WireTool } from '../shared/mistral-wire.ts';
+import type { ConnectorRecord, LibraryShareRecord } from './connectors.ts';
 
 export type ResourceType = 'agent' | 'model' | 'file' | 'library';
 export const RESOURCE_TYPES: readonly ResourceType[] = ['agent', 'model', 'file', 'library'];
@@ -31,6 +32,15 @@ export interface FeatureAvailability {
 }
 
 export type Availability = Record<FeatureKey, FeatureAvailability>;
+
+/**
+ * Surfaces beyond the product document (issue 11), recorded beside `availability` (whose keys are a
+ * closed contract of their own): MCP connectors and library sharing. Absent in snapshots taken
+ * before they existed, which the rules read as "not read" (UNKNOWN).
+ */
+export type ExtraFeatureKey = 'connectors' | 'librarySharing';
+export const EXTRA_FEATURE_KEYS: readonly ExtraFeatureKey[] = ['connectors', 'librarySharing'];
+export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability>;
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
@@ -221,6 +231,16 @@ export interface LibraryRecord {
     explicitUserMembersCount: number | null;
     explicitWorkspaceMembersCount: number | null;
   };
+  /**
+   * Who the library is shared with (GET /v1/libraries/{id}/share): null when it could not be read;
+   * absent in snapshots taken before sharing was read.
+   */
+  shares?: LibraryShareRecord[] | null;
+  /**
+   * Document names of a library shared with the whole organization (read for those only, to judge
+   * whether they look sensitive); null when not read (not shared org-wide, or the listing failed).
+   */
+  orgSharedDocumentNames?: string[] | null;
   createdAt: string;
   updatedAt: string;
   dataQuality: DataQualityWarning[];
@@ -259,4 +279,8 @@ export interface Snapshot {
   workspaceUsage: WorkspaceUsage | null;
   errors: SyncErrorRecord[];
   dataQuality: DataQualityWarning[];
+  /** MCP connectors ([] when not read: see extraAvailability.connectors). Absent in older snapshots. */
+  connectors?: ConnectorRecord[];
+  /** Availability of the surfaces beyond the product document. Absent in older snapshots. */
+  extraAvailability?: ExtraAvailability;
 }

@@ -30,6 +30,7 @@ import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
 import type { WireAgent, WireAgentAlias } from '../shared/mistral-wire.ts';
 import type { SyncUsageResult } from '../usage/sync-usage.ts';
+import { discoverExtras } from './discover-extras.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
 /** What the usage step returns (src/usage/sync-usage.ts). */
@@ -55,6 +56,7 @@ export interface DiscoveryResult {
 }
 
 const FATAL_CODES = new Set(['INVALID_API_KEY', 'UNREACHABLE', 'READ_ONLY_VIOLATION']);
+const BETA_FEATURES: FeatureKey[] = ['agents', 'libraries', 'usage', 'versions'];
 
 function availabilityOf(e: unknown): FeatureAvailability {
   const err = toAppError(e);
@@ -206,6 +208,30 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     );
   });
 
+  // Beta access refused after other beta endpoints answered in the same pass was lost mid-sync: a
+  // failure of this sync (partial), not the workspace's known state (test/reliability-faults.test.ts).
+  if (BETA_FEATURES.some((k) => availability[k].status === 'available')) {
+    for (const k of BETA_FEATURES) {
+      const av = availability[k];
+      if (av.status === 'unavailable' && av.code === 'BETA_ACCESS_REQUIRED') {
+        availability[k] = {
+          ...av,
+          status: 'error',
+          message:
+            `${av.message ?? ''} Beta access was refused part-way through this sync, after other beta endpoints had answered.`.trim(),
+        };
+      }
+    }
+  }
+
+  // Connectors and library sharing (issue 11): recorded in extraAvailability, never failing the rest.
+  const extras = await discoverExtras({ connector, agents, libraries: librariesR.ok ? libraries : null });
+  warnings.push(...extras.warnings);
+  if (!opts.integration) {
+    for (const k of Object.keys(extras.availability) as (keyof typeof extras.availability)[])
+      extras.availability[k] = oneOffWording(extras.availability[k]);
+  }
+
   const errors: SyncErrorRecord[] = [];
   for (const [feature, av] of Object.entries(availability) as [FeatureKey, FeatureAvailability][]) {
     // Not available, or available with a problem to report (partial usage carries a code).
@@ -231,6 +257,8 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     workspaceUsage: usageAvailable ? usage!.workspace : null,
     errors,
     dataQuality: warnings,
+    connectors: extras.connectors,
+    extraAvailability: extras.availability,
   };
   const complete: Record<ResourceType, boolean> = {
     agent: agentsR.ok,

@@ -1,0 +1,285 @@
+/**
+ * MCP connectors and library sharing (issue 11): wire records → inventory records.
+ *
+ * No credential value ever reaches a record: the API's credential listings carry names, auth types
+ * and status only, and a server URL's `user:password@` part (or a query parameter named like a
+ * credential) is removed, recording only that one was there (`serverHadCredentials`).
+ */
+import type { WireTool } from '../shared/mistral-wire.ts';
+import type {
+  CredentialScope,
+  WireConnector,
+  WireConnectorCredential,
+  WireSharing,
+} from '../shared/mistral-wire-connectors.ts';
+import { REDACTED } from './redact.ts';
+import type { AgentRecord, DataQualityWarning } from './types.ts';
+
+export interface ConnectorCredentialRecord {
+  /** Where the credentials were registered: for the whole organization, a workspace, or one user. */
+  scope: CredentialScope;
+  name: string;
+  title: string | null;
+  /** oauth2 | bearer | none | github_app | slack_app (as sent). */
+  authType: string;
+  /** valid | invalid | error, or null when the API gave no status. */
+  status: string | null;
+  lastCheckedAt: string | null;
+  errorHttpCode: number | null;
+  /** The API's reason ("oauth expired", "MCP server unreachable", …). */
+  errorReason: string | null;
+  isDefault: boolean;
+}
+
+export interface ConnectorToolRecord {
+  name: string;
+  description: string | null;
+  active: boolean | null;
+}
+
+/** Whether the server's host is reachable from the internet: 'private' = loopback, private range, intranet name. */
+export type ServerExposure = 'public' | 'private' | 'unknown';
+
+export interface ConnectorRecord {
+  id: string;
+  name: string;
+  title: string | null;
+  description: string | null;
+  /** Built by Mistral (`mistral: true`); false = a custom connector someone registered. */
+  builtIn: boolean;
+  /** The server URL without any credential in it; null when none was given. */
+  server: string | null;
+  /** A `user:password@` part or a credential-named query parameter was in the URL (and removed). */
+  serverHadCredentials: boolean;
+  /** http, https, … (lower case), or null when the URL could not be parsed. */
+  serverScheme: string | null;
+  serverHost: string | null;
+  serverExposure: ServerExposure;
+  protocol: string | null;
+  ownerId: string | null;
+  ownerType: string | null;
+  visibility: string | null;
+  creatorId: string | null;
+  active: boolean | null;
+  authenticated: boolean | null;
+  privateToolExecution: boolean | null;
+  tools: ConnectorToolRecord[];
+  /** Every scope's credentials, or null when they could not be read (never a value). */
+  credentials: ConnectorCredentialRecord[] | null;
+  /** Per scope: how many credentials, or null when that scope could not be read. */
+  credentialCounts: Record<CredentialScope, number | null>;
+  /** Agents whose current tools use this connector (by id or name), ascending. */
+  usedByAgents: string[];
+  createdAt: string | null;
+  modifiedAt: string | null;
+  dataQuality: DataQualityWarning[];
+}
+
+export interface LibraryShareRecord {
+  /** User | Workspace | Org (as sent). */
+  sharedWithType: string;
+  sharedWithId: string | null;
+  /** Owner | Editor | Viewer … (as sent). */
+  role: string;
+}
+
+const SECRET_PARAM = /(api[_-]?key|secret|password|passwd|token|credential|auth|sig|signature|key)s?$/i;
+
+export interface CleanServer {
+  server: string | null;
+  hadCredentials: boolean;
+  scheme: string | null;
+  host: string | null;
+  exposure: ServerExposure;
+}
+
+/** A server URL with no credential left in it, and where it points. */
+export function cleanServerUrl(raw: unknown): CleanServer {
+  if (typeof raw !== 'string' || raw.trim() === '')
+    return { server: null, hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    // Unparsable: drop anything before an '@' in the authority-like prefix, keep the rest as text.
+    const m = /^([^/?#]*\/\/)?([^/?#@]*@)(.*)$/s.exec(raw.trim());
+    if (m)
+      return {
+        server: `${m[1] ?? ''}${m[3]}`,
+        hadCredentials: true,
+        scheme: null,
+        host: null,
+        exposure: 'unknown',
+      };
+    return { server: raw.trim(), hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
+  }
+  let had = false;
+  if (url.username !== '' || url.password !== '') {
+    had = true;
+    url.username = '';
+    url.password = '';
+  }
+  for (const key of [...url.searchParams.keys()]) {
+    if (SECRET_PARAM.test(key)) {
+      had = true;
+      url.searchParams.set(key, REDACTED);
+    }
+  }
+  const host = url.hostname.toLowerCase();
+  return {
+    server: url.toString(),
+    hadCredentials: had,
+    scheme: url.protocol.replace(/:$/, '').toLowerCase(),
+    host,
+    exposure: hostExposure(host),
+  };
+}
+
+const PRIVATE_SUFFIXES = [
+  '.localhost',
+  '.local',
+  '.internal',
+  '.intranet',
+  '.lan',
+  '.corp',
+  '.home',
+  '.home.arpa',
+];
+
+/** 'private' for loopback, RFC 1918/6598/link-local addresses, IPv6 ULA/link-local, intranet names. */
+export function hostExposure(hostname: string): ServerExposure {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === '') return 'unknown';
+  if (h === 'localhost' || PRIVATE_SUFFIXES.some((s) => h.endsWith(s))) return 'private';
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 10 || a === 127 || a === 0) return 'private';
+    if (a === 172 && b >= 16 && b <= 31) return 'private';
+    if (a === 192 && b === 168) return 'private';
+    if (a === 169 && b === 254) return 'private';
+    if (a === 100 && b >= 64 && b <= 127) return 'private';
+    return 'public';
+  }
+  if (h.includes(':')) {
+    if (h === '::1' || h === '::') return 'private';
+    if (/^f[cd][0-9a-f]{0,2}:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h)) return 'private';
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+    if (mapped) return hostExposure(mapped[1]);
+    return 'public';
+  }
+  // A single-label name (no dot) only resolves inside a network.
+  if (!h.includes('.')) return 'private';
+  return 'public';
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+
+export function toCredentialRecord(
+  c: WireConnectorCredential,
+  scope: CredentialScope,
+): ConnectorCredentialRecord {
+  const st = c.status && typeof c.status === 'object' ? c.status : null;
+  return {
+    scope,
+    name: String(c.name),
+    title: str(c.title),
+    authType: String(c.authentication_type),
+    status: str(st?.status_type),
+    lastCheckedAt: str(st?.last_checked_at),
+    errorHttpCode: typeof st?.error_http_code === 'number' ? st.error_http_code : null,
+    errorReason: str(st?.error_message),
+    isDefault: c.is_default === true,
+  };
+}
+
+/** The connector a connector tool of an agent refers to (its connector_id is an id or a name). */
+export function connectorOfTool(
+  connectors: readonly ConnectorRecord[],
+  tool: WireTool,
+): ConnectorRecord | undefined {
+  if (tool.type !== 'connector') return undefined;
+  const ref = (tool as { connector_id?: unknown }).connector_id;
+  if (typeof ref !== 'string') return undefined;
+  return connectors.find((c) => c.id === ref) ?? connectors.find((c) => c.name === ref);
+}
+
+export interface ConnectorInput {
+  connector: WireConnector;
+  /** Per scope: the credentials read, or null when that listing failed. */
+  credentials: Record<CredentialScope, WireConnectorCredential[] | null>;
+}
+
+export function toConnectorRecord(
+  input: ConnectorInput,
+  agents: readonly AgentRecord[],
+  warnings: DataQualityWarning[] = [],
+): ConnectorRecord {
+  const c = input.connector;
+  const server = cleanServerUrl(c.server);
+  const scopes: CredentialScope[] = ['organization', 'workspace', 'user'];
+  const readable = scopes.every((s) => input.credentials[s] !== null);
+  const credentials = readable
+    ? scopes.flatMap((s) => (input.credentials[s] ?? []).map((x) => toCredentialRecord(x, s)))
+    : null;
+  const credentialCounts = Object.fromEntries(
+    scopes.map((s) => [s, input.credentials[s]?.length ?? null]),
+  ) as Record<CredentialScope, number | null>;
+  const record: ConnectorRecord = {
+    id: String(c.id),
+    name: String(c.name),
+    title: str(c.title),
+    description: str(c.description),
+    builtIn: c.mistral === true,
+    server: server.server,
+    serverHadCredentials: server.hadCredentials,
+    serverScheme: server.scheme,
+    serverHost: server.host,
+    serverExposure: server.exposure,
+    protocol: str(c.protocol),
+    ownerId: str(c.owner_id),
+    ownerType: str(c.owner_type),
+    visibility: str(c.visibility),
+    creatorId: str(c.creator_id),
+    active: bool(c.active),
+    authenticated: bool(c.is_authenticated),
+    privateToolExecution: bool(c.private_tool_execution),
+    tools: (Array.isArray(c.tools) ? c.tools : []).map((t) => ({
+      name: String(t?.name),
+      description: str(t?.description),
+      active: bool(t?.active),
+    })),
+    credentials,
+    credentialCounts,
+    usedByAgents: [],
+    createdAt: str(c.created_at),
+    modifiedAt: str(c.modified_at),
+    dataQuality: warnings.filter((w) => w.resourceType === 'connector' && w.resourceId === c.id),
+  };
+  record.usedByAgents = agents
+    .filter((a) => a.tools.some((t) => connectorOfTool([record], t) === record))
+    .map((a) => a.id)
+    .sort();
+  return record;
+}
+
+export function toLibraryShareRecords(sharing: readonly WireSharing[]): LibraryShareRecord[] {
+  return sharing
+    .map((s) => ({
+      sharedWithType: String(s.share_with_type),
+      sharedWithId: str(s.share_with_uuid),
+      role: String(s.role),
+    }))
+    .sort(
+      (a, b) =>
+        a.sharedWithType.localeCompare(b.sharedWithType) ||
+        String(a.sharedWithId).localeCompare(String(b.sharedWithId)) ||
+        a.role.localeCompare(b.role),
+    );
+}
+
+/** Shared with the whole organization: a share of type Org (any role). */
+export function sharedOrgWide(shares: readonly LibraryShareRecord[]): boolean {
+  return shares.some((s) => /^org(anization)?$/i.test(s.sharedWithType));
+}

@@ -1,0 +1,163 @@
+/**
+ * Discovery of the surfaces beyond the product document (issue 11): MCP connectors with their
+ * credentials at each scope, and who each library is shared with. Both are beta: without access
+ * they are 'unavailable' (said so, never an empty list taken for "none"), and a failure never
+ * fails the rest of the sync. An invalid key or an unreachable API still aborts (as everywhere).
+ */
+import { isAppError, toAppError } from '../errors/index.ts';
+import {
+  sharedOrgWide,
+  toConnectorRecord,
+  toLibraryShareRecords,
+  type ConnectorInput,
+  type ConnectorRecord,
+} from '../inventory/connectors.ts';
+import type {
+  AgentRecord,
+  DataQualityWarning,
+  ExtraAvailability,
+  FeatureAvailability,
+  LibraryRecord,
+} from '../inventory/types.ts';
+import type { MistralConnector } from '../mistral/types.ts';
+import { settleWithConcurrency } from '../shared/concurrency.ts';
+import { CREDENTIAL_SCOPES, type WireConnectorCredential } from '../shared/mistral-wire-connectors.ts';
+
+const FATAL_CODES = new Set(['INVALID_API_KEY', 'UNREACHABLE', 'READ_ONLY_VIOLATION']);
+const AVAILABLE: FeatureAvailability = { status: 'available' };
+/** Document names kept per org-wide library (enough to judge; bounded). */
+const MAX_DOCUMENT_NAMES = 1000;
+
+export interface ExtrasResult {
+  connectors: ConnectorRecord[];
+  availability: ExtraAvailability;
+  warnings: DataQualityWarning[];
+}
+
+function rethrowFatal(e: unknown): void {
+  if (isAppError(e) && FATAL_CODES.has(e.code)) throw e;
+}
+
+function availabilityOf(e: unknown): FeatureAvailability {
+  const err = toAppError(e);
+  return {
+    status: err.code === 'BETA_ACCESS_REQUIRED' ? 'unavailable' : 'error',
+    message: err.message,
+    remediation: err.remediation,
+    code: err.code,
+  };
+}
+
+/** Available, but part of it could not be read: the first error, with how many were affected. */
+function partly(what: string, count: number, e: unknown): FeatureAvailability {
+  const err = toAppError(e);
+  return {
+    status: 'available',
+    code: err.code,
+    message: `${what} could not be read for ${count} of them (${err.message}); they are shown as unknown.`,
+    remediation: err.remediation ?? 'Run the sync again; if it keeps failing, check the key’s access.',
+  };
+}
+
+export async function discoverExtras(opts: {
+  connector: MistralConnector;
+  agents: readonly AgentRecord[];
+  /** Libraries as listed (mutated: shares, orgSharedDocumentNames), or null when they could not be listed. */
+  libraries: LibraryRecord[] | null;
+  concurrency?: number;
+}): Promise<ExtrasResult> {
+  const { connector } = opts;
+  const concurrency = opts.concurrency ?? 8;
+  const warnings: DataQualityWarning[] = [];
+  const availability = {} as ExtraAvailability;
+
+  // Connectors, then each connector's credentials at the three scopes.
+  let connectors: ConnectorRecord[] = [];
+  try {
+    const listed = await connector.listConnectors();
+    warnings.push(...listed.warnings);
+    let failed = 0;
+    let firstError: unknown = null;
+    const inputs = await settleWithConcurrency(listed.items, concurrency, async (c) => {
+      const credentials = {} as ConnectorInput['credentials'];
+      for (const scope of CREDENTIAL_SCOPES) {
+        try {
+          const r = await connector.listConnectorCredentials(String(c.id), scope);
+          warnings.push(...r.warnings.map((w) => ({ ...w, resourceId: String(c.id) })));
+          credentials[scope] = r.items as WireConnectorCredential[];
+        } catch (e) {
+          rethrowFatal(e);
+          credentials[scope] = null;
+          failed++;
+          firstError ??= e;
+        }
+      }
+      return { connector: c, credentials };
+    });
+    connectors = inputs.map((r, i) => {
+      if (r.status === 'rejected') {
+        rethrowFatal(r.reason);
+        failed++;
+        firstError ??= r.reason;
+        const none = { organization: null, workspace: null, user: null };
+        return toConnectorRecord({ connector: listed.items[i], credentials: none }, opts.agents, warnings);
+      }
+      return toConnectorRecord(r.value, opts.agents, warnings);
+    });
+    connectors.sort((a, b) => a.id.localeCompare(b.id));
+    availability.connectors = firstError ? partly('Connector credentials', failed, firstError) : AVAILABLE;
+  } catch (e) {
+    rethrowFatal(e);
+    availability.connectors = availabilityOf(e);
+  }
+
+  // Library sharing, and the document names of libraries shared with the whole organization.
+  if (opts.libraries === null) {
+    availability.librarySharing = {
+      status: 'unavailable',
+      message: 'Library sharing was not read because the libraries could not be listed.',
+      remediation: 'See the libraries feature: once libraries can be listed, their sharing is read too.',
+      code: 'LIBRARIES_UNAVAILABLE',
+    };
+  } else {
+    const libs = opts.libraries;
+    const results = await settleWithConcurrency(libs, concurrency, async (lib) => {
+      const r = await connector.listLibrarySharing(lib.id);
+      warnings.push(...r.warnings);
+      const shares = toLibraryShareRecords(r.items);
+      let documentNames: string[] | null = null;
+      if (sharedOrgWide(shares)) {
+        try {
+          const docs = await connector.listLibraryDocuments(lib.id);
+          documentNames = docs.items.slice(0, MAX_DOCUMENT_NAMES).map((d) => String(d.name));
+        } catch (e) {
+          rethrowFatal(e);
+        }
+      }
+      return { shares, documentNames };
+    });
+    let failed = 0;
+    let firstError: unknown = null;
+    let beta: unknown = null;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        libs[i].shares = r.value.shares;
+        libs[i].orgSharedDocumentNames = r.value.documentNames;
+        return;
+      }
+      rethrowFatal(r.reason);
+      libs[i].shares = null;
+      libs[i].orgSharedDocumentNames = null;
+      // A library deleted between the listing and this call is not an error of the feature.
+      if (isAppError(r.reason) && r.reason.code === 'NOT_FOUND') return;
+      if (isAppError(r.reason) && r.reason.code === 'BETA_ACCESS_REQUIRED') beta ??= r.reason;
+      failed++;
+      firstError ??= r.reason;
+    });
+    if (beta && failed === libs.length) availability.librarySharing = availabilityOf(beta);
+    else if (firstError && failed === libs.length) availability.librarySharing = availabilityOf(firstError);
+    else if (firstError) availability.librarySharing = partly('Library sharing', failed, firstError);
+    else availability.librarySharing = AVAILABLE;
+  }
+  return { connectors, availability, warnings };
+}

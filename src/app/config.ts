@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors/index.ts';
 import { resolveDataDir } from '../store/index.ts';
+import { DEFAULT_JOB_SETTINGS } from '../jobs/types.ts';
 
 export interface AppConfig {
   /** PGlite data folder (also holds master.key when TRUSTLENS_MASTER_KEY is unset). */
@@ -36,6 +37,20 @@ export interface AppConfig {
     metricsToken: string | null;
   };
   scheduler: { enabled: boolean; tickSeconds: number };
+  /**
+   * Sync jobs (docs/adr/0008): the queue's settings (pg-boss on PostgreSQL, the in-process runner on
+   * PGlite) and how often a running sync proves it is alive (a run silent for 6× that counts as dead and
+   * is taken over or marked interrupted).
+   */
+  jobs: {
+    schema: string;
+    leaseSeconds: number;
+    retrySeconds: number;
+    retryLimit: number;
+    checkSeconds: number;
+    concurrency: number;
+    heartbeatSeconds: number;
+  };
   /** Alert delivery: how often due deliveries are sent, and the first retry delay (×4 per attempt). */
   alerts: { tickSeconds: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number };
   /** TRUSTLENS_INIT_*: the headless first start. */
@@ -93,6 +108,19 @@ const EnvSchema = z.object({
   TRUSTLENS_ALERTS_RETRY_BASE_MS: intFrom('TRUSTLENS_ALERTS_RETRY_BASE_MS', 10, 3_600_000).optional(),
   TRUSTLENS_ALERTS_MAX_ATTEMPTS: intFrom('TRUSTLENS_ALERTS_MAX_ATTEMPTS', 1, 20).optional(),
   TRUSTLENS_ALERTS_TIMEOUT_MS: intFrom('TRUSTLENS_ALERTS_TIMEOUT_MS', 100, 120_000).optional(),
+  TRUSTLENS_JOBS_SCHEMA: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z_][a-z0-9_]{0,49}$/,
+      'TRUSTLENS_JOBS_SCHEMA must be a PostgreSQL schema name: lower-case letters, digits and _ (at most 50)',
+    )
+    .optional(),
+  TRUSTLENS_JOB_LEASE_SECONDS: intFrom('TRUSTLENS_JOB_LEASE_SECONDS', 2, 6 * 3600).optional(),
+  TRUSTLENS_JOB_RETRY_SECONDS: intFrom('TRUSTLENS_JOB_RETRY_SECONDS', 0, 3600).optional(),
+  TRUSTLENS_JOB_CHECK_SECONDS: intFrom('TRUSTLENS_JOB_CHECK_SECONDS', 1, 3600).optional(),
+  TRUSTLENS_WORKER_CONCURRENCY: intFrom('TRUSTLENS_WORKER_CONCURRENCY', 1, 64).optional(),
+  TRUSTLENS_SYNC_HEARTBEAT_SECONDS: intFrom('TRUSTLENS_SYNC_HEARTBEAT_SECONDS', 1, 600).optional(),
   TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
   TRUSTLENS_INIT_ADMIN_PASSWORD: z.string().optional(),
   TRUSTLENS_INIT_ORG_NAME: z.string().optional(),
@@ -145,6 +173,15 @@ export function loadConfig(
       metricsToken: e.TRUSTLENS_METRICS_TOKEN ?? null,
     },
     scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
+    jobs: {
+      schema: e.TRUSTLENS_JOBS_SCHEMA ?? DEFAULT_JOB_SETTINGS.schema,
+      leaseSeconds: e.TRUSTLENS_JOB_LEASE_SECONDS ?? DEFAULT_JOB_SETTINGS.leaseSeconds,
+      retrySeconds: e.TRUSTLENS_JOB_RETRY_SECONDS ?? DEFAULT_JOB_SETTINGS.retrySeconds,
+      retryLimit: DEFAULT_JOB_SETTINGS.retryLimit,
+      checkSeconds: e.TRUSTLENS_JOB_CHECK_SECONDS ?? DEFAULT_JOB_SETTINGS.checkSeconds,
+      concurrency: e.TRUSTLENS_WORKER_CONCURRENCY ?? DEFAULT_JOB_SETTINGS.concurrency,
+      heartbeatSeconds: e.TRUSTLENS_SYNC_HEARTBEAT_SECONDS ?? 10,
+    },
     alerts: {
       tickSeconds: e.TRUSTLENS_ALERTS_TICK_SECONDS ?? 15,
       retryBaseMs: e.TRUSTLENS_ALERTS_RETRY_BASE_MS ?? 30_000,

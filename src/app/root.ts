@@ -35,6 +35,9 @@ import { createSyncsService, type SyncsService } from '../services/syncs.ts';
 import type { SyncRunView } from '../store/sync-runs-repository.ts';
 import type { IntegrationView } from '../store/index.ts';
 import type { ConnectorProvider } from '../services/connectors.ts';
+import { createInProcessQueue } from '../jobs/in-process.ts';
+import { pendingRuns } from '../jobs/run-rows.ts';
+import type { JobQueue } from '../jobs/types.ts';
 import type { AppConfig } from './config.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
@@ -68,6 +71,10 @@ export interface App {
   readonly services: Services;
   /** Started by `serve` (and workers); the CLI never starts it. */
   readonly scheduler: Scheduler;
+  /** The sync job queue this process uses (docs/adr/0008), or null when syncs run where they are asked for (the CLI). */
+  readonly jobs: { kind: JobQueue['kind']; role: JobsRole } | null;
+  /** Starts working sync jobs in this process (`serve` without --no-worker, `trustlens worker`). */
+  startWorker(): Promise<void>;
   /**
    * Announces a running server in the embedded database's data folder (`server.json`), so that a CLI
    * command that finds the folder locked names it (docs/adr/0002). Returns the function that withdraws it.
@@ -84,7 +91,19 @@ export interface App {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
+/**
+ * What this process does with sync jobs: `enqueue` (serve --no-worker: triggers are queued for workers),
+ * `work` (trustlens worker: works jobs only), `both` (serve: queues and works them).
+ */
+export type JobsRole = 'enqueue' | 'work' | 'both';
+
 export interface CreateAppOptions {
+  /** Sync jobs through a queue (serve, worker); unset: a sync runs in the process that asks for it (the CLI). */
+  jobs?: JobsRole;
+  /** Replaces the job queue (tests); default pg-boss on PostgreSQL, the in-process runner on PGlite. */
+  jobQueue?: JobQueue;
+  /** This process as the owner of the runs it executes ("host:pid"; tests run several in one process). */
+  owner?: string;
   /** A database already open (tests); otherwise opened from the config. */
   db?: Database;
   /** The master keys (tests); otherwise TRUSTLENS_MASTER_KEY or the data folder's key file. */
@@ -163,11 +182,31 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const audit = createAuditService({ audit: store.audit, now });
   const listeners: SyncListener[] = [];
   const errorListeners: ((e: unknown, where: string) => void)[] = [];
+  const heartbeatMs = config.jobs.heartbeatSeconds * 1000;
+  let queue: JobQueue | null = null;
+  if (options.jobs) {
+    try {
+      queue = await openJobQueue(config, options, store, {
+        now,
+        staleAfterMs: heartbeatMs * 6,
+        onError: (e) => {
+          for (const l of errorListeners) l(e, 'jobs');
+        },
+      });
+    } catch (e) {
+      if (!options.db) await db.close().catch(() => undefined);
+      throw e;
+    }
+  }
   const syncs = createSyncsService({
     store,
     audit,
     connectors,
     now,
+    queue: queue ?? undefined,
+    owner: options.owner,
+    heartbeatMs,
+    staleAfterMs: heartbeatMs * 6,
     onRunFinished: (run, integration, requests) => {
       for (const l of listeners) {
         try {
@@ -236,6 +275,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     config,
     services,
     scheduler,
+    jobs: queue && options.jobs ? { kind: queue.kind, role: options.jobs } : null,
+    async startWorker() {
+      if (!queue || options.jobs === 'enqueue') {
+        throw new AppError('INTERNAL', 'This process was not opened to work sync jobs.');
+      }
+      await queue.work((job) => syncs.runJob(job), { concurrency: config.jobs.concurrency });
+    },
     onSyncFinished: (l) => listeners.push(l),
     onBackgroundError: (l) => errorListeners.push(l),
     announceServer(url) {
@@ -257,10 +303,52 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       closed = true;
       await scheduler.stop();
       await alerts.stop();
+      await queue?.pause().catch(() => undefined); // no new job; the running ones end or are interrupted
       await syncs.shutdown(closeOptions?.graceMs ?? options.shutdownGraceMs ?? 10_000);
+      await queue?.stop().catch(() => undefined);
       if (!options.db) await db.close();
     },
   };
+}
+
+/**
+ * The sync job queue: pg-boss on PostgreSQL (shared by every process), the in-process runner on the
+ * embedded database (whose queue is the runs table: PGlite belongs to one process, ADR 0002).
+ */
+async function openJobQueue(
+  config: AppConfig,
+  options: CreateAppOptions,
+  store: Store,
+  deps: { now: () => Date; staleAfterMs: number; onError: (e: unknown) => void },
+): Promise<JobQueue> {
+  if (options.jobQueue) return options.jobQueue;
+  if (config.databaseUrl) {
+    const { createPgBossQueue } = await import('../jobs/pg-boss.ts');
+    return createPgBossQueue({ ...config.jobs, connectionString: config.databaseUrl, onError: deps.onError });
+  }
+  if (options.jobs !== 'both') {
+    throw new AppError(
+      'INVALID_INPUT',
+      'Separate sync workers need PostgreSQL: the embedded database (PGlite) belongs to one process.',
+      {
+        remediation:
+          'Run `trustlens serve` alone (it serves and syncs), or set DATABASE_URL and TRUSTLENS_MASTER_KEY for every process to run `trustlens serve --no-worker` and `trustlens worker` side by side.',
+      },
+    );
+  }
+  return createInProcessQueue({
+    pending: async () =>
+      (
+        await pendingRuns(store.db, {
+          staleBefore: new Date(deps.now().getTime() - deps.staleAfterMs),
+          maxAttempts: 3,
+          limit: 50,
+        })
+      ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
+    checkSeconds: config.jobs.checkSeconds,
+    retrySeconds: config.jobs.retrySeconds,
+    onError: deps.onError,
+  });
 }
 
 /** The embedded database's marker file: present once a data folder has been created. */

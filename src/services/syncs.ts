@@ -7,6 +7,11 @@
  * risk scores and the outcome are written in one transaction at the end (src/sync/run-sync.ts), so an
  * interrupted run leaves nothing half-written. Usage is committed per conversation as it is read (its
  * state is replaced wholesale per conversation, so a resumed sync never counts it twice).
+ *
+ * With a job queue (`trustlens serve`, `serve --no-worker`, `trustlens worker`: docs/adr/0008), a trigger
+ * records the run `queued` and enqueues a job; a worker's `runJob` takes the run (queued → running, by
+ * compare-and-set) and executes it. A job delivered again after its worker died takes the run over once
+ * that worker stopped giving signs of life; the same run row then ends with the outcome.
  */
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';
@@ -26,6 +31,8 @@ import type { ConnectorProvider } from './connectors.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
 import { processAlive } from '../shared/process.ts';
+import { claimQueued, failQueued, runState, takeRun } from '../jobs/run-rows.ts';
+import { RetryLater, type JobQueue, type SyncJob } from '../jobs/types.ts';
 
 /** Live figures of a run this process is executing. */
 export interface SyncProgress {
@@ -106,6 +113,12 @@ export interface SyncsService {
   /** Runs executing in this process. */
   active(): string[];
   /**
+   * Works one job of the queue (the workers' handler): takes its run and executes it, or does nothing
+   * when the run already ended or a later run superseded it. Throws `RetryLater` while a live worker
+   * elsewhere holds the run, and when this process stopped before the run ended (it is taken over).
+   */
+  runJob(job: SyncJob): Promise<void>;
+  /**
    * Stops: waits up to `graceMs` for this process's runs to end, then marks the rest interrupted.
    * After it, trigger refuses.
    */
@@ -122,6 +135,12 @@ export interface SyncsServiceDeps {
   staleAfterMs?: number;
   /** Called when a run ends (metrics, scheduler), with the connector's request figures when it got that far. */
   onRunFinished?: (run: SyncRunView, integration: IntegrationView, requests: ConnectorStats | null) => void;
+  /** The job queue: when set, triggers record the run `queued` and enqueue it instead of running it here. */
+  queue?: Pick<JobQueue, 'enqueue'>;
+  /** This process as a run's owner ("host:pid"; tests pass others). */
+  owner?: string;
+  /** How many times a queued run may be taken (again after its worker died) before it is left interrupted. */
+  maxAttempts?: number;
 }
 
 const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: boolean }> = {
@@ -139,8 +158,16 @@ const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: b
 
 const OWNER = `${hostname()}:${process.pid}`;
 
+/** The run's owner was a process of this host that no longer exists. */
+function ownerGoneHere(owner: string | null): boolean {
+  const [ownerHost, ownerPid] = (owner ?? '').split(/:(?=\d+$)/);
+  return ownerHost === hostname() && Number(ownerPid) > 0 && !processAlive(Number(ownerPid));
+}
+
 export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   const { store } = deps;
+  const owner = deps.owner ?? OWNER;
+  const maxAttempts = deps.maxAttempts ?? 3;
   const now = deps.now ?? (() => new Date());
   const heartbeatMs = deps.heartbeatMs ?? 10_000;
   const staleAfterMs = deps.staleAfterMs ?? Math.max(60_000, heartbeatMs * 6);
@@ -262,10 +289,33 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         });
       }
       const trigger = options.trigger ?? 'manual';
+      if (deps.queue) {
+        const queued = await claimQueued(store, integration.id, now().toISOString(), {
+          trigger,
+          requestedBy: actor.label,
+        });
+        if (!queued.created) return { run: withProgress(queued.run), started: false, done: null };
+        try {
+          await deps.queue.enqueue({ runId: queued.run.id, integrationId: integration.id });
+        } catch (e) {
+          // A run without a job would block the integration: it fails at once, saying why.
+          const err = toAppError(e);
+          await failQueued(store.db, queued.run.id, now().toISOString(), err.message).catch(() => undefined);
+          throw err;
+        }
+        await deps.audit.record(
+          actor,
+          'sync.start',
+          { type: 'integration', id: integration.id },
+          { runId: queued.run.id, trigger, queued: true },
+          { organizationId: integration.organizationId },
+        );
+        return { run: withProgress(queued.run), started: true, done: null };
+      }
       const { run, created } = await store.syncRuns.claim(integration.id, now().toISOString(), {
         trigger,
         requestedBy: actor.label,
-        owner: OWNER,
+        owner,
       });
       if (!created) return { run: withProgress(run), started: false, done: null };
       const done = execute(run.id, integration, options.onProgress);
@@ -345,11 +395,9 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     async recoverInterrupted() {
       const at = now();
       const stale: string[] = [];
-      const host = hostname();
       for (const run of await store.syncRuns.running()) {
         if (running.has(run.id)) continue;
-        const [ownerHost, ownerPid] = (run.owner ?? '').split(/:(?=\d+$)/);
-        const deadHere = ownerHost === host && Number(ownerPid) > 0 && !processAlive(Number(ownerPid));
+        const deadHere = ownerGoneHere(run.owner);
         const lastSign = Date.parse(run.heartbeatAt ?? run.startedAt);
         const silent = at.getTime() - lastSign > staleAfterMs;
         if (deadHere || silent) stale.push(run.id);
@@ -362,6 +410,40 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     },
 
     active: () => [...running.keys()],
+
+    async runJob(job) {
+      if (stopping) throw new RetryLater('This process is stopping: the job is left to another worker.');
+      const state = await runState(store.db, job.runId);
+      if (!state || !state.queued || state.superseded) return; // gone, not a job's run, or history
+      if (state.status === 'succeeded' || state.status === 'partial' || state.status === 'failed') return;
+      if (running.has(state.id)) throw new RetryLater('This process is running it.');
+      if (state.status === 'running') {
+        const alive = !ownerGoneHere(state.owner) && now().getTime() - state.lastSignMs <= staleAfterMs;
+        if (alive) throw new RetryLater(`Sync run ${state.id} is running in another worker.`);
+      }
+      if (state.attempts >= maxAttempts) {
+        // Taken too many times (each worker died running it): it ends interrupted, the next trigger starts afresh.
+        await store.syncRuns.interrupt(
+          [state.id],
+          now().toISOString(),
+          `The sync was interrupted: the workers running it stopped ${state.attempts} times before it finished.`,
+        );
+        return;
+      }
+      if (!(await takeRun(store.db, state, owner, now().toISOString()))) {
+        throw new RetryLater(`Sync run ${state.id} changed meanwhile (another worker took it).`);
+      }
+      const integration = await store.integrations.get(state.integrationId);
+      if (!integration) return; // deleted meanwhile (its runs go with it)
+      const done = execute(state.id, integration);
+      running.get(state.id)!.done = done;
+      const final = await done;
+      if (final.status === 'interrupted' && stopping) {
+        throw new RetryLater(
+          `Sync run ${state.id} was interrupted by this process's stop: another worker resumes it.`,
+        );
+      }
+    },
 
     async shutdown(graceMs) {
       stopping = true;

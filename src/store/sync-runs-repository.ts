@@ -9,7 +9,7 @@ import {
 import { sqlState, type Database } from './database.ts';
 import { iso, isoOrNull, newId } from './sql-values.ts';
 
-export type SyncRunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
 
 /** What started a run: a person or token (API, CLI `sync`), the scheduler, or `trustlens scan --data-dir`. */
 export type SyncTrigger = 'manual' | 'scheduled' | 'scan';

@@ -12,6 +12,7 @@ import { register as registerScan } from './scan.ts';
 import { register as registerServe } from './serve.ts';
 import { register as registerSim } from './sim.ts';
 import { register as registerUsage } from './usage.ts';
+import { register as registerWorker } from './worker.ts';
 
 /** Every CLI verb. Add one line per new commands/<verb>.ts. */
 export const commands: Array<(program: Command) => void> = [
@@ -25,6 +26,7 @@ export const commands: Array<(program: Command) => void> = [
   registerUsage,
   registerPosture,
   registerServe,
+  registerWorker,
   registerExport,
   registerAlerts,
   registerCompletion,

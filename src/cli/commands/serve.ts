@@ -1,5 +1,8 @@
 /**
- * `trustlens serve`: the API (and the web console's files once built), the scheduler, one process.
+ * `trustlens serve`: the API (and the web console's files once built), the scheduler and a sync worker,
+ * one process. Syncs go through the job queue (docs/adr/0008): pg-boss on PostgreSQL, the in-process
+ * runner on the embedded database. `--no-worker` (PostgreSQL only) serves and enqueues: `trustlens worker`
+ * processes work the jobs.
  * `trustlens serve --demo` (what `npm start` runs): the same, with a demo organization whose integration
  * reads the built-in simulated workspace (or the real API when MISTRAL_API_KEY is set), synced at once;
  * it prints the address and how to sign in.
@@ -24,6 +27,7 @@ interface ServeFlags {
   port?: string;
   dataDir?: string;
   scheduler: boolean;
+  worker: boolean;
   demo?: boolean;
   baseUrl: string;
   grace: string;
@@ -45,6 +49,10 @@ export function register(program: Command): void {
     .option('--port <port>', 'port (default PORT or 8080; 0 picks a free one)')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option('--no-scheduler', 'do not run scheduled syncs in this process')
+    .option(
+      '--no-worker',
+      'serve and enqueue syncs only; `trustlens worker` processes run them (PostgreSQL: DATABASE_URL)',
+    )
     .option(
       '--demo',
       'add a demo organization synced against the built-in simulated workspace (or MISTRAL_API_KEY)',
@@ -92,7 +100,7 @@ export function register(program: Command): void {
       });
       // The demo is read on a terminal: request logs only when asked for (TRUSTLENS_LOG_LEVEL).
       if (flags.demo && !process.env.TRUSTLENS_LOG_LEVEL) config.server.logLevel = 'warn';
-      const app = await createApp(config);
+      const app = await createApp(config, { jobs: flags.worker ? 'both' : 'enqueue' });
       let sim: SimulatorHandle | undefined;
       let withdraw: (() => void) | undefined;
       try {
@@ -192,18 +200,24 @@ export function register(program: Command): void {
               `Sign in with email ${demo.email} and password ${password}: POST ${url}/api/v1/auth/login, or try the API at ${url}/api/docs`,
             );
           out('(a new password is set at each start of the demo)');
-          void demo.firstSync.done?.then((run) =>
+          const firstRunId = demo.firstSync.run.id;
+          // The first sync runs as a job (here, or in a worker): its end is told by the finished-run hook.
+          app.onSyncFinished((run) => {
+            if (run.id !== firstRunId) return;
             out(
               `First sync of the demo workspace: ${run.status} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s — ` +
                 `${run.countsByType?.agent ?? 0} agents, ${run.countsByType?.model ?? 0} models, ` +
                 `${run.countsByType?.file ?? 0} files, ${run.countsByType?.library ?? 0} libraries.`,
-            ),
-          );
+            );
+          });
         }
         // Alert deliveries (and their retries) go out from the serving process.
         app.services.alerts.start(config.alerts.tickSeconds * 1000);
         if (config.scheduler.enabled) app.scheduler.start();
         else out('Scheduled syncs are off in this process (--no-scheduler).');
+        if (flags.worker) await app.startWorker();
+        else
+          out('Syncs are queued for `trustlens worker` processes (--no-worker): none runs in this process.');
 
         await new Promise<void>((resolveStop) => {
           let stopping = false;

@@ -44,7 +44,7 @@ export const SyncRun = z
   .object({
     id: z.string(),
     integrationId: z.string(),
-    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'interrupted']),
+    status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted']),
     trigger: z.enum(['manual', 'scheduled', 'scan']),
     requestedBy: z.string().nullable(),
     startedAt: DateTime,

@@ -1,0 +1,155 @@
+/**
+ * The sync_runs rows behind sync jobs (migration 009): a run asked for through the queue is inserted
+ * `queued` (one queued-or-running run per integration: the partial unique index), and a worker takes it
+ * by compare-and-set on the version of the row it read: status, owner, heartbeat and attempts. So when
+ * the queue delivers a job twice (a lease that expired while its worker still lived), at most one worker
+ * runs the sync.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/index.ts';
+import { sqlState, type Database, type Store } from '../store/index.ts';
+import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
+
+/** What a worker needs to know of a run to decide whether to take it. */
+export interface RunState {
+  id: string;
+  integrationId: string;
+  status: SyncRunView['status'];
+  owner: string | null;
+  /** Last sign of life, or the start when none (ms since the epoch). */
+  lastSignMs: number;
+  attempts: number;
+  /** Carried by a job (migration 009). */
+  queued: boolean;
+  /** A later run of the same integration exists: this one is history. */
+  superseded: boolean;
+}
+
+interface StateRow {
+  id: string;
+  integration_id: string;
+  status: SyncRunView['status'];
+  owner: string | null;
+  last_sign: Date;
+  attempts: number;
+  queued: boolean;
+  superseded: boolean;
+}
+
+const STATE_COLUMNS = `r.id, r.integration_id, r.status, r.owner, COALESCE(r.heartbeat_at, r.started_at) AS last_sign,
+  r.attempts::int AS attempts, r.queued,
+  EXISTS (SELECT 1 FROM sync_runs l WHERE l.integration_id = r.integration_id AND l.seq > r.seq) AS superseded`;
+
+function toState(r: StateRow): RunState {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    status: r.status,
+    owner: r.owner,
+    lastSignMs: new Date(r.last_sign).getTime(),
+    attempts: r.attempts,
+    queued: r.queued,
+    superseded: r.superseded,
+  };
+}
+
+/**
+ * Records a queued run unless the integration already has one queued or running: returns the new run
+ * (created) or that one (not created).
+ */
+export async function claimQueued(
+  store: Pick<Store, 'db' | 'syncRuns'>,
+  integrationId: string,
+  at: string,
+  options: { trigger: SyncTrigger; requestedBy: string | null },
+): Promise<{ run: SyncRunView; created: boolean }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const id = randomUUID();
+    try {
+      await store.db.query(
+        `INSERT INTO sync_runs (id, integration_id, started_at, status, trigger, requested_by, queued)
+         VALUES ($1, $2, $3, 'queued', $4, $5, true)`,
+        [id, integrationId, at, options.trigger, options.requestedBy],
+      );
+      return { run: (await store.syncRuns.get(id))!, created: true };
+    } catch (e) {
+      if (sqlState(e) !== '23505') throw e;
+    }
+    const { rows } = await store.db.query<{ id: string }>(
+      `SELECT id FROM sync_runs WHERE integration_id = $1 AND status IN ('queued', 'running')`,
+      [integrationId],
+    );
+    const existing = rows[0] ? await store.syncRuns.get(rows[0].id) : null;
+    if (existing) return { run: existing, created: false };
+    // it finished between the two statements: try again
+  }
+  throw new AppError('CONFLICT', `A sync of integration ${integrationId} is already queued or running.`, {
+    remediation: 'Wait for it to finish (see its progress in the sync history), then start another.',
+  });
+}
+
+export async function runState(db: Database, runId: string): Promise<RunState | null> {
+  const { rows } = await db.query<StateRow>(`SELECT ${STATE_COLUMNS} FROM sync_runs r WHERE r.id = $1`, [
+    runId,
+  ]);
+  return rows[0] ? toState(rows[0]) : null;
+}
+
+/**
+ * Takes a run for this worker if it is still exactly as read (`seen`): running, owned by `owner`, alive
+ * now. A run that was interrupted is taken again from a clean slate (no outcome, no errors). Returns
+ * false when another worker changed it first, or when another run of the integration got in the way.
+ */
+export async function takeRun(db: Database, seen: RunState, owner: string, at: string): Promise<boolean> {
+  try {
+    const r = await db.query(
+      `UPDATE sync_runs SET status = 'running', owner = $2, heartbeat_at = $3, attempts = attempts + 1,
+         finished_at = NULL, duration_ms = NULL, errors = '[]'::jsonb
+       WHERE id = $1 AND status = $4 AND owner IS NOT DISTINCT FROM $5 AND attempts = $6
+         AND date_trunc('milliseconds', COALESCE(heartbeat_at, started_at)) = date_trunc('milliseconds', $7::timestamptz)`,
+      [seen.id, owner, at, seen.status, seen.owner, seen.attempts, new Date(seen.lastSignMs).toISOString()],
+    );
+    return r.rowCount === 1;
+  } catch (e) {
+    if (sqlState(e) === '23505') return false; // another run of the integration is queued or running
+    throw e;
+  }
+}
+
+/**
+ * Runs a job could still carry, oldest first (the in-process runner's queue: it survives a restart
+ * because it is the runs table itself): queued, interrupted (a stop or a crash) or running without a sign
+ * of life since `staleBefore`; not superseded by a later run; taken fewer than `maxAttempts` times.
+ */
+export async function pendingRuns(
+  db: Database,
+  options: { staleBefore: Date; maxAttempts: number; limit: number },
+): Promise<RunState[]> {
+  const { rows } = await db.query<StateRow>(
+    `SELECT ${STATE_COLUMNS} FROM sync_runs r
+     WHERE r.queued AND r.attempts < $2
+       AND (r.status IN ('queued', 'interrupted')
+            OR (r.status = 'running' AND COALESCE(r.heartbeat_at, r.started_at) < $1::timestamptz))
+       AND NOT EXISTS (SELECT 1 FROM sync_runs l WHERE l.integration_id = r.integration_id AND l.seq > r.seq)
+     ORDER BY r.seq LIMIT $3`,
+    [options.staleBefore.toISOString(), options.maxAttempts, options.limit],
+  );
+  return rows.map(toState);
+}
+
+/** Marks a queued run failed (its job could not be enqueued), so the integration is not blocked. */
+export async function failQueued(db: Database, runId: string, at: string, message: string): Promise<void> {
+  const errors = JSON.stringify([
+    {
+      feature: 'agents',
+      code: 'STORAGE_ERROR',
+      message,
+      remediation: 'Check that the database is reachable, then start the sync again.',
+    },
+  ]);
+  await db.query(
+    `UPDATE sync_runs SET status = 'failed', finished_at = $2, duration_ms = 0, errors = $3::jsonb
+     WHERE id = $1 AND status = 'queued'`,
+    [runId, at, errors],
+  );
+}

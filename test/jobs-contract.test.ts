@@ -1,0 +1,349 @@
+/**
+ * The sync job queue's contract (docs/adr/0008), one suite run against both implementations: pg-boss on
+ * PostgreSQL and the in-process runner on PGlite, each with two workers (two apps on one database), syncing
+ * against the simulator:
+ *  - a job runs once per enqueue, also when it is delivered twice;
+ *  - never two syncs of one integration at once (one queued-or-running run; the run is taken by CAS);
+ *  - a job whose worker died is taken over once the worker's lease and heartbeat ran out;
+ *  - each schedule fires once per due time across processes (CAS on next_sync_at, enqueue on claim);
+ *  - a graceful stop lets the running job end, or marks it interrupted and another worker resumes it.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../src/app/config.ts';
+import { createApp, type App, type JobsRole } from '../src/app/root.ts';
+import { createInProcessQueue } from '../src/jobs/in-process.ts';
+import { createPgBossQueue } from '../src/jobs/pg-boss.ts';
+import { pendingRuns, runState, takeRun } from '../src/jobs/run-rows.ts';
+import type { JobQueue } from '../src/jobs/types.ts';
+import { createMistralConnector } from '../src/mistral/index.ts';
+import { cliActor } from '../src/services/context.ts';
+import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
+import type { Database } from '../src/store/index.ts';
+import { testBackends, type TestBackend, type TestDatabase } from '../src/store/testing.ts';
+import { testKeyring } from './store-fixtures.ts';
+
+const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
+  createMistralConnector({
+    ...o,
+    maxRetryElapsedMs: 300,
+    requestTimeoutMs: 10_000,
+    requestsPerSecond: 500,
+    maxConcurrency: 8,
+  });
+
+/** Fast leases for tests: heartbeat 1 s (dead after 6 s), lease 3 s, retry after 1 s, look every 1 s. */
+const ENV = {
+  TRUSTLENS_SYNC_HEARTBEAT_SECONDS: '1',
+  TRUSTLENS_JOB_LEASE_SECONDS: '3',
+  TRUSTLENS_JOB_RETRY_SECONDS: '1',
+  TRUSTLENS_JOB_CHECK_SECONDS: '1',
+};
+const SETTINGS = {
+  leaseSeconds: 3,
+  retrySeconds: 1,
+  retryLimit: 20,
+  checkSeconds: 1,
+  concurrency: 2,
+};
+const admin = cliActor();
+
+/** Waits for a condition (a test that never gets there fails after `limitMs`, with what it last saw). */
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 90_000) {
+  const start = Date.now();
+  let last: T;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() - start > limitMs) assert.fail(`${what}: still ${JSON.stringify(last)}`);
+    await sleep(100);
+  }
+}
+
+interface RunRow {
+  id: string;
+  integration_id: string;
+  status: string;
+  attempts: number;
+  trigger: string;
+}
+
+async function runs(db: Database): Promise<RunRow[]> {
+  const { rows } = await db.query<RunRow>(
+    'SELECT id, integration_id, status, attempts::int AS attempts, trigger FROM sync_runs ORDER BY seq',
+  );
+  return rows;
+}
+
+const settled = (rows: RunRow[]) => rows.every((r) => !['queued', 'running'].includes(r.status));
+
+for (const backend of testBackends()) {
+  describe(
+    `sync job queue contract (${backend.kind === 'postgres' ? 'pg-boss' : 'in-process'})`,
+    {
+      skip: backend.skip,
+    },
+    () => {
+      let sim: SimulatorHandle;
+      let slowSim: SimulatorHandle;
+      const opened: { t: TestDatabase; apps: App[]; queues: JobQueue[] }[] = [];
+      const keyring = testKeyring();
+
+      before(async () => {
+        sim = await startSimulator({
+          seed: 21,
+          host: '127.0.0.1',
+          generator: { agents: 3, conversations: 6 },
+        });
+        // Slow enough that a stop lands during the sync (each answer waits 150 ms).
+        slowSim = await startSimulator({
+          seed: 22,
+          host: '127.0.0.1',
+          latencyMs: 150,
+          generator: { agents: 12, conversations: 24 },
+        });
+      });
+      after(async () => {
+        for (const o of opened) {
+          for (const a of o.apps) await a.close({ graceMs: 0 }).catch(() => undefined);
+          for (const q of o.queues) await q.stop().catch(() => undefined);
+          await o.t.cleanup().catch(() => undefined);
+        }
+        await sim?.close();
+        await slowSim?.close();
+      });
+
+      /** A queue client of the database: pg-boss in `schema`, or an in-process runner over its runs table. */
+      async function queueFor(db: Database, schema: string): Promise<JobQueue> {
+        if (backend.kind === 'postgres') {
+          return createPgBossQueue({
+            ...SETTINGS,
+            schema,
+            connectionString: process.env.TRUSTLENS_TEST_DATABASE_URL!,
+          });
+        }
+        return createInProcessQueue({
+          pending: async () =>
+            (
+              await pendingRuns(db, { staleBefore: new Date(Date.now() - 6000), maxAttempts: 3, limit: 50 })
+            ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
+          checkSeconds: 1,
+          retrySeconds: 1,
+        });
+      }
+
+      /**
+       * One database and `n` processes on it (apps, each with its own queue client), none working yet.
+       * The in-process runner is the composition root's own (`jobQueue` unset) unless `ownQueues`.
+       */
+      async function world(n: number, options: { ownQueues?: boolean; role?: JobsRole } = {}) {
+        const t = await (backend as TestBackend).open();
+        const entry = { t, apps: [] as App[], queues: [] as JobQueue[] };
+        opened.push(entry);
+        const schema = `jobs_${randomBytes(5).toString('hex')}`;
+        const queues: JobQueue[] = [];
+        const add = async (owner: string) => {
+          const db = entry.apps.length === 0 || !t.connectAgain ? t.db : await t.connectAgain();
+          const queue =
+            backend.kind === 'postgres' || options.ownQueues ? await queueFor(db, schema) : undefined;
+          if (queue) queues.push(queue);
+          const app = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+            db,
+            keyring,
+            connectorFactory,
+            jobs: options.role ?? 'both',
+            owner,
+            jobQueue: queue,
+          });
+          entry.apps.push(app);
+          return app;
+        };
+        for (let i = 0; i < n; i++) await add(`worker-${i}.test:${1_000_000 + i}`);
+        return { t, db: t.db, apps: entry.apps, schema, entry, queues, add };
+      }
+
+      async function addIntegrations(app: App, n: number, target = sim) {
+        const ids: string[] = [];
+        for (let i = 0; i < n; i++) {
+          const v = await app.services.integrations.create(admin, {
+            name: `ws-${i}-${randomBytes(3).toString('hex')}`,
+            apiKey: target.apiKey,
+            baseUrl: target.url,
+            syncIntervalMinutes: 60,
+          });
+          ids.push(v.id);
+        }
+        return ids;
+      }
+
+      it('a job runs once per enqueue, also when the queue delivers it twice', async () => {
+        const { db, apps, queues } = await world(2, { ownQueues: true });
+        const finished = new Map<string, number>();
+        for (const a of apps)
+          a.onSyncFinished((run) => finished.set(run.id, (finished.get(run.id) ?? 0) + 1));
+        const ids = await addIntegrations(apps[0], 6);
+        const triggered = [];
+        for (const id of ids) triggered.push(await apps[0].services.syncs.trigger(admin, id));
+        for (const r of triggered) {
+          assert.equal(r.started, true);
+          assert.equal(r.run.status, 'queued', 'the 202 answer carries the run, queued for a worker');
+          assert.equal(r.done, null);
+        }
+        // A duplicate delivery of every job (as after a lease that expired while its worker lived).
+        for (const r of triggered)
+          await queues[1].enqueue({ runId: r.run.id, integrationId: r.run.integrationId });
+        for (const a of apps) await a.startWorker();
+        await until('every run ended', () => runs(db), settled);
+        const rows = await runs(db);
+        assert.equal(rows.length, ids.length, 'one run per trigger');
+        for (const r of rows) {
+          assert.equal(r.status, 'succeeded', `run ${r.id}`);
+          assert.equal(r.attempts, 1, 'taken once');
+          assert.equal(finished.get(r.id), 1, 'executed once, in one worker');
+        }
+        // Both workers shared the work? Not guaranteed with 6 quick jobs: only that nothing ran twice.
+        const inventory = await db.query<{ n: number }>(
+          `SELECT count(DISTINCT integration_id)::int AS n FROM inventory_records WHERE resource_type = 'agent'`,
+        );
+        assert.equal(inventory.rows[0].n, ids.length, 'every integration has its inventory');
+      });
+
+      it('never two syncs of one integration at once: one queued-or-running run, the run taken by CAS', async () => {
+        const { db, apps } = await world(2);
+        const [id] = await addIntegrations(apps[0], 1);
+        const [a, b] = await Promise.all([
+          apps[0].services.syncs.trigger(admin, id),
+          apps[1].services.syncs.trigger(admin, id),
+        ]);
+        assert.equal([a, b].filter((r) => r.started).length, 1, 'one trigger starts, the other gets its run');
+        assert.equal(a.run.id, b.run.id);
+        // Two workers read the queued run at once: exactly one compare-and-set wins.
+        const seen = (await runState(db, a.run.id))!;
+        const wins = await Promise.all([
+          takeRun(db, seen, 'one.test:1', new Date().toISOString()),
+          takeRun(db, seen, 'two.test:2', new Date().toISOString()),
+        ]);
+        assert.deepEqual(wins.filter(Boolean).length, 1);
+        // The winner "dies" at once (stale heartbeat, another host): the job is taken over and ends once.
+        await db.query(`UPDATE sync_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [
+          a.run.id,
+        ]);
+        for (const app of apps) await app.startWorker();
+        await until('the run ended', () => runs(db), settled);
+        const rows = await runs(db);
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0].status, 'succeeded');
+        assert.equal(rows[0].attempts, 2, 'taken by the CAS winner, then taken over once');
+      });
+
+      it("a job whose worker died is taken over after the worker's lease and heartbeat ran out", async () => {
+        const { db, apps, schema, entry } = await world(2);
+        const [id] = await addIntegrations(apps[0], 1, slowSim);
+        const { run } = await apps[0].services.syncs.trigger(admin, id);
+        // The dying worker takes the job and the run, then stops giving any sign of life (SIGKILL).
+        let took = false;
+        const dying =
+          backend.kind === 'postgres'
+            ? await createPgBossQueue({
+                ...SETTINGS,
+                schema,
+                connectionString: process.env.TRUSTLENS_TEST_DATABASE_URL!,
+              })
+            : createInProcessQueue({
+                pending: async () =>
+                  (await pendingRuns(db, { staleBefore: new Date(0), maxAttempts: 3, limit: 10 })).map(
+                    (r) => ({
+                      runId: r.id,
+                      integrationId: r.integrationId,
+                    }),
+                  ),
+                checkSeconds: 1,
+                retrySeconds: 1,
+              });
+        entry.queues.push(dying);
+        await dying.work(async (job) => {
+          const seen = (await runState(db, job.runId))!;
+          took = await takeRun(db, seen, 'dead-host.test:4242', new Date().toISOString());
+          await new Promise(() => undefined); // never ends, never heartbeats
+        });
+        await until('the dying worker took the run', async () => took, Boolean);
+        assert.equal((await runState(db, run.id))!.owner, 'dead-host.test:4242');
+        await dying.pause();
+        await apps[1].startWorker();
+        const ended = await until('the run ended', () => runs(db), settled);
+        assert.equal(ended.length, 1, 'no second run: the same run was taken over');
+        assert.equal(ended[0].status, 'succeeded');
+        assert.equal(ended[0].attempts, 2);
+        const agents = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM inventory_records WHERE integration_id = $1 AND resource_type = 'agent'`,
+          [id],
+        );
+        assert.equal(agents.rows[0].n, 12, 'the whole inventory, once');
+      });
+
+      it('each schedule fires once per due time across processes, and the run is enqueued on the claim', async () => {
+        const { db, apps } = await world(2);
+        const ids = await addIntegrations(apps[0], 5);
+        // Due a minute ago (a time with milliseconds, as TrustLens writes them: the claim compares it exactly).
+        await db.query('UPDATE integrations SET next_sync_at = $1', [
+          new Date(Date.now() - 60_000).toISOString(),
+        ]);
+        const [a, b] = await Promise.all(apps.map((x) => x.scheduler.tick()));
+        const fired = [...a.started, ...b.started].map((r) => r.run.integrationId).sort();
+        assert.deepEqual(fired, [...ids].sort(), 'each due integration fired once, in one process');
+        const again = await Promise.all(apps.map((x) => x.scheduler.tick()));
+        assert.equal(again[0].started.length + again[1].started.length, 0, 'not due any more');
+        for (const app of apps) await app.startWorker();
+        const rows = await until('every run ended', () => runs(db), settled);
+        assert.equal(rows.length, ids.length);
+        assert.ok(
+          rows.every((r) => r.status === 'succeeded' && r.trigger === 'scheduled' && r.attempts === 1),
+        );
+      });
+
+      it('a graceful stop lets the running job end, or marks it interrupted and another worker resumes it', async () => {
+        const { db, apps, add } = await world(2);
+        const [quick] = await addIntegrations(apps[0], 1);
+        const [slow] = await addIntegrations(apps[0], 1, slowSim);
+        // 1. Enough grace: the job ends in the stopping worker.
+        const first = await apps[0].services.syncs.trigger(admin, quick);
+        await apps[0].startWorker();
+        await until(
+          'the quick run was taken',
+          () => runState(db, first.run.id),
+          (s) => s?.status !== 'queued',
+        );
+        await apps[0].close({ graceMs: 60_000 });
+        const quickRun = (await runState(db, first.run.id))!;
+        assert.equal(quickRun.status, 'succeeded');
+        assert.equal(quickRun.attempts, 1);
+        // 2. No grace: the run is marked interrupted; another worker takes it over and ends it.
+        const second = await apps[1].services.syncs.trigger(admin, slow);
+        await apps[1].startWorker();
+        await until(
+          'the slow run is running',
+          () => runState(db, second.run.id),
+          (s) => s?.status === 'running',
+        );
+        await apps[1].close({ graceMs: 0 });
+        const stopped = (await runState(db, second.run.id))!;
+        assert.equal(stopped.status, 'interrupted', 'marked interrupted by the stop, nothing of it stored');
+        const agentsAfterStop = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM inventory_records WHERE integration_id = $1`,
+          [slow],
+        );
+        assert.equal(agentsAfterStop.rows[0].n, 0, 'nothing half-written');
+        const resumer = await add('resumer.test:3');
+        await resumer.startWorker();
+        const ended = await until(
+          'the slow run ended',
+          () => runState(db, second.run.id),
+          (s) => s?.status === 'succeeded',
+        );
+        assert.equal(ended!.attempts, 2, 'the same run, taken again once');
+      });
+    },
+  );
+}

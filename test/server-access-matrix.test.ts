@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RouteAccess } from '../src/server/plugins/auth.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { testBackends } from '../src/store/testing.ts';
+import { recordReliability } from './helpers/reliability.ts';
 import {
   apiOperations,
   fillPath,
@@ -446,6 +447,10 @@ for (const backend of testBackends()) {
     let ctx: Ctx;
     let ops: Map<string, ApiOperation>;
     const table = new Map<string, string[]>();
+    /** Per caller column: route checks made, and those that answered as expected without a leak. */
+    const tally = new Map<string, { tried: number; ok: number }>(
+      COLUMNS.map((c) => [c, { tried: 0, ok: 0 }]),
+    );
 
     before(async () => {
       h = await startTestServer(backend);
@@ -560,6 +565,20 @@ for (const backend of testBackends()) {
           ([k, s]) => `${k.padEnd(width)}  ${s.map((x, i) => x.padEnd(COLUMNS[i].length)).join(' ')}`,
         );
         console.log(`access matrix (${backend.kind}):\n${head}\n${rows.join('\n')}`);
+        recordReliability({
+          suite: 'access',
+          title: 'Every route × every caller, from the OpenAPI document',
+          backend: backend.kind,
+          rows: [...tally.entries()].map(([column, t]) => ({
+            case: `${column.replace('·s', ' (session cookie + CSRF)')} on ${table.size} routes`,
+            tried: t.tried,
+            survived: t.ok,
+            detail: 'expected status; refused requests change nothing; no other organization data',
+          })),
+          notes: [
+            'anon = no credentials, otherOrg = the admin of another organization; the others use API tokens unless marked.',
+          ],
+        });
       }
       await proxy?.close();
       await receiver?.close();
@@ -615,7 +634,8 @@ for (const backend of testBackends()) {
         const schema = op.op.requestBody?.content['application/json']?.schema;
         const problems: string[] = [];
         const statuses: string[] = [];
-        for (const [name, auth] of CALLERS) {
+        for (const [column, [name, auth]] of CALLERS.map((c, i) => [COLUMNS[i], c] as const)) {
+          const before = problems.length;
           // Sign-out ends the session it is sent with: it gets one of its own.
           const caller =
             auth === 'token'
@@ -670,6 +690,9 @@ for (const backend of testBackends()) {
               statuses[statuses.length - 1] += `/${r.status}`;
             }
           }
+          const t = tally.get(column)!;
+          t.tried++;
+          if (problems.length === before) t.ok++;
         }
         table.set(key, statuses);
         assert.deepEqual(problems, [], problems.join('\n'));

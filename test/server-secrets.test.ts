@@ -22,6 +22,7 @@ import { buildServer } from '../src/server/server.ts';
 import { startSimulator } from '../src/simulator/index.ts';
 import { openDatabase, type Database } from '../src/store/index.ts';
 import { testBackends, type TestDatabase } from '../src/store/testing.ts';
+import { recordReliability } from './helpers/reliability.ts';
 import { startKeyProxy } from './helpers/key-proxy.ts';
 import { minimalQuery, resourceParams, toOpenApiPath, withQuery } from './helpers/openapi-requests.ts';
 import type { OpenApiDocument } from './helpers/openapi-requests.ts';
@@ -501,6 +502,31 @@ for (const backend of testBackends()) {
               findIn(content, `file ${f.slice(dataDir.length)}`, needles, hits);
             }
           }
+          const hitsOf = (prefix: RegExp) => hits.filter((x) => prefix.test(x)).length;
+          recordReliability({
+            suite: 'secrets',
+            title: 'Plaintext secrets searched after an end-to-end session',
+            backend: backend.kind,
+            rows: [
+              {
+                case: 'API responses (headers and bodies)',
+                tried: captured.length,
+                survived: captured.length - hitsOf(/^(headers|body) of /),
+              },
+              { case: 'log lines', tried: lines.length, survived: lines.length - hitsOf(/^log line /) },
+              {
+                case: 'database tables (dumped)',
+                tried: tables.size,
+                survived: tables.size - hitsOf(/^table /),
+              },
+              ...(pgdb
+                ? []
+                : [{ case: 'files of the data folder', tried: files, survived: files - hitsOf(/^file /) }]),
+            ],
+            notes: [
+              `${needles.length} needles: each secret (Mistral keys, passwords, API tokens, session and set-up tokens, webhook URLs and secrets) and overlapping pieces of it; "as expected" = no needle found there.`,
+            ],
+          });
           assert.deepEqual(hits, [], hits.slice(0, 20).join('\n'));
 
           // The search sees what is stored: the organization's name (kept in clear) is found.

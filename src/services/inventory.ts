@@ -356,11 +356,17 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     const record = entry.data as AgentRecord;
     const at = now();
     const summary = idx.byId.get(agentId)?.summary;
-    const libraries = new Map(
-      (await store.queries.records(integ.id, 'library', true)).map((l) => [
-        l.id,
-        (l.data as LibraryRecord).documentCount,
-      ]),
+    // Document counts of the integration's libraries: the same for every agent of this index.
+    const libraries = await idx.memo.get(
+      'library-document-counts',
+      at.getTime(),
+      async () =>
+        new Map(
+          (await store.queries.records(integ.id, 'library', true)).map((l) => [
+            l.id,
+            (l.data as LibraryRecord).documentCount,
+          ]),
+        ),
     );
     const findings = await store.queries.findingsOf(integ.id, 'agent', agentId);
     const events = await store.queries.events({

@@ -32,6 +32,14 @@ export interface Database {
   /** Runs `fn` in a transaction (joined when already inside one); commits on success, rolls back on throw. */
   transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Only when this process is the database's only writer (PGlite: one process holds the data folder):
+   * a number that changes after every write that ends through it (a statement other than a plain
+   * SELECT, a script, a transaction). A value read from the database while `writeSeq()` stayed the same
+   * is still current, so a read cache can skip its freshness query (src/store/queries-repository.ts).
+   * Absent on PostgreSQL, where other processes write.
+   */
+  writeSeq?(): number;
 }
 
 export interface OpenDatabaseOptions {
@@ -233,16 +241,31 @@ interface PgliteTxLike {
   exec(sql: string): Promise<unknown>;
 }
 
+/**
+ * Writes ended on each PGlite instance (see Database.writeSeq): kept per instance, not per wrapper, so
+ * that two wrappers of one instance see each other's writes.
+ */
+const pgliteWrites = new WeakMap<object, { n: number }>();
+function writesOf(instance: object): { n: number } {
+  let w = pgliteWrites.get(instance);
+  if (!w) pgliteWrites.set(instance, (w = { n: 0 }));
+  return w;
+}
+const READ_ONLY = /^\s*SELECT\b/i;
+
 async function pgliteQuery<T>(
   target: PgliteTxLike,
   sql: string,
-  params?: readonly unknown[],
+  params: readonly unknown[] | undefined,
+  writes: { n: number },
 ): Promise<QueryResult<T>> {
   try {
     const r = await target.query<T>(sql, params ? [...params] : []);
     return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
   } catch (e) {
     throw storageError(e);
+  } finally {
+    if (!READ_ONLY.test(sql)) writes.n++;
   }
 }
 
@@ -270,10 +293,10 @@ function txDatabase(
   return self;
 }
 
-function pgliteTxDatabase(tx: PgliteTxLike): Database {
+function pgliteTxDatabase(tx: PgliteTxLike, writes: { n: number }): Database {
   return txDatabase(
     'pglite',
-    (sql, params) => pgliteQuery(tx, sql, params),
+    (sql, params) => pgliteQuery(tx, sql, params, writes),
     (sql) => tx.exec(sql),
   );
 }
@@ -281,14 +304,17 @@ function pgliteTxDatabase(tx: PgliteTxLike): Database {
 /** Wraps an open PGlite instance (the caller has created it; `close` closes it). */
 export function createPgliteDatabase(instance: PGlite): Database {
   const db = instance as unknown as PgliteLike;
+  const writes = writesOf(instance);
   return {
     kind: 'pglite',
-    query: (sql, params) => pgliteQuery(db, sql, params),
+    query: (sql, params) => pgliteQuery(db, sql, params, writes),
     async execScript(sql) {
       try {
         await db.exec(sql);
       } catch (e) {
         throw storageError(e);
+      } finally {
+        writes.n++;
       }
     },
     async transaction(fn) {
@@ -297,7 +323,7 @@ export function createPgliteDatabase(instance: PGlite): Database {
       try {
         return await db.transaction(async (tx) => {
           try {
-            return await fn(pgliteTxDatabase(tx));
+            return await fn(pgliteTxDatabase(tx, writes));
           } catch (e) {
             fromFn.add(e);
             throw e;
@@ -305,9 +331,13 @@ export function createPgliteDatabase(instance: PGlite): Database {
         });
       } catch (e) {
         throw fromFn.has(e) ? e : storageError(e);
+      } finally {
+        // After COMMIT (or ROLLBACK): what the transaction wrote is visible from now on.
+        writes.n++;
       }
     },
     close: () => db.close(),
+    writeSeq: () => writes.n,
   };
 }
 

@@ -217,15 +217,30 @@ function asArray<T>(v: unknown): T[] {
 }
 
 export function createQueriesRepository(db: Database): QueriesRepository {
+  /**
+   * version() answers without a query while nothing was written since it last asked, where the database
+   * can tell (Database.writeSeq: PGlite, whose only writer is this process). Read caches then cost no
+   * query at all, and keep answering while a sync's final transaction holds PGlite's one connection.
+   */
+  const versions = new Map<string, { seq: number; value: { latestRunId: string | null; muteSeq: number } }>();
   return {
     async version(integrationId) {
+      const seq = db.writeSeq?.();
+      const known = seq === undefined ? undefined : versions.get(integrationId);
+      if (known && known.seq === seq) return known.value;
       const { rows } = await db.query<{ run_id: string | null; mute_seq: number | null }>(
         `SELECT (SELECT id FROM sync_runs WHERE integration_id = $1 AND status <> 'running'
                  ORDER BY seq DESC LIMIT 1) AS run_id,
                 (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq`,
         [integrationId],
       );
-      return { latestRunId: rows[0]?.run_id ?? null, muteSeq: rows[0]?.mute_seq ?? 0 };
+      const value = { latestRunId: rows[0]?.run_id ?? null, muteSeq: rows[0]?.mute_seq ?? 0 };
+      // Kept with the write count from BEFORE the query: a write that ended meanwhile makes it stale.
+      if (seq !== undefined) {
+        if (versions.size > 10_000) versions.clear();
+        versions.set(integrationId, { seq, value });
+      }
+      return value;
     },
 
     async agentRows(integrationId) {

@@ -1,0 +1,116 @@
+/**
+ * Database.writeSeq (PGlite: this process is the only writer) lets queries.version() answer without a
+ * query while nothing was written. Every kind of write makes it ask again: a statement, a transaction
+ * (also one that rolls back), a script, and a write through another wrapper of the same instance.
+ * PostgreSQL has no writeSeq: version() always asks (other processes write).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createPgliteDatabase, type Database } from '../src/store/database.ts';
+import { createQueriesRepository } from '../src/store/queries-repository.ts';
+import { pgliteBackend, testBackends, type TestDatabase } from '../src/store/testing.ts';
+
+/** A Database that counts the version queries it sees. */
+function counting(db: Database): { db: Database; versionQueries: () => number } {
+  let n = 0;
+  return {
+    db: {
+      ...db,
+      query: (sql, params) => {
+        if (sql.includes('FROM finding_mute_history')) n++;
+        return db.query(sql, params);
+      },
+    },
+    versionQueries: () => n,
+  };
+}
+
+describe('queries.version() on PGlite: no query while nothing was written', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await pgliteBackend.open();
+  });
+  after(async () => {
+    await t?.cleanup();
+  });
+
+  it('asks once, then again after each kind of write', async () => {
+    const c = counting(t.db);
+    const q = createQueriesRepository(c.db);
+    const id = '00000000-0000-4000-8000-000000000001';
+    const first = await q.version(id);
+    await q.version(id);
+    await q.version(id);
+    assert.equal(c.versionQueries(), 1, 'one query for three calls');
+    assert.deepEqual(first, { latestRunId: null, muteSeq: 0 });
+
+    await t.db.query('SELECT 1'); // a read changes nothing
+    await q.version(id);
+    assert.equal(c.versionQueries(), 1);
+
+    await t.db.query('CREATE TEMP TABLE IF NOT EXISTS scratch (x int)');
+    await q.version(id);
+    assert.equal(c.versionQueries(), 2, 'a statement');
+
+    await t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO scratch VALUES (1)');
+    });
+    await q.version(id);
+    assert.equal(c.versionQueries(), 3, 'a transaction');
+
+    await t.db
+      .transaction(async () => {
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await q.version(id);
+    assert.equal(c.versionQueries(), 4, 'a rolled-back transaction');
+
+    await t.db.execScript('INSERT INTO scratch VALUES (2); INSERT INTO scratch VALUES (3);');
+    await q.version(id);
+    assert.equal(c.versionQueries(), 5, 'a script');
+
+    await q.version('00000000-0000-4000-8000-000000000002');
+    assert.equal(c.versionQueries(), 6, 'each integration has its own answer');
+  });
+
+  it('sees a write made through another wrapper of the same PGlite instance', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const instance = await PGlite.create();
+    try {
+      const one = counting(createPgliteDatabase(instance));
+      const two = createPgliteDatabase(instance);
+      await two.execScript(
+        'CREATE TABLE sync_runs (id text, integration_id text, status text, seq int); CREATE TABLE finding_mute_history (id int);',
+      );
+      const q = createQueriesRepository(one.db);
+      const id = 'i1';
+      assert.deepEqual(await q.version(id), { latestRunId: null, muteSeq: 0 });
+      await two.query(`INSERT INTO sync_runs VALUES ('run-1', 'i1', 'succeeded', 1)`);
+      assert.deepEqual(await q.version(id), { latestRunId: 'run-1', muteSeq: 0 });
+      await two.query('INSERT INTO finding_mute_history VALUES (7)');
+      assert.deepEqual(await q.version(id), { latestRunId: 'run-1', muteSeq: 7 });
+      assert.equal(one.versionQueries(), 3);
+    } finally {
+      await instance.close();
+    }
+  });
+});
+
+for (const backend of testBackends().filter((b) => b.kind === 'postgres')) {
+  describe('queries.version() on PostgreSQL: always asks', { skip: backend.skip }, () => {
+    it('queries on every call', async () => {
+      const t = await backend.open();
+      try {
+        assert.equal(t.db.writeSeq, undefined);
+        const c = counting(t.db);
+        const q = createQueriesRepository(c.db);
+        await q.version('00000000-0000-4000-8000-000000000001');
+        await q.version('00000000-0000-4000-8000-000000000001');
+        assert.equal(c.versionQueries(), 2);
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}

@@ -181,6 +181,7 @@ test('the CLI and the server reach the store, the keyring, Mistral and sync only
       'inventory',
       'server',
       'simulator',
+      'api-client',
     ],
     server: ['server', 'app', 'services', 'exports', 'shared', 'errors', 'findings', 'rules', 'inventory'],
   };
@@ -275,4 +276,50 @@ test('the web console talks to the server only over HTTP: web/ imports nothing f
   // The API types come from the generated contract, not a copy.
   const client = readFileSync(join(WEB, 'api', 'client.ts'), 'utf8');
   assert.match(client, /from '\.\/schema'/);
+});
+
+test('the API client (src/api-client) is an adapter for entry points: only the CLI uses it, and it uses no store, root or server', () => {
+  const importers = new Set(
+    allEdges
+      .filter((e) => areaOf(e.to) === 'api-client' && areaOf(e.from) !== 'api-client')
+      .map((e) => areaOf(e.from)),
+  );
+  assert.deepEqual([...importers], ['cli'], 'only the CLI talks to a server through the API client');
+  // It speaks HTTP: no database, no composition root, no server code, no Mistral, no CLI. From the
+  // services and the store it takes the shapes only (`import type`), so both adapters have one interface.
+  const own = allEdges.filter((e) => areaOf(e.from) === 'api-client');
+  assert.ok(own.length > 0, 'the scan sees src/api-client');
+  for (const e of own) {
+    const target = areaOf(e.to);
+    if (['services', 'store'].includes(target)) {
+      assert.ok(e.typeOnly, `${e.from} -> ${e.to}: types only`);
+      continue;
+    }
+    assert.ok(['api-client', 'errors', 'shared'].includes(target), `${e.from} imports src/${target}`);
+  }
+  for (const s of all.filter((x) => x.area === 'api-client')) {
+    for (const m of s.imports)
+      assert.ok(
+        !['pg', '@electric-sql/pglite', 'fastify', 'commander'].includes(m),
+        `${s.file} imports ${m}`,
+      );
+  }
+  // Services and the domain never reach for a server.
+  for (const e of allEdges.filter((x) => !['cli', 'api-client'].includes(areaOf(x.from)))) {
+    assert.ok(areaOf(e.to) !== 'api-client', `${e.from} imports ${e.to}`);
+  }
+  // The CLI loads it only in server mode (a lazy import), so local commands never pay for it.
+  assert.ok(
+    allEdges.some((e) => e.from === 'cli/backend.ts' && e.to === 'api-client/http.ts' && !e.typeOnly),
+  );
+  assert.ok(
+    !allEdges.some(
+      (e) =>
+        areaOf(e.from) === 'cli' &&
+        areaOf(e.to) === 'api-client' &&
+        !e.typeOnly &&
+        e.from !== 'cli/backend.ts',
+    ),
+    'only cli/backend.ts loads the API client',
+  );
 });

@@ -100,6 +100,17 @@ export function register(program: Command): void {
       });
       // The demo is read on a terminal: request logs only when asked for (TRUSTLENS_LOG_LEVEL).
       if (flags.demo && !process.env.TRUSTLENS_LOG_LEVEL) config.server.logLevel = 'warn';
+      if (!flags.worker && !config.databaseUrl) {
+        // Refused before the data folder is opened (or created).
+        throw new AppError(
+          'INVALID_INPUT',
+          '--no-worker needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process.',
+          {
+            remediation:
+              'Run `trustlens serve` without --no-worker (it serves and syncs), or set DATABASE_URL and TRUSTLENS_MASTER_KEY for every process to run `trustlens serve --no-worker` and `trustlens worker` side by side.',
+          },
+        );
+      }
       const app = await createApp(config, { jobs: flags.worker ? 'both' : 'enqueue' });
       let sim: SimulatorHandle | undefined;
       let withdraw: (() => void) | undefined;

@@ -34,9 +34,8 @@ export function register(program: Command): void {
       [
         '',
         'Examples:',
-        '  DATABASE_URL=postgres://… TRUSTLENS_MASTER_KEY=… trustlens worker',
-        '  trustlens worker --concurrency 4 --grace 60',
-        '  trustlens serve --no-worker & trustlens worker & trustlens worker   # API and two workers',
+        '  $ DATABASE_URL=postgres://… TRUSTLENS_MASTER_KEY=… trustlens worker',
+        '  $ trustlens worker --concurrency 4 --grace 60',
       ].join('\n'),
     )
     .action(async (flags: WorkerFlags) => {

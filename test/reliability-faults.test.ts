@@ -31,7 +31,7 @@ import { recordReliability, reliabilitySize, type ReliabilityRow } from './helpe
 import { testKeyring } from './store-fixtures.ts';
 
 const SIZE = reliabilitySize({
-  ci: { agents: 3, conversations: 8, files: 5, libraries: 2, models: 4, repeats: 1 },
+  ci: { agents: 2, conversations: 6, files: 5, libraries: 2, models: 3, repeats: 1 },
   full: { agents: 12, conversations: 60, files: 14, libraries: 5, models: 14, repeats: 3 },
 });
 /** Small pages, so that every listing takes several requests and a fault can land between two of them. */
@@ -97,8 +97,17 @@ const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
     pageSize: PAGE_SIZE,
   });
 
+/** JSON with object keys sorted (PostgreSQL's jsonb and PGlite may order a stored object's keys differently). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
 function normalise(value: unknown, integrationId: string): string {
-  return JSON.stringify(value).replaceAll(integrationId, '<integration>');
+  return canonical(value).replaceAll(integrationId, '<integration>');
 }
 
 /**
@@ -142,10 +151,10 @@ async function stateOf(store: Store, integrationId: string, now: Date): Promise<
   }
   const usage = store.usage(integrationId);
   const conversations = new Map(
-    [...(await usage.loadConversationStates())].map(([id, s]) => [id, JSON.stringify(s)]),
+    [...(await usage.loadConversationStates())].map(([id, s]) => [id, canonical(s)]),
   );
   const t = await usage.loadTotals();
-  const totals = JSON.stringify({
+  const totals = canonical({
     byAgent: [...t.byAgent].sort(([a], [b]) => a.localeCompare(b)),
     modelOnly: t.modelOnly,
     totalConversations: t.totalConversations,
@@ -226,7 +235,7 @@ const FAULTS: FaultCase[] = [
     maySucceed: true,
     mustHit: true,
     inject({ sim }) {
-      sim.configure({ faults: { rate: 0.2, kinds: ['slow'], slowMs: REQUEST_TIMEOUT_MS * 3 } });
+      sim.configure({ faults: { rate: 0.2, kinds: ['slow'], slowMs: REQUEST_TIMEOUT_MS * 2 } });
       return async () => sim.configure({ faults: null });
     },
   },
@@ -354,245 +363,256 @@ const FAULTS: FaultCase[] = [
   },
 ];
 
-for (const backend of testBackends()) {
-  describe(`fault injection on stored syncs (${backend.kind})`, { skip: backend.skip }, () => {
-    let t: TestDatabase;
-    let app: App;
-    let store: Store;
-    let sim: SimulatorHandle;
-    let proxy: FaultProxy;
-    const hooks: FaultProxyOptions = {};
-    let clock = Date.parse('2026-06-01T12:00:00Z');
-    let mainId: string;
-    const rows: ReliabilityRow[] = [];
-    let references = 0;
-    /** The connector's figures of each finished run (429s seen). */
-    const lastStats = new Map<string, ConnectorStats | null>();
+// The two back ends run side by side (most of a faulty sync is waiting: Retry-After, timeouts, back-off);
+// the cases of one back end run one after the other, as they share its integration.
+describe('fault injection on stored syncs', { concurrency: 2 }, () => {
+  for (const backend of testBackends()) {
+    describe(
+      `fault injection on stored syncs (${backend.kind})`,
+      { skip: backend.skip, concurrency: 1 },
+      () => {
+        let t: TestDatabase;
+        let app: App;
+        let store: Store;
+        let sim: SimulatorHandle;
+        let proxy: FaultProxy;
+        const hooks: FaultProxyOptions = {};
+        let clock = Date.parse('2026-06-01T12:00:00Z');
+        let mainId: string;
+        const rows: ReliabilityRow[] = [];
+        let references = 0;
+        /** The connector's figures of each finished run (429s seen). */
+        const lastStats = new Map<string, ConnectorStats | null>();
 
-    const env: Env = {
-      get sim() {
-        return sim;
-      },
-      get proxy() {
-        return proxy;
-      },
-      hooks,
-      async restartSimulator() {
-        const workspace: SimWorkspace = sim.workspace;
-        sim = await startSimulator({ workspace, apiKey: sim.apiKey, host: '127.0.0.1' });
-        proxy.setTarget(sim.url);
-      },
-    } as Env;
+        const env: Env = {
+          get sim() {
+            return sim;
+          },
+          get proxy() {
+            return proxy;
+          },
+          hooks,
+          async restartSimulator() {
+            const workspace: SimWorkspace = sim.workspace;
+            sim = await startSimulator({ workspace, apiKey: sim.apiKey, host: '127.0.0.1' });
+            proxy.setTarget(sim.url);
+          },
+        } as Env;
 
-    async function sync(
-      integrationId: string,
-    ): Promise<{ run: SyncRun; complete: Record<ResourceType, boolean> }> {
-      const { done, run } = await app.services.syncs.trigger(admin, integrationId);
-      assert.ok(done, 'a sync was started');
-      const finished = await done;
-      const result = app.services.syncs.result(run.id);
-      const complete = result?.pipeline.complete ?? {
-        agent: false,
-        model: false,
-        file: false,
-        library: false,
-      };
-      if (finished.status === 'failed')
-        for (const k of Object.keys(complete)) complete[k as ResourceType] = false;
-      return { run: finished, complete };
-    }
-
-    /** A clean sync from scratch of the same simulator state at the same clock: the reference. */
-    async function reference(): Promise<State> {
-      const integ = await app.services.integrations.create(admin, {
-        name: `reference-${++references}`,
-        apiKey: sim.apiKey,
-        baseUrl: sim.url,
-      });
-      const { run } = await sync(integ.id);
-      assert.equal(run.status, 'succeeded', 'the reference sync is clean');
-      return stateOf(store, integ.id, new Date(clock));
-    }
-
-    before(async () => {
-      t = await backend.open();
-      const keyring = testKeyring();
-      store = createStore(t.db, { keyring });
-      sim = await startSimulator({
-        seed: 14,
-        host: '127.0.0.1',
-        generator: {
-          agents: SIZE.agents,
-          conversations: SIZE.conversations,
-          files: SIZE.files,
-          libraries: SIZE.libraries,
-          models: SIZE.models,
-        },
-      });
-      proxy = await startFaultProxy(sim.url, () => null, {
-        onRequest: (req) => hooks.onRequest?.(req) ?? null,
-        rewrite: (req, status, body) => hooks.rewrite?.(req, status, body) ?? null,
-      });
-      app = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, {}), {
-        db: t.db,
-        keyring,
-        connectorFactory,
-        now: () => new Date(clock),
-        random: () => 0.5,
-      });
-      app.onSyncFinished((run, _integration, stats) => lastStats.set(run.id, stats));
-      mainId = (
-        await app.services.integrations.create(admin, {
-          name: 'main',
-          apiKey: sim.apiKey,
-          baseUrl: proxy.url,
-        })
-      ).id;
-      const first = await sync(mainId);
-      assert.equal(first.run.status, 'succeeded');
-    });
-
-    after(async () => {
-      await app?.close({ graceMs: 0 });
-      await proxy?.close();
-      await sim?.close();
-      await t?.cleanup();
-      recordReliability({
-        suite: 'faults',
-        title: 'Faults injected into stored syncs',
-        backend: backend.kind,
-        rows,
-        notes: [
-          'Each fault: the simulated workspace changes, the fault is injected, a stored sync runs through the services of createApp (test/reliability-faults.test.ts).',
-          'Survived = the run was partial or failed with the expected error code (or succeeded with exactly the reference state), what it could not re-read was unchanged, and the next clean sync converged to the state of a clean sync from scratch.',
-          'Lost = records (inventory, open findings, usage states) that differed from the earlier state or the reference after the faulty sync, or after the converging sync.',
-        ],
-      });
-    });
-
-    for (const fault of FAULTS) {
-      it(fault.name, async () => {
-        let survived = 0;
-        let lost = 0;
-        let hits = 0;
-        let requests = 0;
-        let rateLimited = 0;
-        let durationMs = 0;
-        const statuses: string[] = [];
-        for (let round = 0; round < SIZE.repeats; round++) {
-          clock += 3600_000;
-          const beforeState = await stateOf(store, mainId, new Date(clock));
-          sim.evolve({ advanceMs: 3600_000 });
-          const injection: Injection = { hits: 0 };
-          const simBefore = sim;
-          const statsBefore = sim.stats();
-          const undo = await fault.inject(env, injection);
-          let faulty: Awaited<ReturnType<typeof sync>>;
-          try {
-            faulty = await sync(mainId);
-          } finally {
-            await undo();
-          }
-          const { run, complete } = faulty;
-          if (simBefore === sim) {
-            // Faults the simulator itself injected (5xx, resets, slow, broken JSON) and its 429s.
-            const s = sim.stats();
-            injection.hits +=
-              s.faultsInjected - statsBefore.faultsInjected + (s.rateLimited - statsBefore.rateLimited);
-          }
-          hits += injection.hits;
-          requests += run.requests ?? 0;
-          durationMs += run.durationMs ?? 0;
-          statuses.push(run.status);
-          const afterState = await stateOf(store, mainId, new Date(clock));
-          const ref = await reference();
-          rateLimited += lastStats.get(run.id)?.rateLimited ?? 0;
-
-          let roundLost = 0;
-          const fail = (what: string) => {
-            roundLost++;
-            return what;
+        async function sync(
+          integrationId: string,
+        ): Promise<{ run: SyncRun; complete: Record<ResourceType, boolean> }> {
+          const { done, run } = await app.services.syncs.trigger(admin, integrationId);
+          assert.ok(done, 'a sync was started');
+          const finished = await done;
+          const result = app.services.syncs.result(run.id);
+          const complete = result?.pipeline.complete ?? {
+            agent: false,
+            model: false,
+            file: false,
+            library: false,
           };
-          if (fault.mustHit) assert.ok(injection.hits > 0, `the fault was injected (${fault.name})`);
-          assert.notEqual(run.status, 'running');
-          if (run.status === 'succeeded') {
-            assert.ok(fault.maySucceed, `a run hit by "${fault.name}" must not end succeeded`);
-            try {
-              assertSameState(afterState, ref, 'a succeeded run stores the reference state');
-            } catch (e) {
-              fail('succeeded');
-              throw e;
-            }
-          } else {
-            assert.ok(['partial', 'failed'].includes(run.status), run.status);
-            const codes = run.errors.map((e) => e.code);
-            assert.ok(
-              codes.some((c) => fault.codes.includes(c)),
-              `expected one of ${fault.codes.join(', ')} in ${codes.join(', ')}`,
-            );
-            for (const e of run.errors) {
-              assert.ok(e.message.length > 0 && e.remediation.length > 0, `${e.code} says what to do next`);
-              assert.ok(!e.message.includes(sim.apiKey), 'no key in the message');
-            }
-            for (const { type } of TYPES) {
-              const was = complete[type] ? ref.inventory[type] : beforeState.inventory[type];
-              const got = afterState.inventory[type];
-              const lostHere = [...was.keys()].filter((id) => !got.has(id)).length;
-              roundLost += lostHere;
-              assert.deepEqual(
-                [...got.keys()].sort(),
-                [...was.keys()].sort(),
-                `${type}s: ${complete[type] ? 'a complete listing stores what is there' : 'not re-read: unchanged'}`,
-              );
-              for (const [id, data] of got) {
-                const want = was.get(id)!;
-                const [a, b] = withoutDerived(
-                  type,
-                  JSON.parse(data) as Record<string, unknown>,
-                  JSON.parse(want) as Record<string, unknown>,
-                );
-                assert.deepEqual(
-                  a,
-                  b,
-                  `${type} ${id} (${FEATURE_OF[type]} ${complete[type] ? 're-read' : 'kept'})`,
-                );
-              }
-              if (!complete[type]) {
-                assert.deepEqual(
-                  afterState.openFindings.get(type) ?? [],
-                  beforeState.openFindings.get(type) ?? [],
-                  `${type} findings not re-read: unchanged`,
-                );
-              }
-            }
-            for (const [id, s] of afterState.conversations) {
-              const ok = beforeState.conversations.get(id) === s || ref.conversations.get(id) === s;
-              if (!ok) roundLost++;
-              assert.ok(ok, `conversation ${id}: its earlier state or the new one`);
-            }
-            for (const id of beforeState.conversations.keys()) {
-              if (ref.conversations.has(id) && !afterState.conversations.has(id)) {
-                roundLost++;
-                assert.fail(`conversation ${id} still exists but its usage was dropped`);
-              }
-            }
-          }
-
-          // Convergence: a clean sync now equals a clean sync from scratch.
-          const clean = await sync(mainId);
-          assert.equal(clean.run.status, 'succeeded', 'the clean sync after the fault succeeds');
-          assertSameState(await stateOf(store, mainId, new Date(clock)), ref, 'converged');
-          lost += roundLost;
-          if (roundLost === 0) survived++;
+          if (finished.status === 'failed')
+            for (const k of Object.keys(complete)) complete[k as ResourceType] = false;
+          return { run: finished, complete };
         }
-        rows.push({
-          case: fault.name,
-          tried: SIZE.repeats,
-          survived,
-          lost,
-          detail: `runs ${statuses.join('/')}; ${hits} requests hit; ${requests} requests; ${rateLimited} answered 429; ${durationMs} ms in faulty syncs`,
+
+        /** A clean sync from scratch of the same simulator state at the same clock: the reference. */
+        async function reference(): Promise<State> {
+          const integ = await app.services.integrations.create(admin, {
+            name: `reference-${++references}`,
+            apiKey: sim.apiKey,
+            baseUrl: sim.url,
+          });
+          const { run } = await sync(integ.id);
+          assert.equal(run.status, 'succeeded', 'the reference sync is clean');
+          return stateOf(store, integ.id, new Date(clock));
+        }
+
+        before(async () => {
+          t = await backend.open();
+          const keyring = testKeyring();
+          store = createStore(t.db, { keyring });
+          sim = await startSimulator({
+            seed: 14,
+            host: '127.0.0.1',
+            generator: {
+              agents: SIZE.agents,
+              conversations: SIZE.conversations,
+              files: SIZE.files,
+              libraries: SIZE.libraries,
+              models: SIZE.models,
+            },
+          });
+          proxy = await startFaultProxy(sim.url, () => null, {
+            onRequest: (req) => hooks.onRequest?.(req) ?? null,
+            rewrite: (req, status, body) => hooks.rewrite?.(req, status, body) ?? null,
+          });
+          app = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, {}), {
+            db: t.db,
+            keyring,
+            connectorFactory,
+            now: () => new Date(clock),
+            random: () => 0.5,
+          });
+          app.onSyncFinished((run, _integration, stats) => lastStats.set(run.id, stats));
+          mainId = (
+            await app.services.integrations.create(admin, {
+              name: 'main',
+              apiKey: sim.apiKey,
+              baseUrl: proxy.url,
+            })
+          ).id;
+          const first = await sync(mainId);
+          assert.equal(first.run.status, 'succeeded');
         });
-      });
-    }
-  });
-}
+
+        after(async () => {
+          await app?.close({ graceMs: 0 });
+          await proxy?.close();
+          await sim?.close();
+          await t?.cleanup();
+          recordReliability({
+            suite: 'faults',
+            title: 'Faults injected into stored syncs',
+            backend: backend.kind,
+            rows,
+            notes: [
+              'Each fault: the simulated workspace changes, the fault is injected, a stored sync runs through the services of createApp (test/reliability-faults.test.ts).',
+              'Survived = the run was partial or failed with the expected error code (or succeeded with exactly the reference state), what it could not re-read was unchanged, and the next clean sync converged to the state of a clean sync from scratch.',
+              'Lost = records (inventory, open findings, usage states) that differed from the earlier state or the reference after the faulty sync, or after the converging sync.',
+            ],
+          });
+        });
+
+        for (const fault of FAULTS) {
+          it(fault.name, async () => {
+            let survived = 0;
+            let lost = 0;
+            let hits = 0;
+            let requests = 0;
+            let rateLimited = 0;
+            let durationMs = 0;
+            const statuses: string[] = [];
+            for (let round = 0; round < SIZE.repeats; round++) {
+              clock += 3600_000;
+              const beforeState = await stateOf(store, mainId, new Date(clock));
+              sim.evolve({ advanceMs: 3600_000 });
+              const injection: Injection = { hits: 0 };
+              const simBefore = sim;
+              const statsBefore = sim.stats();
+              const undo = await fault.inject(env, injection);
+              let faulty: Awaited<ReturnType<typeof sync>>;
+              try {
+                faulty = await sync(mainId);
+              } finally {
+                await undo();
+              }
+              const { run, complete } = faulty;
+              if (simBefore === sim) {
+                // Faults the simulator itself injected (5xx, resets, slow, broken JSON) and its 429s.
+                const s = sim.stats();
+                injection.hits +=
+                  s.faultsInjected - statsBefore.faultsInjected + (s.rateLimited - statsBefore.rateLimited);
+              }
+              hits += injection.hits;
+              requests += run.requests ?? 0;
+              durationMs += run.durationMs ?? 0;
+              statuses.push(run.status);
+              const afterState = await stateOf(store, mainId, new Date(clock));
+              const ref = await reference();
+              rateLimited += lastStats.get(run.id)?.rateLimited ?? 0;
+
+              let roundLost = 0;
+              const fail = (what: string) => {
+                roundLost++;
+                return what;
+              };
+              if (fault.mustHit) assert.ok(injection.hits > 0, `the fault was injected (${fault.name})`);
+              assert.notEqual(run.status, 'running');
+              if (run.status === 'succeeded') {
+                assert.ok(fault.maySucceed, `a run hit by "${fault.name}" must not end succeeded`);
+                try {
+                  assertSameState(afterState, ref, 'a succeeded run stores the reference state');
+                } catch (e) {
+                  fail('succeeded');
+                  throw e;
+                }
+              } else {
+                assert.ok(['partial', 'failed'].includes(run.status), run.status);
+                const codes = run.errors.map((e) => e.code);
+                assert.ok(
+                  codes.some((c) => fault.codes.includes(c)),
+                  `expected one of ${fault.codes.join(', ')} in ${codes.join(', ')}`,
+                );
+                for (const e of run.errors) {
+                  assert.ok(
+                    e.message.length > 0 && e.remediation.length > 0,
+                    `${e.code} says what to do next`,
+                  );
+                  assert.ok(!e.message.includes(sim.apiKey), 'no key in the message');
+                }
+                for (const { type } of TYPES) {
+                  const was = complete[type] ? ref.inventory[type] : beforeState.inventory[type];
+                  const got = afterState.inventory[type];
+                  const lostHere = [...was.keys()].filter((id) => !got.has(id)).length;
+                  roundLost += lostHere;
+                  assert.deepEqual(
+                    [...got.keys()].sort(),
+                    [...was.keys()].sort(),
+                    `${type}s: ${complete[type] ? 'a complete listing stores what is there' : 'not re-read: unchanged'}`,
+                  );
+                  for (const [id, data] of got) {
+                    const want = was.get(id)!;
+                    const [a, b] = withoutDerived(
+                      type,
+                      JSON.parse(data) as Record<string, unknown>,
+                      JSON.parse(want) as Record<string, unknown>,
+                    );
+                    assert.deepEqual(
+                      a,
+                      b,
+                      `${type} ${id} (${FEATURE_OF[type]} ${complete[type] ? 're-read' : 'kept'})`,
+                    );
+                  }
+                  if (!complete[type]) {
+                    assert.deepEqual(
+                      afterState.openFindings.get(type) ?? [],
+                      beforeState.openFindings.get(type) ?? [],
+                      `${type} findings not re-read: unchanged`,
+                    );
+                  }
+                }
+                for (const [id, s] of afterState.conversations) {
+                  const ok = beforeState.conversations.get(id) === s || ref.conversations.get(id) === s;
+                  if (!ok) roundLost++;
+                  assert.ok(ok, `conversation ${id}: its earlier state or the new one`);
+                }
+                for (const id of beforeState.conversations.keys()) {
+                  if (ref.conversations.has(id) && !afterState.conversations.has(id)) {
+                    roundLost++;
+                    assert.fail(`conversation ${id} still exists but its usage was dropped`);
+                  }
+                }
+              }
+
+              // Convergence: a clean sync now equals a clean sync from scratch.
+              const clean = await sync(mainId);
+              assert.equal(clean.run.status, 'succeeded', 'the clean sync after the fault succeeds');
+              assertSameState(await stateOf(store, mainId, new Date(clock)), ref, 'converged');
+              lost += roundLost;
+              if (roundLost === 0) survived++;
+            }
+            rows.push({
+              case: fault.name,
+              tried: SIZE.repeats,
+              survived,
+              lost,
+              detail: `runs ${statuses.join('/')}; ${hits} requests hit; ${requests} requests; ${rateLimited} answered 429; ${durationMs} ms in faulty syncs`,
+            });
+          });
+        }
+      },
+    );
+  }
+});

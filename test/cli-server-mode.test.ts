@@ -14,6 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { parseServerUrl } from '../src/api-client/http.ts';
 import { AppError } from '../src/errors/index.ts';
 import { throughServerHint } from '../src/cli/open-app.ts';
+import { buildProgram } from '../src/cli/program.ts';
+import { LOCAL_ONLY, REMOTE_COMMANDS } from '../src/cli/remote.ts';
 import { testBackends } from '../src/store/testing.ts';
 import { runCli, type CliRun } from './helpers/run-cli.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -330,7 +332,28 @@ describe('trustlens --server URL (the CLI through the API)', () => {
   });
 });
 
-describe('server addresses and the held data folder', () => {
+describe('server addresses, the command tree and the held data folder', () => {
+  it('every command that acts through a server lists --server and the token flags; local-only verbs do not', () => {
+    const program = buildProgram('0.0.0-test');
+    const find = (path: string) => {
+      let cmd: ReturnType<typeof buildProgram> | undefined = program;
+      for (const name of path.split(' ')) cmd = cmd?.commands.find((c) => c.name() === name);
+      return cmd;
+    };
+    for (const path of REMOTE_COMMANDS) {
+      const cmd = find(path);
+      assert.ok(cmd, `${path} exists`);
+      const longs = cmd.options.map((o) => o.long);
+      for (const flag of ['--server', '--token-file', '--token'])
+        assert.ok(longs.includes(flag), `${path} ${flag}`);
+    }
+    for (const verb of Object.keys(LOCAL_ONLY)) {
+      const cmd = find(verb);
+      assert.ok(cmd, `${verb} exists`);
+      assert.ok(!cmd.options.some((o) => o.long === '--server'), verb);
+    }
+  });
+
   it('parseServerUrl: http(s) only, no credentials; http:// to another machine is flagged as cleartext', () => {
     assert.deepEqual(parseServerUrl('http://127.0.0.1:8080/'), {
       server: 'http://127.0.0.1:8080',

@@ -9,6 +9,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens demo                                   # scan a built-in simulated workspace, no key needed',
     'MISTRAL_API_KEY=… trustlens scan --format json   # scan your workspace once',
     'trustlens integration add --name prod && trustlens sync prod',
+    'TRUSTLENS_TOKEN=… trustlens findings list prod --server http://127.0.0.1:8080   # through a running server',
     'trustlens completion bash > ~/.local/share/bash-completion/completions/trustlens',
   ],
   scan: [
@@ -42,20 +43,30 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens integration update prod --frequency 30',
     'trustlens integration update prod --name production',
   ],
-  'integration list': ['trustlens integration list', 'trustlens integration list --format json'],
+  'integration list': [
+    'trustlens integration list',
+    'trustlens integration list --format json',
+    'trustlens integration list --server https://trustlens.example.com --token-file ~/.trustlens-token',
+  ],
   'integration rotate-key': ['MISTRAL_API_KEY=<new key> trustlens integration rotate-key prod'],
   'integration remove': ['trustlens integration remove prod', 'trustlens integration remove prod --yes'],
-  runs: ['trustlens runs prod', 'trustlens runs prod --format json'],
+  runs: [
+    'trustlens runs prod',
+    'trustlens runs prod --format json',
+    'TRUSTLENS_TOKEN=… trustlens runs prod --server http://127.0.0.1:8080',
+  ],
   sync: [
     'trustlens sync prod',
     'trustlens sync --all --fail-on critical --quiet        # nightly job: exit 3 on a critical finding',
     'trustlens sync prod --verbose 2> sync.log              # progress, retries and rate limits to a log',
+    'TRUSTLENS_SERVER=http://127.0.0.1:8080 TRUSTLENS_TOKEN=… trustlens sync prod   # the server runs it',
   ],
   findings: ['trustlens findings list prod', 'trustlens findings show <finding-id>'],
   'findings list': [
     'trustlens findings list prod',
     'trustlens findings list prod --severity critical,high --format json',
     'trustlens findings list prod --status all --muted include',
+    'trustlens findings list prod --server http://127.0.0.1:8080 --token-file ~/.trustlens-token',
   ],
   'findings show': [
     'trustlens findings show <finding-id>',
@@ -64,14 +75,21 @@ export const EXAMPLES: Record<string, string[]> = {
   'findings mute': [
     'trustlens findings mute <finding-id> --reason "accepted risk: internal only" --by alice --expires 2027-01-31',
   ],
-  'findings unmute': ['trustlens findings unmute <finding-id> --by alice'],
+  'findings unmute': [
+    'trustlens findings unmute <finding-id> --by alice',
+    'TRUSTLENS_TOKEN=… trustlens findings unmute <finding-id> --server https://trustlens.example.com',
+  ],
   events: ['trustlens events prod --since 2026-06-01', 'trustlens events prod --format json --limit 500'],
   agents: ['trustlens agents prod', 'trustlens agents prod --guardrails none'],
   usage: [
     'trustlens usage prod --agent support-bot --days 30',
     'trustlens usage prod --model-only --format json',
   ],
-  posture: ['trustlens posture', 'trustlens posture prod --top 5 --format json'],
+  posture: [
+    'trustlens posture',
+    'trustlens posture prod --top 5 --format json',
+    'TRUSTLENS_TOKEN=… trustlens posture --server http://127.0.0.1:8080',
+  ],
   serve: [
     'trustlens serve',
     'trustlens serve --demo                                 # what npm start runs',
@@ -87,6 +105,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens export prod --format ocsf --output findings.ocsf.json  # for a security data lake',
     'trustlens export --format html --output report.html             # one integration: no name needed',
     'trustlens export prod --format cyclonedx --output aibom.cdx.json',
+    'trustlens export prod --format sarif --server https://trustlens.example.com --token-file ~/.trustlens-token',
   ],
   alerts: [
     'trustlens alerts destinations add --name secops --kind slack --url-file slack-url.txt',

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { commands } from './commands/index.ts';
 import { EXAMPLES, examplesText } from './examples.ts';
 import {
+  addServerOptions,
   checkRemoteVerb,
   SERVER_HELP,
   SERVER_OPTION,
@@ -33,6 +34,7 @@ export function buildProgram(version: string): Command {
     // Before the verbs are added: subcommands inherit it (a usage error is thrown, main.ts exits 64).
     .exitOverride();
   for (const register of commands) register(program);
+  addServerOptions(program);
   addExamples(program, '');
   program.hook('preAction', (_root, action) => {
     const o = action.optsWithGlobals() as {

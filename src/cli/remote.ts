@@ -7,6 +7,7 @@
  * Kept free of heavy imports: main.ts reads `remoteSecrets()` when it renders an error.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
 import { AppError } from '../errors/index.ts';
 
 export const SERVER_OPTION = '--server <url>';
@@ -17,6 +18,37 @@ export const TOKEN_FILE_HELP = 'with --server: read the API token from this file
 export const TOKEN_OPTION = '--token <token>';
 export const TOKEN_HELP =
   'with --server: the API token itself (visible to other local users in `ps`: prefer TRUSTLENS_TOKEN or --token-file)';
+
+/** The commands that can act through a server: they list --server and the token flags in their --help. */
+export const REMOTE_COMMANDS = [
+  'integration add',
+  'integration update',
+  'integration list',
+  'integration rotate-key',
+  'integration remove',
+  'runs',
+  'sync',
+  'findings list',
+  'findings show',
+  'findings mute',
+  'findings unmute',
+  'events',
+  'agents',
+  'posture',
+  'export',
+] as const;
+
+/** Adds --server, --token-file and --token to the commands that can act through a server. */
+export function addServerOptions(program: Command): void {
+  for (const path of REMOTE_COMMANDS) {
+    let cmd: Command | undefined = program;
+    for (const name of path.split(' ')) cmd = cmd?.commands.find((c) => c.name() === name);
+    cmd
+      ?.option(SERVER_OPTION, SERVER_HELP)
+      .option(TOKEN_FILE_OPTION, TOKEN_FILE_HELP)
+      .option(TOKEN_OPTION, TOKEN_HELP);
+  }
+}
 
 /** Verbs that work on this machine only: they refuse --server (with TRUSTLENS_SERVER they run locally). */
 export const LOCAL_ONLY: Record<string, string> = {

@@ -11,6 +11,11 @@ export type RecordedReport = ReliabilityReport & { size?: string; at?: string };
 export const RELIABILITY_SUITES = [
   { suite: 'faults', file: 'test/reliability-faults.test.ts', heading: 'Faults injected into syncs' },
   { suite: 'crashes', file: 'test/reliability-crash.test.ts', heading: 'Crashes (SIGKILL during a sync)' },
+  {
+    suite: 'workers',
+    file: 'test/workers-multiprocess.test.ts',
+    heading: 'Workers: a worker process killed during a sync',
+  },
   { suite: 'fuzz', file: 'test/api-fuzz.test.ts', heading: 'Hostile input: the API fuzzed' },
   { suite: 'access', file: 'test/server-access-matrix.test.ts', heading: 'Access: routes × roles' },
   { suite: 'secrets', file: 'test/server-secrets.test.ts', heading: 'Secrets: where plaintext was searched' },

@@ -59,7 +59,7 @@ test('a failed run, a case that went wrong, a lost record and a missing suite ar
   assert.match(md, /This report is not a pass/);
   assert.match(md, /\*\*1\*\* did not, \*\*3\*\* records lost/);
   assert.match(md, /\| 20 \| 19 ⚠ \| 3 ⚠ \|/);
-  assert.match(md, /5 suite\(s\) recorded nothing/);
+  assert.ok(md.includes(`${RELIABILITY_SUITES.length - 1} suite(s) recorded nothing`));
   assert.match(md, /\| Load: concurrent API clients during syncs \| — \| not run \|/);
   assert.match(md, /Nothing recorded: `test\/reliability-load.test.ts` did not run/);
   assert.match(md, /npm run reliability` -- --ci/);

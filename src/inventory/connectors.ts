@@ -97,23 +97,21 @@ export interface CleanServer {
 export function cleanServerUrl(raw: unknown): CleanServer {
   if (typeof raw !== 'string' || raw.trim() === '')
     return { server: null, hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
+  // A userinfo part (`user:password@`) is removed before anything else, parsable URL or not.
+  let text = raw.trim();
+  let had = false;
+  const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#\s]*@)/i.exec(text);
+  if (userinfo) {
+    had = true;
+    text = `${userinfo[1] ?? ''}${text.slice(userinfo[0].length)}`;
+  }
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(text);
+    if (!/^(https?|wss?):$/.test(url.protocol)) throw new TypeError('not a web URL');
   } catch {
-    // Unparsable: drop anything before an '@' in the authority-like prefix, keep the rest as text.
-    const m = /^([^/?#]*\/\/)?([^/?#@]*@)(.*)$/s.exec(raw.trim());
-    if (m)
-      return {
-        server: `${m[1] ?? ''}${m[3]}`,
-        hadCredentials: true,
-        scheme: null,
-        host: null,
-        exposure: 'unknown',
-      };
-    return { server: raw.trim(), hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
+    return { server: text, hadCredentials: had, scheme: null, host: null, exposure: 'unknown' };
   }
-  let had = false;
   if (url.username !== '' || url.password !== '') {
     had = true;
     url.username = '';

@@ -51,6 +51,11 @@ const CONTRACT_IDS = [
   'mistral_file_sensitive_name',
   'mistral_integration_key_stale',
   'mistral_integration_partial_coverage',
+  'mistral_agent_connector_org_credentials_unconfirmed',
+  'mistral_agent_connector_missing',
+  'mistral_library_sensitive_shared_org',
+  'mistral_integration_connector_untrusted_server',
+  'mistral_integration_connector_credentials_failing',
 ];
 
 /** A realistic workspace: guarded and unguarded agents, versions, aliases, usage, libraries, files. */

@@ -6,6 +6,8 @@ import type { Rule, RuleContext, RuleMeta, RuleResult } from '../findings/types.
 import { rule as mistralAgentAliasUnguardedVersion } from './checks/mistral-agent-alias-unguarded-version.ts';
 import { rule as mistralAgentChatDeployedUnguarded } from './checks/mistral-agent-chat-deployed-unguarded.ts';
 import { rule as mistralAgentConnectorUnconfirmed } from './checks/mistral-agent-connector-unconfirmed.ts';
+import { rule as mistralAgentConnectorMissing } from './checks/mistral-agent-connector-missing.ts';
+import { rule as mistralAgentConnectorOrgCredentialsUnconfirmed } from './checks/mistral-agent-connector-org-credentials-unconfirmed.ts';
 import { rule as mistralAgentDormant } from './checks/mistral-agent-dormant.ts';
 import { rule as mistralAgentGuardrailsFailOpen } from './checks/mistral-agent-guardrails-fail-open.ts';
 import { rule as mistralAgentGuardrailsJailbreakUnchecked } from './checks/mistral-agent-guardrails-jailbreak-unchecked.ts';
@@ -24,8 +26,11 @@ import { rule as mistralAgentOwnerMissing } from './checks/mistral-agent-owner-m
 import { rule as mistralAgentRiskyToolCombination } from './checks/mistral-agent-risky-tool-combination.ts';
 import { rule as mistralAgentUnusedTool } from './checks/mistral-agent-unused-tool.ts';
 import { rule as mistralFileSensitiveName } from './checks/mistral-file-sensitive-name.ts';
+import { rule as mistralIntegrationConnectorCredentialsFailing } from './checks/mistral-integration-connector-credentials-failing.ts';
+import { rule as mistralIntegrationConnectorUntrustedServer } from './checks/mistral-integration-connector-untrusted-server.ts';
 import { rule as mistralIntegrationKeyStale } from './checks/mistral-integration-key-stale.ts';
 import { rule as mistralIntegrationPartialCoverage } from './checks/mistral-integration-partial-coverage.ts';
+import { rule as mistralLibrarySensitiveSharedOrg } from './checks/mistral-library-sensitive-shared-org.ts';
 import { rule as mistralLibraryUnused } from './checks/mistral-library-unused.ts';
 
 /** Every rule, grouped by resource (agents: guardrails, versions, model, instructions, tools, usage, governance; then libraries, files, integration). */
@@ -42,6 +47,8 @@ export const RULES: readonly Rule[] = [
   mistralAgentChatDeployedUnguarded,
   mistralAgentRiskyToolCombination,
   mistralAgentConnectorUnconfirmed,
+  mistralAgentConnectorOrgCredentialsUnconfirmed,
+  mistralAgentConnectorMissing,
   mistralAgentModelDeprecated,
   mistralAgentModelUnpinned,
   mistralAgentInstructionsSecret,
@@ -51,9 +58,12 @@ export const RULES: readonly Rule[] = [
   mistralAgentOwnerMissing,
   mistralAgentKnowledgeBaseMissing,
   mistralLibraryUnused,
+  mistralLibrarySensitiveSharedOrg,
   mistralFileSensitiveName,
   mistralIntegrationKeyStale,
   mistralIntegrationPartialCoverage,
+  mistralIntegrationConnectorUntrustedServer,
+  mistralIntegrationConnectorCredentialsFailing,
 ];
 
 export function ruleMetas(): RuleMeta[] {

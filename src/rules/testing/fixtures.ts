@@ -8,6 +8,7 @@ import type {
   AgentRecord,
   AgentUsage,
   Availability,
+  ExtraAvailability,
   FileRecord,
   LibraryRecord,
   ModelRecord,
@@ -17,6 +18,7 @@ import type {
   StoredGuardrails,
 } from '../../inventory/types.ts';
 import type { RuleContext } from '../../findings/types.ts';
+import type { ConnectorCredentialRecord, ConnectorRecord } from '../../inventory/connectors.ts';
 
 export const NOW = new Date('2026-06-01T00:00:00.000Z');
 
@@ -248,4 +250,68 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
 
 export function context(snapshotOverrides: Partial<Snapshot> = {}, now: Date = NOW): RuleContext {
   return { snapshot: snapshot(snapshotOverrides), previous: null, now };
+}
+
+// ---------------------------------------------------------------------------
+// Connectors and library sharing (issue 11)
+
+export function credential(overrides: Partial<ConnectorCredentialRecord> = {}): ConnectorCredentialRecord {
+  return {
+    scope: 'user',
+    name: 'me',
+    title: null,
+    authType: 'oauth2',
+    status: 'valid',
+    lastCheckedAt: '2026-05-31T00:00:00.000Z',
+    errorHttpCode: null,
+    errorReason: null,
+    isDefault: true,
+    ...overrides,
+  };
+}
+
+export function connector(overrides: Partial<ConnectorRecord> = {}): ConnectorRecord {
+  return {
+    id: 'conn_0001',
+    name: 'gmail',
+    title: 'Gmail',
+    description: 'Built-in gmail connector',
+    builtIn: true,
+    server: 'https://mcp.mistral.ai/gmail',
+    serverHadCredentials: false,
+    serverScheme: 'https',
+    serverHost: 'mcp.mistral.ai',
+    serverExposure: 'public',
+    protocol: 'mcp',
+    ownerId: null,
+    ownerType: 'system',
+    visibility: 'shared_global',
+    creatorId: null,
+    active: true,
+    authenticated: true,
+    privateToolExecution: false,
+    tools: [{ name: 'send_message', description: 'send message', active: true }],
+    credentials: [credential()],
+    credentialCounts: { organization: 0, workspace: 0, user: 1 },
+    usedByAgents: [],
+    createdAt: '2025-01-01T00:00:00.000Z',
+    modifiedAt: '2025-01-02T00:00:00.000Z',
+    dataQuality: [],
+    ...overrides,
+  };
+}
+
+/** Connectors and library sharing both read (or as overridden). */
+export function extraAvailability(overrides: Partial<ExtraAvailability> = {}): ExtraAvailability {
+  return { connectors: { status: 'available' }, librarySharing: { status: 'available' }, ...overrides };
+}
+
+/** Both extra features unavailable (no beta access). */
+export function noExtraAvailability(): ExtraAvailability {
+  const unavailable = {
+    status: 'unavailable' as const,
+    message: 'Beta access is not enabled.',
+    code: 'BETA_ACCESS_REQUIRED',
+  };
+  return { connectors: unavailable, librarySharing: unavailable };
 }

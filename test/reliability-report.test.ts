@@ -31,9 +31,10 @@ test('a report with every suite: totals, one row per back end, "—" where nothi
     ],
   }));
   const md = renderReliability(reports, ctx);
-  assert.match(
-    md,
-    /\*\*60\*\* cases tried, \*\*60\*\* ended as expected, \*\*0\*\* did not, \*\*0\*\* records lost/,
+  const n = RELIABILITY_SUITES.length * 10;
+  assert.ok(
+    md.includes(`**${n}** cases tried, **${n}** ended as expected, **0** did not, **0** records lost`),
+    md.split('\n')[4],
   );
   assert.doesNotMatch(md, /FAILED/);
   assert.doesNotMatch(md, /recorded nothing/);

@@ -54,7 +54,7 @@ describe('trustlens --server URL (the CLI through the API)', () => {
     const address = await h.server.listen({ host: '127.0.0.1', port: 0 });
     url = address.replace('localhost', '127.0.0.1');
     dir = mkdtempSync(join(tmpdir(), 'trustlens-cli-server-'));
-    secrets = [h.admin.token!, h.analyst.token!, h.viewer.token!, h.otherAdmin.token!];
+    secrets = [h.admin.token!, h.analyst.token!, h.viewer.token!, h.otherAdmin.token!, h.sim.apiKey];
   });
 
   after(async () => {
@@ -261,6 +261,55 @@ describe('trustlens --server URL (the CLI through the API)', () => {
     const rps = await cli(h.analyst.token!, ['sync', 'sim-a', '--rps', '5']);
     assert.equal(rps.code, 64);
     assert.match(rps.stderr, /--rps and --concurrency do not apply with --server/);
+  });
+
+  it('an admin adds, updates and removes an integration through the server (the key from the environment, never printed)', async () => {
+    const key = { MISTRAL_API_KEY: h.sim.apiKey };
+    const denied = await cli(
+      h.analyst.token!,
+      ['integration', 'add', '--name', 'sim-c', '--base-url', h.sim.url],
+      key,
+    );
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /admin role/);
+
+    const added = await cli(
+      h.admin.token!,
+      ['integration', 'add', '--name', 'sim-c', '--base-url', h.sim.url, '--format', 'json'],
+      key,
+    );
+    const [view] = json(added) as Array<{ id: string; name: string; syncFrequencyMinutes: number }>;
+    assert.equal(view.name, 'sim-c');
+    const fromApi = await h.admin.request('GET', `/api/v1/integrations/${view.id}`);
+    assert.equal(fromApi.status, 200);
+    assert.equal(fromApi.body.syncIntervalMinutes, view.syncFrequencyMinutes);
+
+    const dup = await cli(
+      h.admin.token!,
+      ['integration', 'add', '--name', 'sim-c', '--base-url', h.sim.url],
+      key,
+    );
+    assert.equal(dup.code, 1);
+    assert.match(dup.stderr, /integration update sim-c/);
+
+    const updated = await cli(h.admin.token!, [
+      'integration',
+      'update',
+      'sim-c',
+      '--frequency',
+      '30',
+      '--format',
+      'json',
+    ]);
+    assert.equal((json(updated) as Array<{ syncFrequencyMinutes: number }>)[0].syncFrequencyMinutes, 30);
+
+    const removed = await cli(h.admin.token!, ['integration', 'remove', 'sim-c', '--yes']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /^Removed integration sim-c/);
+    assert.equal((await h.admin.request('GET', `/api/v1/integrations/${view.id}`)).status, 404);
+    const gone = await cli(h.admin.token!, ['runs', 'sim-c']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /No integration "sim-c" on the server/);
   });
 
   it('a wrong token gets the 401 message and how to create one; the token is never printed', async () => {

@@ -151,7 +151,8 @@ export function createRemoteServices(api: ApiClient, options: RemoteServicesOpti
         let current = run;
         for (;;) {
           if (current.progress) opts.onProgress?.(current.progress);
-          if (current.status !== 'running') return current;
+          // queued: waiting for a worker of the server; running: being read. Anything else is the end.
+          if (current.status !== 'running' && current.status !== 'queued') return current;
           await new Promise((r) => setTimeout(r, pollMs));
           current = await getRun(integrationId, run.id);
         }

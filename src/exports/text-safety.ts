@@ -1,20 +1,13 @@
 /**
  * Untrusted workspace text in export files (private to src/exports): invisible characters are shown,
- * never obeyed, and HTML is escaped. Used by the HTML and CSV exports.
+ * never obeyed, and HTML is escaped. Used by the HTML and CSV exports. Which characters are revealed is
+ * defined once in src/shared/text-invisible.ts (the console reveals the same ones).
  */
-
-/**
- * C0 controls but TAB and LF, DEL, C1 controls, the line/paragraph separators and every format
- * character (Unicode Cf: bidi embeddings, overrides and isolates, zero-width characters, the BOM, …).
- */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu;
+import { codePointLabel, INVISIBLE } from '../shared/text-invisible.ts';
 
 /** "invoice_\u202Etxt.exe" → "invoice_⟨U+202E⟩txt.exe"; CRLF and CR become LF first. */
 export function revealInvisible(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(INVISIBLE, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  return text.replace(/\r\n?/g, '\n').replace(INVISIBLE, (c) => `⟨${codePointLabel(c)}⟩`);
 }
 
 const HTML_ESCAPES: Record<string, string> = {

@@ -1,11 +1,14 @@
 /** Plain-text rendering helpers. Workspace data is untrusted: control characters never reach a terminal. */
+import { INVISIBLE } from './text-invisible.ts';
+
+const TERMINAL_UNSAFE = new RegExp(`[\\t\\n]|${INVISIBLE.source}`, 'gu');
 
 /** Removes control characters (terminal escapes, newlines) from untrusted text and shortens it. */
 export function safeText(v: unknown, max = 60): string {
   // Control characters (terminal escapes, newlines) and invisible format characters (bidi
-  // overrides, zero-width), which could make a name look like something else.
-  // eslint-disable-next-line no-control-regex
-  const s = String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu, ' ');
+  // overrides, zero-width), which could make a name look like something else: the characters the
+  // exports reveal (src/shared/text-invisible.ts), and TAB and LF too.
+  const s = String(v ?? '').replace(TERMINAL_UNSAFE, ' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

@@ -1,5 +1,7 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useEffect, type ReactNode } from 'react';
+import { revealText } from '../lib/untrusted-text';
+import { UntrustedText } from './untrusted-text';
 
 /** Past this length a title is likely cut by its three lines: the full text goes in a tooltip. */
 const LONG_TITLE = 80;
@@ -17,7 +19,8 @@ export function Page({
   children: ReactNode;
 }) {
   useEffect(() => {
-    document.title = `${title} · TrustLens`;
+    // A bidi override in an agent's name would otherwise reorder the browser tab's title.
+    document.title = `${revealText(title)} · TrustLens`;
   }, [title]);
   return (
     <Stack gap="lg">
@@ -30,9 +33,9 @@ export function Page({
             size="h2"
             className="tl-wrap"
             lineClamp={3}
-            title={title.length > LONG_TITLE ? title : undefined}
+            title={title.length > LONG_TITLE ? revealText(title) : undefined}
           >
-            {title}
+            <UntrustedText text={title} />
           </Title>
           {description && (
             <Text c="dimmed" size="sm">

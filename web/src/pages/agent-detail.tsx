@@ -19,6 +19,7 @@ import {
 } from './agents/detail-sections';
 import { UsageSection } from './agents/detail-usage';
 import { VersionsSection } from './agents/detail-versions';
+import { UntrustedText } from '../components/untrusted-text';
 
 const TABS = [
   { value: 'configuration', label: 'Configuration' },
@@ -87,13 +88,13 @@ export function AgentDetailPage() {
           <Text span size="sm" c="dimmed">
             Integration{' '}
             <Anchor component={Link} to={`/integrations/${encodeURIComponent(integrationId)}`} size="sm">
-              {integrationName ?? integrationId}
+              <UntrustedText text={integrationName ?? integrationId} />
             </Anchor>
           </Text>
           <Text span size="sm" c="dimmed">
             · Model{' '}
             <Text span size="sm" c="var(--mantine-color-text)" className="tl-wrap">
-              {a.model ?? 'unknown'}
+              <UntrustedText text={a.model} fallback="unknown" />
             </Text>
           </Text>
           <LifecycleBadge lifecycle={a.modelLifecycle} size="sm" />

@@ -46,6 +46,8 @@ import {
   type AgentSortKey,
 } from './agents/filters';
 import { agentPath } from './agents/paths';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type Agent = Schemas['AgentSummary'];
 
@@ -85,10 +87,10 @@ function ToolsCell({ tools }: { tools: string[] }) {
   const shown = tools.slice(0, TOOLS_SHOWN);
   const rest = tools.length - shown.length;
   return (
-    <Stack gap={2} maw={140} title={tools.join(', ')} align="flex-start">
+    <Stack gap={2} maw={140} title={revealText(tools.join(', '))} align="flex-start">
       {shown.map((t, i) => (
         <Text key={`${i}-${t}`} size="xs" ff="monospace" truncate maw={140}>
-          {t}
+          <UntrustedText text={t} />
         </Text>
       ))}
       {rest > 0 && (
@@ -116,13 +118,13 @@ function columns(integrationNames: Map<string, string>, showIntegration: boolean
             fw={600}
             className="tl-wrap"
             lineClamp={2}
-            title={a.name ? `${a.name} (${a.id})` : a.id}
+            title={a.name ? `${revealText(a.name)} (${a.id})` : a.id}
           >
-            {a.name ?? '(unnamed agent)'}
+            <UntrustedText text={a.name} fallback="(unnamed agent)" />
           </Anchor>
           {showIntegration && (
             <Text size="xs" c="dimmed" truncate maw={220}>
-              {integrationNames.get(a.integrationId) ?? a.integrationId}
+              <UntrustedText text={integrationNames.get(a.integrationId) ?? a.integrationId} />
             </Text>
           )}
         </Stack>
@@ -140,8 +142,8 @@ function columns(integrationNames: Map<string, string>, showIntegration: boolean
           </Text>
         ) : (
           <Stack gap={2} align="flex-start">
-            <Text size="sm" truncate maw={150} title={a.model}>
-              {a.model}
+            <Text size="sm" truncate maw={150} title={revealText(a.model)}>
+              <UntrustedText text={a.model} />
             </Text>
             <LifecycleBadge lifecycle={a.modelLifecycle} size="xs" />
           </Stack>

@@ -32,6 +32,8 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type ChangeEvent = Schemas['ChangeEvent'];
 
@@ -161,13 +163,13 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
             fw={500}
             className="tl-wrap"
             lineClamp={3}
-            title={name}
+            title={revealText(name)}
           >
-            {name}
+            <UntrustedText text={name} />
           </Anchor>
         ) : (
-          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={name}>
-            {name}
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(name)}>
+            <UntrustedText text={name} />
           </Text>
         )}
         <Text size="xs" c="dimmed" title={formatDateTime(e.at)}>
@@ -175,17 +177,17 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
         </Text>
         {integration && (
           <Text size="xs" c="dimmed" className="tl-wrap">
-            in {integration}
+            in <UntrustedText text={integration} />
           </Text>
         )}
       </Group>
       <Text size="sm" className="tl-wrap">
-        {e.summary}
+        <UntrustedText text={e.summary} />
       </Text>
       {e.changes && e.changes.length > 0 && (
         <Paper withBorder p={0} className="tl-table-scroll">
           <Table
-            aria-label={`Changed fields of ${name} at ${formatDateTime(e.at)}`}
+            aria-label={`Changed fields of ${revealText(name)} at ${formatDateTime(e.at)}`}
             layout="fixed"
             verticalSpacing={4}
           >
@@ -205,10 +207,14 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <pre className="tl-pre">{changeValueText(c.before)}</pre>
+                    <pre className="tl-pre">
+                      <UntrustedText text={changeValueText(c.before)} />
+                    </pre>
                   </Table.Td>
                   <Table.Td>
-                    <pre className="tl-pre">{changeValueText(c.after)}</pre>
+                    <pre className="tl-pre">
+                      <UntrustedText text={changeValueText(c.after)} />
+                    </pre>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -12,6 +12,8 @@ import { formatDate, formatDateTime, formatNumber } from '../lib/format';
 import { fileSearchFields, formatBytes, matchesSearch } from './inventory/format';
 import { collectPages } from './inventory/pages';
 import { IntegrationFilter, useIntegrationName, useIntegrations, useUrlState } from './inventory/shared';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type FileItem = Schemas['File'];
 
@@ -123,8 +125,8 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
     <Table.Tr>
       <Table.Td maw={340}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={f.filename}>
-            {f.filename}
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(f.filename)}>
+            <UntrustedText text={f.filename} />
           </Text>
           <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
             {f.id}
@@ -158,7 +160,7 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
       {integration !== null && (
         <Table.Td>
           <Text size="sm" className="tl-wrap">
-            {integration}
+            <UntrustedText text={integration} />
           </Text>
         </Table.Td>
       )}
@@ -175,7 +177,8 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
       </Table.Td>
       <Table.Td maw={220}>
         <Text size="sm" className="tl-wrap">
-          {f.sampleType ?? 'unknown'} / {f.source ?? 'unknown'}
+          <UntrustedText text={f.sampleType} fallback="unknown" /> /{' '}
+          <UntrustedText text={f.source} fallback="unknown" />
         </Text>
       </Table.Td>
       <Table.Td>

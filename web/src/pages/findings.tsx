@@ -41,6 +41,8 @@ import { FindingDrawer } from './findings/finding-drawer';
 import { groupFindings, type Finding, type FindingGroup } from './findings/grouping';
 import { collectPages } from './inventory/pages';
 import { agentPath, IntegrationFilter } from './inventory/shared';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type Rule = Schemas['Rule'];
 
@@ -278,7 +280,7 @@ function Filters({
             }
           >
             <span className="tl-wrap">
-              Resource: {filters.resourceType ?? 'any type'} {filters.resourceId ?? ''}
+              Resource: {filters.resourceType ?? 'any type'} <UntrustedText text={filters.resourceId} />
             </span>
           </Badge>
         )}
@@ -380,17 +382,17 @@ function GroupSection({
       {groupBy !== 'none' && (
         <Group gap="xs" wrap="wrap" align="center">
           <SeverityBadge severity={g.severity} />
-          <Title order={2} size="h4" className="tl-wrap" lineClamp={3} title={g.label}>
+          <Title order={2} size="h4" className="tl-wrap" lineClamp={3} title={revealText(g.label)}>
             {groupBy === 'resource' && g.resource?.resourceType === 'agent' ? (
               <Anchor
                 component={Link}
                 to={agentPath(g.resource.integrationId, g.resource.resourceId)}
                 inherit
               >
-                {g.label}
+                <UntrustedText text={g.label} />
               </Anchor>
             ) : (
-              g.label
+              <UntrustedText text={g.label} />
             )}
           </Title>
           <Text size="sm" c="dimmed" ff={groupBy === 'rule' ? 'monospace' : undefined} className="tl-wrap">
@@ -442,7 +444,7 @@ function FindingRow({
       <Table.Td maw={360}>
         <UnstyledButton onClick={() => onOpen(f.id)} aria-haspopup="dialog" className="tl-wrap">
           <Text size="sm" fw={500} c="blue" td="underline" span>
-            {f.title}
+            <UntrustedText text={f.title} />
           </Text>
         </UnstyledButton>
       </Table.Td>
@@ -458,13 +460,18 @@ function FindingRow({
               size="sm"
               className="tl-wrap"
               lineClamp={3}
-              title={f.resourceName ?? f.resourceId}
+              title={revealText(f.resourceName ?? f.resourceId)}
             >
-              {f.resourceName ?? f.resourceId}
+              <UntrustedText text={f.resourceName ?? f.resourceId} />
             </Anchor>
           ) : (
-            <Text size="sm" className="tl-wrap" lineClamp={3} title={f.resourceName ?? f.resourceId}>
-              {f.resourceName ?? f.resourceId}
+            <Text
+              size="sm"
+              className="tl-wrap"
+              lineClamp={3}
+              title={revealText(f.resourceName ?? f.resourceId)}
+            >
+              <UntrustedText text={f.resourceName ?? f.resourceId} />
             </Text>
           )}
         </Table.Td>
@@ -497,13 +504,14 @@ function FindingRow({
               c={f.muted ? undefined : 'dimmed'}
               className="tl-wrap"
               lineClamp={2}
-              title={f.mute.reason}
+              title={revealText(f.mute.reason)}
             >
               {f.muted ? '' : '(expired) '}
-              {f.mute.reason}
+              <UntrustedText text={f.mute.reason} />
             </Text>
             <Text size="xs" c="dimmed" className="tl-wrap">
-              by {f.mute.by}, {f.mute.expiresAt ? `until ${formatDate(f.mute.expiresAt)}` : 'until unmuted'}
+              by <UntrustedText text={f.mute.by} />,{' '}
+              {f.mute.expiresAt ? `until ${formatDate(f.mute.expiresAt)}` : 'until unmuted'}
             </Text>
           </Stack>
         ) : (

@@ -14,6 +14,7 @@ import { formatDateTime, formatInterval, formatRelative } from '../lib/format';
 import { describeBaseUrl, type Integration, type SyncRun } from './integration/helpers';
 import { integrationsKey, latestRunKey, listIntegrations, listRuns } from './integration/queries';
 import { TableScroll } from './integration/table-scroll';
+import { UntrustedText } from '../components/untrusted-text';
 
 export function IntegrationsPage() {
   const isAdmin = useCan('admin');
@@ -84,7 +85,7 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
                       className="tl-wrap"
                       fw={500}
                     >
-                      {i.name}
+                      <UntrustedText text={i.name} />
                     </Anchor>
                     {i.simulated && <SimulatedBadge />}
                   </Group>

@@ -18,6 +18,8 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type Library = Schemas['Library'];
 
@@ -148,8 +150,16 @@ function LibraryRow({
     <Table.Tr>
       <Table.Td maw={340}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={l.name ?? undefined}>
-            {l.name ?? (
+          <Text
+            size="sm"
+            fw={500}
+            className="tl-wrap"
+            lineClamp={3}
+            title={l.name ? revealText(l.name) : undefined}
+          >
+            {l.name ? (
+              <UntrustedText text={l.name} />
+            ) : (
               <Text span c="dimmed" size="sm">
                 (no name)
               </Text>
@@ -159,8 +169,8 @@ function LibraryRow({
             {l.id}
           </Text>
           {l.description && (
-            <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2} title={l.description}>
-              {l.description}
+            <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2} title={revealText(l.description)}>
+              <UntrustedText text={l.description} />
             </Text>
           )}
           <Group gap={4}>
@@ -182,7 +192,7 @@ function LibraryRow({
       {integration !== null && (
         <Table.Td>
           <Text size="sm" className="tl-wrap">
-            {integration}
+            <UntrustedText text={integration} />
           </Text>
         </Table.Td>
       )}
@@ -199,7 +209,7 @@ function LibraryRow({
       </Table.Td>
       <Table.Td maw={220}>
         <Text size="sm" className="tl-wrap">
-          {l.ownerId ?? 'unknown'}
+          <UntrustedText text={l.ownerId} fallback="unknown" />
         </Text>
         {l.ownerType && (
           <Text size="xs" c="dimmed">
@@ -209,7 +219,7 @@ function LibraryRow({
       </Table.Td>
       <Table.Td maw={220}>
         <Text size="sm" className="tl-wrap">
-          {sharingText(l.sharing)}
+          <UntrustedText text={sharingText(l.sharing)} />
         </Text>
       </Table.Td>
       <Table.Td>

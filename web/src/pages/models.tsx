@@ -19,6 +19,8 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type Model = Schemas['Model'];
 
@@ -139,17 +141,17 @@ function ModelRow({
     <Table.Tr>
       <Table.Td maw={320}>
         <Stack gap={2}>
-          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={m.name ?? m.id}>
-            {m.name ?? m.id}
+          <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(m.name ?? m.id)}>
+            <UntrustedText text={m.name ?? m.id} />
           </Text>
           {m.name && m.name !== m.id && (
             <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
-              {m.id}
+              <UntrustedText text={m.id} />
             </Text>
           )}
           {m.aliases.length > 0 && (
             <Text size="xs" c="dimmed" className="tl-wrap">
-              Aliases: {m.aliases.join(', ')}
+              Aliases: <UntrustedText text={m.aliases.join(', ')} />
             </Text>
           )}
           {m.deletedAt && (
@@ -169,7 +171,7 @@ function ModelRow({
       {integration !== null && (
         <Table.Td>
           <Text size="sm" className="tl-wrap">
-            {integration}
+            <UntrustedText text={integration} />
           </Text>
         </Table.Td>
       )}
@@ -199,7 +201,7 @@ function ModelRow({
           {m.deprecationDate && <Text size="xs">Deprecation: {formatDate(m.deprecationDate)}</Text>}
           {m.replacementModel && (
             <Text size="xs" className="tl-wrap">
-              Replace with {m.replacementModel}
+              Replace with <UntrustedText text={m.replacementModel} />
             </Text>
           )}
         </Stack>

@@ -71,6 +71,8 @@ import {
   listIntegrations,
   listRuns,
 } from './integration/queries';
+import { UntrustedText } from '../components/untrusted-text';
+import { revealText } from '../lib/untrusted-text';
 
 type Integration = Schemas['Integration'];
 type PostureSummary = Schemas['PostureSummary'];
@@ -103,7 +105,7 @@ export function OverviewPage() {
         label="Integration"
         data={[
           { value: ALL, label: 'All integrations' },
-          ...items.map((i) => ({ value: i.id, label: i.name })),
+          ...items.map((i) => ({ value: i.id, label: revealText(i.name) })),
         ]}
         value={integrationId && !unknownScope ? integrationId : ALL}
         onChange={setScope}
@@ -675,13 +677,15 @@ function FixGroupCard({
   const body = group.patchAgentBody;
   const text = body ? patchBodyText(body) : null;
   const placeholders = body ? hasPlaceholders(body) : false;
-  const resource = group.resourceName ?? group.resourceId;
+  const resourceText = group.resourceName ?? group.resourceId;
+  // For labels (strings only): invisible and bidi characters as ⟨U+XXXX⟩.
+  const resource = revealText(resourceText);
   return (
     <Paper withBorder p="md" radius="sm">
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
           <Title order={3} size="h5" className="tl-wrap">
-            {rank}. {group.change}
+            {rank}. <UntrustedText text={group.change} />
           </Title>
           {group.verified ? (
             <Tooltip
@@ -709,12 +713,12 @@ function FixGroupCard({
           <Text size="sm">
             {group.resourceType}{' '}
             <Anchor component={Link} to={fixGroupLink(group)} className="tl-wrap">
-              {resource}
+              <UntrustedText text={resourceText} />
             </Anchor>
             {integrationName && (
               <Text span c="dimmed" size="sm">
                 {' '}
-                in {integrationName}
+                in <UntrustedText text={integrationName} />
               </Text>
             )}
           </Text>
@@ -735,7 +739,7 @@ function FixGroupCard({
               <Group gap={6} wrap="nowrap" align="flex-start">
                 <SeverityBadge severity={f.severity} size="sm" style={{ flexShrink: 0 }} />
                 <Text size="sm" className="tl-wrap">
-                  {f.title}{' '}
+                  <UntrustedText text={f.title} />{' '}
                   <Text span size="xs" c="dimmed">
                     ({f.ruleId}
                     {f.lastStatus === 'UNKNOWN' ? ', could not be decided' : ''})
@@ -749,7 +753,10 @@ function FixGroupCard({
           <Stack gap={4}>
             <Group justify="space-between" gap="xs">
               <Text size="sm" fw={600}>
-                PATCH /v1/agents/<span className="tl-wrap">{group.resourceId}</span>
+                PATCH /v1/agents/
+                <span className="tl-wrap">
+                  <UntrustedText text={group.resourceId} />
+                </span>
               </Text>
               <CopyButton value={text} timeout={2000}>
                 {({ copied, copy }) => (
@@ -773,7 +780,7 @@ function FixGroupCard({
               hideAriaLabel={`Show less: PATCH for ${resource}`}
             >
               <Code block className="tl-pre" aria-label={`PATCH body for ${resource}`}>
-                {text}
+                <UntrustedText text={text} />
               </Code>
             </Spoiler>
             {placeholders && (
@@ -894,7 +901,7 @@ function SyncRow({
             to={`/integrations/${encodeURIComponent(integration.id)}`}
             className="tl-wrap"
           >
-            {integration.name}
+            <UntrustedText text={integration.name} />
           </Anchor>
           {integration.simulated && <SimulatedBadge />}
         </Group>

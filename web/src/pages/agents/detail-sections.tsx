@@ -31,6 +31,7 @@ import { formatDateTime, formatNumber } from '../../lib/format';
 import { toolDescription, toolLabel, valueText } from './detail-model';
 import { summarizePolicy } from './guardrail-summary';
 import { agentFindingsPath, agentPath } from './paths';
+import { UntrustedText } from '../../components/untrusted-text';
 
 export type AgentDetail = Schemas['AgentDetail'];
 
@@ -64,7 +65,9 @@ export function RawJson({ label, value }: { label: string; value: unknown }) {
       </Button>
       <Collapse expanded={opened}>
         <Paper withBorder p="sm" mt="xs">
-          <pre className="tl-pre">{JSON.stringify(value, null, 2)}</pre>
+          <pre className="tl-pre">
+            <UntrustedText text={JSON.stringify(value, null, 2)} />
+          </pre>
         </Paper>
       </Collapse>
     </div>
@@ -81,7 +84,8 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="dl" m={0}>
           <Fact label="Model">
-            {agent.model ?? unknown} <LifecycleBadge lifecycle={agent.modelLifecycle} size="xs" />
+            {agent.model === null ? unknown : <UntrustedText text={agent.model} />}{' '}
+            <LifecycleBadge lifecycle={agent.modelLifecycle} size="xs" />
           </Fact>
           <Fact label="Version">{agent.version}</Fact>
           <Fact label="Temperature">{params(agent.temperature)}</Fact>
@@ -96,7 +100,7 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
         </SimpleGrid>
         {agent.description && (
           <Text size="sm" mt="md" className="tl-wrap">
-            {agent.description}
+            <UntrustedText text={agent.description} />
           </Text>
         )}
       </section>
@@ -111,7 +115,9 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
           </Text>
         ) : (
           <Paper withBorder p="sm">
-            <pre className="tl-pre">{agent.instructions}</pre>
+            <pre className="tl-pre">
+              <UntrustedText text={agent.instructions} />
+            </pre>
           </Paper>
         )}
       </section>
@@ -131,11 +137,13 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
                 const description = toolDescription(t);
                 return (
                   <List.Item key={i}>
-                    <Code>{toolLabel(t)}</Code>
+                    <Code>
+                      <UntrustedText text={toolLabel(t)} />
+                    </Code>
                     {description && (
                       <Text span size="sm" c="dimmed" className="tl-wrap">
                         {' '}
-                        — {description}
+                        — <UntrustedText text={description} />
                       </Text>
                     )}
                   </List.Item>
@@ -169,14 +177,15 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
                 {agent.knowledgeBases.map((k) => (
                   <Table.Tr key={k.id}>
                     <Table.Td className="tl-wrap">
-                      {k.name ??
-                        (k.found === false ? (
-                          <Text span size="sm" c="red">
-                            not found in the workspace
-                          </Text>
-                        ) : (
-                          unknown
-                        ))}
+                      {k.name !== null ? (
+                        <UntrustedText text={k.name} />
+                      ) : k.found === false ? (
+                        <Text span size="sm" c="red">
+                          not found in the workspace
+                        </Text>
+                      ) : (
+                        unknown
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <Code>{k.id}</Code>
@@ -209,7 +218,7 @@ export function ConfigurationSection({ agent }: { agent: AgentDetail }) {
             {agent.handoffs.map((h) => (
               <List.Item key={h}>
                 <Anchor component={Link} to={agentPath(agent.integrationId, h)} size="sm">
-                  {h}
+                  <UntrustedText text={h} />
                 </Anchor>
               </List.Item>
             ))}
@@ -262,16 +271,20 @@ export function GuardrailsSection({ agent }: { agent: AgentDetail }) {
                     <Badge color={s.blocks ? 'green' : 'orange'} variant="light" size="sm" mr={6}>
                       {s.blocks ? 'blocking' : 'not blocking'}
                     </Badge>
-                    {s.action}
+                    <UntrustedText text={s.action} />
                   </Fact>
                   <Fact label="When moderation fails">
                     <Badge color={s.failOpen ? 'orange' : 'green'} variant="light" size="sm" mr={6}>
                       {s.failOpen ? 'fail-open' : 'fail-closed'}
                     </Badge>
-                    {s.onError}
+                    <UntrustedText text={s.onError} />
                   </Fact>
-                  <Fact label="Moderation model">{s.moderationModel}</Fact>
-                  <Fact label="Format">{s.format}</Fact>
+                  <Fact label="Moderation model">
+                    <UntrustedText text={s.moderationModel} />
+                  </Fact>
+                  <Fact label="Format">
+                    <UntrustedText text={s.format} />
+                  </Fact>
                 </SimpleGrid>
                 <Text size="sm" mt="sm">
                   {s.otherCategories}.
@@ -287,7 +300,9 @@ export function GuardrailsSection({ agent }: { agent: AgentDetail }) {
                     <Table.Tbody>
                       {s.evaluated.map((c) => (
                         <Table.Tr key={c.name}>
-                          <Table.Td>{c.name}</Table.Td>
+                          <Table.Td>
+                            <UntrustedText text={c.name} />
+                          </Table.Td>
                           <Table.Td>{c.threshold}</Table.Td>
                         </Table.Tr>
                       ))}
@@ -333,7 +348,7 @@ function FindingFix({ detail }: { detail: FindingDetail['remediationDetails'] })
           <List type="ordered" size="sm" spacing={2}>
             {detail.consoleSteps.map((step, i) => (
               <List.Item key={i} className="tl-wrap">
-                {step}
+                <UntrustedText text={step} />
               </List.Item>
             ))}
           </List>
@@ -360,7 +375,9 @@ function FindingFix({ detail }: { detail: FindingDetail['remediationDetails'] })
           </Group>
           <Collapse expanded={opened}>
             <Paper withBorder p="xs" mt={4}>
-              <pre className="tl-pre">{body}</pre>
+              <pre className="tl-pre">
+                <UntrustedText text={body} />
+              </pre>
             </Paper>
           </Collapse>
           <Text size="xs" c="dimmed" mt={2}>
@@ -410,10 +427,10 @@ export function FindingsSection({ agent }: { agent: AgentDetail }) {
                   )}
                 </Group>
                 <Title order={3} size="h5" id={`finding-${f.id}`} className="tl-wrap">
-                  {f.title}
+                  <UntrustedText text={f.title} />
                 </Title>
                 <Text size="sm" mt={4} className="tl-wrap">
-                  {f.detail}
+                  <UntrustedText text={f.detail} />
                 </Text>
                 <Text size="sm" mt="xs" fw={600}>
                   Remediation
@@ -500,13 +517,14 @@ export function EventsSection({ agent }: { agent: AgentDetail }) {
                   </Table.Td>
                   <Table.Td style={{ verticalAlign: 'top' }}>
                     <Text size="sm" className="tl-wrap">
-                      {e.summary}
+                      <UntrustedText text={e.summary} />
                     </Text>
                     {e.changes && e.changes.length > 0 && (
                       <Stack gap={4} mt={4}>
                         {e.changes.map((c, i) => (
                           <Text key={i} size="xs" className="tl-wrap" lineClamp={4}>
-                            <Code>{c.field}</Code> {shortValue(c.before)} → {shortValue(c.after)}
+                            <Code>{c.field}</Code> <UntrustedText text={shortValue(c.before)} /> →{' '}
+                            <UntrustedText text={shortValue(c.after)} />
                           </Text>
                         ))}
                       </Stack>

@@ -8,6 +8,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { fillDays } from './detail-model';
 import type { AgentDetail } from './detail-sections';
+import { UntrustedText } from '../../components/untrusted-text';
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -151,7 +152,7 @@ export function UsageSection({ agent }: { agent: AgentDetail }) {
               {functions.map(([name, n]) => (
                 <Table.Tr key={`fn-${name}`}>
                   <Table.Th scope="row" fw={400} className="tl-wrap">
-                    function {name}
+                    function <UntrustedText text={name} />
                   </Table.Th>
                   <Table.Td style={{ textAlign: 'right' }}>{formatNumber(n)}</Table.Td>
                 </Table.Tr>

@@ -25,6 +25,7 @@ import { formatDateTime } from '../../lib/format';
 import { lineDiffTexts, valueText } from './detail-model';
 import type { AgentDetail } from './detail-sections';
 import { diffLines, diffStats } from './line-diff';
+import { UntrustedText } from '../../components/untrusted-text';
 
 function LineDiff({ before, after }: { before: string; after: string }) {
   const lines = diffLines(before, after);
@@ -53,7 +54,7 @@ function LineDiff({ before, after }: { before: string; after: string }) {
             <VisuallyHidden>
               {l.kind === 'removed' ? 'removed: ' : l.kind === 'added' ? 'added: ' : ''}
             </VisuallyHidden>
-            {l.text === '' ? ' ' : l.text}
+            {l.text === '' ? ' ' : <UntrustedText text={l.text} />}
           </div>
         ))}
       </Paper>
@@ -62,7 +63,11 @@ function LineDiff({ before, after }: { before: string; after: string }) {
 }
 
 function ValueCell({ value }: { value: unknown }) {
-  return <pre className="tl-pre">{valueText(value)}</pre>;
+  return (
+    <pre className="tl-pre">
+      <UntrustedText text={valueText(value)} />
+    </pre>
+  );
 }
 
 function Compare({ agent }: { agent: AgentDetail }) {
@@ -130,7 +135,7 @@ function Compare({ agent }: { agent: AgentDetail }) {
           ) : (
             <Stack gap="xs">
               <Text size="sm" className="tl-wrap">
-                {comparison.data.summary}
+                <UntrustedText text={comparison.data.summary} />
               </Text>
               <Table.ScrollContainer minWidth={560}>
                 <Table aria-label="Version differences" verticalSpacing="xs" withColumnBorders>
@@ -217,7 +222,7 @@ export function VersionsSection({ agent }: { agent: AgentDetail }) {
                     )}
                     {(aliasesByVersion.get(v.version) ?? []).map((a) => (
                       <Badge key={a} size="xs" variant="outline" tt="none" title="Alias pointing here">
-                        {a}
+                        <UntrustedText text={a} />
                       </Badge>
                     ))}
                   </Group>
@@ -228,7 +233,7 @@ export function VersionsSection({ agent }: { agent: AgentDetail }) {
                 </Text>
                 {v.versionMessage && (
                   <Text size="sm" className="tl-wrap">
-                    {v.versionMessage}
+                    <UntrustedText text={v.versionMessage} />
                   </Text>
                 )}
               </Timeline.Item>
@@ -258,7 +263,9 @@ export function VersionsSection({ agent }: { agent: AgentDetail }) {
               <Table.Tbody>
                 {agent.aliases.map((a, i) => (
                   <Table.Tr key={`${a.alias ?? ''}-${i}`}>
-                    <Table.Td className="tl-wrap">{a.alias ?? 'unknown'}</Table.Td>
+                    <Table.Td className="tl-wrap">
+                      <UntrustedText text={a.alias} fallback="unknown" />
+                    </Table.Td>
                     <Table.Td>{typeof a.version === 'number' ? `Version ${a.version}` : 'unknown'}</Table.Td>
                     <Table.Td>{formatDateTime(a.updatedAt)}</Table.Td>
                   </Table.Tr>

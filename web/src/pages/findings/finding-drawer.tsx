@@ -29,6 +29,7 @@ import { FindingStatusBadge, SeverityBadge } from '../../components/badges';
 import { ErrorState, Loading } from '../../components/states';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { agentPath } from '../inventory/shared';
+import { UntrustedText } from '../../components/untrusted-text';
 
 type FindingDetail = Schemas['FindingDetail'];
 type Rule = Schemas['Rule'];
@@ -59,7 +60,7 @@ export function FindingDrawer({
       <Drawer.Content>
         <Drawer.Header role="presentation">
           <Drawer.Title fw={600} fz="lg" className="tl-wrap">
-            {finding.data?.title ?? 'Finding'}
+            <UntrustedText text={finding.data?.title} fallback="Finding" />
           </Drawer.Title>
           <Drawer.CloseButton aria-label="Close finding" />
         </Drawer.Header>
@@ -109,11 +110,11 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
         </Text>
         {f.resourceType === 'agent' ? (
           <Anchor component={Link} to={agentPath(f.integrationId, f.resourceId)} className="tl-wrap">
-            {f.resourceName ?? f.resourceId}
+            <UntrustedText text={f.resourceName ?? f.resourceId} />
           </Anchor>
         ) : (
           <Text span className="tl-wrap">
-            {f.resourceName ?? f.resourceId}
+            <UntrustedText text={f.resourceName ?? f.resourceId} />
           </Text>
         )}
       </Text>
@@ -125,24 +126,26 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
 
       <Section title="Detail">
         <Text size="sm" className="tl-wrap">
-          {f.detail}
+          <UntrustedText text={f.detail} />
         </Text>
       </Section>
       {f.risk && (
         <Section title="Why it matters">
           <Text size="sm" className="tl-wrap">
-            {f.risk}
+            <UntrustedText text={f.risk} />
           </Text>
         </Section>
       )}
       <Section title="Remediation">
         <Text size="sm" className="tl-wrap">
-          {r.text || f.remediation}
+          <UntrustedText text={r.text || f.remediation} />
         </Text>
         {r.consoleSteps.length > 0 && (
           <List type="ordered" size="sm" spacing={2}>
             {r.consoleSteps.map((s, i) => (
-              <List.Item key={i}>{s}</List.Item>
+              <List.Item key={i}>
+                <UntrustedText text={s} />
+              </List.Item>
             ))}
           </List>
         )}
@@ -151,7 +154,9 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
             <Text size="xs" c="dimmed">
               Suggested body for PATCH /v1/agents/{'{agent_id}'} (TrustLens never sends it):
             </Text>
-            <pre className="tl-pre">{JSON.stringify(r.patchAgentBody, null, 2)}</pre>
+            <pre className="tl-pre">
+              <UntrustedText text={JSON.stringify(r.patchAgentBody, null, 2)} />
+            </pre>
           </>
         )}
         {r.references.length > 0 && (
@@ -173,7 +178,9 @@ function FindingBody({ finding: f, rule }: { finding: FindingDetail; rule: Rule 
         )}
       </Section>
       <Section title="Evidence">
-        <pre className="tl-pre">{JSON.stringify(f.evidence, null, 2)}</pre>
+        <pre className="tl-pre">
+          <UntrustedText text={JSON.stringify(f.evidence, null, 2)} />
+        </pre>
       </Section>
       <Section title="Compliance mapping">
         {f.compliance.length === 0 ? (
@@ -229,7 +236,7 @@ export function MuteState({ finding: f }: { finding: Pick<FindingDetail, 'muted'
   return (
     <Alert color={f.muted ? 'gray' : 'yellow'} variant="light" p="xs">
       <Text size="sm">
-        {f.muted ? 'Muted' : 'Was muted'} by <span className="tl-wrap">{m.by}</span> on {formatDateTime(m.at)}
+        {f.muted ? 'Muted' : 'Was muted'} by <UntrustedText text={m.by} /> on {formatDateTime(m.at)}
         {m.expiresAt
           ? f.muted
             ? `, until ${formatDateTime(m.expiresAt)}`
@@ -238,7 +245,7 @@ export function MuteState({ finding: f }: { finding: Pick<FindingDetail, 'muted'
         .
       </Text>
       <Text size="sm" className="tl-wrap">
-        Reason: {m.reason}
+        Reason: <UntrustedText text={m.reason} />
       </Text>
     </Alert>
   );
@@ -352,8 +359,12 @@ function MuteHistory({ entries }: { entries: NonNullable<FindingDetail['muteHist
             <Table.Tr key={i}>
               <Table.Td>{formatDateTime(h.at)}</Table.Td>
               <Table.Td>{h.action}</Table.Td>
-              <Table.Td className="tl-wrap">{h.by ?? 'unknown'}</Table.Td>
-              <Table.Td className="tl-wrap">{h.reason ?? ''}</Table.Td>
+              <Table.Td className="tl-wrap">
+                <UntrustedText text={h.by} fallback="unknown" />
+              </Table.Td>
+              <Table.Td className="tl-wrap">
+                <UntrustedText text={h.reason} />
+              </Table.Td>
               <Table.Td>
                 {h.action === 'mute' ? (h.expiresAt ? formatDate(h.expiresAt) : 'until unmuted') : ''}
               </Table.Td>

@@ -5,6 +5,7 @@
 import { Badge, Group, List, SimpleGrid, Stack, Text } from '@mantine/core';
 import { formatNumber } from '../../lib/format';
 import { FEATURE_LABEL, runCounts, type SyncRun } from './helpers';
+import { UntrustedText } from '../../components/untrusted-text';
 
 export function RunCounts({ run }: { run: SyncRun }) {
   const counts = runCounts(run);
@@ -55,11 +56,11 @@ export function RunErrors({ run }: { run: SyncRun }) {
               </Badge>
             </Group>
             <Text size="sm" className="tl-wrap">
-              {e.message}
+              <UntrustedText text={e.message} />
             </Text>
             {e.remediation && (
               <Text size="sm" c="dimmed" className="tl-wrap">
-                What to do: {e.remediation}
+                <UntrustedText text={`What to do: ${e.remediation}`} />
               </Text>
             )}
           </Stack>

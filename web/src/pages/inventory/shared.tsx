@@ -8,6 +8,8 @@ import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { collectPages } from './pages';
+import { UntrustedText } from '../../components/untrusted-text';
+import { revealText } from '../../lib/untrusted-text';
 
 export type Integration = Schemas['Integration'];
 
@@ -36,7 +38,7 @@ export function IntegrationFilter({
 }) {
   const integrations = useIntegrations();
   const data = useMemo(() => {
-    const items = (integrations.data ?? []).map((i) => ({ value: i.id, label: i.name }));
+    const items = (integrations.data ?? []).map((i) => ({ value: i.id, label: revealText(i.name) }));
     // An id in the address that is not (or not yet) listed is still shown, by its id.
     if (value && !items.some((i) => i.value === value)) items.push({ value, label: value });
     return items;
@@ -113,7 +115,7 @@ export function AgentLinks({
         onClick={() => setOpen((o) => !o)}
         aria-expanded={open}
         aria-controls={id}
-        aria-label={`${open ? 'Hide' : 'Show'} the ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} using ${of}`}
+        aria-label={`${open ? 'Hide' : 'Show'} the ${agentIds.length} agent${agentIds.length === 1 ? '' : 's'} using ${revealText(of)}`}
       >
         {agentIds.length} agent{agentIds.length === 1 ? '' : 's'} {open ? '▴' : '▾'}
       </Button>
@@ -129,9 +131,9 @@ export function AgentLinks({
                   className="tl-wrap"
                   size="sm"
                   lineClamp={2}
-                  title={name ?? agentId}
+                  title={revealText(name ?? agentId)}
                 >
-                  {name ?? agentId}
+                  <UntrustedText text={name ?? agentId} />
                 </Anchor>
               </List.Item>
             );

@@ -23,6 +23,7 @@ import {
   type AuditFilters,
 } from './logic';
 import { AdminOnly, InlineError, isForbidden } from './shared';
+import { UntrustedText } from '../../components/untrusted-text';
 
 const PAGE_SIZE = 50;
 const DESCRIPTION = 'Who created, changed, rotated, deleted, synced, muted or signed in; newest first.';
@@ -66,7 +67,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
                 </Table.Td>
                 <Table.Td className="tl-wrap" maw={220}>
                   <Text span size="sm">
-                    {targetText(e) ?? '—'}
+                    <UntrustedText text={targetText(e)} fallback="—" />
                   </Text>
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>

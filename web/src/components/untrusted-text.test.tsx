@@ -1,0 +1,90 @@
+import { MantineProvider } from '@mantine/core';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Page } from './page';
+import { UntrustedText } from './untrusted-text';
+
+afterEach(cleanup);
+
+const show = (node: React.ReactNode) => render(<MantineProvider>{node}</MantineProvider>);
+
+describe('UntrustedText', () => {
+  it('shows a right-to-left override as a marker and never puts the character in the page', () => {
+    const { container } = show(
+      <p>
+        File: <UntrustedText text={'invoice_\u202Etxt.exe'} />
+      </p>,
+    );
+    const marker = container.querySelector('.tl-invisible')!;
+    expect(marker.textContent).toBe('⟨U+202E⟩');
+    expect(marker.getAttribute('data-codepoint')).toBe('U+202E');
+    expect(marker.getAttribute('title')).toMatch(/^U\+202E RIGHT-TO-LEFT OVERRIDE: a bidirectional control/);
+    expect(marker.classList.contains('tl-invisible-bidi')).toBe(true);
+    expect(container.querySelector('p')!.textContent).toBe('File: invoice_⟨U+202E⟩txt.exe');
+    expect(container.innerHTML).not.toContain('\u202E');
+    expect(screen.getByRole('img', { name: /RIGHT-TO-LEFT OVERRIDE/ })).toBeTruthy();
+  });
+
+  it('isolates the text from its neighbours (dir auto, the isolating class)', () => {
+    const { container } = show(<UntrustedText text={'\u05E9\u05DC\u05D5\u05DD (Hebrew)'} />);
+    const span = container.querySelector('[data-untrusted]')!;
+    expect(span.getAttribute('dir')).toBe('auto');
+    expect(span.classList.contains('tl-untrusted')).toBe(true);
+    expect(span.textContent).toBe('\u05E9\u05DC\u05D5\u05DD (Hebrew)');
+  });
+
+  it('renders markup, controls and zero-width characters as text and markers, nothing as HTML', () => {
+    const { container } = show(
+      <UntrustedText text={'<img src=x onerror=alert(1)>\u0000\u001b[31m zero\u200Bwidth\uFEFF'} />,
+    );
+    expect(container.querySelector('img')).toBeNull();
+    expect([...container.querySelectorAll('.tl-invisible')].map((m) => m.textContent)).toEqual([
+      '⟨U+0000⟩',
+      '⟨U+001B⟩',
+      '⟨U+200B⟩',
+      '⟨U+FEFF⟩',
+    ]);
+    expect(container.querySelectorAll('.tl-invisible-control')).toHaveLength(2);
+    expect(container.querySelectorAll('.tl-invisible-zero-width')).toHaveLength(2);
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
+    // No raw control, bidi or zero-width character reaches the DOM.
+    // eslint-disable-next-line no-control-regex
+    expect(/[\u0000-\u0008\u000b-\u001f\u200b\ufeff]/.test(container.textContent ?? '')).toBe(false);
+  });
+
+  it('clamps to `lines`, shows the fallback for no text, and ordinary text is untouched', () => {
+    const long = 'A'.repeat(12_000);
+    const { container, rerender } = show(<UntrustedText text={long} lines={2} />);
+    const span = container.querySelector('[data-untrusted]') as HTMLElement;
+    expect(span.classList.contains('tl-clamp')).toBe(true);
+    expect(span.style.getPropertyValue('--tl-lines')).toBe('2');
+    expect(span.textContent).toHaveLength(12_000);
+    rerender(
+      <MantineProvider>
+        <UntrustedText text={null} fallback="(unnamed agent)" />
+      </MantineProvider>,
+    );
+    expect(container.querySelector('.tl-untrusted')).toBeNull();
+    expect(container.textContent).toContain('(unnamed agent)');
+    expect(container.querySelector('[data-untrusted]')).toBeNull();
+    rerender(
+      <MantineProvider>
+        <UntrustedText text="Support triage" />
+      </MantineProvider>,
+    );
+    expect(container.querySelector('.tl-invisible')).toBeNull();
+    expect(container.querySelector('[data-untrusted]')!.textContent).toBe('Support triage');
+  });
+
+  it("a page titled with an agent's name: markers in the heading, the document title revealed", () => {
+    const { container } = show(
+      <Page title={'invoice_\u202Etxt.exe'}>
+        <p>body</p>
+      </Page>,
+    );
+    const h1 = container.querySelector('h1')!;
+    expect(h1.textContent).toBe('invoice_⟨U+202E⟩txt.exe');
+    expect(h1.querySelector('.tl-invisible')).not.toBeNull();
+    expect(document.title).toBe('invoice_⟨U+202E⟩txt.exe · TrustLens');
+  });
+});

@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# TrustLens server image: the API, the web console and the scheduler in one process (`trustlens serve`).
+# TrustLens image: `trustlens serve` (the default: the API, the web console, the scheduler and, alone, the
+# syncs) or, on PostgreSQL, `serve --no-worker` next to any number of `trustlens worker` (compose.yaml).
 # Multi-stage: `build` compiles the web console with the dev dependencies; `deps` installs the production
 # dependencies only; the final image holds those, the sources, the built console and the CLI's esbuild
 # bundle, and runs as the unprivileged `node` user (uid 1000). No secret is baked in: the master key, the

@@ -109,6 +109,12 @@ test('compose.yaml: PostgreSQL 15 with a healthcheck, the API waits for it, comm
       app.some(([, svc]) => (svc.command as string[])[0] === 'worker'),
       '`trustlens worker` exists: compose.yaml runs a worker service',
     );
+    assert.ok(
+      app.some(([, svc]) => JSON.stringify(svc.command) === JSON.stringify(['serve', '--no-worker'])),
+      'the API service serves only (`serve --no-worker`): the workers sync',
+    );
+    const worker = app.find(([, svc]) => (svc.command as string[])[0] === 'worker')![1];
+    assert.equal(worker.ports, undefined, 'a worker publishes no port');
   }
 });
 

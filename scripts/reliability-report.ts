@@ -18,6 +18,11 @@ export const RELIABILITY_SUITES = [
   },
   { suite: 'fuzz', file: 'test/api-fuzz.test.ts', heading: 'Hostile input: the API fuzzed' },
   { suite: 'access', file: 'test/server-access-matrix.test.ts', heading: 'Access: routes × roles' },
+  {
+    suite: 'credentials',
+    file: 'test/reliability-credentials.test.ts',
+    heading: 'Credentials: tampered, revoked, expired, CSRF, guessed',
+  },
   { suite: 'secrets', file: 'test/server-secrets.test.ts', heading: 'Secrets: where plaintext was searched' },
   {
     suite: 'load',

@@ -154,6 +154,7 @@ for (const backend of testBackends()) {
             keyring,
             connectorFactory,
             jobs: options.role ?? 'both',
+            takeAtOnce: false, // the contract: triggers leave the run queued for the workers
             owner,
             jobQueue: queue,
           });
@@ -344,6 +345,44 @@ for (const backend of testBackends()) {
         );
         assert.equal(ended!.attempts, 2, 'the same run, taken again once');
       });
+
+      it(
+        'embedded serve: a trigger is taken at once (the 202 shows it running), and a stopped run resumes at the next start',
+        {
+          skip: backend.kind === 'postgres' ? 'the in-process runner only' : false,
+        },
+        async () => {
+          const t = await (backend as TestBackend).open();
+          opened.push({ t, apps: [], queues: [] });
+          const open = (owner: string) =>
+            createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+              db: t.db,
+              keyring,
+              connectorFactory,
+              jobs: 'both',
+              owner,
+            });
+          const first = await open('serve-1.test:1');
+          opened.at(-1)!.apps.push(first);
+          const [id] = await addIntegrations(first, 1, slowSim);
+          await first.startWorker();
+          const r = await first.services.syncs.trigger(admin, id);
+          assert.equal(r.run.status, 'running', 'taken at once by this process');
+          assert.ok(r.done, 'and followed here');
+          await first.close({ graceMs: 0 });
+          assert.equal((await runState(t.db, r.run.id))!.status, 'interrupted');
+          const second = await open('serve-2.test:2');
+          opened.at(-1)!.apps.push(second);
+          await second.startWorker();
+          const ended = await until(
+            'the run resumed and ended',
+            () => runState(t.db, r.run.id),
+            (s) => s?.status === 'succeeded',
+          );
+          assert.equal(ended!.attempts, 2);
+          assert.equal((await runs(t.db)).length, 1, 'the same run, no second one');
+        },
+      );
     },
   );
 }

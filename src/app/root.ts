@@ -102,6 +102,11 @@ export interface CreateAppOptions {
   jobs?: JobsRole;
   /** Replaces the job queue (tests); default pg-boss on PostgreSQL, the in-process runner on PGlite. */
   jobQueue?: JobQueue;
+  /**
+   * On the embedded database (the in-process runner, `jobs: 'both'`), a triggered run is taken at once by
+   * this process (default true); false leaves it queued for the runner's loop (tests of the runner).
+   */
+  takeAtOnce?: boolean;
   /** This process as the owner of the runs it executes ("host:pid"; tests run several in one process). */
   owner?: string;
   /** A database already open (tests); otherwise opened from the config. */
@@ -204,6 +209,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     connectors,
     now,
     queue: queue ?? undefined,
+    takeAtOnce: queue?.kind === 'in-process' && options.jobs === 'both' && options.takeAtOnce !== false,
     owner: options.owner,
     heartbeatMs,
     staleAfterMs: heartbeatMs * 6,

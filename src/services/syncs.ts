@@ -137,6 +137,12 @@ export interface SyncsServiceDeps {
   onRunFinished?: (run: SyncRunView, integration: IntegrationView, requests: ConnectorStats | null) => void;
   /** The job queue: when set, triggers record the run `queued` and enqueue it instead of running it here. */
   queue?: Pick<JobQueue, 'enqueue'>;
+  /**
+   * With the queue: this process works jobs and takes a run it queued at once (the in-process runner of
+   * the embedded database, where the asking process is the only worker). The run is still a job's
+   * (resumed after a crash or a stop); the 202 answer shows it running, as before workers existed.
+   */
+  takeAtOnce?: boolean;
   /** This process as a run's owner ("host:pid"; tests pass others). */
   owner?: string;
   /** How many times a queued run may be taken (again after its worker died) before it is left interrupted. */
@@ -295,6 +301,19 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           requestedBy: actor.label,
         });
         if (!queued.created) return { run: withProgress(queued.run), started: false, done: null };
+        const seen = deps.takeAtOnce && !stopping ? await runState(store.db, queued.run.id) : null;
+        if (seen && (await takeRun(store.db, seen, owner, now().toISOString()))) {
+          const done = execute(seen.id, integration, options.onProgress);
+          running.get(seen.id)!.done = done;
+          await deps.audit.record(
+            actor,
+            'sync.start',
+            { type: 'integration', id: integration.id },
+            { runId: seen.id, trigger },
+            { organizationId: integration.organizationId },
+          );
+          return { run: withProgress((await store.syncRuns.get(seen.id))!), started: true, done };
+        }
         try {
           await deps.queue.enqueue({ runId: queued.run.id, integrationId: integration.id });
         } catch (e) {

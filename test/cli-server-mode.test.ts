@@ -11,7 +11,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseServerUrl } from '../src/api-client/http.ts';
+import { createApiClient, parseServerUrl } from '../src/api-client/http.ts';
 import { AppError } from '../src/errors/index.ts';
 import { throughServerHint } from '../src/cli/open-app.ts';
 import { buildProgram } from '../src/cli/program.ts';
@@ -425,6 +425,64 @@ describe('server addresses, the command tree and the held data folder', () => {
         bad,
       );
     }
+  });
+
+  it('the API client turns each failure into a clear error, never with the token in it', async () => {
+    const token = 'tlk_secret_token_value_0123456789';
+    const answer = (status: number, body: string, type = 'application/json') =>
+      createApiClient({
+        server: 'http://127.0.0.1:9',
+        token,
+        fetch: (async (_url: string, init: RequestInit) => {
+          assert.equal((init.headers as Record<string, string>).authorization, `Bearer ${token}`);
+          return new Response(status === 204 ? null : body, { status, headers: { 'content-type': type } });
+        }) as typeof fetch,
+      });
+    const failure = async (status: number, body: string, type?: string) => {
+      try {
+        await answer(status, body, type).request('GET', '/findings');
+      } catch (e) {
+        assert.ok(e instanceof AppError);
+        const text = `${e.message} ${e.remediation ?? ''} ${JSON.stringify(e.details)}`;
+        assert.ok(!text.includes(token), 'the token is not in the error');
+        return e;
+      }
+      assert.fail('no error');
+    };
+    const err = (code: string, message: string, remediation = 'do this') =>
+      JSON.stringify({ error: { code, message, remediation } });
+
+    const unauthorized = await failure(401, err('UNAUTHENTICATED', 'The API token is not valid.'));
+    assert.equal(unauthorized.code, 'UNAUTHENTICATED');
+    assert.match(unauthorized.remediation!, /\/settings\/tokens/);
+    const forbidden = await failure(
+      403,
+      err('FORBIDDEN', 'This needs the analyst role; you are signed in as viewer.'),
+    );
+    assert.equal(forbidden.code, 'FORBIDDEN');
+    assert.match(forbidden.remediation!, /role/);
+    const missing = await failure(404, err('NOT_FOUND', 'No finding "x".'));
+    assert.equal(missing.code, 'NOT_FOUND');
+    assert.equal(missing.message, 'No finding "x".');
+    // The server's codes keep their exit codes (a refused Mistral key: 2).
+    assert.equal(
+      (await failure(400, err('INVALID_API_KEY', 'Mistral refused the key.'))).code,
+      'INVALID_API_KEY',
+    );
+    // A server error echoing the token would still not show it.
+    const echoed = await failure(500, err('INTERNAL', `boom Bearer ${token}`));
+    assert.equal(echoed.code, 'INTERNAL');
+    assert.match(echoed.remediation!, /log/);
+    const bare500 = await failure(502, '<html>Bad gateway</html>', 'text/html');
+    assert.equal(bare500.code, 'UNEXPECTED_RESPONSE');
+    assert.match(bare500.message, /answered 502/);
+    const page = await failure(200, '<html>login</html>', 'text/html');
+    assert.equal(page.code, 'UNEXPECTED_RESPONSE');
+    assert.match(page.message, /is not the TrustLens API's/);
+    const notApi404 = await failure(404, 'Not Found', 'text/plain');
+    assert.match(notApi404.remediation!, /TrustLens server/);
+    // 204: nothing to parse.
+    assert.equal(await answer(204, '').request('DELETE', '/integrations/x'), undefined);
   });
 
   it('a local command on a folder held by a server suggests the same command with --server', () => {

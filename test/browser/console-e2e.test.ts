@@ -5,7 +5,8 @@
  * open an agent without guardrails, find its missing-guardrails finding and mute it, compare two versions,
  * see a workspace without beta access degrade, and check that a viewer sees no admin action. Every page
  * visited is scanned with axe-core (no serious or critical violation) and photographed in light and dark
- * (test-artifacts/screenshots/); any dialog, script error or console error fails the test.
+ * (test-artifacts/screenshots/); any dialog, script error or console error fails the test. At the end,
+ * no response the browser received and nothing the pages stored carries a Mistral key or a password.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +54,15 @@ describe('the console end to end in Chromium', { skip }, () => {
   let browser: LaunchedBrowser;
   let page: WatchedPage;
   let integrationId = '';
+  /** Every response the browser received (URL, headers, body), for the secrets check at the end. */
+  const received: string[] = [];
+  const record = (p: WatchedPage) =>
+    p.on('response', (r) => {
+      void (async () => {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        received.push(`${r.url()}\n${JSON.stringify(await r.allHeaders())}\n${body.toString('utf8')}`);
+      })();
+    });
 
   before(async () => {
     sim = await startSimulator({
@@ -67,6 +77,7 @@ describe('the console end to end in Chromium', { skip }, () => {
     served = await startServe(['--no-scheduler']);
     browser = await launchBrowser({ baseURL: served.url });
     page = await browser.page();
+    record(page);
     page.context().setDefaultTimeout(30_000);
   });
   after(async () => {
@@ -287,6 +298,7 @@ describe('the console end to end in Chromium', { skip }, () => {
       role: 'viewer',
     });
     const viewerPage = await browser.page();
+    record(viewerPage);
     await viewerPage.goto(served.url);
     await signIn(viewerPage, VIEWER);
     const nav = viewerPage.getByRole('navigation', { name: 'Main navigation' });
@@ -305,5 +317,26 @@ describe('the console end to end in Chromium', { skip }, () => {
     await viewerPage.goto('/settings/users');
     await viewerPage.getByText(/Only admins/).waitFor();
     await checkPage(viewerPage, 'viewer-users-refused', 'Users');
+  });
+
+  it('the browser never received a Mistral key or a password, and stored none', async () => {
+    await page.waitForLoadState('networkidle');
+    assert.ok(received.length > 50, `responses recorded (${received.length})`);
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }),
+    );
+    const needles: Array<[string, string]> = [
+      ['the Mistral key', sim.apiKey],
+      ['the second Mistral key', noBeta.apiKey],
+      ['the refused key', 'sk-wrong-key-000000000000'],
+      ["the admin's password", ADMIN.password],
+      ["the viewer's password", VIEWER.password],
+    ];
+    const found: string[] = [];
+    for (const [what, value] of needles) {
+      for (const r of received) if (r.includes(value)) found.push(`${what} in ${r.split('\n')[0]}`);
+      if (stored.includes(value)) found.push(`${what} in the page's storage`);
+    }
+    assert.deepEqual(found, []);
   });
 });

@@ -7152,7 +7152,7 @@ export interface components {
       id: string;
       integrationId: string;
       /** @enum {string} */
-      status: 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+      status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
       /** @enum {string} */
       trigger: 'manual' | 'scheduled' | 'scan';
       requestedBy: string | null;
@@ -8327,7 +8327,7 @@ export interface components {
       id: string;
       integrationId: string;
       /** @enum {string} */
-      status: 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+      status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
       /** @enum {string} */
       trigger: 'manual' | 'scheduled' | 'scan';
       requestedBy: string | null;

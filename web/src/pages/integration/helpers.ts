@@ -205,6 +205,7 @@ export function countsLine(run: SyncRun): string {
 }
 
 export const STATUS_HEADLINE: Record<SyncRun['status'], string> = {
+  queued: 'Sync queued: waiting for a worker',
   running: 'Sync running',
   succeeded: 'Sync succeeded',
   partial: 'Sync partly failed: some features could not be read',
@@ -214,6 +215,7 @@ export const STATUS_HEADLINE: Record<SyncRun['status'], string> = {
 
 /** Alert colour per outcome: green only for succeeded. */
 export const STATUS_COLOR: Record<SyncRun['status'], string> = {
+  queued: 'blue',
   running: 'blue',
   succeeded: 'green',
   partial: 'orange',

@@ -20,7 +20,7 @@ import { loadConfig } from '../src/app/config.ts';
 import { createApp, type App } from '../src/app/root.ts';
 import type { ResourceType } from '../src/inventory/types.ts';
 import { createMistralConnector } from '../src/mistral/index.ts';
-import type { ConnectorStats } from '../src/mistral/types.ts';
+import type { ConnectorOptions, ConnectorStats } from '../src/mistral/types.ts';
 import { cliActor } from '../src/services/context.ts';
 import type { SyncRun } from '../src/services/syncs.ts';
 import { startSimulator, type SimulatorHandle, type SimWorkspace } from '../src/simulator/index.ts';
@@ -73,6 +73,10 @@ interface FaultCase {
   maySucceed: boolean;
   /** Must at least one request have been hit for the case to count? */
   mustHit: boolean;
+  /** A known limitation, not yet fixed: the case runs and records its figures, but does not fail the suite. */
+  todo?: string;
+  /** Connector settings of the faulty sync, over FAULTY. */
+  connector?: ConnectorTuning;
   /** Sets the fault up; returns what undoes it. */
   inject(env: Env, injection: Injection): Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -87,15 +91,14 @@ interface Env {
 
 const admin = cliActor();
 
-const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
-  createMistralConnector({
-    ...o,
-    maxRetryElapsedMs: 2500,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    requestsPerSecond: 100,
-    maxConcurrency: 8,
-    pageSize: PAGE_SIZE,
-  });
+/**
+ * Connector settings: a faulty sync gets a short retry budget (so that faults can outlast it) and, for
+ * the slow-answer case, a short per-request timeout; clean syncs (the reference, the convergence) get
+ * generous ones, so that a busy machine never makes them fail.
+ */
+const CLEAN: ConnectorTuning = { maxRetryElapsedMs: 30_000, requestTimeoutMs: 30_000 };
+const FAULTY: ConnectorTuning = { maxRetryElapsedMs: 2500, requestTimeoutMs: 10_000 };
+type ConnectorTuning = Pick<ConnectorOptions, 'maxRetryElapsedMs' | 'requestTimeoutMs'>;
 
 /** JSON with object keys sorted (PostgreSQL's jsonb and PGlite may order a stored object's keys differently). */
 function canonical(value: unknown): string {
@@ -190,6 +193,18 @@ function assertSameState(got: State, want: State, label: string): void {
   assert.equal(got.totals, want.totals, `${label}: usage totals`);
 }
 
+/** How many records (inventory, usage states, open findings) differ between two states. */
+function differences(got: State, want: State): number {
+  const differ = (a: Map<string, string>, b: Map<string, string>) =>
+    [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).length;
+  let n = TYPES.reduce((sum, { type }) => sum + differ(got.inventory[type], want.inventory[type]), 0);
+  n += differ(got.conversations, want.conversations);
+  const lines = (st: State) => new Set([...st.openFindings.values()].flat());
+  const [g, w] = [lines(got), lines(want)];
+  n += [...g].filter((l) => !w.has(l)).length + [...w].filter((l) => !g.has(l)).length;
+  return n;
+}
+
 /** Every stored record of a page is dropped after the first of the page: records skipped. */
 function dropFirstRecord(body: string): string | null {
   const parsed = JSON.parse(body) as { data?: unknown[] };
@@ -234,6 +249,7 @@ const FAULTS: FaultCase[] = [
     codes: ['UNREACHABLE', 'TIMEOUT', 'UNEXPECTED_RESPONSE'],
     maySucceed: true,
     mustHit: true,
+    connector: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
     inject({ sim }) {
       sim.configure({ faults: { rate: 0.2, kinds: ['slow'], slowMs: REQUEST_TIMEOUT_MS * 2 } });
       return async () => sim.configure({ faults: null });
@@ -293,6 +309,27 @@ const FAULTS: FaultCase[] = [
         const out = dropFirstRecord(body);
         if (out) injection.hits++;
         return out;
+      };
+      return async () => {
+        env.hooks.rewrite = undefined;
+      };
+    },
+  },
+  {
+    // No total on this listing: the sync cannot see the skip, so it may succeed, but then it must
+    // store exactly the reference (a conversation skipped is not a conversation deleted).
+    name: 'a page skips a record (conversations: no total to tell)',
+    codes: ['UNEXPECTED_RESPONSE'],
+    maySucceed: true,
+    mustHit: true,
+    todo: 'known limitation: a conversation absent from the listing is removed from usage at once, so one skipped by a shifting page leaves the totals of a succeeded run until the next sync; proposed fix: remove it only when its history answers NOT_FOUND (src/usage/sync-usage.ts, which also changes its tests and docs/metrics.md)',
+    inject(env, injection) {
+      env.hooks.rewrite = (req, status, body) => {
+        if (status !== 200 || req.path !== '/v1/conversations' || req.query.get('page') !== '1') return null;
+        const page = JSON.parse(body) as unknown[];
+        if (!Array.isArray(page) || page.length === 0) return null;
+        injection.hits++;
+        return JSON.stringify(page.slice(1));
       };
       return async () => {
         env.hooks.rewrite = undefined;
@@ -383,6 +420,16 @@ describe('fault injection on stored syncs', { concurrency: 2 }, () => {
         let references = 0;
         /** The connector's figures of each finished run (429s seen). */
         const lastStats = new Map<string, ConnectorStats | null>();
+
+        let tuning: ConnectorTuning = CLEAN;
+        const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
+          createMistralConnector({
+            ...o,
+            requestsPerSecond: 100,
+            maxConcurrency: 8,
+            pageSize: PAGE_SIZE,
+            ...tuning,
+          });
 
         const env: Env = {
           get sim() {
@@ -486,7 +533,7 @@ describe('fault injection on stored syncs', { concurrency: 2 }, () => {
         });
 
         for (const fault of FAULTS) {
-          it(fault.name, async () => {
+          it(fault.name, { todo: fault.todo }, async () => {
             let survived = 0;
             let lost = 0;
             let hits = 0;
@@ -494,122 +541,139 @@ describe('fault injection on stored syncs', { concurrency: 2 }, () => {
             let rateLimited = 0;
             let durationMs = 0;
             const statuses: string[] = [];
-            for (let round = 0; round < SIZE.repeats; round++) {
-              clock += 3600_000;
-              const beforeState = await stateOf(store, mainId, new Date(clock));
-              sim.evolve({ advanceMs: 3600_000 });
-              const injection: Injection = { hits: 0 };
-              const simBefore = sim;
-              const statsBefore = sim.stats();
-              const undo = await fault.inject(env, injection);
-              let faulty: Awaited<ReturnType<typeof sync>>;
-              try {
-                faulty = await sync(mainId);
-              } finally {
-                await undo();
-              }
-              const { run, complete } = faulty;
-              if (simBefore === sim) {
-                // Faults the simulator itself injected (5xx, resets, slow, broken JSON) and its 429s.
-                const s = sim.stats();
-                injection.hits +=
-                  s.faultsInjected - statsBefore.faultsInjected + (s.rateLimited - statsBefore.rateLimited);
-              }
-              hits += injection.hits;
-              requests += run.requests ?? 0;
-              durationMs += run.durationMs ?? 0;
-              statuses.push(run.status);
-              const afterState = await stateOf(store, mainId, new Date(clock));
-              const ref = await reference();
-              rateLimited += lastStats.get(run.id)?.rateLimited ?? 0;
-
-              let roundLost = 0;
-              const fail = (what: string) => {
-                roundLost++;
-                return what;
-              };
-              if (fault.mustHit) assert.ok(injection.hits > 0, `the fault was injected (${fault.name})`);
-              assert.notEqual(run.status, 'running');
-              if (run.status === 'succeeded') {
-                assert.ok(fault.maySucceed, `a run hit by "${fault.name}" must not end succeeded`);
+            let failure: unknown = null;
+            try {
+              for (let round = 0; round < SIZE.repeats; round++) {
+                clock += 3600_000;
+                const beforeState = await stateOf(store, mainId, new Date(clock));
+                sim.evolve({ advanceMs: 3600_000 });
+                const injection: Injection = { hits: 0 };
+                const simBefore = sim;
+                const statsBefore = sim.stats();
+                const undo = await fault.inject(env, injection);
+                let faulty: Awaited<ReturnType<typeof sync>>;
+                tuning = { ...FAULTY, ...fault.connector };
                 try {
-                  assertSameState(afterState, ref, 'a succeeded run stores the reference state');
-                } catch (e) {
-                  fail('succeeded');
-                  throw e;
+                  faulty = await sync(mainId);
+                } finally {
+                  tuning = CLEAN;
+                  await undo();
                 }
-              } else {
-                assert.ok(['partial', 'failed'].includes(run.status), run.status);
-                const codes = run.errors.map((e) => e.code);
-                assert.ok(
-                  codes.some((c) => fault.codes.includes(c)),
-                  `expected one of ${fault.codes.join(', ')} in ${codes.join(', ')}`,
-                );
-                for (const e of run.errors) {
-                  assert.ok(
-                    e.message.length > 0 && e.remediation.length > 0,
-                    `${e.code} says what to do next`,
-                  );
-                  assert.ok(!e.message.includes(sim.apiKey), 'no key in the message');
+                const { run, complete } = faulty;
+                if (simBefore === sim) {
+                  // Faults the simulator itself injected (5xx, resets, slow, broken JSON) and its 429s.
+                  const s = sim.stats();
+                  injection.hits +=
+                    s.faultsInjected - statsBefore.faultsInjected + (s.rateLimited - statsBefore.rateLimited);
                 }
-                for (const { type } of TYPES) {
-                  const was = complete[type] ? ref.inventory[type] : beforeState.inventory[type];
-                  const got = afterState.inventory[type];
-                  const lostHere = [...was.keys()].filter((id) => !got.has(id)).length;
-                  roundLost += lostHere;
-                  assert.deepEqual(
-                    [...got.keys()].sort(),
-                    [...was.keys()].sort(),
-                    `${type}s: ${complete[type] ? 'a complete listing stores what is there' : 'not re-read: unchanged'}`,
-                  );
-                  for (const [id, data] of got) {
-                    const want = was.get(id)!;
-                    const [a, b] = withoutDerived(
-                      type,
-                      JSON.parse(data) as Record<string, unknown>,
-                      JSON.parse(want) as Record<string, unknown>,
-                    );
-                    assert.deepEqual(
-                      a,
-                      b,
-                      `${type} ${id} (${FEATURE_OF[type]} ${complete[type] ? 're-read' : 'kept'})`,
-                    );
-                  }
-                  if (!complete[type]) {
-                    assert.deepEqual(
-                      afterState.openFindings.get(type) ?? [],
-                      beforeState.openFindings.get(type) ?? [],
-                      `${type} findings not re-read: unchanged`,
-                    );
-                  }
-                }
-                for (const [id, s] of afterState.conversations) {
-                  const ok = beforeState.conversations.get(id) === s || ref.conversations.get(id) === s;
-                  if (!ok) roundLost++;
-                  assert.ok(ok, `conversation ${id}: its earlier state or the new one`);
-                }
-                for (const id of beforeState.conversations.keys()) {
-                  if (ref.conversations.has(id) && !afterState.conversations.has(id)) {
-                    roundLost++;
-                    assert.fail(`conversation ${id} still exists but its usage was dropped`);
-                  }
-                }
-              }
+                hits += injection.hits;
+                requests += run.requests ?? 0;
+                durationMs += run.durationMs ?? 0;
+                const codes = [...new Set(run.errors.map((e) => e.code))];
+                statuses.push(codes.length ? `${run.status} (${codes.join(', ')})` : run.status);
+                const afterState = await stateOf(store, mainId, new Date(clock));
+                const ref = await reference();
+                rateLimited += lastStats.get(run.id)?.rateLimited ?? 0;
 
-              // Convergence: a clean sync now equals a clean sync from scratch.
-              const clean = await sync(mainId);
-              assert.equal(clean.run.status, 'succeeded', 'the clean sync after the fault succeeds');
-              assertSameState(await stateOf(store, mainId, new Date(clock)), ref, 'converged');
-              lost += roundLost;
-              if (roundLost === 0) survived++;
+                // Losses are counted as they are seen, so that a failing round still reports them.
+                let roundLost = 0;
+                const lose = (n: number) => {
+                  roundLost += n;
+                  lost += n;
+                };
+                if (fault.mustHit) assert.ok(injection.hits > 0, `the fault was injected (${fault.name})`);
+                assert.notEqual(run.status, 'running');
+                if (run.status === 'succeeded') {
+                  assert.ok(fault.maySucceed, `a run hit by "${fault.name}" must not end succeeded`);
+                  try {
+                    assertSameState(afterState, ref, 'a succeeded run stores the reference state');
+                  } catch (e) {
+                    lose(differences(afterState, ref));
+                    throw e;
+                  }
+                } else {
+                  assert.ok(['partial', 'failed'].includes(run.status), run.status);
+                  const codes = run.errors.map((e) => e.code);
+                  assert.ok(
+                    codes.some((c) => fault.codes.includes(c)),
+                    `expected one of ${fault.codes.join(', ')} in ${codes.join(', ')}`,
+                  );
+                  for (const e of run.errors) {
+                    assert.ok(
+                      e.message.length > 0 && e.remediation.length > 0,
+                      `${e.code} says what to do next`,
+                    );
+                    assert.ok(!e.message.includes(sim.apiKey), 'no key in the message');
+                  }
+                  for (const { type } of TYPES) {
+                    const was = complete[type] ? ref.inventory[type] : beforeState.inventory[type];
+                    const got = afterState.inventory[type];
+                    const lostHere = [...was.keys()].filter((id) => !got.has(id)).length;
+                    lose(lostHere);
+                    assert.deepEqual(
+                      [...got.keys()].sort(),
+                      [...was.keys()].sort(),
+                      `${type}s: ${complete[type] ? 'a complete listing stores what is there' : 'not re-read: unchanged'}`,
+                    );
+                    for (const [id, data] of got) {
+                      const want = was.get(id)!;
+                      const [a, b] = withoutDerived(
+                        type,
+                        JSON.parse(data) as Record<string, unknown>,
+                        JSON.parse(want) as Record<string, unknown>,
+                      );
+                      assert.deepEqual(
+                        a,
+                        b,
+                        `${type} ${id} (${FEATURE_OF[type]} ${complete[type] ? 're-read' : 'kept'})`,
+                      );
+                    }
+                    if (!complete[type]) {
+                      assert.deepEqual(
+                        afterState.openFindings.get(type) ?? [],
+                        beforeState.openFindings.get(type) ?? [],
+                        `${type} findings not re-read: unchanged`,
+                      );
+                    }
+                  }
+                  for (const [id, s] of afterState.conversations) {
+                    const ok = beforeState.conversations.get(id) === s || ref.conversations.get(id) === s;
+                    if (!ok) lose(1);
+                    assert.ok(ok, `conversation ${id}: its earlier state or the new one`);
+                  }
+                  for (const id of beforeState.conversations.keys()) {
+                    if (ref.conversations.has(id) && !afterState.conversations.has(id)) {
+                      lose(1);
+                      assert.fail(`conversation ${id} still exists but its usage was dropped`);
+                    }
+                  }
+                }
+
+                // Convergence: a clean sync now equals a clean sync from scratch.
+                const clean = await sync(mainId);
+                assert.equal(clean.run.status, 'succeeded', 'the clean sync after the fault succeeds');
+                const converged = await stateOf(store, mainId, new Date(clock));
+                lose(differences(converged, ref));
+                assertSameState(converged, ref, 'converged');
+                if (roundLost === 0) survived++;
+              }
+            } catch (e) {
+              failure = e;
             }
             rows.push({
-              case: fault.name,
-              tried: SIZE.repeats,
+              case: fault.todo ? `${fault.name} — known limitation` : fault.name,
+              tried: statuses.length,
               survived,
               lost,
-              detail: `runs ${statuses.join('/')}; ${hits} requests hit; ${requests} requests; ${rateLimited} answered 429; ${durationMs} ms in faulty syncs`,
+              detail: `runs ${statuses.join('/')}; ${hits} requests hit; ${requests} requests; ${rateLimited} answered 429; ${durationMs} ms in faulty syncs${
+                failure
+                  ? `; FAILED: ${String((failure as Error).message)
+                      .split('\n')[0]
+                      .slice(0, 160)}`
+                  : ''
+              }`,
             });
+            if (failure) throw failure;
           });
         }
       },

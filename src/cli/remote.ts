@@ -57,6 +57,8 @@ export const LOCAL_ONLY: Record<string, string> = {
   sim: '`sim` runs the simulated Mistral API on this machine; it has nothing to do on a server.',
   keys: "`keys` works on the master key of a data folder, which only the server's machine holds: run it there, with the server stopped (or on PostgreSQL with TRUSTLENS_MASTER_KEY).",
   serve: '`serve` starts a server; it cannot run through one.',
+  worker:
+    "`worker` takes sync jobs from the queue in the database itself (DATABASE_URL, next to `serve --no-worker`); it does not go through a server's API.",
 };
 
 /** Verbs the server's API does not offer (yet): they refuse --server and TRUSTLENS_SERVER. */

@@ -10,12 +10,16 @@
  * nor stretches a row over thousands of pixels. The findings export is checked too: no CSV cell can run
  * as a spreadsheet formula. A second, in-process hostile workspace synced twice gives the events pages
  * change events about hostile resources. Screenshots: test-artifacts/screenshots/hostile-*.png.
+ * Invisible and bidirectional characters (issue 14) never reach the page's text raw: every page is searched
+ * for them, and the agent pages of the bidi and zero-width payloads show them as visible ⟨U+XXXX⟩ markers
+ * (web/src/components/untrusted-text.tsx) laid out in reading order, the override reordering nothing.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HOSTILE_PAYLOADS, startSimulator, type SimulatorHandle } from '../../src/simulator/index.ts';
+import { revealInvisible } from '../../src/exports/text-safety.ts';
 import {
   browserSkip,
   launchBrowser,
@@ -40,6 +44,7 @@ const MARKUP = HOSTILE_PAYLOADS.find((p) => p.startsWith('<b>bold</b>'))!;
 const LONG = HOSTILE_PAYLOADS.find((p) => p.length > 10_000)!;
 const RLO = HOSTILE_PAYLOADS.find((p) => p.startsWith('invoice_'))!;
 const ZERO_WIDTH = HOSTILE_PAYLOADS.find((p) => p.startsWith('zero'))!;
+const BIDI = HOSTILE_PAYLOADS.find((p) => p.startsWith('bidi '))!;
 /** The payloads without control, bidi or zero-width characters (findable as they are in the page's text). */
 const PRINTABLE = HOSTILE_PAYLOADS.filter((p) => p.length < 1000 && /^[\x20-\x7e]+$/.test(p));
 /** What a browser shows of the long payload's start (the markup as text, then the A run). */
@@ -110,14 +115,70 @@ const LAYOUT_IN_PAGE = `(() => {
 })()`;
 
 /**
+ * Text nodes of the page holding a raw invisible or bidi character (the class of
+ * src/shared/text-invisible.ts: C0 but TAB/LF, DEL, C1, U+2028/2029, every format character): the
+ * console shows each as a ⟨U+XXXX⟩ marker instead (runs in the page).
+ */
+const RAW_INVISIBLE_IN_PAGE = String.raw`(() => {
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/u;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || parent.closest('script, style, noscript')) continue;
+    const m = RAW.exec(n.textContent);
+    if (m) {
+      const code = 'U+' + m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+      const where = parent.tagName.toLowerCase() + (parent.className ? '.' + String(parent.className).split(' ')[0] : '');
+      found.push(code + ' in <' + where + '>: ' + JSON.stringify(n.textContent.slice(0, 50)));
+    }
+  }
+  return found;
+})()`;
+
+/**
+ * Where each part of the h1's untrusted text is drawn (runs in the page): its text runs and markers in
+ * DOM order with their left edges, and for each run whether its first character is left of its last
+ * (a right-to-left override obeyed would draw "txt.exe" as "exe.txt", last character first).
+ */
+const H1_LAYOUT_IN_PAGE = `(() => {
+  const root = document.querySelector('h1 [data-untrusted]');
+  if (!root) return null;
+  const at = (node, from, to) => {
+    const r = document.createRange();
+    r.setStart(node, from);
+    r.setEnd(node, to);
+    return r.getBoundingClientRect();
+  };
+  const parts = [];
+  for (const node of root.childNodes) {
+    const text = node.textContent;
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (!text.trim()) continue;
+      const start = text.length - text.trimStart().length;
+      const end = text.trimEnd().length;
+      const first = at(node, start, start + 1);
+      parts.push({ kind: 'text', text, left: first.left, top: first.top, bottom: first.bottom,
+        firstLeft: at(node, start, start + 1).left, lastLeft: at(node, end - 1, end).left });
+    } else {
+      const rect = node.getBoundingClientRect();
+      const style = getComputedStyle(node);
+      parts.push({ kind: 'marker', text, left: rect.left, top: rect.top, bottom: rect.bottom, width: rect.width, height: rect.height,
+        title: node.getAttribute('title'), visible: style.visibility === 'visible' && style.display !== 'none' });
+    }
+  }
+  return { parts, isolate: getComputedStyle(root).unicodeBidi, title: document.title };
+})()`;
+
+/**
  * A full-page screenshot, or the first screen of a tall page (a full-page capture of many thousand
  * pixels takes tens of seconds on a loaded machine, and hangs past Chromium's ~16,000 px texture limit).
  */
-async function shoot(page: WatchedPage, name: string) {
+async function shoot(page: WatchedPage, name: string, firstScreen = false) {
   const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
   await page.screenshot({
     path: join(SCREENSHOTS, `${name}.png`),
-    fullPage: height <= 8_000,
+    fullPage: !firstScreen && height <= 8_000,
     timeout: 90_000,
   });
 }
@@ -145,11 +206,13 @@ async function settle(page: WatchedPage, name: string, heading?: string | RegExp
 async function checkHostile(
   page: WatchedPage,
   name: string,
-  options: { heading?: string | RegExp; shows?: string[]; rows?: boolean } = {},
+  options: { heading?: string | RegExp; shows?: string[]; rows?: boolean; firstScreen?: boolean } = {},
 ) {
   await settle(page, name, options.heading);
   const injected = (await page.evaluate(INJECTED_IN_PAGE)) as string[];
   assert.deepEqual(injected, [], `${name}: nothing made from a payload`);
+  const raw = (await page.evaluate(RAW_INVISIBLE_IN_PAGE)) as string[];
+  assert.deepEqual(raw, [], `${name}: no raw invisible or bidi character in the page's text`);
   for (const text of options.shows ?? []) {
     const visible = page.getByText(text, { exact: false }).filter({ visible: true });
     assert.ok((await visible.count()) > 0, `${name}: ${JSON.stringify(text.slice(0, 40))} shown as text`);
@@ -159,7 +222,7 @@ async function checkHostile(
     innerWidth: number;
     tall: string[];
   };
-  await shoot(page, `hostile-${name}`);
+  await shoot(page, `hostile-${name}`, options.firstScreen);
   assert.ok(
     layout.scrollWidth <= layout.innerWidth + 2,
     `${name}: the page is ${layout.scrollWidth} px wide in a ${layout.innerWidth} px window`,
@@ -310,8 +373,9 @@ describe('the console against a hostile workspace', { skip }, () => {
         return !!t && t !== 'Agent';
       });
       const h1Text = (await h1.first().textContent()) ?? '';
+      const shown = revealInvisible(payload);
       assert.ok(
-        h1Text.includes(payload.slice(0, 60)) || h1Text.startsWith(payload.slice(0, 20)),
+        h1Text.includes(shown.slice(0, 60)) || h1Text.startsWith(shown.slice(0, 20)),
         `the heading shows the name: ${JSON.stringify(h1Text.slice(0, 80))}`,
       );
       const tabs = ['Configuration', 'Guardrails', 'Versions', 'Usage', 'Findings', 'Events'];
@@ -335,6 +399,86 @@ describe('the console against a hostile workspace', { skip }, () => {
           assert.ok((await diff.getByRole('row').count()) >= 1, 'two versions compared');
         }
       }
+    });
+  }
+
+  for (const [label, payload] of [
+    ['rlo', RLO],
+    ['bidi', BIDI],
+    ['zero-width', ZERO_WIDTH],
+  ] as const) {
+    it(`invisible characters of the agent named ${label} are visible markers, in reading order`, async () => {
+      const agent = agentNamed(payload);
+      await page.goto(`/integrations/${agent.integrationId}/agents/${encodeURIComponent(agent.id)}`);
+      await page.waitForFunction(() => !!document.querySelector('h1 [data-untrusted]'));
+      // The first screen only: these agent pages are captured whole by the other tests (the zero-width
+      // agent's 12,000-character description makes a tall page, slow to capture on a loaded machine).
+      await checkHostile(page, `markers-${label}`, { firstScreen: true });
+      const layout = (await page.evaluate(H1_LAYOUT_IN_PAGE)) as {
+        parts: Array<{
+          kind: 'text' | 'marker';
+          text: string;
+          left: number;
+          top: number;
+          bottom: number;
+          firstLeft?: number;
+          lastLeft?: number;
+          width?: number;
+          height?: number;
+          title?: string;
+          visible?: boolean;
+        }>;
+        isolate: string;
+        title: string;
+      } | null;
+      assert.ok(layout, 'the heading holds the untrusted text');
+      // Every invisible character is a marker, with its code point and a tooltip naming it.
+      const expected = [...payload].filter((c) => revealInvisible(c) !== c).map((c) => revealInvisible(c));
+      const markers = layout.parts.filter((p) => p.kind === 'marker');
+      assert.deepEqual(
+        markers.map((m) => m.text),
+        expected,
+        'one marker per invisible character, in order',
+      );
+      for (const m of markers) {
+        assert.ok(m.visible && m.width! > 4 && m.height! > 4, `${m.text} is drawn (${m.width}×${m.height})`);
+        assert.match(m.title ?? '', /^U\+[0-9A-F]{4,}( [A-Z() -]+)?: /, `${m.text} has a tooltip naming it`);
+      }
+      // Reading order: each part starts right of the previous one on its line (or on a later line), each
+      // run reads left to right.
+      // (A marker is a smaller inline box: the same line is where the two boxes overlap vertically.)
+      type Box = { left: number; top: number; bottom: number };
+      const after = (a: Box, b: Box) =>
+        a.top < b.bottom && b.top < a.bottom ? a.left > b.left : a.top > b.top;
+      for (let i = 1; i < layout.parts.length; i++)
+        assert.ok(
+          after(layout.parts[i], layout.parts[i - 1]),
+          `${JSON.stringify(layout.parts[i].text)} is drawn after ${JSON.stringify(layout.parts[i - 1].text)}`,
+        );
+      for (const t of layout.parts.filter((p) => p.kind === 'text' && p.text.trim().length > 1))
+        assert.ok(t.firstLeft! < t.lastLeft!, `${JSON.stringify(t.text)} reads left to right`);
+      assert.equal(layout.isolate, 'isolate', 'the untrusted text is isolated from its neighbours');
+      assert.equal(
+        layout.title,
+        `${revealInvisible(payload)} · TrustLens`,
+        'the tab title shows the markers',
+      );
+      // The name in the agents list: the same markers, the row's other cells in their place.
+      await page.goto(
+        `/agents?q=${encodeURIComponent(
+          payload
+            .replace(/[^\x20-\x7e]/g, ' ')
+            .trim()
+            .split(' ')[0],
+        )}`,
+      );
+      const link = page
+        .getByRole('table', { name: 'Agents' })
+        .locator(`a[href$="/agents/${encodeURIComponent(agent.id)}"]`)
+        .first();
+      await link.waitFor();
+      assert.equal(await link.locator('.tl-invisible').count(), expected.length, 'markers in the list too');
+      await checkHostile(page, `markers-${label}-list`, { heading: 'Agents', firstScreen: true });
     });
   }
 

@@ -16,6 +16,7 @@ import {
   type SimWorkspace,
 } from '../src/simulator/index.ts';
 import { WIRE_TOOL_TYPES } from '../src/shared/mistral-wire.ts';
+import { connectorsOf } from '../src/simulator/connectors.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -198,6 +199,50 @@ async function exerciseEverything(sim: SimulatorHandle): Promise<Seen> {
     const docs = await client.beta.libraries.documents.list({ libraryId: id, page: 0, pageSize: 100 });
     assert.equal(docs.pagination.totalItems, lib.nbDocuments);
     assert.equal(docs.data.length, lib.nbDocuments);
+    // §24 library sharing (issue 11)
+    const shares = await client.beta.libraries.accesses.list({ libraryId: id });
+    noUnknown(`share ${id}`, shares);
+    assert.ok(shares.data.every((x) => x.libraryId === id));
+    assert.equal(shares.data.length, (ws.libraries.find((l) => l.library.id === id)?.sharing ?? []).length);
+  }
+
+  // §24 MCP connectors (issue 11): cursor pages, get by id and by name, tools, credentials per scope
+  const connectorIds: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const r: Awaited<ReturnType<typeof client.beta.connectors.list>> = await client.beta.connectors.list({
+      cursor,
+      pageSize: 3,
+    });
+    noUnknown('connectors', r);
+    connectorIds.push(...r.items.map((c) => ('id' in c ? c.id : 'UNKNOWN')));
+    cursor = r.pagination.nextCursor ?? null;
+  } while (cursor);
+  assert.deepEqual(
+    connectorIds,
+    connectorsOf(ws).map((c) => c.connector.id),
+  );
+  assert.ok(connectorIds.length >= 2, 'connectors generated');
+  for (const sc of connectorsOf(ws)) {
+    const byId = await client.beta.connectors.get({ connectorIdOrName: sc.connector.id });
+    noUnknown(`connector ${sc.connector.id}`, byId);
+    assert.equal('id' in byId ? byId.id : null, sc.connector.id);
+    const tools = await client.beta.connectors.listTools({ connectorIdOrName: sc.connector.name });
+    assert.equal(tools.length, (sc.connector.tools ?? []).length);
+    for (const [scope, list] of [
+      [
+        'organization',
+        await client.beta.connectors.listOrganizationCredentials({ connectorIdOrName: sc.connector.id }),
+      ],
+      [
+        'workspace',
+        await client.beta.connectors.listWorkspaceCredentials({ connectorIdOrName: sc.connector.id }),
+      ],
+      ['user', await client.beta.connectors.listUserCredentials({ connectorIdOrName: sc.connector.id })],
+    ] as const) {
+      noUnknown(`credentials ${scope}`, list);
+      assert.equal(list.credentials.length, sc.credentials[scope].length);
+    }
   }
 
   // §13–16 conversations

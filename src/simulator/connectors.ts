@@ -15,6 +15,8 @@
  *   the first library with documents is shared with the whole organization and its first document
  *   gets a sensitive-looking name (payroll_…).
  * Runs on its own RNG fork, after everything else: the rest of the workspace is unchanged.
+ * A workspace without `connectors` (a scenario file) is served the built-in connectors only
+ * (connectorsOf).
  */
 import type {
   WireConnector,
@@ -24,8 +26,8 @@ import type {
 } from '../shared/mistral-wire-connectors.ts';
 import { CONNECTOR_IDS } from './catalog.ts';
 import { hostilePayload } from './hostile.ts';
-import type { Rng } from './prng.ts';
-import type { SimConnector, SimLibrary } from './types.ts';
+import { createRng, type Rng } from './prng.ts';
+import type { SimConnector, SimLibrary, SimWorkspace } from './types.ts';
 import { DAY_MS, iso } from './time.ts';
 
 const TOOL_NAMES: Record<string, string[]> = {
@@ -204,4 +206,28 @@ export function makeConnectorsHostile(connectors: SimConnector[]): void {
     for (const list of [c.credentials.organization, c.credentials.workspace, c.credentials.user])
       for (const cred of list) cred.title = hostilePayload(k + 4);
   });
+}
+
+const DEFAULTS = new WeakMap<object, SimConnector[]>();
+
+/**
+ * The connectors served for a workspace that lists none (`connectors` absent, e.g. a scenario file
+ * written before connectors existed): Mistral's built-in connectors, which every real workspace has,
+ * with no credentials. Deterministic, computed once per workspace.
+ */
+export function connectorsOf(ws: SimWorkspace): SimConnector[] {
+  if (ws.connectors) return ws.connectors;
+  let list = DEFAULTS.get(ws);
+  if (!list) {
+    const nowMs = Number.isNaN(Date.parse(ws.now))
+      ? Date.parse('2026-06-01T12:00:00.000Z')
+      : Date.parse(ws.now);
+    list = buildConnectors(createRng(0xc0ec7), nowMs, 0);
+    for (const c of list) {
+      c.credentials = { organization: [], workspace: [], user: [] };
+      c.connector.is_authenticated = false;
+    }
+    DEFAULTS.set(ws, list);
+  }
+  return list;
 }

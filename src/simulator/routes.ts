@@ -13,6 +13,7 @@
  * libraries 100, documents 100, conversations 100.
  */
 import type { WireAgent, WireEntry, WirePaginationInfo } from '../shared/mistral-wire.ts';
+import { connectorsOf } from './connectors.ts';
 import { peekEntries } from './conversations.ts';
 import type { FeatureOptions, SimAgent, SimConnector, SimWorkspace } from './types.ts';
 
@@ -215,7 +216,7 @@ const MESSAGE_TYPES = new Set(['message.input', 'message.output']);
 
 /** A connector by id or by name (the API takes either). */
 function findConnector(ws: SimWorkspace, idOrName: string): SimConnector | undefined {
-  const list = ws.connectors ?? [];
+  const list = connectorsOf(ws);
   return findById(list, (c) => c.connector?.id, idOrName) ?? list.find((c) => c.connector?.name === idOrName);
 }
 
@@ -400,7 +401,7 @@ export const ROUTES: readonly RouteDef[] = [
     handle: (ctx) => {
       const q = ctx.query;
       const size = Math.min(intParam(q, 'page_size', 100, 1), ctx.maxPageSize);
-      const list = (ctx.ws.connectors ?? []).map((c) => c.connector);
+      const list = connectorsOf(ctx.ws).map((c) => c.connector);
       const { data, next } = cursorPage(list, (c) => String(c.id), q.get('cursor'), size);
       return { status: 200, body: { items: data, pagination: { next_cursor: next, page_size: size } } };
     },

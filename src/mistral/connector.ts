@@ -408,14 +408,18 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       // The listing's own total says whether records moved between two pages while it was read (a
       // record skipped looks like a deletion): read it once more, then fail the feature rather than
       // report a complete listing that is not (test/reliability-faults.test.ts).
+      // A total that changed between two pages means a record was added or deleted meanwhile, and the
+      // pages after it shifted: one may have been skipped even when the counts agree.
       for (let attempt = 1; ; attempt++) {
-        let total: number | null = null;
-        const res = await listFilesOnce((t) => (total = t));
-        if (total === null || res.items.length >= total) return res;
+        const totals: number[] = [];
+        const res = await listFilesOnce((t) => totals.push(t));
+        const total = totals.length ? totals[totals.length - 1] : null;
+        const steady = totals.every((t) => t === total);
+        if (total === null || (steady && res.items.length >= total)) return res;
         if (attempt >= 2) {
           throw unexpectedResponseError(
             route.name,
-            `the listing announced ${total} files but returned ${res.items.length}: files moved between pages while they were listed; they will be retried at the next sync`,
+            `the listing announced ${total} files but returned ${res.items.length}${steady ? '' : ' and its total changed while it was read'}: files moved between pages while they were listed; they will be retried at the next sync`,
             {},
             [],
           );

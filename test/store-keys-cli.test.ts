@@ -80,4 +80,38 @@ describe('trustlens keys (master-key rotation)', () => {
     assert.match(r.stderr, /What to do: .*32 random bytes/);
     assert.ok(!r.stderr.includes('too-short'));
   });
+
+  it('a wrong master key: the sync fails naming the key id and what to do, nothing is lost, the right key syncs', async () => {
+    const { startSimulator } = await import('../src/simulator/index.ts');
+    const sim = await startSimulator({
+      seed: 5,
+      host: '127.0.0.1',
+      generator: { agents: 3, conversations: 3 },
+    });
+    try {
+      const dataDir = join(root, 'wrong-key');
+      const right = randomBytes(32);
+      const wrong = randomBytes(32);
+      await withStore(dataDir, createKeyring(masterKeyFromBytes(right)), (s) =>
+        s.integrations.create({ name: 'prod', apiKey: sim.apiKey, baseUrl: sim.url }),
+      );
+      const r = await runCli(['sync', 'prod', '--data-dir', dataDir], {
+        TRUSTLENS_MASTER_KEY: wrong.toString('base64'),
+      });
+      assert.equal(r.code, 1, r.stderr);
+      const out = r.stdout + r.stderr;
+      assert.match(out, new RegExp(`master key ${masterKeyFromBytes(right).id}, which is not configured`));
+      assert.match(out, /Set TRUSTLENS_MASTER_KEY/);
+      assert.ok(!out.includes(sim.apiKey) && !out.includes(wrong.toString('base64')));
+      assert.equal(sim.stats().totalRequests, 0, 'no request was sent with an undecryptable key');
+
+      const ok = await runCli(['sync', 'prod', '--data-dir', dataDir], {
+        TRUSTLENS_MASTER_KEY: right.toString('base64'),
+      });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout + ok.stderr, /succeeded/);
+    } finally {
+      await sim.close();
+    }
+  });
 });

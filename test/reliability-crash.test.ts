@@ -337,8 +337,9 @@ async function crashLoop(target: Target, seed: number): Promise<Figures> {
   const t0 = Date.now();
   const first = await waitRun(server.url, integrationId, (await syncNow(server.url, integrationId)).id);
   trace(`${target.kind}: first sync ${Date.now() - t0} ms`);
-  // How long an incremental sync lasts (the killed ones are incremental): the last one seen.
-  let syncMs = Math.max(500, Math.floor((Date.now() - t0) / 2));
+  // How long an incremental sync lasts (the killed ones are incremental): the last one seen; before any,
+  // a quarter of the first (full) sync, which reads every conversation.
+  let syncMs = Math.max(300, Math.floor((first.durationMs ?? Date.now() - t0) / 4));
   assert.equal(first.status, 'succeeded', JSON.stringify(first.errors));
   let before = await exported(server.url, integrationId);
 

@@ -79,3 +79,18 @@ test('a misspelt value is still refused, naming the choices', async () => {
   assert.equal(r.code, 64);
   assert.match(r.stderr, /--fail-on must be one of critical, high, medium, low, info/);
 });
+
+test('a reader that stops early (| head) ends the command quietly with 141, never a stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('./helpers/run-cli.ts');
+  const child = spawn(process.execPath, [BIN, 'demo', '--format', 'json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy(); // the reader goes away after its first chunk
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.equal(code, 141, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Error|\n\s+at /, 'no error and no stack frame');
+});

@@ -17,6 +17,8 @@ export const EXIT = {
   USAGE: 64,
   /** Interrupted (Ctrl-C, SIGTERM): a running sync is marked interrupted. */
   INTERRUPTED: 130,
+  /** The output pipe closed before everything was written (`trustlens … | head`), as after SIGPIPE. */
+  PIPE_CLOSED: 141,
 } as const;
 
 const BY_ERROR_CODE: Record<string, number> = {

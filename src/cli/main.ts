@@ -12,7 +12,20 @@ import { EXIT, exitCodeOf } from './exit-codes.ts';
 import { configureTerminal, paint } from './terminal.ts';
 import { VERSION } from '../shared/version.ts';
 
+/**
+ * A reader that stops early (`trustlens demo --format json | head`) closes the pipe: stop quietly with
+ * the status a SIGPIPE would give, never a stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(EXIT.PIPE_CLOSED);
+    });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   // --version alone answers before any command is loaded.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${VERSION}\n`);

@@ -316,23 +316,42 @@ const FAULTS: FaultCase[] = [
     },
   },
   {
+    name: 'a file deleted between two pages (the next page shifts and skips one that exists)',
+    codes: ['UNEXPECTED_RESPONSE'],
+    maySucceed: true,
+    mustHit: true,
+    inject(env, injection) {
+      env.hooks.onRequest = (req) => {
+        if (req.path === '/v1/files' && req.query.get('page') === '1' && injection.hits === 0) {
+          injection.hits++;
+          env.sim.workspace.files = env.sim.workspace.files.slice(1);
+        }
+        return null;
+      };
+      return async () => {
+        env.hooks.onRequest = undefined;
+      };
+    },
+  },
+  {
     // No total on this listing: the sync cannot see the skip, so it may succeed, but then it must
     // store exactly the reference (a conversation skipped is not a conversation deleted).
-    name: 'a page skips a record (conversations: no total to tell)',
+    name: 'a conversation deleted between two pages (no total to tell: one that exists is skipped)',
     codes: ['UNEXPECTED_RESPONSE'],
     maySucceed: true,
     mustHit: true,
     todo: 'known limitation: a conversation absent from the listing is removed from usage at once, so one skipped by a shifting page leaves the totals of a succeeded run until the next sync; proposed fix: remove it only when its history answers NOT_FOUND (src/usage/sync-usage.ts, which also changes its tests and docs/metrics.md)',
     inject(env, injection) {
-      env.hooks.rewrite = (req, status, body) => {
-        if (status !== 200 || req.path !== '/v1/conversations' || req.query.get('page') !== '1') return null;
-        const page = JSON.parse(body) as unknown[];
-        if (!Array.isArray(page) || page.length === 0) return null;
-        injection.hits++;
-        return JSON.stringify(page.slice(1));
+      // A conversation deleted between page 0 and page 1: page 1 shifts and skips one that exists.
+      env.hooks.onRequest = (req) => {
+        if (req.path === '/v1/conversations' && req.query.get('page') === '1' && injection.hits === 0) {
+          injection.hits++;
+          env.sim.workspace.conversations = env.sim.workspace.conversations.slice(1);
+        }
+        return null;
       };
       return async () => {
-        env.hooks.rewrite = undefined;
+        env.hooks.onRequest = undefined;
       };
     },
   },

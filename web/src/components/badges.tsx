@@ -63,6 +63,7 @@ export function SyncStatusBadge({ status, ...rest }: { status: SyncStatus } & Ba
     succeeded: 'green',
     partial: 'orange',
     failed: 'red',
+    queued: 'cyan',
     running: 'blue',
     interrupted: 'gray',
   };

@@ -10,8 +10,11 @@ import {
   fieldOfError,
   formatDuration,
   intervalOptions,
+  isInProgress,
+  isRunning,
   regionOf,
   resolvedBaseUrl,
+  RESOURCE_TYPES,
   runCounts,
   STATUS_HEADLINE,
   type FeatureAvailability,
@@ -179,6 +182,28 @@ describe('sync runs', () => {
     expect(runCounts(run({ status: 'interrupted', countsByType: null, availability: null }))[1].reason).toBe(
       'not counted',
     );
+  });
+
+  it('treats a queued run as in progress: polled, counted as unknown, never as finished', () => {
+    const queued = run({
+      status: 'queued',
+      finishedAt: null,
+      durationMs: null,
+      countsByType: null,
+      availability: null,
+    });
+    expect(isRunning(queued)).toBe(true);
+    expect(isRunning(run({ status: 'running' }))).toBe(true);
+    expect(isRunning(run({ status: 'succeeded' }))).toBe(false);
+    expect(isRunning(run({ status: 'interrupted' }))).toBe(false);
+    expect(isRunning(null)).toBe(false);
+    expect(isInProgress('queued')).toBe(true);
+    expect(isInProgress('failed')).toBe(false);
+    expect(runCounts(queued).map((c) => [c.count, c.reason])).toEqual(
+      RESOURCE_TYPES.map(() => [null, 'not started yet']),
+    );
+    expect(STATUS_HEADLINE.queued).toMatch(/waiting for a worker/);
+    expect(STATUS_HEADLINE.queued).not.toMatch(/succe|fail/i);
   });
 
   it('never words a partial or failed run as a success', () => {

@@ -182,6 +182,7 @@ export interface RunCount {
  */
 export function runCounts(run: SyncRun): RunCount[] {
   return RESOURCE_TYPES.map(({ type, feature, label }) => {
+    if (run.status === 'queued') return { type, label, count: null, reason: 'not started yet' };
     if (run.status === 'running') return { type, label, count: null, reason: 'still running' };
     const state = run.availability?.[feature];
     const raw = run.countsByType?.[type];
@@ -205,7 +206,7 @@ export function countsLine(run: SyncRun): string {
 }
 
 export const STATUS_HEADLINE: Record<SyncRun['status'], string> = {
-  queued: 'Sync queued: waiting for a worker',
+  queued: 'Queued — waiting for a worker',
   running: 'Sync running',
   succeeded: 'Sync succeeded',
   partial: 'Sync partly failed: some features could not be read',
@@ -271,7 +272,15 @@ export function featureState(row: FeatureAvailability['features'][number]): {
   };
 }
 
-/** Whether a run is still going (poll it). */
+/**
+ * Whether a run is still in progress (poll it; Sync now would only join it): running, or queued and
+ * waiting for a worker to take it (it becomes running, then ends).
+ */
 export function isRunning(run: SyncRun | undefined | null): boolean {
-  return run?.status === 'running';
+  return isInProgress(run?.status);
+}
+
+/** The same for a bare status (lists that carry only the status). */
+export function isInProgress(status: SyncRun['status'] | string | undefined | null): boolean {
+  return status === 'running' || status === 'queued';
 }

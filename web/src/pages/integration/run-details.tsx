@@ -4,7 +4,7 @@
  */
 import { Badge, Group, List, SimpleGrid, Stack, Text } from '@mantine/core';
 import { formatNumber } from '../../lib/format';
-import { FEATURE_LABEL, runCounts, type SyncRun } from './helpers';
+import { FEATURE_LABEL, isInProgress, runCounts, type SyncRun } from './helpers';
 import { UntrustedText } from '../../components/untrusted-text';
 
 export function RunCounts({ run }: { run: SyncRun }) {
@@ -36,7 +36,7 @@ export function RunCounts({ run }: { run: SyncRun }) {
 
 export function RunErrors({ run }: { run: SyncRun }) {
   if (run.errors.length === 0) {
-    return run.status === 'running' ? null : (
+    return isInProgress(run.status) ? null : (
       <Text size="sm" c="dimmed">
         No feature reported an error.
       </Text>

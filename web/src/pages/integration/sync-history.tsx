@@ -8,7 +8,7 @@ import { Fragment, useState } from 'react';
 import { SyncStatusBadge } from '../../components/badges';
 import { ErrorState, Loading } from '../../components/states';
 import { formatDateTime } from '../../lib/format';
-import { countsLine, formatDuration, TRIGGER_LABEL, type SyncRun } from './helpers';
+import { countsLine, formatDuration, isInProgress, TRIGGER_LABEL, type SyncRun } from './helpers';
 import { listRuns, runsKey } from './queries';
 import { RunCounts, RunErrors } from './run-details';
 import { TableScroll } from './table-scroll';
@@ -19,9 +19,9 @@ export function SyncHistory({ integrationId }: { integrationId: string }) {
     queryFn: ({ pageParam }) => listRuns(integrationId, pageParam ?? undefined),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    // A running row changes state: keep it honest while one is in the first page.
+    // A queued or running row changes state: keep it honest while one is in the first page.
     refetchInterval: (q) =>
-      q.state.data?.pages[0]?.items.some((r) => r.status === 'running') ? 5000 : false,
+      q.state.data?.pages[0]?.items.some((r) => isInProgress(r.status)) ? 5000 : false,
   });
   const runs = query.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -95,6 +95,11 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
                 <Table.Tr>
                   <Table.Td>
                     <Text size="sm">{formatDateTime(run.startedAt)}</Text>
+                    {run.status === 'queued' && (
+                      <Text size="xs" c="dimmed">
+                        queued, waiting for a worker
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <SyncStatusBadge status={run.status} miw="max-content" />
@@ -111,12 +116,12 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">
-                      {run.status === 'running' ? 'running' : formatDuration(run.durationMs)}
+                      {isInProgress(run.status) ? run.status : formatDuration(run.durationMs)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" className="tl-wrap">
-                      {run.status === 'running' ? 'when it ends' : countsLine(run)}
+                      {isInProgress(run.status) ? 'when it ends' : countsLine(run)}
                     </Text>
                     {run.errors.length > 0 && (
                       <Text size="xs" c="red">
@@ -140,7 +145,7 @@ function HistoryTable({ runs }: { runs: SyncRun[] }) {
                   <Table.Tr id={detailsId}>
                     <Table.Td colSpan={6}>
                       <Stack gap="sm" py="xs">
-                        {run.status !== 'running' && <RunCounts run={run} />}
+                        {!isInProgress(run.status) && <RunCounts run={run} />}
                         <RunErrors run={run} />
                         <Text size="xs" c="dimmed">
                           Run {run.id}

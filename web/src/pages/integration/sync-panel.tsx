@@ -104,8 +104,8 @@ export function SyncPanel({
   const wasRunning = useRef(false);
   useEffect(() => {
     if (!current) return;
-    if (wasRunning.current && current.status !== 'running') void invalidateWorkspaceData(client);
-    wasRunning.current = current.status === 'running';
+    if (wasRunning.current && !isRunning(current)) void invalidateWorkspaceData(client);
+    wasRunning.current = isRunning(current);
   }, [current, client]);
 
   return (
@@ -115,9 +115,9 @@ export function SyncPanel({
           Latest sync
         </Title>
         {sync.error && <ErrorState error={sync.error} />}
-        {sync.joined && current?.status === 'running' && (
+        {sync.joined && current && isRunning(current) && (
           <Text size="sm" c="dimmed">
-            A sync was already running; it is followed here instead of starting another.
+            A sync was already {current.status}; it is followed here instead of starting another.
           </Text>
         )}
         {latest.isPending || (runId !== null && run.isPending) ? (
@@ -150,21 +150,21 @@ function RunMeta({ run }: { run: SyncRun }) {
         : run.trigger === 'scheduled'
           ? ' (scheduler)'
           : ''}
-      , started <span title={formatDateTime(run.startedAt)}>{formatRelative(run.startedAt)}</span>
+      , {run.status === 'queued' ? 'queued' : 'started'}{' '}
+      <span title={formatDateTime(run.startedAt)}>{formatRelative(run.startedAt)}</span>
       {run.finishedAt && (
         <>
           , finished <span title={formatDateTime(run.finishedAt)}>{formatRelative(run.finishedAt)}</span>{' '}
           after {formatDuration(run.durationMs)}
         </>
       )}
-      {run.requests !== null &&
-        run.status !== 'running' &&
-        `, ${formatNumber(run.requests)} requests to Mistral`}
+      {run.requests !== null && !isRunning(run) && `, ${formatNumber(run.requests)} requests to Mistral`}
     </Text>
   );
 }
 
 export function RunView({ run }: { run: SyncRun }) {
+  if (run.status === 'queued') return <QueuedView run={run} />;
   if (run.status === 'running') return <RunningView run={run} />;
   return (
     <Stack gap="sm">
@@ -184,6 +184,25 @@ export function RunView({ run }: { run: SyncRun }) {
         </Title>
       )}
       <RunErrors run={run} />
+    </Stack>
+  );
+}
+
+/** A run no worker has taken yet: nothing is read, so no figures, counts, duration or outcome. */
+function QueuedView({ run }: { run: SyncRun }) {
+  return (
+    <Stack gap="sm">
+      <Group gap="xs" role="status" aria-live="polite">
+        <SyncStatusBadge status="queued" />
+        <Text fw={600}>{STATUS_HEADLINE.queued}</Text>
+      </Group>
+      <RunMeta run={run} />
+      <Progress value={100} striped aria-label="Sync queued" />
+      <Text size="sm" c="dimmed">
+        Queued {formatDateTime(run.startedAt)}. Nothing has been read yet: the sync starts when a worker takes
+        it (a <code>trustlens worker</code> process, or <code>trustlens serve</code> without{' '}
+        <code>--no-worker</code>), and its progress shows here then.
+      </Text>
     </Stack>
   );
 }

@@ -11,7 +11,7 @@ import { Page } from '../components/page';
 import { SimulatedBadge } from '../components/simulated';
 import { EmptyState, QueryState } from '../components/states';
 import { formatDateTime, formatInterval, formatRelative } from '../lib/format';
-import { describeBaseUrl, type Integration, type SyncRun } from './integration/helpers';
+import { describeBaseUrl, isRunning, type Integration, type SyncRun } from './integration/helpers';
 import { integrationsKey, latestRunKey, listIntegrations, listRuns } from './integration/queries';
 import { TableScroll } from './integration/table-scroll';
 import { UntrustedText } from '../components/untrusted-text';
@@ -53,9 +53,8 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
     queries: items.map((i) => ({
       queryKey: latestRunKey(i.id),
       queryFn: async () => (await listRuns(i.id, undefined, 1)).items[0] ?? null,
-      // While a run is under way, its outcome is worth following here too.
-      refetchInterval: (q: { state: { data?: SyncRun | null } }) =>
-        q.state.data?.status === 'running' ? 5000 : false,
+      // While a run is queued or under way, its outcome is worth following here too.
+      refetchInterval: (q: { state: { data?: SyncRun | null } }) => (isRunning(q.state.data) ? 5000 : false),
     })),
   });
   const now = new Date();
@@ -114,9 +113,11 @@ function IntegrationsTable({ items }: { items: Integration[] }) {
                     <Stack gap={2} align="flex-start">
                       <SyncStatusBadge status={run.data.status} miw="max-content" />
                       <Text size="xs" c="dimmed" title={formatDateTime(run.data.startedAt)}>
-                        {run.data.status === 'running'
-                          ? `started ${formatRelative(run.data.startedAt, now)}`
-                          : formatRelative(run.data.finishedAt ?? run.data.startedAt, now)}
+                        {run.data.status === 'queued'
+                          ? `queued ${formatRelative(run.data.startedAt, now)}, waiting for a worker`
+                          : run.data.status === 'running'
+                            ? `started ${formatRelative(run.data.startedAt, now)}`
+                            : formatRelative(run.data.finishedAt ?? run.data.startedAt, now)}
                       </Text>
                     </Stack>
                   ) : (

@@ -71,6 +71,7 @@ import {
   listIntegrations,
   listRuns,
 } from './integration/queries';
+import { isRunning } from './integration/helpers';
 import { UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
@@ -810,9 +811,10 @@ function SyncSection({
     queries: integrations.map((i) => ({
       queryKey: latestRunKey(i.id),
       queryFn: async () => (await listRuns(i.id, undefined, 1)).items[0] ?? null,
-      // Follow a running sync closely, and look for new ones (scheduled, started elsewhere) now and then.
+      // Follow a queued or running sync closely, and look for new ones (scheduled, started elsewhere)
+      // now and then.
       refetchInterval: (q: { state: { data?: Schemas['SyncRun'] | null } }) =>
-        q.state.data?.status === 'running' ? 3000 : 60_000,
+        isRunning(q.state.data) ? 3000 : 60_000,
     })),
   });
   const availability = useQueries({
@@ -923,7 +925,11 @@ function SyncRow({
         {run && when ? (
           <Tooltip label={formatDateTime(when)}>
             <Text size="sm" tabIndex={0} component="span">
-              {run.status === 'running' ? `started ${formatRelative(run.startedAt)}` : formatRelative(when)}
+              {run.status === 'queued'
+                ? `queued ${formatRelative(run.startedAt)}, waiting for a worker`
+                : run.status === 'running'
+                  ? `started ${formatRelative(run.startedAt)}`
+                  : formatRelative(when)}
             </Text>
           </Tooltip>
         ) : (

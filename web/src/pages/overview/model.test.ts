@@ -253,4 +253,17 @@ describe('syncs ended since the last look', () => {
     expect(started.ended).toEqual([]);
     expect(look(started.seen, { a: { id: 'r2', status: 'succeeded' } }).ended).toEqual(['a']);
   });
+  it('does not count a queued sync as ended, neither when queued nor when a worker takes it', () => {
+    const first = look(new Map(), { a: { id: 'r1', status: 'succeeded' }, b: null });
+    const queued = look(first.seen, { a: { id: 'r2', status: 'queued' }, b: { id: 'r3', status: 'queued' } });
+    expect(queued.ended).toEqual([]);
+    const taken = look(queued.seen, {
+      a: { id: 'r2', status: 'running' },
+      b: { id: 'r3', status: 'queued' },
+    });
+    expect(taken.ended).toEqual([]);
+    expect(
+      look(taken.seen, { a: { id: 'r2', status: 'running' }, b: { id: 'r3', status: 'failed' } }).ended,
+    ).toEqual(['b']);
+  });
 });

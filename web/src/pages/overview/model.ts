@@ -172,8 +172,9 @@ export interface LatestRunState {
 }
 
 /**
- * The integrations whose sync has finished since the last look (a run that was running has ended, or
- * a newer finished run appeared), and what to remember for the next look. The first look finds none.
+ * The integrations whose sync has finished since the last look (a run that was queued or running has
+ * ended, or a newer finished run appeared), and what to remember for the next look. The first look finds
+ * none; a run that is only queued or running has not finished.
  */
 export function syncsEndedSince(
   previous: ReadonlyMap<string, string>,
@@ -190,7 +191,13 @@ export function syncsEndedSince(
     const state = run ? `${run.id}:${run.status}` : 'none';
     seen.set(integrationId, state);
     const before = previous.get(integrationId);
-    if (before !== undefined && before !== state && run && run.status !== 'running')
+    if (
+      before !== undefined &&
+      before !== state &&
+      run &&
+      run.status !== 'running' &&
+      run.status !== 'queued'
+    )
       ended.push(integrationId);
   }
   return { ended, seen };

@@ -113,6 +113,32 @@ describe('Overview page', () => {
     expect(await within(syncs).findByText('unknown until a sync has finished')).toBeTruthy();
   });
 
+  it('a first sync still queued: shows it waiting for a worker with when it was queued, not as synced', async () => {
+    const queued = run({
+      status: 'queued',
+      startedAt: new Date(Date.now() - 4 * 60_000).toISOString(),
+      finishedAt: null,
+      durationMs: null,
+      countsByType: null,
+      requests: null,
+      availability: null,
+    });
+    withApi('analyst', {
+      'GET /api/v1/integrations': ok({ items: [integration()], nextCursor: null }),
+      'GET /api/v1/posture': ok(posture(figures(), null)),
+      'GET /api/v1/posture/exposure': ok(noUsage),
+      'GET /api/v1/posture/fix-first': ok({ groups: [] }),
+      'GET /api/v1/integrations/int1/syncs': ok({ items: [queued], nextCursor: null }),
+      'GET /api/v1/integrations/int1/availability': ok(availability(null)),
+    });
+    renderAt('/', routes);
+    const syncs = await screen.findByRole('table', { name: 'Last sync per integration' });
+    await within(syncs).findByText('queued', { selector: '.mantine-Badge-label' });
+    within(syncs).getByText('queued 4 minutes ago, waiting for a worker');
+    expect(within(syncs).queryByText('never synced')).toBeNull();
+    expect(within(syncs).queryByText(/succeeded|failed/)).toBeNull();
+  });
+
   it('after a sync: figures link to their lists, fix first has the PATCH body and the agent', async () => {
     const f = figures({
       agents: 8,

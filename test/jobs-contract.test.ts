@@ -17,7 +17,7 @@ import { createApp, type App, type JobsRole } from '../src/app/root.ts';
 import { createInProcessQueue } from '../src/jobs/in-process.ts';
 import { createPgBossQueue } from '../src/jobs/pg-boss.ts';
 import { pendingRuns, runState, takeRun } from '../src/jobs/run-rows.ts';
-import type { JobQueue } from '../src/jobs/types.ts';
+import { queuedRunBounds, type JobQueue } from '../src/jobs/types.ts';
 import { createMistralConnector } from '../src/mistral/index.ts';
 import { cliActor } from '../src/services/context.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
@@ -116,7 +116,7 @@ for (const backend of testBackends()) {
       });
 
       /** A queue client of the database: pg-boss in `schema`, or an in-process runner over its runs table. */
-      async function queueFor(db: Database, schema: string): Promise<JobQueue> {
+      async function queueFor(db: Database, schema: string, lost = false): Promise<JobQueue> {
         if (backend.kind === 'postgres') {
           return createPgBossQueue({
             ...SETTINGS,
@@ -125,12 +125,21 @@ for (const backend of testBackends()) {
           });
         }
         return createInProcessQueue({
+          // `lost`: a runner that forgot its queue (only jobs enqueued to it count), as a lost pg-boss job.
           pending: async () =>
-            (
-              await pendingRuns(db, { staleBefore: new Date(Date.now() - 6000), maxAttempts: 3, limit: 50 })
-            ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
+            lost
+              ? []
+              : (
+                  await pendingRuns(db, {
+                    staleBefore: new Date(Date.now() - 6000),
+                    maxAttempts: 3,
+                    limit: 50,
+                  })
+                ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
           checkSeconds: 1,
           retrySeconds: 1,
+          leaseSeconds: SETTINGS.leaseSeconds,
+          retryLimit: SETTINGS.retryLimit,
         });
       }
 
@@ -138,7 +147,10 @@ for (const backend of testBackends()) {
        * One database and `n` processes on it (apps, each with its own queue client), none working yet.
        * The in-process runner is the composition root's own (`jobQueue` unset) unless `ownQueues`.
        */
-      async function world(n: number, options: { ownQueues?: boolean; role?: JobsRole } = {}) {
+      async function world(
+        n: number,
+        options: { ownQueues?: boolean; role?: JobsRole; lost?: boolean; now?: () => Date } = {},
+      ) {
         const t = await (backend as TestBackend).open();
         const entry = { t, apps: [] as App[], queues: [] as JobQueue[] };
         opened.push(entry);
@@ -147,7 +159,9 @@ for (const backend of testBackends()) {
         const add = async (owner: string) => {
           const db = entry.apps.length === 0 || !t.connectAgain ? t.db : await t.connectAgain();
           const queue =
-            backend.kind === 'postgres' || options.ownQueues ? await queueFor(db, schema) : undefined;
+            backend.kind === 'postgres' || options.ownQueues
+              ? await queueFor(db, schema, options.lost)
+              : undefined;
           if (queue) queues.push(queue);
           const app = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
             db,
@@ -157,6 +171,7 @@ for (const backend of testBackends()) {
             takeAtOnce: false, // the contract: triggers leave the run queued for the workers
             owner,
             jobQueue: queue,
+            now: options.now,
           });
           entry.apps.push(app);
           return app;
@@ -383,6 +398,118 @@ for (const backend of testBackends()) {
           assert.equal((await runs(t.db)).length, 1, 'the same run, no second one');
         },
       );
+
+      /** A controllable clock for the sweep: real time plus `offset` (the queues keep real time). */
+      function shiftedClock() {
+        const c = { offset: 0, now: () => new Date(Date.now() + c.offset) };
+        return c;
+      }
+
+      /** Loses the run's job: pg-boss deletes its job rows; the in-process runner of `lost` never knew it. */
+      async function loseJob(db: Database, schema: string, runId: string) {
+        if (backend.kind !== 'postgres') return;
+        const r = await db.query(`DELETE FROM ${schema}.job WHERE data->>'runId' = $1`, [runId]);
+        assert.ok((r.rowCount ?? 0) >= 1, 'the job was in the queue, and is deleted');
+      }
+
+      interface SweptRow {
+        status: string;
+        requeued: boolean;
+        attempts: number;
+        errors: { code: string; message: string; remediation: string }[];
+      }
+      async function swept(db: Database, runId: string): Promise<SweptRow> {
+        const { rows } = await db.query<SweptRow>(
+          `SELECT status, heartbeat_at IS NOT NULL AS requeued, attempts::int AS attempts, errors
+           FROM sync_runs WHERE id = $1`,
+          [runId],
+        );
+        return rows[0];
+      }
+
+      it('a queued run whose job was lost is enqueued again by the sweep, once, and syncs', async () => {
+        const clock = shiftedClock();
+        // apps[0] enqueues and never works; apps[1] works and sweeps. Its in-process runner never knew the
+        // job (as if it restarted having lost it); pg-boss's job row is deleted.
+        const { db, apps, schema, queues } = await world(2, { ownQueues: true, lost: true, now: clock.now });
+        const bounds = queuedRunBounds(queues[1].settings!);
+        const [id] = await addIntegrations(apps[0], 1);
+        const { run } = await apps[0].services.syncs.trigger(admin, id);
+        await loseJob(db, schema, run.id);
+        await apps[1].startWorker();
+        // Lost: a worker polls (every second) and never sees it; the sweep within the bound leaves it alone.
+        await sleep(2500);
+        await apps[1].scheduler.tick();
+        assert.deepEqual(
+          { status: (await swept(db, run.id)).status, requeued: (await swept(db, run.id)).requeued },
+          { status: 'queued', requeued: false },
+          'nobody took the lost job, and the sweep waits for its bound',
+        );
+        // Past the first bound: enqueued again (the mark is the compare-and-set: a second sweep does nothing).
+        clock.offset = bounds.requeueAfterMs + 1000;
+        await Promise.all([apps[1].scheduler.tick(), apps[1].services.syncs.recoverInterrupted()]);
+        const ended = await until(
+          'the run was taken and ended',
+          () => swept(db, run.id),
+          (r) => !['queued', 'running'].includes(r.status),
+        );
+        assert.equal(ended.status, 'succeeded');
+        assert.equal(ended.attempts, 1, 'taken once');
+        assert.equal((await runs(db)).length, 1, 'the same run, no second one');
+        // Far later, the sweep never touches an ended run.
+        clock.offset += bounds.requeueAfterMs + bounds.failAfterMs + 60_000;
+        await apps[1].services.syncs.recoverInterrupted();
+        assert.equal((await swept(db, run.id)).status, 'succeeded');
+      });
+
+      it('a queued run that no worker takes ends failed, saying so, and the next trigger starts a fresh run', async () => {
+        const clock = shiftedClock();
+        // `serve --no-worker` with no worker anywhere (pg-boss), or a runner that lost its queue (in-process).
+        const { db, apps, schema, queues } = await world(1, {
+          ownQueues: true,
+          lost: true,
+          role: 'enqueue',
+          now: clock.now,
+        });
+        const bounds = queuedRunBounds(queues[0].settings!);
+        const [id] = await addIntegrations(apps[0], 1);
+        const first = await apps[0].services.syncs.trigger(admin, id);
+        await loseJob(db, schema, first.run.id);
+        const blocked = await apps[0].services.syncs.trigger(admin, id);
+        assert.equal(blocked.started, false, 'while it is queued, a trigger gets that run');
+        assert.equal(blocked.run.id, first.run.id);
+        clock.offset = bounds.requeueAfterMs + 1000;
+        await apps[0].scheduler.tick();
+        assert.deepEqual(
+          {
+            status: (await swept(db, first.run.id)).status,
+            requeued: (await swept(db, first.run.id)).requeued,
+          },
+          { status: 'queued', requeued: true },
+          'enqueued once more, still waiting',
+        );
+        clock.offset += bounds.failAfterMs - 1000;
+        await apps[0].scheduler.tick();
+        assert.equal((await swept(db, first.run.id)).status, 'queued', 'not before the second bound');
+        clock.offset += 2000;
+        await apps[0].scheduler.tick();
+        const failed = await swept(db, first.run.id);
+        assert.equal(failed.status, 'failed');
+        assert.ok(failed.errors.length > 0);
+        for (const e of failed.errors) {
+          assert.equal(e.code, 'NO_WORKER');
+          assert.match(e.message, /waited \d+ minute\(s\) for a sync worker and none took it/);
+          assert.match(e.remediation, /trustlens worker/);
+          assert.match(e.remediation, /--no-worker/);
+          assert.match(e.remediation, /PostgreSQL/);
+        }
+        const view = await apps[0].services.syncs.getRun(admin, id, first.run.id);
+        assert.equal(view.status, 'failed', 'the API shows it failed');
+        const next = await apps[0].services.syncs.trigger(admin, id);
+        assert.equal(next.started, true, 'the integration is not blocked any more');
+        assert.notEqual(next.run.id, first.run.id);
+        assert.equal(next.run.status, 'queued');
+      });
     },
   );
 }

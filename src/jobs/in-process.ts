@@ -4,13 +4,16 @@
  * a job survives a restart. `enqueue` wakes the loop at once; the loop also looks every `checkSeconds`.
  * At most one job per integration at a time in this process (the database's index does it across).
  */
-import type { JobHandler, JobQueue, SyncJob } from './types.ts';
+import { DEFAULT_JOB_SETTINGS, type JobHandler, type JobQueue, type SyncJob } from './types.ts';
 
 export interface InProcessQueueOptions {
   /** The jobs waiting, oldest first (src/jobs/run-rows.ts pendingRuns). */
   pending: () => Promise<SyncJob[]>;
   checkSeconds: number;
   retrySeconds: number;
+  /** Only for the sweep of stale queued runs (JobQueue.settings); defaults to DEFAULT_JOB_SETTINGS. */
+  leaseSeconds?: number;
+  retryLimit?: number;
   /** Errors of the loop (a database outage): it keeps going. */
   onError?: (e: unknown) => void;
 }
@@ -85,6 +88,12 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
 
   return {
     kind: 'in-process',
+    settings: {
+      leaseSeconds: options.leaseSeconds ?? DEFAULT_JOB_SETTINGS.leaseSeconds,
+      retrySeconds: options.retrySeconds,
+      retryLimit: options.retryLimit ?? DEFAULT_JOB_SETTINGS.retryLimit,
+      checkSeconds: options.checkSeconds,
+    },
     async enqueue(job) {
       known.set(job.runId, job);
       kick();

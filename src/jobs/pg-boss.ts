@@ -55,6 +55,12 @@ export async function createPgBossQueue(options: PgBossQueueOptions): Promise<Jo
 
   return {
     kind: 'pg-boss',
+    settings: {
+      leaseSeconds: options.leaseSeconds,
+      retrySeconds: options.retrySeconds,
+      retryLimit: options.retryLimit,
+      checkSeconds: options.checkSeconds,
+    },
     async enqueue(job: SyncJob) {
       const id = await boss.send(SYNC_QUEUE, job, {
         singletonKey: job.integrationId,

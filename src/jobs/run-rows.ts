@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/index.ts';
+import { FEATURE_KEYS } from '../inventory/types.ts';
 import { sqlState, type Database, type Store } from '../store/index.ts';
 import type { SyncRunView, SyncTrigger } from '../store/sync-runs-repository.ts';
 
@@ -152,4 +153,81 @@ export async function failQueued(db: Database, runId: string, at: string, messag
      WHERE id = $1 AND status = 'queued'`,
     [runId, at, errors],
   );
+}
+
+/** A run waiting for a worker, as the sweep of stale queued runs reads it. */
+export interface QueuedRun {
+  id: string;
+  integrationId: string;
+  attempts: number;
+  /** When it was queued (started_at). */
+  queuedAtMs: number;
+  /** When the sweep enqueued it once more (heartbeat_at of a queued run), or null. */
+  requeuedAtMs: number | null;
+}
+
+/** The runs still `queued` (taken by no worker yet), oldest first. */
+export async function queuedRuns(db: Database, limit = 500): Promise<QueuedRun[]> {
+  const { rows } = await db.query<{
+    id: string;
+    integration_id: string;
+    attempts: number;
+    started_at: Date;
+    heartbeat_at: Date | null;
+  }>(
+    `SELECT id, integration_id, attempts::int AS attempts, started_at, heartbeat_at FROM sync_runs
+     WHERE status = 'queued' ORDER BY seq LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    integrationId: r.integration_id,
+    attempts: r.attempts,
+    queuedAtMs: new Date(r.started_at).getTime(),
+    requeuedAtMs: r.heartbeat_at ? new Date(r.heartbeat_at).getTime() : null,
+  }));
+}
+
+/**
+ * Marks a queued run as enqueued once more at `at` (its heartbeat_at: a queued run has no other use for
+ * it), by compare-and-set: true for the one sweeper that wins, so the job is enqueued again once.
+ */
+export async function markRequeued(db: Database, run: QueuedRun, at: string): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE sync_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'queued' AND heartbeat_at IS NULL`,
+    [run.id, at],
+  );
+  return r.rowCount === 1;
+}
+
+/** What a run that no worker took ends with (every feature says it, as for an interruption). */
+export const NO_WORKER_REMEDIATION =
+  'Start a sync worker: `trustlens worker` with the same DATABASE_URL, or `trustlens serve` without --no-worker (on the embedded database, `trustlens serve`); check that the workers reach the PostgreSQL server and log no error. Then start the sync again.';
+
+/**
+ * Ends a run no worker took: `failed`, only if it is still queued as the sweep read it (a worker that
+ * takes it meanwhile wins: the update finds it running and does nothing). Returns whether it ended it.
+ */
+export async function failUntaken(
+  db: Database,
+  run: QueuedRun,
+  at: string,
+  message: string,
+): Promise<boolean> {
+  const errors = JSON.stringify(
+    FEATURE_KEYS.map((feature) => ({
+      feature,
+      code: 'NO_WORKER',
+      message,
+      remediation: NO_WORKER_REMEDIATION,
+    })),
+  );
+  const r = await db.query(
+    `UPDATE sync_runs SET status = 'failed', finished_at = $2,
+       duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - started_at)) * 1000)::int),
+       errors = $3::jsonb
+     WHERE id = $1 AND status = 'queued' AND date_trunc('milliseconds', heartbeat_at) IS NOT DISTINCT FROM date_trunc('milliseconds', $4::timestamptz)`,
+    [run.id, at, errors, run.requeuedAtMs === null ? null : new Date(run.requeuedAtMs).toISOString()],
+  );
+  return r.rowCount === 1;
 }

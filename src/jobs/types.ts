@@ -40,6 +40,8 @@ export interface JobQueue {
   pause(): Promise<void>;
   /** Releases everything (connections, timers). */
   stop(): Promise<void>;
+  /** The settings its jobs are delivered with (the sweep of stale queued runs derives its bounds from them). */
+  readonly settings?: Pick<JobQueueSettings, 'leaseSeconds' | 'retrySeconds' | 'retryLimit' | 'checkSeconds'>;
 }
 
 export interface JobQueueSettings {
@@ -68,3 +70,28 @@ export const DEFAULT_JOB_SETTINGS: JobQueueSettings = {
 
 /** The queue's name in pg-boss. */
 export const SYNC_QUEUE = 'trustlens-sync';
+
+/**
+ * How long a `queued` run may wait for a worker before the sweep acts (src/services/syncs.ts
+ * recoverInterrupted; docs/adr/0008), derived from the job settings:
+ *
+ * - `requeueAfterMs` = lease + retry delay + 2 × check interval. An idle worker polls the queue at least
+ *   every check interval; a delivery whose worker died holds the job for at most a lease, and pg-boss
+ *   delivers it again after the retry delay. A run still `queued` past that was taken by no worker: its
+ *   job was lost (deleted, or pg-boss gave up on it) or no worker runs. The sweep enqueues it once more.
+ * - `failAfterMs` = retry limit × (lease + retry delay), counted from that re-enqueue: the whole window in
+ *   which pg-boss keeps delivering one job (every delivery may last a lease, then waits the retry delay,
+ *   up to the retry limit). A run still `queued` past it never will be taken: it ends `failed` (NO_WORKER)
+ *   and the integration's next trigger starts a new run.
+ *
+ * With the defaults (lease 120 s, retry 15 s, limit 20, check 30 s): re-enqueued after 3 min 15 s, failed
+ * 45 min later.
+ */
+export function queuedRunBounds(
+  s: Pick<JobQueueSettings, 'leaseSeconds' | 'retrySeconds' | 'retryLimit' | 'checkSeconds'>,
+): { requeueAfterMs: number; failAfterMs: number } {
+  return {
+    requeueAfterMs: (s.leaseSeconds + s.retrySeconds + 2 * s.checkSeconds) * 1000,
+    failAfterMs: Math.max(1, s.retryLimit) * (s.leaseSeconds + s.retrySeconds) * 1000,
+  };
+}

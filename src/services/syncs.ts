@@ -31,8 +31,22 @@ import type { ConnectorProvider } from './connectors.ts';
 import { canSee, requireRole, type Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
 import { processAlive } from '../shared/process.ts';
-import { claimQueued, failQueued, runState, takeRun } from '../jobs/run-rows.ts';
-import { RetryLater, type JobQueue, type SyncJob } from '../jobs/types.ts';
+import {
+  claimQueued,
+  failQueued,
+  failUntaken,
+  markRequeued,
+  queuedRuns,
+  runState,
+  takeRun,
+} from '../jobs/run-rows.ts';
+import {
+  DEFAULT_JOB_SETTINGS,
+  queuedRunBounds,
+  RetryLater,
+  type JobQueue,
+  type SyncJob,
+} from '../jobs/types.ts';
 
 /** Live figures of a run this process is executing. */
 export interface SyncProgress {
@@ -108,6 +122,10 @@ export interface SyncsService {
   /**
    * Marks interrupted the runs left `running` by processes that no longer exist (same host, pid gone)
    * or that stopped giving signs of life. Returns how many.
+   *
+   * The same sweep clears runs left `queued` that no worker took (docs/adr/0008, bounds in
+   * src/jobs/types.ts queuedRunBounds): enqueued once more past the first bound (with a queue), ended
+   * `failed` (NO_WORKER) past the second, so they never block their integration. Not counted in the result.
    */
   recoverInterrupted(): Promise<number>;
   /** Runs executing in this process. */
@@ -136,7 +154,7 @@ export interface SyncsServiceDeps {
   /** Called when a run ends (metrics, scheduler), with the connector's request figures when it got that far. */
   onRunFinished?: (run: SyncRunView, integration: IntegrationView, requests: ConnectorStats | null) => void;
   /** The job queue: when set, triggers record the run `queued` and enqueue it instead of running it here. */
-  queue?: Pick<JobQueue, 'enqueue'>;
+  queue?: Pick<JobQueue, 'enqueue' | 'settings'>;
   /**
    * With the queue: this process works jobs and takes a run it queued at once (the in-process runner of
    * the embedded database, where the asking process is the only worker). The run is still a job's
@@ -284,6 +302,37 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     return { ...finished, progress: null };
   }
 
+  /**
+   * Runs still `queued` past the bounds (src/jobs/types.ts queuedRunBounds): no worker took them. Only
+   * `queued` rows are touched (a run a worker holds is `running`), each by compare-and-set: one sweeper
+   * re-enqueues, and a worker that takes the run meanwhile wins over the failure.
+   */
+  async function sweepQueued(at: Date): Promise<void> {
+    const bounds = queuedRunBounds(deps.queue?.settings ?? DEFAULT_JOB_SETTINGS);
+    const iso = at.toISOString();
+    for (const run of await queuedRuns(store.db)) {
+      if (running.has(run.id)) continue;
+      const waitedMs = at.getTime() - run.queuedAtMs;
+      const minutes = Math.max(1, Math.round(waitedMs / 60_000));
+      const message = `The sync waited ${minutes} minute(s) for a sync worker and none took it: it did not run.`;
+      if (run.attempts >= maxAttempts) {
+        await failUntaken(store.db, run, iso, message);
+      } else if (run.requeuedAtMs === null) {
+        if (waitedMs <= bounds.requeueAfterMs) continue;
+        if (!deps.queue) {
+          // This process cannot enqueue (the command line): it only ends runs past both bounds.
+          if (waitedMs > bounds.requeueAfterMs + bounds.failAfterMs)
+            await failUntaken(store.db, run, iso, message);
+          continue;
+        }
+        if (!(await markRequeued(store.db, run, iso))) continue; // another process does it, or a worker took it
+        await deps.queue.enqueue({ runId: run.id, integrationId: run.integrationId }).catch(() => undefined); // the run then ends failed past the second bound
+      } else if (at.getTime() - run.requeuedAtMs > bounds.failAfterMs) {
+        await failUntaken(store.db, run, iso, message);
+      }
+    }
+  }
+
   return {
     async trigger(actor, integrationId, options = {}) {
       requireRole(actor, 'analyst');
@@ -421,11 +470,13 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         const silent = at.getTime() - lastSign > staleAfterMs;
         if (deadHere || silent) stale.push(run.id);
       }
-      return store.syncRuns.interrupt(
+      const interrupted = await store.syncRuns.interrupt(
         stale,
         at.toISOString(),
         'The sync was interrupted: the TrustLens process running it stopped before it finished.',
       );
+      await sweepQueued(at);
+      return interrupted;
     },
 
     active: () => [...running.keys()],

@@ -9,7 +9,8 @@
  *   already running simply counts as this slot's sync).
  * - A sync that ended on rate limits (RATE_LIMITED) pushes the next one back: the interval doubles for
  *   each consecutive rate-limited run, up to 24 hours (or the interval, when longer).
- * - Each tick also marks interrupted the runs whose process died.
+ * - Each tick also marks interrupted the runs whose process died, and clears the runs left `queued`
+ *   that no worker took: enqueued once more, then failed (the sync service's sweep, docs/adr/0008).
  *
  * `tick()` does one pass and is what tests drive with a controllable clock; `start()` ticks on a timer.
  */

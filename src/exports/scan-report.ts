@@ -6,6 +6,7 @@ import type {
   AgentRecord,
   AvailabilityStatus,
   ExtraAvailability,
+  ExtraFeatureKey,
   FeatureKey,
   Snapshot,
 } from '../inventory/types.ts';
@@ -57,7 +58,12 @@ export interface ScanReport {
   workspaceUsage: Snapshot['workspaceUsage'];
   tokenUsage: string;
   findings: ScanFinding[];
-  errors: Array<{ feature: FeatureKey; message: string; remediation: string; code: string }>;
+  errors: Array<{
+    feature: FeatureKey | ExtraFeatureKey;
+    message: string;
+    remediation: string;
+    code: string;
+  }>;
   dataQuality: Snapshot['dataQuality'];
   /**
    * Surfaces beyond the product document (issue 11): connectors and library sharing. A feature
@@ -119,7 +125,7 @@ export function buildScanReport(
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
-    status: syncStatus(snapshot.availability),
+    status: syncStatus(snapshot.availability, snapshot.extraAvailability),
     source: snapshot.source,
     availability,
     availabilityDetails: snapshot.availability,

@@ -44,3 +44,33 @@ test('incompleteFeatures: beta missing, errors and partial usage all count; a fu
     ['usage'],
   );
 });
+
+test('syncStatus: connectors or library sharing that failed to read make the sync partial; unavailable does not', () => {
+  const ok = all({ status: 'available' });
+  const available = { status: 'available' } as const;
+  assert.equal(syncStatus(ok, { connectors: available, librarySharing: available }), 'succeeded');
+  assert.equal(
+    syncStatus(ok, {
+      connectors: { status: 'unavailable', code: 'BETA_ACCESS_REQUIRED' },
+      librarySharing: available,
+    }),
+    'succeeded',
+    'not offered to this key: a known state',
+  );
+  assert.equal(
+    syncStatus(ok, {
+      connectors: { status: 'error', code: 'UNEXPECTED_RESPONSE' },
+      librarySharing: available,
+    }),
+    'partial',
+  );
+  assert.equal(
+    syncStatus(ok, {
+      connectors: available,
+      librarySharing: { status: 'available', code: 'UNEXPECTED_RESPONSE', message: 'two libraries unread' },
+    }),
+    'partial',
+    'read in part because of a failure',
+  );
+  assert.equal(syncStatus(ok), 'succeeded', 'older snapshots have no extra availability');
+});

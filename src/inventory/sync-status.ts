@@ -1,4 +1,11 @@
-import { FEATURE_KEYS, type Availability, type FeatureKey } from './types.ts';
+import {
+  EXTRA_FEATURE_KEYS,
+  FEATURE_KEYS,
+  type Availability,
+  type ExtraAvailability,
+  type FeatureAvailability,
+  type FeatureKey,
+} from './types.ts';
 
 export type SyncStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -6,18 +13,22 @@ export type SyncStatus = 'succeeded' | 'partial' | 'failed';
  * The outcome of a sync or scan, derived from feature availability: failed when no resource type
  * could be listed; partial when some feature failed ('error') or was read only in part because of a
  * failure (available with an error code: usage of some conversations unknown); succeeded otherwise
- * (a feature that is unavailable without beta access is a known state, not a failure).
+ * (a feature that is unavailable without beta access is a known state, not a failure). What is read
+ * beyond the matrix (connectors, library sharing: `extra`) counts the same way: when reading it failed,
+ * the sync is partial, never succeeded.
  */
-export function syncStatus(availability: Availability): SyncStatus {
+export function syncStatus(availability: Availability, extra?: ExtraAvailability): SyncStatus {
   const listed = (['models', 'files', 'libraries', 'agents'] as const).some(
     (k) => availability[k].status === 'available',
   );
   if (!listed) return 'failed';
-  return FEATURE_KEYS.some((k) => failedInPart(availability, k)) ? 'partial' : 'succeeded';
+  const failed =
+    FEATURE_KEYS.some((k) => failedInPart(availability[k])) ||
+    EXTRA_FEATURE_KEYS.some((k) => extra?.[k] !== undefined && failedInPart(extra[k]));
+  return failed ? 'partial' : 'succeeded';
 }
 
-function failedInPart(availability: Availability, k: FeatureKey): boolean {
-  const a = availability[k];
+function failedInPart(a: FeatureAvailability): boolean {
   return a.status === 'error' || (a.status === 'available' && a.code !== undefined);
 }
 

@@ -52,7 +52,8 @@ export interface DataQualityWarning {
 }
 
 export interface SyncErrorRecord {
-  feature: FeatureKey;
+  /** A feature of the availability matrix, or one read beyond it (connectors, library sharing). */
+  feature: FeatureKey | ExtraFeatureKey;
   code: string;
   message: string;
   remediation: string;

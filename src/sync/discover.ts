@@ -245,6 +245,22 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     }
   }
 
+  // A failed read of connectors or library sharing is an error of the run too (an unavailable one is a
+  // known state, shown in extraAvailability): the run is partial and says what failed.
+  for (const [feature, av] of Object.entries(extras.availability) as [
+    keyof typeof extras.availability,
+    FeatureAvailability,
+  ][]) {
+    if (av.status === 'error' || (av.status === 'available' && av.code)) {
+      errors.push({
+        feature,
+        code: av.code ?? 'UNEXPECTED_RESPONSE',
+        message: av.message ?? `${feature} could not be read.`,
+        remediation: av.remediation ?? '',
+      });
+    }
+  }
+
   const snapshot: Snapshot = {
     takenAt: now.toISOString(),
     source: { provider: 'mistral', baseUrl: connector.baseUrl },
@@ -266,7 +282,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     file: filesR.ok,
     library: librariesR.ok,
   };
-  return { snapshot, complete, status: syncStatus(availability) };
+  return { snapshot, complete, status: syncStatus(availability, extras.availability) };
 }
 
 /** The words of a one-off scan: what a stored sync retries later, a scan has to be run again for. */

@@ -10,6 +10,8 @@ import { actorOf } from '../plugins/auth.ts';
 import { DateTime, Id, IdParams, page, responses } from '../schemas.ts';
 
 const Feature = z.enum(['models', 'files', 'agents', 'libraries', 'usage', 'versions']);
+/** A run's errors also name what is read beyond the availability matrix (connectors, library sharing). */
+const ErrorFeature = z.enum([...Feature.options, 'connectors', 'librarySharing']);
 const FeatureAvailability = z.object({
   status: z.enum(['available', 'unavailable', 'error']),
   message: z.string().optional(),
@@ -54,7 +56,7 @@ export const SyncRun = z
     requests: z.number().nullable().describe('Requests sent to Mistral'),
     availability: z.record(Feature, FeatureAvailability).nullable(),
     errors: z.array(
-      z.object({ feature: Feature, code: z.string(), message: z.string(), remediation: z.string() }),
+      z.object({ feature: ErrorFeature, code: z.string(), message: z.string(), remediation: z.string() }),
     ),
     heartbeatAt: DateTime.nullable(),
     progress: z

@@ -7177,7 +7177,15 @@ export interface components {
       } | null;
       errors: {
         /** @enum {string} */
-        feature: 'models' | 'files' | 'agents' | 'libraries' | 'usage' | 'versions';
+        feature:
+          | 'models'
+          | 'files'
+          | 'agents'
+          | 'libraries'
+          | 'usage'
+          | 'versions'
+          | 'connectors'
+          | 'librarySharing';
         code: string;
         message: string;
         remediation: string;
@@ -8352,7 +8360,15 @@ export interface components {
       } | null;
       errors: {
         /** @enum {string} */
-        feature: 'models' | 'files' | 'agents' | 'libraries' | 'usage' | 'versions';
+        feature:
+          | 'models'
+          | 'files'
+          | 'agents'
+          | 'libraries'
+          | 'usage'
+          | 'versions'
+          | 'connectors'
+          | 'librarySharing';
         code: string;
         message: string;
         remediation: string;

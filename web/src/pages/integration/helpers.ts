@@ -157,6 +157,8 @@ export const FEATURE_LABEL: Record<FeatureKey, string> = {
   libraries: 'Document library discovery',
   usage: 'Usage metrics',
   versions: 'Version history and aliases',
+  connectors: 'MCP connectors',
+  librarySharing: 'Library sharing',
 };
 
 /** countsByType's resource types, in display order, with the feature that reads each. */

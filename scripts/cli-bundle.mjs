@@ -4,9 +4,11 @@
 // splitting keeps each lazily imported command in its own chunk, so `--help` loads only what it needs.
 // Building takes about a second, once per change; it is written to a temporary folder and renamed, so
 // concurrent processes never see half a bundle. Any failure returns null: bin/trustlens then runs the
-// sources through tsx as before.
+// sources through tsx as before. A process marks the bundle it runs from (`.in-use-<pid>`): an older
+// bundle is removed only when no live process marked it, because a running `trustlens serve` still loads
+// lazily imported chunks from its bundle long after it started (a `git pull` must not break it).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -33,10 +35,45 @@ function sourceKey() {
   return h.digest('hex').slice(0, 16);
 }
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Marks the bundle as used by this process (before it is checked, so a cleanup never misses it). */
+function markInUse(key) {
+  try {
+    writeFileSync(join(OUT, key, `.in-use-${process.pid}`), '');
+  } catch {
+    // No bundle folder (yet), or a read-only install: nothing to protect.
+  }
+}
+
+/** Removes the other bundles under `out` no live process runs from, and the marks of processes gone. */
+export function removeUnused(current, out = OUT) {
+  for (const name of readdirSync(out)) {
+    if (name.startsWith('.tmp-')) continue;
+    const dir = join(out, name);
+    let users = 0;
+    for (const f of readdirSync(dir)) {
+      const m = /^\.in-use-(\d+)$/.exec(f);
+      if (!m) continue;
+      if (Number(m[1]) !== process.pid && alive(Number(m[1]))) users++;
+      else if (Number(m[1]) !== process.pid || name !== current) rmSync(join(dir, f), { force: true });
+    }
+    if (name !== current && users === 0) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The bundle's entry file, built first if the sources changed; null when it cannot be built. */
 export async function cliBundle() {
   const key = sourceKey();
   const entry = join(OUT, key, 'main.js');
+  markInUse(key);
   if (existsSync(entry)) return entry;
   const { build } = await import('esbuild');
   const tmp = join(OUT, `.tmp-${key}-${process.pid}`);
@@ -59,9 +96,7 @@ export async function cliBundle() {
     // Another process finished the same bundle first: use that one.
     rmSync(tmp, { recursive: true, force: true });
   }
-  // Older bundles are removed (a running process keeps its open files).
-  for (const name of readdirSync(OUT)) {
-    if (name !== key && !name.startsWith('.tmp-')) rmSync(join(OUT, name), { recursive: true, force: true });
-  }
+  markInUse(key);
+  removeUnused(key);
   return existsSync(entry) ? entry : null;
 }

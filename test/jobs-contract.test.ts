@@ -491,7 +491,19 @@ for (const backend of testBackends()) {
         clock.offset += bounds.failAfterMs - 1000;
         await apps[0].scheduler.tick();
         assert.equal((await swept(db, first.run.id)).status, 'queued', 'not before the second bound');
+        // A worker that just ended another integration's run is alive (a backlog, not a missing worker):
+        // the second bound counts from its last sign of life.
+        const [other] = await addIntegrations(apps[0], 1);
+        await db.query(
+          `INSERT INTO sync_runs (id, integration_id, started_at, status, trigger, queued, owner, attempts, finished_at,
+             alerts_evaluated_at)
+           VALUES ($1, $2, $3, 'succeeded', 'manual', true, 'busy-worker.test:7', 1, $3, $3)`,
+          [`busy-${randomBytes(4).toString('hex')}`, other, clock.now().toISOString()],
+        );
         clock.offset += 2000;
+        await apps[0].scheduler.tick();
+        assert.equal((await swept(db, first.run.id)).status, 'queued', 'workers are alive: it still waits');
+        clock.offset += bounds.failAfterMs;
         await apps[0].scheduler.tick();
         const failed = await swept(db, first.run.id);
         assert.equal(failed.status, 'failed');

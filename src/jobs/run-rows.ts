@@ -166,6 +166,19 @@ export interface QueuedRun {
   requeuedAtMs: number | null;
 }
 
+/**
+ * The last sign of life of any sync worker seen in the runs table: the latest heartbeat or end of a run
+ * a worker took (ms since the epoch), or null. Workers busy with other runs keep it recent: a queue with
+ * a backlog is not a queue without workers.
+ */
+export async function lastWorkerSign(db: Database): Promise<number | null> {
+  const { rows } = await db.query<{ last: Date | null }>(
+    `SELECT max(GREATEST(COALESCE(heartbeat_at, started_at), COALESCE(finished_at, started_at))) AS last
+     FROM sync_runs WHERE queued AND owner IS NOT NULL`,
+  );
+  return rows[0]?.last ? new Date(rows[0].last).getTime() : null;
+}
+
 /** The runs still `queued` (taken by no worker yet), oldest first. */
 export async function queuedRuns(db: Database, limit = 500): Promise<QueuedRun[]> {
   const { rows } = await db.query<{

@@ -35,6 +35,7 @@ import {
   claimQueued,
   failQueued,
   failUntaken,
+  lastWorkerSign,
   markRequeued,
   queuedRuns,
   runState,
@@ -305,12 +306,17 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   /**
    * Runs still `queued` past the bounds (src/jobs/types.ts queuedRunBounds): no worker took them. Only
    * `queued` rows are touched (a run a worker holds is `running`), each by compare-and-set: one sweeper
-   * re-enqueues, and a worker that takes the run meanwhile wins over the failure.
+   * re-enqueues, and a worker that takes the run meanwhile wins over the failure. The second bound counts
+   * from the re-enqueue or from the last sign of life of any worker, whichever is later: workers busy
+   * with a backlog are not missing workers.
    */
   async function sweepQueued(at: Date): Promise<void> {
+    const queued = await queuedRuns(store.db);
+    if (queued.length === 0) return;
     const bounds = queuedRunBounds(deps.queue?.settings ?? DEFAULT_JOB_SETTINGS);
+    const workersSeen = (await lastWorkerSign(store.db)) ?? 0;
     const iso = at.toISOString();
-    for (const run of await queuedRuns(store.db)) {
+    for (const run of queued) {
       if (running.has(run.id)) continue;
       const waitedMs = at.getTime() - run.queuedAtMs;
       const minutes = Math.max(1, Math.round(waitedMs / 60_000));
@@ -321,13 +327,13 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         if (waitedMs <= bounds.requeueAfterMs) continue;
         if (!deps.queue) {
           // This process cannot enqueue (the command line): it only ends runs past both bounds.
-          if (waitedMs > bounds.requeueAfterMs + bounds.failAfterMs)
-            await failUntaken(store.db, run, iso, message);
+          const since = Math.max(run.queuedAtMs + bounds.requeueAfterMs, workersSeen);
+          if (at.getTime() - since > bounds.failAfterMs) await failUntaken(store.db, run, iso, message);
           continue;
         }
         if (!(await markRequeued(store.db, run, iso))) continue; // another process does it, or a worker took it
         await deps.queue.enqueue({ runId: run.id, integrationId: run.integrationId }).catch(() => undefined); // the run then ends failed past the second bound
-      } else if (at.getTime() - run.requeuedAtMs > bounds.failAfterMs) {
+      } else if (at.getTime() - Math.max(run.requeuedAtMs, workersSeen) > bounds.failAfterMs) {
         await failUntaken(store.db, run, iso, message);
       }
     }

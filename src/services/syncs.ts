@@ -332,7 +332,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           continue;
         }
         if (!(await markRequeued(store.db, run, iso))) continue; // another process does it, or a worker took it
-        await deps.queue.enqueue({ runId: run.id, integrationId: run.integrationId }).catch(() => undefined); // the run then ends failed past the second bound
+        // A failed enqueue is not retried here: the run then ends failed past the second bound.
+        await deps.queue.enqueue({ runId: run.id, integrationId: run.integrationId }).catch(() => undefined);
       } else if (at.getTime() - Math.max(run.requeuedAtMs, workersSeen) > bounds.failAfterMs) {
         await failUntaken(store.db, run, iso, message);
       }

@@ -100,7 +100,7 @@ export function cleanServerUrl(raw: unknown): CleanServer {
   // A userinfo part (`user:password@`) is removed before anything else, parsable URL or not.
   let text = raw.trim();
   let had = false;
-  const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#\s]*@)/i.exec(text);
+  const userinfo = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?([^/?#\s]*@)/i.exec(text);
   if (userinfo) {
     had = true;
     text = `${userinfo[1] ?? ''}${text.slice(userinfo[0].length)}`;
@@ -110,7 +110,28 @@ export function cleanServerUrl(raw: unknown): CleanServer {
     url = new URL(text);
     if (!/^(https?|wss?):$/.test(url.protocol)) throw new TypeError('not a web URL');
   } catch {
-    return { server: text, hadCredentials: had, scheme: null, host: null, exposure: 'unknown' };
+    // Not a web URL we can take apart: keep only what comes before its query or fragment, and nothing
+    // up to an `@` (a password holding a `/` defeats the userinfo match above). Where any of them was
+    // there, a credential may have been: said, never kept.
+    const cut = text.search(/[?#]/);
+    let kept = cut < 0 ? text : text.slice(0, cut);
+    const at = kept.lastIndexOf('@');
+    if (at >= 0) {
+      const scheme = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)/i.exec(kept)?.[1] ?? '';
+      kept = scheme + kept.slice(at + 1);
+    }
+    return {
+      server: kept === '' ? null : kept,
+      hadCredentials: had || cut >= 0 || at >= 0,
+      scheme: null,
+      host: null,
+      exposure: 'unknown',
+    };
+  }
+  if (url.hash !== '') {
+    // A fragment can carry a token (`#access_token=…`) and means nothing to a server: never kept.
+    if (/[=&]/.test(url.hash) || SECRET_PARAM.test(url.hash.slice(1))) had = true;
+    url.hash = '';
   }
   if (url.username !== '' || url.password !== '') {
     had = true;

@@ -42,7 +42,7 @@ describe('queries.version() on PGlite: no query while nothing was written', () =
     await q.version(id);
     await q.version(id);
     assert.equal(c.versionQueries(), 1, 'one query for three calls');
-    assert.deepEqual(first, { latestRunId: null, muteSeq: 0 });
+    assert.deepEqual(first, { latestRunId: null, latestRunState: null, muteSeq: 0 });
 
     await t.db.query('SELECT 1'); // a read changes nothing
     await q.version(id);
@@ -81,16 +81,40 @@ describe('queries.version() on PGlite: no query while nothing was written', () =
       const one = counting(createPgliteDatabase(instance));
       const two = createPgliteDatabase(instance);
       await two.execScript(
-        'CREATE TABLE sync_runs (id text, integration_id text, status text, seq int); CREATE TABLE finding_mute_history (id int);',
+        'CREATE TABLE sync_runs (id text, integration_id text, status text, seq int, finished_at text); CREATE TABLE finding_mute_history (id int);',
       );
       const q = createQueriesRepository(one.db);
       const id = 'i1';
-      assert.deepEqual(await q.version(id), { latestRunId: null, muteSeq: 0 });
-      await two.query(`INSERT INTO sync_runs VALUES ('run-1', 'i1', 'succeeded', 1)`);
-      assert.deepEqual(await q.version(id), { latestRunId: 'run-1', muteSeq: 0 });
+      assert.deepEqual(await q.version(id), { latestRunId: null, latestRunState: null, muteSeq: 0 });
+      await two.query(`INSERT INTO sync_runs VALUES ('run-1', 'i1', 'interrupted', 1, 't1')`);
+      assert.deepEqual(await q.version(id), {
+        latestRunId: 'run-1',
+        latestRunState: 'interrupted t1',
+        muteSeq: 0,
+      });
       await two.query('INSERT INTO finding_mute_history VALUES (7)');
-      assert.deepEqual(await q.version(id), { latestRunId: 'run-1', muteSeq: 7 });
-      assert.equal(one.versionQueries(), 3);
+      assert.deepEqual(await q.version(id), {
+        latestRunId: 'run-1',
+        latestRunState: 'interrupted t1',
+        muteSeq: 7,
+      });
+      // A worker resumes the interrupted run: while it runs, the run before it (none) is the latest ended.
+      await two.query(`UPDATE sync_runs SET status = 'running', finished_at = NULL WHERE id = 'run-1'`);
+      assert.deepEqual(await q.version(id), { latestRunId: null, latestRunState: null, muteSeq: 7 });
+      await two.query(`INSERT INTO sync_runs VALUES ('run-2', 'i1', 'queued', 2, NULL)`);
+      assert.deepEqual(
+        await q.version(id),
+        { latestRunId: null, latestRunState: null, muteSeq: 7 },
+        'queued has not ended',
+      );
+      // The resumed run ends: same id, another state, so no cache keyed by the interrupted one is reused.
+      await two.query(`UPDATE sync_runs SET status = 'succeeded', finished_at = 't2' WHERE id = 'run-1'`);
+      assert.deepEqual(await q.version(id), {
+        latestRunId: 'run-1',
+        latestRunState: 'succeeded t2',
+        muteSeq: 7,
+      });
+      assert.equal(one.versionQueries(), 6);
     } finally {
       await instance.close();
     }

@@ -98,14 +98,15 @@ export async function runState(db: Database, runId: string): Promise<RunState | 
 
 /**
  * Takes a run for this worker if it is still exactly as read (`seen`): running, owned by `owner`, alive
- * now. A run that was interrupted is taken again from a clean slate (no outcome, no errors). Returns
+ * now. A run that was interrupted is taken again from a clean slate (no outcome, no errors, and its
+ * alerts to be evaluated again when it ends: an interrupted run was evaluated as such). Returns
  * false when another worker changed it first, or when another run of the integration got in the way.
  */
 export async function takeRun(db: Database, seen: RunState, owner: string, at: string): Promise<boolean> {
   try {
     const r = await db.query(
       `UPDATE sync_runs SET status = 'running', owner = $2, heartbeat_at = $3, attempts = attempts + 1,
-         finished_at = NULL, duration_ms = NULL, errors = '[]'::jsonb
+         finished_at = NULL, duration_ms = NULL, errors = '[]'::jsonb, alerts_evaluated_at = NULL
        WHERE id = $1 AND status = $4 AND owner IS NOT DISTINCT FROM $5 AND attempts = $6
          AND date_trunc('milliseconds', COALESCE(heartbeat_at, started_at)) = date_trunc('milliseconds', $7::timestamptz)`,
       [seen.id, owner, at, seen.status, seen.owner, seen.attempts, new Date(seen.lastSignMs).toISOString()],

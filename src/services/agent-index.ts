@@ -224,7 +224,7 @@ export function createAgentIndex(deps: {
     async get(integrationId) {
       const at = now();
       const v = await q.version(integrationId);
-      const key = `${v.latestRunId ?? '-'}|${v.muteSeq}|${utcDay(at)}`;
+      const key = `${v.latestRunId ?? '-'} ${v.latestRunState ?? ''}|${v.muteSeq}|${utcDay(at)}`;
       const hit = cached.get(integrationId);
       if (hit && hit.key === key && at.getTime() < hit.validUntil) return hit.index;
       const pending = building.get(integrationId);

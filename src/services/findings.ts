@@ -262,7 +262,7 @@ export function createFindingsService(deps: FindingsServiceDeps): FindingsServic
       const versions = await Promise.all(ids.map((id) => store.queries.version(id)));
       const key = JSON.stringify([
         ids,
-        versions.map((v) => [v.latestRunId, v.muteSeq]),
+        versions.map((v) => [v.latestRunId, v.latestRunState, v.muteSeq]),
         [status, muted, severities, ruleIds, resourceType, resourceId, after, limit],
       ]);
       const cached = await pages.get(

@@ -611,7 +611,7 @@ export function createPostureService(deps: PostureServiceDeps): PostureService {
       for (const integ of integrations) {
         const idx = await index.get(integ.id);
         const v = await store.queries.version(integ.id);
-        const key = `${v.latestRunId}|${v.muteSeq}|${utcDay(now())}`;
+        const key = `${v.latestRunId} ${v.latestRunState ?? ''}|${v.muteSeq}|${utcDay(now())}`;
         const hit = fixCache.get(integ.id);
         if (hit && hit.key === key && idx.latestRunId === v.latestRunId) {
           groups.push(...hit.groups);

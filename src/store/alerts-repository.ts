@@ -631,7 +631,7 @@ export function createAlertsRepository(db: Database, keyring: Keyring): AlertsRe
         errors: PendingRun['errors'];
       }>(
         `SELECT id, integration_id, status, finished_at, finding_changes, errors FROM sync_runs
-         WHERE alerts_evaluated_at IS NULL AND status <> 'running'
+         WHERE alerts_evaluated_at IS NULL AND status NOT IN ('queued', 'running')
          ORDER BY finished_at NULLS FIRST, seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );

@@ -121,7 +121,11 @@ export interface QueriesRepository {
    * What tells whether cached views of an integration are current: the latest finished sync run and
    * the latest mute change (any integration).
    */
-  version(integrationId: string): Promise<{ latestRunId: string | null; muteSeq: number }>;
+  /**
+   * What read caches depend on: the latest ended run (id, and its state: a run can end interrupted and
+   * end again after a worker resumed it), and the latest mute change.
+   */
+  version(integrationId: string): Promise<ReadVersion>;
   /** Agent list rows, deleted ones included (deletedAt set). */
   agentRows(integrationId: string): Promise<AgentListRow[]>;
   modelLifecycles(integrationId: string): Promise<ModelLifecycleRow[]>;
@@ -216,25 +220,43 @@ function asArray<T>(v: unknown): T[] {
   return Array.isArray(v) ? (v as T[]) : [];
 }
 
+export interface ReadVersion {
+  latestRunId: string | null;
+  /** The latest ended run's status and end time ("succeeded 2026-…"): part of every cache key. */
+  latestRunState: string | null;
+  muteSeq: number;
+}
+
 export function createQueriesRepository(db: Database): QueriesRepository {
   /**
    * version() answers without a query while nothing was written since it last asked, where the database
    * can tell (Database.writeSeq: PGlite, whose only writer is this process). Read caches then cost no
    * query at all, and keep answering while a sync's final transaction holds PGlite's one connection.
    */
-  const versions = new Map<string, { seq: number; value: { latestRunId: string | null; muteSeq: number } }>();
+  const versions = new Map<string, { seq: number; value: ReadVersion }>();
   return {
     async version(integrationId) {
       const seq = db.writeSeq?.();
       const known = seq === undefined ? undefined : versions.get(integrationId);
       if (known && known.seq === seq) return known.value;
-      const { rows } = await db.query<{ run_id: string | null; mute_seq: number | null }>(
-        `SELECT (SELECT id FROM sync_runs WHERE integration_id = $1 AND status <> 'running'
-                 ORDER BY seq DESC LIMIT 1) AS run_id,
-                (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq`,
+      const { rows } = await db.query<{
+        run_id: string | null;
+        run_state: string | null;
+        mute_seq: number | null;
+      }>(
+        `SELECT r.id AS run_id, r.status || ' ' || COALESCE(r.finished_at::text, '') AS run_state,
+                (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT id, status, finished_at FROM sync_runs
+                            WHERE integration_id = $1 AND status NOT IN ('queued', 'running')
+                            ORDER BY seq DESC LIMIT 1) r ON true`,
         [integrationId],
       );
-      const value = { latestRunId: rows[0]?.run_id ?? null, muteSeq: rows[0]?.mute_seq ?? 0 };
+      const value: ReadVersion = {
+        latestRunId: rows[0]?.run_id ?? null,
+        latestRunState: rows[0]?.run_state ?? null,
+        muteSeq: rows[0]?.mute_seq ?? 0,
+      };
       // Kept with the write count from BEFORE the query: a write that ended meanwhile makes it stale.
       if (seq !== undefined) {
         if (versions.size > 10_000) versions.clear();

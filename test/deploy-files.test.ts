@@ -221,7 +221,15 @@ test('Dockerfile: node:20-bookworm-slim stages, non-root, HEALTHCHECK on /health
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  for (const entry of ['.git', '**/node_modules', '.trustlens', '**/master.key', 'secrets', '.env*']) {
+  for (const entry of [
+    '.git',
+    '**/node_modules',
+    '.trustlens',
+    '**/master.key',
+    'secrets',
+    '**/.env*',
+    '**/*.env',
+  ]) {
     assert.ok(ignored.includes(entry), `.dockerignore excludes ${entry}`);
   }
   for (const i of ins.filter((x) => x.op === 'COPY' && !x.args.includes('--from='))) {

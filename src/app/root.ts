@@ -353,6 +353,8 @@ async function openJobQueue(
       ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
     checkSeconds: config.jobs.checkSeconds,
     retrySeconds: config.jobs.retrySeconds,
+    leaseSeconds: config.jobs.leaseSeconds,
+    retryLimit: config.jobs.retryLimit,
     onError: deps.onError,
   });
 }

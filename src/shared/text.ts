@@ -13,7 +13,10 @@ export function safeText(v: unknown, max = 60): string {
 }
 
 /** A left-aligned text table with a header rule. */
-export function formatTable(headers: string[], rows: string[][]): string {
+export function formatTable(headers: string[], rawRows: string[][]): string {
+  // No cell can carry a terminal escape or an invisible character, whoever forgot to pass it through
+  // safeText (ids and statuses from a remote server are as untrusted as workspace names).
+  const rows = rawRows.map((r) => r.map((c) => (c ?? '').replace(TERMINAL_UNSAFE, ' ')));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -110,7 +110,7 @@ async function checkSince(raw: string | undefined): Promise<string | undefined> 
 }
 
 function describeMute(m: FindingMute): string {
-  return `by ${m.by} on ${m.at.slice(0, 10)}, ${m.expiresAt ? `until ${m.expiresAt}` : 'with no expiry'}: "${safeText(m.reason, 200)}"`;
+  return `by ${safeText(m.by, 120)} on ${safeText(m.at.slice(0, 10))}, ${m.expiresAt ? `until ${m.expiresAt}` : 'with no expiry'}: "${safeText(m.reason, 200)}"`;
 }
 
 function render(list: FindingView[]): string {
@@ -140,13 +140,13 @@ function indent(text: string, pad = '  '): string {
 export function renderFindingDetail(f: FindingDetail): string {
   const out: string[] = [];
   out.push(
-    `${f.id}  ${f.severity.toUpperCase()}  ${f.status} (last check ${f.lastStatus})${f.muted ? '  MUTED' : ''}`,
+    `${safeText(f.id, 80)}  ${safeText(f.severity.toUpperCase())}  ${safeText(f.status)} (last check ${safeText(f.lastStatus)})${f.muted ? '  MUTED' : ''}`,
   );
-  out.push(`${f.ruleId}: ${safeText(f.title, 200)}`);
+  out.push(`${safeText(f.ruleId, 120)}: ${safeText(f.title, 200)}`);
   out.push(
-    `Resource:    ${f.resourceType} ${f.resourceName ? `"${safeText(f.resourceName, 80)}" ` : ''}(${safeText(f.resourceId, 120)})`,
+    `Resource:    ${safeText(f.resourceType)} ${f.resourceName ? `"${safeText(f.resourceName, 80)}" ` : ''}(${safeText(f.resourceId, 120)})`,
   );
-  out.push(`Integration: ${f.integrationId}`);
+  out.push(`Integration: ${safeText(f.integrationId, 80)}`);
   out.push(
     `Seen:        first ${f.firstSeenAt}, last ${f.lastSeenAt}${f.resolvedAt ? `, resolved ${f.resolvedAt}` : ''}${f.reopenCount ? `, reopened ${f.reopenCount} time(s)` : ''}`,
   );
@@ -188,8 +188,8 @@ export function renderFindingDetail(f: FindingDetail): string {
   for (const h of f.muteHistory) {
     out.push(
       h.action === 'mute'
-        ? `  ${h.at}  mute    by ${h.by ?? 'unknown'}, ${h.expiresAt ? `until ${h.expiresAt}` : 'no expiry'}: "${safeText(h.reason, 200)}"`
-        : `  ${h.at}  unmute  by ${h.by ?? 'unknown'}`,
+        ? `  ${safeText(h.at)}  mute    by ${safeText(h.by ?? 'unknown', 120)}, ${h.expiresAt ? `until ${safeText(h.expiresAt)}` : 'no expiry'}: "${safeText(h.reason, 200)}"`
+        : `  ${safeText(h.at)}  unmute  by ${safeText(h.by ?? 'unknown', 120)}`,
     );
   }
   return out.join('\n');

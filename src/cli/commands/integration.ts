@@ -372,7 +372,7 @@ export function register(program: Command): void {
               if (!flags.all) throw e;
               exitCodes.push(exitCodeOf(isAppError(e) ? e.code : undefined));
               process.stderr.write(
-                `${safeText(target.name)}: ${e instanceof Error ? e.message : String(e)}\n`,
+                `${safeText(target.name)}: ${safeText(e instanceof Error ? e.message : String(e), 500)}\n`,
               );
             }
           }

@@ -62,6 +62,9 @@ const markdown = renderReliability(reports, {
   date: new Date().toISOString(),
   machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
 });
-writeFileSync(values.output, markdown);
+// Formatted as `npm test`'s prettier check expects the committed file to be.
+const prettier = await import('prettier');
+const options = (await prettier.resolveConfig(values.output)) ?? {};
+writeFileSync(values.output, await prettier.format(markdown, { ...options, filepath: values.output }));
 console.log(`> wrote ${values.output} (${reports.length} figure sets, ${seconds} s)`);
 process.exit(run.status ?? 1);

@@ -63,5 +63,5 @@ test('a failed run, a case that went wrong, a lost record and a missing suite ar
   assert.ok(md.includes(`${RELIABILITY_SUITES.length - 1} suite(s) recorded nothing`));
   assert.match(md, /\| Load: concurrent API clients during syncs \| — \| not run \|/);
   assert.match(md, /Nothing recorded: `test\/reliability-load.test.ts` did not run/);
-  assert.match(md, /npm run reliability` -- --ci/);
+  assert.match(md, /`npm run reliability -- --ci` on/);
 });

@@ -196,7 +196,8 @@ describe('syncUsage', () => {
 
     const r = await syncUsage({ connector, state, now: NOW });
     assert.deepEqual(r.stats, { listed: 4, fetched: 2, unchanged: 2, removed: 1, failed: 0 });
-    assert.deepEqual([...calls.history].sort(), ['c1', 'c4']);
+    // c1 and c4 changed or new; c2 missing from the listing is asked for (NOT_FOUND: it leaves the totals).
+    assert.deepEqual([...calls.history].sort(), ['c1', 'c2', 'c4']);
     const a = r.usageFor('ag_a')!;
     // runs 1000, 3000, 5000 (c1) + 1000 (c4) → 4 runs, mean 2500
     assert.deepEqual([a.totalRuns, a.totalConversations, a.avgLatencyMs], [4, 2, 2500]);
@@ -226,6 +227,38 @@ describe('syncUsage', () => {
     assert.equal(r.usage.has('ag_z'), false);
     assert.deepEqual([r.usageFor('ag_b')!.totalRuns, r.usageFor('ag_b')!.totalConversations], [1, 1]);
     assert.equal(r.workspace?.totalConversations, 3);
+  });
+
+  it('keeps a conversation missing from the listing while it still exists (pages that shifted), or cannot be asked', async () => {
+    const ws = workspace();
+    const state = createMemoryUsageStateStore();
+    const first = await syncUsage({ connector: fakeConnector(ws).connector, state, now: NOW });
+    const before = first.workspace?.totalConversations;
+    // A listing that skips c1 (a deletion on an earlier page shifted the next one), though c1 exists.
+    const skipping = fakeConnector(ws);
+    const skipped: UsageConnector = {
+      ...skipping.connector,
+      listConversations: async () => {
+        const r = await skipping.connector.listConversations();
+        return { ...r, items: r.items.filter((c) => c.id !== 'c1') };
+      },
+    };
+    const r = await syncUsage({ connector: skipped, state, now: NOW });
+    assert.deepEqual(skipping.calls.history, ['c1'], 'the missing one is asked for');
+    assert.equal(r.stats.removed, 0);
+    assert.equal(r.workspace?.totalConversations, before, 'nothing left the totals');
+    assert.equal(r.partial, false);
+    // The same, but c1 cannot be asked (HTTP 500): kept too, and the usage says it is partial.
+    const failing = fakeConnector(ws, { failing: new Set(['c1']) });
+    const r2 = await syncUsage({
+      connector: { ...failing.connector, listConversations: skipped.listConversations },
+      state,
+      now: NOW,
+    });
+    assert.equal(r2.stats.removed, 0);
+    assert.equal(r2.stats.failed, 1);
+    assert.equal(r2.partial, true);
+    assert.equal(r2.workspace?.totalConversations, before);
   });
 
   it('keeps the old state of a conversation whose history fails, and retries it next time', async () => {

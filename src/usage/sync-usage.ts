@@ -4,8 +4,10 @@
  * 1. List every conversation (cheap pages).
  * 2. Fetch the history ONLY of conversations that are new or whose updated_at changed, through a
  *    bounded pool (the connector owns the rate limit; the pool keeps it busy).
- * 3. Replace each fetched conversation's rows; remove vanished conversations (absent from the
- *    listing, or NOT_FOUND when their history is fetched).
+ * 3. Replace each fetched conversation's rows; remove vanished conversations: absent from the listing
+ *    AND answering NOT_FOUND when their history is asked for (a listing whose pages shift while it is
+ *    read — a deletion on an earlier page — can skip a conversation that still exists), or NOT_FOUND
+ *    when a listed one's history is fetched.
  * 4. Commit in batches: the stored state only moves forward for what was committed. A history that
  *    fails (other than NOT_FOUND) keeps its old state and rows, so it is retried at the next sync.
  * 5. Read the totals back and turn them into per-agent and workspace usage.
@@ -140,11 +142,10 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     else toFetch.push(c);
   }
   const vanished = [...known.keys()].filter((id) => !byId.has(id));
-  stats.removed += vanished.length;
 
   // 3–4. Fetch through a bounded pool, committing in batches.
   let pendingUpserts: ConversationContribution[] = [];
-  let pendingRemovals: string[] = vanished;
+  let pendingRemovals: string[] = [];
   let commitChain: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     if (pendingUpserts.length === 0 && pendingRemovals.length === 0) return commitChain;
@@ -163,6 +164,42 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
   const incompleteAgents = new Set<string>();
   let fatal: { code: string; message: string; remediation?: string } | null = null;
   let firstFailure: { code: string; message: string } | null = null;
+
+  // A stored conversation missing from the listing leaves the totals only when the API says it is gone.
+  // One that still answers keeps its stored state until the listing shows it again (its new entries, if
+  // any, are read then); one that cannot be asked keeps it too, and the usage is partial.
+  let nextVanished = 0;
+  const confirmGone = async (): Promise<void> => {
+    while (nextVanished < vanished.length && fatal === null) {
+      const id = vanished[nextVanished++];
+      try {
+        await connector.getConversationHistory(id);
+        log({
+          level: 'warn',
+          msg: 'usage: a stored conversation missing from the listing still exists',
+          conversationId: id,
+        });
+      } catch (e) {
+        if (isAppError(e) && e.code === 'NOT_FOUND') {
+          stats.removed++;
+          pendingRemovals.push(id);
+          continue;
+        }
+        const err = toAppError(e);
+        stats.failed++;
+        firstFailure ??= { code: err.code, message: err.message };
+        if (FATAL_CODES.has(err.code) && fatal === null) {
+          fatal = {
+            code: err.code,
+            message: err.message,
+            ...(err.remediation ? { remediation: err.remediation } : {}),
+          };
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, vanished.length) }, () => confirmGone()));
+
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < toFetch.length && fatal === null) {

@@ -229,7 +229,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     const follow = followProgress(() => entry.stats(), onProgress);
     const progress = createSyncProgress({ onChange: follow.onChange });
     const heartbeat = setInterval(() => {
-      store.syncRuns.heartbeat(runId, now().toISOString()).catch(() => undefined);
+      store.syncRuns.heartbeat(runId, now().toISOString(), owner).catch(() => undefined);
     }, heartbeatMs);
     heartbeat.unref();
     const entry = {
@@ -255,6 +255,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         store,
         integrationId: integration.id,
         runId,
+        owner,
         now: now(),
         progress,
         connectorFactory: (o) => {
@@ -290,6 +291,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
               message: err.message,
               remediation: err.remediation ?? '',
             })),
+            owner,
           })
           .catch(() => undefined);
       }

@@ -36,6 +36,12 @@ export interface SyncRunOutcome {
    * transaction: the alerts' outbox (src/services/alerts.ts).
    */
   findingChanges?: { opened: string[]; reopened: string[] };
+  /**
+   * The process that ran it (`host:pid`): when given, the outcome is recorded only while the run is
+   * still this owner's — a worker whose run another worker took over (it went silent too long) must
+   * not end the run the other one is working on.
+   */
+  owner?: string;
 }
 
 export interface SyncRunView {
@@ -70,7 +76,8 @@ export interface SyncRunsRepository {
   /** Records the outcome of a running run. Throws CONFLICT when it is no longer running (interrupted meanwhile). */
   finish(runId: string, outcome: SyncRunOutcome): Promise<void>;
   /** Marks a running run alive. */
-  heartbeat(runId: string, at: string): Promise<void>;
+  /** A sign of life of a running run; with `owner`, only while the run is still that owner's. */
+  heartbeat(runId: string, at: string, owner?: string): Promise<void>;
   /** Every running run (all integrations), with its owner. */
   running(): Promise<(SyncRunView & { owner: string | null })[]>;
   /** Marks running runs interrupted (the process that ran them is gone, or stopped). Returns how many. */
@@ -184,11 +191,12 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
       throw alreadyRunning(integrationId);
     },
 
-    async heartbeat(runId, at) {
-      await db.query(`UPDATE sync_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'running'`, [
-        runId,
-        at,
-      ]);
+    async heartbeat(runId, at, owner) {
+      await db.query(
+        `UPDATE sync_runs SET heartbeat_at = $2
+         WHERE id = $1 AND status = 'running' AND ($3::text IS NULL OR owner = $3)`,
+        [runId, at, owner ?? null],
+      );
     },
 
     async running() {
@@ -233,7 +241,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
       const r = await db.query(
         `UPDATE sync_runs SET status = $2, finished_at = $3, duration_ms = $4, counts_by_type = $5::jsonb,
            requests = $6, availability = $7::jsonb, errors = $8::jsonb, finding_changes = $9::jsonb
-         WHERE id = $1 AND status = 'running'`,
+         WHERE id = $1 AND status = 'running' AND ($10::text IS NULL OR owner = $10)`,
         [
           runId,
           o.status,
@@ -244,6 +252,7 @@ export function createSyncRunsRepository(db: Database): SyncRunsRepository {
           JSON.stringify(o.availability),
           JSON.stringify(o.errors),
           o.findingChanges ? JSON.stringify(o.findingChanges) : null,
+          o.owner ?? null,
         ],
       );
       if (r.rowCount === 0) {

@@ -36,6 +36,8 @@ export interface StoredSyncOptions {
   claim?: ClaimOptions;
   /** Told what is read as it is read (src/sync/progress.ts): a running sync's progress per feature. */
   progress?: SyncProgressTracker;
+  /** The run's owner (`host:pid`): its outcome is recorded only while the run is still this owner's. */
+  owner?: string;
 }
 
 export interface StoredSyncResult {
@@ -96,6 +98,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
         requests: connector.stats().requests,
         availability,
         errors,
+        ...(opts.owner ? { owner: opts.owner } : {}),
       })
       .catch(() => undefined); // interrupted meanwhile: the run already says so
     throw err;
@@ -167,6 +170,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
         opened: reconciled.transitions.filter((t) => t.reason === 'opened').map((t) => t.findingId),
         reopened: reconciled.transitions.filter((t) => t.reason === 'reopened').map((t) => t.findingId),
       },
+      ...(opts.owner ? { owner: opts.owner } : {}),
     });
     const openFindings = reconciled.findings.filter((f) => f.status === 'open').length;
     return { runId, pipeline, events, riskScores, requests, durationMs, openFindings };

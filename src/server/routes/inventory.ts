@@ -325,6 +325,24 @@ const Library = z
         explicitWorkspaceMembersCount: z.number().nullable(),
       })
       .describe('As returned; null when not returned'),
+    shares: z
+      .array(
+        z.looseObject({
+          sharedWithType: z.string().describe('User, Workspace or Org, as returned'),
+          sharedWithId: z.string().nullable(),
+          role: z.string().describe('Owner, Editor, Viewer…, as returned'),
+        }),
+      )
+      .nullable()
+      .optional()
+      .describe(
+        'Who it is shared with (GET /v1/libraries/{id}/share); null when it could not be read, absent before sharing was read',
+      ),
+    orgSharedDocumentNames: z
+      .array(z.string())
+      .nullable()
+      .optional()
+      .describe('Document names of a library shared with the whole organization; null when not read'),
     createdAt: wireString('ISO 8601 date-time, as returned by Mistral'),
     updatedAt: wireString('ISO 8601 date-time, as returned by Mistral'),
     dataQuality: z.array(DataQualityWarning),

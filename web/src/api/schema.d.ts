@@ -6915,6 +6915,20 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
+      /** @description Who it is shared with (GET /v1/libraries/{id}/share); null when it could not be read, absent before sharing was read */
+      shares?:
+        | ({
+            /** @description User, Workspace or Org, as returned */
+            sharedWithType: string;
+            sharedWithId: string | null;
+            /** @description Owner, Editor, Viewer…, as returned */
+            role: string;
+          } & {
+            [key: string]: unknown;
+          })[]
+        | null;
+      /** @description Document names of a library shared with the whole organization; null when not read */
+      orgSharedDocumentNames?: string[] | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
       createdAt?: string | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
@@ -8098,6 +8112,20 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
+      /** @description Who it is shared with (GET /v1/libraries/{id}/share); null when it could not be read, absent before sharing was read */
+      shares?:
+        | ({
+            /** @description User, Workspace or Org, as returned */
+            sharedWithType: string;
+            sharedWithId: string | null;
+            /** @description Owner, Editor, Viewer…, as returned */
+            role: string;
+          } & {
+            [key: string]: unknown;
+          })[]
+        | null;
+      /** @description Document names of a library shared with the whole organization; null when not read */
+      orgSharedDocumentNames?: string[] | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
       createdAt?: string | null;
       /** @description ISO 8601 date-time, as returned by Mistral */

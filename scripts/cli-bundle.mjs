@@ -46,8 +46,11 @@ function alive(pid) {
 
 /** Marks the bundle as used by this process (before it is checked, so a cleanup never misses it). */
 function markInUse(key) {
+  const mark = join(OUT, key, `.in-use-${process.pid}`);
   try {
-    writeFileSync(join(OUT, key, `.in-use-${process.pid}`), '');
+    writeFileSync(mark, '');
+    // Gone with the process, so marks do not pile up between rebuilds (one per CLI run otherwise).
+    process.once('exit', () => rmSync(mark, { force: true }));
   } catch {
     // No bundle folder (yet), or a read-only install: nothing to protect.
   }

@@ -156,3 +156,26 @@ export function throughServerHint(e: unknown, argv: string[] = process.argv.slic
 function shellWord(s: string): string {
   return /^[\w.@:/=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, once `stop()` has run: the long-running verbs (`serve`,
+ * `worker`) say what they wait for (the running syncs, up to the grace period), then stop.
+ */
+export function untilStopSignal(app: App, graceMs: number, stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      const active = app.services.syncs.active().length;
+      process.stderr.write(
+        `${signal}: stopping${active ? `; waiting up to ${graceMs / 1000} s for ${active} running sync(s)` : ''}…\n`,
+      );
+      void stop()
+        .catch(() => undefined)
+        .then(() => resolveStop());
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

@@ -20,7 +20,7 @@ import type { SimulatorHandle } from '../../simulator/index.ts';
 import { projectRoot } from '../../shared/paths.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
-import { DATA_DIR_HELP, DATA_DIR_OPTION } from '../open-app.ts';
+import { DATA_DIR_HELP, DATA_DIR_OPTION, untilStopSignal } from '../open-app.ts';
 
 interface ServeFlags {
   host?: string;
@@ -230,23 +230,9 @@ export function register(program: Command): void {
         else
           out('Syncs are queued for `trustlens worker` processes (--no-worker): none runs in this process.');
 
-        await new Promise<void>((resolveStop) => {
-          let stopping = false;
-          const stop = (signal: NodeJS.Signals) => {
-            if (stopping) return;
-            stopping = true;
-            const active = app.services.syncs.active().length;
-            process.stderr.write(
-              `${signal}: stopping${active ? `; waiting up to ${graceMs / 1000} s for ${active} running sync(s)` : ''}…\n`,
-            );
-            void (async () => {
-              await server.close().catch(() => undefined);
-              await app.close({ graceMs }).catch(() => undefined);
-              resolveStop();
-            })();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+        await untilStopSignal(app, graceMs, async () => {
+          await server.close().catch(() => undefined);
+          await app.close({ graceMs });
         });
       } catch (e) {
         process.stderr.write(

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';
 import { safeText } from '../../shared/text.ts';
 import { numberFlag } from '../flags.ts';
+import { untilStopSignal } from '../open-app.ts';
 import { info } from '../terminal.ts';
 
 interface WorkerFlags {
@@ -73,23 +74,7 @@ export function register(program: Command): void {
         info(
           `TrustLens worker ${process.pid} is working sync jobs (pg-boss, schema ${config.jobs.schema}, ${config.jobs.concurrency} at once). Ctrl-C stops it.`,
         );
-        await new Promise<void>((resolveStop) => {
-          let stopping = false;
-          const stop = (signal: NodeJS.Signals) => {
-            if (stopping) return;
-            stopping = true;
-            const active = app.services.syncs.active().length;
-            process.stderr.write(
-              `${signal}: stopping${active ? `; waiting up to ${graceMs / 1000} s for ${active} running sync(s)` : ''}…\n`,
-            );
-            void app
-              .close({ graceMs })
-              .catch(() => undefined)
-              .then(() => resolveStop());
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
+        await untilStopSignal(app, graceMs, () => app.close({ graceMs }));
       } finally {
         await app.close({ graceMs: 0 }).catch(() => undefined);
       }

@@ -2,6 +2,7 @@
  * The `trustlens scan --format json` document. PUBLIC CONTRACT: users' pipelines parse it.
  * Add fields freely; never rename or drop one. schemaVersion changes only on a breaking change.
  */
+import type { AdminFeatureKey } from '../inventory/admin.ts';
 import type {
   AgentRecord,
   AvailabilityStatus,
@@ -59,7 +60,7 @@ export interface ScanReport {
   tokenUsage: string;
   findings: ScanFinding[];
   errors: Array<{
-    feature: FeatureKey | ExtraFeatureKey;
+    feature: FeatureKey | ExtraFeatureKey | AdminFeatureKey;
     message: string;
     remediation: string;
     code: string;

@@ -5,6 +5,7 @@
  */
 import type { WireCompletionArgs, WireTool } from '../shared/mistral-wire.ts';
 import type { ConnectorRecord, LibraryShareRecord } from './connectors.ts';
+import type { AdminFeatureKey, AdminInventory } from './admin.ts';
 
 export type ResourceType = 'agent' | 'model' | 'file' | 'library';
 export const RESOURCE_TYPES: readonly ResourceType[] = ['agent', 'model', 'file', 'library'];
@@ -40,7 +41,12 @@ export type Availability = Record<FeatureKey, FeatureAvailability>;
  */
 export type ExtraFeatureKey = 'connectors' | 'librarySharing';
 export const EXTRA_FEATURE_KEYS: readonly ExtraFeatureKey[] = ['connectors', 'librarySharing'];
-export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability>;
+/**
+ * Connectors and library sharing always; the admin-key features (src/inventory/admin.ts) in every
+ * snapshot taken since they exist (absent before: read as "not read").
+ */
+export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability> &
+  Partial<Record<AdminFeatureKey, FeatureAvailability>>;
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
@@ -53,7 +59,7 @@ export interface DataQualityWarning {
 
 export interface SyncErrorRecord {
   /** A feature of the availability matrix, or one read beyond it (connectors, library sharing). */
-  feature: FeatureKey | ExtraFeatureKey;
+  feature: FeatureKey | ExtraFeatureKey | AdminFeatureKey;
   code: string;
   message: string;
   remediation: string;
@@ -284,4 +290,9 @@ export interface Snapshot {
   connectors?: ConnectorRecord[];
   /** Availability of the surfaces beyond the product document. Absent in older snapshots. */
   extraAvailability?: ExtraAvailability;
+  /**
+   * What the optional admin key showed (each section null when not read; see extraAvailability).
+   * Absent in older snapshots and when discovery did not consider the admin API.
+   */
+  admin?: AdminInventory;
 }

@@ -30,6 +30,15 @@ import type {
   WireConnectorCredential,
   WireSharing,
 } from '../shared/mistral-wire-connectors.ts';
+import type {
+  WireApiKey,
+  WireAuditLog,
+  WireRateLimits,
+  WireRoles,
+  WireUsage,
+  WireUsersPage,
+  WireWorkspace,
+} from '../shared/mistral-wire-admin.ts';
 
 export type MistralServer = 'global' | 'eu' | 'us';
 
@@ -113,5 +122,48 @@ export interface MistralConnector {
   ): Promise<ListResult<WireConnectorCredential>>;
   /** Who a library is shared with (beta; GET /v1/libraries/{id}/share). */
   listLibrarySharing(libraryId: string): Promise<ListResult<WireSharing>>;
+  stats(): ConnectorStats;
+}
+
+/** An admin connector: the same transport and pacing, an admin key, and GET /v1/admin/* only. */
+export interface AdminConnectorOptions extends Omit<ConnectorOptions, 'apiKey'> {
+  adminApiKey: string;
+}
+
+/**
+ * Mistral's Admin API (beta), read with an admin-scoped key that is sent nowhere else (and the
+ * ordinary key is never sent here). Any path outside /v1/admin/ is refused (READ_ONLY_VIOLATION).
+ *
+ * Errors, besides the transport's (RATE_LIMITED, UNREACHABLE, UNEXPECTED_RESPONSE):
+ *  - ADMIN_KEY_INVALID   401: the admin key is unknown, revoked or expired
+ *  - ADMIN_KEY_FORBIDDEN 403: the key is not admin-scoped, or the plan lacks the feature (audit
+ *                        logs are Enterprise-only); the caller tells which by what else worked
+ */
+export interface MistralAdminConnector {
+  readonly baseUrl: string;
+  /** GET /v1/admin/api-keys?limit=1: proves the key is an admin key before it is stored. */
+  validateAdminKey(): Promise<void>;
+  /** Every API key (limit/offset pages). Records never carry the plaintext `key` field. */
+  listApiKeys(): Promise<ListResult<WireApiKey>>;
+  /** Every member and pending invite (page/page_size pages of GET /v1/admin/users). */
+  listUsers(): Promise<{
+    members: WireUsersPage['members'];
+    invites: WireUsersPage['invites'];
+    warnings: DataQualityWarning[];
+  }>;
+  listWorkspaces(): Promise<ListResult<WireWorkspace>>;
+  getRoles(): Promise<OneResult<WireRoles>>;
+  /**
+   * Audit entries after `after` (exclusive; null = from `since`), oldest first, at most
+   * `maxEntries` (then `truncated`). Entries at the same instant across a page boundary are
+   * neither lost nor repeated (deduplicated by log_id).
+   */
+  listAuditLogs(opts: {
+    after: string | null;
+    since: string;
+    maxEntries: number;
+  }): Promise<ListResult<WireAuditLog> & { truncated: boolean }>;
+  getRateLimit(): Promise<OneResult<WireRateLimits>>;
+  getUsage(year: number, month: number): Promise<OneResult<WireUsage>>;
   stats(): ConnectorStats;
 }

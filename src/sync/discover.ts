@@ -228,8 +228,10 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   const extras = await discoverExtras({ connector, agents, libraries: librariesR.ok ? libraries : null });
   warnings.push(...extras.warnings);
   if (!opts.integration) {
-    for (const k of Object.keys(extras.availability) as (keyof typeof extras.availability)[])
-      extras.availability[k] = oneOffWording(extras.availability[k]);
+    for (const k of Object.keys(extras.availability) as (keyof typeof extras.availability)[]) {
+      const av = extras.availability[k];
+      if (av) extras.availability[k] = oneOffWording(av);
+    }
   }
 
   const errors: SyncErrorRecord[] = [];

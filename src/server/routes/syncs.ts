@@ -7,11 +7,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { actorOf } from '../plugins/auth.ts';
+import { ADMIN_FEATURE_KEYS } from '../../inventory/admin.ts';
 import { DateTime, Id, IdParams, page, responses } from '../schemas.ts';
 
 const Feature = z.enum(['models', 'files', 'agents', 'libraries', 'usage', 'versions']);
-/** A run's errors also name what is read beyond the availability matrix (connectors, library sharing). */
-const ErrorFeature = z.enum([...Feature.options, 'connectors', 'librarySharing']);
+/**
+ * A run's errors also name what is read beyond the availability matrix (connectors, library
+ * sharing, and the admin-key features).
+ */
+const ErrorFeature = z.enum([...Feature.options, 'connectors', 'librarySharing', ...ADMIN_FEATURE_KEYS]);
 const FeatureAvailability = z.object({
   status: z.enum(['available', 'unavailable', 'error']),
   message: z.string().optional(),

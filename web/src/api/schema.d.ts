@@ -7199,7 +7199,12 @@ export interface components {
           | 'usage'
           | 'versions'
           | 'connectors'
-          | 'librarySharing';
+          | 'librarySharing'
+          | 'adminApiKeys'
+          | 'adminMembers'
+          | 'auditLog'
+          | 'rateLimit'
+          | 'adminUsage';
         code: string;
         message: string;
         remediation: string;
@@ -8396,7 +8401,12 @@ export interface components {
           | 'usage'
           | 'versions'
           | 'connectors'
-          | 'librarySharing';
+          | 'librarySharing'
+          | 'adminApiKeys'
+          | 'adminMembers'
+          | 'auditLog'
+          | 'rateLimit'
+          | 'adminUsage';
         code: string;
         message: string;
         remediation: string;

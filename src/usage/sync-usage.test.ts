@@ -261,6 +261,39 @@ describe('syncUsage', () => {
     assert.equal(r2.workspace?.totalConversations, before);
   });
 
+  it('lists again after a deletion, so a new conversation the shifted pages skipped is read in the same sync', async () => {
+    const ws = workspace();
+    const state = createMemoryUsageStateStore();
+    await syncUsage({ connector: fakeConnector(ws).connector, state, now: NOW });
+    // c2 is deleted while the listing is read, and the shifted pages skip c5, a new conversation.
+    ws.conversations.splice(1, 1);
+    ws.conversations.push({
+      conversation: conv('c5', 'ag_a', '2026-11-28T10:00:00Z', '2026-11-28T10:00:00Z'),
+      entries: [out('2026-11-28T10:00:01Z', 1000, 'ag_a')],
+    });
+    const base = fakeConnector(ws);
+    let listings = 0;
+    const shifted: UsageConnector = {
+      ...base.connector,
+      listConversations: async () => {
+        const r = await base.connector.listConversations();
+        listings++;
+        return listings === 1 ? { ...r, items: r.items.filter((c) => c.id !== 'c5') } : r;
+      },
+    };
+    const r = await syncUsage({ connector: shifted, state, now: NOW });
+    assert.equal(listings, 2, 'a deletion was seen: listed once more');
+    assert.deepEqual([...base.calls.history].sort(), ['c2', 'c5']);
+    assert.deepEqual(r.stats, { listed: 4, fetched: 1, unchanged: 3, removed: 1, failed: 0 });
+    assert.equal(r.workspace?.totalConversations, 4);
+    assert.equal(r.usageFor('ag_a')!.totalConversations, 2, 'c1 and the recovered c5');
+
+    // No deletion: one listing only (the re-list costs nothing in ordinary syncs).
+    listings = 0;
+    await syncUsage({ connector: shifted, state, now: NOW });
+    assert.equal(listings, 1);
+  });
+
   it('keeps the old state of a conversation whose history fails, and retries it next time', async () => {
     const ws = workspace();
     const state = createMemoryUsageStateStore();

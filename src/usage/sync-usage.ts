@@ -7,7 +7,8 @@
  * 3. Replace each fetched conversation's rows; remove vanished conversations: absent from the listing
  *    AND answering NOT_FOUND when their history is asked for (a listing whose pages shift while it is
  *    read — a deletion on an earlier page — can skip a conversation that still exists), or NOT_FOUND
- *    when a listed one's history is fetched.
+ *    when a listed one's history is fetched. When a deletion was seen, the conversations are listed
+ *    once more, so that one the shifted pages skipped — a new one too — is read in this sync.
  * 4. Commit in batches: the stored state only moves forward for what was committed. A history that
  *    fails (other than NOT_FOUND) keeps its old state and rows, so it is retried at the next sync.
  * 5. Read the totals back and turn them into per-agent and workspace usage.
@@ -199,6 +200,39 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, vanished.length) }, () => confirmGone()));
+
+  // A conversation deleted while the listing was read shifts the later pages by one, so the listing
+  // may have skipped one that exists — possibly a new one, which nothing else would reveal (the
+  // listing has no total). A deletion was seen: list once more and take in what the first pass missed.
+  // This costs one more listing only in syncs that saw a deletion.
+  if (stats.removed > 0 && fatal === null) {
+    try {
+      const again = await connector.listConversations();
+      warnings.push(...again.warnings);
+      let recovered = 0;
+      for (const c of again.items) {
+        if (!c || typeof c !== 'object' || typeof c.id !== 'string' || c.id === '' || byId.has(c.id))
+          continue;
+        if (pendingRemovals.includes(c.id)) continue;
+        byId.set(c.id, c);
+        stats.listed++;
+        recovered++;
+        const prev = known.get(c.id);
+        if (prev && prev.updatedAt === c.updated_at) stats.unchanged++;
+        else toFetch.push(c);
+      }
+      if (recovered > 0)
+        log({
+          level: 'warn',
+          msg: 'usage: listing again after a deletion found conversations the first pass skipped',
+          recovered,
+        });
+    } catch (e) {
+      // The first listing stands; what it skipped is read at the next sync, as before.
+      const err = toAppError(e);
+      log({ level: 'warn', msg: 'usage: listing again after a deletion failed', code: err.code });
+    }
+  }
 
   let next = 0;
   const worker = async (): Promise<void> => {

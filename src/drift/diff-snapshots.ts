@@ -32,10 +32,11 @@ import type {
   Snapshot,
 } from '../inventory/types.ts';
 import { RESOURCE_TYPES } from '../inventory/types.ts';
-import type { ChangeEvent, ChangeEventType } from '../findings/types.ts';
+import type { ChangeEvent, ChangeEventType, FindingResourceType } from '../findings/types.ts';
 import { LISTING_FEATURE } from '../findings/resource-coverage.ts';
 import { compareGuardrailStrength, guardrailStrength, hasGuardrails } from '../rules/guardrail-strength.ts';
 import { describeAgentChanges, diffAgentConfig } from './agent-diff.ts';
+import { SECURITY_EVENT_TYPES } from './audit-events.ts';
 import { displayName } from './canonical.ts';
 
 export const CHANGE_EVENT_TYPES: readonly ChangeEventType[] = [
@@ -46,6 +47,8 @@ export const CHANGE_EVENT_TYPES: readonly ChangeEventType[] = [
   'guardrails_weakened',
   'alias_moved',
   'model_newly_deprecated',
+  // From the admin audit log (src/drift/audit-events.ts).
+  ...SECURITY_EVENT_TYPES,
 ];
 
 const LIFECYCLE_RANK: Record<ModelLifecycle, number> = { stable: 0, deprecated: 1, legacy: 2 };
@@ -222,7 +225,7 @@ export function diffSnapshots(previous: Snapshot | null, current: Snapshot, at: 
     });
   }
 
-  const typeRank = (t: ResourceType) => RESOURCE_TYPES.indexOf(t);
+  const typeRank = (t: FindingResourceType) => RESOURCE_TYPES.indexOf(t as ResourceType);
   const eventRank = (t: ChangeEventType) => CHANGE_EVENT_TYPES.indexOf(t);
   out.sort(
     (x, y) =>

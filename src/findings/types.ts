@@ -99,7 +99,16 @@ export type ChangeEventType =
   | 'guardrails_removed'
   | 'guardrails_weakened'
   | 'alias_moved'
-  | 'model_newly_deprecated';
+  | 'model_newly_deprecated'
+  // Security-relevant actions read from the admin audit log (issue 11; src/drift/audit-events.ts).
+  | 'training_enabled'
+  | 'public_sharing_enabled'
+  | 'sso_disabled'
+  | 'api_key_created'
+  | 'api_key_rotated'
+  | 'api_key_deleted'
+  | 'connector_credentials_changed'
+  | 'library_shared';
 
 export interface FieldChange {
   field: string; // model | instructions | tools | knowledgeBases | guardrails | completionArgs | …
@@ -107,14 +116,47 @@ export interface FieldChange {
   after: unknown;
 }
 
+/**
+ * Who made a change, from the admin audit log (issue 11): the entry of the matching event type on the
+ * same resource between the two snapshots. Several candidates: the latest one, `candidates` > 1 (the
+ * UI says "probably").
+ */
+export interface ChangeAttribution {
+  /** An email, a name or a key's name, as the audit log said; null when it did not say. */
+  actor: string | null;
+  /** HUMAN | API_KEY | OTHER, as sent. */
+  actorType: string;
+  /** When the audit log recorded it. */
+  at: string;
+  /** The audit log's event type, e.g. "agent.update". */
+  eventType: string;
+  /** The audit entry's log id. */
+  auditLogId: string;
+  /** How many audit entries matched (1 = certain). */
+  candidates: number;
+}
+
+/** What an audit-log event acted on, as the audit log named it (security events). */
+export interface ChangeTarget {
+  /** e.g. "API_KEY", "INTEGRATION", "LIBRARY", "ORGANIZATION". */
+  type: string;
+  id: string | null;
+  name: string | null;
+}
+
 export interface ChangeEvent {
   type: ChangeEventType;
-  resourceType: ResourceType;
+  /** 'integration' for security events that concern the whole workspace (API keys, SSO, training). */
+  resourceType: FindingResourceType;
   resourceId: string;
   resourceName: string | null;
   at: string;
   summary: string;
   changes?: FieldChange[];
+  /** Who made the change, when an admin key reads the audit log (absent otherwise). */
+  attribution?: ChangeAttribution;
+  /** For security events: what the audit log says was acted on. */
+  target?: ChangeTarget;
 }
 
 export interface RiskScore {

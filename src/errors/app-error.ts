@@ -6,6 +6,8 @@
 
 export type AppErrorCode =
   | 'INVALID_API_KEY' // 401 from Mistral
+  | 'ADMIN_KEY_INVALID' // 401 from Mistral's Admin API: the admin key is unknown, revoked or expired
+  | 'ADMIN_KEY_FORBIDDEN' // 403 from Mistral's Admin API: not an admin key, or the plan lacks the feature
   | 'BETA_ACCESS_REQUIRED' // 403/404 from a beta endpoint while non-beta endpoints work
   | 'RATE_LIMITED' // 429s kept coming past the configured budget
   | 'UNREACHABLE' // network error, DNS, connection refused, timeouts
@@ -24,6 +26,8 @@ export type AppErrorCode =
 
 const HTTP_STATUS: Record<AppErrorCode, number> = {
   INVALID_API_KEY: 400,
+  ADMIN_KEY_INVALID: 400,
+  ADMIN_KEY_FORBIDDEN: 400,
   BETA_ACCESS_REQUIRED: 424,
   RATE_LIMITED: 503,
   UNREACHABLE: 502,

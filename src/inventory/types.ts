@@ -50,7 +50,17 @@ export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability> &
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
-  resourceType: ResourceType | 'conversation' | 'alias' | 'document' | 'connector';
+  /** 'apiKey', 'member', 'auditEntry' and 'admin' (other admin records): read with the admin key. */
+  resourceType:
+    | ResourceType
+    | 'conversation'
+    | 'alias'
+    | 'document'
+    | 'connector'
+    | 'apiKey'
+    | 'member'
+    | 'auditEntry'
+    | 'admin';
   resourceId: string | null;
   endpoint: string;
   /** Short, human-readable reason (e.g. "tools: expected array, received null"). */

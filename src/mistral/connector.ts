@@ -24,10 +24,8 @@ import type {
   WireConnectorCredential,
   WireSharing,
 } from '../shared/mistral-wire-connectors.ts';
-import { resolveBaseUrl } from './base-url.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
-import { createRateLimiter } from './rate-limiter.ts';
 import {
   AGENT,
   AGENT_VERSION,
@@ -45,20 +43,18 @@ import {
   SHARING,
   type RecordKind,
 } from './record-validation.ts';
-import { createHttpGet } from './http-get.ts';
-import { createTransport, type Capture } from './transport.ts';
+import {
+  basePathOf,
+  bodyObject,
+  bodyRecords,
+  checkKeyText,
+  createPacedTransport,
+  createPageSizer,
+  resolveSettings,
+} from './connector-core.ts';
+import type { Capture } from './transport.ts';
+export { CONNECTOR_DEFAULTS } from './connector-core.ts';
 import type { ConnectorOptions, ConnectorStats, ListResult, MistralConnector, OneResult } from './types.ts';
-
-export const CONNECTOR_DEFAULTS = {
-  requestsPerSecond: 20,
-  maxConcurrency: 16,
-  maxRetryElapsedMs: 60_000,
-  requestTimeoutMs: 30_000,
-  pageSize: 100,
-} as const;
-
-/** The SDK's own default page size, used when a server refuses ours. */
-const FALLBACK_PAGE_SIZE = 20;
 
 type RouteKind = 'nonbeta' | 'beta-list' | 'beta-item' | 'beta-sublist';
 interface Route {
@@ -113,58 +109,24 @@ interface CallResult<T> {
 const silentLogger = { group() {}, groupEnd() {}, log() {} };
 
 export function createMistralConnector(opts: ConnectorOptions): MistralConnector {
-  if (typeof opts.apiKey !== 'string' || opts.apiKey.trim() === '') {
-    throw new AppError('INVALID_INPUT', 'A Mistral API key is required.', {
-      remediation:
-        'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
-    });
-  }
-  // A key is printable ASCII with no spaces; anything else (a pasted newline, an invisible
-  // character) would only fail later as a confusing network or SDK error.
-  if (!/^[\x21-\x7e]+$/.test(opts.apiKey)) {
-    throw new AppError(
-      'INVALID_INPUT',
-      'The API key contains characters a Mistral API key cannot have (spaces, control or invisible characters).',
-      {
-        remediation:
-          'Copy the key again from the Mistral Console (it is only shown once; create a new key if needed).',
-      },
-    );
-  }
-  const baseUrl = resolveBaseUrl(opts.baseUrl);
-  const requestsPerSecond = positive(
-    'requestsPerSecond',
-    opts.requestsPerSecond,
-    CONNECTOR_DEFAULTS.requestsPerSecond,
-  );
-  const maxConcurrency = Math.floor(
-    positive('maxConcurrency', opts.maxConcurrency, CONNECTOR_DEFAULTS.maxConcurrency),
-  );
-  const maxRetryElapsedMs = positive(
-    'maxRetryElapsedMs',
-    opts.maxRetryElapsedMs,
-    CONNECTOR_DEFAULTS.maxRetryElapsedMs,
-  );
-  const requestTimeoutMs = positive(
-    'requestTimeoutMs',
-    opts.requestTimeoutMs,
-    CONNECTOR_DEFAULTS.requestTimeoutMs,
-  );
-  const pageSize = Math.floor(positive('pageSize', opts.pageSize, CONNECTOR_DEFAULTS.pageSize));
-  const secrets = [opts.apiKey];
-
-  // A burst of 100 ms worth of requests lets the client catch up after an event-loop stall
-  // without ever exceeding the configured rate over any window longer than that.
-  const limiter = createRateLimiter({ requestsPerSecond, maxConcurrency, burstMs: 100 });
-  const http = createHttpGet(maxConcurrency);
-  const transport = createTransport({
-    apiKey: opts.apiKey,
-    limiter,
-    maxRetryElapsedMs,
-    requestTimeoutMs,
-    log: opts.log,
-    httpGet: http.get,
+  checkKeyText(opts.apiKey, {
+    label: 'Mistral API key',
+    create:
+      'Create a key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and enter it in the integration.',
   });
+  const settings = resolveSettings(opts);
+  const { baseUrl, pageSize } = settings;
+  const secrets = [opts.apiKey];
+  // The ordinary key is never sent to the Admin API (that is the admin key's, admin-connector.ts).
+  const adminPrefix = `${basePathOf(baseUrl)}/v1/admin/`;
+  const paced = createPacedTransport(
+    settings,
+    opts.apiKey,
+    opts.log,
+    (path) => !path.startsWith(adminPrefix),
+    'the workspace API (not /v1/admin/*)',
+  );
+  const { limiter, transport } = paced;
   const sdk = new Mistral({
     apiKey: opts.apiKey,
     serverURL: baseUrl,
@@ -234,17 +196,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   function records(route: Route, json: unknown, field: string | null): unknown[] {
-    const v =
-      field === null
-        ? json
-        : json && typeof json === 'object'
-          ? (json as Record<string, unknown>)[field]
-          : undefined;
-    if (!Array.isArray(v)) {
-      const want = field === null ? 'a JSON array' : `an object with a "${field}" array`;
-      throw unexpectedResponseError(route.name, `the body is not ${want}`, { status: 200 }, secrets);
-    }
-    return v;
+    return bodyRecords(route.name, json, field, secrets);
   }
 
   function pageWarnings(
@@ -277,10 +229,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
   }
 
   function asObject(route: Route, json: unknown): Record<string, unknown> {
-    if (!json || typeof json !== 'object' || Array.isArray(json)) {
-      throw unexpectedResponseError(route.name, 'the body is not a JSON object', { status: 200 }, secrets);
-    }
-    return json as Record<string, unknown>;
+    return bodyObject(route.name, json, secrets);
   }
 
   /** page/page_size listing of a bare-array endpoint. */
@@ -307,26 +256,8 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     });
   }
 
-  const pageSizeByRoute = new Map<string, number>();
-  /**
-   * Runs a listing with our (large) page size; if the server refuses it (422), runs it again with
-   * the SDK's default page size, and remembers that for the endpoint.
-   */
-  async function sized<T>(route: Route, run: (size: number) => Promise<T>): Promise<T> {
-    const size = pageSizeByRoute.get(route.name) ?? pageSize;
-    try {
-      return await run(size);
-    } catch (e) {
-      const refused = e instanceof AppError && e.code === 'UNEXPECTED_RESPONSE' && e.details.status === 422;
-      if (!refused || size <= FALLBACK_PAGE_SIZE) throw e;
-      pageSizeByRoute.set(route.name, FALLBACK_PAGE_SIZE);
-      transport.log({
-        level: 'info',
-        msg: `${route.name} refused page_size=${size} (HTTP 422); listing with page_size=${FALLBACK_PAGE_SIZE}`,
-      });
-      return run(FALLBACK_PAGE_SIZE);
-    }
-  }
+  const sizer = createPageSizer(pageSize, transport);
+  const sized = <T>(route: Route, run: (size: number) => Promise<T>): Promise<T> => sizer(route.name, run);
 
   let agentsStyle: 'cursor' | 'pages' = 'cursor';
 
@@ -624,6 +555,10 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       };
     },
 
+    setRequestRate(requestsPerSecond) {
+      paced.setRequestRate(requestsPerSecond);
+    },
+
     stats(): ConnectorStats {
       return { ...transport.stats(), currentRate: limiter.currentRate };
     },
@@ -640,14 +575,4 @@ function rejectionText(e: unknown): string {
   const issues = cause && typeof cause === 'object' ? (cause as { issues?: unknown }).issues : undefined;
   if (Array.isArray(issues)) return issueText(issues as { path: PropertyKey[]; message: string }[]);
   return e instanceof Error ? e.name : 'rejected by the SDK';
-}
-
-function positive(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new AppError('INVALID_INPUT', `Connector option ${name} must be a positive number.`, {
-      remediation: `Set ${name} to a number above 0, or leave it unset for the default (${dflt}).`,
-    });
-  }
-  return v;
 }

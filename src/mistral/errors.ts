@@ -97,6 +97,15 @@ export function readOnlyViolation(method: string, endpoint: string): AppError {
   );
 }
 
+/** A request outside what this connector's key may be sent to (e.g. the admin key to a non-admin route). */
+export function outOfScopeViolation(endpoint: string, scope: string): AppError {
+  return new AppError(
+    'READ_ONLY_VIOLATION',
+    `Refused to send a request to ${endpoint}: this connector's key may only be sent to ${scope}.`,
+    { remediation: REMEDIATION.readOnly, details: { endpoint } },
+  );
+}
+
 /** A 2xx answer that is a web page where the API answers JSON: not retried. `url` is the full URL asked. */
 export function webPageError(
   url: string,

@@ -32,6 +32,13 @@ export interface RateLimiter {
   onSuccess(): void;
   /** A 429 came back; `waitMs` is the server's requested wait, if any. */
   onRateLimited(waitMs?: number): void;
+  /**
+   * Sets the configured (maximum) rate, e.g. from the workspace's real limit. A rate that 429s
+   * have lowered stays lowered (never above the new maximum) and recovers as before.
+   */
+  setRate(requestsPerSecond: number): void;
+  /** The configured (maximum) rate. */
+  readonly maxRate: number;
   readonly currentRate: number;
   readonly inFlight: number;
 }
@@ -44,10 +51,10 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   if (!(opts.maxConcurrency >= 1)) throw new RangeError('maxConcurrency must be >= 1');
   const now = opts.now ?? (() => performance.now());
   const sleep = opts.sleep ?? realSleep;
-  const maxRate = opts.requestsPerSecond;
-  const minRate = Math.min(opts.minRequestsPerSecond ?? 1, maxRate);
+  let maxRate = opts.requestsPerSecond;
+  let minRate = Math.min(opts.minRequestsPerSecond ?? 1, maxRate);
   const burstMs = Math.max(0, opts.burstMs ?? 0);
-  const perSecond = opts.increasePerSecond ?? maxRate / 20;
+  let perSecond = opts.increasePerSecond ?? maxRate / 20;
   // About `rate` successes happen per second, so each adds perSecond / rate.
   const step = (r: number): number => opts.increasePerSuccess ?? perSecond / Math.max(1, r);
   const cooldown = opts.decreaseCooldownMs ?? 1000;
@@ -118,6 +125,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         lastDecrease = t;
       }
       if (waitMs !== undefined && waitMs > 0) pausedUntil = Math.max(pausedUntil, t + waitMs);
+    },
+    setRate(requestsPerSecond) {
+      if (!(requestsPerSecond > 0)) throw new RangeError('requestsPerSecond must be > 0');
+      const adapted = rate < maxRate;
+      maxRate = requestsPerSecond;
+      minRate = Math.min(opts.minRequestsPerSecond ?? 1, maxRate);
+      perSecond = opts.increasePerSecond ?? maxRate / 20;
+      rate = adapted ? Math.min(rate, maxRate) : maxRate;
+    },
+    get maxRate() {
+      return maxRate;
     },
     get currentRate() {
       return rate;

@@ -233,3 +233,72 @@ export const SHARING: RecordKind = {
   validate: (r) => firstOf([Sharing$inboundSchema as RecordSchema], r),
   degraded: none,
 };
+
+/*
+ * Admin API records (src/shared/mistral-wire-admin.ts). The SDK has no Admin API, so each record
+ * is checked for the fields TrustLens reads, with the types the OpenAPI document gives them.
+ */
+type FieldType = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'string?' | 'boolean?' | 'array?';
+
+function fieldsSchema(fields: Record<string, FieldType>): RecordSchema {
+  return {
+    safeParse(value) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        return { success: false, error: { issues: [{ path: [], message: 'expected an object' }] } };
+      }
+      const issues: Issue[] = [];
+      for (const [name, want] of Object.entries(fields)) {
+        const v = (value as Record<string, unknown>)[name];
+        const optional = want.endsWith('?');
+        const base = want.replace('?', '');
+        if (optional && (v === null || v === undefined)) continue;
+        const got = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+        if (got !== base) issues.push({ path: [name], message: `expected ${base}, received ${got}` });
+      }
+      return issues.length ? { success: false, error: { issues } } : { success: true, data: value };
+    },
+  };
+}
+
+function adminKind(
+  resourceType: WarningResource,
+  id: (record: unknown) => string | null,
+  fields: Record<string, FieldType>,
+): RecordKind {
+  const schema = fieldsSchema(fields);
+  return { resourceType, idOf: id, validate: (r) => firstOf([schema], r), degraded: none };
+}
+
+export const API_KEY = adminKind('apiKey', stringField('key_id'), {
+  key_id: 'string',
+  hidden_key: 'string',
+  name: 'string?',
+  expiration_date: 'string?',
+  last_used: 'string?',
+  created_at: 'string?',
+});
+export const MEMBER = adminKind('member', stringField('uuid'), {
+  uuid: 'string',
+  email: 'string?',
+  raw_roles: 'array',
+  workspaces: 'array?',
+  is_sso_outsider: 'boolean?',
+});
+export const INVITE = adminKind('admin', stringField('uuid'), {
+  uuid: 'string',
+  email: 'string',
+  raw_roles: 'array',
+  expired: 'boolean',
+});
+export const WORKSPACE = adminKind('admin', stringField('uuid'), {
+  uuid: 'string',
+  name: 'string',
+  is_default: 'boolean',
+});
+export const AUDIT_ENTRY = adminKind('auditEntry', stringField('log_id'), {
+  log_id: 'number',
+  created_at: 'string',
+  actor_type: 'string',
+  event_type: 'string',
+  target_type: 'string',
+});

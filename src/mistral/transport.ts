@@ -20,6 +20,7 @@ import {
   type BackoffPolicy,
 } from './backoff.ts';
 import {
+  outOfScopeViolation,
   rateLimitedError,
   readOnlyViolation,
   tlsError,
@@ -77,6 +78,13 @@ export interface TransportOptions {
   backoff?: BackoffPolicy;
   /** Sends one GET and reads the whole answer (see http-get.ts). */
   httpGet: HttpGet;
+  /**
+   * Which URL paths this key may be sent to (the ordinary key never to /v1/admin/, the admin key
+   * only there); anything else is refused before it is sent (READ_ONLY_VIOLATION). Default: any.
+   */
+  allowPath?: (pathname: string) => boolean;
+  /** Words for that refusal: what this connector may read, e.g. "GET /v1/admin/* only". */
+  scope?: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -221,6 +229,11 @@ export function createTransport(opts: TransportOptions): Transport {
     const route = call?.route ?? `${method} ${path}`;
     if (method !== 'GET' || req.body !== null || (init?.body !== undefined && init.body !== null)) {
       const err = readOnlyViolation(method, call?.route ?? path);
+      if (call) call.failure = err;
+      throw err;
+    }
+    if (opts.allowPath && !opts.allowPath(path)) {
+      const err = outOfScopeViolation(call?.route ?? path, opts.scope ?? 'its own routes only');
       if (call) call.failure = err;
       throw err;
     }

@@ -122,6 +122,12 @@ export interface MistralConnector {
   ): Promise<ListResult<WireConnectorCredential>>;
   /** Who a library is shared with (beta; GET /v1/libraries/{id}/share). */
   listLibrarySharing(libraryId: string): Promise<ListResult<WireSharing>>;
+  /**
+   * Paces the connector to `requestsPerSecond` from now on (e.g. a share of the workspace's real
+   * limit, read with the admin key); 429s still lower the rate and successes restore it up to this.
+   * Optional so that test fakes need not implement it.
+   */
+  setRequestRate?(requestsPerSecond: number): void;
   stats(): ConnectorStats;
 }
 
@@ -165,5 +171,7 @@ export interface MistralAdminConnector {
   }): Promise<ListResult<WireAuditLog> & { truncated: boolean }>;
   getRateLimit(): Promise<OneResult<WireRateLimits>>;
   getUsage(year: number, month: number): Promise<OneResult<WireUsage>>;
+  /** As MistralConnector.setRequestRate. */
+  setRequestRate?(requestsPerSecond: number): void;
   stats(): ConnectorStats;
 }

@@ -32,6 +32,8 @@ interface Row {
   at: Date;
   summary: string;
   changes: ChangeEvent['changes'] | null;
+  attribution: ChangeEvent['attribution'] | null;
+  target: ChangeEvent['target'] | null;
 }
 
 export function createEventsRepository(db: Database): EventsRepository {
@@ -49,13 +51,17 @@ export function createEventsRepository(db: Database): EventsRepository {
             at: e.at,
             summary: e.summary,
             changes: e.changes ?? null,
+            attribution: e.attribution ?? null,
+            target: e.target ?? null,
           }));
           await tx.query(
             `INSERT INTO change_events (integration_id, sync_run_id, type, resource_type, resource_id,
-               resource_name, at, summary, changes)
-             SELECT $1, $2, x.type, x.resource_type, x.resource_id, x.resource_name, x.at, x.summary, x.changes
+               resource_name, at, summary, changes, attribution, target)
+             SELECT $1, $2, x.type, x.resource_type, x.resource_id, x.resource_name, x.at, x.summary, x.changes,
+               x.attribution, x.target
              FROM jsonb_to_recordset($3::jsonb) AS x(ord integer, type text, resource_type text,
-               resource_id text, resource_name text, at timestamptz, summary text, changes jsonb)
+               resource_id text, resource_name text, at timestamptz, summary text, changes jsonb,
+               attribution jsonb, target jsonb)
              ORDER BY x.ord`,
             [integrationId, syncRunId, JSON.stringify(payload)],
           );
@@ -66,7 +72,8 @@ export function createEventsRepository(db: Database): EventsRepository {
     async list(integrationId, options = {}) {
       const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 100)));
       const { rows } = await db.query<Row>(
-        `SELECT id::float8 AS id, sync_run_id, type, resource_type, resource_id, resource_name, at, summary, changes
+        `SELECT id::float8 AS id, sync_run_id, type, resource_type, resource_id, resource_name, at, summary, changes,
+           attribution, target
          FROM change_events
          WHERE integration_id = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
            AND ($3::text IS NULL OR resource_id = $3::text)
@@ -85,6 +92,8 @@ export function createEventsRepository(db: Database): EventsRepository {
           summary: r.summary,
         };
         if (r.changes) e.changes = r.changes;
+        if (r.attribution) e.attribution = r.attribution;
+        if (r.target) e.target = r.target;
         return e;
       });
     },

@@ -25,6 +25,8 @@ export { createEventsRepository } from './events-repository.ts';
 export { createRiskScoresRepository } from './risk-scores-repository.ts';
 export { createSqlUsageStateStore } from './usage-state-store.ts';
 export type * from './audit-repository.ts';
+export type * from './audit-log-repository.ts';
+export { createAuditLogRepository } from './audit-log-repository.ts';
 export type * from './accounts-repository.ts';
 export { createAccountsRepository } from './accounts-repository.ts';
 export type * from './queries-repository.ts';

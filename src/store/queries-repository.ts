@@ -14,6 +14,8 @@ import type {
 } from '../inventory/types.ts';
 import type { WireTool } from '../shared/mistral-wire.ts';
 import type {
+  ChangeAttribution,
+  ChangeTarget,
   CheckStatus,
   FindingResourceType,
   FindingState,
@@ -92,12 +94,17 @@ export interface EventRow {
   integrationId: string;
   syncRunId: string | null;
   type: string;
-  resourceType: ResourceType;
+  /** 'integration' for workspace-wide security events from the audit log. */
+  resourceType: FindingResourceType;
   resourceId: string;
   resourceName: string | null;
   at: string;
   summary: string;
   changes: { field: string; before: unknown; after: unknown }[] | null;
+  /** Who made the change, from the admin audit log (issue 11); null when not known. */
+  attribution: ChangeAttribution | null;
+  /** For security events raised from the audit log: what was acted on; null otherwise. */
+  target: ChangeTarget | null;
 }
 
 export interface MuteHistoryEntry {
@@ -471,9 +478,11 @@ export function createQueriesRepository(db: Database): QueriesRepository {
         at: Date;
         summary: string;
         changes: EventRow['changes'];
+        attribution: ChangeAttribution | null;
+        target: ChangeTarget | null;
       }>(
         `SELECT e.id::float8 AS id, e.integration_id, e.sync_run_id, e.type, e.resource_type, e.resource_id,
-           e.resource_name, e.at, e.summary, e.changes
+           e.resource_name, e.at, e.summary, e.changes, e.attribution, e.target
          FROM change_events e WHERE ${where.join(' AND ')}
          ORDER BY e.at DESC, e.id DESC LIMIT $${params.length}`,
         params,
@@ -489,6 +498,8 @@ export function createQueriesRepository(db: Database): QueriesRepository {
         at: iso(r.at),
         summary: r.summary,
         changes: r.changes ?? null,
+        attribution: r.attribution ?? null,
+        target: r.target ?? null,
       }));
     },
 

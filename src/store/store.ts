@@ -5,6 +5,7 @@ import type { Database } from './database.ts';
 import { createAlertsRepository, type AlertsRepository } from './alerts-repository.ts';
 import { createAccountsRepository, type AccountsRepository } from './accounts-repository.ts';
 import { createAuditRepository, type AuditRepository } from './audit-repository.ts';
+import { createAuditLogRepository, type AuditLogRepository } from './audit-log-repository.ts';
 import { createEventsRepository, type EventsRepository } from './events-repository.ts';
 import { createFindingsRepository, type FindingsRepository } from './findings-repository.ts';
 import { createIntegrationsRepository, type IntegrationsRepository } from './integrations-repository.ts';
@@ -37,6 +38,8 @@ export interface Store {
   events: EventsRepository;
   riskScores: RiskScoresRepository;
   audit: AuditRepository;
+  /** The admin audit log entries the syncs read (issue 11). */
+  auditLog: AuditLogRepository;
   accounts: AccountsRepository;
   /** Alert destinations, alert rules, deliveries, and the sync runs' alert outbox. */
   alerts: AlertsRepository;
@@ -63,6 +66,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     events: createEventsRepository(db),
     riskScores: createRiskScoresRepository(db),
     audit: createAuditRepository(db),
+    auditLog: createAuditLogRepository(db),
     queries: createQueriesRepository(db),
     accounts: createAccountsRepository(db),
     alerts: createAlertsRepository(db, options.keyring),

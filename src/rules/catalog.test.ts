@@ -8,6 +8,12 @@ import { RULES, evaluateAll, getRule } from './catalog.ts';
 import { FRAMEWORKS, requirementTitle } from './frameworks/index.ts';
 import {
   NOW,
+  adminContext,
+  adminMember,
+  apiKey,
+  integrationApiKey,
+  invite,
+  noAdminKeyContext,
   agent,
   agentConfig,
   context,
@@ -56,7 +62,19 @@ const CONTRACT_IDS = [
   'mistral_library_sensitive_shared_org',
   'mistral_integration_connector_untrusted_server',
   'mistral_integration_connector_credentials_failing',
+  // the organization, read with the optional admin key (issue 11)
+  'mistral_integration_key_expiring',
+  'mistral_integration_key_not_found',
+  'mistral_integration_api_key_no_expiry',
+  'mistral_integration_api_key_unused',
+  'mistral_integration_api_key_old',
+  'mistral_integration_admin_outside_sso',
+  'mistral_integration_admins_excessive',
+  'mistral_integration_invite_stale',
 ];
+
+/** The rules that read the admin inventory (issue 11). */
+const ADMIN_RULE_IDS = CONTRACT_IDS.slice(CONTRACT_IDS.indexOf('mistral_integration_key_expiring'));
 
 /** A realistic workspace: guarded and unguarded agents, versions, aliases, usage, libraries, files. */
 function realisticContext(): RuleContext {
@@ -286,5 +304,47 @@ describe('rule catalog', () => {
     assert.deepEqual(errors, [RULES[0].meta.id]);
     assert.equal(results.length, 1);
     assert.equal(results[0].status, 'UNKNOWN');
+  });
+
+  it('admin rules: without an admin key each gives one UNKNOWN saying so, never a PASS or a FAIL', () => {
+    const results = evaluateAll(noAdminKeyContext()).filter((r) => ADMIN_RULE_IDS.includes(r.ruleId));
+    assert.deepEqual(results.map((r) => r.ruleId).sort(), [...ADMIN_RULE_IDS].sort());
+    for (const r of results) {
+      assert.equal(r.status, 'UNKNOWN', r.ruleId);
+      assert.equal(r.resourceType, 'integration');
+      assert.match(r.detail, /no admin key configured/, r.ruleId);
+    }
+  });
+
+  it('admin rules: a realistic organization fails where it should, and no key value reaches a result', () => {
+    const plaintext = 'sk-PLAINTEXT-never-shown-0123456789';
+    // a record that carried the plaintext by mistake: the rules pick fields, so it still never shows
+    const leaky = { ...apiKey({ id: 'key_ci', name: 'CI', expiresOn: null }), key: plaintext };
+    const ctx = adminContext({
+      apiKeys: [
+        leaky,
+        apiKey({ id: 'key_idle', lastUsedOn: '2025-01-01', createdAt: '2024-01-01T00:00:00.000Z' }),
+        integrationApiKey({ expiresOn: '2026-06-10' }),
+      ],
+      members: [adminMember(), adminMember({ id: 'user_ext', email: 'ext@gmail.com', ssoOutsider: true })],
+      invites: [invite({ expired: true })],
+    });
+    const results = evaluateAll(ctx, { onRuleError: (id, e) => assert.fail(`${id} threw: ${String(e)}`) });
+    const status = (id: string) => results.filter((r) => r.ruleId === id).map((r) => r.status);
+    assert.deepEqual(status('mistral_integration_key_expiring'), ['FAIL']);
+    assert.deepEqual(status('mistral_integration_key_not_found'), ['PASS']);
+    assert.deepEqual(status('mistral_integration_api_key_no_expiry'), ['FAIL']);
+    assert.deepEqual(status('mistral_integration_api_key_unused'), ['FAIL']);
+    assert.deepEqual(status('mistral_integration_api_key_old'), ['FAIL']);
+    assert.deepEqual(status('mistral_integration_admin_outside_sso'), ['FAIL']);
+    assert.deepEqual(status('mistral_integration_admins_excessive'), ['PASS']);
+    assert.deepEqual(status('mistral_integration_invite_stale'), ['FAIL']);
+    for (const r of results) {
+      assert.ok(!r.detail.includes(plaintext), `${r.ruleId}: no key value in the detail`);
+      assert.ok(
+        !JSON.stringify(r.evidence ?? {}).includes(plaintext),
+        `${r.ruleId}: no key value in evidence`,
+      );
+    }
   });
 });

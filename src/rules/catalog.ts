@@ -26,14 +26,22 @@ import { rule as mistralAgentOwnerMissing } from './checks/mistral-agent-owner-m
 import { rule as mistralAgentRiskyToolCombination } from './checks/mistral-agent-risky-tool-combination.ts';
 import { rule as mistralAgentUnusedTool } from './checks/mistral-agent-unused-tool.ts';
 import { rule as mistralFileSensitiveName } from './checks/mistral-file-sensitive-name.ts';
+import { rule as mistralIntegrationAdminOutsideSso } from './checks/mistral-integration-admin-outside-sso.ts';
+import { rule as mistralIntegrationAdminsExcessive } from './checks/mistral-integration-admins-excessive.ts';
+import { rule as mistralIntegrationApiKeyNoExpiry } from './checks/mistral-integration-api-key-no-expiry.ts';
+import { rule as mistralIntegrationApiKeyOld } from './checks/mistral-integration-api-key-old.ts';
+import { rule as mistralIntegrationApiKeyUnused } from './checks/mistral-integration-api-key-unused.ts';
 import { rule as mistralIntegrationConnectorCredentialsFailing } from './checks/mistral-integration-connector-credentials-failing.ts';
 import { rule as mistralIntegrationConnectorUntrustedServer } from './checks/mistral-integration-connector-untrusted-server.ts';
+import { rule as mistralIntegrationInviteStale } from './checks/mistral-integration-invite-stale.ts';
+import { rule as mistralIntegrationKeyExpiring } from './checks/mistral-integration-key-expiring.ts';
+import { rule as mistralIntegrationKeyNotFound } from './checks/mistral-integration-key-not-found.ts';
 import { rule as mistralIntegrationKeyStale } from './checks/mistral-integration-key-stale.ts';
 import { rule as mistralIntegrationPartialCoverage } from './checks/mistral-integration-partial-coverage.ts';
 import { rule as mistralLibrarySensitiveSharedOrg } from './checks/mistral-library-sensitive-shared-org.ts';
 import { rule as mistralLibraryUnused } from './checks/mistral-library-unused.ts';
 
-/** Every rule, grouped by resource (agents: guardrails, versions, model, instructions, tools, usage, governance; then libraries, files, integration). */
+/** Every rule, grouped by resource (agents: guardrails, versions, model, instructions, tools, usage, governance; then libraries, files, integration, and the organization read with the admin key). */
 export const RULES: readonly Rule[] = [
   mistralAgentGuardrailsMissing,
   mistralAgentGuardrailsNotBlocking,
@@ -64,6 +72,15 @@ export const RULES: readonly Rule[] = [
   mistralIntegrationPartialCoverage,
   mistralIntegrationConnectorUntrustedServer,
   mistralIntegrationConnectorCredentialsFailing,
+  // the organization, read with the optional admin key (issue 11)
+  mistralIntegrationKeyExpiring,
+  mistralIntegrationKeyNotFound,
+  mistralIntegrationApiKeyNoExpiry,
+  mistralIntegrationApiKeyUnused,
+  mistralIntegrationApiKeyOld,
+  mistralIntegrationAdminOutsideSso,
+  mistralIntegrationAdminsExcessive,
+  mistralIntegrationInviteStale,
 ];
 
 export function ruleMetas(): RuleMeta[] {

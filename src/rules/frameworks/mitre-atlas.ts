@@ -7,6 +7,7 @@ export const MITRE_ATLAS: FrameworkDefinition = {
   url: 'https://atlas.mitre.org/techniques',
   requirements: {
     'AML.T0010': 'Supply chain compromise of AI components',
+    'AML.T0012': 'Valid accounts: an adversary signs in with legitimate credentials',
     'AML.T0051': 'LLM prompt injection',
     'AML.T0051.000': 'Direct prompt injection by the user',
     'AML.T0051.001': 'Indirect prompt injection through retrieved content',

@@ -19,6 +19,13 @@ import type {
 } from '../../inventory/types.ts';
 import type { RuleContext } from '../../findings/types.ts';
 import type { ConnectorCredentialRecord, ConnectorRecord } from '../../inventory/connectors.ts';
+import type {
+  AdminFeatureKey,
+  AdminInventory,
+  ApiKeyRecord,
+  InviteRecord,
+  MemberRecord,
+} from '../../inventory/admin.ts';
 
 export const NOW = new Date('2026-06-01T00:00:00.000Z');
 
@@ -314,4 +321,159 @@ export function noExtraAvailability(): ExtraAvailability {
     code: 'BETA_ACCESS_REQUIRED',
   };
   return { connectors: unavailable, librarySharing: unavailable };
+}
+
+// ---------------------------------------------------------------------------
+// Admin inventory (issue 11, "With an optional admin key"). NOW is 2026-06-01.
+
+/** A healthy organization API key: created 30 days ago, used yesterday, expires in 6 months. */
+export function apiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    id: 'key_0001',
+    name: 'Production backend',
+    hiddenKey: 'HQSx...Ug6Y',
+    workspaceId: 'ws_0001',
+    workspaceName: 'Default',
+    product: 'API',
+    createdBy: 'alice@example.com',
+    createdAt: '2026-05-02T09:00:00.000Z',
+    expiresOn: '2026-12-01',
+    lastUsedOn: '2026-05-31',
+    canDelete: true,
+    isIntegrationKey: false,
+    dataQuality: [],
+    ...overrides,
+  };
+}
+
+/** The integration's own key (isIntegrationKey true), otherwise a healthy key. */
+export function integrationApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return apiKey({
+    id: 'key_trustlens',
+    name: 'TrustLens',
+    hiddenKey: 'TLtl...0001',
+    isIntegrationKey: true,
+    ...overrides,
+  });
+}
+
+/** An ordinary member inside the SSO domain, role "M" (member). */
+export function member(overrides: Partial<MemberRecord> = {}): MemberRecord {
+  return {
+    id: 'user_0001',
+    email: 'bob@example.com',
+    name: 'Bob',
+    ssoOutsider: false,
+    roles: ['M'],
+    isAdmin: false,
+    workspaces: [{ id: 'ws_0001', name: 'Default', isDefault: true, roles: ['M'] }],
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An organization admin inside the SSO domain, role "A". */
+export function adminMember(overrides: Partial<MemberRecord> = {}): MemberRecord {
+  return member({
+    id: 'user_admin',
+    email: 'admin@example.com',
+    name: 'Admin',
+    roles: ['A'],
+    isAdmin: true,
+    ...overrides,
+  });
+}
+
+/** A pending invite sent 5 days ago, not expired, granting the member role. */
+export function invite(overrides: Partial<InviteRecord> = {}): InviteRecord {
+  return {
+    id: 'inv_0001',
+    email: 'carol@example.com',
+    roles: ['M'],
+    grantsAdmin: false,
+    expired: false,
+    createdAt: '2026-05-27T00:00:00.000Z',
+    workspaceIds: ['ws_0001'],
+    ...overrides,
+  };
+}
+
+/**
+ * An admin inventory where everything was read (sections may be overridden; null = not read): one
+ * healthy key and the integration's own key, one admin and two members, no invite.
+ */
+export function adminInventory(overrides: Partial<AdminInventory> = {}): AdminInventory {
+  return {
+    apiKeys: [apiKey(), integrationApiKey()],
+    members: [adminMember(), member(), member({ id: 'user_0002', email: 'dan@example.com', name: 'Dan' })],
+    invites: [],
+    workspaces: [{ id: 'ws_0001', name: 'Default', isDefault: true, membersCount: 3 }],
+    auditLog: { entries: [], after: null, cursor: null, truncated: false },
+    rateLimit: { requestsPerSecond: 10, tokensByModel: {}, pacedRequestsPerSecond: 5 },
+    usage: [],
+    ...overrides,
+  };
+}
+
+/** An admin inventory with every section null (nothing read). */
+export function emptyAdminInventory(): AdminInventory {
+  return {
+    apiKeys: null,
+    members: null,
+    invites: null,
+    workspaces: null,
+    auditLog: null,
+    rateLimit: null,
+    usage: null,
+  };
+}
+
+const ADMIN_FEATURES: readonly AdminFeatureKey[] = [
+  'adminApiKeys',
+  'adminMembers',
+  'auditLog',
+  'rateLimit',
+  'adminUsage',
+];
+
+/** Connectors, library sharing and every admin feature read (or as overridden). */
+export function adminAvailability(overrides: Partial<ExtraAvailability> = {}): ExtraAvailability {
+  const admin: Partial<ExtraAvailability> = {};
+  for (const f of ADMIN_FEATURES) admin[f] = { status: 'available' };
+  return extraAvailability({ ...admin, ...overrides });
+}
+
+/** Every admin feature unavailable because no admin key is configured (what discovery records then). */
+export function noAdminKeyAvailability(): ExtraAvailability {
+  const admin: Partial<ExtraAvailability> = {};
+  for (const f of ADMIN_FEATURES) {
+    admin[f] = {
+      status: 'unavailable',
+      message: 'No admin API key is configured for this integration.',
+      remediation: 'Add an admin API key (Admin role in the organization) to read the organization.',
+      code: 'ADMIN_KEY_NOT_CONFIGURED',
+    };
+  }
+  return extraAvailability(admin);
+}
+
+/** A snapshot (overrides as for context()) whose admin inventory was read: `admin` overrides its sections. */
+export function adminContext(
+  admin: Partial<AdminInventory> = {},
+  snapshotOverrides: Partial<Snapshot> = {},
+): RuleContext {
+  return context({
+    extraAvailability: adminAvailability(),
+    admin: adminInventory(admin),
+    ...snapshotOverrides,
+  });
+}
+
+/** A snapshot taken without an admin key: every admin feature unavailable, every section null. */
+export function noAdminKeyContext(snapshotOverrides: Partial<Snapshot> = {}): RuleContext {
+  return context({
+    extraAvailability: noAdminKeyAvailability(),
+    admin: emptyAdminInventory(),
+    ...snapshotOverrides,
+  });
 }

@@ -1,0 +1,246 @@
+/**
+ * What the rules on the admin inventory (issue 11, "With an optional admin key") share: whether a
+ * section was read at this sync (and why not), "now" as the snapshot's time, dates as sent by the
+ * Admin API, and how a key, a member or an invite is named in a sentence and in evidence (never a
+ * key value: only the masked form Mistral shows). Pure functions only.
+ *
+ * These rules judge the whole organization in one result on the integration, listing the keys,
+ * members or invites concerned in their evidence: findings of type `integration` are reconciled
+ * against the integration alone (src/findings/resource-coverage.ts), so a finding per key would be
+ * resolved as "resource deleted" at every sync that could not read the keys.
+ */
+import type { RuleResult } from '../findings/types.ts';
+import type { AdminFeatureKey, AdminInventory, ApiKeyRecord } from '../inventory/admin.ts';
+import type { Snapshot } from '../inventory/types.ts';
+import { integrationResource } from './connector-helpers.ts';
+import { DAY_MS, listWords } from './rule-helpers.ts';
+
+/** At most this many records are listed in a result's evidence (the total is always given). */
+export const MAX_LISTED = 50;
+/** At most this many are named in a result's detail sentence. */
+const MAX_NAMED = 5;
+
+/** Which availability row says whether each admin section was read. */
+const FEATURE_OF = {
+  apiKeys: 'adminApiKeys',
+  members: 'adminMembers',
+  invites: 'adminMembers',
+} as const satisfies Partial<Record<keyof AdminInventory, AdminFeatureKey>>;
+
+type ListSection = keyof typeof FEATURE_OF;
+
+const SECTION_WORDS: Record<ListSection, string> = {
+  apiKeys: "organization's API keys",
+  members: "organization's members",
+  invites: "organization's pending invites",
+};
+
+export type SectionRead<T> = { read: true; records: T[] } | { read: false; result: RuleResult };
+
+/**
+ * The records of an admin section when it was read at this sync; otherwise the rule's UNKNOWN
+ * result on the integration, saying why (e.g. no admin key configured) and what the verdict lacks.
+ */
+export function adminSection<S extends ListSection>(
+  snapshot: Snapshot,
+  ruleId: string,
+  section: S,
+  unknownWhat: string,
+): SectionRead<NonNullable<AdminInventory[S]>[number]> {
+  const feature = FEATURE_OF[section];
+  const row = snapshot.extraAvailability?.[feature];
+  const records = snapshot.admin?.[section] ?? null;
+  if (row?.status === 'available' && records !== null) {
+    return { read: true, records: records as NonNullable<AdminInventory[S]>[number][] };
+  }
+  const reason = notReadReason(snapshot, feature);
+  return {
+    read: false,
+    result: {
+      ruleId,
+      status: 'UNKNOWN',
+      resourceType: 'integration',
+      ...integrationResource(snapshot),
+      detail: `The ${SECTION_WORDS[section]} were not read at this sync (${reason}), so ${unknownWhat} is unknown.`,
+      evidence: {
+        feature,
+        availability: row?.status ?? 'not read',
+        ...(row?.code ? { code: row.code } : {}),
+        ...(row?.remediation ? { remediation: row.remediation } : {}),
+      },
+    },
+  };
+}
+
+/** Why an admin feature was not read, for a detail sentence. */
+export function notReadReason(snapshot: Snapshot, feature: AdminFeatureKey): string {
+  const row = snapshot.extraAvailability?.[feature];
+  if (row === undefined) return 'the snapshot predates the admin API or no admin key was considered';
+  if (row.code === 'ADMIN_KEY_NOT_CONFIGURED') return 'no admin key configured';
+  if (row.status === 'available') return 'it is missing from the snapshot';
+  const message = row.message?.trim().replace(/\.$/, '');
+  return message ? `${row.status}: ${message}` : row.status;
+}
+
+/** The snapshot's time ("now" for these rules: never the wall clock), else the context's. */
+export function snapshotNow(snapshot: Snapshot, fallback: Date): Date {
+  const t = Date.parse(snapshot.takenAt);
+  return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+/** Milliseconds of a date (YYYY-MM-DD, start of that day UTC) or a date-time; null when it does not parse. */
+export function timeOf(value: string | null): number | null {
+  if (value === null) return null;
+  const s = value.trim();
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00.000Z` : s);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Whole days from `value` to `now` (negative when in the future); null when it does not parse. */
+export function daysAgo(value: string | null, now: Date): number | null {
+  const t = timeOf(value);
+  return t === null ? null : Math.floor((now.getTime() - t) / DAY_MS);
+}
+
+/**
+ * Whole days from today (UTC) to an expiry date: 0 = expires today, negative = already expired.
+ * null when the date does not parse.
+ */
+export function daysUntilDate(value: string | null, now: Date): number | null {
+  const t = timeOf(value);
+  if (t === null) return null;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const day = new Date(t);
+  return Math.round((Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()) - today) / DAY_MS);
+}
+
+/** Whether an API key has expired at `now` (its expiry day is over); false when it never expires. */
+export function keyExpired(key: ApiKeyRecord, now: Date): boolean {
+  const days = daysUntilDate(key.expiresOn, now);
+  return days !== null && days < 0;
+}
+
+/**
+ * Whether a data-quality warning on the record names one of the fields (record or wire name): its
+ * value may have been lost, so a verdict relying on it is UNKNOWN.
+ */
+export function fieldFlagged(
+  record: { dataQuality?: readonly { issue: string }[] },
+  fields: readonly string[],
+): boolean {
+  return (record.dataQuality ?? []).some((w) => fields.some((f) => w.issue.includes(f)));
+}
+
+/** A key in a sentence: its name (or id) and masked form, e.g. `"CI deploy" (HQSx...Ug6Y)`. */
+export function keyLabel(k: ApiKeyRecord): string {
+  return `"${k.name ?? k.id}" (${k.hiddenKey})`;
+}
+
+/** A key in evidence: everything but a value (hiddenKey is the masked form Mistral shows). */
+export function keyEvidence(k: ApiKeyRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: k.id,
+    name: k.name,
+    hiddenKey: k.hiddenKey,
+    workspace: k.workspaceName ?? k.workspaceId,
+    product: k.product,
+    createdBy: k.createdBy,
+    createdAt: k.createdAt,
+    expiresOn: k.expiresOn,
+    lastUsedOn: k.lastUsedOn,
+    ...(k.isIntegrationKey === true ? { isIntegrationKey: true } : {}),
+    ...extra,
+  };
+}
+
+/** A person in a sentence: email, else name, else id. */
+export function personLabel(p: { id: string; email: string | null; name?: string | null }): string {
+  return p.email ?? p.name ?? p.id;
+}
+
+/** The first few labels, then how many more ("a, b, c and 4 more"). */
+export function namedList(labels: readonly string[]): string {
+  if (labels.length <= MAX_NAMED) return listWords(labels);
+  return `${labels.slice(0, MAX_NAMED).join(', ')} and ${labels.length - MAX_NAMED} more`;
+}
+
+/** At most MAX_LISTED items for evidence. */
+export function listed<T>(items: readonly T[]): T[] {
+  return items.slice(0, MAX_LISTED);
+}
+
+/** The integration-level fields of a result. */
+export function adminBase(
+  snapshot: Snapshot,
+  ruleId: string,
+): Pick<RuleResult, 'ruleId' | 'resourceType' | 'resourceId' | 'resourceName'> {
+  return { ruleId, resourceType: 'integration', ...integrationResource(snapshot) };
+}
+
+/** One record's verdict inside an organization-wide result. */
+export interface Judged {
+  status: 'FAIL' | 'UNKNOWN' | 'PASS';
+  /** How the record is named in the detail sentence. */
+  label: string;
+  /** What evidence lists for it (no value of a key, ever). */
+  evidence: Record<string, unknown>;
+}
+
+export interface ListWords {
+  /** "API key" — pluralised with an s. */
+  noun: string;
+  /** The FAIL sentence, given the named list and the count: "3 API keys never expire: …". */
+  fail: (named: string, n: number) => string;
+  /** Why a record could not be judged (appended to the UNKNOWN sentence). */
+  unknown: string;
+  /** The PASS sentence, given the number of records judged. */
+  pass: (n: number) => string;
+}
+
+/**
+ * One result from per-record verdicts: FAIL when any record fails (those that could not be judged
+ * are counted beside), UNKNOWN when none fails but some could not be judged, else PASS.
+ */
+export function listResult(
+  base: Pick<RuleResult, 'ruleId' | 'resourceType' | 'resourceId' | 'resourceName'>,
+  judged: readonly Judged[],
+  words: ListWords,
+  extraEvidence: Record<string, unknown> = {},
+): RuleResult {
+  const failing = judged.filter((j) => j.status === 'FAIL');
+  const unknowns = judged.filter((j) => j.status === 'UNKNOWN');
+  const nouns = (n: number) => `${n} ${words.noun}${n === 1 ? '' : 's'}`;
+  const evidence = (list: readonly Judged[], key: string) => ({
+    [key]: listed(list.map((j) => j.evidence)),
+    [`${key}Count`]: list.length,
+  });
+  if (failing.length > 0) {
+    const also =
+      unknowns.length > 0 ? ` ${nouns(unknowns.length)} more could not be judged (${words.unknown}).` : '';
+    return {
+      ...base,
+      status: 'FAIL',
+      detail: `${words.fail(namedList(failing.map((j) => j.label)), failing.length)}${also}`,
+      evidence: {
+        judged: judged.length,
+        ...evidence(failing, 'failing'),
+        ...(unknowns.length > 0 ? evidence(unknowns, 'unjudged') : {}),
+        ...extraEvidence,
+      },
+    };
+  }
+  if (unknowns.length > 0) {
+    return {
+      ...base,
+      status: 'UNKNOWN',
+      detail: `None of the ${nouns(judged.length - unknowns.length)} judged fails, but ${nouns(unknowns.length)} could not be judged (${words.unknown}): ${namedList(unknowns.map((j) => j.label))}.`,
+      evidence: { judged: judged.length, ...evidence(unknowns, 'unjudged'), ...extraEvidence },
+    };
+  }
+  return {
+    ...base,
+    status: 'PASS',
+    detail: words.pass(judged.length),
+    evidence: { judged: judged.length, ...extraEvidence },
+  };
+}

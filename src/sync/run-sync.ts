@@ -7,6 +7,7 @@
  * findings on resource types that were not listed are left as they were; a failed run records its
  * errors and leaves earlier inventory untouched.
  */
+import { isSecurityEventType, withAuditLog } from '../drift/audit-events.ts';
 import { diffSnapshots } from '../drift/diff-snapshots.ts';
 import { toAppError } from '../errors/index.ts';
 import { reconcileFindings } from '../findings/lifecycle.ts';
@@ -132,7 +133,9 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     ...resourceCoverage(snapshot, integrationId),
     skippedRuleIds: new Set(pipeline.erroredRuleIds),
   });
-  const events = diffSnapshots(driftBaseline(previous, stored), snapshot, at);
+  const baseline = driftBaseline(previous, stored);
+  // Who made each change, and the security events, from the audit log an admin key read (issue 11).
+  const drift = withAuditLog(diffSnapshots(baseline, snapshot, at), baseline, snapshot, { integrationId });
   const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
 
   // The snapshot (the largest single write) is staged before the final transaction, invisible until
@@ -149,6 +152,16 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     await s.snapshots.publish(integrationId, stagedSnapshot, snapshot.takenAt);
     // Only what changed: most findings of a sync differ from their stored state by lastSeenAt alone.
     await s.findings.saveChanges(reconciled.findings, existing);
+    // Audit entries are stored once; a security event is kept only for an entry stored now, so an
+    // entry read again never raises its event twice.
+    const auditStored = await s.auditLog.insert(
+      integrationId,
+      runId,
+      snapshot.admin?.auditLog?.entries ?? [],
+    );
+    const events = drift.filter(
+      (e) => !isSecurityEventType(e.type) || auditStored.has(e.attribution?.auditLogId ?? ''),
+    );
     await s.events.append(integrationId, runId, events);
     await s.riskScores.save(integrationId, runId, at, riskScores);
     const requests = connector.stats().requests;

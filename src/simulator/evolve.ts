@@ -2,6 +2,10 @@
  * Seeded "time passes" step on a live workspace, for incremental-sync tests. Mutates the
  * workspace in place and returns exactly what changed (ids). New times fall in (from, to]
  * where to = from + advanceMs; `ws.now` becomes `to` (or the latest time written, if later).
+ * A workspace with Admin API data (`ws.admin`) also gets the step's audit trail: agent.create,
+ * agent.update (event_metadata `guardrails` = added | removed | weakened for a guardrail change)
+ * and agent.delete, by a human organization admin, at the times of the changes (own RNG: the rest
+ * of the step is the same with or without admin data).
  */
 import type { WireGuardrailConfig } from '../shared/mistral-wire.ts';
 import {
@@ -14,6 +18,7 @@ import {
   v2WeakGuardrail,
 } from './agents.ts';
 import { buildConversation, generateHistory, lastTime, speakerOf, type Speaker } from './conversations.ts';
+import { auditAgentChange, humanAdmin } from './admin.ts';
 import { agentContext, conversationId, handoffSpeakers } from './generator.ts';
 import { createRng, mixSeed } from './prng.ts';
 import type { EvolveOptions, EvolveSummary, GuardrailChange, SimAgent, SimWorkspace } from './types.ts';
@@ -201,7 +206,47 @@ export function evolveWorkspace(ws: SimWorkspace, o: EvolveOptions & { seed: num
     summary.conversationsDeleted.push(String(rec.conversation.id));
   }
 
+  if (ws.admin) summary.auditEntriesAdded = auditStep(ws, summary, existing, o.seed, fromMs, toMs);
+
   ws.now = iso(latest);
   summary.to = ws.now;
   return summary;
+}
+
+/** The audit entries of one step's agent changes (see the header). Returns their log_ids. */
+function auditStep(
+  ws: SimWorkspace,
+  summary: EvolveSummary,
+  before: readonly SimAgent[],
+  seed: number,
+  fromMs: number,
+  toMs: number,
+): number[] {
+  const rng = createRng(mixSeed(seed, 0xa0d1));
+  const actor = humanAdmin(ws);
+  const ids: number[] = [];
+  const byId = new Map([...before, ...ws.agents].map((a) => [a.current.id, a]));
+  for (const id of summary.agentsAdded) {
+    const a = byId.get(id);
+    if (a) ids.push(auditAgentChange(ws, actor, 'agent.create', a.current, a.current.created_at).log_id);
+  }
+  const guardrails = new Map(summary.guardrailsChanged.map((g) => [g.agentId, g]));
+  for (const id of summary.agentsEdited) {
+    const a = byId.get(id);
+    if (!a) continue;
+    const g = guardrails.get(id);
+    const version = g ? a.versions.find((v) => v.version === g.version) : a.versions[a.versions.length - 1];
+    const v = version ?? a.current;
+    const details: Record<string, string> = g
+      ? { updated_fields: 'guardrails', guardrails: g.change }
+      : { updated_fields: 'configuration' };
+    ids.push(auditAgentChange(ws, actor, 'agent.update', v, v.updated_at, details).log_id);
+  }
+  for (const id of summary.agentsDeleted) {
+    const a = byId.get(id);
+    if (!a) continue;
+    const at = iso(fromMs + 1 + Math.floor(rng.next() * Math.max(1, toMs - fromMs - 1)));
+    ids.push(auditAgentChange(ws, actor, 'agent.delete', a.current, at).log_id);
+  }
+  return ids;
 }

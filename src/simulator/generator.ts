@@ -11,9 +11,11 @@
  * - about 30% of libraries are never referenced by an agent tool;
  * - `hostile: true` puts HOSTILE_PAYLOADS into names, descriptions, instructions, function tools,
  *   libraries, documents and file names (see hostile.ts); without it nothing changes.
- * - connectors and library sharing: see connectors.ts.
+ * - connectors and library sharing: see connectors.ts; the Admin API's organization (keys,
+ *   members, invites, workspaces, roles, groups, audit log, usage): see admin.ts.
  * Order: agents ascending by created_at; conversations newest first (created_at descending).
  */
+import { buildAdmin, makeAdminHostile } from './admin.ts';
 import { buildAgent, GUARDRAIL_VARIANTS, type AgentContext } from './agents.ts';
 import { buildConnectors, makeConnectorsHostile, shareLibraries } from './connectors.ts';
 import { buildConversation, speakerOf, toolNames, type Speaker } from './conversations.ts';
@@ -89,6 +91,7 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     agents: root.fork(),
     conversations: root.fork(),
     connectors: root.fork(),
+    admin: root.fork(),
   };
   const models = buildModels(rng.models, o.models, nowMs);
   const files = buildFiles(rng.files, o.files, nowMs);
@@ -135,8 +138,27 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     makeHostile({ agents, libraries, files }, { nul: o.hostile === 'with-nul' });
     makeConnectorsHostile(connectors);
   }
+  // The Admin API's organization (issue 11), on its own fork, after everything it refers to.
+  const admin = buildAdmin(rng.admin, {
+    nowMs,
+    agents,
+    libraries,
+    connectors,
+    integrationApiKey: o.integrationApiKey,
+    chatModels: ctx.chatModels,
+  });
+  if (o.hostile) makeAdminHostile(admin);
   const conversations = generateConversations(rng.conversations, o, nowMs, agents, ctx.chatModels);
-  return { now: new Date(nowMs).toISOString(), models, files, agents, libraries, conversations, connectors };
+  return {
+    now: new Date(nowMs).toISOString(),
+    models,
+    files,
+    agents,
+    libraries,
+    conversations,
+    connectors,
+    admin,
+  };
 }
 
 function generateConversations(

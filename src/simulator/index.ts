@@ -27,5 +27,15 @@ export {
 export { evolveWorkspace } from './evolve.ts';
 export { peekEntries } from './conversations.ts';
 export { MAX_PAGE_SIZE, ROUTES } from './routes.ts';
+export {
+  ADMIN_ROUTES,
+  ROLES as ADMIN_ROLES,
+  ORG_ROLE_ADMIN,
+  ORG_ROLE_BILLING,
+  ORG_ROLE_MEMBER,
+  adminOf,
+  appendAuditEntry,
+  maskKey,
+} from './admin.ts';
 export { GUARDRAIL_VARIANTS, type GuardrailVariant } from './agents.ts';
 export * from './types.ts';

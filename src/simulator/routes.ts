@@ -13,42 +13,15 @@
  * libraries 100, documents 100, conversations 100.
  */
 import type { WireAgent, WireEntry, WirePaginationInfo } from '../shared/mistral-wire.ts';
+import { ADMIN_ROUTES } from './admin.ts';
 import { connectorsOf } from './connectors.ts';
+import { QueryError, type Reply, type RouteContext, type RouteDef } from './http.ts';
 import { peekEntries } from './conversations.ts';
-import type { FeatureOptions, SimAgent, SimConnector, SimWorkspace } from './types.ts';
+import type { SimAgent, SimConnector, SimWorkspace } from './types.ts';
 
 export const MAX_PAGE_SIZE = 1000;
 
-export interface Reply {
-  status: number;
-  body: unknown;
-}
-
-export interface RouteContext {
-  ws: SimWorkspace;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  maxPageSize: number;
-}
-
-export interface RouteDef {
-  /** e.g. "/v1/agents/{agent_id}/versions" */
-  pattern: string;
-  beta: boolean;
-  /** A feature the simulator can turn off (SimulatorKnobs.features): 403 while off. */
-  feature?: keyof FeatureOptions;
-  handle(ctx: RouteContext): Reply;
-}
-
-/** Thrown for a bad query parameter; rendered as 422 with a FastAPI-style `detail` array. */
-export class QueryError extends Error {
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { QueryError, type Reply, type RouteContext, type RouteDef } from './http.ts';
 
 export function errorBody(
   message: string,
@@ -518,7 +491,11 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-const COMPILED = ROUTES.map((route) => ({ route, segments: route.pattern.split('/').slice(1) }));
+/** ROUTES (the ordinary key's) and ADMIN_ROUTES (GET /v1/admin/*, the admin key's: admin.ts). */
+const COMPILED = [...ROUTES, ...ADMIN_ROUTES].map((route) => ({
+  route,
+  segments: route.pattern.split('/').slice(1),
+}));
 
 /**
  * Matches a raw path (percent-encoded segments are decoded). Literal segments win over

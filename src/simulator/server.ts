@@ -3,9 +3,11 @@
  *
  * Per request, in this order: GET /_sim/stats is answered at once (no auth, not counted);
  * otherwise the request is counted, then
- *   non-GET → 405 (counted in refusedNonGet) · bad/missing Bearer key → 401
+ *   non-GET → 405 (counted in refusedNonGet) · bad/missing Bearer key → 401 (the admin key is
+ *   accepted on /v1/admin/* only; the ordinary key there → 403 `{"detail"}`)
  *   · no token in the bucket → 429 + Retry-After · unknown path → 404
- *   · beta route while beta is off → 403/404 · injected fault (share `faults.rate`)
+ *   · beta route while beta is off → 403/404 · feature off (connectors, library sharing, Admin
+ *   API, audit log) → 403 · injected fault (share `faults.rate`)
  *   · the route's answer (a bad query parameter → 422 with a `detail` array).
  * Every answer waits `latencyMs` first ('slow' faults wait `slowMs` more). With a rate limit on,
  * every answer past the auth check carries x-ratelimit-* and ratelimitbysize-* headers.
@@ -13,6 +15,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appendAuditEntry } from './admin.ts';
 import { evolveWorkspace } from './evolve.ts';
 import { generateWorkspace } from './generator.ts';
 import { createRng, mixSeed } from './prng.ts';
@@ -21,6 +24,7 @@ import { errorBody, matchRoute, MAX_PAGE_SIZE, QueryError, type RouteMatch } fro
 import { StatsRecorder } from './stats.ts';
 import {
   FAULT_KINDS,
+  type AuditEntryInput,
   type EvolveOptions,
   type FaultKind,
   type SimulatorHandle,
@@ -45,9 +49,13 @@ export interface StartOptions extends SimulatorOptions {
 
 export async function startSimulator(opts: StartOptions = {}): Promise<SimulatorHandle> {
   const seed = opts.seed ?? 1;
-  let workspace: SimWorkspace = opts.workspace ?? generateWorkspace({ ...opts.generator, seed });
   const apiKey = opts.apiKey ?? `sim-${randomBytes(16).toString('hex')}`;
+  const adminApiKey = opts.adminApiKey ?? `sim-admin-${randomBytes(16).toString('hex')}`;
+  if (adminApiKey === apiKey) throw new RangeError('adminApiKey must differ from apiKey');
+  let workspace: SimWorkspace =
+    opts.workspace ?? generateWorkspace({ integrationApiKey: apiKey, ...opts.generator, seed });
   const expectedAuth = Buffer.from(`Bearer ${apiKey}`);
+  const expectedAdminAuth = Buffer.from(`Bearer ${adminApiKey}`);
   const maxPageSize = Math.max(1, opts.maxPageSize ?? MAX_PAGE_SIZE);
   const knobs: Required<SimulatorKnobs> = {
     beta: opts.beta ?? { enabled: true },
@@ -55,6 +63,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     latencyMs: opts.latencyMs ?? 0,
     faults: opts.faults ?? null,
     features: { ...opts.features },
+    adminRequestsPerSecond: opts.adminRequestsPerSecond ?? null,
   };
   let bucket = knobs.rateLimit ? new TokenBucket(knobs.rateLimit) : null;
   const faultRng = createRng(mixSeed(seed, 0xfa17));
@@ -62,10 +71,25 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let evolveStep = 0;
 
-  function authorized(header: string | undefined): boolean {
+  function same(header: string | undefined, expected: Buffer): boolean {
     if (!header) return false;
     const got = Buffer.from(header);
-    return got.length === expectedAuth.length && timingSafeEqual(got, expectedAuth);
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  }
+
+  /** Which key a request carries: the ordinary one, the admin one, or neither. */
+  function keyOf(header: string | undefined): 'ordinary' | 'admin' | null {
+    if (same(header, expectedAuth)) return 'ordinary';
+    if (same(header, expectedAdminAuth)) return 'admin';
+    return null;
+  }
+
+  /** The rate served by GET /v1/admin/rate-limit when a knob overrides the workspace's value. */
+  function servedRps(): number | undefined {
+    const k = knobs.adminRequestsPerSecond;
+    if (typeof k === 'number') return k;
+    if (k === 'limiter' && bucket) return Math.max(1, Math.floor(bucket.rps));
+    return undefined;
   }
 
   function decide(
@@ -99,7 +123,15 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
         ),
       );
     }
-    if (!authorized(req.headers.authorization)) {
+    const adminPath = match ? match.route.admin === true : url.pathname.startsWith('/v1/admin/');
+    const key = keyOf(req.headers.authorization);
+    if (key === 'ordinary' && adminPath) {
+      return reply(403, {
+        detail:
+          'The Admin API needs an admin API key (a key of a user with the Admin role); workspace API keys are rejected',
+      });
+    }
+    if (key === null || (key === 'admin' && !adminPath)) {
       return reply(401, { message: 'Unauthorized', request_id: requestId });
     }
     if (bucket) {
@@ -134,6 +166,14 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       );
     }
     const feature = match.route.feature;
+    if (match.route.admin && knobs.features.adminApi === false) {
+      return reply(403, { detail: 'The Admin API is not enabled for this organization' });
+    }
+    if (match.route.admin && feature === 'auditLog' && knobs.features.auditLog === false) {
+      return reply(403, {
+        detail: 'Audit logs are an Enterprise feature: your organization plan does not include them',
+      });
+    }
     if (feature && knobs.features[feature] === false) {
       return reply(
         403,
@@ -166,11 +206,14 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
         params: match.params,
         query: url.searchParams,
         maxPageSize,
+        adminRequestsPerSecond: servedRps(),
       });
       out = reply(r.status, r.body);
     } catch (e) {
       if (!(e instanceof QueryError)) throw e;
-      out = reply(422, { detail: [{ loc: ['query', e.param], msg: e.message, type: 'value_error' }] });
+      out = reply(422, {
+        detail: [{ loc: [e.location, e.param], msg: e.message, type: 'value_error' }],
+      });
     }
     if (fault === 'truncated' && out.kind === 'reply') {
       return { kind: 'truncated', body: JSON.stringify(out.body), headers, delayMs };
@@ -273,6 +316,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
   const handle: SimulatorHandle = {
     url: `http://${host}:${addr.port}`,
     apiKey,
+    adminApiKey,
     get workspace() {
       return workspace;
     },
@@ -284,6 +328,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       if ('latencyMs' in p) knobs.latencyMs = p.latencyMs ?? 0;
       if ('faults' in p) knobs.faults = p.faults ?? null;
       if ('features' in p) knobs.features = { ...p.features };
+      if ('adminRequestsPerSecond' in p) knobs.adminRequestsPerSecond = p.adminRequestsPerSecond ?? null;
       if ('rateLimit' in p) {
         knobs.rateLimit = p.rateLimit ?? null;
         bucket = knobs.rateLimit ? new TokenBucket(knobs.rateLimit) : null;
@@ -293,6 +338,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
       evolveStep++;
       return evolveWorkspace(workspace, { ...o, seed: o.seed ?? mixSeed(seed, 0xe701, evolveStep) });
     },
+    addAuditEntry: (e: AuditEntryInput) => appendAuditEntry(workspace, e),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     close() {

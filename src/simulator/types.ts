@@ -15,6 +15,15 @@ import type {
   WireModelCard,
 } from '../shared/mistral-wire.ts';
 import type {
+  WireApiKey,
+  WireAuditLog,
+  WireInvite,
+  WireMember,
+  WireRateLimits,
+  WireRoles,
+  WireWorkspace,
+} from '../shared/mistral-wire-admin.ts';
+import type {
   WireConnector,
   WireConnectorCredential,
   WireSharing,
@@ -64,6 +73,67 @@ export interface SimWorkspace {
   conversations: SimConversation[];
   /** GET /v1/connectors; absent = none (scenario files written before connectors existed). */
   connectors?: SimConnector[];
+  /**
+   * What the Admin API (GET /v1/admin/*, admin key only) serves; absent = an organization with
+   * no keys, members, workspaces or audit entries (see simulator/admin.ts, `adminOf`).
+   */
+  admin?: SimAdmin;
+}
+
+/** `AdminUserGroupOut` of GET /v1/admin/user-groups. */
+export interface SimUserGroup {
+  uuid: string;
+  name: string;
+  description: string | null;
+  externally_managed?: boolean | null;
+  /** `UserGroupTargetType`: "W" (workspaces) | "O" (organization). */
+  target_type?: 'W' | 'O' | null;
+  organization_role?: string | null;
+  parent_group_ids?: string[];
+}
+
+/**
+ * One usage row the simulator aggregates into GET /v1/admin/usage (UsageOUTJSON). Not a wire
+ * shape: the route groups rows of a month into `{<product>: {models: {<model>: {<metric>: [row]}}}}`.
+ */
+export interface SimUsageRow {
+  /** "YYYY-MM". */
+  month: string;
+  product: 'completion' | 'chat';
+  model: string;
+  /** "input_tokens" | "output_tokens". */
+  metric: string;
+  workspaceId: string;
+  /** `ApiZone`. */
+  apiZone: 'global' | 'us' | 'eu';
+  /** Tokens. */
+  quantity: number;
+  /** Price per token, in `SimAdmin.currency`. */
+  unitPrice: number;
+}
+
+/** The organization as the Admin API shows it (wire-shaped records, served verbatim). */
+export interface SimAdmin {
+  organizationId: string;
+  /** GET /v1/admin/api-keys, in this order. `key` is always null (never a plaintext value). */
+  apiKeys: WireApiKey[];
+  /** GET /v1/admin/users (members first, then invites) and /v1/admin/users/{user_id}. */
+  members: WireMember[];
+  invites: WireInvite[];
+  /** GET /v1/admin/workspaces; ids in `archivedWorkspaceIds` only with `is_archived=true`. */
+  workspaces: WireWorkspace[];
+  archivedWorkspaceIds: string[];
+  roles: WireRoles;
+  userGroups: SimUserGroup[];
+  /** GET /v1/admin/audit-logs (served sorted by created_at, then log_id; see appendAuditEntry). */
+  auditLog: WireAuditLog[];
+  /** GET /v1/admin/rate-limit (unless the `adminRequestsPerSecond` knob overrides the rate). */
+  rateLimit: WireRateLimits;
+  usage: SimUsageRow[];
+  currency: string;
+  currencySymbol: string;
+  /** GET /v1/admin/spend-limit: the monthly limit (null = no monthly limit). */
+  monthlySpendLimit: number | null;
 }
 
 export interface GeneratorOptions {
@@ -98,6 +168,12 @@ export interface GeneratorOptions {
   hostile?: boolean | 'with-nul';
   /** Custom MCP connectors besides the built-in ones (default 4: see simulator/connectors.ts). */
   customConnectors?: number;
+  /**
+   * The ordinary API key the simulator serves: one generated admin API key carries its masked form
+   * (first 4 + "..." + last 4) so the integration can find its own key. startSimulator passes its
+   * `apiKey`; default: a fixed fake key.
+   */
+  integrationApiKey?: string;
 }
 
 export type FaultKind = '500' | '502' | '503' | 'reset' | 'truncated' | 'malformed' | 'slow';
@@ -140,12 +216,21 @@ export interface BetaOptions {
 export interface FeatureOptions {
   connectors?: boolean;
   librarySharing?: boolean;
+  /**
+   * The Admin API (GET /v1/admin/*). false = an organization without admin access: every admin
+   * route answers 403 `{"detail": …}`, even to the admin key.
+   */
+  adminApi?: boolean;
+  /** Audit logs in the plan (an Enterprise feature). false = 403 on /v1/admin/audit-logs only. */
+  auditLog?: boolean;
 }
 
 export interface SimulatorOptions {
   host?: string;
   port?: number;
   apiKey?: string;
+  /** The admin API key (GET /v1/admin/* only). Default: random, like `apiKey`. */
+  adminApiKey?: string;
   seed?: number;
   generator?: Partial<GeneratorOptions>;
   workspace?: SimWorkspace;
@@ -154,10 +239,19 @@ export interface SimulatorOptions {
   latencyMs?: number;
   faults?: FaultOptions | null;
   features?: FeatureOptions;
+  /**
+   * `requests_per_second` of GET /v1/admin/rate-limit: a number, or 'limiter' = the simulator's own
+   * rate limiter (`rateLimit.rps`, floored, at least 1), so a client pacing itself to the served
+   * value is not 429ed. Default (and 'limiter' with no limiter on): `workspace.admin.rateLimit`.
+   */
+  adminRequestsPerSecond?: number | 'limiter' | null;
 }
 
 export type SimulatorKnobs = Partial<
-  Pick<SimulatorOptions, 'beta' | 'rateLimit' | 'latencyMs' | 'faults' | 'features'>
+  Pick<
+    SimulatorOptions,
+    'beta' | 'rateLimit' | 'latencyMs' | 'faults' | 'features' | 'adminRequestsPerSecond'
+  >
 >;
 
 export interface RouteCount {
@@ -210,16 +304,39 @@ export interface EvolveSummary {
   conversationsAdded: string[];
   conversationsAppended: Array<{ conversationId: string; entriesAdded: number }>;
   conversationsDeleted: string[];
+  /**
+   * log_ids of the audit entries this step added to `workspace.admin` (agent.create / agent.update /
+   * agent.delete, by a human admin); absent when the workspace has no admin data.
+   */
+  auditEntriesAdded?: number[];
 }
 
 export interface SimulatorHandle {
   url: string;
   apiKey: string;
+  /** The admin API key: GET /v1/admin/* answer it (and only it) with 200. */
+  adminApiKey: string;
   /** The live, mutable state being served. */
   workspace: SimWorkspace;
   configure(p: SimulatorKnobs): void;
   evolve(o?: EvolveOptions): EvolveSummary;
+  /**
+   * Appends an audit-log entry to `workspace.admin` (created if absent): log_id = last + 1,
+   * created_at default = the workspace clock, organization_uuid filled in. Returns it as served.
+   */
+  addAuditEntry(e: AuditEntryInput): WireAuditLog;
   stats(): SimStats;
   resetStats(): void;
   close(): Promise<void>;
 }
+
+/** What `addAuditEntry` takes: the entry without log_id (created_at and the metadata optional). */
+export type AuditEntryInput = Omit<
+  WireAuditLog,
+  'log_id' | 'created_at' | 'actor_metadata' | 'event_metadata' | 'target_metadata'
+> & {
+  created_at?: IsoDateTime;
+  actor_metadata?: Record<string, string>;
+  event_metadata?: Record<string, string>;
+  target_metadata?: Record<string, string>;
+};

@@ -389,6 +389,20 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/v1/models': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/files': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/libraries': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/connectors': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/connectors/{connectorId}': {
+    issueRole: 'viewer',
+    ok: 200,
+    prepare: async (ctx) => {
+      const id = ctx.ids.integrations;
+      const page = await ctx.h.app.services.extras.listConnectors(ctx.h.admin.actor!, id, { limit: 1 });
+      return { params: { id, connectorId: page.items[0].id } };
+    },
+  },
+  'GET /api/v1/integrations/{id}/organization': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/organization/api-keys': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/organization/members': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/organization/invites': { issueRole: 'viewer', ok: 200 },
 
   'GET /api/v1/findings': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/findings/{id}': { issueRole: 'viewer', ok: 200 },
@@ -403,6 +417,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
     prepare: (ctx) => findingInState(ctx, true),
   },
   'GET /api/v1/events': { issueRole: 'viewer', ok: 200 },
+  // The Mistral admin audit log the syncs stored (issue 11): an inventory read, unlike TrustLens's own.
+  'GET /api/v1/integrations/{id}/audit-log': { issueRole: 'viewer', ok: 200 },
 
   'GET /api/v1/posture': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/posture/fix-first': { issueRole: 'viewer', ok: 200 },
@@ -614,11 +630,15 @@ for (const backend of testBackends()) {
         h.server.apiRoutes.find((r) => `${r.method} ${toOpenApiPath(r.url)}` === k)?.minRole;
       for (const r of h.server.apiRoutes) {
         const k = `${r.method} ${toOpenApiPath(r.url)}`;
-        if (/\/(users|tokens|audit-log)(\/|$)/.test(r.url) && k !== 'PATCH /api/v1/users/{id}')
+        if (/^\/api\/v1\/(users|tokens|audit-log)(\/|$)/.test(r.url) && k !== 'PATCH /api/v1/users/{id}')
           assert.equal(r.minRole, 'admin', k);
         if (/^\/api\/v1\/integrations(\/:id)?(\/rotate-key)?$/.test(r.url) && r.method !== 'GET')
           assert.equal(r.minRole, 'admin', k);
-        if (r.method === 'GET' && !/\/(users|tokens|audit-log)$/.test(r.url) && r.minRole !== 'public')
+        if (
+          r.method === 'GET' &&
+          !/^\/api\/v1\/(users|tokens|audit-log)$/.test(r.url) &&
+          r.minRole !== 'public'
+        )
           assert.equal(r.minRole, 'viewer', k);
       }
       assert.equal(declared('POST /api/v1/integrations/{id}/syncs'), 'analyst');

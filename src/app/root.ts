@@ -22,6 +22,7 @@ import { createFindingsService, type FindingsService } from '../services/finding
 import { createInventoryService, type InventoryService } from '../services/inventory.ts';
 import { createKeysService, type KeysService } from '../services/keys.ts';
 import { createUsageService, type UsageService } from '../services/usage.ts';
+import { createWorkspaceExtrasService, type WorkspaceExtrasService } from '../services/workspace-extras.ts';
 import { createPostureService, type PostureService } from '../services/posture.ts';
 import { createRulesService, type RulesService } from '../services/rules.ts';
 import {
@@ -58,6 +59,8 @@ export interface Services {
   usage: UsageService;
   alerts: AlertsService;
   exports: ExportsService;
+  /** Connectors, the organization read with the admin key, and their availability rows (issue 11). */
+  extras: WorkspaceExtrasService;
 }
 
 export type SyncListener = (
@@ -273,6 +276,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     usage: createUsageService({ store, inventory: createInventoryService({ store, agentIndex, now }), now }),
     alerts,
     exports: createExportsService({ store, integrations, audit }),
+    extras: createWorkspaceExtrasService({ store, now }),
   };
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();

@@ -9,6 +9,7 @@ import type { App } from '../../app/root.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { ADMIN_FEATURE_KEYS } from '../../inventory/admin.ts';
 import { DateTime, Id, IdParams, page, responses } from '../schemas.ts';
+import { ExtraAvailabilityRow } from './workspace-extras.ts';
 
 const Feature = z.enum(['models', 'files', 'agents', 'libraries', 'usage', 'versions']);
 /**
@@ -106,6 +107,12 @@ const Availability = z
         remediation: z.string().nullable(),
       }),
     ),
+    extraFeatures: z
+      .array(ExtraAvailabilityRow)
+      .describe(
+        "Rows beyond the product document's matrix (connectors, library sharing, and what the optional admin key reads), as the latest stored snapshot saw them",
+      ),
+    extraCheckedAt: DateTime.nullable().describe('When the snapshot the extra rows come from was taken'),
   })
   .meta({ id: 'FeatureAvailability' });
 
@@ -175,6 +182,11 @@ export const syncRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { 
         response: responses({ 200: Availability }),
       },
     },
-    async (request) => syncs.availability(actorOf(request), request.params.id),
+    async (request) => {
+      const actor = actorOf(request);
+      const matrix = await syncs.availability(actor, request.params.id);
+      const extra = await app.services.extras.availability(actor, request.params.id);
+      return { ...matrix, extraFeatures: extra.rows, extraCheckedAt: extra.takenAt };
+    },
   );
 };

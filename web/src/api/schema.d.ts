@@ -1703,6 +1703,8 @@ export interface paths {
             name: string;
             /** @description The Mistral API key (validated, stored encrypted) */
             apiKey: string;
+            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
+            adminApiKey?: string;
             /** @description global (default), eu, us, or a URL */
             baseUrl?: string;
             /** @description Minutes between scheduled syncs (15 to 10080; default 360) */
@@ -2019,6 +2021,8 @@ export interface paths {
             syncIntervalMinutes?: number;
             /** @description Required when baseUrl changes: the key is validated at the new address (the stored key is never sent to a new address) */
             apiKey?: string;
+            /** @description Sets or replaces the admin API key (validated first); required when baseUrl changes and an admin key is stored */
+            adminApiKey?: string;
           };
         };
       };
@@ -2220,6 +2224,217 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/admin-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the admin API key, or rotate it (validated as an admin key first; the ordinary key is untouched) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
+            adminApiKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Integration'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the admin API key (the Admin API is no longer read; the ordinary key is untouched) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Integration'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -3382,6 +3597,701 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrations/{id}/connectors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** MCP connectors: where each points, credentials (names and status), tools, agents using it */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+          /** @description Only custom or only built-in connectors */
+          kind?: 'custom' | 'builtIn';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConnectorPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/connectors/{connectorId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One MCP connector */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          connectorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Connector'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/organization': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization read with the admin key: keys, members, invites, workspaces, rate limit, usage and cost */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationInventory'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/organization/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's API keys (masked), with expiry and last use */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationApiKeyPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/organization/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's members, with admins and members outside the SSO domain */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+          /** @description Only administrators (true) or only others (false) */
+          admin?: 'true' | 'false';
+          /** @description Only members outside the SSO domain (true) or inside (false) */
+          outsider?: 'true' | 'false';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationMemberPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/organization/invites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Invitations to the organization (pending and expired) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationInvitePage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/findings': {
     parameters: {
       query?: never;
@@ -3888,6 +4798,134 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['ChangeEvent'][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/audit-log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The admin audit log entries the syncs read, newest first
+     * @description Stored by each sync of an integration with an admin key (GET /v1/admin/audit-logs, read incrementally). Whether the last sync could read the audit log is the auditLog row of the integration availability.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this audit event type, e.g. agent.update (exact) */
+          eventType?: string;
+          /** @description Only this actor: email, name or key name (case-insensitive), or actor id */
+          actor?: string;
+          /** @description Only entries at or after this ISO date or time */
+          since?: string;
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AuditEntry'][];
               /** @description Pass as `cursor` to get the next page; null on the last page */
               nextCursor: string | null;
             };
@@ -6141,22 +7179,28 @@ export interface components {
       expiresAt: string | null;
     };
     AuditEntryInput: {
+      /** @description The audit log's log_id */
       id: string;
-      organizationId: string | null;
+      integrationId: string;
+      /** @description The sync that first read it; null once that run is gone */
+      syncRunId: string | null;
       /** @description ISO 8601 date-time */
       at: string;
-      /** @enum {string} */
-      actorType: 'user' | 'token' | 'cli' | 'system';
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
+      actor: string | null;
       actorId: string | null;
-      actorLabel: string | null;
-      action: string;
-      targetType: string | null;
+      /** @description e.g. agent.update, api_key.create, library.share */
+      eventType: string;
+      /** @description e.g. AGENT, API_KEY, LIBRARY */
+      targetType: string;
       targetId: string | null;
-      ip: string | null;
-      /** @enum {string} */
-      outcome: 'success' | 'failure';
+      targetName: string | null;
+      workspaceId: string | null;
+      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
       details: {
-        [key: string]: unknown;
+        [key: string]: string;
       };
     };
     AlertDestinationInput: {
@@ -6480,13 +7524,33 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ChangeAttributionInput: {
+      /** @description Email, name or API key name as the audit log said; null when it did not */
+      actor: string | null;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description When the audit log recorded the action */
+      at: string;
+      /** @description The audit event type, e.g. agent.update */
+      eventType: string;
+      /** @description The audit entry (GET /integrations/{id}/audit-log) */
+      auditLogId: string;
+      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
+      candidates: number;
+    };
+    ChangeTargetInput: {
+      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
+      type: string;
+      id: string | null;
+      name: string | null;
+    };
     ChangeEventInput: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
       type: string;
-      /** @description agent, model, file or library */
+      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -6495,8 +7559,20 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChangeInput'][] | null;
+      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
+      attribution: components['schemas']['ChangeAttributionInput'] | null;
+      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
+      target: components['schemas']['ChangeTargetInput'] | null;
     } & {
       [key: string]: unknown;
+    };
+    IntegrationAdminKeyInput: {
+      /** @description "••••" and the last 4 characters of the admin key */
+      hint: string;
+      /** @description First 12 hex characters of the SHA-256 of the admin key */
+      fingerprint: string;
+      /** @description When the admin key was set or last rotated */
+      updatedAt: string;
     };
     IntegrationInput: {
       id: string;
@@ -6510,6 +7586,8 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
+      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
+      adminKey: components['schemas']['IntegrationAdminKeyInput'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */
@@ -6941,6 +8019,257 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    SectionAvailabilityInput: {
+      /**
+       * @description The availability row this section depends on
+       * @enum {string}
+       */
+      feature:
+        | 'connectors'
+        | 'librarySharing'
+        | 'adminApiKeys'
+        | 'adminMembers'
+        | 'auditLog'
+        | 'rateLimit'
+        | 'adminUsage';
+      /** @description As the latest stored sync saw it; null: not known (no sync yet, or a sync older than the feature) */
+      status: ('available' | 'unavailable' | 'error') | null;
+      /** @description Why it is not available or not known */
+      message: string | null;
+      /** @description What to do next */
+      remediation: string | null;
+      /** @description The error code behind an unavailable or error status */
+      code: string | null;
+    };
+    /** @description Names, type and status only: a credential value is never read into TrustLens */
+    ConnectorCredentialInput: {
+      /**
+       * @description Where the credentials were registered
+       * @enum {string}
+       */
+      scope: 'organization' | 'workspace' | 'user';
+      name: string;
+      title: string | null;
+      /** @description oauth2, bearer, none, github_app, slack_app (as sent) */
+      authType: string;
+      /** @description valid, invalid, error (as sent); null when not given */
+      status: string | null;
+      lastCheckedAt: string | null;
+      errorHttpCode: number | null;
+      errorReason: string | null;
+      isDefault: boolean;
+    };
+    ConnectorInput: {
+      id: string;
+      integrationId: string;
+      name: string;
+      title: string | null;
+      description: string | null;
+      /** @description Built by Mistral */
+      builtIn: boolean;
+      /** @description Registered by someone in the organization (not built-in) */
+      custom: boolean;
+      /** @description The server URL with any credential removed (user:password@, secret query parameters) */
+      server: string | null;
+      /** @description A credential was in the URL (and removed) */
+      serverHadCredentials: boolean;
+      serverScheme: string | null;
+      serverHost: string | null;
+      /** @enum {string} */
+      serverExposure: 'public' | 'private' | 'unknown';
+      /** @description Reached over plain http/ws; null when unknown */
+      insecureTransport: boolean | null;
+      /** @description On a loopback, private or intranet address; null when unknown */
+      nonPublicServer: boolean | null;
+      protocol: string | null;
+      ownerId: string | null;
+      ownerType: string | null;
+      visibility: string | null;
+      creatorId: string | null;
+      active: boolean | null;
+      authenticated: boolean | null;
+      privateToolExecution: boolean | null;
+      tools: {
+        name: string;
+        description: string | null;
+        active: boolean | null;
+      }[];
+      /** @description Every scope’s credentials; null when they could not be read */
+      credentials: components['schemas']['ConnectorCredentialInput'][] | null;
+      /** @description Per scope, how many; null when that scope could not be read */
+      credentialCounts: {
+        organization: number | null;
+        workspace: number | null;
+        user: number | null;
+      };
+      /** @description Ids of the agents whose current tools use it */
+      usedByAgents: string[];
+      agents: {
+        id: string;
+        name: string | null;
+      }[];
+      createdAt: string | null;
+      modifiedAt: string | null;
+      dataQuality: components['schemas']['DataQualityWarningInput'][];
+    };
+    OrganizationApiKeyInput: {
+      id: string;
+      name: string | null;
+      /** @description The masked form Mistral shows ("abcd...wxyz"); never the key */
+      hiddenKey: string;
+      workspaceId: string | null;
+      workspaceName: string | null;
+      /** @description API, Mistral Code, Vibe… (as sent) */
+      product: string | null;
+      createdBy: string | null;
+      createdAt: string | null;
+      /** @description YYYY-MM-DD; null: never expires */
+      expiresOn: string | null;
+      /** @description YYYY-MM-DD; null: never used */
+      lastUsedOn: string | null;
+      canDelete: boolean | null;
+      /** @description This integration's own key; null when that could not be told */
+      isIntegrationKey: boolean | null;
+      neverExpires: boolean;
+      expired: boolean;
+      /** @description Negative once expired; null when it never expires */
+      daysToExpiry: number | null;
+      /** @description null when never used */
+      daysSinceLastUse: number | null;
+    };
+    OrganizationMemberInput: {
+      id: string;
+      email: string | null;
+      name: string | null;
+      /** @description Outside the SSO domain; null when not sent */
+      ssoOutsider: boolean | null;
+      roles: string[];
+      /** @description Holds an organization administration role */
+      isAdmin: boolean;
+      workspaces: {
+        id: string;
+        name: string;
+        isDefault: boolean;
+        roles: string[];
+      }[];
+      createdAt: string | null;
+    };
+    OrganizationInviteInput: {
+      id: string;
+      email: string;
+      roles: string[];
+      grantsAdmin: boolean;
+      expired: boolean;
+      createdAt: string | null;
+      workspaceIds: string[];
+    };
+    OrganizationWorkspaceInput: {
+      id: string;
+      name: string;
+      isDefault: boolean;
+      membersCount: number | null;
+    };
+    OrganizationUsageMonthInput: {
+      year: number;
+      /** @description 1–12 */
+      month: number;
+      currency: string | null;
+      startDate: string | null;
+      endDate: string | null;
+      /** @description null when no row had a cost */
+      totalCost: number | null;
+      byModel: {
+        model: string;
+        /** @description completion, chat, ocr, … (as sent) */
+        products: string[];
+        /** @description Quantity per metric (input_tokens, output_tokens, …); null when not given */
+        metrics: {
+          [key: string]: number | null;
+        };
+        cost: number | null;
+      }[];
+    };
+    OrganizationInventoryInput: {
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      /** @description Per section, whether it was read and, when not, why and what to do */
+      sections: {
+        apiKeys: components['schemas']['SectionAvailabilityInput'];
+        members: components['schemas']['SectionAvailabilityInput'];
+        invites: components['schemas']['SectionAvailabilityInput'];
+        workspaces: components['schemas']['SectionAvailabilityInput'];
+        auditLog: components['schemas']['SectionAvailabilityInput'];
+        rateLimit: components['schemas']['SectionAvailabilityInput'];
+        usage: components['schemas']['SectionAvailabilityInput'];
+      };
+      /** @description null when not read (see sections.apiKeys) */
+      apiKeys: {
+        total: number;
+        neverExpire: number;
+        expired: number;
+        /** @description Not used for 90 days or more, or never used */
+        unusedFor90Days: number;
+        integrationKeyFound: boolean | null;
+      } | null;
+      members: {
+        total: number;
+        admins: number;
+        outsiders: number;
+        outsiderAdmins: number;
+      } | null;
+      invites: {
+        total: number;
+        pending: number;
+        expired: number;
+        grantingAdmin: number;
+      } | null;
+      workspaces: components['schemas']['OrganizationWorkspaceInput'][] | null;
+      /** @description What the last sync read of the audit log (the entries: GET …/audit-log) */
+      auditLog: {
+        entriesRead: number;
+        cursor: string | null;
+        truncated: boolean;
+      } | null;
+      rateLimit: {
+        /** @description The workspace's real request budget */
+        requestsPerSecond: number;
+        /** @description What TrustLens paced itself to; null when not applied */
+        pacedRequestsPerSecond: number | null;
+        tokensByModel: {
+          model: string;
+          tokensPerMinute: number;
+          tokensPerMonth: number;
+        }[];
+      } | null;
+      /** @description Current month first; null when not read */
+      usage: components['schemas']['OrganizationUsageMonthInput'][] | null;
+    };
+    ExtraFeatureAvailabilityInput: {
+      /** @enum {string} */
+      feature:
+        | 'connectors'
+        | 'librarySharing'
+        | 'adminApiKeys'
+        | 'adminMembers'
+        | 'auditLog'
+        | 'rateLimit'
+        | 'adminUsage';
+      label: string;
+      endpoints: string[];
+      /**
+       * @description apiKey: the integration's key reads it; adminKey: only the optional admin key does
+       * @enum {string}
+       */
+      needs: 'apiKey' | 'adminKey';
+      /** @description A condition beyond the key (a beta API, a plan) */
+      note: string | null;
+      status: ('available' | 'unavailable' | 'error') | null;
+      message: string | null;
+      remediation: string | null;
+      code: string | null;
+    };
     RiskTrendPointInput: {
       /** @description ISO 8601 date-time */
       at: string;
@@ -7241,6 +8570,54 @@ export interface components {
         message: string | null;
         remediation: string | null;
       }[];
+      /** @description Rows beyond the product document's matrix (connectors, library sharing, and what the optional admin key reads), as the latest stored snapshot saw them */
+      extraFeatures: components['schemas']['ExtraFeatureAvailabilityInput'][];
+      /** @description When the snapshot the extra rows come from was taken */
+      extraCheckedAt: string | null;
+    };
+    ConnectorPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['ConnectorInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    OrganizationApiKeyPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationApiKeyInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    OrganizationMemberPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationMemberInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    OrganizationInvitePageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationInviteInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
     };
     Error: {
       error: {
@@ -7343,22 +8720,28 @@ export interface components {
       expiresAt: string | null;
     };
     AuditEntry: {
+      /** @description The audit log's log_id */
       id: string;
-      organizationId: string | null;
+      integrationId: string;
+      /** @description The sync that first read it; null once that run is gone */
+      syncRunId: string | null;
       /** @description ISO 8601 date-time */
       at: string;
-      /** @enum {string} */
-      actorType: 'user' | 'token' | 'cli' | 'system';
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
+      actor: string | null;
       actorId: string | null;
-      actorLabel: string | null;
-      action: string;
-      targetType: string | null;
+      /** @description e.g. agent.update, api_key.create, library.share */
+      eventType: string;
+      /** @description e.g. AGENT, API_KEY, LIBRARY */
+      targetType: string;
       targetId: string | null;
-      ip: string | null;
-      /** @enum {string} */
-      outcome: 'success' | 'failure';
+      targetName: string | null;
+      workspaceId: string | null;
+      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
       details: {
-        [key: string]: unknown;
+        [key: string]: string;
       };
     };
     AlertDestination: {
@@ -7682,13 +9065,33 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ChangeAttribution: {
+      /** @description Email, name or API key name as the audit log said; null when it did not */
+      actor: string | null;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description When the audit log recorded the action */
+      at: string;
+      /** @description The audit event type, e.g. agent.update */
+      eventType: string;
+      /** @description The audit entry (GET /integrations/{id}/audit-log) */
+      auditLogId: string;
+      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
+      candidates: number;
+    };
+    ChangeTarget: {
+      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
+      type: string;
+      id: string | null;
+      name: string | null;
+    };
     ChangeEvent: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
       type: string;
-      /** @description agent, model, file or library */
+      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -7697,8 +9100,20 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChange'][] | null;
+      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
+      attribution: components['schemas']['ChangeAttribution'] | null;
+      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
+      target: components['schemas']['ChangeTarget'] | null;
     } & {
       [key: string]: unknown;
+    };
+    IntegrationAdminKey: {
+      /** @description "••••" and the last 4 characters of the admin key */
+      hint: string;
+      /** @description First 12 hex characters of the SHA-256 of the admin key */
+      fingerprint: string;
+      /** @description When the admin key was set or last rotated */
+      updatedAt: string;
     };
     Integration: {
       id: string;
@@ -7712,6 +9127,8 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
+      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
+      adminKey: components['schemas']['IntegrationAdminKey'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */
@@ -8143,6 +9560,257 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    SectionAvailability: {
+      /**
+       * @description The availability row this section depends on
+       * @enum {string}
+       */
+      feature:
+        | 'connectors'
+        | 'librarySharing'
+        | 'adminApiKeys'
+        | 'adminMembers'
+        | 'auditLog'
+        | 'rateLimit'
+        | 'adminUsage';
+      /** @description As the latest stored sync saw it; null: not known (no sync yet, or a sync older than the feature) */
+      status: ('available' | 'unavailable' | 'error') | null;
+      /** @description Why it is not available or not known */
+      message: string | null;
+      /** @description What to do next */
+      remediation: string | null;
+      /** @description The error code behind an unavailable or error status */
+      code: string | null;
+    };
+    /** @description Names, type and status only: a credential value is never read into TrustLens */
+    ConnectorCredential: {
+      /**
+       * @description Where the credentials were registered
+       * @enum {string}
+       */
+      scope: 'organization' | 'workspace' | 'user';
+      name: string;
+      title: string | null;
+      /** @description oauth2, bearer, none, github_app, slack_app (as sent) */
+      authType: string;
+      /** @description valid, invalid, error (as sent); null when not given */
+      status: string | null;
+      lastCheckedAt: string | null;
+      errorHttpCode: number | null;
+      errorReason: string | null;
+      isDefault: boolean;
+    };
+    Connector: {
+      id: string;
+      integrationId: string;
+      name: string;
+      title: string | null;
+      description: string | null;
+      /** @description Built by Mistral */
+      builtIn: boolean;
+      /** @description Registered by someone in the organization (not built-in) */
+      custom: boolean;
+      /** @description The server URL with any credential removed (user:password@, secret query parameters) */
+      server: string | null;
+      /** @description A credential was in the URL (and removed) */
+      serverHadCredentials: boolean;
+      serverScheme: string | null;
+      serverHost: string | null;
+      /** @enum {string} */
+      serverExposure: 'public' | 'private' | 'unknown';
+      /** @description Reached over plain http/ws; null when unknown */
+      insecureTransport: boolean | null;
+      /** @description On a loopback, private or intranet address; null when unknown */
+      nonPublicServer: boolean | null;
+      protocol: string | null;
+      ownerId: string | null;
+      ownerType: string | null;
+      visibility: string | null;
+      creatorId: string | null;
+      active: boolean | null;
+      authenticated: boolean | null;
+      privateToolExecution: boolean | null;
+      tools: {
+        name: string;
+        description: string | null;
+        active: boolean | null;
+      }[];
+      /** @description Every scope’s credentials; null when they could not be read */
+      credentials: components['schemas']['ConnectorCredential'][] | null;
+      /** @description Per scope, how many; null when that scope could not be read */
+      credentialCounts: {
+        organization: number | null;
+        workspace: number | null;
+        user: number | null;
+      };
+      /** @description Ids of the agents whose current tools use it */
+      usedByAgents: string[];
+      agents: {
+        id: string;
+        name: string | null;
+      }[];
+      createdAt: string | null;
+      modifiedAt: string | null;
+      dataQuality: components['schemas']['DataQualityWarning'][];
+    };
+    OrganizationApiKey: {
+      id: string;
+      name: string | null;
+      /** @description The masked form Mistral shows ("abcd...wxyz"); never the key */
+      hiddenKey: string;
+      workspaceId: string | null;
+      workspaceName: string | null;
+      /** @description API, Mistral Code, Vibe… (as sent) */
+      product: string | null;
+      createdBy: string | null;
+      createdAt: string | null;
+      /** @description YYYY-MM-DD; null: never expires */
+      expiresOn: string | null;
+      /** @description YYYY-MM-DD; null: never used */
+      lastUsedOn: string | null;
+      canDelete: boolean | null;
+      /** @description This integration's own key; null when that could not be told */
+      isIntegrationKey: boolean | null;
+      neverExpires: boolean;
+      expired: boolean;
+      /** @description Negative once expired; null when it never expires */
+      daysToExpiry: number | null;
+      /** @description null when never used */
+      daysSinceLastUse: number | null;
+    };
+    OrganizationMember: {
+      id: string;
+      email: string | null;
+      name: string | null;
+      /** @description Outside the SSO domain; null when not sent */
+      ssoOutsider: boolean | null;
+      roles: string[];
+      /** @description Holds an organization administration role */
+      isAdmin: boolean;
+      workspaces: {
+        id: string;
+        name: string;
+        isDefault: boolean;
+        roles: string[];
+      }[];
+      createdAt: string | null;
+    };
+    OrganizationInvite: {
+      id: string;
+      email: string;
+      roles: string[];
+      grantsAdmin: boolean;
+      expired: boolean;
+      createdAt: string | null;
+      workspaceIds: string[];
+    };
+    OrganizationWorkspace: {
+      id: string;
+      name: string;
+      isDefault: boolean;
+      membersCount: number | null;
+    };
+    OrganizationUsageMonth: {
+      year: number;
+      /** @description 1–12 */
+      month: number;
+      currency: string | null;
+      startDate: string | null;
+      endDate: string | null;
+      /** @description null when no row had a cost */
+      totalCost: number | null;
+      byModel: {
+        model: string;
+        /** @description completion, chat, ocr, … (as sent) */
+        products: string[];
+        /** @description Quantity per metric (input_tokens, output_tokens, …); null when not given */
+        metrics: {
+          [key: string]: number | null;
+        };
+        cost: number | null;
+      }[];
+    };
+    OrganizationInventory: {
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      /** @description Per section, whether it was read and, when not, why and what to do */
+      sections: {
+        apiKeys: components['schemas']['SectionAvailability'];
+        members: components['schemas']['SectionAvailability'];
+        invites: components['schemas']['SectionAvailability'];
+        workspaces: components['schemas']['SectionAvailability'];
+        auditLog: components['schemas']['SectionAvailability'];
+        rateLimit: components['schemas']['SectionAvailability'];
+        usage: components['schemas']['SectionAvailability'];
+      };
+      /** @description null when not read (see sections.apiKeys) */
+      apiKeys: {
+        total: number;
+        neverExpire: number;
+        expired: number;
+        /** @description Not used for 90 days or more, or never used */
+        unusedFor90Days: number;
+        integrationKeyFound: boolean | null;
+      } | null;
+      members: {
+        total: number;
+        admins: number;
+        outsiders: number;
+        outsiderAdmins: number;
+      } | null;
+      invites: {
+        total: number;
+        pending: number;
+        expired: number;
+        grantingAdmin: number;
+      } | null;
+      workspaces: components['schemas']['OrganizationWorkspace'][] | null;
+      /** @description What the last sync read of the audit log (the entries: GET …/audit-log) */
+      auditLog: {
+        entriesRead: number;
+        cursor: string | null;
+        truncated: boolean;
+      } | null;
+      rateLimit: {
+        /** @description The workspace's real request budget */
+        requestsPerSecond: number;
+        /** @description What TrustLens paced itself to; null when not applied */
+        pacedRequestsPerSecond: number | null;
+        tokensByModel: {
+          model: string;
+          tokensPerMinute: number;
+          tokensPerMonth: number;
+        }[];
+      } | null;
+      /** @description Current month first; null when not read */
+      usage: components['schemas']['OrganizationUsageMonth'][] | null;
+    };
+    ExtraFeatureAvailability: {
+      /** @enum {string} */
+      feature:
+        | 'connectors'
+        | 'librarySharing'
+        | 'adminApiKeys'
+        | 'adminMembers'
+        | 'auditLog'
+        | 'rateLimit'
+        | 'adminUsage';
+      label: string;
+      endpoints: string[];
+      /**
+       * @description apiKey: the integration's key reads it; adminKey: only the optional admin key does
+       * @enum {string}
+       */
+      needs: 'apiKey' | 'adminKey';
+      /** @description A condition beyond the key (a beta API, a plan) */
+      note: string | null;
+      status: ('available' | 'unavailable' | 'error') | null;
+      message: string | null;
+      remediation: string | null;
+      code: string | null;
+    };
     RiskTrendPoint: {
       /** @description ISO 8601 date-time */
       at: string;
@@ -8443,6 +10111,54 @@ export interface components {
         message: string | null;
         remediation: string | null;
       }[];
+      /** @description Rows beyond the product document's matrix (connectors, library sharing, and what the optional admin key reads), as the latest stored snapshot saw them */
+      extraFeatures: components['schemas']['ExtraFeatureAvailability'][];
+      /** @description When the snapshot the extra rows come from was taken */
+      extraCheckedAt: string | null;
+    };
+    ConnectorPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['Connector'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    OrganizationApiKeyPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationApiKey'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    OrganizationMemberPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationMember'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    OrganizationInvitePage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['OrganizationInvite'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
     };
   };
   responses: never;

@@ -159,6 +159,11 @@ export const FEATURE_LABEL: Record<FeatureKey, string> = {
   versions: 'Version history and aliases',
   connectors: 'MCP connectors',
   librarySharing: 'Library sharing',
+  adminApiKeys: 'API keys (admin key)',
+  adminMembers: 'Members and invites (admin key)',
+  auditLog: 'Audit log (admin key)',
+  rateLimit: 'Rate limit (admin key)',
+  adminUsage: 'Usage and cost (admin key)',
 };
 
 /** countsByType's resource types, in display order, with the feature that reads each. */

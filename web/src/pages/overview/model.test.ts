@@ -129,6 +129,8 @@ describe('what a sync could not assess', () => {
       checkedAt: null,
       betaAccess: null,
       features: [feature('models', null, true), feature('agents', null)],
+      extraFeatures: [],
+      extraCheckedAt: null,
     });
     expect(u.notChecked).toBe(true);
   });
@@ -145,6 +147,8 @@ describe('what a sync could not assess', () => {
         feature('usage', 'unavailable'),
         feature('libraries', 'error'),
       ],
+      extraFeatures: [],
+      extraCheckedAt: null,
     });
     expect(u.notChecked).toBe(false);
     expect(u.needsBeta.map((f) => f.feature)).toEqual(['agents', 'usage']);

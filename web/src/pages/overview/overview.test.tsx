@@ -71,6 +71,8 @@ function availability(status: 'available' | 'unavailable' | null): Schemas['Feat
       row('agents', 'Agent discovery', false),
       row('usage', 'Usage metrics', false),
     ],
+    extraFeatures: [],
+    extraCheckedAt: null,
   };
 }
 

@@ -295,7 +295,9 @@ test('hostile workspace text round-trips unchanged and never breaks validity', (
   const events = JSON.parse(text) as Event[];
   assertAllValid(events);
   r.findings.forEach((f, i) => {
-    assert.equal(events[i].resources[0].name, f.resourceName);
+    // A finding on the integration (e.g. the admin-key rules of issue 11) targets the workspace itself.
+    if (f.resourceType === 'integration') assert.equal(events[i].resources[0].uid, r.source.baseUrl);
+    else assert.equal(events[i].resources[0].name, f.resourceName);
     assert.equal(events[i].finding_info.desc, f.detail);
     assert.deepEqual(events[i].unmapped.trustlens.evidence, f.evidence);
   });

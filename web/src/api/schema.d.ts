@@ -1703,8 +1703,6 @@ export interface paths {
             name: string;
             /** @description The Mistral API key (validated, stored encrypted) */
             apiKey: string;
-            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
-            adminApiKey?: string;
             /** @description global (default), eu, us, or a URL */
             baseUrl?: string;
             /** @description Minutes between scheduled syncs (15 to 10080; default 360) */
@@ -2021,8 +2019,6 @@ export interface paths {
             syncIntervalMinutes?: number;
             /** @description Required when baseUrl changes: the key is validated at the new address (the stored key is never sent to a new address) */
             apiKey?: string;
-            /** @description Sets or replaces the admin API key (validated first); required when baseUrl changes and an admin key is stored */
-            adminApiKey?: string;
           };
         };
       };
@@ -2224,217 +2220,6 @@ export interface paths {
       };
     };
     delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/integrations/{id}/admin-key': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Set the admin API key, or rotate it (validated as an admin key first; the ordinary key is untouched) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
-            adminApiKey: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Integration'];
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    post?: never;
-    /** Remove the admin API key (the Admin API is no longer read; the ordinary key is untouched) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Integration'];
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
     options?: never;
     head?: never;
     patch?: never;
@@ -4885,134 +4670,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/integrations/{id}/audit-log': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The admin audit log entries the syncs read, newest first
-     * @description Stored by each sync of an integration with an admin key (GET /v1/admin/audit-logs, read incrementally). Whether the last sync could read the audit log is the auditLog row of the integration availability.
-     */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Only this audit event type, e.g. agent.update (exact) */
-          eventType?: string;
-          /** @description Only this actor: email, name or key name (case-insensitive), or actor id */
-          actor?: string;
-          /** @description Only entries at or after this ISO date or time */
-          since?: string;
-          /** @description The nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page (default 50, max 500) */
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['AuditEntry'][];
-              /** @description Pass as `cursor` to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        500: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/posture': {
     parameters: {
       query?: never;
@@ -7179,28 +6836,22 @@ export interface components {
       expiresAt: string | null;
     };
     AuditEntryInput: {
-      /** @description The audit log's log_id */
       id: string;
-      integrationId: string;
-      /** @description The sync that first read it; null once that run is gone */
-      syncRunId: string | null;
+      organizationId: string | null;
       /** @description ISO 8601 date-time */
       at: string;
-      /** @description HUMAN, API_KEY or OTHER (as sent) */
-      actorType: string;
-      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
-      actor: string | null;
+      /** @enum {string} */
+      actorType: 'user' | 'token' | 'cli' | 'system';
       actorId: string | null;
-      /** @description e.g. agent.update, api_key.create, library.share */
-      eventType: string;
-      /** @description e.g. AGENT, API_KEY, LIBRARY */
-      targetType: string;
+      actorLabel: string | null;
+      action: string;
+      targetType: string | null;
       targetId: string | null;
-      targetName: string | null;
-      workspaceId: string | null;
-      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
+      ip: string | null;
+      /** @enum {string} */
+      outcome: 'success' | 'failure';
       details: {
-        [key: string]: string;
+        [key: string]: unknown;
       };
     };
     AlertDestinationInput: {
@@ -7524,33 +7175,13 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    ChangeAttributionInput: {
-      /** @description Email, name or API key name as the audit log said; null when it did not */
-      actor: string | null;
-      /** @description HUMAN, API_KEY or OTHER (as sent) */
-      actorType: string;
-      /** @description When the audit log recorded the action */
-      at: string;
-      /** @description The audit event type, e.g. agent.update */
-      eventType: string;
-      /** @description The audit entry (GET /integrations/{id}/audit-log) */
-      auditLogId: string;
-      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
-      candidates: number;
-    };
-    ChangeTargetInput: {
-      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
-      type: string;
-      id: string | null;
-      name: string | null;
-    };
     ChangeEventInput: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
       type: string;
-      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
+      /** @description agent, model, file or library */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -7559,20 +7190,8 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChangeInput'][] | null;
-      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
-      attribution: components['schemas']['ChangeAttributionInput'] | null;
-      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
-      target: components['schemas']['ChangeTargetInput'] | null;
     } & {
       [key: string]: unknown;
-    };
-    IntegrationAdminKeyInput: {
-      /** @description "••••" and the last 4 characters of the admin key */
-      hint: string;
-      /** @description First 12 hex characters of the SHA-256 of the admin key */
-      fingerprint: string;
-      /** @description When the admin key was set or last rotated */
-      updatedAt: string;
     };
     IntegrationInput: {
       id: string;
@@ -7586,8 +7205,6 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
-      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
-      adminKey: components['schemas']['IntegrationAdminKeyInput'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */
@@ -8720,28 +8337,22 @@ export interface components {
       expiresAt: string | null;
     };
     AuditEntry: {
-      /** @description The audit log's log_id */
       id: string;
-      integrationId: string;
-      /** @description The sync that first read it; null once that run is gone */
-      syncRunId: string | null;
+      organizationId: string | null;
       /** @description ISO 8601 date-time */
       at: string;
-      /** @description HUMAN, API_KEY or OTHER (as sent) */
-      actorType: string;
-      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
-      actor: string | null;
+      /** @enum {string} */
+      actorType: 'user' | 'token' | 'cli' | 'system';
       actorId: string | null;
-      /** @description e.g. agent.update, api_key.create, library.share */
-      eventType: string;
-      /** @description e.g. AGENT, API_KEY, LIBRARY */
-      targetType: string;
+      actorLabel: string | null;
+      action: string;
+      targetType: string | null;
       targetId: string | null;
-      targetName: string | null;
-      workspaceId: string | null;
-      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
+      ip: string | null;
+      /** @enum {string} */
+      outcome: 'success' | 'failure';
       details: {
-        [key: string]: string;
+        [key: string]: unknown;
       };
     };
     AlertDestination: {
@@ -9065,33 +8676,13 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    ChangeAttribution: {
-      /** @description Email, name or API key name as the audit log said; null when it did not */
-      actor: string | null;
-      /** @description HUMAN, API_KEY or OTHER (as sent) */
-      actorType: string;
-      /** @description When the audit log recorded the action */
-      at: string;
-      /** @description The audit event type, e.g. agent.update */
-      eventType: string;
-      /** @description The audit entry (GET /integrations/{id}/audit-log) */
-      auditLogId: string;
-      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
-      candidates: number;
-    };
-    ChangeTarget: {
-      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
-      type: string;
-      id: string | null;
-      name: string | null;
-    };
     ChangeEvent: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
       type: string;
-      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
+      /** @description agent, model, file or library */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -9100,20 +8691,8 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChange'][] | null;
-      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
-      attribution: components['schemas']['ChangeAttribution'] | null;
-      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
-      target: components['schemas']['ChangeTarget'] | null;
     } & {
       [key: string]: unknown;
-    };
-    IntegrationAdminKey: {
-      /** @description "••••" and the last 4 characters of the admin key */
-      hint: string;
-      /** @description First 12 hex characters of the SHA-256 of the admin key */
-      fingerprint: string;
-      /** @description When the admin key was set or last rotated */
-      updatedAt: string;
     };
     Integration: {
       id: string;
@@ -9127,8 +8706,6 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
-      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
-      adminKey: components['schemas']['IntegrationAdminKey'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */

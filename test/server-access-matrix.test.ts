@@ -417,6 +417,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
     prepare: (ctx) => findingInState(ctx, true),
   },
   'GET /api/v1/events': { issueRole: 'viewer', ok: 200 },
+  // The Mistral admin audit log the syncs stored (issue 11): an inventory read, unlike TrustLens's own.
+  'GET /api/v1/integrations/{id}/audit-log': { issueRole: 'viewer', ok: 200 },
 
   'GET /api/v1/posture': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/posture/fix-first': { issueRole: 'viewer', ok: 200 },
@@ -628,11 +630,15 @@ for (const backend of testBackends()) {
         h.server.apiRoutes.find((r) => `${r.method} ${toOpenApiPath(r.url)}` === k)?.minRole;
       for (const r of h.server.apiRoutes) {
         const k = `${r.method} ${toOpenApiPath(r.url)}`;
-        if (/\/(users|tokens|audit-log)(\/|$)/.test(r.url) && k !== 'PATCH /api/v1/users/{id}')
+        if (/^\/api\/v1\/(users|tokens|audit-log)(\/|$)/.test(r.url) && k !== 'PATCH /api/v1/users/{id}')
           assert.equal(r.minRole, 'admin', k);
         if (/^\/api\/v1\/integrations(\/:id)?(\/rotate-key)?$/.test(r.url) && r.method !== 'GET')
           assert.equal(r.minRole, 'admin', k);
-        if (r.method === 'GET' && !/\/(users|tokens|audit-log)$/.test(r.url) && r.minRole !== 'public')
+        if (
+          r.method === 'GET' &&
+          !/^\/api\/v1\/(users|tokens|audit-log)$/.test(r.url) &&
+          r.minRole !== 'public'
+        )
           assert.equal(r.minRole, 'viewer', k);
       }
       assert.equal(declared('POST /api/v1/integrations/{id}/syncs'), 'analyst');

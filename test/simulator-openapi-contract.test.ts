@@ -3,7 +3,9 @@
  * with its licence): every answer the simulator gives on the routes beyond the product document
  * (mistral-api.md §24: MCP connectors, their tools and credentials, library sharing) validates against
  * the 200 response schema of that route, for ordinary and hostile workspaces. Plus the simulator's
- * switch for each feature (403, like a workspace without the beta).
+ * switch for each feature (403, like a workspace without the beta). The Admin API (GET /v1/admin/*,
+ * admin key) too: every route, every page, every filter the connector uses; the key and switch
+ * behaviour is in test/simulator-admin.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -38,9 +40,21 @@ function validatorFor(pattern: string): ValidateFunction {
   return ajv.compile(JSON.parse(text) as object);
 }
 
-async function getJson(sim: SimulatorHandle, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${sim.url}${path}`, { headers: { authorization: `Bearer ${sim.apiKey}` } });
+async function getJson(
+  sim: SimulatorHandle,
+  path: string,
+  key = sim.apiKey,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${sim.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
   return { status: res.status, body: await res.json() };
+}
+
+/** GET with the admin key; asserts 200 and validates against the route's 200 schema. */
+async function admin200(sim: SimulatorHandle, validate: ValidateFunction, path: string): Promise<unknown> {
+  const r = await getJson(sim, path, sim.adminApiKey);
+  assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
+  check(validate, `GET ${path}`, r.body);
+  return r.body;
 }
 
 function check(validate: ValidateFunction, label: string, body: unknown): void {
@@ -116,6 +130,123 @@ for (const hostile of [false, true]) {
         if (data.some((s) => s.share_with_type === 'Org')) orgWide++;
       }
       assert.equal(orgWide, 1, 'one library is shared with the whole organization');
+    });
+
+    test('admin: api keys (every offset page, name filter), roles, rate limit, spend limit', async () => {
+      const keys = validatorFor('/v1/admin/api-keys');
+      // The validator does reject a wrong answer (a key without its required fields).
+      assert.equal(keys({ keys: [{ key_id: 'x', name: 'x' }] }), false);
+      const all = (await admin200(sim, keys, '/v1/admin/api-keys')) as { keys: Array<{ key_id: string }> };
+      assert.ok(all.keys.length >= 6);
+      const paged: string[] = [];
+      for (let offset = 0; offset < all.keys.length; offset += 3) {
+        const page = (await admin200(sim, keys, `/v1/admin/api-keys?limit=3&offset=${offset}`)) as {
+          keys: Array<{ key_id: string }>;
+        };
+        paged.push(...page.keys.map((k) => k.key_id));
+      }
+      assert.deepEqual(
+        paged,
+        all.keys.map((k) => k.key_id),
+      );
+      await admin200(sim, keys, '/v1/admin/api-keys?name=batch');
+      await admin200(sim, validatorFor('/v1/admin/roles'), '/v1/admin/roles');
+      await admin200(sim, validatorFor('/v1/admin/rate-limit'), '/v1/admin/rate-limit');
+      await admin200(sim, validatorFor('/v1/admin/spend-limit'), '/v1/admin/spend-limit');
+    });
+
+    test('admin: users and invites (every page), each user by id, workspaces, user groups', async () => {
+      const users = validatorFor('/v1/admin/users');
+      const user = validatorFor('/v1/admin/users/{user_id}');
+      let page = 1;
+      let seen = 0;
+      let total = 0;
+      const ids: string[] = [];
+      do {
+        const body = (await admin200(sim, users, `/v1/admin/users?page=${page}&page_size=4`)) as {
+          members: Array<{ uuid: string }>;
+          invites: unknown[];
+          total: number;
+        };
+        total = body.total;
+        seen += body.members.length + body.invites.length;
+        ids.push(...body.members.map((m) => m.uuid));
+        page++;
+      } while (seen < total && page < 50);
+      assert.equal(seen, total);
+      assert.ok(ids.length >= 8);
+      for (const id of ids) await admin200(sim, user, `/v1/admin/users/${id}`);
+      await admin200(sim, users, '/v1/admin/users?email=acme');
+      const workspaces = validatorFor('/v1/admin/workspaces');
+      await admin200(sim, workspaces, '/v1/admin/workspaces');
+      await admin200(sim, workspaces, '/v1/admin/workspaces?is_archived=true&page=1&page_size=2');
+      await admin200(sim, workspaces, '/v1/admin/workspaces?search=team');
+      const groups = validatorFor('/v1/admin/user-groups');
+      await admin200(sim, groups, '/v1/admin/user-groups');
+      await admin200(sim, groups, '/v1/admin/user-groups?page=2&page_size=2&search=e');
+    });
+
+    test('admin: audit log, both orders, every page with after, every filter', async () => {
+      const logs = validatorFor('/v1/admin/audit-logs');
+      assert.equal(logs([{ log_id: 1, created_at: 'x', event_type: 'agent.update' }]), false);
+      assert.equal(logs([{ ...sim.workspace.admin!.auditLog[0], event_type: 'no.such_event' }]), false);
+      const all = (await admin200(sim, logs, '/v1/admin/audit-logs?sort=ascending&limit=1000')) as Array<{
+        created_at: string;
+      }>;
+      assert.ok(all.length >= 15);
+      await admin200(sim, logs, '/v1/admin/audit-logs');
+      let after = '';
+      for (let i = 0; i < 40; i++) {
+        const q = `sort=ascending&limit=5${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+        const page = (await admin200(sim, logs, `/v1/admin/audit-logs?${q}`)) as Array<{
+          created_at: string;
+        }>;
+        if (!page.length) break;
+        after = page[page.length - 1].created_at;
+      }
+      const filters = [
+        'event_type=agent.update&event_type=api_key.create',
+        'actor_type=HUMAN',
+        'target_type=AGENT',
+        `actor_user_uuid=${sim.workspace.admin!.members[0].uuid}`,
+        `before=${encodeURIComponent(all[all.length - 1].created_at)}&sort=descending&limit=3`,
+      ];
+      for (const f of filters) await admin200(sim, logs, `/v1/admin/audit-logs?${f}`);
+      // Entries added mid-run (evolve's agent changes, addAuditEntry) validate too.
+      const step = sim.evolve({ guardrailsChanged: 2 });
+      assert.ok((step.auditEntriesAdded ?? []).length >= 2);
+      sim.addAuditEntry({
+        actor_type: 'OTHER',
+        event_type: 'organization.update',
+        target_type: 'ORGANIZATION',
+      });
+      const after2 = encodeURIComponent(step.from);
+      const fresh = (await admin200(
+        sim,
+        logs,
+        `/v1/admin/audit-logs?after=${after2}&limit=1000`,
+      )) as unknown[];
+      assert.ok(fresh.length >= 3);
+    });
+
+    test('admin: usage of the current month, the previous one, one workspace, a month without data', async () => {
+      const usage = validatorFor('/v1/admin/usage');
+      assert.equal(usage({ completion: { models: {} } }), false);
+      const now = new Date(sim.workspace.now);
+      const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+      const current = (await admin200(sim, usage, '/v1/admin/usage')) as {
+        completion: { models: Record<string, unknown> };
+      };
+      assert.ok(Object.keys(current.completion.models).length > 0);
+      const before = (await admin200(
+        sim,
+        usage,
+        `/v1/admin/usage?month=${prev.getUTCMonth() + 1}&year=${prev.getUTCFullYear()}`,
+      )) as { chat: { models: Record<string, unknown> } };
+      assert.ok(Object.keys(before.chat.models).length > 0);
+      const ws = sim.workspace.admin!.workspaces[0].uuid;
+      await admin200(sim, usage, `/v1/admin/usage?workspace_id=${ws}&api_zone=eu`);
+      await admin200(sim, usage, '/v1/admin/usage?month=1&year=2001');
     });
   });
 }

@@ -18,6 +18,7 @@ import { createDemoService, type DemoService } from '../services/demo.ts';
 import { createIntegrationsService, type IntegrationsService } from '../services/integrations.ts';
 import { createAgentIndex } from '../services/agent-index.ts';
 import { createEventsService, type EventsService } from '../services/events.ts';
+import { createAuditLogService, type AuditLogService } from '../services/audit-log.ts';
 import { createFindingsService, type FindingsService } from '../services/findings.ts';
 import { createInventoryService, type InventoryService } from '../services/inventory.ts';
 import { createKeysService, type KeysService } from '../services/keys.ts';
@@ -53,6 +54,8 @@ export interface Services {
   inventory: InventoryService;
   findings: FindingsService;
   events: EventsService;
+  /** The admin audit log entries the syncs stored (issue 11). */
+  auditLog: AuditLogService;
   posture: PostureService;
   rules: RulesService;
   keys: KeysService;
@@ -269,6 +272,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     inventory: createInventoryService({ store, agentIndex, now }),
     findings: createFindingsService({ store, audit, now }),
     events: createEventsService({ store }),
+    auditLog: createAuditLogService({ store }),
     posture: createPostureService({ store, agentIndex, now }),
     rules: createRulesService(),
     demo: createDemoService({ accounts, integrations, syncs }),

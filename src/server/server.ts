@@ -24,6 +24,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { auditLogRoutes } from './routes/audit-log.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
@@ -206,6 +207,7 @@ export async function buildServer(app: App, options: BuildServerOptions = {}): P
       await api.register(inventoryRoutes, { app });
       await api.register(extrasRoutes, { app });
       await api.register(findingRoutes, { app });
+      await api.register(auditLogRoutes, { app });
       await api.register(postureRoutes, { app });
       await api.register(alertRoutes, { app });
       await api.register(exportRoutes, { app });

@@ -130,6 +130,30 @@ const Mute = z.object({
   replace: z.boolean().optional().describe('Replace an active mute (otherwise 409)'),
 });
 
+export const ChangeAttribution = z
+  .object({
+    actor: z
+      .string()
+      .nullable()
+      .describe('Email, name or API key name as the audit log said; null when it did not'),
+    actorType: z.string().describe('HUMAN, API_KEY or OTHER (as sent)'),
+    at: DateTime.describe('When the audit log recorded the action'),
+    eventType: z.string().describe('The audit event type, e.g. agent.update'),
+    auditLogId: z.string().describe('The audit entry (GET /integrations/{id}/audit-log)'),
+    candidates: z
+      .number()
+      .describe('How many audit entries matched; more than 1: the latest was taken ("probably")'),
+  })
+  .meta({ id: 'ChangeAttribution' });
+
+export const ChangeTarget = z
+  .object({
+    type: z.string().describe('Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION'),
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+  })
+  .meta({ id: 'ChangeTarget' });
+
 const Event = z
   .looseObject({
     id: z.number(),
@@ -138,14 +162,22 @@ const Event = z
     type: z
       .string()
       .describe(
-        'resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated',
+        'resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared',
       ),
-    resourceType: z.string().describe('agent, model, file or library'),
+    resourceType: z
+      .string()
+      .describe('agent, model, file or library; integration for workspace-wide events from the audit log'),
     resourceId: z.string(),
     resourceName: z.string().nullable(),
     at: DateTime,
     summary: z.string(),
     changes: z.array(FieldChange).nullable().describe('Field by field, for agent changes; null otherwise'),
+    attribution: ChangeAttribution.nullable().describe(
+      'Who made the change, from the admin audit log; null when not known (no admin key, no entry)',
+    ),
+    target: ChangeTarget.nullable().describe(
+      'For events raised from the audit log: what it says was acted on; null otherwise',
+    ),
   })
   .meta({ id: 'ChangeEvent' });
 

@@ -8,6 +8,16 @@
  * error — and `Snapshot.extraAvailability[<feature>]` says which and what to do. Never an empty
  * list taken for "none".
  */
+import type {
+  WireApiKey,
+  WireAuditLog,
+  WireInvite,
+  WireMember,
+  WireRateLimits,
+  WireRoles,
+  WireUsage,
+  WireWorkspace,
+} from '../shared/mistral-wire-admin.ts';
 import type { DataQualityWarning } from './types.ts';
 
 /** Features read with the admin key, each a row of the availability matrix beside connectors. */
@@ -170,4 +180,237 @@ export function isAdminRole(role: string, roleNames: ReadonlyMap<string, string>
   if (role === 'A') return true;
   const name = roleNames.get(role);
   return name !== undefined && /admin|owner/i.test(name);
+}
+
+/*
+ * Wire → record (pure). Records the connector flagged as malformed are mapped as far as they go;
+ * one without an id is dropped (its data-quality warning says why).
+ */
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+const obj = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** Organization role UUIDs → names, from GET /v1/admin/roles (empty when the roles were not read). */
+export function roleNamesOf(roles: WireRoles | null | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const list of [roles?.organization_roles, roles?.workspace_roles]) {
+    if (!Array.isArray(list)) continue;
+    for (const r of list) {
+      const id = str(obj(r)?.uuid);
+      const name = str(obj(r)?.name);
+      if (id && name) names.set(id, name);
+    }
+  }
+  return names;
+}
+
+/** A role list as sent: raw_roles, else the single raw_role. */
+function rolesOf(w: Record<string, unknown>): string[] {
+  const list = strings(w.raw_roles);
+  if (list.length) return list;
+  const one = str(w.raw_role);
+  return one ? [one] : [];
+}
+
+/**
+ * An API key. The plaintext `key` (sent only at creation) is never read. `integrationKeyHidden` is
+ * the ordinary key masked as Mistral masks it; absent = whether this is that key is unknown.
+ */
+export function toApiKeyRecord(
+  w: WireApiKey,
+  opts: { integrationKeyHidden?: string | null; warnings?: readonly DataQualityWarning[] } = {},
+): ApiKeyRecord | null {
+  const id = str(w?.key_id);
+  if (!id) return null;
+  const hiddenKey = str(w.hidden_key) ?? '';
+  const mine = opts.integrationKeyHidden;
+  return {
+    id,
+    name: str(w.name),
+    hiddenKey,
+    workspaceId: str(w.workspace_id),
+    workspaceName: str(w.workspace_name),
+    product: str(w.product),
+    createdBy: str(w.created_by),
+    createdAt: str(w.created_at),
+    expiresOn: str(w.expiration_date),
+    lastUsedOn: str(w.last_used),
+    canDelete: typeof w.can_delete === 'boolean' ? w.can_delete : null,
+    isIntegrationKey: mine ? hiddenKey !== '' && hiddenKey === mine : null,
+    dataQuality: (opts.warnings ?? []).filter((x) => x.resourceType === 'apiKey' && x.resourceId === id),
+  };
+}
+
+export function toMemberRecord(
+  w: WireMember,
+  roleNames: ReadonlyMap<string, string> = new Map(),
+): MemberRecord | null {
+  const id = str(w?.uuid);
+  if (!id) return null;
+  const roles = rolesOf(w);
+  const workspaces: MemberWorkspaceRecord[] = [];
+  for (const raw of Array.isArray(w.workspaces) ? w.workspaces : []) {
+    const ws = obj(raw);
+    const wsId = ws && str(ws.uuid);
+    if (!ws || !wsId) continue;
+    workspaces.push({
+      id: wsId,
+      name: str(ws.name) ?? '',
+      isDefault: ws.is_default === true,
+      roles: rolesOf(ws),
+    });
+  }
+  return {
+    id,
+    email: str(w.email),
+    name: str(w.name),
+    ssoOutsider: typeof w.is_sso_outsider === 'boolean' ? w.is_sso_outsider : null,
+    roles,
+    isAdmin: roles.some((r) => isAdminRole(r, roleNames)),
+    workspaces,
+    createdAt: str(w.created_at),
+  };
+}
+
+export function toInviteRecord(
+  w: WireInvite,
+  roleNames: ReadonlyMap<string, string> = new Map(),
+): InviteRecord | null {
+  const id = str(w?.uuid);
+  if (!id) return null;
+  const roles = rolesOf(w);
+  return {
+    id,
+    email: str(w.email) ?? '',
+    roles,
+    grantsAdmin: roles.some((r) => isAdminRole(r, roleNames)),
+    expired: w.expired === true,
+    createdAt: str(w.created_at),
+    workspaceIds: strings(w.workspace_uuids),
+  };
+}
+
+export function toWorkspaceRecord(w: WireWorkspace): WorkspaceRecord | null {
+  const id = str(w?.uuid);
+  if (!id) return null;
+  return {
+    id,
+    name: str(w.name) ?? '',
+    isDefault: w.is_default === true,
+    membersCount: num(w.members_count),
+  };
+}
+
+/** Longest value kept of an audit entry's details. */
+export const AUDIT_DETAIL_MAX = 500;
+/** Detail names that may carry a credential: never kept (the name says so, whatever the value). */
+const CREDENTIAL_NAME =
+  /secret|passw|token|credential|authori[sz]ation|bearer|cookie|session|private|signature|(^|[_-])(api[_-]?)?key(s)?$|^(api[_-]?)?keys?$|key[_-]?value/i;
+
+/** Whether an audit detail's name looks like it holds a credential (such details are dropped). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
+function detailText(v: unknown): string {
+  const text = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
+  return text.length > AUDIT_DETAIL_MAX ? text.slice(0, AUDIT_DETAIL_MAX) : text;
+}
+
+export function toAuditEntryRecord(w: WireAuditLog): AuditEntryRecord | null {
+  const logId = typeof w?.log_id === 'number' || typeof w?.log_id === 'string' ? String(w.log_id) : null;
+  const at = str(w?.created_at);
+  if (logId === null || at === null) return null;
+  const actor = obj(w.actor_metadata) ?? {};
+  const target = obj(w.target_metadata) ?? {};
+  const details: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(w.event_metadata) ?? {})) {
+    if (isCredentialName(k)) continue;
+    details[k] = detailText(v);
+  }
+  return {
+    id: logId,
+    at,
+    actorType: str(w.actor_type) ?? 'OTHER',
+    actor:
+      str(actor.email) ??
+      str(actor.name) ??
+      str(actor.api_key_name) ??
+      str(actor.key_name) ??
+      str(actor.user_uuid) ??
+      str(actor.api_key_id) ??
+      str(actor.id),
+    actorId: str(actor.user_uuid) ?? str(actor.api_key_id) ?? str(actor.id),
+    eventType: str(w.event_type) ?? '',
+    targetType: str(w.target_type) ?? '',
+    targetId: str(target.id) ?? str(target.uuid),
+    targetName: str(target.name),
+    workspaceId: str(w.workspace_uuid),
+    details,
+  };
+}
+
+/** The real rate limit, and what TrustLens paced itself to from it (null: not applied). */
+export function toRateLimitRecord(w: WireRateLimits, pacedRequestsPerSecond: number | null): RateLimitRecord {
+  const tokensByModel: RateLimitRecord['tokensByModel'] = {};
+  for (const [model, raw] of Object.entries(obj(w.tokens_limits_by_model) ?? {})) {
+    const lim = obj(raw);
+    const perMinute = num(lim?.tokens_per_minute);
+    const perMonth = num(lim?.tokens_per_month);
+    if (perMinute === null || perMonth === null) continue;
+    tokensByModel[model] = { tokensPerMinute: perMinute, tokensPerMonth: perMonth };
+  }
+  return { requestsPerSecond: w.requests_per_second, tokensByModel, pacedRequestsPerSecond };
+}
+
+/**
+ * Usage and cost of one month (GET /v1/admin/usage): every `{models: {model: {metric: rows}}}`
+ * under a product (nested products such as libraries_api.pages or vibe_code.chat are named with a
+ * dot). A row's quantity is `value` (else `quantity`), its cost `cost` (else `amount`), as sent.
+ */
+export function toUsageCostRecord(w: WireUsage, year: number, month: number): UsageCostRecord {
+  const rows: UsageCostRow[] = [];
+  const walk = (product: string, node: Record<string, unknown>, depth: number): void => {
+    const models = obj(node.models);
+    if (models) {
+      for (const [model, metricsRaw] of Object.entries(models)) {
+        for (const [metric, list] of Object.entries(obj(metricsRaw) ?? {})) {
+          for (const raw of Array.isArray(list) ? list : []) {
+            const r = obj(raw);
+            if (!r) continue;
+            rows.push({
+              product,
+              model,
+              metric,
+              quantity: num(r.value) ?? num(r.quantity),
+              cost: num(r.cost) ?? num(r.amount),
+            });
+          }
+        }
+      }
+      return;
+    }
+    if (depth >= 2) return;
+    for (const [k, v] of Object.entries(node)) {
+      const child = obj(v);
+      if (child) walk(product ? `${product}.${k}` : k, child, depth + 1);
+    }
+  };
+  for (const [product, v] of Object.entries(obj(w) ?? {})) {
+    const node = obj(v);
+    if (node) walk(product, node, 1);
+  }
+  const costs = rows.map((r) => r.cost).filter((c): c is number => c !== null);
+  return {
+    year,
+    month,
+    currency: str(w.currency),
+    startDate: str(w.start_date),
+    endDate: str(w.end_date),
+    rows,
+    totalCost: costs.length ? Math.round(costs.reduce((a, b) => a + b, 0) * 1e6) / 1e6 : null,
+  };
 }

@@ -26,10 +26,17 @@ import type {
   Snapshot,
   SyncErrorRecord,
 } from '../inventory/types.ts';
+import type { AdminFeatureKey } from '../inventory/admin.ts';
 import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
 import type { WireAgent, WireAgentAlias } from '../shared/mistral-wire.ts';
 import type { SyncUsageResult } from '../usage/sync-usage.ts';
+import {
+  adminFailedInPart,
+  discoverAdmin,
+  paceFromRateLimit,
+  type AdminDiscoverOptions,
+} from './discover-admin.ts';
 import { discoverExtras } from './discover-extras.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
@@ -46,6 +53,12 @@ export interface DiscoverOptions {
   agentConcurrency?: number;
   /** Told as each feature starts, reads and ends (a running sync's progress); none by default. */
   progress?: SyncProgressTracker;
+  /**
+   * The Admin API through an admin key (issue 11; src/sync/discover-admin.ts). Its rate limit is read
+   * first and paces both connectors; its features never fail the rest. null/absent: no admin key
+   * (every admin row 'unavailable', ADMIN_KEY_NOT_CONFIGURED).
+   */
+  admin?: AdminDiscoverOptions | null;
 }
 
 export interface DiscoveryResult {
@@ -86,6 +99,9 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   const progress = opts.progress ?? NO_PROGRESS;
   const warnings: DataQualityWarning[] = [];
   const availability = {} as Availability;
+  // With an admin key, the workspace's real rate limit is read before anything else and paces the
+  // connectors to a share of it (default half); without one, the connector keeps its default rate.
+  const paced = opts.admin ? await paceFromRateLimit(opts.admin, connector) : undefined;
 
   /** A whole listing, with its progress: running, then counted (or failed/unavailable) when it ends. */
   const listing = <T>(
@@ -234,6 +250,13 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     }
   }
 
+  // The admin key's features (issue 11): read after the rest, one after the other, at the same pace.
+  const adminR = await discoverAdmin({ admin: opts.admin, now, oneOff: !opts.integration, rateLimit: paced });
+  warnings.push(...adminR.warnings);
+  for (const [k, av] of Object.entries(adminR.availability) as [AdminFeatureKey, FeatureAvailability][]) {
+    extras.availability[k] = opts.integration ? av : oneOffWording(av);
+  }
+
   const errors: SyncErrorRecord[] = [];
   for (const [feature, av] of Object.entries(availability) as [FeatureKey, FeatureAvailability][]) {
     // Not available, or available with a problem to report (partial usage carries a code).
@@ -247,13 +270,13 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     }
   }
 
-  // A failed read of connectors or library sharing is an error of the run too (an unavailable one is a
-  // known state, shown in extraAvailability): the run is partial and says what failed.
+  // A failed read of connectors, library sharing or an admin feature is an error of the run too (an
+  // unavailable one is a known state, shown in extraAvailability): the run is partial and says what failed.
   for (const [feature, av] of Object.entries(extras.availability) as [
     keyof typeof extras.availability,
     FeatureAvailability,
   ][]) {
-    if (av.status === 'error' || (av.status === 'available' && av.code)) {
+    if (adminFailedInPart(av)) {
       errors.push({
         feature,
         code: av.code ?? 'UNEXPECTED_RESPONSE',
@@ -277,6 +300,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     dataQuality: warnings,
     connectors: extras.connectors,
     extraAvailability: extras.availability,
+    admin: adminR.admin,
   };
   const complete: Record<ResourceType, boolean> = {
     agent: agentsR.ok,
@@ -284,7 +308,10 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     file: filesR.ok,
     library: librariesR.ok,
   };
-  return { snapshot, complete, status: syncStatus(availability, extras.availability) };
+  let status = syncStatus(availability, extras.availability);
+  if (status === 'succeeded' && Object.values(adminR.availability).some(adminFailedInPart))
+    status = 'partial';
+  return { snapshot, complete, status };
 }
 
 /** The words of a one-off scan: what a stored sync retries later, a scan has to be run again for. */

@@ -33,7 +33,7 @@ const AuditEntry = z
         'The event metadata as sent, without credential-named keys, each value at most 500 characters',
       ),
   })
-  .meta({ id: 'AuditEntry' });
+  .meta({ id: 'MistralAuditEntry' });
 
 const AuditLogQuery = z.object({
   eventType: z.string().max(200).optional().describe('Only this audit event type, e.g. agent.update (exact)'),

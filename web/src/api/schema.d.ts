@@ -4670,6 +4670,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrations/{id}/audit-log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The admin audit log entries the syncs read, newest first
+     * @description Stored by each sync of an integration with an admin key (GET /v1/admin/audit-logs, read incrementally). Whether the last sync could read the audit log is the auditLog row of the integration availability.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this audit event type, e.g. agent.update (exact) */
+          eventType?: string;
+          /** @description Only this actor: email, name or key name (case-insensitive), or actor id */
+          actor?: string;
+          /** @description Only entries at or after this ISO date or time */
+          since?: string;
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['MistralAuditEntry'][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/posture': {
     parameters: {
       query?: never;
@@ -7051,6 +7179,31 @@ export interface components {
       /** @description The generic webhook body (Slack destinations receive it formatted as a Slack message) */
       payload: components['schemas']['AlertPayloadInput'];
     };
+    MistralAuditEntryInput: {
+      /** @description The audit log's log_id */
+      id: string;
+      integrationId: string;
+      /** @description The sync that first read it; null once that run is gone */
+      syncRunId: string | null;
+      /** @description ISO 8601 date-time */
+      at: string;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
+      actor: string | null;
+      actorId: string | null;
+      /** @description e.g. agent.update, api_key.create, library.share */
+      eventType: string;
+      /** @description e.g. AGENT, API_KEY, LIBRARY */
+      targetType: string;
+      targetId: string | null;
+      targetName: string | null;
+      workspaceId: string | null;
+      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
+      details: {
+        [key: string]: string;
+      };
+    };
     FindingMuteInput: {
       reason: string;
       /** @description Who muted it (user e-mail, token or CLI label) */
@@ -7175,13 +7328,33 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ChangeAttributionInput: {
+      /** @description Email, name or API key name as the audit log said; null when it did not */
+      actor: string | null;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description When the audit log recorded the action */
+      at: string;
+      /** @description The audit event type, e.g. agent.update */
+      eventType: string;
+      /** @description The audit entry (GET /integrations/{id}/audit-log) */
+      auditLogId: string;
+      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
+      candidates: number;
+    };
+    ChangeTargetInput: {
+      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
+      type: string;
+      id: string | null;
+      name: string | null;
+    };
     ChangeEventInput: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
       type: string;
-      /** @description agent, model, file or library */
+      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -7190,6 +7363,10 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChangeInput'][] | null;
+      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
+      attribution: components['schemas']['ChangeAttributionInput'] | null;
+      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
+      target: components['schemas']['ChangeTargetInput'] | null;
     } & {
       [key: string]: unknown;
     };
@@ -8552,6 +8729,31 @@ export interface components {
       /** @description The generic webhook body (Slack destinations receive it formatted as a Slack message) */
       payload: components['schemas']['AlertPayload'];
     };
+    MistralAuditEntry: {
+      /** @description The audit log's log_id */
+      id: string;
+      integrationId: string;
+      /** @description The sync that first read it; null once that run is gone */
+      syncRunId: string | null;
+      /** @description ISO 8601 date-time */
+      at: string;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description Who did it: an email, else a name, else a key name, else an id; null when unsaid */
+      actor: string | null;
+      actorId: string | null;
+      /** @description e.g. agent.update, api_key.create, library.share */
+      eventType: string;
+      /** @description e.g. AGENT, API_KEY, LIBRARY */
+      targetType: string;
+      targetId: string | null;
+      targetName: string | null;
+      workspaceId: string | null;
+      /** @description The event metadata as sent, without credential-named keys, each value at most 500 characters */
+      details: {
+        [key: string]: string;
+      };
+    };
     FindingMute: {
       reason: string;
       /** @description Who muted it (user e-mail, token or CLI label) */
@@ -8676,13 +8878,33 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ChangeAttribution: {
+      /** @description Email, name or API key name as the audit log said; null when it did not */
+      actor: string | null;
+      /** @description HUMAN, API_KEY or OTHER (as sent) */
+      actorType: string;
+      /** @description When the audit log recorded the action */
+      at: string;
+      /** @description The audit event type, e.g. agent.update */
+      eventType: string;
+      /** @description The audit entry (GET /integrations/{id}/audit-log) */
+      auditLogId: string;
+      /** @description How many audit entries matched; more than 1: the latest was taken ("probably") */
+      candidates: number;
+    };
+    ChangeTarget: {
+      /** @description Audit target type, e.g. API_KEY, INTEGRATION, LIBRARY, ORGANIZATION */
+      type: string;
+      id: string | null;
+      name: string | null;
+    };
     ChangeEvent: {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
       type: string;
-      /** @description agent, model, file or library */
+      /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;
       resourceId: string;
       resourceName: string | null;
@@ -8691,6 +8913,10 @@ export interface components {
       summary: string;
       /** @description Field by field, for agent changes; null otherwise */
       changes: components['schemas']['FieldChange'][] | null;
+      /** @description Who made the change, from the admin audit log; null when not known (no admin key, no entry) */
+      attribution: components['schemas']['ChangeAttribution'] | null;
+      /** @description For events raised from the audit log: what it says was acted on; null otherwise */
+      target: components['schemas']['ChangeTarget'] | null;
     } & {
       [key: string]: unknown;
     };

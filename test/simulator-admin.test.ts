@@ -12,6 +12,7 @@ import {
   ADMIN_ROUTES,
   evolveWorkspace,
   generateWorkspace,
+  hostilePayload,
   maskKey,
   parseScenario,
   startSimulator,
@@ -324,6 +325,19 @@ describe('simulator Admin API: the generated organization', () => {
     assert.notDeepEqual(c.admin!.apiKeys[0].hidden_key, a.admin!.apiKeys[0].hidden_key);
     assert.deepEqual(c.admin!.apiKeys.slice(1), a.admin!.apiKeys.slice(1));
     assert.notDeepEqual(generateWorkspace({ seed: 6 }).admin, a.admin);
+    // Hostile: owner-written admin texts carry the payloads; ids and times stay the same.
+    const h = generateWorkspace({ seed: 5, integrationApiKey: ORDINARY, hostile: true }).admin!;
+    assert.equal(h.apiKeys[1].name, hostilePayload(1));
+    assert.equal(h.members[0].name, hostilePayload(3));
+    assert.deepEqual(
+      h.auditLog.map((e) => [e.log_id, e.created_at, e.event_type]),
+      a.admin!.auditLog.map((e) => [e.log_id, e.created_at, e.event_type]),
+    );
+    const login = h.auditLog.find((e) => e.event_type === 'user.log_in')!;
+    assert.equal(
+      login.actor_metadata.name,
+      h.members.find((m) => m.uuid === login.actor_metadata.user_uuid)!.name,
+    );
   });
 
   test('keys: the integration key masked, never-expiring, unused > 90 days, older than a year; no plaintext', async () => {

@@ -599,11 +599,13 @@ export function makeAdminHostile(admin: SimAdmin): void {
   admin.userGroups.forEach((g, i) => {
     g.name = hostilePayload(i + 7).slice(0, 255);
   });
+  const people = new Map(admin.members.map((m) => [m.uuid, m.name ?? '']));
+  const groups = new Map([...names, ...people]);
   for (const e of admin.auditLog) {
-    if (e.actor_type === 'HUMAN') {
-      const m = admin.members.find((x) => x.uuid === e.actor_metadata.user_uuid);
-      if (m) e.actor_metadata.name = m.name ?? '';
-    }
+    const actor = people.get(e.actor_metadata.user_uuid);
+    if (actor !== undefined) e.actor_metadata.name = actor;
+    const target = groups.get(e.target_metadata.id);
+    if (target !== undefined) e.target_metadata.name = target;
   }
 }
 

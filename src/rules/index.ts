@@ -13,3 +13,13 @@ export {
 export type { GuardrailConfigView, GuardrailStrength } from './guardrail-strength.ts';
 export { findSecrets } from './secret-scanner.ts';
 export type { SecretKind, SecretLocation } from './secret-scanner.ts';
+// Thresholds of the organization rules (issue 11), for views that show the same judgement.
+export { KEY_EXPIRY_WARNING_DAYS } from './checks/mistral-integration-key-expiring.ts';
+export { KEY_UNUSED_AFTER_DAYS } from './checks/mistral-integration-api-key-unused.ts';
+export { KEY_MAX_LIFETIME_DAYS } from './checks/mistral-integration-api-key-old.ts';
+export {
+  MAX_ORG_ADMINS,
+  MAX_ORG_ADMIN_SHARE,
+  adminLimit,
+} from './checks/mistral-integration-admins-excessive.ts';
+export { INVITE_STALE_AFTER_DAYS } from './checks/mistral-integration-invite-stale.ts';

@@ -2,7 +2,7 @@
  * The `trustlens scan --format json` document. PUBLIC CONTRACT: users' pipelines parse it.
  * Add fields freely; never rename or drop one. schemaVersion changes only on a breaking change.
  */
-import type { AdminFeatureKey } from '../inventory/admin.ts';
+import { ADMIN_FEATURE_KEYS, type AdminFeatureKey, type AdminInventory } from '../inventory/admin.ts';
 import type {
   AgentRecord,
   AvailabilityStatus,
@@ -51,6 +51,16 @@ export interface ScanReport {
     checks: { pass: number; fail: number; unknown: number };
     /** MCP connectors; null when they could not be read (see extraAvailability). */
     connectors: number | null;
+    /** The organization's API keys (admin key); null when not read, never 0 for "unknown". */
+    apiKeys: number | null;
+    /** Organization members (admin key); null when not read. */
+    members: number | null;
+    /** Members holding an organization administration role; null when not read. */
+    admins: number | null;
+    /** Invitations not yet accepted and not expired; null when not read. */
+    pendingInvites: number | null;
+    /** Audit entries read by this scan or sync; null when the audit log was not read. */
+    auditEntries: number | null;
   };
   agents: AgentRecord[];
   models: Snapshot['models'];
@@ -67,12 +77,18 @@ export interface ScanReport {
   }>;
   dataQuality: Snapshot['dataQuality'];
   /**
-   * Surfaces beyond the product document (issue 11): connectors and library sharing. A feature
-   * absent from an older stored snapshot reads 'unavailable' ("not read").
+   * Surfaces beyond the product document (issue 11): connectors and library sharing, and the five
+   * admin-key rows (adminApiKeys, adminMembers, auditLog, rateLimit, adminUsage). A feature absent
+   * from an older stored snapshot reads 'unavailable' ("not read").
    */
   extraAvailability: ExtraAvailability;
   /** MCP connectors, credentials as names/scopes/status only ([] when not read: see extraAvailability). */
   connectors: ConnectorRecord[];
+  /**
+   * What the optional admin key showed (issue 11): each section null when it was not read (no admin
+   * key, a plan without it, an error: extraAvailability says which). Never a key's value.
+   */
+  admin: AdminInventory;
 }
 
 const NOT_READ = {
@@ -80,6 +96,20 @@ const NOT_READ = {
   message: 'Not read: this snapshot was taken before TrustLens read this feature.',
   remediation: 'Run a sync (or scan) again.',
 };
+
+const NO_ADMIN: AdminInventory = {
+  apiKeys: null,
+  members: null,
+  invites: null,
+  workspaces: null,
+  auditLog: null,
+  rateLimit: null,
+  usage: null,
+};
+
+/** A read that failed, or was read only in part because of a failure (the run is then partial). */
+const failedInPart = (a: { status: AvailabilityStatus; code?: string } | undefined): boolean =>
+  a !== undefined && (a.status === 'error' || (a.status === 'available' && a.code !== undefined));
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
@@ -123,10 +153,14 @@ export function buildScanReport(
   const availability = Object.fromEntries(
     FEATURE_KEYS.map((k) => [k, snapshot.availability[k].status]),
   ) as Record<FeatureKey, AvailabilityStatus>;
+  const admin = snapshot.admin ?? NO_ADMIN;
+  let status = syncStatus(snapshot.availability, snapshot.extraAvailability);
+  if (status === 'succeeded' && ADMIN_FEATURE_KEYS.some((k) => failedInPart(snapshot.extraAvailability?.[k])))
+    status = 'partial';
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
-    status: syncStatus(snapshot.availability, snapshot.extraAvailability),
+    status,
     source: snapshot.source,
     availability,
     availabilityDetails: snapshot.availability,
@@ -142,6 +176,11 @@ export function buildScanReport(
         snapshot.extraAvailability?.connectors.status === 'available'
           ? (snapshot.connectors ?? []).length
           : null,
+      apiKeys: admin.apiKeys ? admin.apiKeys.length : null,
+      members: admin.members ? admin.members.length : null,
+      admins: admin.members ? admin.members.filter((m) => m.isAdmin).length : null,
+      pendingInvites: admin.invites ? admin.invites.filter((i) => !i.expired).length : null,
+      auditEntries: admin.auditLog ? admin.auditLog.entries.length : null,
     },
     agents: snapshot.agents,
     models: snapshot.models,
@@ -158,8 +197,12 @@ export function buildScanReport(
     })),
     dataQuality: snapshot.dataQuality,
     extraAvailability: Object.fromEntries(
-      EXTRA_FEATURE_KEYS.map((k) => [k, snapshot.extraAvailability?.[k] ?? NOT_READ]),
+      [...EXTRA_FEATURE_KEYS, ...ADMIN_FEATURE_KEYS].map((k) => [
+        k,
+        snapshot.extraAvailability?.[k] ?? NOT_READ,
+      ]),
     ) as ExtraAvailability,
     connectors: snapshot.connectors ?? [],
+    admin: { ...NO_ADMIN, ...admin },
   };
 }

@@ -13,6 +13,31 @@ function guardrailLabel(a: ScanReport['agents'][number]): string {
   return `${a.guardrails.policy_count} polic${a.guardrails.policy_count === 1 ? 'y' : 'ies'}${blocking ? ', blocking' : ', not blocking'}`;
 }
 
+/** One line on what the optional admin key showed, or why it showed nothing. */
+function adminLine(r: ScanReport): string {
+  const s = r.summary;
+  const av = r.extraAvailability;
+  const parts: string[] = [];
+  if (s.apiKeys !== null) parts.push(`${s.apiKeys} API keys`);
+  if (s.members !== null) parts.push(`${s.members} members (${s.admins ?? 0} admins)`);
+  if (s.pendingInvites !== null) parts.push(`${s.pendingInvites} pending invites`);
+  if (s.auditEntries !== null) parts.push(`${s.auditEntries} audit entries`);
+  const rl = r.admin.rateLimit;
+  if (rl) {
+    const paced = rl.pacedRequestsPerSecond !== null ? `, paced to ${rl.pacedRequestsPerSecond}` : '';
+    parts.push(`rate limit ${rl.requestsPerSecond} requests/s${paced}`);
+  }
+  const notRead = (['adminApiKeys', 'adminMembers', 'auditLog', 'rateLimit', 'adminUsage'] as const).filter(
+    (k) => av[k] && av[k].status !== 'available',
+  );
+  if (parts.length === 0) {
+    const why = av.adminApiKeys?.message ?? 'not read';
+    return `Organization (admin key): not read. ${safeText(why, 160)}`;
+  }
+  const missing = notRead.length ? ` (not read: ${notRead.join(', ')})` : '';
+  return `Organization (admin key): ${parts.join(', ')}${missing}`;
+}
+
 export function renderScanTable(r: ScanReport): string {
   const out: string[] = [];
   out.push(`TrustLens scan of ${safeText(r.source.baseUrl, 200)} at ${r.generatedAt}`);
@@ -20,6 +45,7 @@ export function renderScanTable(r: ScanReport): string {
   out.push(
     `Inventory: ${r.summary.agents} agents, ${r.summary.models} models, ${r.summary.files} files, ${r.summary.libraries} libraries`,
   );
+  out.push(adminLine(r));
   out.push('');
   out.push('Feature availability');
   out.push(

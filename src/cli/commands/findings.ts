@@ -339,7 +339,7 @@ export function register(program: Command): void {
   program
     .command('events <integration>')
     .description(
-      'Change events recorded by syncs (created, deleted, changed, guardrails removed or weakened, …).',
+      'Change events recorded by syncs (created, deleted, changed, guardrails removed or weakened, …), who made them when an admin key reads the audit log, and its security events (API keys created or deleted, SSO disabled, training or public sharing enabled, connector credentials changed, libraries shared).',
     )
     .option(
       '--since <date>',
@@ -381,15 +381,24 @@ export function register(program: Command): void {
         }
         process.stdout.write(
           formatTable(
-            ['at', 'type', 'resource', 'summary'],
+            ['at', 'type', 'resource', 'by', 'summary'],
             events.map((e) => [
               e.at,
               e.type,
               `${e.resourceType}:${safeText(e.resourceId, 40)}`,
+              byColumn(e),
               safeText(e.summary, 100),
             ]),
           ) + '\n',
         );
       });
     });
+}
+
+/** Who made a change (from the admin audit log): "alice@…", "probably alice@…" (several entries), or "-". */
+function byColumn(e: Pick<EventView, 'attribution'>): string {
+  const a = e.attribution;
+  if (!a) return '-';
+  const who = a.actor ? safeText(a.actor, 60) : a.actorType === 'API_KEY' ? 'an API key' : 'unnamed';
+  return a.candidates > 1 ? `probably ${who}` : who;
 }

@@ -8,6 +8,7 @@ import { Layout } from './components/layout';
 import { Loading, ErrorState } from './components/states';
 import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
+import { ConnectorDetailPage, ConnectorsPage } from './pages/connectors';
 import { EventsPage } from './pages/events';
 import { FilesPage } from './pages/files';
 import { FindingsPage } from './pages/findings';
@@ -17,6 +18,7 @@ import { IntegrationsPage } from './pages/integrations';
 import { LibrariesPage } from './pages/libraries';
 import { ModelsPage } from './pages/models';
 import { NotFoundPage } from './pages/not-found';
+import { OrganizationPage } from './pages/organization';
 import { OverviewPage } from './pages/overview';
 import { AccountPage, AuditLogPage, TokensPage, UsersPage } from './pages/settings';
 import { AlertsPage } from './pages/settings/alerts';
@@ -77,6 +79,9 @@ export function createAppRouter() {
         { path: '/models', element: <ModelsPage /> },
         { path: '/files', element: <FilesPage /> },
         { path: '/libraries', element: <LibrariesPage /> },
+        { path: '/connectors', element: <ConnectorsPage /> },
+        { path: '/integrations/:integrationId/connectors/:connectorId', element: <ConnectorDetailPage /> },
+        { path: '/organization', element: <OrganizationPage /> },
         { path: '/findings', element: <FindingsPage /> },
         { path: '/events', element: <EventsPage /> },
         { path: '/settings', element: <SettingsHome /> },

@@ -33,6 +33,8 @@ const NAV: { section: string; items: NavItem[] }[] = [
       { to: '/models', label: 'Models' },
       { to: '/files', label: 'Files' },
       { to: '/libraries', label: 'Libraries' },
+      { to: '/connectors', label: 'Connectors' },
+      { to: '/organization', label: 'Organization' },
     ],
   },
   {
@@ -51,7 +53,14 @@ const NAV: { section: string; items: NavItem[] }[] = [
 function isActive(pathname: string, to: string): boolean {
   if (to === '/') return pathname === '/';
   if (to === '/agents') return pathname === '/agents' || /^\/integrations\/[^/]+\/agents\//.test(pathname);
-  if (to === '/integrations') return pathname.startsWith('/integrations') && !pathname.includes('/agents/');
+  if (to === '/connectors')
+    return pathname === '/connectors' || /^\/integrations\/[^/]+\/connectors\//.test(pathname);
+  if (to === '/integrations')
+    return (
+      pathname.startsWith('/integrations') &&
+      !pathname.includes('/agents/') &&
+      !pathname.includes('/connectors/')
+    );
   return pathname === to || pathname.startsWith(`${to}/`);
 }
 

@@ -8,7 +8,7 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { Page } from '../components/page';
 import { EmptyState, QueryState } from '../components/states';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format';
-import { formatBytes, librarySearchFields, matchesSearch } from './inventory/format';
+import { formatBytes, librarySearchFields, matchesSearch, shareText } from './inventory/format';
 import { collectPages } from './inventory/pages';
 import {
   AgentLinks,
@@ -217,14 +217,52 @@ function LibraryRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td maw={220}>
+      <Table.Td maw={260}>
         <Text size="sm" className="tl-wrap">
           <UntrustedText text={sharingText(l.sharing)} />
         </Text>
+        <Shares shares={l.shares} />
       </Table.Td>
       <Table.Td>
         <Text size="sm">{l.updatedAt ? formatDateTime(l.updatedAt) : 'unknown'}</Text>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** Who the library is shared with (GET /v1/libraries/{id}/share), organization-wide first. */
+function Shares({ shares }: { shares: Library['shares'] }) {
+  if (shares === undefined) return null;
+  if (shares === null)
+    return (
+      <Text size="xs" c="dimmed">
+        shared with: unknown (not readable)
+      </Text>
+    );
+  const others = shares.filter((s) => s.role.toLowerCase() !== 'owner');
+  if (others.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        shared with nobody but its owner
+      </Text>
+    );
+  const sorted = [...others].sort((a, b) =>
+    a.sharedWithType === 'Org' ? -1 : b.sharedWithType === 'Org' ? 1 : 0,
+  );
+  return (
+    <Stack gap={2} mt={4}>
+      {sorted.map((s, i) => (
+        <Group key={i} gap={4} wrap="nowrap">
+          {s.sharedWithType === 'Org' && (
+            <Badge size="xs" color="orange" variant="light">
+              whole organization
+            </Badge>
+          )}
+          <Text size="xs" className="tl-wrap">
+            <UntrustedText text={shareText(s)} />
+          </Text>
+        </Group>
+      ))}
+    </Stack>
   );
 }

@@ -280,6 +280,39 @@ export function featureState(row: FeatureAvailability['features'][number]): {
 }
 
 /**
+ * One extra row's state (connectors, library sharing, admin-key features): as featureState, but an
+ * unknown status says the server's reason (no sync yet, or a sync older than the feature).
+ */
+export function extraFeatureState(row: FeatureAvailability['extraFeatures'][number]): {
+  state: CellState;
+  reason: string | null;
+  remediation: string | null;
+} {
+  if (row.status === null) {
+    return {
+      state: 'unknown',
+      reason: row.message ?? 'No finished sync has checked it yet.',
+      remediation: row.remediation ?? 'Run a sync (Sync now) to check it.',
+    };
+  }
+  if (row.status === 'unavailable') {
+    return {
+      state: 'not available',
+      reason:
+        row.message ??
+        (row.needs === 'adminKey' ? 'It needs an admin key.' : 'Mistral refused it for this key.'),
+      remediation: row.remediation,
+    };
+  }
+  return featureState({
+    ...row,
+    apiKeyOnly: row.needs === 'apiKey',
+    withBetaAccess: true,
+    feature: 'models',
+  });
+}
+
+/**
  * Whether a run is still in progress (poll it; Sync now would only join it): running, or queued and
  * waiting for a worker to take it (it becomes running, then ends).
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeValueText, eventTypeLabel, formatBytes, matchesSearch } from './format';
+import { changeValueText, eventTypeLabel, formatBytes, matchesSearch, shareText } from './format';
 
 describe('formatBytes', () => {
   it('uses decimal units and says unknown for what is not a size', () => {
@@ -41,5 +41,17 @@ describe('eventTypeLabel', () => {
   it('names known types and shows unknown ones as they are', () => {
     expect(eventTypeLabel('guardrails_removed')).toBe('Guardrails removed');
     expect(eventTypeLabel('something_new')).toBe('something_new');
+  });
+});
+
+describe('shareText', () => {
+  it('says who a library is shared with and the role', () => {
+    expect(shareText({ sharedWithType: 'Org', sharedWithId: 'org-1', role: 'Viewer' })).toBe(
+      'Organization: Viewer',
+    );
+    expect(shareText({ sharedWithType: 'Workspace', sharedWithId: 'ws-1', role: 'Editor' })).toBe(
+      'Workspace ws-1: Editor',
+    );
+    expect(shareText({ sharedWithType: 'User', sharedWithId: null, role: 'Owner' })).toBe('User: Owner');
   });
 });

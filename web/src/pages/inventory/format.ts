@@ -93,3 +93,9 @@ export function eventTypeColor(type: string): string {
   if (type === 'resource_created') return 'teal';
   return 'blue';
 }
+
+/** One share of a library: "Workspace ws-1: Editor", "Organization: Viewer". */
+export function shareText(s: { sharedWithType: string; sharedWithId: string | null; role: string }): string {
+  const who = s.sharedWithType === 'Org' ? 'Organization' : s.sharedWithType;
+  return `${who}${s.sharedWithId && s.sharedWithType !== 'Org' ? ` ${s.sharedWithId}` : ''}: ${s.role}`;
+}

@@ -131,9 +131,12 @@ export function fieldFlagged(
   return (record.dataQuality ?? []).some((w) => fields.some((f) => w.issue.includes(f)));
 }
 
-/** A key in a sentence: its name (or id) and masked form, e.g. `"CI deploy" (HQSx...Ug6Y)`. */
-export function keyLabel(k: ApiKeyRecord): string {
-  return `"${k.name ?? k.id}" (${k.hiddenKey})`;
+/**
+ * A key in a sentence: its name (or id) and masked form, e.g. `"CI deploy" (HQSx...Ug6Y)`, with an
+ * optional note inside the brackets (`"CI deploy" (HQSx...Ug6Y, last used 2026-02-01)`).
+ */
+export function keyLabel(k: ApiKeyRecord, note?: string): string {
+  return `"${k.name ?? k.id}" (${k.hiddenKey}${note ? `, ${note}` : ''})`;
 }
 
 /** A key in evidence: everything but a value (hiddenKey is the masked form Mistral shows). */

@@ -55,7 +55,7 @@ export const rule: Rule = {
       }
       judged.push({
         status: age > KEY_MAX_LIFETIME_DAYS ? 'FAIL' : 'PASS',
-        label: `${keyLabel(k)} (created ${age} days ago)`,
+        label: keyLabel(k, `created ${age} days ago`),
         evidence: keyEvidence(k, { ageDays: age }),
       });
     }

@@ -44,7 +44,7 @@ describe('mistral_integration_api_key_unused', () => {
     );
     assert.equal(failing[0].daysSinceLastUse, 120);
     assert.equal(failing[1].neverUsed, true);
-    assert.match(r.detail, /"Idle" \(HQSx\.\.\.Ug6Y\) \(last used 2026-02-01\)/);
+    assert.match(r.detail, /"Idle" \(HQSx\.\.\.Ug6Y, last used 2026-02-01\)/);
     assert.match(r.detail, /never used, created 182 days ago/);
   });
 

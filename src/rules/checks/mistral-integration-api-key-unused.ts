@@ -58,7 +58,7 @@ export const rule: Rule = {
         const status = sinceUse > KEY_UNUSED_AFTER_DAYS ? 'FAIL' : 'PASS';
         judged.push({
           status,
-          label: `${label} (last used ${k.lastUsedOn})`,
+          label: keyLabel(k, `last used ${k.lastUsedOn}`),
           evidence: keyEvidence(k, { daysSinceLastUse: sinceUse }),
         });
       } else if (age === null) {
@@ -68,7 +68,7 @@ export const rule: Rule = {
         const status = age > KEY_UNUSED_AFTER_DAYS ? 'FAIL' : 'PASS';
         judged.push({
           status,
-          label: `${label} (never used, created ${age} days ago)`,
+          label: keyLabel(k, `never used, created ${age} days ago`),
           evidence: keyEvidence(k, { neverUsed: true, ageDays: age }),
         });
       }

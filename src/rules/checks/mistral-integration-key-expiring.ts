@@ -102,7 +102,7 @@ export const rule: Rule = {
         status: 'PASS',
         detail: soonest
           ? `The integration's API key ${keyLabel(soonest.k)} expires on ${soonest.k.expiresOn}, in ${soonest.days} days.`
-          : `The integration's API key ${listWords(own.map(keyLabel))} never expires.`,
+          : `The integration's API key ${listWords(own.map((k) => keyLabel(k)))} never expires.`,
         evidence: {
           keys: own.map((k) => keyEvidence(k)),
           ...(soonest ? { daysUntilExpiry: soonest.days } : {}),

@@ -35,7 +35,7 @@ export const rule: Rule = {
         {
           ...base,
           status: 'PASS',
-          detail: `The integration's API key is listed by the organization: ${listWords(own.map(keyLabel))}.`,
+          detail: `The integration's API key is listed by the organization: ${listWords(own.map((k) => keyLabel(k)))}.`,
           evidence: { keys: keys.records.length, integrationKeys: own.map((k) => keyEvidence(k)) },
         },
       ];

@@ -119,6 +119,66 @@ for (const hostile of [false, true]) {
       assert.equal((await getJson(sim, '/v1/connectors/no-such-connector')).status, 404);
     });
 
+    test('prompts and skills (every pageToken page), each by id and version, their versions; batch jobs (every page, filters)', async () => {
+      for (const kind of ['prompts', 'skills'] as const) {
+        const idParam = kind === 'prompts' ? 'prompt_id' : 'skill_id';
+        const list = validatorFor(`/v2/${kind}`);
+        const one = validatorFor(`/v2/${kind}/{${idParam}}`);
+        const versions = validatorFor(`/v2/${kind}/{${idParam}}/versions`);
+        const ids: string[] = [];
+        let token: string | undefined;
+        do {
+          const r = await getJson(sim, `/v2/${kind}?pageSize=2${token ? `&pageToken=${token}` : ''}`);
+          assert.equal(r.status, 200);
+          check(list, `GET /v2/${kind}`, r.body);
+          const body = r.body as { data: Array<{ id: string }>; nextPageToken?: string };
+          ids.push(...body.data.map((p) => p.id));
+          token = body.nextPageToken;
+        } while (token);
+        assert.deepEqual(
+          ids,
+          (sim.workspace[kind] ?? []).map((p) => p.object.id),
+          `every ${kind} once, in order`,
+        );
+        for (const id of ids) {
+          const r = await getJson(sim, `/v2/${kind}/${id}`);
+          check(one, `GET /v2/${kind}/{id}`, r.body);
+          check(
+            one,
+            `GET /v2/${kind}/{id}?version=1`,
+            (await getJson(sim, `/v2/${kind}/${id}?version=1`)).body,
+          );
+          const v = await getJson(sim, `/v2/${kind}/${id}/versions`);
+          check(versions, `GET /v2/${kind}/{id}/versions`, v.body);
+          assert.equal(
+            (v.body as { data: unknown[] }).data.length,
+            (r.body as { latestVersion: number }).latestVersion,
+          );
+        }
+        assert.equal((await getJson(sim, `/v2/${kind}/no-such-id`)).status, 404);
+      }
+      const jobs = validatorFor('/v1/batch/jobs');
+      const job = validatorFor('/v1/batch/jobs/{job_id}');
+      const seen: string[] = [];
+      for (let page = 0; ; page++) {
+        const r = await getJson(sim, `/v1/batch/jobs?page=${page}&page_size=3`);
+        check(jobs, 'GET /v1/batch/jobs', r.body);
+        const body = r.body as { data: Array<{ id: string }>; total: number };
+        if (!body.data.length) break;
+        seen.push(...body.data.map((j) => j.id));
+      }
+      assert.equal(seen.length, sim.workspace.batchJobs?.length);
+      assert.ok(seen.length >= 6);
+      for (const id of seen)
+        check(job, 'GET /v1/batch/jobs/{id}', (await getJson(sim, `/v1/batch/jobs/${id}`)).body);
+      const agentId = String(sim.workspace.agents[0].current.id);
+      const mine = await getJson(sim, `/v1/batch/jobs?agent_id=${agentId}&status=SUCCESS&status=RUNNING`);
+      check(jobs, 'GET /v1/batch/jobs?agent_id', mine.body);
+      const data = (mine.body as { data: Array<{ agent_id: string }> }).data;
+      assert.ok(data.length >= 1 && data.every((j) => j.agent_id === agentId));
+      assert.equal((await getJson(sim, '/v1/batch/jobs?status=NOPE')).status, 422);
+    });
+
     test('library sharing of every library', async () => {
       const share = validatorFor('/v1/libraries/{library_id}/share');
       let orgWide = 0;
@@ -262,6 +322,23 @@ describe('simulator feature switches (issue 11)', () => {
       assert.equal((await getJson(sim, `/v1/libraries/${lib}/share`)).status, 403);
       assert.equal((await getJson(sim, '/v1/connectors')).status, 200);
       assert.equal((await getJson(sim, '/v1/libraries')).status, 200);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('prompts, skills and batch jobs answer 403 while off, each on its own', async () => {
+    const sim = await startSimulator({ seed: 2, features: { prompts: false } });
+    try {
+      assert.equal((await getJson(sim, '/v2/prompts')).status, 403);
+      assert.equal((await getJson(sim, '/v2/skills')).status, 200);
+      assert.equal((await getJson(sim, '/v1/batch/jobs')).status, 200);
+      sim.configure({ features: { skills: false, batch: false } });
+      assert.equal((await getJson(sim, '/v2/prompts')).status, 200);
+      assert.equal((await getJson(sim, '/v2/skills')).status, 403);
+      assert.equal((await getJson(sim, '/v1/batch/jobs')).status, 403);
+      const job = sim.workspace.batchJobs![0].id;
+      assert.equal((await getJson(sim, `/v1/batch/jobs/${job}`)).status, 403);
     } finally {
       await sim.close();
     }

@@ -17,6 +17,7 @@
  */
 import { buildAdmin, makeAdminHostile } from './admin.ts';
 import { buildAgent, GUARDRAIL_VARIANTS, type AgentContext } from './agents.ts';
+import { buildBatchJobs, buildPrompts, buildSkills, makeV2Hostile } from './v2-resources.ts';
 import { buildConnectors, makeConnectorsHostile, shareLibraries } from './connectors.ts';
 import { buildConversation, speakerOf, toolNames, type Speaker } from './conversations.ts';
 import { createRng, mixSeed, type Rng } from './prng.ts';
@@ -92,6 +93,7 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     conversations: root.fork(),
     connectors: root.fork(),
     admin: root.fork(),
+    v2: root.fork(),
   };
   const models = buildModels(rng.models, o.models, nowMs);
   const files = buildFiles(rng.files, o.files, nowMs);
@@ -148,6 +150,11 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     chatModels: ctx.chatModels,
   });
   if (o.hostile) makeAdminHostile(admin);
+  // Prompts, skills and batch jobs (issue 11), on their own fork: everything above is unchanged.
+  const prompts = buildPrompts(rng.v2, nowMs);
+  const skills = buildSkills(rng.v2, nowMs);
+  const batchJobs = buildBatchJobs(rng.v2, nowMs, agents, ctx.chatModels);
+  if (o.hostile) makeV2Hostile({ prompts, skills, batchJobs });
   const conversations = generateConversations(rng.conversations, o, nowMs, agents, ctx.chatModels);
   return {
     now: new Date(nowMs).toISOString(),
@@ -158,6 +165,9 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
     conversations,
     connectors,
     admin,
+    prompts,
+    skills,
+    batchJobs,
   };
 }
 

@@ -15,6 +15,7 @@
 import type { WireAgent, WireEntry, WirePaginationInfo } from '../shared/mistral-wire.ts';
 import { ADMIN_ROUTES } from './admin.ts';
 import { connectorsOf } from './connectors.ts';
+import { V2_ROUTES } from './v2-resources.ts';
 import { QueryError, type Reply, type RouteContext, type RouteDef } from './http.ts';
 import { peekEntries } from './conversations.ts';
 import type { SimAgent, SimConnector, SimWorkspace } from './types.ts';
@@ -491,8 +492,8 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-/** ROUTES (the ordinary key's) and ADMIN_ROUTES (GET /v1/admin/*, the admin key's: admin.ts). */
-const COMPILED = [...ROUTES, ...ADMIN_ROUTES].map((route) => ({
+/** ROUTES and V2_ROUTES (the ordinary key's; prompts, skills, batch jobs: v2-resources.ts) and ADMIN_ROUTES (GET /v1/admin/*, the admin key's: admin.ts). */
+const COMPILED = [...ROUTES, ...V2_ROUTES, ...ADMIN_ROUTES].map((route) => ({
   route,
   segments: route.pattern.split('/').slice(1),
 }));

@@ -28,6 +28,12 @@ import type {
   WireConnectorCredential,
   WireSharing,
 } from '../shared/mistral-wire-connectors.ts';
+import type {
+  WireBatchJob,
+  WirePromptDefinition,
+  WireRegistryObject,
+  WireSkillDefinition,
+} from '../shared/mistral-wire-v2.ts';
 
 export interface SimAgent {
   /** What GET /v1/agents/{id} returns (no agent_version). */
@@ -78,6 +84,27 @@ export interface SimWorkspace {
    * no keys, members, workspaces or audit entries (see simulator/admin.ts, `adminOf`).
    */
   admin?: SimAdmin;
+  /** GET /v2/prompts (simulator/v2-resources.ts); absent = none. */
+  prompts?: SimRegistryItem<WirePromptDefinition>[];
+  /** GET /v2/skills; absent = none. */
+  skills?: SimRegistryItem<WireSkillDefinition>[];
+  /** GET /v1/batch/jobs; absent = none. */
+  batchJobs?: WireBatchJob[];
+}
+
+/**
+ * A prompt or skill of the v2 registry: the object's own fields and its versions (ascending); the
+ * routes serve the latest version merged into the object (Prompt / Skill), with `latestVersion`.
+ */
+export interface SimRegistryItem<D> {
+  object: Omit<WireRegistryObject<D>, 'definition' | 'version' | 'notes' | 'aliases' | 'latestVersion'>;
+  versions: Array<{
+    version: number;
+    definition: D;
+    notes: string;
+    aliases: string[];
+    createdAt: IsoDateTime;
+  }>;
 }
 
 /** `AdminUserGroupOut` of GET /v1/admin/user-groups. */
@@ -223,6 +250,12 @@ export interface FeatureOptions {
   adminApi?: boolean;
   /** Audit logs in the plan (an Enterprise feature). false = 403 on /v1/admin/audit-logs only. */
   auditLog?: boolean;
+  /** GET /v2/prompts… (403 while off). */
+  prompts?: boolean;
+  /** GET /v2/skills… (403 while off). */
+  skills?: boolean;
+  /** GET /v1/batch/jobs… (403 while off). */
+  batch?: boolean;
 }
 
 export interface SimulatorOptions {

@@ -159,7 +159,8 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
           return {
             records: recs,
             warnings: checkRecords(API_KEY, recs, undefined, route),
-            next: recs.length < limit ? null : offset + recs.length,
+            // Only an empty page ends it: a server that caps `limit` below ours sends short pages.
+            next: recs.length === 0 ? null : offset + recs.length,
           };
         },
       }),
@@ -245,13 +246,15 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
   }
 
   /**
-   * Audit entries after `start` (exclusive), oldest first. Pages ask `after` = the last entry's time
-   * minus 1 ms, so entries at the same instant as a page's last one (whether the server's `after`
-   * is exclusive or not) come again and only unseen log_ids are kept. A full page with nothing new
+   * Audit entries after `start` (exclusive), oldest first. Each next page asks `after` = the last
+   * entry's time minus 1 ms, so entries at the same instant as a page's last one come again
+   * (whether the server's `after` is exclusive or not) and only unseen log_ids are kept. The read
+   * ends on a page with nothing new that is shorter than asked (one request more than the entries
+   * need, so a server that caps `limit` is still read to the end). A full page with nothing new
    * (more entries at one instant than a page holds) is asked again with a doubled limit; past
-   * MAX_AUDIT_LIMIT the listing moves past that instant with a warning. At `maxEntries` it stops
-   * (truncated) and drops the entries of its last instant, unless they are all it has, so that the
-   * next read (from the last kept entry's time, exclusive) neither loses nor repeats any.
+   * MAX_AUDIT_LIMIT the read moves past that instant with a warning. At `maxEntries` it stops
+   * (truncated) and drops the entries of its last instant, unless they are all it has, so the next
+   * read (after the last kept entry's time, exclusive) neither loses nor repeats any.
    */
   async function listAuditLogs(o: {
     after: string | null;
@@ -279,8 +282,6 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
       const seen = new Set<string>();
       let askAfter = start;
       let limit = pageLimit;
-      let truncated = false;
-      let prevAt = -Infinity;
       for (let pages = 0; ; pages++) {
         if (pages >= MAX_AUDIT_PAGES) {
           throw unexpectedResponseError(route, `pagination did not end after ${pages} pages`, {}, secrets);
@@ -290,23 +291,22 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
           json = await get(route, '/v1/admin/audit-logs', { sort: 'ascending', after: askAfter, limit });
         } catch (e) {
           // A raised limit the server refuses: move past the crowded instant as at the cap.
-          if (limit > pageLimit && isStatus(e, 422)) {
-            limit = MAX_AUDIT_LIMIT;
-            json = null;
-          } else throw e;
+          if (!(limit > pageLimit && isStatus(e, 422))) throw e;
+          json = null;
+          limit = MAX_AUDIT_LIMIT;
         }
-        let recs: unknown[] = [];
         let fresh = 0;
         let lastAt: number | null = null;
-        let lastIso: string | null = null;
+        let full = true;
         if (json !== null) {
-          recs = bodyRecords(route, json, null, secrets);
+          const recs = bodyRecords(route, json, null, secrets);
           warnings.push(...checkRecords(AUDIT_ENTRY, recs, undefined, route));
+          full = recs.length >= limit;
           for (const r of recs) {
             const iso = createdAtOf(r);
             const at = iso === null ? null : instantOf(iso);
             if (at !== null) {
-              if (at < prevAt) {
+              if (lastAt !== null && at < lastAt) {
                 throw unexpectedResponseError(
                   route,
                   'the audit log did not come oldest first (sort=ascending was not honoured), so it cannot be read incrementally',
@@ -314,9 +314,7 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
                   secrets,
                 );
               }
-              prevAt = at;
               lastAt = at;
-              lastIso = iso;
               if (at <= startAt) continue; // `after` is exclusive
             }
             const id = AUDIT_ENTRY.idOf(r);
@@ -327,45 +325,42 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
             items.push(r as WireAuditLog);
             fresh++;
           }
-          if (recs.length < limit) break; // a short page: the end
           if (items.length >= o.maxEntries) {
-            truncated = true;
-            break;
+            // Stop at the last whole instant within maxEntries (later ones may continue unread); when
+            // one instant holds them all, read on until it ends, so the next read never splits it.
+            const cut = wholeInstantCut(items, o.maxEntries);
+            if (cut > 0) return { items: items.slice(0, cut), warnings, truncated: true };
           }
-          if (lastAt === null || lastIso === null) {
-            throw unexpectedResponseError(
-              route,
-              'audit entries came without a created_at time, so the log cannot be paged',
-              { status: 200 },
-              secrets,
-            );
+          if (fresh === 0 && !full) break; // nothing new, and nothing more: the end
+          if (fresh > 0) {
+            if (lastAt === null) {
+              throw unexpectedResponseError(
+                route,
+                'audit entries came without a created_at time, so the log cannot be paged',
+                { status: 200 },
+                secrets,
+              );
+            }
+            askAfter = new Date(Math.floor(lastAt / 1000) - 1).toISOString();
+            continue;
           }
-        }
-        if (json !== null && fresh > 0) {
-          askAfter = new Date(Math.floor(lastAt! / 1000) - 1).toISOString();
-          prevAt = -Infinity; // the next page starts before this one's last entry again
-          continue;
         }
         // A full page with nothing new: more entries at one instant than a page holds.
         if (limit < MAX_AUDIT_LIMIT) {
           limit = Math.min(MAX_AUDIT_LIMIT, limit * 2);
-          prevAt = -Infinity;
           continue;
         }
-        const stuckAt = lastIso ?? askAfter;
+        const stuckAt = lastAt ?? instantOf(askAfter) ?? startAt;
         warnings.push({
           resourceType: 'auditEntry',
           resourceId: null,
           endpoint: route,
-          issue: `more than ${MAX_AUDIT_LIMIT} audit entries share the instant ${stuckAt}; entries at that instant beyond them may be missing`,
+          issue: `more audit entries than one page holds share the instant ${new Date(Math.floor(stuckAt / 1000)).toISOString()}; some at that instant may be missing`,
         });
-        const stuck = instantOf(stuckAt) ?? startAt;
-        askAfter = new Date(Math.floor(stuck / 1000) + 1).toISOString();
+        askAfter = new Date(Math.floor(stuckAt / 1000) + 1).toISOString();
         limit = pageLimit;
-        prevAt = -Infinity;
       }
-      const kept = truncated ? trimToWholeInstants(items.slice(0, o.maxEntries)) : items;
-      return { items: kept, warnings, truncated };
+      return { items, warnings, truncated: false };
     });
   }
 
@@ -465,14 +460,14 @@ export function instantOf(iso: string): number | null {
 }
 
 /**
- * Entries of a truncated read, less those at its last instant (more at that instant may follow,
- * unread): the next read starts after the last kept one. All of them are kept when they all share
- * one instant (nothing else could move the read forward).
+ * Where a truncated read may end: the largest i ≤ max with an entry at a later instant right after
+ * it (items[i] is later than items[i-1]), so every instant kept was read whole; 0 when none.
  */
-function trimToWholeInstants(entries: WireAuditLog[]): WireAuditLog[] {
-  const last = entries.length ? instantOf(entries[entries.length - 1].created_at) : null;
-  if (last === null) return entries;
-  let end = entries.length;
-  while (end > 0 && instantOf(entries[end - 1].created_at) === last) end--;
-  return end === 0 ? entries : entries.slice(0, end);
+function wholeInstantCut(entries: readonly WireAuditLog[], max: number): number {
+  for (let i = Math.min(max, entries.length - 1); i >= 1; i--) {
+    const a = instantOf(entries[i - 1].created_at);
+    const b = instantOf(entries[i].created_at);
+    if (a !== null && b !== null && b > a) return i;
+  }
+  return 0;
 }

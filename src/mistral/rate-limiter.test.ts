@@ -139,3 +139,27 @@ test('AIMD default recovery: about 5% of the configured rate per second of succe
   for (let i = 0; i < 100; i++) l.onSuccess();
   assert.ok(l.currentRate > 105 && l.currentRate < 115, `rate ${l.currentRate}`);
 });
+
+test('setRate paces at the new rate; a rate lowered by 429s stays lowered and recovers up to it', async () => {
+  const c = fakeClock();
+  const l = createRateLimiter({ requestsPerSecond: 20, maxConcurrency: 1, now: c.now, sleep: c.sleep });
+  l.setRate(5);
+  assert.equal(l.maxRate, 5);
+  assert.equal(l.currentRate, 5);
+  const start = c.t;
+  for (let i = 0; i < 6; i++) (await l.acquire())();
+  // 6 sends at 5/s: the 6th may go 1000 ms after the first.
+  assert.equal(Math.round(c.t - start), 1000);
+
+  // Halved by a 429, then the real limit is set higher: the rate stays lowered, then recovers.
+  l.onRateLimited();
+  assert.equal(l.currentRate, 2.5);
+  l.setRate(50);
+  assert.equal(l.currentRate, 2.5);
+  for (let i = 0; i < 2000; i++) l.onSuccess();
+  assert.equal(l.currentRate, 50);
+  // Set lower than the current rate: capped at once.
+  l.setRate(10);
+  assert.equal(l.currentRate, 10);
+  assert.throws(() => l.setRate(0), RangeError);
+});

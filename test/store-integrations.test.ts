@@ -133,6 +133,7 @@ for (const backend of testBackends()) {
         syncFrequencyMinutes: 30,
       });
       assert.deepEqual(Object.keys(view).sort(), [
+        'adminKey',
         'baseUrl',
         'createdAt',
         'id',

@@ -30,7 +30,10 @@ export interface SyncReport {
 export interface ClientServices {
   /** Where the services run: this process on a data folder or database, or a server's API. */
   where: { kind: 'local' } | { kind: 'remote'; server: string };
-  integrations: Pick<IntegrationsService, 'list' | 'find' | 'create' | 'update' | 'rotateKey' | 'delete'>;
+  integrations: Pick<
+    IntegrationsService,
+    'list' | 'find' | 'create' | 'update' | 'rotateKey' | 'setAdminKey' | 'removeAdminKey' | 'delete'
+  >;
   findings: Pick<FindingsService, 'list' | 'get' | 'mute' | 'unmute'>;
   events: Pick<EventsService, 'list'>;
   syncs: Pick<SyncsService, 'trigger' | 'listRuns' | 'getRun'> & {
@@ -57,6 +60,8 @@ function toView(i: ApiIntegration): IntegrationView {
     keyHint: i.keyHint,
     keyFingerprint: i.keyFingerprint,
     keyUpdatedAt: i.keyUpdatedAt,
+    // A server older than the admin key (issue 11) does not send it.
+    adminKey: i.adminKey ?? null,
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
     organizationId: i.organizationId,
@@ -122,6 +127,16 @@ export function createRemoteServices(api: ApiClient, options: RemoteServicesOpti
           body: { apiKey },
         }),
       );
+    },
+    async setAdminKey(_actor, id, adminApiKey) {
+      return toView(
+        await api.request<ApiIntegration>('PUT', `/integrations/${enc(id)}/admin-key`, {
+          body: { adminApiKey },
+        }),
+      );
+    },
+    async removeAdminKey(_actor, id) {
+      return toView(await api.request<ApiIntegration>('DELETE', `/integrations/${enc(id)}/admin-key`));
     },
     async delete(_actor, id) {
       await api.request<void>('DELETE', `/integrations/${enc(id)}`);

@@ -6,14 +6,19 @@ import { z } from 'zod';
 import { AppError } from '../errors/index.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { DEFAULT_JOB_SETTINGS } from '../jobs/types.ts';
+import { parseRateLimitShare } from '../integrations/rate-limit-share.ts';
 
 export interface AppConfig {
   /** PGlite data folder (also holds master.key when TRUSTLENS_MASTER_KEY is unset). */
   dataDir: string;
   /** PostgreSQL instead of PGlite. */
   databaseUrl: string | null;
-  /** Mistral client limits for syncs. */
-  connector: { requestsPerSecond?: number; maxConcurrency?: number };
+  /**
+   * Mistral client limits for syncs. rateLimitShare (TRUSTLENS_RATE_LIMIT_SHARE, scan's
+   * --rate-limit-share): the share of the workspace's real rate limit, read with an admin key, that
+   * discovery paces itself to (0 < share ≤ 1; unset: discovery's default, half).
+   */
+  connector: { requestsPerSecond?: number; maxConcurrency?: number; rateLimitShare?: number };
   server: {
     host: string;
     port: number;
@@ -68,6 +73,8 @@ export interface ConfigFlags {
   port?: number;
   rps?: number;
   concurrency?: number;
+  /** 0 < share ≤ 1, already checked (scan's --rate-limit-share). */
+  rateLimitShare?: number;
   scheduler?: boolean;
   /** Use the embedded database of the data folder even when DATABASE_URL is set (`scan --data-dir`). */
   embedded?: boolean;
@@ -121,6 +128,7 @@ const EnvSchema = z.object({
   TRUSTLENS_JOB_CHECK_SECONDS: intFrom('TRUSTLENS_JOB_CHECK_SECONDS', 1, 3600).optional(),
   TRUSTLENS_WORKER_CONCURRENCY: intFrom('TRUSTLENS_WORKER_CONCURRENCY', 1, 64).optional(),
   TRUSTLENS_SYNC_HEARTBEAT_SECONDS: intFrom('TRUSTLENS_SYNC_HEARTBEAT_SECONDS', 1, 600).optional(),
+  TRUSTLENS_RATE_LIMIT_SHARE: z.string().optional(),
   TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
   TRUSTLENS_INIT_ADMIN_PASSWORD: z.string().optional(),
   TRUSTLENS_INIT_ORG_NAME: z.string().optional(),
@@ -160,7 +168,15 @@ export function loadConfig(
   return {
     dataDir: resolveDataDir(flags.dataDir ?? e.TRUSTLENS_DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
-    connector: { requestsPerSecond: flags.rps, maxConcurrency: flags.concurrency },
+    connector: {
+      requestsPerSecond: flags.rps,
+      maxConcurrency: flags.concurrency,
+      rateLimitShare:
+        flags.rateLimitShare ??
+        (e.TRUSTLENS_RATE_LIMIT_SHARE === undefined
+          ? undefined
+          : parseRateLimitShare('TRUSTLENS_RATE_LIMIT_SHARE', e.TRUSTLENS_RATE_LIMIT_SHARE)),
+    },
     server: {
       host,
       port,

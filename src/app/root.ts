@@ -5,7 +5,13 @@
  */
 import { AppError } from '../errors/index.ts';
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
-import type { ConnectorOptions, ConnectorStats, MistralConnector } from '../mistral/types.ts';
+import type {
+  AdminConnectorOptions,
+  ConnectorOptions,
+  ConnectorStats,
+  MistralAdminConnector,
+  MistralConnector,
+} from '../mistral/types.ts';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
@@ -36,7 +42,7 @@ import { createScheduler, type Scheduler } from '../services/scheduler.ts';
 import { createSyncsService, type SyncsService } from '../services/syncs.ts';
 import type { SyncRunView } from '../store/sync-runs-repository.ts';
 import type { IntegrationView } from '../store/index.ts';
-import type { ConnectorProvider } from '../services/connectors.ts';
+import type { AdminConnectorFactory, ConnectorProvider } from '../services/connectors.ts';
 import { createInProcessQueue } from '../jobs/in-process.ts';
 import { pendingRuns } from '../jobs/run-rows.ts';
 import type { JobQueue } from '../jobs/types.ts';
@@ -121,6 +127,8 @@ export interface CreateAppOptions {
   keyring?: Keyring;
   /** Replaces the Mistral connector (tests); default: the official-SDK connector, loaded on first use. */
   connectorFactory?: ConnectorFactory;
+  /** Replaces the admin connector (tests); default: src/mistral/admin-connector.ts, loaded on first use. */
+  adminConnectorFactory?: AdminConnectorFactory;
   now?: () => Date;
   /** The scheduler's jitter randomness (tests). */
   random?: () => number;
@@ -135,19 +143,23 @@ export interface CreateAppOptions {
   mustExist?: boolean;
 }
 
+/** The connector settings of this installation, for a connector to o.baseUrl (ordinary or admin). */
+function connectorSettings(config: AppConfig, baseUrl: string | undefined) {
+  // A workspace on this machine (the built-in simulator, a test double) is not rate limited like Mistral.
+  const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(baseUrl ?? '');
+  return {
+    requestsPerSecond: config.connector.requestsPerSecond ?? (local ? 200 : undefined),
+    maxConcurrency: config.connector.maxConcurrency ?? (local ? 16 : undefined),
+  };
+}
+
 /** The Mistral SDK takes over a second to import: load it only when a connector is first needed. */
 function lazyConnectorFactory(config: AppConfig): ConnectorFactory & { load(): Promise<void> } {
   let loaded: ((o: ConnectorOptions) => MistralConnector) | undefined;
   let loading: Promise<void> | undefined;
   const factory = (o: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => {
     if (!loaded) throw new Error('connector not loaded');
-    // A workspace on this machine (the built-in simulator, a test double) is not rate limited like Mistral.
-    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(o.baseUrl ?? '');
-    return loaded({
-      ...o,
-      requestsPerSecond: config.connector.requestsPerSecond ?? (local ? 200 : undefined),
-      maxConcurrency: config.connector.maxConcurrency ?? (local ? 16 : undefined),
-    });
+    return loaded({ ...o, ...connectorSettings(config, o.baseUrl) });
   };
   return Object.assign(factory, {
     async load() {
@@ -159,14 +171,48 @@ function lazyConnectorFactory(config: AppConfig): ConnectorFactory & { load(): P
   });
 }
 
-function connectorProvider(config: AppConfig, override?: ConnectorFactory): ConnectorProvider {
+/**
+ * The admin connector (issue 11): the admin key, GET /v1/admin/* only, with the same connector settings
+ * as the ordinary connector (the ordinary key is never given to it).
+ */
+function lazyAdminConnectorFactory(config: AppConfig): AdminConnectorFactory & { load(): Promise<void> } {
+  let loaded: ((o: AdminConnectorOptions) => MistralAdminConnector) | undefined;
+  let loading: Promise<void> | undefined;
+  const factory = (o: Pick<AdminConnectorOptions, 'adminApiKey' | 'baseUrl'>) => {
+    if (!loaded) throw new Error('admin connector not loaded');
+    return loaded({ ...o, ...connectorSettings(config, o.baseUrl) });
+  };
+  return Object.assign(factory, {
+    async load() {
+      loading ??= import('../mistral/admin-connector.ts').then((m) => {
+        loaded = m.createMistralAdminConnector;
+      });
+      await loading;
+    },
+  });
+}
+
+function connectorProvider(
+  config: AppConfig,
+  override?: ConnectorFactory,
+  adminOverride?: AdminConnectorFactory,
+): ConnectorProvider {
   const lazy = lazyConnectorFactory(config);
+  const lazyAdmin = lazyAdminConnectorFactory(config);
   return {
     async get(): Promise<ConnectorFactory> {
       if (override) return override;
       await lazy.load();
       return lazy;
     },
+    async getAdmin(): Promise<AdminConnectorFactory> {
+      if (adminOverride) return adminOverride;
+      await lazyAdmin.load();
+      return lazyAdmin;
+    },
+    ...(config.connector.rateLimitShare !== undefined
+      ? { rateLimitShare: config.connector.rateLimitShare }
+      : {}),
   };
 }
 
@@ -176,9 +222,11 @@ export { normalizeBaseUrl as checkBaseUrl } from '../store/integration-input.ts'
 
 export function createScanner(
   config: AppConfig,
-  options: Pick<CreateAppOptions, 'connectorFactory'> = {},
+  options: Pick<CreateAppOptions, 'connectorFactory' | 'adminConnectorFactory'> = {},
 ): ScanService {
-  return createScanService({ connectors: connectorProvider(config, options.connectorFactory) });
+  return createScanService({
+    connectors: connectorProvider(config, options.connectorFactory, options.adminConnectorFactory),
+  });
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
@@ -189,7 +237,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined }));
   const store: Store = createStore(db, { keyring });
   const now = options.now ?? (() => new Date());
-  const connectors = connectorProvider(config, options.connectorFactory);
+  const connectors = connectorProvider(config, options.connectorFactory, options.adminConnectorFactory);
   const audit = createAuditService({ audit: store.audit, now });
   const listeners: SyncListener[] = [];
   const errorListeners: ((e: unknown, where: string) => void)[] = [];

@@ -36,6 +36,8 @@ export interface AppFlags {
   /** Connector request rate and requests in flight (`sync --rps --concurrency`, like `scan`). */
   rps?: number;
   concurrency?: number;
+  /** Share of the workspace's real rate limit (admin key) to pace to (`scan --rate-limit-share`). */
+  rateLimitShare?: number;
 }
 
 export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) => Promise<T>): Promise<T> {
@@ -53,6 +55,7 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
     scheduler: false,
     rps: flags.rps,
     concurrency: flags.concurrency,
+    rateLimitShare: flags.rateLimitShare,
   });
   const app = await openWaiting(
     () => createApp(config, { mustExist: flags.create !== true }),

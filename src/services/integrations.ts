@@ -17,6 +17,8 @@ import { canSee, requireRole, type Actor } from './context.ts';
 export interface CreateIntegrationRequest {
   name: string;
   apiKey: string;
+  /** An admin API key (GET /v1/admin/* only), validated as one before anything is stored. */
+  adminApiKey?: string;
   baseUrl?: string;
   syncIntervalMinutes?: number;
   /** The demo integration against the built-in simulator (set by the composition root only). */
@@ -33,10 +35,23 @@ export interface IntegrationsService {
   update(
     actor: Actor,
     id: string,
-    /** A new base URL needs `apiKey` too: the stored key is never sent to a new address. */
-    input: { name?: string; baseUrl?: string; syncIntervalMinutes?: number; apiKey?: string },
+    /**
+     * A new base URL needs `apiKey` too (and `adminApiKey` when one is stored): a stored key is never
+     * sent to a new address. `adminApiKey` alone sets or replaces the admin key.
+     */
+    input: {
+      name?: string;
+      baseUrl?: string;
+      syncIntervalMinutes?: number;
+      apiKey?: string;
+      adminApiKey?: string;
+    },
   ): Promise<IntegrationView>;
   rotateKey(actor: Actor, id: string, apiKey: string): Promise<IntegrationView>;
+  /** Sets the admin key, or rotates it when one is stored (validated first; audited without the key). */
+  setAdminKey(actor: Actor, id: string, adminApiKey: string): Promise<IntegrationView>;
+  /** Removes the admin key (NOT_FOUND when there is none); the ordinary key is untouched. */
+  removeAdminKey(actor: Actor, id: string): Promise<IntegrationView>;
   delete(actor: Actor, id: string): Promise<void>;
 }
 
@@ -59,6 +74,10 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
   const core = createIntegrationService({
     store: deps.store,
     validateKey: async (apiKey, baseUrl) => (await deps.connectors.get())({ apiKey, baseUrl }).validateKey(),
+    validateAdminKey: deps.connectors.getAdmin
+      ? async (adminApiKey, baseUrl) =>
+          (await deps.connectors.getAdmin!())({ adminApiKey, baseUrl }).validateAdminKey()
+      : undefined,
   });
 
   async function get(actor: Actor, id: string): Promise<IntegrationView> {
@@ -87,6 +106,7 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
       const view = await core.create({
         name: input.name,
         apiKey: input.apiKey,
+        ...(input.adminApiKey !== undefined ? { adminApiKey: input.adminApiKey } : {}),
         baseUrl: input.baseUrl,
         syncFrequencyMinutes: input.syncIntervalMinutes,
         organizationId: actor.organizationId ?? DEFAULT_ORGANIZATION_ID,
@@ -96,7 +116,11 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
         actor,
         'integration.create',
         target(view),
-        { name: view.name, baseUrl: view.baseUrl },
+        {
+          name: view.name,
+          baseUrl: view.baseUrl,
+          ...(view.adminKey ? { adminKeyFingerprint: view.adminKey.fingerprint } : {}),
+        },
         inOrg(view),
       );
       return view;
@@ -105,11 +129,12 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
     async update(actor, id, input) {
       requireRole(actor, 'admin');
       const current = await get(actor, id);
-      const change: UpdateIntegrationInput & { apiKey?: string } = {
+      const change: UpdateIntegrationInput & { apiKey?: string; adminApiKey?: string } = {
         name: input.name,
         baseUrl: input.baseUrl,
         syncFrequencyMinutes: input.syncIntervalMinutes,
         apiKey: input.apiKey,
+        adminApiKey: input.adminApiKey,
       };
       const view = await core.update(current.id, change);
       if (view.syncFrequencyMinutes !== current.syncFrequencyMinutes) await repo.setNextSyncAt(view.id, null);
@@ -125,6 +150,9 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
             ? { syncIntervalMinutes: view.syncFrequencyMinutes }
             : {}),
           ...(view.keyFingerprint !== current.keyFingerprint ? { keyFingerprint: view.keyFingerprint } : {}),
+          ...(view.adminKey && view.adminKey.fingerprint !== current.adminKey?.fingerprint
+            ? { adminKeyFingerprint: view.adminKey.fingerprint }
+            : {}),
         },
         inOrg(view),
       );
@@ -140,6 +168,37 @@ export function createIntegrationsService(deps: IntegrationsServiceDeps): Integr
         'integration.rotate_key',
         target(view),
         { from: current.keyFingerprint, to: view.keyFingerprint },
+        inOrg(view),
+      );
+      return view;
+    },
+
+    async setAdminKey(actor, id, adminApiKey) {
+      requireRole(actor, 'admin');
+      const current = await get(actor, id);
+      const view = await core.setAdminKey(current.id, adminApiKey);
+      // Fingerprints only, never the key.
+      await deps.audit.record(
+        actor,
+        current.adminKey ? 'integration.rotate_admin_key' : 'integration.set_admin_key',
+        target(view),
+        current.adminKey
+          ? { from: current.adminKey.fingerprint, to: view.adminKey?.fingerprint ?? null }
+          : { adminKeyFingerprint: view.adminKey?.fingerprint ?? null },
+        inOrg(view),
+      );
+      return view;
+    },
+
+    async removeAdminKey(actor, id) {
+      requireRole(actor, 'admin');
+      const current = await get(actor, id);
+      const view = await core.removeAdminKey(current.id);
+      await deps.audit.record(
+        actor,
+        'integration.remove_admin_key',
+        target(view),
+        { adminKeyFingerprint: current.adminKey?.fingerprint ?? null },
         inOrg(view),
       );
       return view;

@@ -17,7 +17,7 @@ export type MasterKeyState = 'current' | 'previous' | 'unknown';
 
 export interface MasterKeyUsage {
   masterKeyId: string;
-  /** Stored integration keys whose data key this master key wraps. */
+  /** Stored integration keys (ordinary and admin API keys) whose data key this master key wraps. */
   integrations: number;
   /** Alert destination secrets (webhook URLs and signing secrets) this master key wraps. */
   alertSecrets: number;

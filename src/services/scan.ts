@@ -18,6 +18,8 @@ import type { Actor } from './context.ts';
 import type { IntegrationsService } from './integrations.ts';
 import type { ProgressListener, SyncsService } from './syncs.ts';
 import { createSyncProgress, followProgress } from '../sync/progress.ts';
+import { adminDiscoveryOptions } from '../sync/admin-options.ts';
+import { adminKeyRefused } from '../integrations/integration-service.ts';
 
 export type StoredScanReport = ScanReport & {
   storage: { dataDir: string; integrationId: string; syncRunId: string; changeEvents: number };
@@ -26,6 +28,8 @@ export type StoredScanReport = ScanReport & {
 export interface ScanService {
   scan(input: {
     apiKey: string;
+    /** An admin key (MISTRAL_ADMIN_API_KEY / --admin-api-key-file): GET /v1/admin/* only; none = admin rows unavailable. */
+    adminApiKey?: string;
     baseUrl: string;
     now?: Date;
     /** Told the scan's progress per feature and its request figures as it reads (the CLI's display). */
@@ -36,7 +40,14 @@ export interface ScanService {
 export interface StoredScanService {
   scanIntoStore(
     actor: Actor,
-    input: { apiKey: string; baseUrl: string; dataDir: string; onProgress?: ProgressListener },
+    input: {
+      apiKey: string;
+      /** Stored with the integration (validated first; set, or rotated when it differs from the stored one). */
+      adminApiKey?: string;
+      baseUrl: string;
+      dataDir: string;
+      onProgress?: ProgressListener;
+    },
   ): Promise<StoredScanReport>;
 }
 
@@ -44,15 +55,43 @@ const ruleMeta = (id: string) => getRule(id)?.meta;
 
 export function createScanService(deps: { connectors: ConnectorProvider }): ScanService {
   return {
-    async scan({ apiKey, baseUrl, now = new Date(), onProgress }) {
+    async scan({ apiKey, adminApiKey, baseUrl, now = new Date(), onProgress }) {
       const started = Date.now();
       const connector = (await deps.connectors.get())({ apiKey, baseUrl });
+      if (adminApiKey !== undefined && keyFingerprint(adminApiKey) === keyFingerprint(apiKey)) {
+        throw new AppError('INVALID_INPUT', 'The admin API key is the same key as the API key.', {
+          details: { field: 'adminApiKey' },
+          remediation:
+            'MISTRAL_ADMIN_API_KEY (or --admin-api-key-file) takes a separate key, created by a member with the Admin role of the organization (admin.mistral.ai → Organization → API Keys); leave it unset to scan without the Admin API.',
+        });
+      }
+      if (adminApiKey !== undefined && !deps.connectors.getAdmin) {
+        throw new AppError('INTERNAL', 'This process cannot read the Admin API.', {
+          remediation: 'Report this: the admin connector was not wired into this TrustLens process.',
+        });
+      }
+      // The admin key goes to the admin connector only; the ordinary key never reaches /v1/admin/*.
+      const admin =
+        adminApiKey !== undefined
+          ? adminDiscoveryOptions({
+              connector: (await deps.connectors.getAdmin!())({ adminApiKey, baseUrl }),
+              apiKey,
+              previous: null,
+              rateLimitShare: deps.connectors.rateLimitShare,
+            })
+          : null;
+      // A key given as an admin key that is not one is said at once (exit 2), as for a stored integration.
+      if (admin)
+        await admin.connector
+          .validateAdminKey()
+          .catch((e: unknown) => Promise.reject(adminKeyRefused(e, false)));
       const follow = followProgress(() => {
         const s = connector.stats();
+        const a = admin?.connector.stats();
         return {
-          requests: s.requests,
-          rateLimited: s.rateLimited,
-          retries: s.retries,
+          requests: s.requests + (a?.requests ?? 0),
+          rateLimited: s.rateLimited + (a?.rateLimited ?? 0),
+          retries: s.retries + (a?.retries ?? 0),
           elapsedMs: Date.now() - started,
           phase: progress.phase(),
           features: progress.features(),
@@ -65,6 +104,7 @@ export function createScanService(deps: { connectors: ConnectorProvider }): Scan
           now,
           usageState: createMemoryUsageStateStore(),
           progress,
+          admin,
         });
         return buildScanReport(result.snapshot, result.results, ruleMeta, now);
       } finally {
@@ -79,7 +119,7 @@ export function createStoredScanService(deps: {
   syncs: SyncsService;
 }): StoredScanService {
   return {
-    async scanIntoStore(actor, { apiKey, baseUrl: rawBaseUrl, dataDir, onProgress }) {
+    async scanIntoStore(actor, { apiKey, adminApiKey, baseUrl: rawBaseUrl, dataDir, onProgress }) {
       const baseUrl = normalizeBaseUrl(rawBaseUrl);
       // Named after the host (and path prefix): "api.mistral.ai". Earlier versions named it
       // "scan <base URL>": that one is still found. A name taken by an integration of another base URL
@@ -94,9 +134,20 @@ export function createStoredScanService(deps: {
         (byHost && byHost.baseUrl === baseUrl ? byHost : undefined) ?? same(legacyName) ?? null;
       if (!integration) {
         const name = byHost ? legacyName : hostName;
-        integration = await deps.integrations.create(actor, { name, apiKey, baseUrl });
-      } else if (integration.keyFingerprint !== keyFingerprint(apiKey)) {
-        integration = await deps.integrations.rotateKey(actor, integration.id, apiKey);
+        integration = await deps.integrations.create(actor, {
+          name,
+          apiKey,
+          baseUrl,
+          ...(adminApiKey !== undefined ? { adminApiKey } : {}),
+        });
+      } else {
+        if (integration.keyFingerprint !== keyFingerprint(apiKey)) {
+          integration = await deps.integrations.rotateKey(actor, integration.id, apiKey);
+        }
+        // A given admin key is stored (validated first); without one, a stored admin key stays in use.
+        if (adminApiKey !== undefined && integration.adminKey?.fingerprint !== keyFingerprint(adminApiKey)) {
+          integration = await deps.integrations.setAdminKey(actor, integration.id, adminApiKey);
+        }
       }
       const { run, started, done } = await deps.syncs.trigger(actor, integration.id, {
         trigger: 'scan',

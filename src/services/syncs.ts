@@ -251,6 +251,9 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     running.set(runId, entry);
     try {
       const factory = await deps.connectors.get();
+      // The admin connector is loaded only for an integration that holds an admin key (issue 11).
+      const adminFactory =
+        integration.adminKey && deps.connectors.getAdmin ? await deps.connectors.getAdmin() : undefined;
       const result = await runStoredSync({
         store,
         integrationId: integration.id,
@@ -263,6 +266,10 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           live.stats = () => connector.stats();
           return connector;
         },
+        ...(adminFactory ? { adminConnectorFactory: adminFactory } : {}),
+        ...(deps.connectors.rateLimitShare !== undefined
+          ? { rateLimitShare: deps.connectors.rateLimitShare }
+          : {}),
       });
       results.set(runId, result);
       if (results.size > 20) results.delete(results.keys().next().value!);

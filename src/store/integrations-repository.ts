@@ -2,6 +2,11 @@
  * Integrations and their encrypted API keys. The key goes in through `create`/`rotateKey`, is stored only
  * envelope-encrypted (src/crypto), and comes out only through `revealApiKey`, for the connector.
  * No other method or view carries it: views show a masked hint and a fingerprint.
+ *
+ * An integration may also hold an admin API key (issue 11: GET /v1/admin/* only), in its own table
+ * (integration_admin_keys), sealed the same way under its own associated data (a sealed admin key cannot
+ * pass for the ordinary key, or the reverse). It goes in through `create`/`setAdminKey`, out through
+ * `revealAdminApiKey`, for the admin connector only; views show `adminKey: { hint, fingerprint, updatedAt }`.
  */
 import {
   decryptSecret,
@@ -34,6 +39,8 @@ export interface IntegrationView {
   keyFingerprint: string;
   /** When the current key was set (creation or last rotation). */
   keyUpdatedAt: string;
+  /** The admin API key (GET /v1/admin/* only), shown like the ordinary key; null when none is stored. */
+  adminKey: AdminKeyView | null;
   createdAt: string;
   updatedAt: string;
   /** The organization that owns it. */
@@ -44,9 +51,21 @@ export interface IntegrationView {
   nextSyncAt: string | null;
 }
 
+/** How a stored admin key is shown: never its value. */
+export interface AdminKeyView {
+  /** "••••" + the key's last 4 characters (the ordinary key's hint form). */
+  hint: string;
+  /** First 12 hex characters of SHA-256 of the key. */
+  fingerprint: string;
+  /** When it was set (added or last rotated). */
+  updatedAt: string;
+}
+
 export interface CreateIntegrationInput {
   name: string;
   apiKey: string;
+  /** An admin API key stored with it (validated by the caller first). */
+  adminApiKey?: string;
   /** 'global' | 'eu' | 'us' | http(s) URL; default global. */
   baseUrl?: string;
   /** Default 60. */
@@ -92,6 +111,12 @@ export interface IntegrationsRepository {
   update(id: string, input: UpdateIntegrationInput, now?: Date): Promise<IntegrationView>;
   /** Replaces the key (new data key too). The caller validates the new key first. */
   rotateKey(id: string, newApiKey: string, now?: Date): Promise<IntegrationView>;
+  /** Sets or replaces the admin key (new data key too). The caller validates it first. */
+  setAdminKey(id: string, adminApiKey: string, now?: Date): Promise<IntegrationView>;
+  /** Removes the admin key; false when there was none. */
+  removeAdminKey(id: string, now?: Date): Promise<boolean>;
+  /** The decrypted admin API key (null: none stored), for the admin connector only. Never log or return it. */
+  revealAdminApiKey(id: string): Promise<string | null>;
   /** Deletes the integration, its key and everything recorded for it. */
   delete(id: string): Promise<void>;
   /** The decrypted API key, for the connector only. Never log or return it. */
@@ -99,11 +124,11 @@ export interface IntegrationsRepository {
   /** What rules need to know about the integration (snapshot.integration). */
   info(id: string): Promise<IntegrationInfo>;
   /**
-   * Master-key rotation: re-wraps every data key not wrapped by the keyring's current master key
-   * (the old key must be in keyring.previous). API-key ciphertexts are untouched.
+   * Master-key rotation: re-wraps every data key (ordinary and admin keys) not wrapped by the keyring's
+   * current master key (the old key must be in keyring.previous). API-key ciphertexts are untouched.
    */
   rewrapAll(): Promise<{ rewrapped: number; alreadyCurrent: number }>;
-  /** How many stored data keys each master key wraps (ids only; no key material). */
+  /** How many stored data keys (ordinary and admin keys) each master key wraps (ids only; no key material). */
   masterKeyUsage(): Promise<{ masterKeyId: string; integrations: number }[]>;
 }
 
@@ -115,6 +140,9 @@ interface IntegrationRow {
   key_hint: string;
   key_fingerprint: string;
   key_updated_at: Date;
+  admin_key_hint: string | null;
+  admin_key_fingerprint: string | null;
+  admin_key_updated_at: Date | null;
   created_at: Date;
   updated_at: Date;
   organization_id: string;
@@ -124,9 +152,15 @@ interface IntegrationRow {
 
 const SELECT_VIEW = `
   SELECT i.id, i.name, i.base_url, i.sync_frequency_minutes::int AS sync_frequency_minutes,
-         k.key_hint, k.key_fingerprint, k.key_updated_at, i.created_at, i.updated_at,
+         k.key_hint, k.key_fingerprint, k.key_updated_at,
+         a.key_hint AS admin_key_hint, a.key_fingerprint AS admin_key_fingerprint,
+         a.key_updated_at AS admin_key_updated_at, i.created_at, i.updated_at,
          i.organization_id, i.simulated, i.next_sync_at
-  FROM integrations i JOIN integration_keys k ON k.integration_id = i.id`;
+  FROM integrations i JOIN integration_keys k ON k.integration_id = i.id
+  LEFT JOIN integration_admin_keys a ON a.integration_id = i.id`;
+
+/** The associated data of a sealed admin key: distinct from the ordinary key's (the integration id). */
+const ADMIN_AAD = (id: string) => `admin-key:${id}`;
 
 function toView(r: IntegrationRow): IntegrationView {
   return {
@@ -137,6 +171,14 @@ function toView(r: IntegrationRow): IntegrationView {
     keyHint: r.key_hint,
     keyFingerprint: r.key_fingerprint,
     keyUpdatedAt: iso(r.key_updated_at),
+    adminKey:
+      r.admin_key_hint !== null && r.admin_key_fingerprint !== null && r.admin_key_updated_at !== null
+        ? {
+            hint: r.admin_key_hint,
+            fingerprint: r.admin_key_fingerprint,
+            updatedAt: iso(r.admin_key_updated_at),
+          }
+        : null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     organizationId: r.organization_id,
@@ -170,10 +212,16 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
     return view;
   }
 
-  async function writeKey(tx: Database, id: string, apiKey: string, now: Date): Promise<void> {
-    const sealed = encryptSecret(keyring, id, apiKey);
+  async function writeKey(
+    tx: Database,
+    id: string,
+    apiKey: string,
+    now: Date,
+    table: KeyTable = 'integration_keys',
+  ): Promise<void> {
+    const sealed = encryptSecret(keyring, aadOf(table, id), apiKey);
     await tx.query(
-      `INSERT INTO integration_keys
+      `INSERT INTO ${table}
          (integration_id, master_key_id, wrapped_data_key, ciphertext, key_hint, key_fingerprint, key_updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (integration_id) DO UPDATE SET
@@ -201,6 +249,7 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
       const baseUrl = normalizeBaseUrl(input.baseUrl);
       const frequency = normalizeSyncFrequency(input.syncFrequencyMinutes);
       const apiKey = normalizeApiKey(input.apiKey);
+      const adminApiKey = input.adminApiKey === undefined ? undefined : normalizeApiKey(input.adminApiKey);
       const id = newId();
       const organizationId = input.organizationId ?? DEFAULT_ORGANIZATION_ID;
       await db.transaction(async (tx) => {
@@ -223,6 +272,7 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
           throw e;
         }
         await writeKey(tx, id, apiKey, now);
+        if (adminApiKey !== undefined) await writeKey(tx, id, adminApiKey, now, 'integration_admin_keys');
       });
       return require(id);
     },
@@ -316,26 +366,45 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
       return require(id);
     },
 
+    async setAdminKey(id, newAdminApiKey, now = new Date()) {
+      const adminApiKey = normalizeApiKey(newAdminApiKey);
+      await db.transaction(async (tx) => {
+        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [
+          id,
+          now.toISOString(),
+        ]);
+        if (r.rowCount === 0) throw notFound(id);
+        await writeKey(tx, id, adminApiKey, now, 'integration_admin_keys');
+      });
+      return require(id);
+    },
+
+    async removeAdminKey(id, now = new Date()) {
+      return db.transaction(async (tx) => {
+        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [
+          id,
+          now.toISOString(),
+        ]);
+        if (r.rowCount === 0) throw notFound(id);
+        const d = await tx.query('DELETE FROM integration_admin_keys WHERE integration_id = $1', [id]);
+        return d.rowCount === 1;
+      });
+    },
+
+    async revealAdminApiKey(id) {
+      await require(id);
+      const sealed = await readSealed(db, 'integration_admin_keys', id);
+      return sealed ? decryptSecret(keyring, ADMIN_AAD(id), sealed) : null;
+    },
+
     async delete(id) {
       const r = await db.query('DELETE FROM integrations WHERE id = $1', [id]);
       if (r.rowCount === 0) throw notFound(id);
     },
 
     async revealApiKey(id) {
-      const { rows } = await db.query<{
-        master_key_id: string;
-        wrapped_data_key: unknown;
-        ciphertext: unknown;
-      }>(
-        'SELECT master_key_id, wrapped_data_key, ciphertext FROM integration_keys WHERE integration_id = $1',
-        [id],
-      );
-      if (!rows[0]) throw notFound(id);
-      const sealed: SealedSecret = {
-        masterKeyId: rows[0].master_key_id,
-        wrappedDataKey: toBuffer(rows[0].wrapped_data_key),
-        ciphertext: toBuffer(rows[0].ciphertext),
-      };
+      const sealed = await readSealed(db, 'integration_keys', id);
+      if (!sealed) throw notFound(id);
       return decryptSecret(keyring, id, sealed);
     },
 
@@ -346,38 +415,65 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
 
     async masterKeyUsage() {
       const { rows } = await db.query<{ master_key_id: string; n: number }>(
-        `SELECT master_key_id, count(*)::int AS n FROM integration_keys GROUP BY master_key_id ORDER BY 2 DESC, 1`,
+        `SELECT master_key_id, count(*)::int AS n FROM (
+           SELECT master_key_id FROM integration_keys
+           UNION ALL SELECT master_key_id FROM integration_admin_keys
+         ) keys GROUP BY master_key_id ORDER BY 2 DESC, 1`,
       );
       return rows.map((r) => ({ masterKeyId: r.master_key_id, integrations: r.n }));
     },
 
     async rewrapAll() {
       return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{
-          integration_id: string;
-          master_key_id: string;
-          wrapped_data_key: unknown;
-          ciphertext: unknown;
-        }>(
-          `SELECT integration_id, master_key_id, wrapped_data_key, ciphertext FROM integration_keys
-           ORDER BY integration_id FOR UPDATE`,
-        );
         let rewrapped = 0;
-        for (const r of rows) {
-          if (r.master_key_id === keyring.current.id) continue;
-          const next = rewrapSecret(keyring, r.integration_id, {
-            masterKeyId: r.master_key_id,
-            wrappedDataKey: toBuffer(r.wrapped_data_key),
-            ciphertext: toBuffer(r.ciphertext),
-          });
-          await tx.query(
-            'UPDATE integration_keys SET master_key_id = $2, wrapped_data_key = $3 WHERE integration_id = $1',
-            [r.integration_id, next.masterKeyId, next.wrappedDataKey],
+        let total = 0;
+        for (const table of KEY_TABLES) {
+          const { rows } = await tx.query<{
+            integration_id: string;
+            master_key_id: string;
+            wrapped_data_key: unknown;
+            ciphertext: unknown;
+          }>(
+            `SELECT integration_id, master_key_id, wrapped_data_key, ciphertext FROM ${table}
+             ORDER BY integration_id FOR UPDATE`,
           );
-          rewrapped++;
+          total += rows.length;
+          for (const r of rows) {
+            if (r.master_key_id === keyring.current.id) continue;
+            const next = rewrapSecret(keyring, aadOf(table, r.integration_id), {
+              masterKeyId: r.master_key_id,
+              wrappedDataKey: toBuffer(r.wrapped_data_key),
+              ciphertext: toBuffer(r.ciphertext),
+            });
+            await tx.query(
+              `UPDATE ${table} SET master_key_id = $2, wrapped_data_key = $3 WHERE integration_id = $1`,
+              [r.integration_id, next.masterKeyId, next.wrappedDataKey],
+            );
+            rewrapped++;
+          }
         }
-        return { rewrapped, alreadyCurrent: rows.length - rewrapped };
+        return { rewrapped, alreadyCurrent: total - rewrapped };
       });
     },
+  };
+}
+
+type KeyTable = 'integration_keys' | 'integration_admin_keys';
+const KEY_TABLES: readonly KeyTable[] = ['integration_keys', 'integration_admin_keys'];
+
+function aadOf(table: KeyTable, id: string): string {
+  return table === 'integration_admin_keys' ? ADMIN_AAD(id) : id;
+}
+
+async function readSealed(db: Database, table: KeyTable, id: string): Promise<SealedSecret | null> {
+  const { rows } = await db.query<{ master_key_id: string; wrapped_data_key: unknown; ciphertext: unknown }>(
+    `SELECT master_key_id, wrapped_data_key, ciphertext FROM ${table} WHERE integration_id = $1`,
+    [id],
+  );
+  if (!rows[0]) return null;
+  return {
+    masterKeyId: rows[0].master_key_id,
+    wrappedDataKey: toBuffer(rows[0].wrapped_data_key),
+    ciphertext: toBuffer(rows[0].ciphertext),
   };
 }

@@ -10,6 +10,7 @@ import type { UsageStateStore } from '../usage/types.ts';
 import { syncUsage } from '../usage/sync-usage.ts';
 import { discoverWorkspace, type DiscoveryResult } from './discover.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
+import type { AdminDiscoveryOptions } from './admin-options.ts';
 
 export interface PipelineOptions {
   connector: MistralConnector;
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   historyConcurrency?: number;
   /** A running sync's progress per feature (src/sync/progress.ts); none by default. */
   progress?: SyncProgressTracker;
+  /** The Admin API through an admin key (issue 11); null/absent: no admin key, admin rows unavailable. */
+  admin?: AdminDiscoveryOptions | null;
 }
 
 export interface PipelineResult extends DiscoveryResult {
@@ -38,6 +41,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     now: opts.now,
     integration: opts.integration ?? null,
     progress,
+    admin: opts.admin ?? null,
     collectUsage: () =>
       syncUsage({
         // Each conversation history read counts towards the usage feature's progress.

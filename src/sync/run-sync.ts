@@ -15,21 +15,34 @@ import { resourceCoverage } from '../findings/resource-coverage.ts';
 import { computeRiskScores } from '../findings/risk-score.ts';
 import type { ChangeEvent, RiskScore } from '../findings/types.ts';
 import { FEATURE_KEYS, type Availability, type ResourceType } from '../inventory/types.ts';
-import type { ConnectorOptions, MistralConnector } from '../mistral/types.ts';
+import type {
+  AdminConnectorOptions,
+  ConnectorOptions,
+  MistralAdminConnector,
+  MistralConnector,
+} from '../mistral/types.ts';
 import { getRule } from '../rules/catalog.ts';
 import type { Store } from '../store/store.ts';
 import type { ListingRecord } from '../store/inventory-repository.ts';
 import type { ClaimOptions } from '../store/sync-runs-repository.ts';
 import { driftBaseline, keepLastKnownVersions } from './last-known.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
+import { adminDiscoveryOptions } from './admin-options.ts';
 import type { SyncProgressTracker } from './progress.ts';
 
 export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
+export type AdminConnectorFactory = (
+  opts: Pick<AdminConnectorOptions, 'adminApiKey' | 'baseUrl'>,
+) => MistralAdminConnector;
 
 export interface StoredSyncOptions {
   store: Store;
   integrationId: string;
   connectorFactory: ConnectorFactory;
+  /** The admin connector, used when the integration holds an admin key (GET /v1/admin/* only). */
+  adminConnectorFactory?: AdminConnectorFactory;
+  /** Share of the workspace's real rate limit to pace to (TRUSTLENS_RATE_LIMIT_SHARE). */
+  rateLimitShare?: number;
   now?: Date;
   /** A run already claimed (src/services/syncs.ts); otherwise one is started here. */
   runId?: string;
@@ -58,12 +71,23 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
   const at = now.toISOString();
   const started = Date.now();
   const integration = await store.integrations.info(integrationId);
-  const connector = opts.connectorFactory({
-    apiKey: await store.integrations.revealApiKey(integrationId),
-    baseUrl: integration.baseUrl,
-  });
+  const apiKey = await store.integrations.revealApiKey(integrationId);
+  const connector = opts.connectorFactory({ apiKey, baseUrl: integration.baseUrl });
+  // The admin key goes to the admin connector only (GET /v1/admin/*); the ordinary key never does.
+  const adminApiKey = opts.adminConnectorFactory
+    ? await store.integrations.revealAdminApiKey(integrationId)
+    : null;
   const runId = opts.runId ?? (await store.syncRuns.start(integrationId, at, opts.claim));
   const previous = (await store.snapshots.loadLatest(integrationId))?.snapshot ?? null;
+  const admin =
+    adminApiKey !== null && opts.adminConnectorFactory
+      ? adminDiscoveryOptions({
+          connector: opts.adminConnectorFactory({ adminApiKey, baseUrl: integration.baseUrl }),
+          apiKey,
+          previous,
+          rateLimitShare: opts.rateLimitShare,
+        })
+      : null;
 
   let pipeline: PipelineResult;
   try {
@@ -74,6 +98,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       usageState: store.usage(integrationId),
       previous,
       progress: opts.progress,
+      admin,
     });
   } catch (e) {
     // A fatal error (invalid key, API unreachable) means nothing was read: every feature failed.
@@ -96,7 +121,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
         finishedAt: new Date().toISOString(),
         durationMs: Date.now() - started,
         countsByType: { agent: 0, model: 0, file: 0, library: 0 },
-        requests: connector.stats().requests,
+        requests: connector.stats().requests + (admin?.connector.stats().requests ?? 0),
         availability,
         errors,
         ...(opts.owner ? { owner: opts.owner } : {}),
@@ -164,7 +189,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     );
     await s.events.append(integrationId, runId, events);
     await s.riskScores.save(integrationId, runId, at, riskScores);
-    const requests = connector.stats().requests;
+    const requests = connector.stats().requests + (admin?.connector.stats().requests ?? 0);
     const durationMs = Date.now() - started;
     await s.syncRuns.finish(runId, {
       status: pipeline.status,

@@ -3,13 +3,15 @@
  * side of TrustLens from the command line, through the same services as the server's API.
  * Keys come from MISTRAL_API_KEY or --api-key-file, are validated (GET /v1/models) before anything
  * is stored, and are only ever shown as a hint (last 4 characters) and a fingerprint.
+ * The optional admin key (issue 11: GET /v1/admin/* only) comes from --admin-api-key-file or
+ * MISTRAL_ADMIN_API_KEY, is validated as an admin key first, and is set, rotated and removed on its own.
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors/index.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import type { IntegrationView } from '../../store/index.ts';
-import { resolveApiKey } from '../api-key.ts';
+import { requireAdminApiKey, resolveAdminApiKey, resolveApiKey } from '../api-key.ts';
 import { choiceFlag, formatFlag, numberFlag } from '../flags.ts';
 import { SEVERITIES } from '../../findings/types.ts';
 import { incompleteFeatures } from '../../inventory/sync-status.ts';
@@ -32,8 +34,11 @@ interface SyncFlags {
 
 interface KeyFlags extends StoreFlags {
   apiKeyFile?: string;
+  adminApiKeyFile?: string;
   format?: string;
 }
+
+const ADMIN_KEY_FILE_OPTION = '--admin-api-key-file <file>';
 
 function show(views: IntegrationView[], rawFormat = 'table'): void {
   if (formatFlag(rawFormat) === 'json') {
@@ -48,7 +53,7 @@ function show(views: IntegrationView[], rawFormat = 'table'): void {
   }
   process.stdout.write(
     formatTable(
-      ['id', 'name', 'base URL', 'every (min)', 'key', 'fingerprint', 'key set'],
+      ['id', 'name', 'base URL', 'every (min)', 'key', 'fingerprint', 'key set', 'admin key'],
       views.map((v) => [
         v.id,
         safeText(v.name, 40),
@@ -57,6 +62,8 @@ function show(views: IntegrationView[], rawFormat = 'table'): void {
         v.keyHint,
         v.keyFingerprint,
         v.keyUpdatedAt,
+        // Hint and fingerprint only, like the key; "none" when the integration has no admin key.
+        v.adminKey ? `${v.adminKey.hint} ${v.adminKey.fingerprint}` : 'none',
       ]),
     ) + '\n',
   );
@@ -74,16 +81,22 @@ export function register(program: Command): void {
     .option('--base-url <url>', 'global, eu, us, or a URL', 'global')
     .option('--frequency <minutes>', 'sync frequency in minutes', '360')
     .option('--api-key-file <file>', 'read the API key from a file')
+    .option(
+      ADMIN_KEY_FILE_OPTION,
+      'also store an admin API key (Admin API reads only), read from a file (default: $MISTRAL_ADMIN_API_KEY when set)',
+    )
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option(WAIT_OPTION, WAIT_HELP)
     .action(async (flags: KeyFlags & { name: string; baseUrl: string; frequency: string }) => {
       const apiKey = resolveApiKey(flags);
+      const adminApiKey = resolveAdminApiKey(flags);
       await withServices({ ...flags, create: true }, async ({ services }, actor) => {
         const view = await services.integrations
           .create(actor, {
             name: flags.name,
             apiKey,
+            ...(adminApiKey !== undefined ? { adminApiKey } : {}),
             baseUrl: flags.baseUrl,
             syncIntervalMinutes: Number(flags.frequency), // validated by the service (normalizeSyncFrequency)
           })
@@ -103,23 +116,47 @@ export function register(program: Command): void {
   integration
     .command('update <integration>')
     .description(
-      'Change the name, base URL or sync frequency of an integration (by id or name); a new base URL needs the key again.',
+      'Change the name, base URL or sync frequency of an integration (by id or name), or set or remove its admin API key; a new base URL needs the key(s) again.',
     )
     .option('--name <name>', 'a new unique name')
     .option('--base-url <url>', 'a new base URL: global, eu, us, or a URL (the key is validated there first)')
     .option('--frequency <minutes>', 'a new sync frequency in minutes (15 to 10080)')
     .option('--api-key-file <file>', 'the API key, with --base-url (default: $MISTRAL_API_KEY)')
+    .option(
+      ADMIN_KEY_FILE_OPTION,
+      'set or replace the admin API key (Admin API reads only; validated first), read from a file; with --base-url: default $MISTRAL_ADMIN_API_KEY',
+    )
+    .option('--remove-admin-key', 'remove the admin API key (the ordinary key stays)')
     .option('--format <format>', 'table or json', 'table')
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option(WAIT_OPTION, WAIT_HELP)
     .action(
-      async (ref: string, flags: KeyFlags & { name?: string; baseUrl?: string; frequency?: string }) => {
+      async (
+        ref: string,
+        flags: KeyFlags & { name?: string; baseUrl?: string; frequency?: string; removeAdminKey?: boolean },
+      ) => {
         const format = formatFlag(flags.format ?? 'table');
-        if (flags.name === undefined && flags.baseUrl === undefined && flags.frequency === undefined) {
+        if (
+          flags.name === undefined &&
+          flags.baseUrl === undefined &&
+          flags.frequency === undefined &&
+          flags.adminApiKeyFile === undefined &&
+          !flags.removeAdminKey
+        ) {
           throw new AppError('INVALID_INPUT', 'Nothing to update.', {
             remediation:
-              'Pass --name, --base-url or --frequency (`trustlens integration rotate-key` changes the key).',
+              'Pass --name, --base-url, --frequency, --admin-api-key-file FILE or --remove-admin-key (`trustlens integration rotate-key` changes the key).',
           });
+        }
+        if (flags.removeAdminKey && (flags.adminApiKeyFile !== undefined || flags.baseUrl !== undefined)) {
+          throw new AppError(
+            'INVALID_INPUT',
+            '--remove-admin-key does not go with --admin-api-key-file or --base-url.',
+            {
+              remediation:
+                'Remove the admin key on its own (`trustlens integration update NAME --remove-admin-key`), then make the other change.',
+            },
+          );
         }
         const frequency = numberFlag('--frequency', flags.frequency, { min: 15, max: 10080, integer: true });
         const baseUrl =
@@ -128,13 +165,31 @@ export function register(program: Command): void {
             : (await import('../../app/root.ts')).checkBaseUrl(flags.baseUrl);
         // The stored key is never sent to a new address: the key is given again, and validated there.
         const apiKey = baseUrl === undefined ? undefined : resolveApiKey(flags);
+        // The admin key from its file; with a new base URL also from MISTRAL_ADMIN_API_KEY (a stored one
+        // must be given again there too).
+        const adminApiKey = resolveAdminApiKey(flags, process.env, { useEnv: baseUrl !== undefined });
         await withServices(flags, async ({ services }, actor) => {
           const current = await services.integrations.find(actor, ref);
-          const view = await services.integrations.update(actor, current.id, {
-            ...(flags.name !== undefined ? { name: flags.name } : {}),
-            ...(baseUrl !== undefined ? { baseUrl, apiKey } : {}),
-            ...(frequency !== undefined ? { syncIntervalMinutes: frequency } : {}),
-          });
+          let view = current;
+          if (
+            flags.name !== undefined ||
+            baseUrl !== undefined ||
+            frequency !== undefined ||
+            adminApiKey !== undefined
+          ) {
+            view = await services.integrations.update(actor, current.id, {
+              ...(flags.name !== undefined ? { name: flags.name } : {}),
+              ...(baseUrl !== undefined ? { baseUrl, apiKey } : {}),
+              ...(frequency !== undefined ? { syncIntervalMinutes: frequency } : {}),
+              ...(adminApiKey !== undefined ? { adminApiKey } : {}),
+            });
+          }
+          if (flags.removeAdminKey) {
+            view = await services.integrations.removeAdminKey(actor, current.id);
+            info(
+              `Removed the admin API key of ${safeText(view.name)}: its next sync reports the Admin API features unavailable. Revoke the key in the Mistral Console if it is no longer used.`,
+            );
+          }
           show([view], format);
         });
       },
@@ -154,11 +209,44 @@ export function register(program: Command): void {
 
   integration
     .command('rotate-key <integration>')
-    .description('Replace the API key (validated first) of an integration, by id or name.')
+    .description(
+      'Replace the API key (validated first) of an integration, by id or name; with --admin or --admin-api-key-file, its admin API key instead.',
+    )
     .option('--api-key-file <file>', 'read the new API key from a file')
+    .option(
+      ADMIN_KEY_FILE_OPTION,
+      'rotate the admin API key instead, to the one in this file (validated as an admin key first)',
+    )
+    .option(
+      '--admin',
+      'rotate the admin API key instead (from --admin-api-key-file or $MISTRAL_ADMIN_API_KEY)',
+    )
     .option(DATA_DIR_OPTION, DATA_DIR_HELP)
     .option(WAIT_OPTION, WAIT_HELP)
-    .action(async (ref: string, flags: KeyFlags) => {
+    .action(async (ref: string, flags: KeyFlags & { admin?: boolean }) => {
+      if (flags.admin || flags.adminApiKeyFile !== undefined) {
+        if (flags.apiKeyFile !== undefined) {
+          throw new AppError('INVALID_INPUT', 'Rotate one key at a time.', {
+            remediation:
+              'Run `trustlens integration rotate-key NAME --api-key-file FILE` for the key, and `trustlens integration rotate-key NAME --admin-api-key-file FILE` for the admin key.',
+          });
+        }
+        const adminApiKey = requireAdminApiKey(flags);
+        await withServices(flags, async ({ services }, actor) => {
+          const current = await services.integrations.find(actor, ref);
+          if (!current.adminKey) {
+            throw new AppError(
+              'NOT_FOUND',
+              `The integration "${current.name}" has no admin API key to rotate.`,
+              {
+                remediation: `Add one with \`trustlens integration update ${shellWord(current.name)} --admin-api-key-file FILE\`.`,
+              },
+            );
+          }
+          show([await services.integrations.setAdminKey(actor, current.id, adminApiKey)]);
+        });
+        return;
+      }
       const apiKey = resolveApiKey(flags);
       await withServices(flags, async ({ services }, actor) => {
         const current = await services.integrations.find(actor, ref);

@@ -2,6 +2,9 @@
  * `trustlens scan`: one-shot discovery + findings, no server. Without --data-dir nothing is
  * written anywhere (usage state is kept in memory for the run).
  *
+ * An admin key (MISTRAL_ADMIN_API_KEY or --admin-api-key-file) adds the Admin API (GET /v1/admin/* only,
+ * validated as an admin key first); without one those features are reported unavailable.
+ *
  * Exit codes: 0 success (also when beta endpoints are unavailable); 1 nothing could be read (or an
  * unexpected error); 2 invalid/expired key or API unreachable (message and remediation on stderr);
  * 3 a finding failed at the --fail-on severity or higher; 4 --fail-on found nothing but coverage was
@@ -14,7 +17,7 @@ import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors/index.ts';
 import { SEVERITIES, type Severity } from '../../findings/types.ts';
 import type { ScanReport } from '../../exports/scan-report.ts';
-import { resolveApiKey } from '../api-key.ts';
+import { resolveAdminApiKey, resolveApiKey } from '../api-key.ts';
 import { withApp } from '../open-app.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { info, paintSeverities, terminal } from '../terminal.ts';
@@ -31,7 +34,9 @@ export interface ScanFlags {
   dataDir?: string;
   apiKeyFile?: string;
   apiKey?: string;
+  adminApiKeyFile?: string;
   rps?: string;
+  rateLimitShare?: string;
   concurrency?: string;
   failOn?: string;
   allowPartial?: boolean;
@@ -39,6 +44,10 @@ export interface ScanFlags {
 
 export interface ScanRun {
   apiKey: string;
+  /** The admin key (Admin API reads only); absent: the admin features are reported unavailable. */
+  adminApiKey?: string;
+  /** Share of the workspace's real rate limit (read with the admin key) to pace to. */
+  rateLimitShare?: number;
   baseUrl: string;
   format: ReportFormat;
   output?: string;
@@ -62,6 +71,7 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
   // Every flag is checked before anything heavy runs: a bad value never costs a scan. The root is
   // loaded here, not at start-up (`trustlens --help` never pays for it).
   const { checkBaseUrl } = await import('../../app/root.ts');
+  const [{ parseRateLimitShare }] = await Promise.all([import('../../integrations/rate-limit-share.ts')]);
   const run: Omit<ScanRun, 'apiKey'> = {
     baseUrl: checkBaseUrl(flags.baseUrl),
     format: reportFormatFlag(flags.format),
@@ -69,11 +79,17 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
     dataDir: flags.dataDir,
     requestsPerSecond: numberFlag('--rps', flags.rps, { min: 0.01 }),
     maxConcurrency: numberFlag('--concurrency', flags.concurrency, { min: 1, max: 1000, integer: true }),
+    rateLimitShare:
+      flags.rateLimitShare === undefined
+        ? undefined
+        : parseRateLimitShare('--rate-limit-share', flags.rateLimitShare),
     failOn: flags.failOn === undefined ? undefined : choiceFlag('--fail-on', flags.failOn, SEVERITIES),
     allowPartial: flags.allowPartial === true,
   };
   if (run.output !== undefined) checkOutputPath(run.output);
-  await runScan({ ...run, apiKey: resolveApiKey(flags) });
+  const apiKey = resolveApiKey(flags);
+  const adminApiKey = resolveAdminApiKey(flags);
+  await runScan({ ...run, apiKey, ...(adminApiKey !== undefined ? { adminApiKey } : {}) });
 }
 
 /**
@@ -114,7 +130,8 @@ export async function runScan(run: ScanRun): Promise<void> {
     await scanOnce(run);
   } catch (e) {
     // A scan has no integration to update: say where its key comes from.
-    if (isAppError(e) && e.code === 'INVALID_API_KEY') {
+    // (An admin key's refusal already says what to do about the admin key.)
+    if (isAppError(e) && e.code === 'INVALID_API_KEY' && e.details.field !== 'adminApiKey') {
       throw new AppError('INVALID_API_KEY', e.message, {
         remediation:
           'Generate a new key in the Mistral Console (admin.mistral.ai → Organization → API Keys) and pass it with MISTRAL_API_KEY or --api-key-file; check that --base-url is the region of that key (global, eu, us).',
@@ -134,6 +151,7 @@ async function scanOnce(run: ScanRun): Promise<void> {
     dataDir: run.dataDir,
     rps: run.requestsPerSecond,
     concurrency: run.maxConcurrency,
+    rateLimitShare: run.rateLimitShare,
     scheduler: false,
     embedded: true,
   });
@@ -141,11 +159,12 @@ async function scanOnce(run: ScanRun): Promise<void> {
   const progress = createProgressDisplay({ label: run.simulated ? 'demo' : 'scan' });
   if (run.dataDir) {
     const report = await withApp(
-      { dataDir: run.dataDir, embedded: true, create: true },
+      { dataDir: run.dataDir, embedded: true, create: true, rateLimitShare: run.rateLimitShare },
       async ({ services }, actor) => {
         const stored = await services.scans
           .scanIntoStore(actor, {
             apiKey: run.apiKey,
+            ...(run.adminApiKey !== undefined ? { adminApiKey: run.adminApiKey } : {}),
             baseUrl: run.baseUrl,
             dataDir: config.dataDir,
             onProgress: progress.listener,
@@ -154,7 +173,7 @@ async function scanOnce(run: ScanRun): Promise<void> {
         const integration = await services.integrations.get(actor, stored.storage.integrationId);
         // Say what was kept, and that the key was kept encrypted, never in plaintext.
         info(
-          `Stored in ${config.dataDir} as integration "${safeText(integration.name)}" (${integration.id}); the API key (…${integration.keyHint.slice(-4)}) is stored encrypted with the master key (${process.env.TRUSTLENS_MASTER_KEY ? 'TRUSTLENS_MASTER_KEY' : `${config.dataDir}/master.key`}). \`trustlens sync "${safeText(integration.name)}" --data-dir ${config.dataDir}\` reads it again.\n`,
+          `Stored in ${config.dataDir} as integration "${safeText(integration.name)}" (${integration.id}); the API key (…${integration.keyHint.slice(-4)})${integration.adminKey ? ` and the admin API key (…${integration.adminKey.hint.slice(-4)}) are` : ' is'} stored encrypted with the master key (${process.env.TRUSTLENS_MASTER_KEY ? 'TRUSTLENS_MASTER_KEY' : `${config.dataDir}/master.key`}). \`trustlens sync "${safeText(integration.name)}" --data-dir ${config.dataDir}\` reads it again.\n`,
         );
         return stored;
       },
@@ -162,7 +181,12 @@ async function scanOnce(run: ScanRun): Promise<void> {
     return emit(report, run);
   }
   const report = await createScanner(config)
-    .scan({ apiKey: run.apiKey, baseUrl: run.baseUrl, onProgress: progress.listener })
+    .scan({
+      apiKey: run.apiKey,
+      ...(run.adminApiKey !== undefined ? { adminApiKey: run.adminApiKey } : {}),
+      baseUrl: run.baseUrl,
+      onProgress: progress.listener,
+    })
     .finally(() => progress.finish());
   await emit(report, run);
 }
@@ -258,7 +282,15 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'also store the inventory, findings and history in this folder (PGlite)')
     .option('--api-key-file <file>', 'read the API key from a file (default: $MISTRAL_API_KEY)')
     .option('--api-key <key>', 'the API key (discouraged: it leaks into shell history)')
+    .option(
+      '--admin-api-key-file <file>',
+      'read an admin API key (Admin role; Admin API reads only) from a file (default: $MISTRAL_ADMIN_API_KEY)',
+    )
     .option('--rps <n>', 'client-side request rate limit (requests per second)')
+    .option(
+      '--rate-limit-share <share>',
+      "with an admin key: pace to this share (0 < share <= 1) of the workspace's real rate limit (default: $TRUSTLENS_RATE_LIMIT_SHARE, else 0.5)",
+    )
     .option('--concurrency <n>', 'maximum requests in flight')
     .option(
       '--fail-on <severity>',
@@ -267,7 +299,7 @@ export function register(program: Command): void {
     .option('--allow-partial', `with --fail-on: do not exit ${EXIT_PARTIAL_COVERAGE} on incomplete coverage`)
     .addHelpText(
       'after',
-      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed.\nExit codes: 0 success (also without beta access), 1 nothing could be read, 2 invalid key or API unreachable,\n3 a finding failed at the --fail-on severity or higher, 4 --fail-on with incomplete coverage (no beta access,\na feature failed) unless --allow-partial, 64 bad usage.',
+      '\nThe key comes from MISTRAL_API_KEY or --api-key-file and is never printed. An optional admin key\n(MISTRAL_ADMIN_API_KEY or --admin-api-key-file) adds API keys, members, the audit log, the rate limit and\nusage and cost; without one these are reported unavailable.\nExit codes: 0 success (also without beta access), 1 nothing could be read, 2 invalid key or API unreachable,\n3 a finding failed at the --fail-on severity or higher, 4 --fail-on with incomplete coverage (no beta access,\na feature failed) unless --allow-partial, 64 bad usage.',
     )
     .action(async (flags: ScanFlags) => scanCommand(flags));
 }

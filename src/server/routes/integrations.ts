@@ -1,13 +1,22 @@
 /**
  * Integrations (a Mistral workspace each): list, get, create (the key is validated, then stored
- * encrypted), update name / base URL / interval, rotate the key, delete. Responses show a key hint
- * and fingerprint only, never the key.
+ * encrypted), update name / base URL / interval, rotate the key, delete; set, rotate and remove the
+ * optional admin API key (issue 11: GET /v1/admin/* only, validated as an admin key first). Responses
+ * show a key hint and fingerprint only, never a key.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { DateTime, IdParams, ListQuery, NoContent, page, responses } from '../schemas.ts';
+
+export const AdminKey = z
+  .object({
+    hint: z.string().describe('"••••" and the last 4 characters of the admin key'),
+    fingerprint: z.string().describe('First 12 hex characters of the SHA-256 of the admin key'),
+    updatedAt: DateTime.describe('When the admin key was set or last rotated'),
+  })
+  .meta({ id: 'IntegrationAdminKey' });
 
 export const Integration = z
   .object({
@@ -19,6 +28,9 @@ export const Integration = z
     keyHint: z.string().describe('"••••" and the last 4 characters of the key'),
     keyFingerprint: z.string().describe('First 12 hex characters of the SHA-256 of the key'),
     keyUpdatedAt: DateTime,
+    adminKey: AdminKey.nullable().describe(
+      'The admin API key (Admin API reads only), shown like the key; null when the integration has none',
+    ),
     simulated: z.boolean().describe('The demo integration against the built-in simulated workspace'),
     nextSyncAt: DateTime.nullable().describe('When the scheduler syncs it next (null: at its next tick)'),
     createdAt: DateTime,
@@ -36,6 +48,7 @@ export function integrationView(v: {
   keyHint: string;
   keyFingerprint: string;
   keyUpdatedAt: string;
+  adminKey: { hint: string; fingerprint: string; updatedAt: string } | null;
   simulated: boolean;
   nextSyncAt: string | null;
   createdAt: string;
@@ -50,6 +63,9 @@ export function integrationView(v: {
     keyHint: v.keyHint,
     keyFingerprint: v.keyFingerprint,
     keyUpdatedAt: v.keyUpdatedAt,
+    adminKey: v.adminKey
+      ? { hint: v.adminKey.hint, fingerprint: v.adminKey.fingerprint, updatedAt: v.adminKey.updatedAt }
+      : null,
     simulated: v.simulated,
     nextSyncAt: v.nextSyncAt,
     createdAt: v.createdAt,
@@ -72,9 +88,19 @@ const ApiKey = z
   .max(1000)
   .describe('The Mistral API key (validated, stored encrypted)');
 
+const AdminApiKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .describe(
+    'An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only',
+  );
+
 const Create = z.object({
   name: Name,
   apiKey: ApiKey,
+  adminApiKey: AdminApiKey.optional(),
   baseUrl: BaseUrl.optional(),
   syncIntervalMinutes: Interval.optional(),
 });
@@ -86,9 +112,13 @@ const Update = z
     apiKey: ApiKey.optional().describe(
       'Required when baseUrl changes: the key is validated at the new address (the stored key is never sent to a new address)',
     ),
+    adminApiKey: AdminApiKey.optional().describe(
+      'Sets or replaces the admin API key (validated first); required when baseUrl changes and an admin key is stored',
+    ),
   })
   .strict();
 const Rotate = z.object({ apiKey: ApiKey });
+const SetAdminKey = z.object({ adminApiKey: AdminApiKey }).strict();
 
 export const integrationRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, { app }) => {
   const integrations = app.services.integrations;
@@ -174,6 +204,40 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ app: App }> = async (ser
     },
     async (request) =>
       integrationView(await integrations.rotateKey(actorOf(request), request.params.id, request.body.apiKey)),
+  );
+
+  server.put(
+    '/integrations/:id/admin-key',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags,
+        summary:
+          'Set the admin API key, or rotate it (validated as an admin key first; the ordinary key is untouched)',
+        params: IdParams,
+        body: SetAdminKey,
+        response: responses({ 200: Integration }),
+      },
+    },
+    async (request) =>
+      integrationView(
+        await integrations.setAdminKey(actorOf(request), request.params.id, request.body.adminApiKey),
+      ),
+  );
+
+  server.delete(
+    '/integrations/:id/admin-key',
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags,
+        summary: 'Remove the admin API key (the Admin API is no longer read; the ordinary key is untouched)',
+        params: IdParams,
+        response: responses({ 200: Integration }),
+      },
+    },
+    async (request) =>
+      integrationView(await integrations.removeAdminKey(actorOf(request), request.params.id)),
   );
 
   server.delete(

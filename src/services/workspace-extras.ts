@@ -30,6 +30,7 @@ import type {
   FeatureAvailability,
   Snapshot,
 } from '../inventory/types.ts';
+import { KEY_UNUSED_AFTER_DAYS } from '../rules/checks/mistral-integration-api-key-unused.ts';
 import type { IntegrationView, Store } from '../store/index.ts';
 import type { Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
@@ -226,6 +227,7 @@ export interface OrganizationView {
     total: number;
     neverExpire: number;
     expired: number;
+    /** Never used, or not for KEY_UNUSED_AFTER_DAYS (90) days: the rule's own threshold. */
     unusedFor90Days: number;
     /** Whether the integration's own key is among them; null when that could not be told. */
     integrationKeyFound: boolean | null;
@@ -631,7 +633,9 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
           total: keys.length,
           neverExpire: keys.filter((k) => k.neverExpires).length,
           expired: keys.filter((k) => k.expired).length,
-          unusedFor90Days: keys.filter((k) => k.daysSinceLastUse === null || k.daysSinceLastUse >= 90).length,
+          unusedFor90Days: keys.filter(
+            (k) => k.daysSinceLastUse === null || k.daysSinceLastUse >= KEY_UNUSED_AFTER_DAYS,
+          ).length,
           integrationKeyFound: keys.some((k) => k.isIntegrationKey === true)
             ? true
             : keys.every((k) => k.isIntegrationKey === false)

@@ -316,7 +316,7 @@ function KeysTable({ items }: { items: ApiKey[] }) {
                 </Table.Td>
                 <Table.Td>
                   <Tooltip label="Masked as Mistral shows it: TrustLens never reads a key's value">
-                    <Text size="sm" ff="monospace" tabIndex={0}>
+                    <Text size="sm" ff="monospace" tabIndex={0} style={{ whiteSpace: 'nowrap' }}>
                       <UntrustedText text={k.hiddenKey} />
                     </Text>
                   </Tooltip>
@@ -339,10 +339,14 @@ function KeysTable({ items }: { items: ApiKey[] }) {
                     {formatDate(k.createdAt)}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={exp.color} variant="light">
-                    {exp.label}
-                  </Badge>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {exp.color === 'gray' ? (
+                    <Text size="sm">{exp.label}</Text>
+                  ) : (
+                    <Badge color={exp.color} variant="light" style={{ overflow: 'visible' }}>
+                      {exp.label}
+                    </Badge>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Text

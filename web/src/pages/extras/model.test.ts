@@ -107,8 +107,8 @@ describe('keys', () => {
       'never expires',
     );
     expect(keyExpiry(key({ expired: true })).label).toBe('expired');
-    expect(keyExpiry(key({ daysToExpiry: 1 })).label).toBe('expires in 1 day');
-    expect(keyExpiry(key()).label).toBe('expires 2027-01-01');
+    expect(keyExpiry(key({ daysToExpiry: 1 })).label).toBe('in 1 day');
+    expect(keyExpiry(key()).label).toBe('2027-01-01');
     expect(lastUsedText(key({ lastUsedOn: null, daysSinceLastUse: null }))).toBe('never');
     expect(lastUsedText(key())).toBe('29 days ago (2026-11-01)');
   });

@@ -86,8 +86,8 @@ export function keyExpiry(k: ApiKey): KeyState {
   if (k.neverExpires) return { label: 'never expires', color: 'orange' };
   if (k.expired) return { label: 'expired', color: 'red' };
   if (k.daysToExpiry !== null && k.daysToExpiry <= 30)
-    return { label: `expires in ${k.daysToExpiry} day${k.daysToExpiry === 1 ? '' : 's'}`, color: 'yellow' };
-  return { label: `expires ${k.expiresOn ?? ''}`.trim(), color: 'gray' };
+    return { label: `in ${k.daysToExpiry} day${k.daysToExpiry === 1 ? '' : 's'}`, color: 'yellow' };
+  return { label: k.expiresOn ?? 'unknown', color: 'gray' };
 }
 
 /** "never", "today", "12 days ago". */

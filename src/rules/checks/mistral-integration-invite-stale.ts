@@ -30,6 +30,7 @@ export const rule: Rule = {
     const judged: Judged[] = invites.records.map((i) => {
       const age = daysAgo(i.createdAt, now);
       const adminWord = i.grantsAdmin ? ', grants admin' : '';
+      const who = i.email || i.id;
       const evidence = {
         id: i.id,
         email: i.email,
@@ -40,12 +41,12 @@ export const rule: Rule = {
         ageDays: age,
       };
       if (i.expired) {
-        return { status: 'FAIL', label: `${i.email} (expired, still listed${adminWord})`, evidence };
+        return { status: 'FAIL', label: `${who} (expired, still listed${adminWord})`, evidence };
       }
-      if (age === null) return { status: 'UNKNOWN', label: i.email, evidence };
+      if (age === null) return { status: 'UNKNOWN', label: who, evidence };
       return {
         status: age > INVITE_STALE_AFTER_DAYS ? 'FAIL' : 'PASS',
-        label: `${i.email} (pending for ${age} days${adminWord})`,
+        label: `${who} (pending for ${age} days${adminWord})`,
         evidence,
       };
     });

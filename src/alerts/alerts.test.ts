@@ -130,6 +130,26 @@ test('events fire only the rules that chose them; sync_failing fires once, when 
   );
 });
 
+test('security events from the audit log fire only the rules that chose security_event', () => {
+  const security = {
+    kind: 'security_event' as const,
+    type: 'api_key_created' as const,
+    resourceType: 'integration' as const,
+    resourceId: 'int',
+    resourceName: null,
+    summary: 'API key "ci" was created by alice@example.com at 14:02 UTC',
+    at: '2026-06-01T14:02:00.000Z',
+  };
+  const f = facts({ events: [security] });
+  assert.equal(planDigests([rule({ minSeverity: null, events: ['guardrails_removed'] })], f).length, 0);
+  const [plan] = planDigests([rule({ minSeverity: null, events: ['security_event'] })], f);
+  assert.deepEqual(plan.events, [security]);
+  const payload = digestPayload(plan, f, 'del', new Date('2026-06-01T15:00:00Z'));
+  assert.equal(payload.events[0].summary, security.summary);
+  const blocks = (slackMessage(payload) as { blocks: Array<{ text?: { text: string } }> }).blocks;
+  assert.ok(blocks.some((b) => b.text?.text === `• ${security.summary}`));
+});
+
 test('a digest carries at most DIGEST_LIMIT findings and says how many were left out', () => {
   const many = Array.from({ length: DIGEST_LIMIT + 7 }, (_, i) => finding({ id: `f${i}` }));
   const [plan] = planDigests([rule()], facts({ findings: many }));

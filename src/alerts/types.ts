@@ -16,6 +16,8 @@ export const ALERT_EVENT_KINDS = [
   'guardrails_weakened',
   'alias_weaker',
   'new_agent_without_guardrails',
+  // A security-relevant action in the admin audit log (issue 11; SECURITY_EVENT_TYPES of src/drift).
+  'security_event',
   'sync_failing',
 ] as const;
 export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];

@@ -33,6 +33,7 @@ import {
   type SyncFacts,
 } from '../alerts/types.ts';
 import { deliveryBody } from '../alerts/wire.ts';
+import { isSecurityEventType, SECURITY_EVENT_TYPES } from '../drift/audit-events.ts';
 import { AppError } from '../errors/index.ts';
 import { SEVERITIES, type Severity } from '../findings/types.ts';
 import { isMuted } from '../findings/mute.ts';
@@ -156,7 +157,12 @@ function checkName(raw: unknown): string {
 }
 
 /** The events a sync run can contribute, before rules choose. */
-const EVENT_TYPES = ['guardrails_removed', 'guardrails_weakened', 'alias_moved'] as const;
+const EVENT_TYPES = [
+  'guardrails_removed',
+  'guardrails_weakened',
+  'alias_moved',
+  ...SECURITY_EVENT_TYPES,
+] as const;
 
 export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   const { store } = deps;
@@ -311,6 +317,10 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
       };
       if (e.type === 'guardrails_removed' || e.type === 'guardrails_weakened') {
         events.push({ kind: e.type, type: e.type, ...base });
+      } else if (isSecurityEventType(e.type)) {
+        // Training or public sharing enabled, SSO disabled, API keys, connector credentials, library
+        // shares: from the admin audit log, the summary already says who and when.
+        events.push({ kind: 'security_event', type: e.type, ...base });
       } else if (e.type === 'alias_moved' && wants('alias_weaker')) {
         const change = e.changes?.[0];
         const agent = await tx.alerts.agentRecord(run.integrationId, e.resourceId);

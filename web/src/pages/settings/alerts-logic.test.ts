@@ -36,12 +36,13 @@ function delivery(over: Partial<AlertDelivery> = {}): AlertDelivery {
 }
 
 describe('alerts logic', () => {
-  it('names the five event kinds of the API, each with a sentence', () => {
+  it('names the event kinds of the API, each with a sentence', () => {
     expect(EVENT_KINDS.map((e) => e.value)).toEqual([
       'guardrails_removed',
       'guardrails_weakened',
       'alias_weaker',
       'new_agent_without_guardrails',
+      'security_event',
       'sync_failing',
     ]);
     for (const e of EVENT_KINDS) expect(e.description.length).toBeGreaterThan(10);

@@ -15,7 +15,7 @@ export type AlertEventKind = AlertRule['events'][number];
 export type DeliveryStatus = AlertDelivery['status'];
 export type Severity = NonNullable<AlertRule['minSeverity']>;
 
-/** The five change events an alert rule can choose, in words. */
+/** The change events an alert rule can choose, in words. */
 export const EVENT_KINDS: { value: AlertEventKind; label: string; description: string }[] = [
   {
     value: 'guardrails_removed',
@@ -36,6 +36,12 @@ export const EVENT_KINDS: { value: AlertEventKind; label: string; description: s
     value: 'new_agent_without_guardrails',
     label: 'New agent without guardrails',
     description: 'A new agent appeared with no guardrails at all.',
+  },
+  {
+    value: 'security_event',
+    label: 'Security action in the audit log',
+    description:
+      'Needs an admin key: training on data or public sharing enabled, SSO disabled, an API key created, rotated or deleted, connector credentials changed, a library shared.',
   },
   {
     value: 'sync_failing',

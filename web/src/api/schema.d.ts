@@ -1703,6 +1703,8 @@ export interface paths {
             name: string;
             /** @description The Mistral API key (validated, stored encrypted) */
             apiKey: string;
+            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
+            adminApiKey?: string;
             /** @description global (default), eu, us, or a URL */
             baseUrl?: string;
             /** @description Minutes between scheduled syncs (15 to 10080; default 360) */
@@ -2019,6 +2021,8 @@ export interface paths {
             syncIntervalMinutes?: number;
             /** @description Required when baseUrl changes: the key is validated at the new address (the stored key is never sent to a new address) */
             apiKey?: string;
+            /** @description Sets or replaces the admin API key (validated first); required when baseUrl changes and an admin key is stored */
+            adminApiKey?: string;
           };
         };
       };
@@ -2220,6 +2224,217 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/admin-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the admin API key, or rotate it (validated as an admin key first; the ordinary key is untouched) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description An admin API key (created by a member with the Admin role of the organization): validated on GET /v1/admin/api-keys, stored encrypted, used for GET /v1/admin/* only */
+            adminApiKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Integration'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the admin API key (the Admin API is no longer read; the ordinary key is untouched) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Integration'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -6108,6 +6323,7 @@ export interface paths {
               | 'guardrails_weakened'
               | 'alias_weaker'
               | 'new_agent_without_guardrails'
+              | 'security_event'
               | 'sync_failing'
             )[];
             syncFailingRuns?: number;
@@ -6330,6 +6546,7 @@ export interface paths {
               | 'guardrails_weakened'
               | 'alias_weaker'
               | 'new_agent_without_guardrails'
+              | 'security_event'
               | 'sync_failing'
             )[];
             syncFailingRuns?: number;
@@ -7024,6 +7241,7 @@ export interface components {
         | 'guardrails_weakened'
         | 'alias_weaker'
         | 'new_agent_without_guardrails'
+        | 'security_event'
         | 'sync_failing'
       )[];
       /** @description sync_failing fires when this many syncs in a row have failed */
@@ -7126,6 +7344,7 @@ export interface components {
           | 'guardrails_weakened'
           | 'alias_weaker'
           | 'new_agent_without_guardrails'
+          | 'security_event'
           | 'sync_failing';
         type: string;
         /** @enum {string} */
@@ -7370,6 +7589,14 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    IntegrationAdminKeyInput: {
+      /** @description "••••" and the last 4 characters of the admin key */
+      hint: string;
+      /** @description First 12 hex characters of the SHA-256 of the admin key */
+      fingerprint: string;
+      /** @description When the admin key was set or last rotated */
+      updatedAt: string;
+    };
     IntegrationInput: {
       id: string;
       organizationId: string;
@@ -7382,6 +7609,8 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
+      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
+      adminKey: components['schemas']['IntegrationAdminKeyInput'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */
@@ -8574,6 +8803,7 @@ export interface components {
         | 'guardrails_weakened'
         | 'alias_weaker'
         | 'new_agent_without_guardrails'
+        | 'security_event'
         | 'sync_failing'
       )[];
       /** @description sync_failing fires when this many syncs in a row have failed */
@@ -8676,6 +8906,7 @@ export interface components {
           | 'guardrails_weakened'
           | 'alias_weaker'
           | 'new_agent_without_guardrails'
+          | 'security_event'
           | 'sync_failing';
         type: string;
         /** @enum {string} */
@@ -8920,6 +9151,14 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    IntegrationAdminKey: {
+      /** @description "••••" and the last 4 characters of the admin key */
+      hint: string;
+      /** @description First 12 hex characters of the SHA-256 of the admin key */
+      fingerprint: string;
+      /** @description When the admin key was set or last rotated */
+      updatedAt: string;
+    };
     Integration: {
       id: string;
       organizationId: string;
@@ -8932,6 +9171,8 @@ export interface components {
       keyFingerprint: string;
       /** @description ISO 8601 date-time */
       keyUpdatedAt: string;
+      /** @description The admin API key (Admin API reads only), shown like the key; null when the integration has none */
+      adminKey: components['schemas']['IntegrationAdminKey'] | null;
       /** @description The demo integration against the built-in simulated workspace */
       simulated: boolean;
       /** @description When the scheduler syncs it next (null: at its next tick) */

@@ -61,7 +61,7 @@ export function adminSection<S extends ListSection>(
       status: 'UNKNOWN',
       resourceType: 'integration',
       ...integrationResource(snapshot),
-      detail: `The ${SECTION_WORDS[section]} were not read at this sync (${reason}), so ${unknownWhat} is unknown.`,
+      detail: `The ${SECTION_WORDS[section]} were not read (${reason}), so ${unknownWhat} is unknown.`,
       evidence: {
         feature,
         availability: row?.status ?? 'not read',

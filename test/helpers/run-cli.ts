@@ -11,7 +11,8 @@ export interface CliRun {
 }
 
 /**
- * The child gets this process's environment without MISTRAL_API_KEY, DATABASE_URL and
+ * The child gets this process's environment without MISTRAL_API_KEY, MISTRAL_ADMIN_API_KEY,
+ * TRUSTLENS_RATE_LIMIT_SHARE, DATABASE_URL and
  * TRUSTLENS_DATA_DIR (so a developer's settings never leak into a test), plus `env`.
  */
 export function runCli(
@@ -24,6 +25,8 @@ export function runCli(
       env: {
         ...process.env,
         MISTRAL_API_KEY: undefined,
+        MISTRAL_ADMIN_API_KEY: undefined,
+        TRUSTLENS_RATE_LIMIT_SHARE: undefined,
         DATABASE_URL: undefined,
         TRUSTLENS_DATA_DIR: undefined,
         ...env,

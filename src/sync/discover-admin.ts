@@ -113,7 +113,7 @@ export function adminNotConfigured(oneOff: boolean): Record<AdminFeatureKey, Fea
       {
         status: 'unavailable',
         code: 'ADMIN_KEY_NOT_CONFIGURED',
-        message: `${LABEL[k]} needs an admin API key, and none is configured.`,
+        message: `${LABEL[k]}: not read, because it takes an admin API key and none is configured.`,
         remediation,
       },
     ]),

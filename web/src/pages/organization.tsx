@@ -339,11 +339,15 @@ function KeysTable({ items }: { items: ApiKey[] }) {
                     {formatDate(k.createdAt)}
                   </Text>
                 </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 140 }}>
                   {exp.color === 'gray' ? (
                     <Text size="sm">{exp.label}</Text>
                   ) : (
-                    <Badge color={exp.color} variant="light" style={{ overflow: 'visible' }}>
+                    <Badge
+                      color={exp.color}
+                      variant="light"
+                      styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+                    >
                       {exp.label}
                     </Badge>
                   )}

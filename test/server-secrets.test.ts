@@ -182,6 +182,9 @@ for (const backend of testBackends()) {
       const signingSecrets: string[] = [];
       const receivers: WebhookReceiver[] = [];
       const BAD_KEY = recognisableKey('BAD');
+      // The admin API key (issue 11): the simulator's own, and one Mistral refuses.
+      const ADMIN_KEY = recognisableKey('ADM');
+      const BAD_ADMIN_KEY = recognisableKey('BADADM');
       const PW = {
         admin: 'PLAINTEXT-admin-password-4e7d1c',
         analyst: 'PLAINTEXT-analyst-password-9a2f07',
@@ -205,6 +208,7 @@ for (const backend of testBackends()) {
         seed: 33,
         host: '127.0.0.1',
         apiKey: KEY1,
+        adminApiKey: ADMIN_KEY,
         generator: { agents: 6, conversations: 30 },
       });
       const proxy = await startKeyProxy(sim, [KEY2]); // KEY1 passes through: the simulator's own key
@@ -315,6 +319,16 @@ for (const backend of testBackends()) {
           });
           assert.equal(rotated.status, 200, rotated.text);
           assert.notEqual(rotated.body.keyFingerprint, created.body.keyFingerprint);
+          // The admin key: a refused one, then the right one (it passes the proxy to the simulator).
+          const refusedAdmin = await admin.request('PUT', `/api/v1/integrations/${integrationId}/admin-key`, {
+            adminApiKey: BAD_ADMIN_KEY,
+          });
+          assert.equal(refusedAdmin.status, 400, refusedAdmin.text);
+          const adminSet = await admin.request('PUT', `/api/v1/integrations/${integrationId}/admin-key`, {
+            adminApiKey: ADMIN_KEY,
+          });
+          assert.equal(adminSet.status, 200, adminSet.text);
+          assert.equal(adminSet.body.adminKey.hint, `••••${ADMIN_KEY.slice(-4)}`);
 
           // A manual sync (with the rotated key), waited for.
           const sync = await people.analyst.request('POST', `/api/v1/integrations/${integrationId}/syncs`);
@@ -466,6 +480,8 @@ for (const backend of testBackends()) {
             ['Mistral key 1', KEY1],
             ['Mistral key 2', KEY2],
             ['refused Mistral key', BAD_KEY],
+            ['Mistral admin key', ADMIN_KEY],
+            ['refused Mistral admin key', BAD_ADMIN_KEY],
             ...Object.entries(PW).map(([k, v]): [string, string] => [`password ${k}`, v]),
             ...apiTokens.map((t, i): [string, string] => [`API token ${i + 1}`, t]),
             ...sessions.map((s, i): [string, string] => [`session token ${i + 1}`, s]),
@@ -480,6 +496,8 @@ for (const backend of testBackends()) {
             ['Mistral key 1', KEY1],
             ['Mistral key 2', KEY2],
             ['refused Mistral key', BAD_KEY],
+            ['Mistral admin key', ADMIN_KEY],
+            ['refused Mistral admin key', BAD_ADMIN_KEY],
           ])
             for (const w of windows(key))
               needles.push({ what: `${what} piece "${w}"`, value: Buffer.from(w) });

@@ -6,6 +6,7 @@
 import type { WireCompletionArgs, WireTool } from '../shared/mistral-wire.ts';
 import type { ConnectorRecord, LibraryShareRecord } from './connectors.ts';
 import type { AdminFeatureKey, AdminInventory } from './admin.ts';
+import type { BatchJobRecord, PromptRecord, RegistryFeatureKey, SkillRecord } from './prompts-skills.ts';
 
 export type ResourceType = 'agent' | 'model' | 'file' | 'library';
 export const RESOURCE_TYPES: readonly ResourceType[] = ['agent', 'model', 'file', 'library'];
@@ -46,7 +47,8 @@ export const EXTRA_FEATURE_KEYS: readonly ExtraFeatureKey[] = ['connectors', 'li
  * snapshot taken since they exist (absent before: read as "not read").
  */
 export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability> &
-  Partial<Record<AdminFeatureKey, FeatureAvailability>>;
+  Partial<Record<AdminFeatureKey, FeatureAvailability>> &
+  Partial<Record<RegistryFeatureKey, FeatureAvailability>>;
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
@@ -60,7 +62,10 @@ export interface DataQualityWarning {
     | 'apiKey'
     | 'member'
     | 'auditEntry'
-    | 'admin';
+    | 'admin'
+    | 'prompt'
+    | 'skill'
+    | 'batchJob';
   resourceId: string | null;
   endpoint: string;
   /** Short, human-readable reason (e.g. "tools: expected array, received null"). */
@@ -305,4 +310,11 @@ export interface Snapshot {
    * Absent in older snapshots and when discovery did not consider the admin API.
    */
   admin?: AdminInventory;
+  /**
+   * Prompts, skills and batch jobs the ordinary key lists (src/inventory/prompts-skills.ts); null when
+   * not read (see extraAvailability.prompts/skills/batchJobs), absent in older snapshots.
+   */
+  prompts?: PromptRecord[] | null;
+  skills?: SkillRecord[] | null;
+  batchJobs?: BatchJobRecord[] | null;
 }

@@ -24,6 +24,14 @@ import type {
   WireConnectorCredential,
   WireSharing,
 } from '../shared/mistral-wire-connectors.ts';
+import type {
+  WireBatchJob,
+  WirePrompt,
+  WirePromptVersion,
+  WireSkill,
+  WireSkillVersion,
+} from '../shared/mistral-wire-v2.ts';
+import { BATCH_JOB, PROMPT, PROMPT_VERSION, SKILL, SKILL_VERSION } from './v2-records.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
 import {
@@ -95,6 +103,11 @@ export const ROUTES = {
     label: 'The connector',
   },
   sharing: { name: 'GET /v1/libraries/{library_id}/share', kind: 'beta-sublist', label: 'The library' },
+  prompts: { name: 'GET /v2/prompts', kind: 'beta-list', label: 'Prompt discovery (the Prompts API)' },
+  promptVersions: { name: 'GET /v2/prompts/{prompt_id}/versions', kind: 'beta-sublist', label: 'The prompt' },
+  skills: { name: 'GET /v2/skills', kind: 'beta-list', label: 'Skill discovery (the Skills API)' },
+  skillVersions: { name: 'GET /v2/skills/{skill_id}/versions', kind: 'beta-sublist', label: 'The skill' },
+  batchJobs: { name: 'GET /v1/batch/jobs', kind: 'nonbeta', label: 'Batch job discovery' },
 } as const satisfies Record<string, Route>;
 
 interface CallResult<T> {
@@ -254,6 +267,41 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         };
       },
     });
+  }
+
+  /** Token pages of a v2 registry list (prompts, skills): pageSize, pageToken → nextPageToken. */
+  function v2Pages(
+    route: Route,
+    kind: RecordKind,
+    invoke: (pageToken: string | undefined, o: RequestOptions) => Promise<{ result: { data?: unknown } }>,
+  ) {
+    return paginate<string | undefined>({
+      endpoint: route.name,
+      kind,
+      first: undefined,
+      requestKey: (t) => (t === undefined ? '(first page)' : `pageToken ${t}`),
+      async fetch(token): Promise<Page<string | undefined>> {
+        const r = await call(route, (o) => invoke(token, o));
+        const recs = records(route, r.json, 'data');
+        const next = nextCursor((r.json as Record<string, unknown>).nextPageToken);
+        return { records: recs, warnings: pageWarnings(route, kind, recs, r.parsed?.result.data, r), next };
+      },
+    });
+  }
+
+  /** Warnings of a version list, naming the prompt or skill (a version number alone says little). */
+  function versionWarnings(
+    route: Route,
+    kind: RecordKind,
+    ownerId: string,
+    recs: unknown[],
+    r: CallResult<{ data?: unknown }>,
+  ): DataQualityWarning[] {
+    return pageWarnings(route, kind, recs, r.parsed?.data, r).map((w) => ({
+      ...w,
+      resourceId: ownerId,
+      issue: w.resourceId ? `version ${w.resourceId}: ${w.issue}` : w.issue,
+    }));
   }
 
   const sizer = createPageSizer(pageSize, transport);
@@ -555,6 +603,79 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       };
     },
 
+    listPrompts() {
+      const route = ROUTES.prompts;
+      return sized(route, (pageSize) =>
+        v2Pages(route, PROMPT, (pageToken, o) => sdk.beta.prompts.list({ pageSize, pageToken }, o)),
+      ) as Promise<ListResult<WirePrompt>>;
+    },
+
+    async listPromptVersions(promptId) {
+      const route = ROUTES.promptVersions;
+      const r = await call(route, (o) => sdk.beta.prompts.listVersions({ promptId }, o));
+      const recs = records(route, r.json, 'data');
+      return {
+        items: recs as WirePromptVersion[],
+        warnings: versionWarnings(route, PROMPT_VERSION, promptId, recs, r),
+      };
+    },
+
+    listSkills() {
+      const route = ROUTES.skills;
+      return sized(route, (pageSize) =>
+        v2Pages(route, SKILL, (pageToken, o) => sdk.beta.skills.list({ pageSize, pageToken }, o)),
+      ) as Promise<ListResult<WireSkill>>;
+    },
+
+    async listSkillVersions(skillId) {
+      const route = ROUTES.skillVersions;
+      const r = await call(route, (o) => sdk.beta.skills.listVersions({ skillId }, o));
+      const recs = records(route, r.json, 'data');
+      return {
+        items: recs as WireSkillVersion[],
+        warnings: versionWarnings(route, SKILL_VERSION, skillId, recs, r),
+      };
+    },
+
+    async listBatchJobs() {
+      const route = ROUTES.batchJobs;
+      try {
+        const res = await sized(route, (pageSize) =>
+          paginate<number>({
+            endpoint: route.name,
+            kind: BATCH_JOB,
+            first: 0,
+            requestKey: (p) => `page ${p}`,
+            async fetch(page, before): Promise<Page<number>> {
+              const r = await call(route, (o) => sdk.batch.jobs.list({ page, pageSize }, o));
+              const recs = records(route, r.json, 'data');
+              const total = (r.json as Record<string, unknown>).total;
+              return {
+                records: recs,
+                warnings: pageWarnings(route, BATCH_JOB, recs, r.parsed?.data, r),
+                next: nextPageNumber({
+                  page,
+                  pageSize,
+                  received: recs.length,
+                  collected: before + recs.length,
+                  total: typeof total === 'number' ? total : null,
+                }),
+              };
+            },
+          }),
+        );
+        return res as ListResult<WireBatchJob>;
+      } catch (e) {
+        // A key or plan without batch access: 403 (or 404 while /v1/models answers).
+        if (e instanceof AppError && e.code !== 'INVALID_API_KEY') {
+          const status = e.details.status;
+          if (status === 403 || (status === 404 && (await nonBetaWorks())))
+            throw featureNotAvailableError(route.name, Number(status), route.label);
+        }
+        throw e;
+      }
+    },
+
     setRequestRate(requestsPerSecond) {
       paced.setRequestRate(requestsPerSecond);
     },
@@ -564,6 +685,23 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     },
   };
   return connector;
+}
+
+/**
+ * Batch jobs (not beta) refused to this key or plan: code FORBIDDEN (details.feature 'batchJobs'),
+ * which discovery records as 'unavailable', not as a failed read.
+ */
+function featureNotAvailableError(endpoint: string, status: number, feature: string): AppError {
+  return new AppError(
+    'FORBIDDEN',
+    `${feature} is not available to this API key or workspace plan (HTTP ${status}).`,
+    {
+      remediation:
+        'Use a key of a workspace whose plan includes batch inference (Mistral Console → Batch), or ignore this row if the workspace does not use batch jobs.',
+      details: { endpoint, status, feature: 'batchJobs' },
+      httpStatus: 424,
+    },
+  );
 }
 
 function isPagination(v: unknown): v is { has_more: boolean; current_page?: number } {

@@ -13,6 +13,13 @@
  *  - UNEXPECTED_RESPONSE  5xx past the retry budget, unparsable bodies, unknown statuses
  *  - READ_ONLY_VIOLATION  anything tried to send a non-GET request
  */
+import type {
+  WireBatchJob,
+  WirePrompt,
+  WirePromptVersion,
+  WireSkill,
+  WireSkillVersion,
+} from '../shared/mistral-wire-v2.ts';
 import type { DataQualityWarning } from '../inventory/types.ts';
 import type {
   WireAgent,
@@ -122,6 +129,18 @@ export interface MistralConnector {
   ): Promise<ListResult<WireConnectorCredential>>;
   /** Who a library is shared with (beta; GET /v1/libraries/{id}/share). */
   listLibrarySharing(libraryId: string): Promise<ListResult<WireSharing>>;
+  /**
+   * Prompts, skills (beta; token pages of GET /v2/prompts, /v2/skills) and their versions, and
+   * batch jobs (pages of GET /v1/batch/jobs). A key or plan without them throws
+   * BETA_ACCESS_REQUIRED (prompts, skills) or FORBIDDEN with details.feature 'batchJobs' (batch
+   * jobs). Optional so that
+   * test fakes need not implement them (discovery then reports them unavailable).
+   */
+  listPrompts?(): Promise<ListResult<WirePrompt>>;
+  listPromptVersions?(promptId: string): Promise<ListResult<WirePromptVersion>>;
+  listSkills?(): Promise<ListResult<WireSkill>>;
+  listSkillVersions?(skillId: string): Promise<ListResult<WireSkillVersion>>;
+  listBatchJobs?(): Promise<ListResult<WireBatchJob>>;
   /**
    * Paces the connector to `requestsPerSecond` from now on (e.g. a share of the workspace's real
    * limit, read with the admin key); 429s still lower the rate and successes restore it up to this.

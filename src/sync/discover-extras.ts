@@ -1,6 +1,7 @@
 /**
  * Discovery of the surfaces beyond the product document (issue 11): MCP connectors with their
- * credentials at each scope, and who each library is shared with. Both are beta: without access
+ * credentials at each scope, who each library is shared with, and prompts, skills (with their
+ * versions) and batch jobs. Beta or plan-bound: without access
  * they are 'unavailable' (said so, never an empty list taken for "none"), and a failure never
  * fails the rest of the sync. An invalid key or an unreachable API still aborts (as everywhere).
  */
@@ -19,7 +20,14 @@ import type {
   FeatureAvailability,
   LibraryRecord,
 } from '../inventory/types.ts';
-import type { MistralConnector } from '../mistral/types.ts';
+import {
+  toBatchJobRecord,
+  toRegistryRecord,
+  type BatchJobRecord,
+  type PromptRecord,
+  type SkillRecord,
+} from '../inventory/prompts-skills.ts';
+import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
 import { CREDENTIAL_SCOPES, type WireConnectorCredential } from '../shared/mistral-wire-connectors.ts';
 
@@ -30,6 +38,10 @@ const MAX_DOCUMENT_NAMES = 1000;
 
 export interface ExtrasResult {
   connectors: ConnectorRecord[];
+  /** Prompts, skills, batch jobs: null when not read (availability says why), never [] for that. */
+  prompts: PromptRecord[] | null;
+  skills: SkillRecord[] | null;
+  batchJobs: BatchJobRecord[] | null;
   availability: ExtraAvailability;
   warnings: DataQualityWarning[];
 }
@@ -40,8 +52,10 @@ function rethrowFatal(e: unknown): void {
 
 function availabilityOf(e: unknown): FeatureAvailability {
   const err = toAppError(e);
+  // Batch jobs refused to this key or plan (src/mistral/connector.ts) are a known state too.
+  const refused = err.code === 'FORBIDDEN' && err.details.feature === 'batchJobs';
   return {
-    status: err.code === 'BETA_ACCESS_REQUIRED' ? 'unavailable' : 'error',
+    status: err.code === 'BETA_ACCESS_REQUIRED' || refused ? 'unavailable' : 'error',
     message: err.message,
     remediation: err.remediation,
     code: err.code,
@@ -62,6 +76,8 @@ function partly(what: string, count: number, e: unknown): FeatureAvailability {
 export async function discoverExtras(opts: {
   connector: MistralConnector;
   agents: readonly AgentRecord[];
+  /** false when the agents could not be listed (then a batch job's agentExists is null). */
+  agentsListed?: boolean;
   /** Libraries as listed (mutated: shares, orgSharedDocumentNames), or null when they could not be listed. */
   libraries: LibraryRecord[] | null;
   concurrency?: number;
@@ -159,5 +175,79 @@ export async function discoverExtras(opts: {
     else if (firstError) availability.librarySharing = partly('Library sharing', failed, firstError);
     else availability.librarySharing = AVAILABLE;
   }
-  return { connectors, availability, warnings };
+  // Prompts, skills (each with its versions) and batch jobs (issue 11, with the ordinary key).
+  const registry = async <T extends { id?: string }>(
+    list: (() => Promise<ListResult<T>>) | undefined,
+    versionsOf: ((id: string) => Promise<ListResult<{ version?: number; aliases?: string[] }>>) | undefined,
+    what: string,
+  ): Promise<{ records: PromptRecord[] | null; availability: FeatureAvailability }> => {
+    if (!list) return { records: null, availability: NOT_SUPPORTED };
+    try {
+      const listed = await list();
+      warnings.push(...listed.warnings);
+      let failed = 0;
+      let firstError: unknown = null;
+      const results = await settleWithConcurrency(listed.items, concurrency, async (item) => {
+        if (!versionsOf) return null;
+        const r = await versionsOf(String(item.id));
+        warnings.push(...r.warnings);
+        return r.items;
+      });
+      const records = results.map((r, i) => {
+        if (r.status === 'fulfilled') return toRegistryRecord(listed.items[i], r.value);
+        rethrowFatal(r.reason);
+        // Deleted between the listing and this call: not an error of the feature.
+        if (!(isAppError(r.reason) && r.reason.code === 'NOT_FOUND')) {
+          failed++;
+          firstError ??= r.reason;
+        }
+        return toRegistryRecord(listed.items[i], null);
+      });
+      records.sort((a, b) => a.id.localeCompare(b.id));
+      return {
+        records,
+        availability: firstError ? partly(`${what} versions`, failed, firstError) : AVAILABLE,
+      };
+    } catch (e) {
+      rethrowFatal(e);
+      return { records: null, availability: availabilityOf(e) };
+    }
+  };
+  const prompts = await registry(
+    connector.listPrompts?.bind(connector),
+    connector.listPromptVersions?.bind(connector),
+    'Prompt',
+  );
+  availability.prompts = prompts.availability;
+  const skills = await registry(
+    connector.listSkills?.bind(connector),
+    connector.listSkillVersions?.bind(connector),
+    'Skill',
+  );
+  availability.skills = skills.availability;
+  let batchJobs: BatchJobRecord[] | null = null;
+  if (!connector.listBatchJobs) availability.batchJobs = NOT_SUPPORTED;
+  else {
+    try {
+      const listed = await connector.listBatchJobs();
+      warnings.push(...listed.warnings);
+      const agentIds = opts.agentsListed === false ? null : new Set(opts.agents.map((a) => a.id));
+      batchJobs = listed.items
+        .map((j) => toBatchJobRecord(j, agentIds))
+        .sort((a, b) => a.id.localeCompare(b.id));
+      availability.batchJobs = AVAILABLE;
+    } catch (e) {
+      rethrowFatal(e);
+      availability.batchJobs = availabilityOf(e);
+    }
+  }
+  return { connectors, prompts: prompts.records, skills: skills.records, batchJobs, availability, warnings };
 }
+
+/** A connector without the method (a test fake, an older build): not read, said so. */
+const NOT_SUPPORTED: FeatureAvailability = {
+  status: 'unavailable',
+  code: 'NOT_SUPPORTED',
+  message: 'This connector does not read it.',
+  remediation: 'Upgrade TrustLens.',
+};

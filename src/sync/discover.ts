@@ -38,6 +38,7 @@ import {
   type AdminDiscoverOptions,
 } from './discover-admin.ts';
 import { discoverExtras } from './discover-extras.ts';
+import { REGISTRY_FEATURE_KEYS } from '../inventory/prompts-skills.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
 /** What the usage step returns (src/usage/sync-usage.ts). */
@@ -241,7 +242,12 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   }
 
   // Connectors and library sharing (issue 11): recorded in extraAvailability, never failing the rest.
-  const extras = await discoverExtras({ connector, agents, libraries: librariesR.ok ? libraries : null });
+  const extras = await discoverExtras({
+    connector,
+    agents,
+    agentsListed: agentsR.ok,
+    libraries: librariesR.ok ? libraries : null,
+  });
   warnings.push(...extras.warnings);
   if (!opts.integration) {
     for (const k of Object.keys(extras.availability) as (keyof typeof extras.availability)[]) {
@@ -276,9 +282,12 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     keyof typeof extras.availability,
     FeatureAvailability,
   ][]) {
+    // Prompts, skills, batch jobs: SyncErrorRecord.feature (an /api/v1 enum) has no such rows yet;
+    // their failure shows in extraAvailability and makes the run partial (below).
+    if ((REGISTRY_FEATURE_KEYS as readonly string[]).includes(feature)) continue;
     if (adminFailedInPart(av)) {
       errors.push({
-        feature,
+        feature: feature as SyncErrorRecord['feature'], // registry rows were skipped above
         code: av.code ?? 'UNEXPECTED_RESPONSE',
         message: av.message ?? `${feature} could not be read.`,
         remediation: av.remediation ?? '',
@@ -301,6 +310,9 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     connectors: extras.connectors,
     extraAvailability: extras.availability,
     admin: adminR.admin,
+    prompts: extras.prompts,
+    skills: extras.skills,
+    batchJobs: extras.batchJobs,
   };
   const complete: Record<ResourceType, boolean> = {
     agent: agentsR.ok,
@@ -311,6 +323,11 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   let status = syncStatus(availability, extras.availability);
   if (status === 'succeeded' && Object.values(adminR.availability).some(adminFailedInPart))
     status = 'partial';
+  const registryFailed = REGISTRY_FEATURE_KEYS.some((k) => {
+    const av = extras.availability[k];
+    return av !== undefined && adminFailedInPart(av);
+  });
+  if (status === 'succeeded' && registryFailed) status = 'partial';
   return { snapshot, complete, status };
 }
 

@@ -17,6 +17,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'trustlens scan --api-key-file ~/.mistral-key --base-url eu --format sarif --output scan.sarif',
     'trustlens scan --fail-on high --quiet > report.txt     # CI gate: exit 3 on a high finding',
     'trustlens scan --data-dir ./.trustlens                 # keep history, findings and drift',
+    'MISTRAL_ADMIN_API_KEY=… trustlens scan                 # also keys, members, audit log (admin key)',
   ],
   demo: [
     'trustlens demo',
@@ -38,17 +39,23 @@ export const EXAMPLES: Record<string, string[]> = {
   'integration add': [
     'MISTRAL_API_KEY=… trustlens integration add --name prod',
     'trustlens integration add --name eu-prod --base-url eu --api-key-file ~/.mistral-key',
+    'trustlens integration add --name prod --admin-api-key-file ~/.mistral-admin-key',
   ],
   'integration update': [
     'trustlens integration update prod --frequency 30',
     'trustlens integration update prod --name production',
+    'trustlens integration update prod --admin-api-key-file ~/.mistral-admin-key',
+    'trustlens integration update prod --remove-admin-key',
   ],
   'integration list': [
     'trustlens integration list',
     'trustlens integration list --format json',
     'trustlens integration list --server https://trustlens.example.com --token-file ~/.trustlens-token',
   ],
-  'integration rotate-key': ['MISTRAL_API_KEY=<new key> trustlens integration rotate-key prod'],
+  'integration rotate-key': [
+    'MISTRAL_API_KEY=<new key> trustlens integration rotate-key prod',
+    'trustlens integration rotate-key prod --admin-api-key-file ~/.mistral-admin-key',
+  ],
   'integration remove': ['trustlens integration remove prod', 'trustlens integration remove prod --yes'],
   runs: [
     'trustlens runs prod',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { changeValueText, eventTypeLabel, formatBytes, matchesSearch, shareText } from './format';
+import {
+  changeValueText,
+  eventTypeColor,
+  eventTypeLabel,
+  formatBytes,
+  matchesSearch,
+  shareText,
+} from './format';
 
 describe('formatBytes', () => {
   it('uses decimal units and says unknown for what is not a size', () => {
@@ -41,6 +48,11 @@ describe('eventTypeLabel', () => {
   it('names known types and shows unknown ones as they are', () => {
     expect(eventTypeLabel('guardrails_removed')).toBe('Guardrails removed');
     expect(eventTypeLabel('something_new')).toBe('something_new');
+    expect(eventTypeLabel('sso_disabled')).toBe('SSO disabled');
+    expect(eventTypeLabel('api_key_created')).toBe('API key created');
+    expect(eventTypeColor('sso_disabled')).toBe('red');
+    expect(eventTypeColor('api_key_deleted')).toBe('orange');
+    expect(eventTypeColor('agent_changed')).toBe('blue');
   });
 });
 

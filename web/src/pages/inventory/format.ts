@@ -69,6 +69,15 @@ export const EVENT_TYPES = [
   'guardrails_weakened',
   'alias_moved',
   'model_newly_deprecated',
+  // Security events from the admin audit log (issue 11).
+  'training_enabled',
+  'public_sharing_enabled',
+  'sso_disabled',
+  'api_key_created',
+  'api_key_rotated',
+  'api_key_deleted',
+  'connector_credentials_changed',
+  'library_shared',
 ] as const;
 
 const EVENT_LABELS: Record<string, string> = {
@@ -79,6 +88,14 @@ const EVENT_LABELS: Record<string, string> = {
   guardrails_weakened: 'Guardrails weakened',
   alias_moved: 'Alias moved',
   model_newly_deprecated: 'Model newly deprecated',
+  training_enabled: 'Training on data enabled',
+  public_sharing_enabled: 'Public sharing enabled',
+  sso_disabled: 'SSO disabled',
+  api_key_created: 'API key created',
+  api_key_rotated: 'API key rotated',
+  api_key_deleted: 'API key deleted',
+  connector_credentials_changed: 'Connector credentials changed',
+  library_shared: 'Library shared',
 };
 
 /** A readable name for an event type; an unknown type is shown as it is. */
@@ -86,9 +103,28 @@ export function eventTypeLabel(type: string): string {
   return EVENT_LABELS[type] ?? type;
 }
 
-/** Red for the types that weaken protection, orange for deprecation and deletion, grey otherwise. */
+const WEAKENING = new Set([
+  'guardrails_removed',
+  'guardrails_weakened',
+  'training_enabled',
+  'public_sharing_enabled',
+  'sso_disabled',
+]);
+
+/**
+ * Red for the types that weaken protection (guardrails, training on data, public sharing, SSO), orange
+ * for deprecation, deletion and the other security events of the audit log, grey otherwise.
+ */
 export function eventTypeColor(type: string): string {
-  if (type === 'guardrails_removed' || type === 'guardrails_weakened') return 'red';
+  if (WEAKENING.has(type)) return 'red';
+  if (
+    type === 'api_key_created' ||
+    type === 'api_key_rotated' ||
+    type === 'api_key_deleted' ||
+    type === 'connector_credentials_changed' ||
+    type === 'library_shared'
+  )
+    return 'orange';
   if (type === 'model_newly_deprecated' || type === 'resource_deleted') return 'orange';
   if (type === 'resource_created') return 'teal';
   return 'blue';

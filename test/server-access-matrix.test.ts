@@ -126,7 +126,11 @@ interface Expectation {
 
 // --- throwaway objects of organization A -------------------------------------------------------
 
-async function throwawayIntegration(ctx: Ctx, check: 'exists' | 'key' | 'name'): Promise<Prepared> {
+async function throwawayIntegration(
+  ctx: Ctx,
+  check: 'exists' | 'key' | 'name' | 'admin-key',
+  options: { withAdminKey?: boolean } = {},
+): Promise<Prepared> {
   const { h } = ctx;
   const name = `throwaway-int-${ctx.seq()}`;
   // Behind the key proxy, so that its key can be rotated to another one the workspace accepts.
@@ -134,6 +138,7 @@ async function throwawayIntegration(ctx: Ctx, check: 'exists' | 'key' | 'name'):
     name,
     apiKey: newKey(ctx),
     baseUrl: ctx.proxy.url,
+    ...(options.withAdminKey ? { adminApiKey: h.sim.adminApiKey } : {}),
   });
   ctx.markers.add(view.id).add(name);
   return {
@@ -143,6 +148,8 @@ async function throwawayIntegration(ctx: Ctx, check: 'exists' | 'key' | 'name'):
       if (now.status !== 200) return `integration gone (${now.status})`;
       if (check === 'key' && now.body.keyUpdatedAt !== view.keyUpdatedAt) return 'key rotated';
       if (check === 'name' && now.body.name !== name) return `renamed to ${now.body.name}`;
+      if (check === 'admin-key' && JSON.stringify(now.body.adminKey) !== JSON.stringify(view.adminKey))
+        return 'admin key changed';
       return null;
     },
   };
@@ -373,6 +380,19 @@ const EXPECTATIONS: Record<string, Expectation> = {
     issueRole: 'admin',
     ok: 204,
     prepare: (ctx) => throwawayIntegration(ctx, 'exists'),
+  },
+  // Issue 11: the admin key, set (validated as one: the simulator's admin key, which the proxy passes
+  // through) and removed on its own; admin only, like the key.
+  'PUT /api/v1/integrations/{id}/admin-key': {
+    issueRole: 'admin',
+    ok: 200,
+    body: (ctx) => ({ adminApiKey: ctx.h.sim.adminApiKey }),
+    prepare: (ctx) => throwawayIntegration(ctx, 'admin-key'),
+  },
+  'DELETE /api/v1/integrations/{id}/admin-key': {
+    issueRole: 'admin',
+    ok: 200,
+    prepare: (ctx) => throwawayIntegration(ctx, 'admin-key', { withAdminKey: true }),
   },
   'POST /api/v1/integrations/{id}/syncs': { issueRole: 'analyst', ok: 202 },
   'GET /api/v1/integrations/{id}/syncs': { issueRole: 'viewer', ok: 200 },
@@ -632,7 +652,7 @@ for (const backend of testBackends()) {
         const k = `${r.method} ${toOpenApiPath(r.url)}`;
         if (/^\/api\/v1\/(users|tokens|audit-log)(\/|$)/.test(r.url) && k !== 'PATCH /api/v1/users/{id}')
           assert.equal(r.minRole, 'admin', k);
-        if (/^\/api\/v1\/integrations(\/:id)?(\/rotate-key)?$/.test(r.url) && r.method !== 'GET')
+        if (/^\/api\/v1\/integrations(\/:id)?(\/rotate-key|\/admin-key)?$/.test(r.url) && r.method !== 'GET')
           assert.equal(r.minRole, 'admin', k);
         if (
           r.method === 'GET' &&

@@ -13,6 +13,12 @@ import type {
 } from '../inventory/types.ts';
 import { EXTRA_FEATURE_KEYS, FEATURE_KEYS } from '../inventory/types.ts';
 import type { ConnectorRecord } from '../inventory/connectors.ts';
+import {
+  REGISTRY_FEATURE_KEYS,
+  type BatchJobRecord,
+  type PromptRecord,
+  type SkillRecord,
+} from '../inventory/prompts-skills.ts';
 import { syncStatus, type SyncStatus } from '../inventory/sync-status.ts';
 import type { CheckStatus, FindingResourceType, RuleMeta, RuleResult, Severity } from '../findings/types.ts';
 import { SEVERITIES } from '../findings/types.ts';
@@ -61,6 +67,14 @@ export interface ScanReport {
     pendingInvites: number | null;
     /** Audit entries read by this scan or sync; null when the audit log was not read. */
     auditEntries: number | null;
+    /** Prompts (ordinary key, GET /v2/prompts); null when not read, never 0 for "unknown". */
+    prompts: number | null;
+    /** Skills (GET /v2/skills); null when not read. */
+    skills: number | null;
+    /** Batch jobs (GET /v1/batch/jobs); null when not read. */
+    batchJobs: number | null;
+    /** Batch jobs that name an agent which no longer exists; null when not read. */
+    batchJobsWithDeletedAgent: number | null;
   };
   agents: AgentRecord[];
   models: Snapshot['models'];
@@ -77,8 +91,9 @@ export interface ScanReport {
   }>;
   dataQuality: Snapshot['dataQuality'];
   /**
-   * Surfaces beyond the product document (issue 11): connectors and library sharing, and the five
-   * admin-key rows (adminApiKeys, adminMembers, auditLog, rateLimit, adminUsage). A feature absent
+   * Surfaces beyond the product document (issue 11): connectors and library sharing, the five
+   * admin-key rows (adminApiKeys, adminMembers, auditLog, rateLimit, adminUsage), and prompts,
+   * skills and batchJobs. A feature absent
    * from an older stored snapshot reads 'unavailable' ("not read").
    */
   extraAvailability: ExtraAvailability;
@@ -89,6 +104,14 @@ export interface ScanReport {
    * key, a plan without it, an error: extraAvailability says which). Never a key's value.
    */
   admin: AdminInventory;
+  /**
+   * Prompts and skills (names, versions, aliases, counts; never their text) and batch jobs (status,
+   * model or agent, counts; never messages or metadata values): null when not read (see
+   * extraAvailability.prompts / skills / batchJobs).
+   */
+  prompts: PromptRecord[] | null;
+  skills: SkillRecord[] | null;
+  batchJobs: BatchJobRecord[] | null;
 }
 
 const NOT_READ = {
@@ -155,8 +178,16 @@ export function buildScanReport(
   ) as Record<FeatureKey, AvailabilityStatus>;
   const admin = snapshot.admin ?? NO_ADMIN;
   let status = syncStatus(snapshot.availability, snapshot.extraAvailability);
-  if (status === 'succeeded' && ADMIN_FEATURE_KEYS.some((k) => failedInPart(snapshot.extraAvailability?.[k])))
+  if (
+    status === 'succeeded' &&
+    [...ADMIN_FEATURE_KEYS, ...REGISTRY_FEATURE_KEYS].some((k) =>
+      failedInPart(snapshot.extraAvailability?.[k]),
+    )
+  )
     status = 'partial';
+  const prompts = snapshot.prompts ?? null;
+  const skills = snapshot.skills ?? null;
+  const batchJobs = snapshot.batchJobs ?? null;
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
@@ -181,6 +212,10 @@ export function buildScanReport(
       admins: admin.members ? admin.members.filter((m) => m.isAdmin).length : null,
       pendingInvites: admin.invites ? admin.invites.filter((i) => !i.expired).length : null,
       auditEntries: admin.auditLog ? admin.auditLog.entries.length : null,
+      prompts: prompts ? prompts.length : null,
+      skills: skills ? skills.length : null,
+      batchJobs: batchJobs ? batchJobs.length : null,
+      batchJobsWithDeletedAgent: batchJobs ? batchJobs.filter((j) => j.agentExists === false).length : null,
     },
     agents: snapshot.agents,
     models: snapshot.models,
@@ -197,12 +232,15 @@ export function buildScanReport(
     })),
     dataQuality: snapshot.dataQuality,
     extraAvailability: Object.fromEntries(
-      [...EXTRA_FEATURE_KEYS, ...ADMIN_FEATURE_KEYS].map((k) => [
+      [...EXTRA_FEATURE_KEYS, ...ADMIN_FEATURE_KEYS, ...REGISTRY_FEATURE_KEYS].map((k) => [
         k,
         snapshot.extraAvailability?.[k] ?? NOT_READ,
       ]),
     ) as ExtraAvailability,
     connectors: snapshot.connectors ?? [],
     admin: { ...NO_ADMIN, ...admin },
+    prompts,
+    skills,
+    batchJobs,
   };
 }

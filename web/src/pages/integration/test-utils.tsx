@@ -105,6 +105,7 @@ export function integration(over: Partial<Integration> = {}): Integration {
     keyHint: '••••abcd',
     keyFingerprint: '0123456789ab',
     keyUpdatedAt: '2025-01-01T00:00:00.000Z',
+    adminKey: null,
     simulated: false,
     nextSyncAt: null,
     createdAt: '2025-01-01T00:00:00.000Z',

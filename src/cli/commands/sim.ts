@@ -1,6 +1,7 @@
 /**
  * `trustlens sim`: runs the Mistral workspace simulator in the foreground until Ctrl-C.
- * The key it prints is the simulator's own (random unless --api-key), never a real Mistral key.
+ * The keys it prints are the simulator's own (random unless --api-key / --admin-api-key), never a real
+ * Mistral key: the ordinary key, and the admin key its Admin API (GET /v1/admin/*) answers to.
  */
 import type { Command } from 'commander';
 import { numberFlag } from '../flags.ts';
@@ -30,6 +31,7 @@ export interface SimFlags {
   host?: string;
   scenario?: string;
   apiKey?: string;
+  adminApiKey?: string;
   now?: string;
   hostile?: boolean;
 }
@@ -42,6 +44,14 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
   opts.host = f.host ?? '127.0.0.1';
   opts.port = numberFlag('--port', f.port, { min: 0, max: 65535, integer: true }) ?? 0;
   if (f.apiKey) opts.apiKey = f.apiKey;
+  if (f.adminApiKey) {
+    if (f.adminApiKey === f.apiKey) {
+      throw new AppError('INVALID_INPUT', '--admin-api-key must differ from --api-key.', {
+        remediation: 'Pass two different keys, or leave either out for a random one.',
+      });
+    }
+    opts.adminApiKey = f.adminApiKey;
+  }
   if (f.scenario) {
     let ws: SimWorkspace;
     try {
@@ -139,10 +149,18 @@ export function register(program: Command): void {
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--scenario <file>', 'serve this JSON workspace instead of a generated one')
     .option('--api-key <key>', 'the key clients must send (default: random sim-… key)')
+    .option(
+      '--admin-api-key <key>',
+      'the admin key its Admin API (GET /v1/admin/* only) answers to (default: random); try it with MISTRAL_ADMIN_API_KEY',
+    )
     .option('--now <iso>', 'clock for generated times (default: now)')
     .option(
       '--hostile',
       'hostile texts (markup, script, bidi and control characters, 12,000-character strings) in names, descriptions, instructions, tools, libraries and files',
+    )
+    .addHelpText(
+      'after',
+      "\nIt prints two keys: the ordinary key (MISTRAL_API_KEY) and the admin key (MISTRAL_ADMIN_API_KEY), which\nits Admin API answers to, so `trustlens scan --base-url URL` can be tried with and without an admin key.\nBoth are the simulator's own, never real Mistral keys.",
     )
     .action(async (raw: Record<string, unknown>) => {
       // commander maps `--no-beta [status]` to `beta`: true by default, false or the status string when given.
@@ -168,9 +186,11 @@ export function register(program: Command): void {
       const out = process.stdout;
       out.write(`Mistral workspace simulator listening on ${sim.url}\n`);
       out.write(`API key: ${sim.apiKey}\n`);
+      out.write(`Admin API key: ${sim.adminApiKey} (GET /v1/admin/* only)\n`);
       out.write(
         `Workspace: ${ws.agents.length} agents, ${ws.conversations.length} conversations, ${ws.libraries.length} libraries, ` +
-          `${ws.files.length} files, ${ws.models.length} models${opts.workspace ? ` (scenario ${flags.scenario})` : ` (seed ${opts.seed ?? 1})`}${flags.hostile ? ', hostile texts' : ''}\n`,
+          `${ws.files.length} files, ${ws.models.length} models, ${ws.prompts?.length ?? 0} prompts, ${ws.skills?.length ?? 0} skills, ` +
+          `${ws.batchJobs?.length ?? 0} batch jobs${opts.workspace ? ` (scenario ${flags.scenario})` : ` (seed ${opts.seed ?? 1})`}${flags.hostile ? ', hostile texts' : ''}\n`,
       );
       const knobs = [
         opts.beta ? `beta off (${opts.beta.status})` : null,
@@ -181,7 +201,9 @@ export function register(program: Command): void {
       if (knobs.length) out.write(`Knobs: ${knobs.join(', ')}\n`);
       out.write(`Counters: ${sim.url}/_sim/stats\n`);
       out.write(
-        `Point TrustLens at it:\n  MISTRAL_API_KEY=${sim.apiKey} trustlens scan --base-url ${sim.url}\n`,
+        `Point TrustLens at it:\n  MISTRAL_API_KEY=${sim.apiKey} trustlens scan --base-url ${sim.url}\n` +
+          `With the admin key too (API keys, members, audit log, rate limit, usage):\n` +
+          `  MISTRAL_API_KEY=${sim.apiKey} MISTRAL_ADMIN_API_KEY=${sim.adminApiKey} trustlens scan --base-url ${sim.url}\n`,
       );
       out.write('Press Ctrl-C to stop.\n');
       await new Promise<void>((resolve) => {

@@ -35,11 +35,18 @@ const SECTION_WORDS: Record<ListSection, string> = {
   invites: "organization's pending invites",
 };
 
-export type SectionRead<T> = { read: true; records: T[] } | { read: false; result: RuleResult };
+export type SectionRead<T> = { read: true; records: T[] } | { read: false; results: RuleResult[] };
 
 /**
- * The records of an admin section when it was read at this sync; otherwise the rule's UNKNOWN
- * result on the integration, saying why (e.g. no admin key configured) and what the verdict lacks.
+ * The records of an admin section when it was read at this sync; otherwise the rule's results
+ * without them:
+ *  - no admin key configured (the admin key is optional): no result at all — the rule does not
+ *    apply, as a rule on a resource type the workspace lacks; the availability matrix says the
+ *    feature is not read and how to add the key. An ordinary-key scan is thus the same as before
+ *    the admin rules existed (no UNKNOWN findings, no change to the risk score), and removing an
+ *    admin key resolves the rule's open finding as "no longer evaluated", never as passed;
+ *  - read refused or failed, or a snapshot from before the admin API: one UNKNOWN result on the
+ *    integration saying why and what the verdict lacks (never a PASS without data).
  */
 export function adminSection<S extends ListSection>(
   snapshot: Snapshot,
@@ -53,22 +60,25 @@ export function adminSection<S extends ListSection>(
   if (row?.status === 'available' && records !== null) {
     return { read: true, records: records as NonNullable<AdminInventory[S]>[number][] };
   }
+  if (row?.code === 'ADMIN_KEY_NOT_CONFIGURED') return { read: false, results: [] };
   const reason = notReadReason(snapshot, feature);
   return {
     read: false,
-    result: {
-      ruleId,
-      status: 'UNKNOWN',
-      resourceType: 'integration',
-      ...integrationResource(snapshot),
-      detail: `The ${SECTION_WORDS[section]} were not read (${reason}), so ${unknownWhat} is unknown.`,
-      evidence: {
-        feature,
-        availability: row?.status ?? 'not read',
-        ...(row?.code ? { code: row.code } : {}),
-        ...(row?.remediation ? { remediation: row.remediation } : {}),
+    results: [
+      {
+        ruleId,
+        status: 'UNKNOWN',
+        resourceType: 'integration',
+        ...integrationResource(snapshot),
+        detail: `The ${SECTION_WORDS[section]} were not read (${reason}), so ${unknownWhat} is unknown.`,
+        evidence: {
+          feature,
+          availability: row?.status ?? 'not read',
+          ...(row?.code ? { code: row.code } : {}),
+          ...(row?.remediation ? { remediation: row.remediation } : {}),
+        },
       },
-    },
+    ],
   };
 }
 

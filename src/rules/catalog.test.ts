@@ -14,6 +14,7 @@ import {
   integrationApiKey,
   invite,
   noAdminKeyContext,
+  adminKeyRefusedContext,
   agent,
   agentConfig,
   context,
@@ -306,13 +307,17 @@ describe('rule catalog', () => {
     assert.equal(results[0].status, 'UNKNOWN');
   });
 
-  it('admin rules: without an admin key each gives one UNKNOWN saying so, never a PASS or a FAIL', () => {
-    const results = evaluateAll(noAdminKeyContext()).filter((r) => ADMIN_RULE_IDS.includes(r.ruleId));
+  it('admin rules: without an admin key (optional) none gives a result; with a refused key each gives one UNKNOWN saying so', () => {
+    assert.deepEqual(
+      evaluateAll(noAdminKeyContext()).filter((r) => ADMIN_RULE_IDS.includes(r.ruleId)),
+      [],
+    );
+    const results = evaluateAll(adminKeyRefusedContext()).filter((r) => ADMIN_RULE_IDS.includes(r.ruleId));
     assert.deepEqual(results.map((r) => r.ruleId).sort(), [...ADMIN_RULE_IDS].sort());
     for (const r of results) {
       assert.equal(r.status, 'UNKNOWN', r.ruleId);
       assert.equal(r.resourceType, 'integration');
-      assert.match(r.detail, /no admin key configured/, r.ruleId);
+      assert.match(r.detail, /admin API key was refused/, r.ruleId);
     }
   });
 

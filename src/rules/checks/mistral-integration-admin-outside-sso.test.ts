@@ -1,10 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-integration-admin-outside-sso.ts';
-import { adminContext, adminMember, context, member, noAdminKeyContext } from '../testing/fixtures.ts';
+import {
+  adminContext,
+  adminMember,
+  context,
+  member,
+  noAdminKeyContext,
+  adminKeyRefusedContext,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 describe('mistral_integration_admin_outside_sso', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it('PASS: every admin inside the SSO domain (a member outside it without admin rights does not count)', () => {
     const r = one(rule, adminContext({ members: [adminMember(), member({ ssoOutsider: true })] }));
     assert.equal(r.status, 'PASS');
@@ -32,7 +43,7 @@ describe('mistral_integration_admin_outside_sso', () => {
   });
 
   it('UNKNOWN: members not read, or an admin for whom Mistral does not say', () => {
-    assert.equal(one(rule, noAdminKeyContext()).status, 'UNKNOWN');
+    assert.equal(one(rule, adminKeyRefusedContext()).status, 'UNKNOWN');
     assert.equal(one(rule, context()).status, 'UNKNOWN');
     const r = one(rule, adminContext({ members: [adminMember({ ssoOutsider: null })] }));
     assert.equal(r.status, 'UNKNOWN');

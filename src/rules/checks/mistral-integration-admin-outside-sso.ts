@@ -32,7 +32,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const members = adminSection(s, meta.id, 'members', 'whether an admin is outside the SSO domain');
-    if (!members.read) return [members.result];
+    if (!members.read) return members.results;
     const judged: Judged[] = members.records
       .filter((m) => m.isAdmin)
       .map((m) => ({

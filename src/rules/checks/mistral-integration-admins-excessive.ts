@@ -35,7 +35,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const members = adminSection(s, meta.id, 'members', 'the number of organization admins');
-    if (!members.read) return [members.result];
+    if (!members.read) return members.results;
     const base = adminBase(s, meta.id);
     const admins = members.records.filter((m) => m.isAdmin);
     const limit = adminLimit(members.records.length);

@@ -9,10 +9,15 @@ import {
   context,
   emptyAdminInventory,
   noAdminKeyContext,
+  adminKeyRefusedContext,
 } from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 describe('mistral_integration_api_key_no_expiry', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it('PASS: every key has an expiry date (expired keys are not judged)', () => {
     const r = one(
       rule,
@@ -50,11 +55,11 @@ describe('mistral_integration_api_key_no_expiry', () => {
     assert.equal(r.resourceType, 'integration');
   });
 
-  it('UNKNOWN: no admin key configured, says so', () => {
-    const r = one(rule, noAdminKeyContext());
+  it('UNKNOWN: the admin key refused, says so', () => {
+    const r = one(rule, adminKeyRefusedContext());
     assert.equal(r.status, 'UNKNOWN');
-    assert.match(r.detail, /no admin key configured/);
-    assert.equal(r.evidence?.code, 'ADMIN_KEY_NOT_CONFIGURED');
+    assert.match(r.detail, /admin API key was refused/);
+    assert.equal(r.evidence?.code, 'ADMIN_KEY_FORBIDDEN');
   });
 
   it('UNKNOWN: a snapshot from before the admin API, a section not read, an unreadable expiry', () => {

@@ -37,7 +37,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const keys = adminSection(s, meta.id, 'apiKeys', 'whether any API key lacks an expiry date');
-    if (!keys.read) return [keys.result];
+    if (!keys.read) return keys.results;
     const now = snapshotNow(s, ctx.now);
     const judged: Judged[] = [];
     let expired = 0;

@@ -1,10 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-integration-api-key-old.ts';
-import { adminContext, apiKey, context, noAdminKeyContext } from '../testing/fixtures.ts';
+import {
+  adminContext,
+  apiKey,
+  context,
+  noAdminKeyContext,
+  adminKeyRefusedContext,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 describe('mistral_integration_api_key_old', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it('PASS: every key created within a year', () => {
     const r = one(
       rule,
@@ -35,8 +45,8 @@ describe('mistral_integration_api_key_old', () => {
     assert.match(r.detail, /1 API key was created more than 365 days ago: "Legacy"/);
   });
 
-  it('UNKNOWN: no admin key, or a key without a creation date', () => {
-    assert.equal(one(rule, noAdminKeyContext()).status, 'UNKNOWN');
+  it('UNKNOWN: admin key refused, or a key without a creation date', () => {
+    assert.equal(one(rule, adminKeyRefusedContext()).status, 'UNKNOWN');
     assert.equal(one(rule, context()).status, 'UNKNOWN');
     assert.equal(one(rule, adminContext({ apiKeys: [apiKey({ createdAt: null })] })).status, 'UNKNOWN');
     const flagged = apiKey({

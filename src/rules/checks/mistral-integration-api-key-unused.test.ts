@@ -1,10 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-integration-api-key-unused.ts';
-import { adminContext, apiKey, context, noAdminKeyContext, NOW } from '../testing/fixtures.ts';
+import {
+  adminContext,
+  apiKey,
+  context,
+  noAdminKeyContext,
+  NOW,
+  adminKeyRefusedContext,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 describe('mistral_integration_api_key_unused', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it('PASS: keys used recently, or never used but new', () => {
     const r = one(
       rule,
@@ -54,8 +65,8 @@ describe('mistral_integration_api_key_unused', () => {
     assert.equal(r.status, 'PASS');
   });
 
-  it('UNKNOWN: no admin key; never used with no creation date; an unparseable last use', () => {
-    assert.match(one(rule, noAdminKeyContext()).detail, /no admin key configured/);
+  it('UNKNOWN: admin key refused; never used with no creation date; an unparseable last use', () => {
+    assert.match(one(rule, adminKeyRefusedContext()).detail, /admin API key was refused/);
     assert.equal(one(rule, context()).status, 'UNKNOWN');
     assert.equal(
       one(rule, adminContext({ apiKeys: [apiKey({ lastUsedOn: null, createdAt: null })] })).status,

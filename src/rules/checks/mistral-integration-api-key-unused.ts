@@ -39,7 +39,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const keys = adminSection(s, meta.id, 'apiKeys', 'whether any API key is unused');
-    if (!keys.read) return [keys.result];
+    if (!keys.read) return keys.results;
     const now = snapshotNow(s, ctx.now);
     const judged: Judged[] = [];
     let expired = 0;

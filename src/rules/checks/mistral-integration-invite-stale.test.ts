@@ -1,10 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-integration-invite-stale.ts';
-import { adminContext, context, invite, noAdminKeyContext } from '../testing/fixtures.ts';
+import {
+  adminContext,
+  context,
+  invite,
+  noAdminKeyContext,
+  adminKeyRefusedContext,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 describe('mistral_integration_invite_stale', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it('PASS: no invite, or pending for 30 days at most', () => {
     assert.equal(one(rule, adminContext({ invites: [] })).status, 'PASS');
     const r = one(rule, adminContext({ invites: [invite({ createdAt: '2026-05-02T00:00:00.000Z' })] }));
@@ -42,7 +52,7 @@ describe('mistral_integration_invite_stale', () => {
   });
 
   it('UNKNOWN: invites not read, or a pending invite without a date', () => {
-    assert.equal(one(rule, noAdminKeyContext()).status, 'UNKNOWN');
+    assert.equal(one(rule, adminKeyRefusedContext()).status, 'UNKNOWN');
     assert.equal(one(rule, context()).status, 'UNKNOWN');
     assert.equal(one(rule, adminContext({ invites: [invite({ createdAt: null })] })).status, 'UNKNOWN');
   });

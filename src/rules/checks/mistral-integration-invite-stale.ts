@@ -25,7 +25,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const invites = adminSection(s, meta.id, 'invites', 'whether any invite is stale');
-    if (!invites.read) return [invites.result];
+    if (!invites.read) return invites.results;
     const now = snapshotNow(s, ctx.now);
     const judged: Judged[] = invites.records.map((i) => {
       const age = daysAgo(i.createdAt, now);

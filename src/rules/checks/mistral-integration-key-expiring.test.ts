@@ -1,13 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule } from './mistral-integration-key-expiring.ts';
-import { adminContext, apiKey, context, integrationApiKey, noAdminKeyContext } from '../testing/fixtures.ts';
+import {
+  adminContext,
+  apiKey,
+  context,
+  integrationApiKey,
+  noAdminKeyContext,
+  adminKeyRefusedContext,
+} from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
 
 const withOwnKey = (expiresOn: string | null) =>
   adminContext({ apiKeys: [apiKey({ expiresOn: '2026-06-03' }), integrationApiKey({ expiresOn })] });
 
 describe('mistral_integration_key_expiring', () => {
+  it('no result without an admin key (it is optional: the availability matrix says so)', () => {
+    assert.deepEqual(rule.evaluate(noAdminKeyContext()), []);
+  });
+
   it("PASS: the integration's key expires in more than 14 days, or never (another key expiring does not count)", () => {
     const r = one(rule, withOwnKey('2026-06-16'));
     assert.equal(r.status, 'PASS');
@@ -28,8 +39,8 @@ describe('mistral_integration_key_expiring', () => {
     assert.match(past.detail, /expired on 2026-05-30, 2 days ago/);
   });
 
-  it('UNKNOWN: no admin key; own key not found; expiry does not parse', () => {
-    assert.match(one(rule, noAdminKeyContext()).detail, /no admin key configured/);
+  it('UNKNOWN: admin key refused; own key not found; expiry does not parse', () => {
+    assert.match(one(rule, adminKeyRefusedContext()).detail, /admin API key was refused/);
     assert.equal(one(rule, context()).status, 'UNKNOWN');
     assert.equal(one(rule, adminContext({ apiKeys: [apiKey()] })).status, 'UNKNOWN');
     assert.equal(one(rule, withOwnKey('June')).status, 'UNKNOWN');

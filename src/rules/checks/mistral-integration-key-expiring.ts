@@ -39,7 +39,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const keys = adminSection(s, meta.id, 'apiKeys', "the expiry of the integration's key");
-    if (!keys.read) return [keys.result];
+    if (!keys.read) return keys.results;
     const base = adminBase(s, meta.id);
     const now = snapshotNow(s, ctx.now);
     const own = keys.records.filter((k) => k.isIntegrationKey === true);

@@ -27,7 +27,7 @@ export const rule: Rule = {
   evaluate: (ctx) => {
     const s = ctx.snapshot;
     const keys = adminSection(s, meta.id, 'apiKeys', "whether the integration's key is among them");
-    if (!keys.read) return [keys.result];
+    if (!keys.read) return keys.results;
     const base = adminBase(s, meta.id);
     const own = keys.records.filter((k) => k.isIntegrationKey === true);
     if (own.length > 0) {

@@ -469,6 +469,29 @@ export function adminContext(
   });
 }
 
+/** Every admin feature unavailable because the admin key was refused (not an admin key). */
+export function adminKeyRefusedAvailability(): ExtraAvailability {
+  const admin: Partial<ExtraAvailability> = {};
+  for (const f of ADMIN_FEATURES) {
+    admin[f] = {
+      status: 'unavailable',
+      message: 'The admin API key was refused (403): it is not an admin key.',
+      remediation: 'Create an admin API key as an organization Admin and set it on the integration.',
+      code: 'ADMIN_KEY_FORBIDDEN',
+    };
+  }
+  return extraAvailability(admin);
+}
+
+/** A snapshot whose admin key was refused: every admin feature unavailable, every section null. */
+export function adminKeyRefusedContext(snapshotOverrides: Partial<Snapshot> = {}): RuleContext {
+  return context({
+    extraAvailability: adminKeyRefusedAvailability(),
+    admin: emptyAdminInventory(),
+    ...snapshotOverrides,
+  });
+}
+
 /** A snapshot taken without an admin key: every admin feature unavailable, every section null. */
 export function noAdminKeyContext(snapshotOverrides: Partial<Snapshot> = {}): RuleContext {
   return context({

@@ -400,8 +400,14 @@ for (const backend of testBackends()) {
           const deliveries = await admin.request('GET', '/api/v1/alerts/deliveries');
           assert.equal(deliveries.status, 200);
 
+          const connectors = await admin.request(
+            'GET',
+            `/api/v1/integrations/${integrationId}/connectors?limit=1`,
+          );
+          assert.equal(connectors.status, 200, connectors.text);
           const ids = {
             integrations: integrationId,
+            connectors: connectors.body.items[0].id as string,
             agents: agentId,
             syncs: runId,
             findings: findings.body.items[0].id as string,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../errors/index.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { DEFAULT_JOB_SETTINGS } from '../jobs/types.ts';
-import { parseRateLimitShare } from '../integrations/rate-limit-share.ts';
+import { parseRateLimitShare } from './rate-limit-share.ts';
 
 export interface AppConfig {
   /** PGlite data folder (also holds master.key when TRUSTLENS_MASTER_KEY is unset). */

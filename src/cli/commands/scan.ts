@@ -71,7 +71,7 @@ export async function scanCommand(flags: ScanFlags): Promise<void> {
   // Every flag is checked before anything heavy runs: a bad value never costs a scan. The root is
   // loaded here, not at start-up (`trustlens --help` never pays for it).
   const { checkBaseUrl } = await import('../../app/root.ts');
-  const [{ parseRateLimitShare }] = await Promise.all([import('../../integrations/rate-limit-share.ts')]);
+  const [{ parseRateLimitShare }] = await Promise.all([import('../../app/rate-limit-share.ts')]);
   const run: Omit<ScanRun, 'apiKey'> = {
     baseUrl: checkBaseUrl(flags.baseUrl),
     format: reportFormatFlag(flags.format),

@@ -2,12 +2,13 @@
  * The share of the workspace's real rate limit (GET /v1/admin/rate-limit, read with an admin key) that
  * discovery paces itself to, so TrustLens never starves the workspace's production traffic (issue 11).
  * An installation setting (TRUSTLENS_RATE_LIMIT_SHARE, every stored integration) and a scan flag
- * (--rate-limit-share). Without an admin key it changes nothing: the connector keeps its default rate.
+ * (--rate-limit-share), read by the composition root's configuration and the scan command. Without an admin key it changes nothing: the connector keeps its default rate.
  */
 import { AppError } from '../errors/index.ts';
+import { DEFAULT_RATE_LIMIT_SHARE } from '../sync/discover-admin.ts';
 
-/** Discovery's default when nothing is set: half the workspace's limit. */
-export const DEFAULT_RATE_LIMIT_SHARE = 0.5;
+/** Discovery's default when nothing is set: half the workspace's limit (one definition, in discovery). */
+export { DEFAULT_RATE_LIMIT_SHARE };
 
 /** Parses a share: a number with 0 < share ≤ 1 (e.g. 0.5, or 50% written as 0.5). */
 export function parseRateLimitShare(name: string, raw: string | number): number {

@@ -2,14 +2,14 @@
  * The `trustlens scan --format json` document. PUBLIC CONTRACT: users' pipelines parse it.
  * Add fields freely; never rename or drop one. schemaVersion changes only on a breaking change.
  */
-import { ADMIN_FEATURE_KEYS, type AdminFeatureKey, type AdminInventory } from '../inventory/admin.ts';
+import { ADMIN_FEATURE_KEYS, type AdminInventory } from '../inventory/admin.ts';
 import type {
   AgentRecord,
   AvailabilityStatus,
   ExtraAvailability,
-  ExtraFeatureKey,
   FeatureKey,
   Snapshot,
+  SyncErrorRecord,
 } from '../inventory/types.ts';
 import { EXTRA_FEATURE_KEYS, FEATURE_KEYS } from '../inventory/types.ts';
 import type { ConnectorRecord } from '../inventory/connectors.ts';
@@ -84,7 +84,7 @@ export interface ScanReport {
   tokenUsage: string;
   findings: ScanFinding[];
   errors: Array<{
-    feature: FeatureKey | ExtraFeatureKey | AdminFeatureKey;
+    feature: SyncErrorRecord['feature'];
     message: string;
     remediation: string;
     code: string;

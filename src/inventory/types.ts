@@ -74,7 +74,7 @@ export interface DataQualityWarning {
 
 export interface SyncErrorRecord {
   /** A feature of the availability matrix, or one read beyond it (connectors, library sharing). */
-  feature: FeatureKey | ExtraFeatureKey | AdminFeatureKey;
+  feature: FeatureKey | ExtraFeatureKey | AdminFeatureKey | RegistryFeatureKey;
   code: string;
   message: string;
   remediation: string;

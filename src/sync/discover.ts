@@ -282,12 +282,9 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     keyof typeof extras.availability,
     FeatureAvailability,
   ][]) {
-    // Prompts, skills, batch jobs: SyncErrorRecord.feature (an /api/v1 enum) has no such rows yet;
-    // their failure shows in extraAvailability and makes the run partial (below).
-    if ((REGISTRY_FEATURE_KEYS as readonly string[]).includes(feature)) continue;
     if (adminFailedInPart(av)) {
       errors.push({
-        feature: feature as SyncErrorRecord['feature'], // registry rows were skipped above
+        feature,
         code: av.code ?? 'UNEXPECTED_RESPONSE',
         message: av.message ?? `${feature} could not be read.`,
         remediation: av.remediation ?? '',

@@ -8,15 +8,22 @@ import { z } from 'zod';
 import type { App } from '../../app/root.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { ADMIN_FEATURE_KEYS } from '../../inventory/admin.ts';
+import { REGISTRY_FEATURE_KEYS } from '../../inventory/prompts-skills.ts';
 import { DateTime, Id, IdParams, page, responses } from '../schemas.ts';
 import { ExtraAvailabilityRow } from './workspace-extras.ts';
 
 const Feature = z.enum(['models', 'files', 'agents', 'libraries', 'usage', 'versions']);
 /**
  * A run's errors also name what is read beyond the availability matrix (connectors, library
- * sharing, and the admin-key features).
+ * sharing, the admin-key features, prompts, skills and batch jobs).
  */
-const ErrorFeature = z.enum([...Feature.options, 'connectors', 'librarySharing', ...ADMIN_FEATURE_KEYS]);
+const ErrorFeature = z.enum([
+  ...Feature.options,
+  'connectors',
+  'librarySharing',
+  ...ADMIN_FEATURE_KEYS,
+  ...REGISTRY_FEATURE_KEYS,
+]);
 const FeatureAvailability = z.object({
   status: z.enum(['available', 'unavailable', 'error']),
   message: z.string().optional(),

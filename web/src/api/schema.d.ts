@@ -8556,7 +8556,10 @@ export interface components {
           | 'adminMembers'
           | 'auditLog'
           | 'rateLimit'
-          | 'adminUsage';
+          | 'adminUsage'
+          | 'prompts'
+          | 'skills'
+          | 'batchJobs';
         code: string;
         message: string;
         remediation: string;
@@ -10118,7 +10121,10 @@ export interface components {
           | 'adminMembers'
           | 'auditLog'
           | 'rateLimit'
-          | 'adminUsage';
+          | 'adminUsage'
+          | 'prompts'
+          | 'skills'
+          | 'batchJobs';
         code: string;
         message: string;
         remediation: string;

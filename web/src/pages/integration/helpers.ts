@@ -164,6 +164,9 @@ export const FEATURE_LABEL: Record<FeatureKey, string> = {
   auditLog: 'Audit log (admin key)',
   rateLimit: 'Rate limit (admin key)',
   adminUsage: 'Usage and cost (admin key)',
+  prompts: 'Prompts',
+  skills: 'Skills',
+  batchJobs: 'Batch jobs',
 };
 
 /** countsByType's resource types, in display order, with the feature that reads each. */

@@ -158,7 +158,7 @@ describe('simulator Admin API: switches', () => {
     const rps = async () =>
       ((await get(sim, '/v1/admin/rate-limit')).body as { requests_per_second: number }).requests_per_second;
     try {
-      assert.equal(await rps(), 5);
+      assert.equal(await rps(), 40);
       sim.workspace.admin!.rateLimit.requests_per_second = 9;
       assert.equal(await rps(), 9);
       sim.configure({ adminRequestsPerSecond: 12 });

@@ -110,6 +110,16 @@ describe('trustlens serve', () => {
     assert.match(integrations.body.items[0].name, /simulated/i);
     const agents = await json(`${s.url}/api/v1/agents`, { headers: { cookie } });
     assert.equal(agents.body.items.length, 6);
+    // The demo integration holds the simulator's admin key (issue 11): the organization is read too.
+    const demoIntegration = integrations.body.items[0];
+    assert.ok(demoIntegration.adminKey, 'the demo sets an admin key');
+    const org = await json(`${s.url}/api/v1/integrations/${demoIntegration.id}/organization`, {
+      headers: { cookie },
+    });
+    assert.equal(org.status, 200, JSON.stringify(org.body));
+    assert.equal(org.body.sections.apiKeys.status, 'available', JSON.stringify(org.body.sections));
+    assert.ok(org.body.apiKeys.total > 0);
+    assert.equal(org.body.apiKeys.integrationKeyFound, true, "the demo key is among the organization's keys");
     // While the server holds the folder, the CLI says which server and what to do, at once.
     const cli = await runCli(['integration', 'list', '--data-dir', dataDir], {}, 30_000);
     assert.equal(cli.code, 1);
@@ -129,6 +139,14 @@ describe('trustlens serve', () => {
     assert.equal(runs.code, 0, runs.stderr);
     const list = JSON.parse(runs.stdout) as { status: string }[];
     assert.ok(list.length >= 1 && list.every((r) => r.status !== 'running'));
+    // A second start (the simulator at a new address) reuses the integration with both keys, and syncs.
+    const again = await serve(
+      ['--demo', '--data-dir', dataDir, '--agents', '6', '--conversations', '20'],
+      {},
+      /First sync of the demo workspace: succeeded/,
+    );
+    again.child.kill('SIGTERM');
+    assert.equal(await again.exited, 0);
   });
 
   it('a first start without TRUSTLENS_INIT_* prints a one-time set-up token and no password; it works once', async () => {

@@ -17,6 +17,8 @@ export const DEMO_EMAIL = 'demo@trustlens.example';
 export interface DemoInput {
   baseUrl: string;
   apiKey: string;
+  /** An admin key for the demo integration (the simulator's own), so the Organization page has data. */
+  adminApiKey?: string;
   simulated: boolean;
   /** The demo admin's password (set anew at each start and printed once). */
   password: string;
@@ -54,14 +56,19 @@ export function createDemoService(deps: {
         integration = await deps.integrations.create(actor, {
           name,
           apiKey: input.apiKey,
+          ...(input.adminApiKey ? { adminApiKey: input.adminApiKey } : {}),
           baseUrl,
           simulated: input.simulated,
         });
       } else {
         if (integration.baseUrl !== baseUrl && integration.keyFingerprint === keyFingerprint(input.apiKey)) {
+          // A new address needs every stored key again; a stored admin key without one now is removed.
+          if (integration.adminKey && !input.adminApiKey)
+            integration = await deps.integrations.removeAdminKey(actor, integration.id);
           integration = await deps.integrations.update(actor, integration.id, {
             baseUrl,
             apiKey: input.apiKey,
+            ...(input.adminApiKey && integration.adminKey ? { adminApiKey: input.adminApiKey } : {}),
           });
         } else if (integration.keyFingerprint !== keyFingerprint(input.apiKey)) {
           if (integration.baseUrl !== baseUrl) {
@@ -70,6 +77,7 @@ export function createDemoService(deps: {
             integration = await deps.integrations.create(actor, {
               name,
               apiKey: input.apiKey,
+              ...(input.adminApiKey ? { adminApiKey: input.adminApiKey } : {}),
               baseUrl,
               simulated: input.simulated,
             });
@@ -78,6 +86,8 @@ export function createDemoService(deps: {
           }
         }
       }
+      if (input.adminApiKey && integration.adminKey?.fingerprint !== keyFingerprint(input.adminApiKey))
+        integration = await deps.integrations.setAdminKey(actor, integration.id, input.adminApiKey);
       const firstSync = await deps.syncs.trigger(actor, integration.id);
       return { organizationId, integrationId: integration.id, email: DEMO_EMAIL, firstSync };
     },

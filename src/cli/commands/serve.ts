@@ -38,6 +38,8 @@ interface ServeFlags {
 
 /** The demo simulator's key: a fixed, meaningless value (the simulator only listens on 127.0.0.1). */
 const DEMO_SIM_KEY = 'sim-demo-key-not-a-secret-0000000000';
+/** The simulator's admin key for the demo (issue 11): as meaningless, and never sent anywhere else. */
+const DEMO_SIM_ADMIN_KEY = 'sim-demo-admin-key-not-a-secret-000';
 
 const WEB_DIR = resolve(projectRoot(), 'web/dist');
 
@@ -168,12 +170,14 @@ export function register(program: Command): void {
               seed: 1,
               host: '127.0.0.1',
               apiKey: DEMO_SIM_KEY,
+              adminApiKey: DEMO_SIM_ADMIN_KEY,
               generator: { agents, conversations, now: new Date().toISOString(), hostile: flags.hostile },
             });
           }
           demo = await app.services.demo.ensure({
             baseUrl: sim ? sim.url : flags.baseUrl,
             apiKey: sim ? DEMO_SIM_KEY : realKey!,
+            ...(sim ? { adminApiKey: DEMO_SIM_ADMIN_KEY } : {}),
             simulated: !!sim,
             password,
           });

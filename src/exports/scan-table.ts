@@ -32,7 +32,8 @@ function adminLine(r: ScanReport): string {
   );
   if (parts.length === 0) {
     const why = av.adminApiKeys?.message ?? 'not read';
-    return `Organization (admin key): not read. ${safeText(why, 160)}`;
+    const todo = av.adminApiKeys?.remediation ? ` ${safeText(av.adminApiKeys.remediation, 200)}` : '';
+    return `Organization (admin key): not read. ${safeText(why, 160)}${todo}`;
   }
   const missing = notRead.length ? ` (not read: ${notRead.join(', ')})` : '';
   return `Organization (admin key): ${parts.join(', ')}${missing}`;
@@ -51,7 +52,11 @@ export function renderScanTable(r: ScanReport): string {
   out.push(
     table(
       ['feature', 'status', 'note'],
-      Object.entries(r.availabilityDetails).map(([k, v]) => [k, v.status, safeText(v.message ?? '', 90)]),
+      [
+        ...Object.entries(r.availabilityDetails),
+        // Beyond the product document: connectors, sharing, prompts/skills/batch, the admin-key rows.
+        ...Object.entries(r.extraAvailability ?? {}),
+      ].map(([k, v]) => [k, v.status, safeText(v.message ?? '', 90)]),
     ),
   );
   out.push('');

@@ -82,6 +82,43 @@ export function adminSection<S extends ListSection>(
   };
 }
 
+/** UserRole letters Mistral sends: admin, member, billing. */
+const ROLE_LETTERS = new Set(['A', 'M', 'B']);
+
+/**
+ * Why the organization's admins cannot be told from the members read, or null when they can:
+ *  - the roles were not read at this sync (the adminMembers row carries a code) and a member holds a
+ *    role that is neither a UserRole letter nor counted as admin: a role id whose name is unknown,
+ *    which may well be an admin role;
+ *  - member records were dropped (a data-quality warning on a member not among those kept): an
+ *    admin may be among them;
+ *  - no admin at all among the members: the admin key itself belongs to an admin, so zero means the
+ *    admins could not be told, never that there is none.
+ * A FAIL on the admins that were told stays a FAIL; a PASS becomes UNKNOWN with this reason.
+ */
+export function adminsUntold(snapshot: Snapshot): string | null {
+  const members = snapshot.admin?.members;
+  if (!members) return 'the members were not read';
+  const row = snapshot.extraAvailability?.adminMembers;
+  if (row?.code) {
+    const unresolved = members.filter((m) => !m.isAdmin && m.roles.some((r) => !ROLE_LETTERS.has(r)));
+    if (unresolved.length > 0) {
+      return `the organization's roles were not read, so the roles of ${unresolved.length} member${unresolved.length === 1 ? '' : 's'} held by role id could not be named`;
+    }
+  }
+  const kept = new Set(members.map((m) => m.id));
+  const dropped = (snapshot.dataQuality ?? []).filter(
+    (w) => w.resourceType === 'member' && (w.resourceId === null || !kept.has(w.resourceId)),
+  ).length;
+  if (dropped > 0) {
+    return `${dropped} member record${dropped === 1 ? ' was' : 's were'} malformed and dropped, and may include admins`;
+  }
+  if (!members.some((m) => m.isAdmin)) {
+    return 'no member was recognised as an admin, yet the admin key belongs to one';
+  }
+  return null;
+}
+
 /** Why an admin feature was not read, for a detail sentence. */
 export function notReadReason(snapshot: Snapshot, feature: AdminFeatureKey): string {
   const row = snapshot.extraAvailability?.[feature];

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { adminLimit, rule } from './mistral-integration-admins-excessive.ts';
 import {
+  adminAvailability,
   adminContext,
   adminMember,
   context,
@@ -54,5 +55,59 @@ describe('mistral_integration_admins_excessive', () => {
   it('UNKNOWN: members not read', () => {
     assert.match(one(rule, adminKeyRefusedContext()).detail, /admin API key was refused/);
     assert.equal(one(rule, context()).status, 'UNKNOWN');
+  });
+  it('UNKNOWN, never PASS, when the admins could not be told (audit finding 2)', () => {
+    const rolesUnread = {
+      adminMembers: {
+        status: 'available' as const,
+        code: 'MISTRAL_UNAVAILABLE',
+        message: "Members and invitations were read, but the organization's roles could not be read.",
+      },
+    };
+    // Roles unread, and the admin holds a role by id (its name unknown): 0 recognised admins.
+    const byUuid = [
+      member({ id: 'u1', roles: ['9f2c1a7e-0000-4000-8000-000000000001'] }),
+      ...Array.from({ length: 5 }, (_, i) => member({ id: `m${i}` })),
+    ];
+    const r = one(
+      rule,
+      adminContext({ members: byUuid }, { extraAvailability: adminAvailability(rolesUnread) }),
+    );
+    assert.equal(r.status, 'UNKNOWN');
+    assert.match(r.detail, /admins could not be told \(the organization's roles were not read/);
+    // Zero admins is UNKNOWN even when the roles were read (the admin key belongs to an admin).
+    const none = one(rule, adminContext({ members: [member(), member({ id: 'u2' })] }));
+    assert.equal(none.status, 'UNKNOWN');
+    assert.match(none.detail, /no member was recognised as an admin/);
+    // A member record dropped (a data-quality warning on a member not kept): PASS becomes UNKNOWN.
+    const dropped = one(
+      rule,
+      adminContext(
+        { members: [adminMember(), member()] },
+        {
+          dataQuality: [
+            {
+              resourceType: 'member',
+              resourceId: null,
+              endpoint: 'GET /v1/admin/users',
+              issue: 'uuid: missing',
+            },
+          ],
+        },
+      ),
+    );
+    assert.equal(dropped.status, 'UNKNOWN');
+    assert.match(dropped.detail, /1 member record was malformed and dropped/);
+    // Roles unread but every role a letter: the admins are told, PASS stands.
+    assert.equal(
+      one(
+        rule,
+        adminContext(
+          { members: [adminMember(), member()] },
+          { extraAvailability: adminAvailability(rolesUnread) },
+        ),
+      ).status,
+      'PASS',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, nist, owaspAgentic } from '../frameworks/index.ts';
-import { adminBase, adminSection, listed, namedList, personLabel } from '../admin-helpers.ts';
+import { adminBase, adminSection, adminsUntold, listed, namedList, personLabel } from '../admin-helpers.ts';
 
 /** More organization admins than this is too many (unless the share below allows more). */
 export const MAX_ORG_ADMINS = 3;
@@ -17,7 +17,7 @@ export const meta: RuleMeta = {
   title: 'Too many organization admins',
   resourceType: 'integration',
   severity: 'medium',
-  description: `The organization has more admins (members holding an organization administration role) than ${MAX_ORG_ADMINS} (MAX_ORG_ADMINS), or than ${MAX_ORG_ADMIN_SHARE * 100}% of its members rounded down (MAX_ORG_ADMIN_SHARE) when that is larger. Pending invites that would grant admin rights are counted beside, not in. One result for the organization, listing the admins. Requires an admin API key (GET /v1/admin/users): without one, UNKNOWN.`,
+  description: `The organization has more admins (members holding an organization administration role) than ${MAX_ORG_ADMINS} (MAX_ORG_ADMINS), or than ${MAX_ORG_ADMIN_SHARE * 100}% of its members rounded down (MAX_ORG_ADMIN_SHARE) when that is larger. Pending invites that would grant admin rights are counted beside, not in. One result for the organization, listing the admins. Requires an admin API key (GET /v1/admin/users): without one, UNKNOWN. UNKNOWN, never PASS, when the admins could not be told (roles unread and members holding unnamed role ids, member records dropped, or no admin recognised at all — the admin key belongs to one).`,
   risk: 'Medium: every organization admin can create API keys, change members, turn off SSO or training opt-outs, and read the audit log; each extra admin account is another phishing or credential-stuffing target whose takeover owns the whole organization.',
   remediation: {
     text: 'Keep a few named admins (with a documented reason each) and give everyone else the member role; review admin rights when people change teams.',
@@ -61,6 +61,17 @@ export const rule: Rule = {
           status: 'FAIL',
           detail: `The organization has ${admins.length} admins among ${members.records.length} members, more than ${limit}${invitesWord}: ${namedList(admins.map(personLabel))}.`,
           evidence,
+        },
+      ];
+    }
+    const untold = adminsUntold(s);
+    if (untold !== null) {
+      return [
+        {
+          ...base,
+          status: 'UNKNOWN',
+          detail: `The organization's admins could not be told (${untold}), so whether it has more than ${limit} is unknown; ${admins.length} admin${admins.length === 1 ? ' was' : 's were'} recognised among ${members.records.length} members.`,
+          evidence: { ...evidence, adminsUntold: untold },
         },
       ];
     }

@@ -7,6 +7,10 @@
  * console's reads: agents lists (sorts, filters, next pages), agents' details, findings lists, posture,
  * change events, sync runs, availability. Each integration has its own simulated workspace, which
  * evolves before each new sync, so that every sync has inventory, findings and usage to write.
+ * The three simulators run in their own worker threads too (a real Mistral API is not starved by our
+ * clients: in the server's thread, under 50 clients, they once missed the per-attempt timeout), and
+ * the syncs keep the product's default retry budget and per-attempt timeout (not the shortened ones
+ * of the other suites), so that the suite measures TrustLens, not a starved simulator.
  *
  * Expected: not one failed request (every answer 200), every sync `succeeded`, and afterwards each
  * integration's stored agents are exactly its workspace's (nothing lost, nothing duplicated).
@@ -16,15 +20,25 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
+import { resolveSettings } from '../src/mistral/connector-core.ts';
+import { createMistralConnector } from '../src/mistral/index.ts';
 import { testBackends } from '../src/store/testing.ts';
 import { recordReliability, reliabilitySize } from './helpers/reliability.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { startWorkerSimulator, type WorkerSimulator } from './helpers/sim-worker.ts';
 
 const CLIENTS = 50;
 const SECONDS = reliabilitySize({ ci: 6, full: 60 });
 const AGENTS = reliabilitySize({ ci: 60, full: 400 });
 const CONVERSATIONS = reliabilitySize({ ci: 240, full: 4000 });
+
+/**
+ * The syncs' connector: the product's retry budget and per-attempt timeout (CONNECTOR_DEFAULTS), only
+ * the pace of the other suites (the simulator has no rate limit to respect).
+ */
+const LOAD_CONNECTOR = { requestsPerSecond: 300, maxConcurrency: 8 };
+const loadConnectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
+  createMistralConnector({ ...o, ...LOAD_CONNECTOR });
 
 interface Sample {
   endpoint: string;
@@ -82,22 +96,18 @@ for (const backend of testBackends()) {
     { skip: backend.skip },
     () => {
       let h: TestServer;
-      const sims: SimulatorHandle[] = [];
+      const sims: WorkerSimulator[] = [];
       const integrations: string[] = [];
       let baseUrl: string;
 
       before(async () => {
-        h = await startTestServer(backend, {
-          simulator: { generator: { agents: AGENTS, conversations: CONVERSATIONS }, latencyMs: 2 },
-        });
+        h = await startTestServer(backend, { app: { connectorFactory: loadConnectorFactory } });
         const address = await h.server.listen({ host: '127.0.0.1', port: 0 });
         baseUrl = address.startsWith('http')
           ? address
           : `http://127.0.0.1:${(h.server.server.address() as AddressInfo).port}`;
-        integrations.push(h.integrationA);
-        sims.push(h.sim);
-        for (const seed of [31, 32]) {
-          const sim = await startSimulator({
+        for (const seed of [21, 31, 32]) {
+          const sim = await startWorkerSimulator({
             seed,
             host: '127.0.0.1',
             latencyMs: 2,
@@ -117,7 +127,17 @@ for (const backend of testBackends()) {
 
       after(async () => {
         await h?.close();
-        for (const s of sims.slice(1)) await s.close();
+        for (const s of sims) await s.close();
+      });
+
+      it("syncs with the product's retry budget: a timed-out attempt is always retried", () => {
+        // The other suites' connector gives up after one timed-out attempt (a 300 ms budget for a 5 s
+        // timeout): under this load that failed syncs at full size with "after 1 attempts".
+        const settings = resolveSettings(LOAD_CONNECTOR);
+        assert.ok(
+          settings.maxRetryElapsedMs >= 2 * settings.requestTimeoutMs,
+          `a budget of ${settings.maxRetryElapsedMs} ms allows a retry after a ${settings.requestTimeoutMs} ms timeout`,
+        );
       });
 
       it('answers every request and completes every sync, and loses nothing', async () => {
@@ -138,7 +158,7 @@ for (const backend of testBackends()) {
         const syncs: Array<{ integration: string; status: string; errors: string }> = [];
         const syncLoop = async (i: number) => {
           do {
-            sims[i].evolve({
+            await sims[i].evolve({
               agentsAdded: 2,
               agentsEdited: 3,
               agentsDeleted: 1,
@@ -208,7 +228,7 @@ for (const backend of testBackends()) {
             }
             cursor = r.body.nextCursor;
           } while (cursor);
-          const truth = new Set(sims[i].workspace.agents.map((a) => a.current.id));
+          const truth = new Set(await sims[i].agentIds());
           for (const a of truth)
             if (!stored.has(a)) lost.push(`${id}: agent ${a} of the workspace not stored`);
           for (const a of stored)
@@ -252,7 +272,7 @@ for (const backend of testBackends()) {
           ],
           notes: [
             `${samples.length} requests (${(samples.length / SECONDS).toFixed(0)}/s), all endpoints: p50 ${quantile(all, 0.5).toFixed(0)} ms, p95 ${quantile(all, 0.95).toFixed(0)} ms, p99 ${quantile(all, 0.99).toFixed(0)} ms.`,
-            `Workspaces of ${AGENTS} agents and ${CONVERSATIONS} conversations each, evolving before every sync; clients in a worker thread over loopback.`,
+            `Workspaces of ${AGENTS} agents and ${CONVERSATIONS} conversations each, evolving before every sync; clients and simulators in worker threads over loopback; the syncs with the product's retry budget.`,
           ],
         });
         console.log(

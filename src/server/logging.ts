@@ -1,7 +1,7 @@
 /**
  * The server's pino logger: JSON lines; credentials never written. Headers and bodies are not logged
  * at all (fastify logs method, URL, host and address); as a second line of defence the authorization
- * and cookie headers, set-cookie and any field named apiKey, password, token, setupToken,
+ * and cookie headers, set-cookie and any field named apiKey, adminApiKey, password, token, setupToken,
  * sessionToken or csrfToken are censored wherever they appear (up to three levels deep), and secret
  * query parameters are censored inside logged URLs.
  */
@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 
 const SECRET_FIELDS = [
   'apiKey',
+  'adminApiKey',
   'password',
   'token',
   'setupToken',
@@ -17,7 +18,7 @@ const SECRET_FIELDS = [
   'newPassword',
 ];
 const SECRET_QUERY =
-  /([?&](?:token|setupToken|setup_token|apiKey|api_key|password|key|sessionToken)=)[^&#]*/gi;
+  /([?&](?:token|setupToken|setup_token|apiKey|api_key|adminApiKey|admin_api_key|password|key|sessionToken)=)[^&#]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[REDACTED]');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WireApiKey, WireAuditLog, WireInvite, WireMember } from '../shared/mistral-wire-admin.ts';
+import type { DataQualityWarning } from './types.ts';
 import {
   AUDIT_DETAIL_MAX,
   isAdminRole,
@@ -197,4 +198,86 @@ test('rate limit and usage', () => {
   );
   assert.equal(u.totalCost, 1.75);
   assert.equal(toUsageCostRecord({}, 2026, 10).totalCost, null, 'no cost: null, never 0');
+});
+
+test('audit details: only plain strings, credential names in any case style, secret-looking values redacted, capped', () => {
+  const warnings: DataQualityWarning[] = [];
+  const meta: Record<string, unknown> = {
+    connector: { auth: { token: 'SECRET123' } },
+    changes: [{ field: 'api_key', new: 'sk-LEAK' }],
+    json_text: '{"auth":{"token":"SECRET-JSON"}}',
+    url: 'https://u:pw-LEAK@h.example/x?sig=QUERY-LEAK',
+    plain_url: 'https://h.example/docs',
+    note: 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123',
+    shaped: 'ABCDefgh1234ABCDefgh1234ABCDefgh',
+    count: 3,
+    newApiKey: 'v1',
+    accessKey: 'v2',
+    rawKey: 'v3',
+    keyPlaintext: 'v4',
+    plaintext: 'v5',
+    auth: 'v6',
+    pwd: 'v7',
+    dsn: 'v8',
+    connection_string: 'v9',
+    jwt: 'v10',
+    pat: 'v11',
+    headers: 'v12',
+    sessionId: 'v13',
+    userPassword: 'v14',
+    passphrase: 'v15',
+    keyboard_layout: 'fr',
+    key_id: 'k1',
+    api_key_name: 'deploy',
+    ['n'.repeat(101)]: 'too long a name',
+  };
+  const e = toAuditEntryRecord(entry({ event_metadata: meta as Record<string, string> }), warnings)!;
+  assert.deepEqual(Object.keys(e.details).sort(), [
+    'api_key_name',
+    'key_id',
+    'keyboard_layout',
+    'note',
+    'plain_url',
+    'shaped',
+    'url',
+  ]);
+  assert.ok(e.details.url.startsWith('https://h.example/x'), e.details.url);
+  assert.equal(e.details.plain_url, 'https://h.example/docs');
+  assert.equal(e.details.note, '[REDACTED]');
+  assert.equal(e.details.shaped, '[REDACTED]');
+  const text = JSON.stringify(e);
+  for (const leak of ['SECRET', 'LEAK', 'abcdefghijklmnop', 'pw-', /v\d+"/.source])
+    assert.ok(!new RegExp(leak).test(text), `${leak} kept`);
+  const many: Record<string, string> = {};
+  for (let i = 0; i < 80; i++) many[`field_${i}`] = 'x';
+  assert.equal(Object.keys(toAuditEntryRecord(entry({ event_metadata: many }))!.details).length, 50);
+  assert.equal(isCredentialName('keyboard'), false);
+  assert.equal(isCredentialName('author_email'), false);
+  assert.equal(warnings.length, 0);
+});
+
+test('an audit entry whose time does not parse is dropped with a warning; a kept time is ISO', () => {
+  const warnings: DataQualityWarning[] = [];
+  assert.equal(toAuditEntryRecord(entry({ created_at: 'yesterday-ish' }), warnings), null);
+  assert.equal(toAuditEntryRecord(entry({ created_at: '+275760-09-13T00:00:00Z' }), warnings), null);
+  assert.equal(warnings.length, 2);
+  assert.equal(warnings[0].resourceType, 'auditEntry');
+  assert.equal(warnings[0].resourceId, '7');
+  assert.equal(
+    toAuditEntryRecord(entry({ created_at: '2026-11-30T15:02:00+01:00' }))!.at,
+    '2026-11-30T14:02:00.000Z',
+  );
+});
+
+test('an API key whose hidden_key is not masked keeps none of it, with a warning', () => {
+  const sink: DataQualityWarning[] = [];
+  const full = 'HQSxAbCdEfGh1234IjKlMnOp5678Ug6Y';
+  const r = toApiKeyRecord(key({ hidden_key: full }), { integrationKeyHidden: 'HQSx...Ug6Y', sink })!;
+  assert.equal(r.hiddenKey, '');
+  assert.equal(r.isIntegrationKey, false);
+  assert.ok(!JSON.stringify(r).includes(full));
+  assert.equal(sink.length, 1);
+  assert.equal(sink[0].resourceId, 'k1');
+  assert.equal(toApiKeyRecord(key(), { sink })!.hiddenKey, 'HQSx...Ug6Y');
+  assert.equal(sink.length, 1, 'a masked key: no warning');
 });

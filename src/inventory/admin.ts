@@ -18,6 +18,9 @@ import type {
   WireUsage,
   WireWorkspace,
 } from '../shared/mistral-wire-admin.ts';
+import { findSecrets } from '../rules/secret-scanner.ts';
+import { cleanServerUrl } from './connectors.ts';
+import { REDACTED } from './redact.ts';
 import type { DataQualityWarning } from './types.ts';
 
 /** Features read with the admin key, each a row of the availability matrix beside connectors. */
@@ -219,13 +222,34 @@ function rolesOf(w: Record<string, unknown>): string[] {
  * An API key. The plaintext `key` (sent only at creation) is never read. `integrationKeyHidden` is
  * the ordinary key masked as Mistral masks it; absent = whether this is that key is unknown.
  */
+/** A masked key as Mistral sends it ("HQSx...Ug6Y"): a few characters, "...", a few characters. */
+export function isMaskedKey(hidden: string): boolean {
+  return /^[^\s.]{1,8}(\.{3}|…|\*{3,})[^\s.]{1,8}$/.test(hidden);
+}
+
+/**
+ * `warnings` are the read's data-quality warnings (this key's are attached to the record); `sink`
+ * receives a new warning when `hidden_key` is not a masked key (then it is left out: it may be a key).
+ */
 export function toApiKeyRecord(
   w: WireApiKey,
-  opts: { integrationKeyHidden?: string | null; warnings?: readonly DataQualityWarning[] } = {},
+  opts: {
+    integrationKeyHidden?: string | null;
+    warnings?: readonly DataQualityWarning[];
+    sink?: DataQualityWarning[];
+  } = {},
 ): ApiKeyRecord | null {
   const id = str(w?.key_id);
   if (!id) return null;
-  const hiddenKey = str(w.hidden_key) ?? '';
+  const sent = str(w.hidden_key);
+  const hiddenKey = sent !== null && isMaskedKey(sent) ? sent : '';
+  if (sent !== null && hiddenKey === '')
+    opts.sink?.push({
+      resourceType: 'apiKey',
+      resourceId: id,
+      endpoint: '/v1/admin/api-keys',
+      issue: 'hidden_key: not a masked key (it may be the whole key), left out',
+    });
   const mine = opts.integrationKeyHidden;
   return {
     id,
@@ -306,30 +330,126 @@ export function toWorkspaceRecord(w: WireWorkspace): WorkspaceRecord | null {
 
 /** Longest value kept of an audit entry's details. */
 export const AUDIT_DETAIL_MAX = 500;
-/** Detail names that may carry a credential: never kept (the name says so, whatever the value). */
-const CREDENTIAL_NAME =
-  /secret|passw|token|credential|authori[sz]ation|bearer|cookie|session|private|signature|(^|[_-])(api[_-]?)?key(s)?$|^(api[_-]?)?keys?$|key[_-]?value/i;
+/** Most details kept of one audit entry, and the longest detail name kept. */
+export const AUDIT_DETAIL_KEYS_MAX = 50;
+export const AUDIT_DETAIL_NAME_MAX = 100;
+
+/*
+ * Detail names that may carry a credential: never kept (the name says so, whatever the value).
+ * CREDENTIAL_STEM matches anywhere in the name (so "clientSecret" and "accesstoken" are caught);
+ * CREDENTIAL_WORDS match a whole word of a camelCase, snake_case or kebab-case name ("auth_header",
+ * "userPwd").
+ * A word ending in "key" ("key", "apikey") counts when it ends the name or is followed by a word that
+ * says it is the key itself, so "key_id", "api_key_name" and "keyboard" are kept, "api_key",
+ * "newApiKey", "keyPlaintext" are not.
+ */
+const CREDENTIAL_STEM =
+  /secret|passw|passphrase|token|credential|authori[sz]ation|bearer|cookie|plaintext|connectionstring|signature/i;
+const CREDENTIAL_WORDS = new Set([
+  'auth',
+  'authn',
+  'pwd',
+  'pass',
+  'jwt',
+  'pat',
+  'pats',
+  'dsn',
+  'session',
+  'sessions',
+  'sid',
+  'header',
+  'headers',
+  'private',
+  'otp',
+  'mfa',
+  'cert',
+]);
+const KEY_ITSELF = new Set(['value', 'plaintext', 'raw', 'secret', 'material', 'data', 'text', 'string']);
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toLowerCase());
+}
 
 /** Whether an audit detail's name looks like it holds a credential (such details are dropped). */
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(name);
+  if (CREDENTIAL_STEM.test(name.replace(/[^A-Za-z0-9]/g, ''))) return true;
+  const words = nameWords(name);
+  if (words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
+  return words.some((w, i) => /keys?$/.test(w) && (i === words.length - 1 || KEY_ITSELF.has(words[i + 1])));
 }
 
-function detailText(v: unknown): string {
-  const text = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
-  return text.length > AUDIT_DETAIL_MAX ? text.slice(0, AUDIT_DETAIL_MAX) : text;
+/**
+ * A detail's value as kept: only a string, never one holding a JSON object or array (a nested structure
+ * may hide credential-named fields), a URL without its `user:password@` part or query, and REDACTED when
+ * the secret scanner sees a credential in it (a bearer token, a key-shaped word, a password assignment).
+ */
+function detailValue(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const trimmed = v.trim();
+  if (/^[[{]/.test(trimmed)) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (parsed !== null && typeof parsed === 'object') return null;
+    } catch {
+      // Not JSON: an ordinary string.
+    }
+  }
+  let text = v.length > AUDIT_DETAIL_MAX ? v.slice(0, AUDIT_DETAIL_MAX) : v;
+  text = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) =>
+    /@|[?#]/.test(url) ? (cleanServerUrl(url).server ?? REDACTED) : url,
+  );
+  if (findSecrets(text).length > 0 || findSecrets(v).length > 0) return REDACTED;
+  return text;
 }
 
-export function toAuditEntryRecord(w: WireAuditLog): AuditEntryRecord | null {
+/** The latest time an audit entry may carry (PostgreSQL's timestamptz and ISO text stop at year 9999). */
+const AUDIT_TIME_MAX = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** An audit entry's time as ISO text, or null when it does not parse as a time. */
+export function auditTimeOf(raw: unknown): string | null {
+  const t = str(raw);
+  if (t === null) return null;
+  const ms = Date.parse(t);
+  if (!Number.isFinite(ms) || ms < 0 || ms > AUDIT_TIME_MAX) return null;
+  return new Date(ms).toISOString();
+}
+
+/**
+ * An audit entry. Dropped (null) without an id, or without a time that parses (then a data-quality
+ * warning goes to `warnings`, so a bad time never reaches the store). The time kept is ISO text.
+ */
+export function toAuditEntryRecord(
+  w: WireAuditLog,
+  warnings?: DataQualityWarning[],
+): AuditEntryRecord | null {
   const logId = typeof w?.log_id === 'number' || typeof w?.log_id === 'string' ? String(w.log_id) : null;
-  const at = str(w?.created_at);
-  if (logId === null || at === null) return null;
+  if (logId === null || logId === '') return null;
+  const at = auditTimeOf(w.created_at);
+  if (at === null) {
+    warnings?.push({
+      resourceType: 'auditEntry',
+      resourceId: logId.slice(0, 100),
+      endpoint: '/v1/admin/audit-logs',
+      issue: 'created_at: not a time, the entry is left out',
+    });
+    return null;
+  }
   const actor = obj(w.actor_metadata) ?? {};
   const target = obj(w.target_metadata) ?? {};
   const details: Record<string, string> = {};
+  let kept = 0;
   for (const [k, v] of Object.entries(obj(w.event_metadata) ?? {})) {
-    if (isCredentialName(k)) continue;
-    details[k] = detailText(v);
+    if (kept >= AUDIT_DETAIL_KEYS_MAX) break;
+    if (k === '' || k.length > AUDIT_DETAIL_NAME_MAX || isCredentialName(k)) continue;
+    const value = detailValue(v);
+    if (value === null) continue;
+    details[k] = value;
+    kept++;
   }
   return {
     id: logId,

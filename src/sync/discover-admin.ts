@@ -18,6 +18,7 @@ import {
   roleNamesOf,
   toApiKeyRecord,
   toAuditEntryRecord,
+  auditTimeOf,
   toInviteRecord,
   toMemberRecord,
   toRateLimitRecord,
@@ -223,7 +224,9 @@ export async function discoverAdmin(opts: {
   if (keys.ok) {
     warnings.push(...keys.value.warnings);
     inventory.apiKeys = keys.value.items
-      .map((k) => toApiKeyRecord(k, { integrationKeyHidden: admin.integrationKeyHidden, warnings }))
+      .map((k) =>
+        toApiKeyRecord(k, { integrationKeyHidden: admin.integrationKeyHidden, warnings, sink: warnings }),
+      )
       .filter((k) => k !== null)
       .sort((a, b) => a.id.localeCompare(b.id));
     availability.adminApiKeys = AVAILABLE;
@@ -273,8 +276,10 @@ export async function discoverAdmin(opts: {
   // The audit log.
   if (audit.ok) {
     warnings.push(...audit.value.warnings);
-    const entries = audit.value.items.map(toAuditEntryRecord).filter((e) => e !== null);
-    const last = audit.value.items.length ? audit.value.items[audit.value.items.length - 1].created_at : null;
+    const entries = audit.value.items.map((e) => toAuditEntryRecord(e, warnings)).filter((e) => e !== null);
+    // The cursor: the time of the last entry read whose time parses (an unparsable one is left out).
+    const last =
+      [...audit.value.items].reverse().find((e) => auditTimeOf(e.created_at) !== null)?.created_at ?? null;
     inventory.auditLog = {
       entries,
       after: admin.auditAfter,

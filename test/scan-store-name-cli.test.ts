@@ -58,3 +58,28 @@ test('an integration named "scan <base URL>" by earlier versions is reused; a ta
   assert.equal((await runCli(['scan', '--base-url', sim.url, '--data-dir', taken], env)).code, 0);
   assert.deepEqual((await names(taken)).sort(), [`${host} ${other}`, `scan ${sim.url} ${sim.url}`].sort());
 });
+
+test('a name taken at another base URL is never reused, so no key there is rotated (audit finding 8)', async () => {
+  const env = { MISTRAL_API_KEY: sim.apiKey };
+  const add = (dir: string, name: string, url: string) =>
+    runCli(['integration', 'add', '--name', name, '--base-url', url, '--data-dir', dir], env);
+  const host = new URL(sim.url).host;
+  const other = sim.url.replace('127.0.0.1', 'localhost');
+  // "scan <base URL>" names an integration at another address: a new one named after the host is made.
+  const legacyElsewhere = join(root, 'legacy-elsewhere');
+  assert.equal((await add(legacyElsewhere, `scan ${sim.url}`, other)).code, 0);
+  assert.equal((await runCli(['scan', '--base-url', sim.url, '--data-dir', legacyElsewhere], env)).code, 0);
+  assert.deepEqual(
+    (await names(legacyElsewhere)).sort(),
+    [`scan ${sim.url} ${other}`, `${host} ${sim.url}`].sort(),
+  );
+  // Both names taken at another address: refused, saying what to do; nothing changes.
+  const both = join(root, 'both-elsewhere');
+  assert.equal((await add(both, `scan ${sim.url}`, other)).code, 0);
+  assert.equal((await add(both, host, other)).code, 0);
+  const r = await runCli(['scan', '--base-url', sim.url, '--data-dir', both], env);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /already exist at other base URLs/);
+  assert.match(r.stderr, /integration update/);
+  assert.deepEqual((await names(both)).sort(), [`scan ${sim.url} ${other}`, `${host} ${other}`].sort());
+});

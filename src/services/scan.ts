@@ -123,16 +123,29 @@ export function createStoredScanService(deps: {
       const baseUrl = normalizeBaseUrl(rawBaseUrl);
       // Named after the host (and path prefix): "api.mistral.ai". Earlier versions named it
       // "scan <base URL>": that one is still found. A name taken by an integration of another base URL
-      // is never reused (its key would be rotated): then the old form is used.
+      // is never reused (its key would be rotated): then the old form is used. Either name is reused
+      // only at the same base URL, so a scan never rotates the keys (ordinary or admin) of an
+      // integration at another address; when both names are taken elsewhere, the scan is refused.
       const legacyName = `scan ${baseUrl}`;
       const u = new URL(baseUrl);
       const hostName = `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
       const all = await deps.integrations.list(actor);
       const same = (n: string) => all.find((i) => i.name.toLowerCase() === n.toLowerCase());
+      const here = <T extends { baseUrl: string }>(i: T | undefined) =>
+        i && i.baseUrl === baseUrl ? i : undefined;
       const byHost = same(hostName);
-      let integration =
-        (byHost && byHost.baseUrl === baseUrl ? byHost : undefined) ?? same(legacyName) ?? null;
+      const byLegacy = same(legacyName);
+      let integration = here(byHost) ?? here(byLegacy) ?? null;
       if (!integration) {
+        if (byHost && byLegacy) {
+          throw new AppError(
+            'CONFLICT',
+            `Integrations named "${hostName}" and "${legacyName}" already exist at other base URLs (${byHost.baseUrl}, ${byLegacy.baseUrl}), so this scan of ${baseUrl} has no name to keep its results under.`,
+            {
+              remediation: `Rename one of them (trustlens integration update "${legacyName}" --name <new name>), or add an integration for ${baseUrl} yourself (trustlens integration add --name <name> --base-url ${baseUrl}) and sync it.`,
+            },
+          );
+        }
         const name = byHost ? legacyName : hostName;
         integration = await deps.integrations.create(actor, {
           name,

@@ -193,3 +193,37 @@ test('an admin key with spaces or nothing in it is refused with a clear error', 
   assert.throws(() => createMistralAdminConnector({ adminApiKey: '' }), { code: 'INVALID_INPUT' });
   assert.throws(() => createMistralAdminConnector({ adminApiKey: 'abc def' }), { code: 'INVALID_INPUT' });
 });
+
+test('a server sending more audit entries at one instant than twice maxEntries cannot make a read hold them all', async () => {
+  const sim = await startSimulator({ seed: 6 });
+  try {
+    const at = '2099-01-01T00:00:00.000Z';
+    for (let n = 0; n < 40; n++) {
+      sim.addAuditEntry({
+        created_at: at,
+        actor_type: 'HUMAN',
+        actor_metadata: { email: `p${n}@example.com` },
+        event_type: 'agent.update',
+        target_type: 'AGENT',
+        target_metadata: { id: `ag_${n}` },
+      });
+    }
+    const c = createMistralAdminConnector({
+      adminApiKey: sim.adminApiKey,
+      baseUrl: sim.url,
+      pageSize: 4,
+      maxRetryElapsedMs: 5_000,
+    });
+    const r = await c.listAuditLogs({
+      after: '2098-12-31T00:00:00Z',
+      since: '2000-01-01T00:00:00Z',
+      maxEntries: 5,
+    });
+    assert.equal(r.items.length, 10, 'at most 2 × maxEntries held');
+    assert.equal(new Set(r.items.map((e) => e.log_id)).size, 10);
+    assert.equal(r.truncated, true);
+    assert.ok(r.warnings.some((w) => /more than 10 audit entries share the instant/.test(w.issue)));
+  } finally {
+    await sim.close();
+  }
+});

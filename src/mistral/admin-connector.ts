@@ -254,7 +254,10 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
    * (more entries at one instant than a page holds) is asked again with a doubled limit; past
    * MAX_AUDIT_LIMIT the read moves past that instant with a warning. At `maxEntries` it stops
    * (truncated) and drops the entries of its last instant, unless they are all it has, so the next
-   * read (after the last kept entry's time, exclusive) neither loses nor repeats any.
+   * read (after the last kept entry's time, exclusive) neither loses nor repeats any. Hard caps: it
+   * never holds more than 2 × maxEntries entries (more than that at one instant: the rest of that
+   * instant is skipped, with a warning) nor reads more than a page budget scaled to them (then it
+   * keeps the whole instants read so far, with a warning, or fails when there are none).
    */
   async function listAuditLogs(o: {
     after: string | null;
@@ -282,9 +285,23 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
       const seen = new Set<string>();
       let askAfter = start;
       let limit = pageLimit;
+      // Hard caps, so a server that keeps sending new entries (or pages) cannot make a read hold
+      // without bound: at most 2 × maxEntries entries and a page budget scaled to them.
+      const holdMax = 2 * o.maxEntries;
+      const pageMax = Math.min(MAX_AUDIT_PAGES, 100 + 10 * Math.ceil(holdMax / pageLimit));
       for (let pages = 0; ; pages++) {
-        if (pages >= MAX_AUDIT_PAGES) {
-          throw unexpectedResponseError(route, `pagination did not end after ${pages} pages`, {}, secrets);
+        if (pages >= pageMax) {
+          const cut = wholeInstantCut(items, items.length);
+          if (cut === 0) {
+            throw unexpectedResponseError(route, `pagination did not end after ${pages} pages`, {}, secrets);
+          }
+          warnings.push({
+            resourceType: 'auditEntry',
+            resourceId: null,
+            endpoint: route,
+            issue: `the audit log read did not end after ${pages} pages; the oldest ${cut} entries were kept and the rest are read at the next read`,
+          });
+          return { items: items.slice(0, cut), warnings, truncated: true };
         }
         let json: unknown;
         try {
@@ -330,6 +347,17 @@ export function createMistralAdminConnector(opts: AdminConnectorOptions): Mistra
             // one instant holds them all, read on until it ends, so the next read never splits it.
             const cut = wholeInstantCut(items, o.maxEntries);
             if (cut > 0) return { items: items.slice(0, cut), warnings, truncated: true };
+            if (items.length >= holdMax) {
+              // One instant holds more than twice maxEntries: keep that many, say the rest are skipped.
+              const at = instantOf(items[holdMax - 1].created_at);
+              warnings.push({
+                resourceType: 'auditEntry',
+                resourceId: null,
+                endpoint: route,
+                issue: `more than ${holdMax} audit entries share the instant ${at === null ? 'unknown' : new Date(Math.floor(at / 1000)).toISOString()}; ${holdMax} were kept and the others at that instant are skipped`,
+              });
+              return { items: items.slice(0, holdMax), warnings, truncated: true };
+            }
           }
           if (fresh === 0 && !full) break; // nothing new, and nothing more: the end
           if (fresh > 0) {

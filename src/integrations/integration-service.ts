@@ -182,7 +182,8 @@ export function createIntegrationService({
         );
       }
       await validateKey(apiKey, current.baseUrl);
-      return repo.rotateKey(id, apiKey);
+      // Stored only while the base URL is still the one the key was validated against.
+      return repo.rotateKey(id, apiKey, undefined, current.baseUrl);
     },
 
     async setAdminKey(id, newAdminApiKey) {
@@ -199,7 +200,7 @@ export function createIntegrationService({
         );
       }
       await checkAdminKey(adminApiKey, current.keyFingerprint, current.baseUrl);
-      return repo.setAdminKey(id, adminApiKey);
+      return repo.setAdminKey(id, adminApiKey, undefined, current.baseUrl);
     },
 
     async removeAdminKey(id) {
@@ -252,8 +253,9 @@ export function createIntegrationService({
       if (apiKey === undefined && !adminChanged) return repo.update(id, rest);
       return store.transaction(async (tx) => {
         if (apiKey !== undefined && ordinaryFingerprint !== current.keyFingerprint)
-          await tx.integrations.rotateKey(id, apiKey);
-        if (adminChanged) await tx.integrations.setAdminKey(id, adminApiKey!);
+          await tx.integrations.rotateKey(id, apiKey, undefined, current.baseUrl);
+        // Both keys only while the integration is still as read (its base URL not changed meanwhile).
+        if (adminChanged) await tx.integrations.setAdminKey(id, adminApiKey!, undefined, current.baseUrl);
         return tx.integrations.update(id, rest);
       });
     },

@@ -109,10 +109,14 @@ export interface IntegrationsRepository {
   /** Pushes the next due time to at least `at` (rate-limit back-off). */
   deferNextSync(id: string, at: Date): Promise<void>;
   update(id: string, input: UpdateIntegrationInput, now?: Date): Promise<IntegrationView>;
-  /** Replaces the key (new data key too). The caller validates the new key first. */
-  rotateKey(id: string, newApiKey: string, now?: Date): Promise<IntegrationView>;
-  /** Sets or replaces the admin key (new data key too). The caller validates it first. */
-  setAdminKey(id: string, adminApiKey: string, now?: Date): Promise<IntegrationView>;
+  /**
+   * Replaces the key (new data key too). The caller validates the new key first. `baseUrl`: the base URL
+   * the caller read with the integration (and validated the key against): the key is stored only while
+   * the integration still has it, else CONFLICT (it changed meanwhile) and nothing is stored.
+   */
+  rotateKey(id: string, newApiKey: string, now?: Date, baseUrl?: string): Promise<IntegrationView>;
+  /** Sets or replaces the admin key (new data key too). The caller validates it first. `baseUrl`: as rotateKey's. */
+  setAdminKey(id: string, adminApiKey: string, now?: Date, baseUrl?: string): Promise<IntegrationView>;
   /** Removes the admin key; false when there was none. */
   removeAdminKey(id: string, now?: Date): Promise<boolean>;
   /** The decrypted admin API key (null: none stored), for the admin connector only. Never log or return it. */
@@ -198,6 +202,33 @@ function nameTaken(name: string, e?: unknown): AppError {
     cause: e,
     remediation: 'Choose another name, or update the existing integration.',
   });
+}
+
+/**
+ * Marks the integration updated before its key is written; with `baseUrl`, only while the integration
+ * still has that base URL (the one the key was validated against): zero rows then means it moved
+ * meanwhile (CONFLICT) or is gone (NOT_FOUND), and the caller's transaction stores nothing.
+ */
+async function touchAt(tx: Database, id: string, now: Date, baseUrl: string | undefined): Promise<void> {
+  const r =
+    baseUrl === undefined
+      ? await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [id, now.toISOString()])
+      : await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1 AND base_url = $3', [
+          id,
+          now.toISOString(),
+          baseUrl,
+        ]);
+  if (r.rowCount !== 0) return;
+  if (baseUrl === undefined) throw notFound(id);
+  const { rows } = await tx.query<{ base_url: string }>('SELECT base_url FROM integrations WHERE id = $1', [
+    id,
+  ]);
+  if (rows.length === 0) throw notFound(id);
+  throw new AppError(
+    'CONFLICT',
+    `The integration's base URL changed meanwhile (the key was checked against ${baseUrl}, it is now ${rows[0].base_url}): no key was stored.`,
+    { remediation: 'Try again: the key is then checked against the integration as it is now.' },
+  );
 }
 
 export function createIntegrationsRepository(db: Database, keyring: Keyring): IntegrationsRepository {
@@ -353,27 +384,19 @@ export function createIntegrationsRepository(db: Database, keyring: Keyring): In
       return require(id);
     },
 
-    async rotateKey(id, newApiKey, now = new Date()) {
+    async rotateKey(id, newApiKey, now = new Date(), baseUrl) {
       const apiKey = normalizeApiKey(newApiKey);
       await db.transaction(async (tx) => {
-        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [
-          id,
-          now.toISOString(),
-        ]);
-        if (r.rowCount === 0) throw notFound(id);
+        await touchAt(tx, id, now, baseUrl);
         await writeKey(tx, id, apiKey, now);
       });
       return require(id);
     },
 
-    async setAdminKey(id, newAdminApiKey, now = new Date()) {
+    async setAdminKey(id, newAdminApiKey, now = new Date(), baseUrl) {
       const adminApiKey = normalizeApiKey(newAdminApiKey);
       await db.transaction(async (tx) => {
-        const r = await tx.query('UPDATE integrations SET updated_at = $2 WHERE id = $1', [
-          id,
-          now.toISOString(),
-        ]);
-        if (r.rowCount === 0) throw notFound(id);
+        await touchAt(tx, id, now, baseUrl);
         await writeKey(tx, id, adminApiKey, now, 'integration_admin_keys');
       });
       return require(id);

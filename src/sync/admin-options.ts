@@ -17,12 +17,30 @@ export function adminDiscoveryOptions(input: {
   apiKey: string;
   /** The previous snapshot of the same integration (a stored sync), or null (a one-shot scan). */
   previous: Snapshot | null;
+  /**
+   * The time of the newest audit entry stored for the integration (a stored sync), or null/absent. Used
+   * when the previous snapshot has no cursor (its audit read failed, or no admin key then), so one
+   * failed read does not send the next back to the 30-day look-back.
+   */
+  lastStoredAuditAt?: string | null;
   rateLimitShare?: number;
 }): AdminDiscoveryOptions {
   return {
     connector: input.connector,
-    auditAfter: input.previous?.admin?.auditLog?.cursor ?? null,
+    auditAfter: auditCursorOf(input.previous, input.lastStoredAuditAt ?? null),
     ...(input.rateLimitShare !== undefined ? { rateLimitShare: input.rateLimitShare } : {}),
     integrationKeyHidden: hiddenKeyOf(input.apiKey),
   };
+}
+
+/**
+ * Where the next audit read starts: the previous snapshot's cursor; without one, 1 ms before the newest
+ * stored entry (the store keeps times to the microsecond, a Date to the millisecond: entries read again
+ * are stored once); else null (the look-back window).
+ */
+export function auditCursorOf(previous: Snapshot | null, lastStoredAuditAt: string | null): string | null {
+  const cursor = previous?.admin?.auditLog?.cursor ?? null;
+  if (cursor !== null) return cursor;
+  const ms = lastStoredAuditAt === null ? Number.NaN : Date.parse(lastStoredAuditAt);
+  return Number.isFinite(ms) ? new Date(ms - 1).toISOString() : null;
 }

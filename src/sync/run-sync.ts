@@ -85,6 +85,8 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
           connector: opts.adminConnectorFactory({ adminApiKey, baseUrl: integration.baseUrl }),
           apiKey,
           previous,
+          lastStoredAuditAt:
+            (await store.auditLog.list({ integrationIds: [integrationId], limit: 1 }))[0]?.at ?? null,
           rateLimitShare: opts.rateLimitShare,
         })
       : null;

@@ -314,7 +314,14 @@ for (const backend of testBackends()) {
         { ...r.body.apiKeys },
         { total: 3, neverExpire: 1, expired: 1, unusedFor90Days: 1, integrationKeyFound: true },
       );
-      assert.deepEqual(r.body.members, { total: 3, admins: 2, outsiders: 1, outsiderAdmins: 1 });
+      assert.deepEqual(r.body.members, {
+        total: 3,
+        admins: 2,
+        adminsKnown: true,
+        adminsUnknownReason: null,
+        outsiders: 1,
+        outsiderAdmins: 1,
+      });
       assert.deepEqual(r.body.invites, { total: 1, pending: 1, expired: 0, grantingAdmin: 1 });
       assert.equal(r.body.workspaces.length, 1);
       assert.equal(r.body.sections.auditLog.status, 'unavailable');
@@ -385,6 +392,31 @@ for (const backend of testBackends()) {
         assert.ok(!res.text.includes(PLAINTEXT_KEY), `no key value in ${url}`);
         assert.ok(!res.text.includes(PLAINTEXT_KEY.slice(4, -4)), `no key value in ${url}`);
       }
+
+      // Audit finding 2: roles unread and no member recognised as admin (they hold role ids) → the
+      // admin count says it could not tell, never "0 admins".
+      const untold: Snapshot = {
+        ...snapshot,
+        takenAt: new Date(Date.parse(takenAt) + 1000).toISOString(),
+        admin: {
+          ...snapshot.admin!,
+          members: snapshot.admin!.members!.map((m) => ({
+            ...m,
+            roles: ['0b0e4c1e-0000-4000-8000-00000000000a'],
+            isAdmin: false,
+          })),
+        },
+        extraAvailability: {
+          ...snapshot.extraAvailability!,
+          adminMembers: { status: 'available', code: 'MISTRAL_UNAVAILABLE', message: 'roles not read' },
+        },
+      };
+      await store.snapshots.save(A, latest.syncRunId, untold);
+      const u = await h.viewer.request('GET', `/api/v1/integrations/${A}/organization`);
+      assert.equal(u.status, 200, u.text);
+      assert.equal(u.body.members.admins, 0);
+      assert.equal(u.body.members.adminsKnown, false);
+      assert.match(u.body.members.adminsUnknownReason, /roles were not read/);
     });
 
     it('a feature the workspace refuses is unavailable with its remediation, never an empty list taken for none', async () => {

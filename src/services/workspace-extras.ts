@@ -30,6 +30,7 @@ import type {
   FeatureAvailability,
   Snapshot,
 } from '../inventory/types.ts';
+import { adminsUntold } from '../rules/admin-helpers.ts';
 import { KEY_UNUSED_AFTER_DAYS } from '../rules/checks/mistral-integration-api-key-unused.ts';
 import type { IntegrationView, Store } from '../store/index.ts';
 import type { Actor } from './context.ts';
@@ -298,6 +299,8 @@ interface Derived {
   extra: Snapshot['extraAvailability'] | null;
   connectors: ConnectorView[] | null;
   admin: AdminInventory | null;
+  /** Why the organization's admins could not be told (src/rules/admin-helpers.ts), or null. */
+  adminsUntold?: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -512,6 +515,7 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
           extra: s.extraAvailability ?? null,
           connectors: connectorViews(s, integrationId),
           admin: s.admin ?? null,
+          adminsUntold: s.admin?.members ? adminsUntold(s) : null,
         };
       },
     );
@@ -645,6 +649,10 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
         members: members && {
           total: members.length,
           admins: members.filter((m) => m.isAdmin).length,
+          // false: the count above is only those recognised (roles unread, records dropped, or none
+          // recognised although the admin key belongs to an admin); adminsUnknownReason says why.
+          adminsKnown: !d.adminsUntold,
+          adminsUnknownReason: d.adminsUntold ?? null,
           outsiders: members.filter((m) => m.ssoOutsider === true).length,
           outsiderAdmins: members.filter((m) => m.isAdmin && m.ssoOutsider === true).length,
         },

@@ -227,7 +227,21 @@ const Organization = z
       .nullable()
       .describe('null when not read (see sections.apiKeys)'),
     members: z
-      .object({ total: z.number(), admins: z.number(), outsiders: z.number(), outsiderAdmins: z.number() })
+      .object({
+        total: z.number(),
+        admins: z.number().describe('Members recognised as organization admins (see adminsKnown)'),
+        adminsKnown: z
+          .boolean()
+          .describe(
+            'false when the admins could not be told (roles unread, member records dropped, or none recognised although the admin key belongs to an admin): admins is then a lower bound, shown as unknown',
+          ),
+        adminsUnknownReason: z
+          .string()
+          .nullable()
+          .describe('Why the admins could not be told; null when known'),
+        outsiders: z.number(),
+        outsiderAdmins: z.number(),
+      })
       .nullable(),
     invites: z
       .object({ total: z.number(), pending: z.number(), expired: z.number(), grantingAdmin: z.number() })

@@ -8238,7 +8238,12 @@ export interface components {
       } | null;
       members: {
         total: number;
+        /** @description Members recognised as organization admins (see adminsKnown) */
         admins: number;
+        /** @description false when the admins could not be told (roles unread, member records dropped, or none recognised although the admin key belongs to an admin): admins is then a lower bound, shown as unknown */
+        adminsKnown: boolean;
+        /** @description Why the admins could not be told; null when known */
+        adminsUnknownReason: string | null;
         outsiders: number;
         outsiderAdmins: number;
       } | null;
@@ -9803,7 +9808,12 @@ export interface components {
       } | null;
       members: {
         total: number;
+        /** @description Members recognised as organization admins (see adminsKnown) */
         admins: number;
+        /** @description false when the admins could not be told (roles unread, member records dropped, or none recognised although the admin key belongs to an admin): admins is then a lower bound, shown as unknown */
+        adminsKnown: boolean;
+        /** @description Why the admins could not be told; null when known */
+        adminsUnknownReason: string | null;
         outsiders: number;
         outsiderAdmins: number;
       } | null;

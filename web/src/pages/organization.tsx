@@ -82,11 +82,22 @@ function Section({
   );
 }
 
-function Stat({ label, value, warn }: { label: string; value: number; warn?: boolean }) {
+/** A count; null = could not be told, shown as "unknown" with the reason on hover. */
+function Stat({
+  label,
+  value,
+  warn,
+  why,
+}: {
+  label: string;
+  value: number | null;
+  warn?: boolean;
+  why?: string;
+}) {
   return (
     <Stack gap={0}>
-      <Text size="xl" fw={700} c={warn && value > 0 ? 'orange' : undefined}>
-        {formatNumber(value)}
+      <Text size="xl" fw={700} c={warn && value !== null && value > 0 ? 'orange' : undefined} title={why}>
+        {value === null ? 'unknown' : formatNumber(value)}
       </Text>
       <Text size="xs" c="dimmed">
         {label}
@@ -265,7 +276,12 @@ function Summary({ o }: { o: Organization }) {
   if (o.members)
     cells.push(
       <Stat key="m" label="members" value={o.members.total} />,
-      <Stat key="a" label="admins" value={o.members.admins} />,
+      <Stat
+        key="a"
+        label="admins"
+        value={o.members.adminsKnown ? o.members.admins : null}
+        why={o.members.adminsUnknownReason ?? undefined}
+      />,
       <Stat key="o" label="outside the SSO domain" value={o.members.outsiders} warn />,
     );
   if (o.invites) cells.push(<Stat key="i" label="pending invitations" value={o.invites.pending} warn />);

@@ -213,7 +213,14 @@ describe('Organization page', () => {
             usage: read('adminUsage'),
           },
           apiKeys: { total: 1, neverExpire: 1, expired: 0, unusedFor90Days: 0, integrationKeyFound: true },
-          members: { total: 2, admins: 2, outsiders: 1, outsiderAdmins: 1 },
+          members: {
+            total: 2,
+            admins: 2,
+            adminsKnown: true,
+            adminsUnknownReason: null,
+            outsiders: 1,
+            outsiderAdmins: 1,
+          },
           invites: { total: 0, pending: 0, expired: 0, grantingAdmin: 0 },
           workspaces: [{ id: 'ws1', name: 'Default Workspace', isDefault: true, membersCount: 2 }],
           rateLimit: { requestsPerSecond: 6, pacedRequestsPerSecond: 3, tokensByModel: [] },
@@ -301,6 +308,30 @@ describe('Organization page', () => {
       ),
     ).toBeTruthy();
     expect(await screen.findByText('No invitation is pending.')).toBeTruthy();
+  });
+
+  it('admins that could not be told show as "unknown", never a count of 0', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations': integrations,
+      'GET /api/v1/integrations/:id/organization': ok(
+        organization({
+          sections: { ...organization().sections, members: read('adminMembers') },
+          members: {
+            total: 3,
+            admins: 0,
+            adminsKnown: false,
+            adminsUnknownReason: "the organization's roles were not read",
+            outsiders: 0,
+            outsiderAdmins: 0,
+          },
+        }),
+      ),
+      'GET /api/v1/integrations/:id/organization/members': ok(page([], read('adminMembers'))),
+    });
+    renderAt('/organization', [{ path: '/organization', element: <OrganizationPage /> }]);
+    const admins = await screen.findByText('unknown');
+    expect(admins.getAttribute('title')).toBe("the organization's roles were not read");
+    expect(screen.getByText('admins')).toBeTruthy();
   });
 });
 

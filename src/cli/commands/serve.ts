@@ -171,6 +171,9 @@ export function register(program: Command): void {
               host: '127.0.0.1',
               apiKey: DEMO_SIM_KEY,
               adminApiKey: DEMO_SIM_ADMIN_KEY,
+              // No rate limit here: serve a budget whose share is the local default (200/s), so pacing
+              // to the real limit does not slow the demo's sync down.
+              adminRequestsPerSecond: 400,
               generator: { agents, conversations, now: new Date().toISOString(), hostile: flags.hostile },
             });
           }

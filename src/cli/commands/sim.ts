@@ -97,6 +97,10 @@ export function simOptionsFromFlags(f: SimFlags, clock: () => Date = () => new D
   }
   const rps = numberFlag('--rps', f.rps, { min: 0.001 });
   if (rps !== undefined) opts.rateLimit = { rps };
+  // The rate limit the Admin API serves is the one this simulator enforces (--rps), else a budget as
+  // high as TrustLens's own local default (200/s at the default share of 0.5): pacing to it never
+  // slows a scan of the simulator down.
+  opts.adminRequestsPerSecond = rps !== undefined ? 'limiter' : 400;
   const latency = numberFlag('--latency-ms', f.latencyMs, { min: 0, integer: true });
   if (latency !== undefined) opts.latencyMs = latency;
   const faultRate = numberFlag('--fault-rate', f.faultRate, { min: 0, max: 1 });

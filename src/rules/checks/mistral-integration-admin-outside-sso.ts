@@ -15,7 +15,7 @@ export const meta: RuleMeta = {
   resourceType: 'integration',
   severity: 'high',
   description:
-    "A member holding an organization administration role is outside the organization's SSO domain (is_sso_outsider): they sign in without the company's identity provider. An admin for whom Mistral does not say is UNKNOWN. One result for the organization, listing every such admin. Requires an admin API key (GET /v1/admin/users): without one, UNKNOWN. UNKNOWN, never PASS, when the admins could not be told (roles unread and members holding unnamed role ids, member records dropped, or no admin recognised at all).",
+    "A member holding an organization administration role is outside the organization's SSO domain (is_sso_outsider): they sign in without the company's identity provider. An admin for whom Mistral does not say is UNKNOWN. One result for the organization, listing every such admin. Requires an admin API key (GET /v1/admin/users): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN. UNKNOWN, never PASS, when the admins could not be told (roles unread and members holding unnamed role ids, member records dropped, or no admin recognised at all).",
   risk: "High: an admin outside the SSO domain escapes the company's sign-in policy (MFA, device checks, offboarding): when they leave or their personal account is taken over, they keep full control of the organization — keys, members, SSO and data settings.",
   remediation: {
     text: 'Remove admin rights from accounts outside the SSO domain (give the role to a company account instead), or move the person to an account in the SSO domain.',

@@ -19,7 +19,7 @@ export const meta: RuleMeta = {
   resourceType: 'integration',
   severity: 'medium',
   description:
-    'An API key of the organization (any workspace, any product: API, Mistral Code, Vibe…) has no expiration date. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace and creator (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one, UNKNOWN.',
+    'An API key of the organization (any workspace, any product: API, Mistral Code, Vibe…) has no expiration date. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace and creator (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.',
   risk: "Medium: a Mistral API key is a bearer credential for its whole workspace; one that never expires stays valid wherever it leaked (a repository, a CI log, a former employee's laptop) until someone notices and revokes it, which an expiry date would have done on its own.",
   remediation: {
     text: 'Replace each key with one that has an expiration date (create the new key, switch its users, revoke the old one), and make expiry part of how keys are created.',

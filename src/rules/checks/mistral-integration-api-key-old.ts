@@ -21,7 +21,7 @@ export const meta: RuleMeta = {
   title: 'Organization API key older than one year',
   resourceType: 'integration',
   severity: 'medium',
-  description: `An API key of the organization was created more than ${KEY_MAX_LIFETIME_DAYS} days before the snapshot (KEY_MAX_LIFETIME_DAYS). Mistral keys cannot be rotated in place, so the creation date is the age of the secret. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace and creator (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one, UNKNOWN.`,
+  description: `An API key of the organization was created more than ${KEY_MAX_LIFETIME_DAYS} days before the snapshot (KEY_MAX_LIFETIME_DAYS). Mistral keys cannot be rotated in place, so the creation date is the age of the secret. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace and creator (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.`,
   risk: 'Medium: the older a bearer credential, the more copies of it exist (configuration files, CI secrets, backups, laptops of people who have left), and the likelier one of them has leaked unnoticed.',
   remediation: {
     text: 'Replace each key: create a new one (with an expiration date), switch the application that uses it, then revoke the old key. Replace keys at least once a year.',

@@ -21,7 +21,7 @@ export const meta: RuleMeta = {
   title: 'Organization API key unused for 90 days',
   resourceType: 'integration',
   severity: 'medium',
-  description: `An API key of the organization was last used more than ${KEY_UNUSED_AFTER_DAYS} days before the snapshot (KEY_UNUSED_AFTER_DAYS), or was never used and was created more than ${KEY_UNUSED_AFTER_DAYS} days before it. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace, creator and last use (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one, UNKNOWN.`,
+  description: `An API key of the organization was last used more than ${KEY_UNUSED_AFTER_DAYS} days before the snapshot (KEY_UNUSED_AFTER_DAYS), or was never used and was created more than ${KEY_UNUSED_AFTER_DAYS} days before it. Keys that have already expired are not judged. One result for the organization, listing every such key by name, masked key, workspace, creator and last use (never a key value). Requires an admin API key (GET /v1/admin/api-keys): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.`,
   risk: 'Medium: a key nobody uses is access nobody needs; it is usually forgotten, so its leak or misuse goes unnoticed, and it keeps the full rights of its workspace.',
   remediation: {
     text: "Ask the key's creator whether anything still needs it; revoke it if not. A key kept for rare jobs should get an expiration date.",

@@ -10,7 +10,7 @@ export const meta: RuleMeta = {
   title: 'Stale pending invites',
   resourceType: 'integration',
   severity: 'low',
-  description: `An invitation to join the organization is still pending more than ${INVITE_STALE_AFTER_DAYS} days after it was sent (INVITE_STALE_AFTER_DAYS), or has expired but is still listed. One result for the organization, listing each invite with its email, roles, age, whether it grants admin rights and whether it is expired or still pending. An invite not expired whose date is unknown is UNKNOWN. Requires an admin API key (GET /v1/admin/users): without one, UNKNOWN.`,
+  description: `An invitation to join the organization is still pending more than ${INVITE_STALE_AFTER_DAYS} days after it was sent (INVITE_STALE_AFTER_DAYS), or has expired but is still listed. One result for the organization, listing each invite with its email, roles, age, whether it grants admin rights and whether it is expired or still pending. An invite not expired whose date is unknown is UNKNOWN. Requires an admin API key (GET /v1/admin/users): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.`,
   risk: 'Low: a forgotten invitation is an open door — whoever controls that mailbox later (a former employee, a recycled or mistyped address) can still join the organization with the roles it grants, admin included; expired ones clutter the review of who has access.',
   remediation: {
     text: 'Revoke invitations nobody accepted within a month and invite again when needed; delete expired ones.',

@@ -20,7 +20,7 @@ export const meta: RuleMeta = {
   title: "Integration's API key expires soon",
   resourceType: 'integration',
   severity: 'high',
-  description: `The API key TrustLens reads the workspace with, as listed by the organization, expires within ${KEY_EXPIRY_WARNING_DAYS} days of the snapshot (KEY_EXPIRY_WARNING_DAYS) or has already expired. A key without an expiration date passes (mistral_integration_api_key_no_expiry judges that). UNKNOWN when the key is not found among the organization's keys (mistral_integration_key_not_found) or its expiry does not parse. Requires an admin API key (GET /v1/admin/api-keys): without one, UNKNOWN.`,
+  description: `The API key TrustLens reads the workspace with, as listed by the organization, expires within ${KEY_EXPIRY_WARNING_DAYS} days of the snapshot (KEY_EXPIRY_WARNING_DAYS) or has already expired. A key without an expiration date passes (mistral_integration_api_key_no_expiry judges that). UNKNOWN when the key is not found among the organization's keys (mistral_integration_key_not_found) or its expiry does not parse. Requires an admin API key (GET /v1/admin/api-keys): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.`,
   risk: 'High: when the key expires TrustLens will stop working — syncs fail, findings freeze and nobody sees guardrails removed or agents changed until the key is replaced, a monitoring blind spot that opens without warning.',
   remediation: {
     text: "Create a new key with a later expiration date, rotate the integration's key in TrustLens (it validates the new key first), then revoke the old key.",

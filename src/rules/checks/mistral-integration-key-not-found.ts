@@ -9,7 +9,7 @@ export const meta: RuleMeta = {
   resourceType: 'integration',
   severity: 'medium',
   description:
-    "The API key TrustLens reads the workspace with is not among the API keys the admin key lists (compared by the masked form Mistral shows). Judged only when that comparison could be made (at least one key record says whether it is the integration's); otherwise UNKNOWN. Requires an admin API key (GET /v1/admin/api-keys): without one, UNKNOWN.",
+    "The API key TrustLens reads the workspace with is not among the API keys the admin key lists (compared by the masked form Mistral shows). Judged only when that comparison could be made (at least one key record says whether it is the integration's); otherwise UNKNOWN. Requires an admin API key (GET /v1/admin/api-keys): without one configured, no result (the key is optional); when it is refused or the read fails, UNKNOWN.",
   risk: "Medium: either the integration's key was revoked or belongs to a workspace the admin key cannot see — TrustLens will stop working, or already reads something other than what the organization's rules judge — or the admin key belongs to another organization, so every organization-wide verdict (keys, members, audit log) is about the wrong organization.",
   remediation: {
     text: "Check that the admin key and the integration's key belong to the same organization; if the integration's key was revoked or replaced, rotate the integration's key to a current one.",

@@ -7,7 +7,7 @@ import type { RuleResult } from '../findings/types.ts';
 import type { MistralConnector } from '../mistral/types.ts';
 import { evaluateAll } from '../rules/catalog.ts';
 import type { UsageStateStore } from '../usage/types.ts';
-import { syncUsage } from '../usage/sync-usage.ts';
+import { syncUsage, type UsageConnector } from '../usage/sync-usage.ts';
 import { discoverWorkspace, type DiscoveryResult } from './discover.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 import type { AdminDiscoveryOptions } from './admin-options.ts';
@@ -46,7 +46,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       syncUsage({
         // Each conversation history read counts towards the usage feature's progress.
         connector: {
-          listConversations: () => connector.listConversations(),
+          // Streams the listing's pages when the connector does (the histories start as they arrive).
+          listConversations: listConversationsOf(connector),
           getConversationHistory: async (id) => {
             const r = await connector.getConversationHistory(id);
             progress.add('usage');
@@ -64,4 +65,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     { onRuleError: (ruleId) => erroredRuleIds.push(ruleId) },
   );
   return { ...discovery, results, erroredRuleIds };
+}
+
+/** The connector's listing, with its page stream when it has one (an older connector ignores the option). */
+function listConversationsOf(connector: MistralConnector): UsageConnector['listConversations'] {
+  const list: UsageConnector['listConversations'] = connector.listConversations.bind(connector);
+  return list;
 }

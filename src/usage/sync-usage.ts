@@ -3,12 +3,14 @@
  *
  * 1. List every conversation (cheap pages).
  * 2. Fetch the history ONLY of conversations that are new or whose updated_at changed, through a
- *    bounded pool (the connector owns the rate limit; the pool keeps it busy).
- * 3. Replace each fetched conversation's rows; remove vanished conversations: absent from the listing
- *    AND answering NOT_FOUND when their history is asked for (a listing whose pages shift while it is
- *    read — a deletion on an earlier page — can skip a conversation that still exists), or NOT_FOUND
- *    when a listed one's history is fetched. When a deletion was seen, the conversations are listed
- *    once more, so that one the shifted pages skipped — a new one too — is read in this sync.
+ *    bounded pool (the connector owns the rate limit; the pool keeps it busy). The fetches start as
+ *    the listing's pages arrive (a connector that streams them calls `onPage`), so the listing
+ *    overlaps the history fetches.
+ * 3. Replace each fetched conversation's rows; remove vanished conversations: absent from the FULL
+ *    listing AND answering NOT_FOUND when their history is asked for (a listing whose pages shift while
+ *    it is read — a deletion on an earlier page — can skip a conversation that still exists), or
+ *    NOT_FOUND when a listed one's history is fetched. When a deletion was seen, the conversations are
+ *    listed once more, so that one the shifted pages skipped — a new one too — is read in this sync.
  * 4. Commit in batches: the stored state only moves forward for what was committed. A history that
  *    fails (other than NOT_FOUND) keeps its old state and rows, so it is retried at the next sync.
  * 5. Read the totals back and turn them into per-agent and workspace usage.
@@ -16,14 +18,14 @@
  * Without beta access (BETA_ACCESS_REQUIRED from the listing) usage is 'unavailable' and every
  * agent's usage is null, never zeros.
  */
-import { isAppError, toAppError } from '../errors/app-error.ts';
+import { isAppError, toAppError, type AppError } from '../errors/app-error.ts';
 import type {
   AgentUsage,
   DataQualityWarning,
   FeatureAvailability,
   WorkspaceUsage,
 } from '../inventory/types.ts';
-import type { MistralConnector } from '../mistral/types.ts';
+import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import type { WireConversation, WireEntry } from '../shared/mistral-wire.ts';
 import {
   RECENT_WINDOW_DAYS,
@@ -35,7 +37,17 @@ import {
 import { conversationContribution } from './contribution.ts';
 import type { ConversationContribution, ConversationState, UsageStateStore } from './types.ts';
 
-export type UsageConnector = Pick<MistralConnector, 'listConversations' | 'getConversationHistory'>;
+export interface UsageConnector {
+  /**
+   * Every conversation. A connector that streams calls `onPage` with each page's new records as it is
+   * read (the histories are then fetched while the listing goes on); one that does not is read when
+   * the listing resolves. Either way the resolved result holds every record.
+   */
+  listConversations(opts?: {
+    onPage?: (items: WireConversation[]) => void;
+  }): Promise<ListResult<WireConversation>>;
+  getConversationHistory: MistralConnector['getConversationHistory'];
+}
 
 export interface UsageLogEvent {
   level: 'debug' | 'info' | 'warn';
@@ -107,42 +119,69 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
     usageFor: () => null,
   });
 
-  // 1. List.
-  let listed: WireConversation[];
-  try {
-    const result = await connector.listConversations();
-    listed = result.items;
-    warnings.push(...result.warnings);
-  } catch (e) {
-    const err = toAppError(e);
-    const status = err.code === 'BETA_ACCESS_REQUIRED' ? 'unavailable' : 'error';
-    log({ level: 'warn', msg: 'usage: listing conversations failed', code: err.code, status });
-    return unknownResult({
-      status,
-      code: err.code,
-      message: err.message,
-      ...(err.remediation ? { remediation: err.remediation } : {}),
-    });
-  }
-
-  // Pages may shift while listing: keep one record per id, the most recently updated.
+  // 1–4 run overlapped: the histories of new or changed conversations are fetched as the listing's
+  // pages arrive (when the connector streams them), so the rate limit is never idle while the
+  // listing is read; what only the full listing can tell (vanished conversations, the re-list) waits for it.
   const byId = new Map<string, WireConversation>();
-  for (const c of listed) {
-    if (!c || typeof c !== 'object' || typeof c.id !== 'string' || c.id === '') continue;
-    const prev = byId.get(c.id);
-    if (!prev || Date.parse(c.updated_at) > Date.parse(prev.updated_at)) byId.set(c.id, c);
-  }
-  stats.listed = byId.size;
+  /** Ids whose history is to be fetched (the newest listed record is looked up at fetch time). */
+  let queue: string[] = [];
+  let queueHead = 0;
+  /** Stored conversations missing from the full listing, to ask for (NOT_FOUND = gone). */
+  const toConfirm: string[] = [];
+  let confirmHead = 0;
+  let confirmsRunning = 0;
+  /** No more work will be queued: the listing, the confirmations and any re-list are done. */
+  let closed = false;
+  /** The listing failed: nothing more is fetched. */
+  let stopped = false;
+  let waiting: Array<() => void> = [];
+  const wake = (): void => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
 
-  // 2. Decide what to fetch and what vanished.
-  const known: Map<string, ConversationState> = await state.loadConversationStates();
-  const toFetch: WireConversation[] = [];
-  for (const c of byId.values()) {
-    const prev = known.get(c.id);
-    if (prev && prev.updatedAt === c.updated_at) stats.unchanged++;
-    else toFetch.push(c);
-  }
-  const vanished = [...known.keys()].filter((id) => !byId.has(id));
+  let known: Map<string, ConversationState> | null = null;
+  let early: WireConversation[] = [];
+  /** One listed record: new or changed → fetched; unchanged → counted; seen again → the newest kept. */
+  const take = (c: WireConversation): void => {
+    if (!c || typeof c !== 'object' || typeof c.id !== 'string' || c.id === '') return;
+    const prev = byId.get(c.id);
+    const stored = known!.get(c.id);
+    if (!prev) {
+      byId.set(c.id, c);
+      stats.listed++;
+      if (stored && stored.updatedAt === c.updated_at) stats.unchanged++;
+      else queue.push(c.id);
+      return;
+    }
+    // Pages may shift while listing: keep one record per id, the most recently updated.
+    if (!(Date.parse(c.updated_at) > Date.parse(prev.updated_at))) return;
+    byId.set(c.id, c);
+    if (stored && stored.updatedAt === prev.updated_at && stored.updatedAt !== c.updated_at) {
+      stats.unchanged--;
+      queue.push(c.id);
+    }
+  };
+  const takeAll = (items: readonly WireConversation[]): void => {
+    if (known === null) {
+      for (const c of items) early.push(c);
+      return;
+    }
+    for (const c of items) take(c);
+    wake();
+  };
+
+  const knownP = state.loadConversationStates().then((k) => {
+    known = k;
+    const buffered = early;
+    early = [];
+    takeAll(buffered);
+  });
+  const listingP = connector.listConversations({ onPage: takeAll }).then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
   // 3–4. Fetch through a bounded pool, committing in batches.
   let pendingUpserts: ConversationContribution[] = [];
@@ -165,62 +204,162 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
   const incompleteAgents = new Set<string>();
   let fatal: { code: string; message: string; remediation?: string } | null = null;
   let firstFailure: { code: string; message: string } | null = null;
+  const failed = (err: AppError): void => {
+    stats.failed++;
+    firstFailure ??= { code: err.code, message: err.message };
+    if (FATAL_CODES.has(err.code) && fatal === null) {
+      fatal = {
+        code: err.code,
+        message: err.message,
+        ...(err.remediation ? { remediation: err.remediation } : {}),
+      };
+      wake();
+    }
+  };
+  /** Conversations removed because a confirmation said they are gone. */
+  const confirmedGone = new Set<string>();
 
   // A stored conversation missing from the listing leaves the totals only when the API says it is gone.
   // One that still answers keeps its stored state until the listing shows it again (its new entries, if
   // any, are read then); one that cannot be asked keeps it too, and the usage is partial.
-  let nextVanished = 0;
-  const confirmGone = async (): Promise<void> => {
-    while (nextVanished < vanished.length && fatal === null) {
-      const id = vanished[nextVanished++];
-      try {
-        await connector.getConversationHistory(id);
-        log({
-          level: 'warn',
-          msg: 'usage: a stored conversation missing from the listing still exists',
-          conversationId: id,
-        });
-      } catch (e) {
-        if (isAppError(e) && e.code === 'NOT_FOUND') {
-          stats.removed++;
-          pendingRemovals.push(id);
-          continue;
-        }
+  const confirmGone = async (id: string): Promise<void> => {
+    try {
+      await connector.getConversationHistory(id);
+      log({
+        level: 'warn',
+        msg: 'usage: a stored conversation missing from the listing still exists',
+        conversationId: id,
+      });
+    } catch (e) {
+      if (isAppError(e) && e.code === 'NOT_FOUND') {
+        stats.removed++;
+        confirmedGone.add(id);
+        pendingRemovals.push(id);
+        return;
+      }
+      failed(toAppError(e));
+    }
+  };
+
+  const fetchOne = async (id: string): Promise<void> => {
+    const conversation = byId.get(id)!;
+    try {
+      const { item, warnings: w } = await connector.getConversationHistory(id);
+      warnings.push(...w);
+      const entries: WireEntry[] = Array.isArray(item?.entries) ? item.entries : [];
+      // The newest listed record (a shifted page may have shown a newer one meanwhile).
+      const contribution = conversationContribution(byId.get(id) ?? conversation, entries);
+      const flags = contribution.flags;
+      if (flags && (flags.negativeLatency > 0 || flags.undatedEntries > 0)) {
+        log({ level: 'warn', msg: 'usage: entries with unusable times', conversationId: id, ...flags });
+      }
+      pendingUpserts.push(contribution);
+    } catch (e) {
+      if (isAppError(e) && e.code === 'NOT_FOUND') {
+        // Deleted between the listing and the fetch: it leaves the totals.
+        stats.removed++;
+        if (known!.has(id)) pendingRemovals.push(id);
+      } else {
         const err = toAppError(e);
-        stats.failed++;
-        firstFailure ??= { code: err.code, message: err.message };
-        if (FATAL_CODES.has(err.code) && fatal === null) {
-          fatal = {
-            code: err.code,
-            message: err.message,
-            ...(err.remediation ? { remediation: err.remediation } : {}),
-          };
-        }
+        const starter = (conversation as { agent_id?: unknown }).agent_id;
+        if (typeof starter === 'string' && starter) incompleteAgents.add(starter);
+        log({ level: 'warn', msg: 'usage: history fetch failed', conversationId: id, code: err.code });
+        failed(err);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, vanished.length) }, () => confirmGone()));
+
+  /** Ids fetched once already (a record seen again newer while its fetch ran is not fetched twice). */
+  const started = new Set<string>();
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (fatal !== null || stopped) return;
+      if (confirmHead < toConfirm.length) {
+        const id = toConfirm[confirmHead++];
+        confirmsRunning++;
+        try {
+          await confirmGone(id);
+        } finally {
+          confirmsRunning--;
+          if (confirmHead >= toConfirm.length && confirmsRunning === 0) wake();
+        }
+      } else if (queueHead < queue.length) {
+        const id = queue[queueHead++];
+        // Keep the queue bounded by what is still to do.
+        if (queueHead > 4096 && queueHead * 2 > queue.length) {
+          queue = queue.slice(queueHead);
+          queueHead = 0;
+        }
+        if (started.has(id)) continue;
+        started.add(id);
+        await fetchOne(id);
+      } else if (closed) return;
+      else {
+        await new Promise<void>((r) => waiting.push(r));
+        continue;
+      }
+      if (pendingUpserts.length >= batchSize) await flush();
+    }
+  };
+  const pool = Promise.all(Array.from({ length: concurrency }, () => worker()));
+  const confirmsDone = async (): Promise<void> => {
+    while (fatal === null && (confirmHead < toConfirm.length || confirmsRunning > 0))
+      await new Promise<void>((r) => waiting.push(r));
+  };
+
+  /** Ends the work: the pool drains what is queued (or stops at once), then everything is committed. */
+  const finish = async (): Promise<void> => {
+    closed = true;
+    wake();
+    await pool;
+    if (fatal !== null) stats.failed += queue.length - queueHead; // never attempted
+    await flush();
+  };
+
+  // 1. List (the listing may have streamed its pages into the queue already).
+  try {
+    await knownP;
+  } catch (e) {
+    stopped = true;
+    await finish();
+    await listingP;
+    throw e;
+  }
+  const listing = await listingP;
+  if (!listing.ok) {
+    // Histories read while the listing ran are committed (their state is right); nothing is removed.
+    stopped = true;
+    await finish();
+    const err = toAppError(listing.error);
+    const status = err.code === 'BETA_ACCESS_REQUIRED' ? 'unavailable' : 'error';
+    log({ level: 'warn', msg: 'usage: listing conversations failed', code: err.code, status });
+    return unknownResult({
+      status,
+      code: err.code,
+      message: err.message,
+      ...(err.remediation ? { remediation: err.remediation } : {}),
+    });
+  }
+  warnings.push(...listing.value.warnings);
+  // What the connector did not stream (or a connector that does not stream at all).
+  takeAll(listing.value.items);
+
+  // 2. What vanished: only the full listing can tell.
+  for (const id of known!.keys()) if (!byId.has(id)) toConfirm.push(id);
+  wake();
+  await confirmsDone();
 
   // A conversation deleted while the listing was read shifts the later pages by one, so the listing
   // may have skipped one that exists — possibly a new one, which nothing else would reveal (the
   // listing has no total). A deletion was seen: list once more and take in what the first pass missed.
   // This costs one more listing only in syncs that saw a deletion.
-  if (stats.removed > 0 && fatal === null) {
+  if (confirmedGone.size > 0 && fatal === null) {
     try {
       const again = await connector.listConversations();
       warnings.push(...again.warnings);
-      let recovered = 0;
-      for (const c of again.items) {
-        if (!c || typeof c !== 'object' || typeof c.id !== 'string' || c.id === '' || byId.has(c.id))
-          continue;
-        if (pendingRemovals.includes(c.id)) continue;
-        byId.set(c.id, c);
-        stats.listed++;
-        recovered++;
-        const prev = known.get(c.id);
-        if (prev && prev.updatedAt === c.updated_at) stats.unchanged++;
-        else toFetch.push(c);
-      }
+      const before = stats.listed;
+      takeAll(again.items.filter((c) => !(c && typeof c === 'object' && confirmedGone.has(c.id))));
+      const recovered = stats.listed - before;
       if (recovered > 0)
         log({
           level: 'warn',
@@ -233,58 +372,7 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
       log({ level: 'warn', msg: 'usage: listing again after a deletion failed', code: err.code });
     }
   }
-
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < toFetch.length && fatal === null) {
-      const conversation = toFetch[next++];
-      try {
-        const { item, warnings: w } = await connector.getConversationHistory(conversation.id);
-        warnings.push(...w);
-        const entries: WireEntry[] = Array.isArray(item?.entries) ? item.entries : [];
-        const contribution = conversationContribution(conversation, entries);
-        const flags = contribution.flags;
-        if (flags && (flags.negativeLatency > 0 || flags.undatedEntries > 0)) {
-          log({
-            level: 'warn',
-            msg: 'usage: entries with unusable times',
-            conversationId: conversation.id,
-            ...flags,
-          });
-        }
-        pendingUpserts.push(contribution);
-      } catch (e) {
-        if (isAppError(e) && e.code === 'NOT_FOUND') {
-          // Deleted between the listing and the fetch: it leaves the totals.
-          stats.removed++;
-          if (known.has(conversation.id)) pendingRemovals.push(conversation.id);
-        } else {
-          const err = toAppError(e);
-          stats.failed++;
-          const starter = (conversation as { agent_id?: unknown }).agent_id;
-          if (typeof starter === 'string' && starter) incompleteAgents.add(starter);
-          firstFailure ??= { code: err.code, message: err.message };
-          log({
-            level: 'warn',
-            msg: 'usage: history fetch failed',
-            conversationId: conversation.id,
-            code: err.code,
-          });
-          if (FATAL_CODES.has(err.code) && fatal === null) {
-            fatal = {
-              code: err.code,
-              message: err.message,
-              ...(err.remediation ? { remediation: err.remediation } : {}),
-            };
-          }
-        }
-      }
-      if (pendingUpserts.length >= batchSize) await flush();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, toFetch.length) }, () => worker()));
-  if (fatal !== null) stats.failed += toFetch.length - next; // never attempted
-  await flush();
+  await finish();
 
   log({ level: 'info', msg: 'usage: sync done', ...stats });
 

@@ -16,6 +16,7 @@ import { formatInterval } from '../lib/format';
 import { AvailabilityMatrix } from './integration/availability';
 import { describeBaseUrl, isRunning, type Integration } from './integration/helpers';
 import { getIntegration, integrationKey } from './integration/queries';
+import { AdminKey } from './integration/admin-key';
 import { DeleteIntegration, RotateKey, SettingsForm, SettingsSummary } from './integration/settings';
 import { SyncHistory } from './integration/sync-history';
 import { SyncPanel, useLatestRun, useSyncNow } from './integration/sync-panel';
@@ -111,6 +112,7 @@ function IntegrationView({ integration }: { integration: Integration }) {
           <>
             <SettingsForm integration={integration} />
             <RotateKey integration={integration} />
+            <AdminKey integration={integration} />
             <DeleteIntegration integration={integration} />
           </>
         ) : (

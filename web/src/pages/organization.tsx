@@ -6,6 +6,8 @@
  * never shows as empty or zero.
  */
 import {
+  Alert,
+  Anchor,
   Badge,
   Group,
   Paper,
@@ -19,6 +21,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { Page } from '../components/page';
 import { ErrorState, Loading, QueryState } from '../components/states';
@@ -46,6 +49,7 @@ import {
   SnapshotLine,
   useSelectedIntegration,
 } from './extras/shared';
+import { ADMIN_KEY_READS } from './integration/admin-key';
 import { matchesSearch } from './inventory/format';
 
 function Section({
@@ -178,76 +182,119 @@ export function OrganizationPage() {
             />
           </Group>
           <QueryState query={org} rows={10}>
-            {(o) => (
-              <Stack gap="md">
-                <SnapshotLine takenAt={o.takenAt} />
-                <Summary o={o} />
-                <Section id="keys" title="API keys" availability={o.sections.apiKeys}>
-                  <Listed query={keys} label="the API keys">
-                    {(items: ApiKey[]) => (
-                      <KeysTable
-                        items={items.filter((k) =>
-                          matchesSearch(q, [k.name, k.workspaceName, k.product, k.createdBy]),
-                        )}
-                      />
+            {(o) => {
+              const missing = noAdminKey(o);
+              if (missing) return <NoAdminKey o={o} notice={missing} />;
+              return (
+                <Stack gap="md">
+                  <SnapshotLine takenAt={o.takenAt} />
+                  <Summary o={o} />
+                  <Section id="keys" title="API keys" availability={o.sections.apiKeys}>
+                    <Listed query={keys} label="the API keys">
+                      {(items: ApiKey[]) => (
+                        <KeysTable
+                          items={items.filter((k) =>
+                            matchesSearch(q, [k.name, k.workspaceName, k.product, k.createdBy]),
+                          )}
+                        />
+                      )}
+                    </Listed>
+                  </Section>
+                  <Section id="members" title="Members" availability={o.sections.members}>
+                    <Listed query={members} label="the members">
+                      {(items: Member[]) => (
+                        <MembersTable items={items.filter((m) => matchesSearch(q, [m.email, m.name]))} />
+                      )}
+                    </Listed>
+                  </Section>
+                  <Section id="invites" title="Pending invitations" availability={o.sections.invites}>
+                    <Listed query={invites} label="the invitations">
+                      {(items: Invite[]) => <InvitesTable items={items} />}
+                    </Listed>
+                  </Section>
+                  <SimpleGrid cols={{ base: 1, md: 2 }}>
+                    <Section id="workspaces" title="Workspaces" availability={o.sections.workspaces}>
+                      <WorkspacesList o={o} />
+                    </Section>
+                    <Section
+                      id="rate"
+                      title="Rate limit"
+                      availability={o.sections.rateLimit}
+                      description="The workspace's real request budget, and the share TrustLens paces itself to so it never starves production traffic."
+                    >
+                      <RateLimit o={o} />
+                    </Section>
+                  </SimpleGrid>
+                  <Section
+                    id="audit"
+                    title="Audit log"
+                    availability={o.sections.auditLog}
+                    description="Who changed what in the organization, read incrementally by each sync (Enterprise plans)."
+                  >
+                    {o.auditLog && (
+                      <Text size="sm">
+                        The last sync read {formatNumber(o.auditLog.entriesRead)} new entr
+                        {o.auditLog.entriesRead === 1 ? 'y' : 'ies'}
+                        {o.auditLog.truncated ? ' (more were there: the next sync reads them)' : ''}.
+                      </Text>
                     )}
-                  </Listed>
-                </Section>
-                <Section id="members" title="Members" availability={o.sections.members}>
-                  <Listed query={members} label="the members">
-                    {(items: Member[]) => (
-                      <MembersTable items={items.filter((m) => matchesSearch(q, [m.email, m.name]))} />
-                    )}
-                  </Listed>
-                </Section>
-                <Section id="invites" title="Pending invitations" availability={o.sections.invites}>
-                  <Listed query={invites} label="the invitations">
-                    {(items: Invite[]) => <InvitesTable items={items} />}
-                  </Listed>
-                </Section>
-                <SimpleGrid cols={{ base: 1, md: 2 }}>
-                  <Section id="workspaces" title="Workspaces" availability={o.sections.workspaces}>
-                    <WorkspacesList o={o} />
                   </Section>
                   <Section
-                    id="rate"
-                    title="Rate limit"
-                    availability={o.sections.rateLimit}
-                    description="The workspace's real request budget, and the share TrustLens paces itself to so it never starves production traffic."
+                    id="usage"
+                    title="Usage and cost per model"
+                    availability={o.sections.usage}
+                    description="Tokens and cost per model and month for the whole organization. Per-agent token usage is not available from the Mistral API (see each agent's run counts)."
                   >
-                    <RateLimit o={o} />
+                    {(o.usage ?? []).map((m) => (
+                      <UsageTable key={`${m.year}-${m.month}`} month={m} />
+                    ))}
                   </Section>
-                </SimpleGrid>
-                <Section
-                  id="audit"
-                  title="Audit log"
-                  availability={o.sections.auditLog}
-                  description="Who changed what in the organization, read incrementally by each sync (Enterprise plans)."
-                >
-                  {o.auditLog && (
-                    <Text size="sm">
-                      The last sync read {formatNumber(o.auditLog.entriesRead)} new entr
-                      {o.auditLog.entriesRead === 1 ? 'y' : 'ies'}
-                      {o.auditLog.truncated ? ' (more were there: the next sync reads them)' : ''}.
-                    </Text>
-                  )}
-                </Section>
-                <Section
-                  id="usage"
-                  title="Usage and cost per model"
-                  availability={o.sections.usage}
-                  description="Tokens and cost per model and month for the whole organization. Per-agent token usage is not available from the Mistral API (see each agent's run counts)."
-                >
-                  {(o.usage ?? []).map((m) => (
-                    <UsageTable key={`${m.year}-${m.month}`} month={m} />
-                  ))}
-                </Section>
-              </Stack>
-            )}
+                </Stack>
+              );
+            }}
           </QueryState>
         </>
       )}
     </Page>
+  );
+}
+
+/**
+ * Every section unread for one reason — no admin key configured: that reason once, with what the key
+ * would add and how to add it, instead of the same notice in each of the seven sections.
+ */
+function noAdminKey(o: Organization): SectionAvailability | null {
+  const sections = Object.values(o.sections);
+  if (sections.length === 0 || !sections.every((s) => s.code === 'ADMIN_KEY_NOT_CONFIGURED')) return null;
+  return sections[0] ?? null;
+}
+
+function NoAdminKey({ o, notice }: { o: Organization; notice: SectionAvailability }) {
+  return (
+    <Stack gap="md">
+      <SnapshotLine takenAt={o.takenAt} />
+      <Alert color="gray" variant="light" title="No admin key configured for this integration" role="status">
+        <Stack gap="xs">
+          <Text size="sm">{ADMIN_KEY_READS}</Text>
+          <Text size="sm">
+            None of it was read by the last sync, and the organization rules give no result until a key is
+            added.
+          </Text>
+          {notice.remediation && (
+            <Text size="sm" className="tl-wrap">
+              {notice.remediation}
+            </Text>
+          )}
+          <Text size="sm">
+            Admins can also add it under{' '}
+            <Anchor component={Link} to={`/integrations/${o.integrationId}`}>
+              the integration's settings
+            </Anchor>
+            ; the next sync reads the organization.
+          </Text>
+        </Stack>
+      </Alert>
+    </Stack>
   );
 }
 

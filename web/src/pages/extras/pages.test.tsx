@@ -176,16 +176,18 @@ describe('Connectors page', () => {
 });
 
 describe('Organization page', () => {
-  it('without an admin key: each section says "Not available: … — …", never zero or empty', async () => {
+  it('without an admin key: one notice says what the key adds and how to add it, never zero or empty', async () => {
     const api = withApi('viewer', {
       'GET /api/v1/integrations': integrations,
       'GET /api/v1/integrations/:id/organization': ok(organization()),
     });
     renderAt('/organization', [{ path: '/organization', element: <OrganizationPage /> }]);
-    const notices = await screen.findAllByText(
-      'Not available: No admin API key is configured for this integration. — Add an admin API key: trustlens integration set-admin-key.',
+    await screen.findByText('No admin key configured for this integration');
+    expect(screen.getAllByText('Add an admin API key: trustlens integration set-admin-key.')).toHaveLength(1);
+    expect(screen.getByRole('link', { name: "the integration's settings" }).getAttribute('href')).toBe(
+      '/integrations/int1',
     );
-    expect(notices).toHaveLength(7);
+    expect(screen.queryByText(/^Not available:/)).toBeNull();
     expect(screen.queryByText('0')).toBeNull();
     expect(screen.queryByRole('table')).toBeNull();
     // An unread section's list is not even asked for.

@@ -358,6 +358,84 @@ describe('IntegrationPage', () => {
     expect(m.requests.find((r) => r.path.endsWith('/rotate-key'))!.body).toEqual({ apiKey: KEY });
   });
 
+  it('sets the optional admin key, shows its hint, forgets the key typed; a refused key is said under the field', async () => {
+    let refuse = true;
+    const m = withApi(
+      'admin',
+      detailHandlers({
+        'PUT /api/v1/integrations/int1/admin-key': () =>
+          refuse
+            ? {
+                status: 400,
+                body: {
+                  error: {
+                    code: 'INVALID_API_KEY',
+                    message:
+                      'This key is not an admin key: Mistral refused it on the Admin API (403). Nothing was stored.',
+                    remediation: 'Use a key of a member with the Admin role.',
+                    details: { field: 'adminApiKey', reason: 'not_admin' },
+                  },
+                },
+              }
+            : {
+                status: 200,
+                body: integration({
+                  adminKey: {
+                    hint: '••••adm1',
+                    fingerprint: 'aaaaaaaaaaaa',
+                    updatedAt: '2025-01-03T00:00:00.000Z',
+                  },
+                }),
+              },
+      }),
+    );
+    renderAt('/integrations/int1', routes);
+    await screen.findByText(/No admin key is configured/);
+    const input = (await screen.findByLabelText(/^Admin key/, { selector: 'input' })) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: KEY } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save admin key' }));
+    await screen.findByText(/This key is not an admin key/);
+    expect(input.value).toBe('');
+    expect(screen.queryByText(KEY)).toBeNull();
+
+    refuse = false;
+    fireEvent.change(input, { target: { value: KEY } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save admin key' }));
+    await screen.findByText('Admin key saved');
+    screen.getByText(/next sync reads the organization with the key ending ••••adm1/);
+    expect(screen.getAllByText('••••adm1').length).toBeGreaterThan(0);
+    expect(screen.getByRole('button', { name: 'Rotate admin key' })).toBeTruthy();
+    const puts = m.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.body)).toEqual([{ adminApiKey: KEY }, { adminApiKey: KEY }]);
+    expect(document.body.textContent).not.toContain(KEY);
+  });
+
+  it('removes the admin key after confirming', async () => {
+    const m = withApi(
+      'admin',
+      detailHandlers({
+        'GET /api/v1/integrations/int1': () => ({
+          status: 200,
+          body: integration({
+            adminKey: {
+              hint: '••••adm1',
+              fingerprint: 'aaaaaaaaaaaa',
+              updatedAt: '2025-01-03T00:00:00.000Z',
+            },
+          }),
+        }),
+        'DELETE /api/v1/integrations/int1/admin-key': () => ({ status: 200, body: integration() }),
+      }),
+    );
+    renderAt('/integrations/int1', routes);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove admin key' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove admin key' }));
+    await screen.findByText('Admin key removed');
+    screen.getByText(/next sync reads no organization data/);
+    expect(m.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/admin-key'))).toHaveLength(1);
+  });
+
   it('asks for the key again when the base URL changes, and sends only what changed', async () => {
     let stored = integration();
     const m = withApi(

@@ -52,9 +52,19 @@ export function SettingsSummary({ integration }: { integration: Integration }) {
           <span>{integration.keyHint}</span> (fingerprint {integration.keyFingerprint}, set{' '}
           {formatDateTime(integration.keyUpdatedAt)})
         </Row>
+        <Row label="Admin key">
+          {integration.adminKey ? (
+            <>
+              <span>{integration.adminKey.hint}</span> (fingerprint {integration.adminKey.fingerprint}, set{' '}
+              {formatDateTime(integration.adminKey.updatedAt)})
+            </>
+          ) : (
+            'none (optional: it lets syncs read the organization)'
+          )}
+        </Row>
         <Row label="Added">{formatDateTime(integration.createdAt)}</Row>
         <Text size="xs" c="dimmed">
-          Only admins can change the settings, rotate the key or delete the integration.
+          Only admins can change the settings, rotate the keys or delete the integration.
         </Text>
       </Stack>
     </Paper>

@@ -5,14 +5,21 @@
  * Targets: ratio ≥ 0.9, no record lost, extra requests (429s + retries) ≤ 5%.
  *
  *   node --import tsx bench/connector-bench.ts [--rps 200] [--client-rps 200] [--agents 200] [--conversations 4000]
+ *     [--sdk-validation] [--cpu-profile FILE.cpuprofile]
  *
  * The connector is configured with the workspace's known limit (`requestsPerSecond` = the
  * simulator's rps), as an operator would; everything else is the connector's defaults.
  * The simulator runs in a child process, so that its CPU time (generating and serialising
  * 4,000 histories) is not charged to the connector (the real API is remote too), and so that
- * this process's CPU time is the connector's own (printed per request).
+ * this process's CPU time is the connector's own (printed per request; issue 13 target ≤ 1 ms).
+ * `--sdk-validation` turns the connector's fast path off (every answer validated by the SDK's zod
+ * schemas, as before issue 13): the baseline to compare with in the same session.
+ * `--cpu-profile FILE` writes a V8 CPU profile of the crawl only (not of start-up).
+ * The last stdout line is `BENCH_JSON {…}` (the figures, for `npm run bench`).
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +37,8 @@ const { values } = parseArgs({
     conversations: { type: 'string', default: '4000' },
     seed: { type: 'string', default: '42' },
     role: { type: 'string' },
+    'sdk-validation': { type: 'boolean', default: false },
+    'cpu-profile': { type: 'string' },
   },
 });
 const rps = Number(values.rps);
@@ -166,7 +175,14 @@ async function main(): Promise<void> {
       apiKey: ready.apiKey,
       baseUrl: ready.url,
       requestsPerSecond: clientRps,
+      fastValidation: !values['sdk-validation'],
     });
+    const profiler = values['cpu-profile'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -175,6 +191,11 @@ async function main(): Promise<void> {
     const elu = performance.eventLoopUtilization(elu0).utilization;
     const cpu = process.cpuUsage(cpu0);
     const cpuS = (cpu.user + cpu.system) / 1e6;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
 
     const statsReply = await ask({ type: 'stats' });
     if (statsReply.type !== 'stats') throw new Error('no simulator stats');
@@ -186,6 +207,8 @@ async function main(): Promise<void> {
     const extra = cs.retries; // every retry, 429s included
     const extraPct = (100 * extra) / ok;
     const lost = Object.keys(expected).filter((k) => result.counts[k] !== expected[k]);
+    const cpuMsPerRequest = (1000 * cpuS) / st.totalRequests;
+    const validation = cs.validation ?? { fast: 0, sdk: 0 };
 
     const rows: [string, string][] = [
       ['simulator limit / latency', `${rps} req/s, ${latencyMs} ms`],
@@ -201,7 +224,11 @@ async function main(): Promise<void> {
       ['connector thread busy', `${(100 * elu).toFixed(0)} % of wall time (event-loop utilisation)`],
       [
         'connector CPU',
-        `${cpuS.toFixed(2)} s (${((1000 * cpuS) / st.totalRequests).toFixed(2)} ms per request; machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
+        `${cpuS.toFixed(2)} s (${cpuMsPerRequest.toFixed(2)} ms per request, target ≤ 1 ms ${cpuMsPerRequest <= 1 ? 'PASS' : 'FAIL'}; machine load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
+      ],
+      [
+        'answers validated',
+        `${validation.fast} by the fast check, ${validation.sdk} by the SDK schema${values['sdk-validation'] ? ' (--sdk-validation: fast path off)' : ''}`,
       ],
       ['wall time', `${wallS.toFixed(2)} s`],
       ['lower bound (ok ÷ rps)', `${lowerS.toFixed(2)} s`],
@@ -221,6 +248,28 @@ async function main(): Promise<void> {
     console.log('\nrequests by endpoint (connector)');
     for (const [k, v] of Object.entries(cs.requestsByEndpoint).sort())
       console.log(`  ${k.padEnd(52)} ${String(v).padStart(6)}`);
+    const label = `connector ${values.agents} agents / ${values.conversations} conversations${values['sdk-validation'] ? ' (SDK validation)' : ''}`;
+    console.log(
+      `BENCH_JSON ${JSON.stringify({
+        label,
+        agents: Number(values.agents),
+        conversations: Number(values.conversations),
+        rps,
+        requests: st.totalRequests,
+        successfulRequests: ok,
+        cpuMsPerRequest: Number(cpuMsPerRequest.toFixed(3)),
+        cpuS: Number(cpuS.toFixed(3)),
+        wallS: Number(wallS.toFixed(3)),
+        lowerBoundS: Number(lowerS.toFixed(3)),
+        ratio: Number(ratio.toFixed(4)),
+        extraRequestsPct: Number(extraPct.toFixed(3)),
+        recordsLost: lost.length,
+        warnings: result.warnings,
+        fastValidated: validation.fast,
+        sdkValidated: validation.sdk,
+        loadAvg: Number(loadavg()[0].toFixed(2)),
+      })}`,
+    );
     if (lost.length || ratio < 0.9 || extraPct > 5) process.exitCode = 1;
   } finally {
     child.send({ type: 'close' } satisfies SimRequest);

@@ -5,7 +5,15 @@
  * with a data-quality warning for every record the SDK rejected or silently degraded.
  */
 import { Mistral } from '@mistralai/mistralai';
-import { HTTPClient } from '@mistralai/mistralai/lib/http.js';
+import { SDK_METADATA } from '@mistralai/mistralai/lib/config.js';
+import {
+  encodeFormQuery,
+  encodeJSONQuery,
+  encodeSimple,
+  queryJoin,
+} from '@mistralai/mistralai/lib/encodings.js';
+import { HTTPClient, matchContentType } from '@mistralai/mistralai/lib/http.js';
+import { pathToFunc } from '@mistralai/mistralai/lib/url.js';
 import type { RequestOptions } from '@mistralai/mistralai/lib/sdks.js';
 import { AppError } from '../errors/index.ts';
 import type { DataQualityWarning } from '../inventory/types.ts';
@@ -32,6 +40,7 @@ import type {
   WireSkillVersion,
 } from '../shared/mistral-wire-v2.ts';
 import { BATCH_JOB, PROMPT, PROMPT_VERSION, SKILL, SKILL_VERSION } from './v2-records.ts';
+import { fastConversationPageOk, fastHistoryOk } from './fast-check.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
 import {
@@ -121,6 +130,15 @@ interface CallResult<T> {
 
 const silentLogger = { group() {}, groupEnd() {}, log() {} };
 
+const historyPath = pathToFunc('/v1/conversations/{conversation_id}/history');
+const conversationsPath = pathToFunc('/v1/conversations')();
+
+/** A fast-path request: its URL (built as the SDK builds it) and the check of its answer. */
+interface FastRequest {
+  url: string;
+  ok(json: unknown): boolean;
+}
+
 export function createMistralConnector(opts: ConnectorOptions): MistralConnector {
   checkKeyText(opts.apiKey, {
     label: 'Mistral API key',
@@ -149,8 +167,56 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     debugLogger: silentLogger, // MISTRAL_DEBUG would print the Authorization header
   });
 
-  async function call<T>(route: Route, invoke: (o: RequestOptions) => Promise<T>): Promise<CallResult<T>> {
-    const { id, headers } = transport.begin(route.name);
+  /*
+   * The fast path (issue 13): histories and conversation pages are fetched without the SDK, with
+   * the URL and headers the SDK would send, and checked by fast-check.ts. An answer the check is
+   * not sure of is replayed through the SDK (no second request), so its warnings are the SDK's.
+   */
+  const fastValidation = opts.fastValidation !== false;
+  const validation = { fast: 0, sdk: 0 };
+  const fastHeaders: Record<string, string> = {
+    accept: 'application/json',
+    authorization: `Bearer ${opts.apiKey}`,
+    'user-agent': `mistral-client-typescript/${SDK_METADATA.sdkVersion}`,
+  };
+  const sdkBase = new URL(baseUrl);
+  sdkBase.pathname = `${sdkBase.pathname.replace(/\/+$/, '')}/`;
+  /** The URL the SDK's request builder makes of a path and query (sdks.js _createRequest). */
+  function sdkUrl(path: string, query: string): string {
+    const u = new URL(path, sdkBase);
+    u.hash = '';
+    if (query) u.search = `?${query.startsWith('&') ? query.slice(1) : query}`;
+    return u.href;
+  }
+
+  async function fastCall<T>(
+    route: Route,
+    fast: FastRequest | undefined,
+    invoke: (o: RequestOptions) => Promise<T>,
+  ): Promise<CallResult<T>> {
+    if (!fastValidation || !fast) {
+      validation.sdk++;
+      return call(route, invoke);
+    }
+    const cap = await transport.request(route.name, fast.url, fastHeaders);
+    if (
+      cap.status === 200 &&
+      matchContentType({ headers: cap.headers } as Response, 'application/json') &&
+      fast.ok(cap.json)
+    ) {
+      validation.fast++;
+      return { parsed: cap.json as T, json: cap.json };
+    }
+    validation.sdk++;
+    return call(route, invoke, cap);
+  }
+
+  async function call<T>(
+    route: Route,
+    invoke: (o: RequestOptions) => Promise<T>,
+    replay?: Capture,
+  ): Promise<CallResult<T>> {
+    const { id, headers } = transport.begin(route.name, replay);
     try {
       let parsed: T;
       try {
@@ -251,6 +317,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     kind: RecordKind,
     pageSize: number,
     invoke: (page: number, o: RequestOptions) => Promise<unknown>,
+    fast?: (page: number) => FastRequest,
   ) {
     return paginate<number>({
       endpoint: route.name,
@@ -258,7 +325,9 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       first: 0,
       requestKey: (p) => `page ${p}`,
       async fetch(page, before): Promise<Page<number>> {
-        const r = await call(route, (o) => invoke(page, o));
+        const r = fast
+          ? await fastCall(route, fast(page), (o) => invoke(page, o))
+          : await call(route, (o) => invoke(page, o));
         const recs = records(route, r.json, null);
         return {
           records: recs,
@@ -511,8 +580,21 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     async listConversations() {
       const route = ROUTES.conversations;
       const res = await sized(route, (size) =>
-        bareArrayPages(route, CONVERSATION, size, (page, o) =>
-          sdk.beta.conversations.list({ page, pageSize: size }, o),
+        bareArrayPages(
+          route,
+          CONVERSATION,
+          size,
+          (page, o) => sdk.beta.conversations.list({ page, pageSize: size }, o),
+          (page) => ({
+            url: sdkUrl(
+              conversationsPath,
+              queryJoin(
+                encodeFormQuery({ page, page_size: size }),
+                encodeJSONQuery({ metadata: undefined }, { explode: false }),
+              ),
+            ),
+            ok: fastConversationPageOk,
+          }),
         ),
       );
       return res as ListResult<WireConversation>;
@@ -520,7 +602,22 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
     async getConversationHistory(conversationId): Promise<OneResult<WireConversationHistory>> {
       const route = ROUTES.history;
-      const r = await call(route, (o) => sdk.beta.conversations.getHistory({ conversationId }, o));
+      const fast: FastRequest | undefined =
+        typeof conversationId === 'string'
+          ? {
+              url: sdkUrl(
+                historyPath({
+                  conversation_id: encodeSimple('conversation_id', conversationId, {
+                    explode: false,
+                    charEncoding: 'percent',
+                  }),
+                }),
+                '',
+              ),
+              ok: fastHistoryOk,
+            }
+          : undefined;
+      const r = await fastCall(route, fast, (o) => sdk.beta.conversations.getHistory({ conversationId }, o));
       const body = asObject(route, r.json);
       const entries = records(route, body, 'entries');
       const warnings: DataQualityWarning[] = [];
@@ -681,7 +778,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     },
 
     stats(): ConnectorStats {
-      return { ...transport.stats(), currentRate: limiter.currentRate };
+      return { ...transport.stats(), currentRate: limiter.currentRate, validation: { ...validation } };
     },
   };
   return connector;

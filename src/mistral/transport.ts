@@ -65,6 +65,8 @@ export interface CallRecord {
   route: string;
   capture?: Capture;
   failure?: AppError;
+  /** An answer already received (by `request`): the fetcher hands it to the SDK without sending. */
+  replay?: Capture;
 }
 
 export type Fetcher = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -101,8 +103,18 @@ export interface TransportStats {
 
 export interface Transport {
   fetcher: Fetcher;
-  /** Registers one logical SDK call; pass `headers` to the SDK method's options. */
-  begin(route: string): { id: string; headers: Record<string, string> };
+  /**
+   * One GET without the SDK (the connector's fast path): the same scope check, pacing, retries
+   * and error classes as the fetcher, and no Request/Response objects. Resolves with the final
+   * answer (any status); rejects with the AppError the fetcher would have thrown.
+   */
+  request(route: string, url: string, headers: Record<string, string>): Promise<Capture>;
+  /**
+   * Registers one logical SDK call; pass `headers` to the SDK method's options. With `replay`,
+   * the call's request is answered with that capture instead of being sent (the SDK validates
+   * an answer `request` already received, exactly as if it had fetched it).
+   */
+  begin(route: string, replay?: Capture): { id: string; headers: Record<string, string> };
   get(id: string): CallRecord | undefined;
   end(id: string): void;
   stats(): TransportStats;
@@ -194,7 +206,7 @@ export function createTransport(opts: TransportOptions): Transport {
       let json: unknown;
       try {
         json = JSON.parse(text);
-        if (NUL_ESCAPE.test(text)) {
+        if (text.includes('\\u0000') && NUL_ESCAPE.test(text)) {
           // PostgreSQL cannot store U+0000 (in text or jsonb): one NUL in a name would fail the whole
           // sync. It becomes U+FFFD (the replacement character) here, at the wire, for every reader.
           text = storableJsonText(text);
@@ -237,27 +249,39 @@ export function createTransport(opts: TransportOptions): Transport {
       if (call) call.failure = err;
       throw err;
     }
-    const headers: Record<string, string> = {};
-    req.headers.forEach((v, k) => {
-      if (k === CALL_HEADER || (k === 'cookie' && v === '')) return;
-      headers[k] = v;
-    });
+    let capture: Capture;
+    if (call?.replay) capture = call.replay;
+    else {
+      const headers: Record<string, string> = {};
+      req.headers.forEach((v, k) => {
+        if (k === CALL_HEADER || (k === 'cookie' && v === '')) return;
+        headers[k] = v;
+      });
+      try {
+        capture = await send(req.url, headers, route);
+      } catch (e) {
+        if (call) call.failure = e as AppError;
+        throw e;
+      }
+    }
+    if (call) call.capture = capture;
+    // http-get already dropped the framing headers (the body is whole and decoded).
+    const nullBody = capture.status === 204 || capture.status === 205 || capture.status === 304;
+    return new Response(nullBody ? null : capture.text, { status: capture.status, headers: capture.headers });
+  };
 
+  /** Attempts until an answer that is not retried, or throws the AppError of the last failure. */
+  async function send(url: string, headers: Record<string, string>, route: string): Promise<Capture> {
     const started = now();
     for (let n = 0; ; n++) {
-      const out = await attempt(req.url, headers, route);
+      const out = await attempt(url, headers, route);
       if (out.kind === 'fatal') {
         log({ level: 'warn', msg: `giving up: ${out.error.message}`, endpoint: route, code: out.error.code });
-        if (call) call.failure = out.error;
         throw out.error;
       }
       if (out.kind === 'response') {
         opts.limiter.onSuccess();
-        const capture: Capture = { status: out.status, headers: out.headers, text: out.text, json: out.json };
-        if (call) call.capture = capture;
-        // http-get already dropped the framing headers (the body is whole and decoded).
-        const nullBody = out.status === 204 || out.status === 205 || out.status === 304;
-        return new Response(nullBody ? null : out.text, { status: out.status, headers: out.headers });
+        return { status: out.status, headers: out.headers, text: out.text, json: out.json };
       }
 
       let delay: number;
@@ -300,7 +324,6 @@ export function createTransport(opts: TransportOptions): Transport {
             secrets,
           );
         log({ level: 'warn', msg: `giving up: ${err.message}`, endpoint: route, code: err.code });
-        if (call) call.failure = err;
         throw err;
       }
       stats.retries++;
@@ -313,13 +336,20 @@ export function createTransport(opts: TransportOptions): Transport {
       });
       await sleep(delay);
     }
-  };
+  }
 
   return {
     fetcher,
-    begin(route) {
+    async request(route, url, headers) {
+      const path = new URL(url).pathname;
+      if (opts.allowPath && !opts.allowPath(path)) {
+        throw outOfScopeViolation(route, opts.scope ?? 'its own routes only');
+      }
+      return send(url, headers, route);
+    },
+    begin(route, replay) {
       const id = String(nextId++);
-      calls.set(id, { route });
+      calls.set(id, replay ? { route, replay } : { route });
       return { id, headers: { [CALL_HEADER]: id } };
     },
     get: (id) => calls.get(id),

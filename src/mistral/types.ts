@@ -71,6 +71,12 @@ export interface ConnectorOptions {
   pageSize?: number;
   /** Optional structured log sink; messages never contain the key. */
   log?: (event: ConnectorLogEvent) => void;
+  /**
+   * Default true: conversation histories and pages are checked by a fast hand-written check and
+   * only given to the SDK's schema when it fails (same warnings). false: the SDK validates every
+   * answer (the baseline of bench/connector-bench.ts and of the tests).
+   */
+  fastValidation?: boolean;
 }
 
 export interface ConnectorLogEvent {
@@ -101,6 +107,12 @@ export interface ConnectorStats {
   rateLimited: number;
   /** Current adaptive rate (requests per second). */
   currentRate: number;
+  /**
+   * Answers of the fast-path endpoints (histories, conversation pages) accepted by the fast check
+   * (`fast`) or validated by the SDK's schema (`sdk`: the check was not sure, or fast validation
+   * is off). The ordinary connector only.
+   */
+  validation?: { fast: number; sdk: number };
 }
 
 export interface MistralConnector {

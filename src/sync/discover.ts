@@ -151,11 +151,13 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     () => undefined,
   );
 
-  const librariesR = await listing('libraries', () => connector.listLibraries());
+  // Libraries and agents are listed at once (the rate limit, not the round trips, sets the pace).
+  const [librariesR, agentsR] = await Promise.all([
+    listing('libraries', () => connector.listLibraries()),
+    listing('agents', () => connector.listAgents()),
+  ]);
   const libraries: LibraryRecord[] = take(librariesR, 'libraries').map((l) => toLibraryRecord(l, warnings));
   const libraryIndex: LibraryIndex = librariesR.ok ? new Map(libraries.map((l) => [l.id, l])) : null;
-
-  const agentsR = await listing('agents', () => connector.listAgents());
   const wireAgents: WireAgent[] = take(agentsR, 'agents');
 
   // Version history and aliases, per agent.
@@ -185,6 +187,25 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   else availability.versions = AVAILABLE;
   progress.end('versions', availability.versions);
 
+  // Connectors and library sharing (issue 11) need the agents' tools, not their usage: they are read
+  // now, while the usage step still runs, so the rate limit stays busy (their records are built
+  // again, with usage, below). Recorded in extraAvailability, never failing the rest.
+  const extrasPromise = discoverExtras({
+    connector,
+    agents: wireAgents.map((a) => {
+      const h = history.get(a.id);
+      return toAgentRecord(
+        { current: a, versions: h?.versions ?? [], aliases: h?.aliases ?? [], usage: null, warnings: [] },
+        libraryIndex,
+        now,
+      );
+    }),
+    agentsListed: agentsR.ok,
+    libraries: librariesR.ok ? libraries : null,
+  });
+  // A fatal error is thrown where it is awaited, after usage; never an unhandled rejection meanwhile.
+  extrasPromise.catch(() => undefined);
+
   let usage: UsageOutcome | null = null;
   if (!usagePromise) {
     availability.usage = {
@@ -193,7 +214,11 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
       remediation: 'Run a full sync to collect usage metrics.',
     };
   } else {
-    const usageR = await usagePromise;
+    // A fatal error there ends the pass, once the extras read meanwhile have stopped too.
+    const usageR = await usagePromise.catch(async (e: unknown) => {
+      await extrasPromise.catch(() => undefined);
+      throw e;
+    });
     if (usageR.ok) {
       usage = usageR.value;
       warnings.push(...usage.warnings);
@@ -241,13 +266,7 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     }
   }
 
-  // Connectors and library sharing (issue 11): recorded in extraAvailability, never failing the rest.
-  const extras = await discoverExtras({
-    connector,
-    agents,
-    agentsListed: agentsR.ok,
-    libraries: librariesR.ok ? libraries : null,
-  });
+  const extras = await extrasPromise;
   warnings.push(...extras.warnings);
   if (!opts.integration) {
     for (const k of Object.keys(extras.availability) as (keyof typeof extras.availability)[]) {

@@ -11,7 +11,7 @@
  * transaction's callback gets a `Database` bound to the transaction; calling `transaction` on it
  * joins the enclosing transaction (so repository methods can be composed in one transaction).
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -49,6 +49,66 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Apply pending migrations at open (default true). */
   migrate?: boolean;
+  /**
+   * PGlite only: the template folder a new data folder starts from (src/store/pglite-template.ts);
+   * default dist/pglite-template, null never uses one (initdb).
+   */
+  pgliteTemplateDir?: string | null;
+  /** PGlite only: told how the database was started — an existing folder, the template, or initdb (and why). */
+  onPgliteStart?: (how: PgliteStart) => void;
+}
+
+export type PgliteStart =
+  { from: 'existing' } | { from: 'template'; templateDir: string } | { from: 'initdb'; reason: string };
+
+/**
+ * Starts PGlite on `pgdata`: an existing database as it is; a new one from the template when it is usable
+ * for this code (same PGlite version, migrations a prefix of ours): a copy of its folder, opened like an
+ * existing one; else by initdb. A template that fails leaves nothing behind: the folder is emptied and
+ * initdb runs.
+ */
+async function createPglite(pgdata: string, options: OpenDatabaseOptions): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const told = options.onPgliteStart ?? (() => undefined);
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])];
+  if (existsSync(join(pgdata, 'PG_VERSION'))) {
+    told({ from: 'existing' });
+    return PGlite.create({ dataDir: pgdata, startParams });
+  }
+  let reason = 'the template is turned off';
+  if (options.pgliteTemplateDir !== null) {
+    const { copyTemplateTo, defaultPgliteTemplateDir, findPgliteTemplate } =
+      await import('./pglite-template.ts');
+    const templateDir = options.pgliteTemplateDir ?? defaultPgliteTemplateDir();
+    const found = findPgliteTemplate(templateDir);
+    if (found.usable) {
+      try {
+        copyTemplateTo(found.pgdata, pgdata);
+        const instance = await PGlite.create({ dataDir: pgdata, startParams });
+        told({ from: 'template', templateDir });
+        return instance;
+      } catch (e) {
+        reason = `the template could not be used (${e instanceof Error ? e.message : String(e)})`;
+        emptyFolder(pgdata);
+      }
+    } else reason = found.reason;
+  }
+  told({ from: 'initdb', reason });
+  return PGlite.create({ dataDir: pgdata, startParams });
+}
+
+/**
+ * PostgreSQL settings of the embedded database, measured with bench/memory-bench.ts. PostgreSQL touches
+ * all of shared_buffers at start, inside PGlite's WebAssembly memory (which never shrinks): the default
+ * 128MB was most of a reopened database's ~300 MB resident. The data files live on the local disk, whose
+ * page cache (outside the process) serves reads beyond the buffers.
+ */
+export const PGLITE_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+
+/** Removes what a failed start left in a new database folder (the folder itself stays). */
+function emptyFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 /** Reads TRUSTLENS_DATA_DIR / DATABASE_URL into OpenDatabaseOptions. */
@@ -83,10 +143,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       });
     }
     const releaseLock = acquireDataDirLock(join(dir, PGLITE_LOCK_FILE));
-    const { PGlite } = await import('@electric-sql/pglite');
     let instance: PGlite;
     try {
-      instance = await PGlite.create({ dataDir: pgdata });
+      instance = await createPglite(pgdata, options);
     } catch (e) {
       releaseLock();
       throw new AppError('STORAGE_ERROR', `Cannot open the embedded database in ${pgdata}.`, {

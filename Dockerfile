@@ -32,13 +32,19 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY bin ./bin
 COPY scripts/cli-bundle.mjs ./scripts/cli-bundle.mjs
+COPY scripts/build-pglite-template.ts ./scripts/build-pglite-template.ts
 COPY src ./src
 COPY --from=build /app/web/dist ./web/dist
 COPY docker/entrypoint.sh /usr/local/bin/trustlens-entrypoint
 # The CLI bundle is built here, as root, for these exact sources (bin/trustlens finds it by their sizes and
-# times); the app folder stays read-only to the runtime user, which only writes /data.
+# times); the app folder stays read-only to the runtime user, which only writes /data. So is the template
+# a new embedded data folder is copied from (dist/pglite-template: PGlite's initdb and the migrations, run
+# once here instead of at the first start, where initdb took ~25 s and ~850 MB; src/store/pglite-template.ts),
+# made readable to the runtime user.
 RUN chmod 0755 /usr/local/bin/trustlens-entrypoint \
  && node --input-type=module -e "const { cliBundle } = await import('/app/scripts/cli-bundle.mjs'); if (!(await cliBundle())) process.exit(1);" \
+ && node --import tsx scripts/build-pglite-template.ts \
+ && chmod -R a+rX dist/pglite-template \
  && node bin/trustlens --version \
  && mkdir -p /data \
  && chown 1000:1000 /data \

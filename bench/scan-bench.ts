@@ -14,6 +14,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -42,6 +44,39 @@ const label = values.label ?? `scan ${agents} agents / ${conversations} conversa
 const work = mkdtempSync(join(tmpdir(), 'trustlens-scan-bench-'));
 // The bundle is (re)built untimed: a first start after an edit is not what is measured.
 spawnSync(process.execPath, [BIN, '--version'], { stdio: 'ignore', cwd: ROOT });
+
+/**
+ * Start-up: from the spawn of `trustlens scan` to its first request, against a local server that
+ * answers every request 401 (the scan then exits 2). Median of 3.
+ */
+async function startupMs(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    let first = 0;
+    const server = createServer((_req, res) => {
+      first ||= performance.now();
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"Unauthorized"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'scan', '--quiet', '--base-url', `http://127.0.0.1:${port}`],
+      {
+        cwd: ROOT,
+        env: { ...process.env, MISTRAL_API_KEY: 'bench-startup-key', NO_COLOR: '1' },
+        stdio: 'ignore',
+      },
+    );
+    await new Promise((r) => child.on('exit', r));
+    server.close();
+    if (first) times.push(first - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1] ?? NaN;
+}
+const startup = await startupMs();
 
 const sim = await startSimulatorProcess({ agents, conversations, rps, latencyMs });
 try {
@@ -103,6 +138,7 @@ try {
         ? 'not measured (no GNU time)'
         : `${cpuS.toFixed(2)} s (${((1000 * cpuS) / st.totalRequests).toFixed(2)} ms per request), peak RSS ${maxRssMb!.toFixed(0)} MB`,
     ],
+    ['start-up (spawn → first request, median of 3)', `${startup.toFixed(0)} ms`],
     ['report size', `${reportBytes} bytes`],
     ['machine load', `${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`],
   ];
@@ -110,7 +146,7 @@ try {
   console.log(`\nScan benchmark: ${label}\n`);
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
   console.log(
-    `BENCH_JSON ${JSON.stringify({ label, agents, conversations, rps, ok: st.ok, wallS, lowerS, ratio, target: TARGET, cpuS, maxRssMb, exitCode: code })}`,
+    `BENCH_JSON ${JSON.stringify({ label, agents, conversations, rps, ok: st.ok, wallS, lowerS, ratio, target: TARGET, cpuS, maxRssMb, startupMs: startup, exitCode: code })}`,
   );
 } finally {
   await sim.close();

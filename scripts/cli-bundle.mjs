@@ -8,12 +8,27 @@
 // bundle is removed only when no live process marked it, because a running `trustlens serve` still loads
 // lazily imported chunks from its bundle long after it started (a `git pull` must not break it).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
 const OUT = join(ROOT, 'dist', 'cli');
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const BUNDLED = new Set(['@mistralai/mistralai']);
+const BUNDLE_EXTERNAL = [
+  ...Object.keys(PKG.dependencies ?? {}),
+  ...Object.keys(PKG.devDependencies ?? {}),
+].filter((n) => !BUNDLED.has(n));
 
 function sourceKey() {
   const h = createHash('sha256');
@@ -30,8 +45,11 @@ function sourceKey() {
     }
   };
   walk(SRC);
-  const pkg = statSync(join(ROOT, 'package.json'));
-  h.update(`package.json\0${pkg.size}\0${pkg.mtimeMs}`);
+  for (const name of ['package.json', 'package-lock.json']) {
+    // The lock file too: the Mistral SDK is bundled in, so a new installed version needs a new bundle.
+    const st = existsSync(join(ROOT, name)) ? statSync(join(ROOT, name)) : { size: 0, mtimeMs: 0 };
+    h.update(`${name}\0${st.size}\0${st.mtimeMs}\n`);
+  }
   return h.digest('hex').slice(0, 16);
 }
 
@@ -88,7 +106,10 @@ export async function cliBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Every package stays external except the Mistral SDK: bundled, its modules are parsed once as part of
+    // the chunk that uses them instead of being loaded file by file (~1.3 s of CPU less per start that
+    // reaches the connector: scan, sync, serve). Its own dependencies (zod) stay external.
+    external: BUNDLE_EXTERNAL,
     splitting: true,
     outdir: tmp,
     logLevel: 'silent',

@@ -74,6 +74,29 @@ describe('queries.version() on PGlite: no query while nothing was written', () =
     assert.equal(c.versionQueries(), 6, 'each integration has its own answer');
   });
 
+  it('answers from before a transaction while it runs, without waiting for it; asks again after COMMIT', async () => {
+    const c = counting(t.db);
+    const q = createQueriesRepository(c.db);
+    const id = '00000000-0000-4000-8000-000000000003';
+    await q.version(id);
+    const asked = c.versionQueries();
+    let during: Promise<unknown> | null = null;
+    let settledDuring = false;
+    await t.db.transaction(async (tx) => {
+      await tx.query('CREATE TEMP TABLE IF NOT EXISTS scratch2 (x int)');
+      await tx.query('INSERT INTO scratch2 VALUES (1)');
+      // A read through the database outside the transaction would wait for its end: a cached answer does not.
+      during = q.version(id).then(() => (settledDuring = true));
+      await tx.query('SELECT 1');
+      await tx.query('SELECT 1');
+      assert.equal(settledDuring, true, 'version() answered while the transaction held the database');
+    });
+    await during;
+    assert.equal(c.versionQueries(), asked, 'no query during the transaction');
+    await q.version(id);
+    assert.equal(c.versionQueries(), asked + 1, 'asks again once the transaction ended');
+  });
+
   it('sees a write made through another wrapper of the same PGlite instance', async () => {
     const { PGlite } = await import('@electric-sql/pglite');
     const instance = await PGlite.create();

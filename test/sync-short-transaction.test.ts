@@ -98,7 +98,7 @@ for (const backend of testBackends()) {
         { ...foreign, integrationId: id },
       ]);
       assert.deepEqual(result, { written: 2, touched: 2, unchanged: 1 });
-      assert.equal(log.filter((s) => s.startsWith('INSERT INTO findings')).length, 1);
+      assert.equal(log.filter((s) => s.startsWith('INSERT INTO findings ')).length, 1);
 
       assert.equal((await store.findings.get(a.id))?.lastSeenAt, seen);
       assert.deepEqual((await store.findings.get(a.id))?.evidence, a.evidence);

@@ -382,7 +382,9 @@ export function createPgliteDatabase(instance: PGlite): Database {
       try {
         return await db.transaction(async (tx) => {
           try {
-            return await fn(pgliteTxDatabase(tx, writes));
+            // Writes inside count once, at the end: until COMMIT no other query sees them (PGlite runs
+            // no other query meanwhile), so read caches keyed by writeSeq keep answering during it.
+            return await fn(pgliteTxDatabase(tx, { n: 0 }));
           } catch (e) {
             fromFn.add(e);
             throw e;

@@ -109,8 +109,15 @@ export interface FindingDbRow {
   mute_expires_at: Date | null;
 }
 
+/**
+ * A finding's lastSeenAt: its own last_seen_at, or when that is NULL the integration's shared one
+ * (migration 012: a sync moves one row instead of one per finding it observed again).
+ */
+export const LAST_SEEN_SQL = `COALESCE(f.last_seen_at,
+  (SELECT fls.at FROM findings_last_seen fls WHERE fls.integration_id = f.integration_id)) AS last_seen_at`;
+
 const COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type, f.resource_id, f.resource_name,
-  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, f.last_seen_at, f.resolved_at,
+  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, ${LAST_SEEN_SQL}, f.resolved_at,
   f.reopen_count::int AS reopen_count, f.mute_reason, f.mute_by, f.mute_at,
   f.mute_expires_at`;
 
@@ -161,8 +168,15 @@ export function createFindingsRepository(db: Database): FindingsRepository {
     return rows[0] ? toFindingState(rows[0]) : null;
   }
 
-  /** Inserts new findings, overwrites existing ones except their mute. */
-  async function upsert(tx: Pick<Database, 'query'>, states: readonly FindingState[]): Promise<void> {
+  /**
+   * Inserts new findings, overwrites existing ones except their mute. A lastSeenAt equal to its
+   * integration's shared one (`shared`, see saveChanges) is stored as NULL.
+   */
+  async function upsert(
+    tx: Pick<Database, 'query'>,
+    states: readonly FindingState[],
+    shared: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
     for (const batch of chunks(states, 1000)) {
       const payload = batch.map((s) => ({
         id: s.id,
@@ -178,7 +192,7 @@ export function createFindingsRepository(db: Database): FindingsRepository {
         detail: s.detail,
         evidence: s.evidence ?? {},
         first_seen_at: s.firstSeenAt,
-        last_seen_at: s.lastSeenAt,
+        last_seen_at: sameTime(shared.get(s.integrationId) ?? null, s.lastSeenAt) ? null : s.lastSeenAt,
         resolved_at: s.resolvedAt,
         reopen_count: s.reopenCount,
         mute_reason: s.mute?.reason ?? null,
@@ -249,16 +263,58 @@ export function createFindingsRepository(db: Database): FindingsRepository {
       let touched = 0;
       if (writes.length > 0 || touchedAt.size > 0) {
         await db.transaction(async (tx) => {
-          if (writes.length > 0) await upsert(tx, writes);
-          for (const { integrationId, at, ids } of touchedAt.values()) {
-            for (const batch of chunks(ids, 10_000)) {
+          // Per integration, its largest group of findings observed again (a sync has one group) moves
+          // the integration's shared lastSeenAt (migration 012): one row written instead of one per finding.
+          const main = new Map<string, { at: string; ids: string[] }>();
+          for (const g of touchedAt.values()) {
+            const m = main.get(g.integrationId);
+            if (!m || g.ids.length > m.ids.length) main.set(g.integrationId, g);
+          }
+          const integrationIds = [...new Set([...writes.map((w) => w.integrationId), ...main.keys()])];
+          const shared = new Map<string, string>();
+          if (integrationIds.length > 0) {
+            const { rows } = await tx.query<{ integration_id: string; at: Date }>(
+              'SELECT integration_id, at FROM findings_last_seen WHERE integration_id = ANY($1::text[])',
+              [integrationIds],
+            );
+            for (const r of rows) shared.set(r.integration_id, iso(r.at));
+          }
+          for (const [integrationId, g] of main) {
+            const current = shared.get(integrationId);
+            if (current !== undefined && !sameTime(current, g.at)) {
+              // The integration's other findings keep the current shared value, now as their own.
+              await tx.query(
+                `UPDATE findings f SET last_seen_at = $2 WHERE f.integration_id = $1 AND f.last_seen_at IS NULL
+                   AND f.id NOT IN (SELECT unnest($3::text[]))`,
+                [integrationId, current, g.ids],
+              );
+            }
+            // Those of the group that hold a value of their own take the shared one (few: those that
+            // were not observed by the previous sync).
+            await tx.query(
+              `UPDATE findings f SET last_seen_at = NULL WHERE f.integration_id = $1 AND f.last_seen_at IS NOT NULL
+                 AND f.id IN (SELECT unnest($2::text[]))`,
+              [integrationId, g.ids],
+            );
+            await tx.query(
+              `INSERT INTO findings_last_seen (integration_id, at) VALUES ($1, $2)
+               ON CONFLICT (integration_id) DO UPDATE SET at = EXCLUDED.at`,
+              [integrationId, g.at],
+            );
+            shared.set(integrationId, g.at);
+            touched += g.ids.length;
+          }
+          for (const g of touchedAt.values()) {
+            if (main.get(g.integrationId) === g) continue;
+            for (const batch of chunks(g.ids, 10_000)) {
               await tx.query(
                 'UPDATE findings SET last_seen_at = $3 WHERE integration_id = $1 AND id = ANY($2::text[])',
-                [integrationId, batch, at],
+                [g.integrationId, batch, g.at],
               );
               touched += batch.length;
             }
           }
+          if (writes.length > 0) await upsert(tx, writes, shared);
         });
       }
       return { written: writes.length, touched, unchanged };

@@ -23,7 +23,7 @@ import type {
   Severity,
 } from '../findings/types.ts';
 import type { Database } from './database.ts';
-import { toFindingState, type FindingDbRow } from './findings-repository.ts';
+import { LAST_SEEN_SQL, toFindingState, type FindingDbRow } from './findings-repository.ts';
 import type { InventoryData, InventoryEntry } from './inventory-repository.ts';
 import { iso, isoOrNull } from './sql-values.ts';
 
@@ -194,7 +194,7 @@ export const SEVERITY_RANK_SQL = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'h
   WHEN 'low' THEN 3 ELSE 4 END`;
 
 const FINDING_COLUMNS = `f.id, f.integration_id, f.rule_id, f.severity, f.resource_type, f.resource_id, f.resource_name,
-  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, f.last_seen_at, f.resolved_at,
+  f.last_status, f.status, f.title, f.detail, f.evidence, f.first_seen_at, ${LAST_SEEN_SQL}, f.resolved_at,
   f.reopen_count::int AS reopen_count, f.mute_reason, f.mute_by, f.mute_at, f.mute_expires_at`;
 
 /** An active mute at $now: set, and no expiry or an expiry after now. */

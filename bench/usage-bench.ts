@@ -134,6 +134,8 @@ interface Row {
   reference: string;
   wallS: number;
   ratio: string;
+  /** The ratio as a number (BENCH_JSON). */
+  value: number;
   check: string;
   /** Event-loop utilisation of the sync's thread during the phase (0..1). */
   busy: number;
@@ -207,6 +209,7 @@ async function benchSize(size: number, rps: number, pageSize: number): Promise<R
       reference: `lower bound ${lowerS.toFixed(1)} s (${ok} ok ÷ ${rps})`,
       wallS,
       ratio: `${fullRatio.toFixed(3)} (≥ 0.9)`,
+      value: fullRatio,
       check: `${runs(full)}/${ready.outputs} runs, ${st.rateLimited} 429s`,
       busy,
       pass: fullRatio >= 0.9 && fullCheck,
@@ -240,6 +243,7 @@ async function benchSize(size: number, rps: number, pageSize: number): Promise<R
       reference: `needed ${needed} (${listPages} pages + ${evolved.changed} histories)`,
       wallS,
       ratio: `${secondRatio.toFixed(3)} (≤ 1.05)`,
+      value: secondRatio,
       check: `${runs(second)}/${evolved.outputs} runs, fetched ${second.stats.fetched}`,
       busy,
       pass: secondRatio <= 1.05 && secondCheck,
@@ -295,6 +299,15 @@ async function main(): Promise<void> {
   console.log(`\nUsage sync benchmark (latency ${latencyMs} ms, concurrency ${concurrency})\n`);
   for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
   if (rows.some((r) => !r.pass)) process.exitCode = 1;
+  // One line for `npm run bench` (bench/index.ts): each size's full-sync and 1%-changed ratios.
+  const figures: Record<string, number | string | boolean> = { label: 'usage sync' };
+  for (const r of rows) {
+    const key = r.phase === 'full sync' ? `full${r.size}` : `resync${r.size}`;
+    figures[`${key}Ratio`] = r.value;
+    figures[`${key}Requests`] = r.requests;
+    figures[`${key}Pass`] = r.pass;
+  }
+  console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
 }
 
 if (isMainThread) await main();

@@ -165,6 +165,36 @@ test('a malformed conversation in a page: kept raw, same warning; a page the che
   assert.ok(fast.stats().validation!.fast >= 1, 'the other pages did not');
 });
 
+test('agent versions and aliases: same records and warnings as SDK validation, bad records kept', async () => {
+  const s = await sim({ seed: 4, generator: { agents: 8, conversations: 4 } });
+  const agents = s.workspace.agents;
+  const withAliases = agents.filter((a) => a.aliases.length > 0);
+  assert.ok(withAliases.length >= 2);
+  (withAliases[0].aliases[0] as unknown as Record<string, unknown>).version = '1';
+  (agents[1].versions[0] as unknown as Record<string, unknown>).tools = null;
+  const fast = connect(s, { pageSize: 2 });
+  const slow = connect(s, { pageSize: 2, fastValidation: false });
+  const warnings: string[] = [];
+  for (const a of agents) {
+    const [fv, sv] = [await fast.listAgentVersions(a.current.id), await slow.listAgentVersions(a.current.id)];
+    assert.deepEqual(fv, sv, `versions of ${a.current.id}`);
+    assert.equal(fv.items.length, a.versions.length);
+    const [fa, sa] = [await fast.listAgentAliases(a.current.id), await slow.listAgentAliases(a.current.id)];
+    assert.deepEqual(fa, sa, `aliases of ${a.current.id}`);
+    assert.equal(fa.items.length, a.aliases.length);
+    warnings.push(...[...fv.warnings, ...fa.warnings].map((w) => `${w.resourceType} ${w.resourceId}`));
+  }
+  assert.deepEqual(
+    warnings.sort(),
+    [
+      `agent ${agents[1].versions[0].id}@${agents[1].versions[0].version}`,
+      `alias ${withAliases[0].aliases[0].alias}`,
+    ].sort(),
+  );
+  const v = fast.stats().validation!;
+  assert.ok(v.fast > v.sdk && v.sdk >= 2, JSON.stringify(v));
+});
+
 test('the fast path sends the URL and headers the SDK sends (reserved characters, path prefix)', async (t) => {
   const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((req, res) => {
@@ -184,13 +214,17 @@ test('the fast path sends the URL and headers the SDK sends (reserved characters
   const run = async (o: Partial<ConnectorOptions>) => {
     seen.length = 0;
     const c = connect(base, { ...o, maxConcurrency: 1 });
-    for (const id of ids) await c.getConversationHistory(id);
+    for (const id of ids) {
+      await c.getConversationHistory(id);
+      await c.listAgentVersions(id);
+      await c.listAgentAliases(id);
+    }
     await c.listConversations();
     return { requests: seen.map((r) => ({ url: r.url, headers: r.headers })), stats: c.stats().validation };
   };
   const fast = await run({});
   const slow = await run({ fastValidation: false });
-  assert.deepEqual(fast.stats, { fast: ids.length + 1, sdk: 0 });
+  assert.deepEqual(fast.stats, { fast: 3 * ids.length + 1, sdk: 0 });
   assert.deepEqual(fast.requests, slow.requests);
   assert.equal(fast.requests[0].url, '/prefix/v1/conversations/conv_1/history');
   assert.equal(fast.requests[0].headers.authorization, 'Bearer k-test');

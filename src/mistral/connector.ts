@@ -40,7 +40,9 @@ import type {
   WireSkillVersion,
 } from '../shared/mistral-wire-v2.ts';
 import { BATCH_JOB, PROMPT, PROMPT_VERSION, SKILL, SKILL_VERSION } from './v2-records.ts';
-import { fastConversationPageOk, fastHistoryOk } from './fast-check.ts';
+import { Agent$inboundSchema } from '@mistralai/mistralai/models/components';
+import * as z from 'zod/v4';
+import { fastAliasPageOk, fastConversationPageOk, fastHistoryOk } from './fast-check.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
 import {
@@ -133,10 +135,28 @@ const silentLogger = { group() {}, groupEnd() {}, log() {} };
 const historyPath = pathToFunc('/v1/conversations/{conversation_id}/history');
 const conversationsPath = pathToFunc('/v1/conversations')();
 
-/** A fast-path request: its URL (built as the SDK builds it) and the check of its answer. */
+const versionsPath = pathToFunc('/v1/agents/{agent_id}/versions');
+const aliasesPath = pathToFunc('/v1/agents/{agent_id}/aliases');
+/** The SDK's own response schema of GET /v1/agents/{id}/versions (betaAgentsListVersions.js). */
+const AGENT_VERSIONS_SCHEMA = z.array(Agent$inboundSchema);
+
+/**
+ * A fast-path request: its URL (built as the SDK builds it) and the check of its answer, which
+ * gives the parsed value when it is sure the SDK accepts the answer, else null.
+ */
 interface FastRequest {
   url: string;
-  ok(json: unknown): boolean;
+  check(json: unknown): { parsed: unknown } | null;
+}
+
+/** A hand-written check whose "parsed" value is the raw JSON (kinds that never look at parsed fields). */
+const rawWhen =
+  (ok: (json: unknown) => boolean) =>
+  (json: unknown): { parsed: unknown } | null =>
+    ok(json) ? { parsed: json } : null;
+
+function pathParam(name: string, value: string): string | undefined {
+  return encodeSimple(name, value, { explode: false, charEncoding: 'percent' });
 }
 
 export function createMistralConnector(opts: ConnectorOptions): MistralConnector {
@@ -199,13 +219,13 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       return call(route, invoke);
     }
     const cap = await transport.request(route.name, fast.url, fastHeaders);
-    if (
-      cap.status === 200 &&
-      matchContentType({ headers: cap.headers } as Response, 'application/json') &&
-      fast.ok(cap.json)
-    ) {
+    const ok =
+      cap.status === 200 && matchContentType({ headers: cap.headers } as Response, 'application/json')
+        ? fast.check(cap.json)
+        : null;
+    if (ok) {
       validation.fast++;
-      return { parsed: cap.json as T, json: cap.json };
+      return { parsed: ok.parsed as T, json: cap.json };
     }
     validation.sdk++;
     return call(route, invoke, cap);
@@ -503,8 +523,24 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     async listAgentVersions(agentId) {
       const route = ROUTES.versions;
       const res = await sized(route, (size) =>
-        bareArrayPages(route, AGENT_VERSION, size, (page, o) =>
-          sdk.beta.agents.listVersions({ agentId, page, pageSize: size }, o),
+        bareArrayPages(
+          route,
+          AGENT_VERSION,
+          size,
+          (page, o) => sdk.beta.agents.listVersions({ agentId, page, pageSize: size }, o),
+          typeof agentId === 'string'
+            ? (page) => ({
+                url: sdkUrl(
+                  versionsPath({ agent_id: pathParam('agent_id', agentId) }),
+                  encodeFormQuery({ page, page_size: size }),
+                ),
+                // The SDK's own schema (agents are what the rules read): only its request machinery is saved.
+                check(json) {
+                  const r = AGENT_VERSIONS_SCHEMA.safeParse(json);
+                  return r.success ? { parsed: r.data } : null;
+                },
+              })
+            : undefined,
         ),
       );
       return res as ListResult<WireAgent>;
@@ -512,7 +548,14 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
 
     async listAgentAliases(agentId) {
       const route = ROUTES.aliases;
-      const r = await call(route, (o) => sdk.beta.agents.listVersionAliases({ agentId }, o));
+      const fast: FastRequest | undefined =
+        typeof agentId === 'string'
+          ? {
+              url: sdkUrl(aliasesPath({ agent_id: pathParam('agent_id', agentId) }), ''),
+              check: rawWhen(fastAliasPageOk),
+            }
+          : undefined;
+      const r = await fastCall(route, fast, (o) => sdk.beta.agents.listVersionAliases({ agentId }, o));
       const recs = records(route, r.json, null);
       return { items: recs as WireAgentAlias[], warnings: pageWarnings(route, ALIAS, recs, r.parsed, r) };
     },
@@ -593,7 +636,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
                 encodeJSONQuery({ metadata: undefined }, { explode: false }),
               ),
             ),
-            ok: fastConversationPageOk,
+            check: rawWhen(fastConversationPageOk),
           }),
         ),
       );
@@ -605,16 +648,8 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       const fast: FastRequest | undefined =
         typeof conversationId === 'string'
           ? {
-              url: sdkUrl(
-                historyPath({
-                  conversation_id: encodeSimple('conversation_id', conversationId, {
-                    explode: false,
-                    charEncoding: 'percent',
-                  }),
-                }),
-                '',
-              ),
-              ok: fastHistoryOk,
+              url: sdkUrl(historyPath({ conversation_id: pathParam('conversation_id', conversationId) }), ''),
+              check: rawWhen(fastHistoryOk),
             }
           : undefined;
       const r = await fastCall(route, fast, (o) => sdk.beta.conversations.getHistory({ conversationId }, o));

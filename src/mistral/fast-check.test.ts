@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  AgentAliasResponse$inboundSchema,
   AgentConversation$inboundSchema,
   ConversationHistory$inboundSchema,
   Entry$inboundSchema,
@@ -8,7 +9,7 @@ import {
 } from '@mistralai/mistralai/models/components';
 import { generateWorkspace } from '../simulator/generator.ts';
 import { peekEntries } from '../simulator/index.ts';
-import { fastConversationOk, fastEntryOk, fastHistoryOk } from './fast-check.ts';
+import { fastAliasOk, fastConversationOk, fastEntryOk, fastHistoryOk } from './fast-check.ts';
 
 const ws = generateWorkspace({ seed: 13, agents: 40, conversations: 400 });
 const wire = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -147,4 +148,17 @@ test('whatever the fast check accepts of conversations, the SDK accepts too', ()
   assert.ok(rejected > 50);
   // A model conversation's tools are the SDK's to judge (it flags unknown ones).
   assert.equal(fastConversationOk({ ...samples[1], tools: [{ type: 'web_search' }] }), false);
+});
+
+test('aliases: the fast check is exactly the SDK schema on every field broken', () => {
+  const aliases = ws.agents.flatMap((a) => wire(a.aliases)) as unknown as Record<string, unknown>[];
+  assert.ok(aliases.length > 5);
+  for (const a of aliases) assert.equal(fastAliasOk(a), true);
+  const keys = ['alias', 'version', 'created_at', 'updated_at', 'extra'];
+  for (const k of keys)
+    for (const v of [...BAD_VALUES, 3, -1, 2 ** 60]) {
+      const x: Record<string, unknown> = { ...aliases[0], [k]: v };
+      if (v === undefined) delete x[k];
+      assert.equal(fastAliasOk(x), AgentAliasResponse$inboundSchema.safeParse(x).success, JSON.stringify(x));
+    }
 });

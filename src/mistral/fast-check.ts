@@ -1,7 +1,8 @@
 /**
- * Fast, hand-written checks for the two bulk answers of a sync (issue 13): conversation
- * histories (one request per conversation) and conversation listing pages. The SDK's zod parse
- * of these answers cost ~3 ms of CPU per request; these checks cost a few microseconds.
+ * Fast, hand-written checks for the bulk answers of a sync (issue 13): conversation histories
+ * (one request per conversation), conversation listing pages and agent aliases (one request per
+ * agent). The SDK's zod parse of these answers cost ~3 ms of CPU per request; these checks cost
+ * a few microseconds. (Agent versions keep the SDK's own schema: see connector.ts.)
  *
  * A check answers one question: "would the SDK surely accept this answer, as far as TrustLens
  * relies on it?" `true` means the connector keeps the raw answer with no warning and the SDK is
@@ -127,6 +128,23 @@ export function fastConversationOk(c: unknown): boolean {
     c.completion_args === undefined &&
     (c.guardrails === undefined || c.guardrails === null)
   );
+}
+
+/** One alias of GET /v1/agents/{id}/aliases: exactly the SDK's AgentAliasResponse (four fields). */
+export function fastAliasOk(a: unknown): boolean {
+  return (
+    isObject(a) &&
+    isString(a.alias) &&
+    Number.isSafeInteger(a.version) &&
+    isDatetime(a.created_at) &&
+    isDatetime(a.updated_at)
+  );
+}
+
+export function fastAliasPageOk(body: unknown): boolean {
+  if (!Array.isArray(body)) return false;
+  for (const a of body) if (!fastAliasOk(a)) return false;
+  return true;
 }
 
 /** A GET /v1/conversations page: a JSON array of conversations. */

@@ -72,9 +72,10 @@ export interface ConnectorOptions {
   /** Optional structured log sink; messages never contain the key. */
   log?: (event: ConnectorLogEvent) => void;
   /**
-   * Default true: conversation histories and pages are checked by a fast hand-written check and
-   * only given to the SDK's schema when it fails (same warnings). false: the SDK validates every
-   * answer (the baseline of bench/connector-bench.ts and of the tests).
+   * Default true: conversation histories, conversation pages and agent aliases are checked by a
+   * fast hand-written check, agent versions by the SDK's schema without its request machinery, and
+   * an answer only goes through the SDK when that check fails (same warnings). false: the SDK
+   * fetches and validates every answer (the baseline of bench/connector-bench.ts and the tests).
    */
   fastValidation?: boolean;
 }
@@ -108,9 +109,9 @@ export interface ConnectorStats {
   /** Current adaptive rate (requests per second). */
   currentRate: number;
   /**
-   * Answers of the fast-path endpoints (histories, conversation pages) accepted by the fast check
-   * (`fast`) or validated by the SDK's schema (`sdk`: the check was not sure, or fast validation
-   * is off). The ordinary connector only.
+   * Answers of the fast-path endpoints (histories, conversation pages, agent versions and
+   * aliases) accepted without the SDK (`fast`) or validated by the SDK (`sdk`: the check was not
+   * sure, or fast validation is off). The ordinary connector only.
    */
   validation?: { fast: number; sdk: number };
 }

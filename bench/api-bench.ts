@@ -15,10 +15,19 @@
  * The simulator and the clients run in worker threads, so that neither charges its CPU to the server's
  * thread (a real Mistral API and real clients are elsewhere). Every database transaction of the
  * server is timed: the longest one during the sync (on PGlite it blocks every other query) is printed.
+ *
+ * On PostgreSQL with --workers N (default 2), the syncs run as in a scaled-out deployment (issue 13,
+ * docs/adr/0008): the server only enqueues (`serve --no-worker`), and N sync workers (`trustlens worker`:
+ * createApp with jobs 'work' on the same database and pg-boss schema), each in its own worker thread,
+ * take the jobs. N integrations on the simulated workspace are filled, then in phase "sync" each is
+ * synced again at once, so N workers sync while the clients read the first one. --workers 0 keeps the
+ * in-process sync of the server (as on PGlite).
+ *
+ * Prints a markdown table (p50/p95/p99/max per back end, phase and route) and, last, a BENCH_JSON line.
  * Timings are of this run on this machine: compare them between runs with care.
  *
  *   npm run bench:api -- [--agents 5000] [--clients 20] [--seconds 15] [--seconds-sync 300]
- *     [--requests 20000] [--postgres URL] [--no-pglite]
+ *     [--requests 20000] [--postgres URL] [--no-pglite] [--workers 2]
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -50,6 +59,17 @@ interface ClientJob {
 }
 
 type SimMessage = { type: 'evolve'; agents: number } | { type: 'close' };
+
+/** The bench's master key (the keyring is also given to createApp); never a real one. */
+const BENCH_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+interface SyncWorkerData {
+  role: 'sync-worker';
+  url: string;
+  schema: string;
+  jobsSchema: string;
+  owner: string;
+}
 
 if (!isMainThread && (workerData as { role: string }).role === 'simulator') {
   // ------------------------------------------------------------------ the simulated workspace
@@ -155,6 +175,47 @@ if (!isMainThread && (workerData as { role: string }).role === 'simulator') {
   }
   await Promise.all(Array.from({ length: job.clients }, client));
   parentPort!.postMessage({ type: 'done', samples, errors, firstError });
+} else if (!isMainThread && (workerData as { role: string }).role === 'sync-worker') {
+  // ------------------------------------------------------------------ a sync worker (`trustlens worker`)
+  const { url, schema, jobsSchema, owner } = workerData as SyncWorkerData;
+  const pg = (await import('pg')).default;
+  const { loadConfig } = await import('../src/app/config.ts');
+  const { createApp } = await import('../src/app/root.ts');
+  const { createKeyring, masterKeyFromBytes } = await import('../src/crypto/index.ts');
+  const { createMistralConnector } = await import('../src/mistral/index.ts');
+  const { createPostgresDatabase } = await import('../src/store/index.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-api-bench-worker-'));
+  const db = createPostgresDatabase(
+    new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 10 }),
+  );
+  const app = await createApp(
+    loadConfig(
+      { dataDir },
+      { DATABASE_URL: url, TRUSTLENS_JOBS_SCHEMA: jobsSchema, TRUSTLENS_MASTER_KEY: BENCH_MASTER_KEY },
+    ),
+    {
+      db,
+      jobs: 'work',
+      owner,
+      keyring: createKeyring(masterKeyFromBytes(Buffer.alloc(32, 7))),
+      connectorFactory: (o) =>
+        createMistralConnector({
+          ...o,
+          requestsPerSecond: 2000,
+          maxConcurrency: 32,
+          requestTimeoutMs: 30_000,
+        }),
+    },
+  );
+  await app.startWorker();
+  parentPort!.postMessage({ type: 'ready' });
+  parentPort!.on('message', async (m: { type: string }) => {
+    if (m.type !== 'close') return;
+    await app.close({ graceMs: 1000 });
+    await db.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    parentPort!.postMessage({ type: 'closed' });
+  });
 } else {
   await main();
 }
@@ -169,6 +230,8 @@ async function main(): Promise<void> {
       requests: { type: 'string', default: '20000' },
       postgres: { type: 'string' },
       'no-pglite': { type: 'boolean', default: false },
+      /** PostgreSQL: sync workers in their own threads, the server only enqueues (0: in-process syncs). */
+      workers: { type: 'string', default: '2' },
       /** Writes a CPU profile of the server's thread during each phase to DIR/<backend>-<phase>.cpuprofile. */
       profile: { type: 'string' },
       /** Prints the statements that took the most time (outside transactions) in each phase. */
@@ -234,14 +297,17 @@ async function main(): Promise<void> {
     return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
   };
   const rows: string[][] = [];
+  const figures: Record<string, number | string> = { label: 'api' };
 
   async function runBackend(kind: 'pglite' | 'postgres'): Promise<void> {
     let db: Database;
     let cleanup = async () => {};
+    const workers = kind === 'postgres' ? Math.max(0, Number(values.workers)) : 0;
+    let schema = '';
     if (kind === 'pglite') {
       db = createPgliteDatabase(await PGlite.create());
     } else {
-      const schema = `trustlens_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+      schema = `trustlens_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: postgresUrl });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`); // generated identifier, not data
@@ -253,23 +319,38 @@ async function main(): Promise<void> {
         const c = new pg.Client({ connectionString: postgresUrl });
         await c.connect();
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.query(`DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`);
         await c.end();
       };
     }
     await migrate(db);
     const transactions: { ms: number; at: number }[] = [];
     const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-api-bench-'));
-    const app = await createApp(loadConfig({ dataDir }, {}), {
-      db: timed(db, transactions),
-      keyring: createKeyring(masterKeyFromBytes(Buffer.alloc(32, 7))),
-      connectorFactory: (o) =>
-        createMistralConnector({
-          ...o,
-          requestsPerSecond: 2000,
-          maxConcurrency: 32,
-          requestTimeoutMs: 30_000,
-        }),
-    });
+    const jobsSchema = `${schema}_jobs`;
+    const app = await createApp(
+      loadConfig(
+        { dataDir },
+        workers > 0
+          ? {
+              DATABASE_URL: postgresUrl,
+              TRUSTLENS_JOBS_SCHEMA: jobsSchema,
+              TRUSTLENS_MASTER_KEY: BENCH_MASTER_KEY,
+            }
+          : {},
+      ),
+      {
+        ...(workers > 0 ? { jobs: 'enqueue' as const } : {}),
+        db: timed(db, transactions),
+        keyring: createKeyring(masterKeyFromBytes(Buffer.alloc(32, 7))),
+        connectorFactory: (o) =>
+          createMistralConnector({
+            ...o,
+            requestsPerSecond: 2000,
+            maxConcurrency: 32,
+            requestTimeoutMs: 30_000,
+          }),
+      },
+    );
     const server = await buildServer(app, { logger: false });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const baseUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
@@ -283,21 +364,60 @@ async function main(): Promise<void> {
     });
     if (init.kind !== 'initialized') throw new Error(`bootstrap gave ${init.kind}`);
     const operator = systemActor('bench');
-    const integ = await app.services.integrations.create(
-      { ...operator, organizationId: init.organizationId },
-      { name: 'bench', apiKey: ready.apiKey, baseUrl: ready.url },
-    );
+    const integrations: { id: string }[] = [];
+    for (let i = 0; i < Math.max(1, workers); i++) {
+      integrations.push(
+        await app.services.integrations.create(
+          { ...operator, organizationId: init.organizationId },
+          { name: i === 0 ? 'bench' : `bench-${i + 1}`, apiKey: ready.apiKey, baseUrl: ready.url },
+        ),
+      );
+    }
+    const integ = integrations[0];
 
+    // The sync workers (PostgreSQL, --workers): each in its own thread, as `trustlens worker` processes.
+    const syncWorkers: Worker[] = [];
+    for (let i = 0; i < workers; i++) {
+      const data: SyncWorkerData = {
+        role: 'sync-worker',
+        url: postgresUrl!,
+        schema,
+        jobsSchema,
+        owner: `bench-worker-${i + 1}:${process.pid}`,
+      };
+      const w = new Worker(here, { workerData: data, execArgv: [] });
+      await once(w, 'message');
+      syncWorkers.push(w);
+    }
+    if (workers > 0) console.log(`[${kind}] ${workers} sync workers started (the server only enqueues)`);
+
+    /** Syncs the integrations (each through a worker, or the first one in-process); resolves when all ended. */
     const syncOnce = async () => {
       const t = performance.now();
-      const r = await app.services.syncs.trigger(operator, integ.id);
-      const run = await r.done!;
-      return { run, ms: performance.now() - t };
+      if (workers === 0) {
+        const r = await app.services.syncs.trigger(operator, integ.id);
+        const run = await r.done!;
+        return { run, ms: performance.now() - t };
+      }
+      const ids: string[] = [];
+      for (const x of integrations) ids.push((await app.services.syncs.trigger(operator, x.id)).run.id);
+      for (;;) {
+        const { rows } = await db.query<{ id: string; status: string; counts: unknown }>(
+          'SELECT id, status, counts_by_type AS counts FROM sync_runs WHERE id = ANY($1::text[])',
+          [ids],
+        );
+        if (rows.length === ids.length && rows.every((r) => !['queued', 'running'].includes(r.status))) {
+          const first = rows.find((r) => r.id === ids[0])!;
+          const status = [...new Set(rows.map((r) => r.status))].join('/');
+          return { run: { status, countsByType: first.counts }, ms: performance.now() - t };
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
     };
     const fill = await syncOnce();
     console.log(
-      `[${kind}] fill: sync ${fill.run.status} in ${(fill.ms / 1000).toFixed(1)} s ` +
-        `(${JSON.stringify(fill.run.countsByType)}); longest transaction ${Math.round(Math.max(...transactions.map((x) => x.ms)))} ms`,
+      `[${kind}] fill: ${integrations.length} sync(s) ${fill.run.status} in ${(fill.ms / 1000).toFixed(1)} s ` +
+        `(${JSON.stringify(fill.run.countsByType)}); longest transaction of the server ${Math.round(Math.max(0, ...transactions.map((x) => x.ms)))} ms`,
     );
     const agentPage = await app.services.inventory.listAgents(operator, {
       integrationId: integ.id,
@@ -348,6 +468,11 @@ async function main(): Promise<void> {
         );
       for (const endpoint of ENDPOINTS) {
         const xs = result.samples.filter((s) => s.endpoint === endpoint).map((s) => s.ms);
+        const key = `${kind}_${name}_${endpoint.replace(/ /g, '_')}`;
+        figures[`${key}_p50_ms`] = Math.round(pct(xs, 50) * 10) / 10;
+        figures[`${key}_p95_ms`] = Math.round(pct(xs, 95) * 10) / 10;
+        figures[`${key}_p99_ms`] = Math.round(pct(xs, 99) * 10) / 10;
+        figures[`${key}_max_ms`] = Math.round(Math.max(...xs) * 10) / 10;
         rows.push([
           kind,
           name === 'sync' ? 'yes' : 'no',
@@ -378,11 +503,18 @@ async function main(): Promise<void> {
     const sync2 = await second;
     const during = transactions.slice(mark).map((x) => x.ms);
     console.log(
-      `[${kind}] second sync: ${sync2.run.status} in ${(sync2.ms / 1000).toFixed(1)} s; ` +
-        `${during.length} transactions meanwhile, longest ${Math.round(Math.max(...during))} ms, ` +
+      `[${kind}] second sync${workers > 1 ? `s (${workers} workers)` : ''}: ${sync2.run.status} in ${(sync2.ms / 1000).toFixed(1)} s; ` +
+        `${during.length} transactions of the server meanwhile, longest ${Math.round(Math.max(0, ...during))} ms, ` +
         `${during.filter((x) => x >= 100).length} of ≥ 100 ms`,
     );
+    figures[`${kind}_longest_tx_during_sync_ms`] = Math.round(Math.max(0, ...during));
+    figures[`${kind}_sync_s`] = Math.round(sync2.ms / 100) / 10;
 
+    for (const w of syncWorkers) {
+      w.postMessage({ type: 'close' });
+      await once(w, 'message');
+      await w.terminate();
+    }
     await server.close();
     await app.close({ graceMs: 1000 });
     await db.close();
@@ -411,8 +543,19 @@ async function main(): Promise<void> {
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${agents} agents, ${values.clients} concurrent clients over HTTP (loopback)\n`);
+    `| ${r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(
+    `\n${agents} agents, ${values.clients} concurrent clients over HTTP (loopback)` +
+      (postgresUrl && Number(values.workers) > 0
+        ? `; on PostgreSQL ${values.workers} sync workers sync while "sync running" is yes`
+        : '') +
+      '\n',
+  );
   console.log(line(head));
+  console.log(`|${widths.map((w, i) => (i < 3 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+  figures.agents = agents;
+  figures.clients = Number(values.clients);
+  figures.workers = postgresUrl ? Number(values.workers) : 0;
+  console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
 }

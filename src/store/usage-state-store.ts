@@ -23,6 +23,8 @@ import { chunks } from './sql-values.ts';
 
 const STATE_BATCH = 5000;
 const ROW_BATCH = 2000;
+/** Conversation states read per query by loadConversationStates. */
+const STATE_PAGE = 5000;
 
 const SUMS = `
   sum(runs)::float8 AS runs, sum(latency_sum_ms)::float8 AS latency_sum_ms,
@@ -83,28 +85,35 @@ function byNameQuery(groupExpr: string, where: string): string {
 export function createSqlUsageStateStore(db: Database, integrationId: string): UsageStateStore {
   return {
     async loadConversationStates() {
-      const { rows } = await db.query<{
-        conversation_id: string;
-        updated_at: string;
-        created_at: string;
-        agent_id: string | null;
-        model: string | null;
-      }>(
-        `SELECT conversation_id, updated_at, created_at, agent_id, model
-         FROM usage_conversations WHERE integration_id = $1`,
-        [integrationId],
-      );
+      // Read in pages (keyset on the primary key), so that 100,000 conversations never sit in one query
+      // result next to the map built from it: only STATE_PAGE rows are held besides the map.
       const out = new Map<string, ConversationState>();
-      for (const r of rows) {
-        out.set(r.conversation_id, {
-          conversationId: r.conversation_id,
-          updatedAt: r.updated_at,
-          createdAt: r.created_at,
-          agentId: r.agent_id,
-          model: r.model,
-        });
+      let after = '';
+      for (;;) {
+        const { rows } = await db.query<{
+          conversation_id: string;
+          updated_at: string;
+          created_at: string;
+          agent_id: string | null;
+          model: string | null;
+        }>(
+          `SELECT conversation_id, updated_at, created_at, agent_id, model
+           FROM usage_conversations WHERE integration_id = $1 AND conversation_id > $2
+           ORDER BY conversation_id LIMIT $3`,
+          [integrationId, after, STATE_PAGE],
+        );
+        for (const r of rows) {
+          out.set(r.conversation_id, {
+            conversationId: r.conversation_id,
+            updatedAt: r.updated_at,
+            createdAt: r.created_at,
+            agentId: r.agent_id,
+            model: r.model,
+          });
+        }
+        if (rows.length < STATE_PAGE) return out;
+        after = rows[rows.length - 1].conversation_id;
       }
-      return out;
     },
 
     async applyChanges({ upserts, removals }) {

@@ -239,6 +239,29 @@ test('the composition root (src/app) is imported only by entry points: the CLI a
   assert.ok(allEdges.some((e) => e.from === 'cli/open-app.ts' && e.to === 'app/root.ts' && !e.typeOnly));
 });
 
+test('a scan without a data folder (src/app/scanner.ts) loads no store, job queue, keyring or account code', () => {
+  const reached = new Set<string>(['app/scanner.ts']);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const e of allEdges)
+      if (!e.typeOnly && reached.has(e.from) && !reached.has(e.to)) {
+        reached.add(e.to);
+        grew = true;
+      }
+  }
+  assert.ok(reached.has('services/scan.ts') && reached.has('app/connectors.ts'), 'the scan is reached');
+  const heavy = [...reached].filter(
+    (f) =>
+      f === 'app/root.ts' ||
+      f === 'store/database.ts' ||
+      f === 'store/index.ts' ||
+      f.startsWith('jobs/') ||
+      f === 'services/accounts.ts' ||
+      f.startsWith('crypto/master-key'),
+  );
+  assert.deepEqual(heavy, [], 'the scanner reaches code it never uses');
+});
+
 test('the web console talks to the server only over HTTP: web/ imports nothing from src/, src/ nothing from web/', () => {
   const WEB = join(ROOT, 'web', 'src');
   const webFiles: string[] = [];

@@ -5,13 +5,7 @@
  */
 import { AppError } from '../errors/index.ts';
 import { loadKeyring, type Keyring } from '../crypto/index.ts';
-import type {
-  AdminConnectorOptions,
-  ConnectorOptions,
-  ConnectorStats,
-  MistralAdminConnector,
-  MistralConnector,
-} from '../mistral/types.ts';
+import type { ConnectorStats } from '../mistral/types.ts';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore, openDatabase, SERVER_INFO_FILE, type Database, type Store } from '../store/index.ts';
@@ -32,23 +26,19 @@ import { createUsageService, type UsageService } from '../services/usage.ts';
 import { createWorkspaceExtrasService, type WorkspaceExtrasService } from '../services/workspace-extras.ts';
 import { createPostureService, type PostureService } from '../services/posture.ts';
 import { createRulesService, type RulesService } from '../services/rules.ts';
-import {
-  createScanService,
-  createStoredScanService,
-  type ScanService,
-  type StoredScanService,
-} from '../services/scan.ts';
+import { createStoredScanService, type StoredScanService } from '../services/scan.ts';
 import { createScheduler, type Scheduler } from '../services/scheduler.ts';
 import { createSyncsService, type SyncsService } from '../services/syncs.ts';
 import type { SyncRunView } from '../store/sync-runs-repository.ts';
 import type { IntegrationView } from '../store/index.ts';
-import type { AdminConnectorFactory, ConnectorProvider } from '../services/connectors.ts';
+import type { AdminConnectorFactory } from '../services/connectors.ts';
 import { createInProcessQueue } from '../jobs/in-process.ts';
 import { pendingRuns } from '../jobs/run-rows.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { AppConfig } from './config.ts';
+import { connectorProvider, type ConnectorFactory } from './connectors.ts';
 
-export type ConnectorFactory = (opts: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => MistralConnector;
+export type { ConnectorFactory } from './connectors.ts';
 
 export interface Services {
   audit: AuditService;
@@ -143,91 +133,8 @@ export interface CreateAppOptions {
   mustExist?: boolean;
 }
 
-/** The connector settings of this installation, for a connector to o.baseUrl (ordinary or admin). */
-function connectorSettings(config: AppConfig, baseUrl: string | undefined) {
-  // A workspace on this machine (the built-in simulator, a test double) is not rate limited like Mistral.
-  const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(baseUrl ?? '');
-  return {
-    requestsPerSecond: config.connector.requestsPerSecond ?? (local ? 200 : undefined),
-    maxConcurrency: config.connector.maxConcurrency ?? (local ? 16 : undefined),
-  };
-}
-
-/** The Mistral SDK takes over a second to import: load it only when a connector is first needed. */
-function lazyConnectorFactory(config: AppConfig): ConnectorFactory & { load(): Promise<void> } {
-  let loaded: ((o: ConnectorOptions) => MistralConnector) | undefined;
-  let loading: Promise<void> | undefined;
-  const factory = (o: Pick<ConnectorOptions, 'apiKey' | 'baseUrl'>) => {
-    if (!loaded) throw new Error('connector not loaded');
-    return loaded({ ...o, ...connectorSettings(config, o.baseUrl) });
-  };
-  return Object.assign(factory, {
-    async load() {
-      loading ??= import('../mistral/index.ts').then((m) => {
-        loaded = m.createMistralConnector;
-      });
-      await loading;
-    },
-  });
-}
-
-/**
- * The admin connector (issue 11): the admin key, GET /v1/admin/* only, with the same connector settings
- * as the ordinary connector (the ordinary key is never given to it).
- */
-function lazyAdminConnectorFactory(config: AppConfig): AdminConnectorFactory & { load(): Promise<void> } {
-  let loaded: ((o: AdminConnectorOptions) => MistralAdminConnector) | undefined;
-  let loading: Promise<void> | undefined;
-  const factory = (o: Pick<AdminConnectorOptions, 'adminApiKey' | 'baseUrl'>) => {
-    if (!loaded) throw new Error('admin connector not loaded');
-    return loaded({ ...o, ...connectorSettings(config, o.baseUrl) });
-  };
-  return Object.assign(factory, {
-    async load() {
-      loading ??= import('../mistral/admin-connector.ts').then((m) => {
-        loaded = m.createMistralAdminConnector;
-      });
-      await loading;
-    },
-  });
-}
-
-function connectorProvider(
-  config: AppConfig,
-  override?: ConnectorFactory,
-  adminOverride?: AdminConnectorFactory,
-): ConnectorProvider {
-  const lazy = lazyConnectorFactory(config);
-  const lazyAdmin = lazyAdminConnectorFactory(config);
-  return {
-    async get(): Promise<ConnectorFactory> {
-      if (override) return override;
-      await lazy.load();
-      return lazy;
-    },
-    async getAdmin(): Promise<AdminConnectorFactory> {
-      if (adminOverride) return adminOverride;
-      await lazyAdmin.load();
-      return lazyAdmin;
-    },
-    ...(config.connector.rateLimitShare !== undefined
-      ? { rateLimitShare: config.connector.rateLimitShare }
-      : {}),
-  };
-}
-
-/** `trustlens scan` without a data folder: no database, no master key, just the connector. */
-/** Checks a base URL flag ('global', 'eu', 'us' in any case, or a URL) before anything is loaded. */
-export { normalizeBaseUrl as checkBaseUrl } from '../store/integration-input.ts';
-
-export function createScanner(
-  config: AppConfig,
-  options: Pick<CreateAppOptions, 'connectorFactory' | 'adminConnectorFactory'> = {},
-): ScanService {
-  return createScanService({
-    connectors: connectorProvider(config, options.connectorFactory, options.adminConnectorFactory),
-  });
-}
+/** `trustlens scan` without a data folder (no database, no master key): src/app/scanner.ts. */
+export { checkBaseUrl, createScanner } from './scanner.ts';
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
   if (options.mustExist && !options.db && !config.databaseUrl) requireDataFolder(config.dataDir);
@@ -333,6 +240,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // A run left `running` by a process that no longer exists is marked interrupted by whoever opens next.
   await syncs.recoverInterrupted();
   let closed = false;
+  let takeOverTimer: NodeJS.Timeout | undefined;
+  let takeOverPass: Promise<void> = Promise.resolve();
   return {
     config,
     services,
@@ -343,6 +252,25 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         throw new AppError('INTERNAL', 'This process was not opened to work sync jobs.');
       }
       await queue.work((job) => syncs.runJob(job), { concurrency: config.jobs.concurrency });
+      // The take-over pass (docs/adr/0008): a run whose worker went silent has its job delivered again
+      // within a check interval of its heartbeat going stale (workers run no scheduler to do it).
+      if (!takeOverTimer) {
+        const pass = () => {
+          takeOverTimer = setTimeout(() => {
+            takeOverPass = syncs
+              .recoverInterrupted()
+              .then(() => undefined)
+              .catch((e) => {
+                for (const l of errorListeners) l(e, 'jobs');
+              })
+              .finally(() => {
+                if (!closed) pass();
+              });
+          }, config.jobs.checkSeconds * 1000);
+          takeOverTimer.unref();
+        };
+        pass();
+      }
     },
     onSyncFinished: (l) => listeners.push(l),
     onBackgroundError: (l) => errorListeners.push(l),
@@ -363,6 +291,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     async close(closeOptions) {
       if (closed) return;
       closed = true;
+      clearTimeout(takeOverTimer);
+      await takeOverPass;
       await scheduler.stop();
       await alerts.stop();
       await queue?.pause().catch(() => undefined); // no new job; the running ones end or are interrupted
@@ -409,7 +339,6 @@ async function openJobQueue(
       ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
     checkSeconds: config.jobs.checkSeconds,
     retrySeconds: config.jobs.retrySeconds,
-    leaseSeconds: config.jobs.leaseSeconds,
     retryLimit: config.jobs.retryLimit,
     onError: deps.onError,
   });

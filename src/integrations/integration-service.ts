@@ -9,17 +9,20 @@
  */
 import { keyFingerprint } from '../crypto/key-display.ts';
 import { AppError } from '../errors/index.ts';
+import type {
+  CreateIntegrationInput,
+  IntegrationView,
+  Store,
+  UpdateIntegrationInput,
+} from '../store/index.ts';
+// The input checks alone, not the store (src/store/index.ts): a scan without a data folder loads this.
 import {
   DEFAULT_ORGANIZATION_ID,
   normalizeApiKey,
   normalizeBaseUrl,
   normalizeIntegrationName,
   normalizeSyncFrequency,
-  type CreateIntegrationInput,
-  type IntegrationView,
-  type Store,
-  type UpdateIntegrationInput,
-} from '../store/index.ts';
+} from '../store/integration-input.ts';
 
 /** Throws AppError (INVALID_API_KEY on 401, UNREACHABLE, …) when the key cannot be used. */
 export type ValidateKey = (apiKey: string, baseUrl: string) => Promise<void>;

@@ -2,6 +2,8 @@
 import { AppError } from '../errors/index.ts';
 import { resolveBaseUrl } from '../mistral/base-url.ts';
 
+/** The organization of a single-organization installation (the CLI's, the demo's). */
+export const DEFAULT_ORGANIZATION_ID = 'org_default';
 export const DEFAULT_SYNC_FREQUENCY_MINUTES = 360;
 export const MIN_SYNC_FREQUENCY_MINUTES = 15;
 export const MAX_SYNC_FREQUENCY_MINUTES = 7 * 24 * 60;

@@ -21,6 +21,7 @@ import { AppError } from '../errors/index.ts';
 import type { IntegrationInfo } from '../inventory/types.ts';
 import { sqlState, type Database } from './database.ts';
 import {
+  DEFAULT_ORGANIZATION_ID,
   normalizeApiKey,
   normalizeBaseUrl,
   normalizeIntegrationName,
@@ -77,7 +78,7 @@ export interface CreateIntegrationInput {
 }
 
 /** The organization that owns what the local CLI creates without naming one. */
-export const DEFAULT_ORGANIZATION_ID = 'org_default';
+export { DEFAULT_ORGANIZATION_ID } from './integration-input.ts';
 
 export interface UpdateIntegrationInput {
   name?: string;

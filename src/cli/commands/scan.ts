@@ -68,9 +68,9 @@ export const EXIT_FINDINGS = EXIT.FINDINGS;
 export const EXIT_PARTIAL_COVERAGE = EXIT.PARTIAL_COVERAGE;
 
 export async function scanCommand(flags: ScanFlags): Promise<void> {
-  // Every flag is checked before anything heavy runs: a bad value never costs a scan. The root is
+  // Every flag is checked before anything heavy runs: a bad value never costs a scan. The scanner is
   // loaded here, not at start-up (`trustlens --help` never pays for it).
-  const { checkBaseUrl } = await import('../../app/root.ts');
+  const { checkBaseUrl } = await import('../../app/scanner.ts');
   const [{ parseRateLimitShare }] = await Promise.all([import('../../app/rate-limit-share.ts')]);
   const run: Omit<ScanRun, 'apiKey'> = {
     baseUrl: checkBaseUrl(flags.baseUrl),
@@ -145,7 +145,7 @@ export async function runScan(run: ScanRun): Promise<void> {
 async function scanOnce(run: ScanRun): Promise<void> {
   const [{ loadConfig }, { createScanner }] = await Promise.all([
     import('../../app/config.ts'),
-    import('../../app/root.ts'),
+    import('../../app/scanner.ts'),
   ]);
   const config = loadConfig({
     dataDir: run.dataDir,

@@ -351,29 +351,34 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     idx: IntegrationIndex,
     agentId: string,
   ): Promise<AgentDetail> {
-    const entry = await store.queries.record(integ.id, 'agent', agentId);
+    const at = now();
+    // The reads are independent: at once (on PostgreSQL they run side by side on the pool's
+    // connections; on PGlite one after the other, as before). The usage series only when the record
+    // says usage was read (a second step, rare to skip).
+    const [entry, libraries, findings, events] = await Promise.all([
+      store.queries.record(integ.id, 'agent', agentId),
+      // Document counts of the integration's libraries: the same for every agent of this index.
+      idx.memo.get(
+        'library-document-counts',
+        at.getTime(),
+        async () =>
+          new Map(
+            (await store.queries.records(integ.id, 'library', true)).map((l) => [
+              l.id,
+              (l.data as LibraryRecord).documentCount,
+            ]),
+          ),
+      ),
+      store.queries.findingsOf(integ.id, 'agent', agentId),
+      store.queries.events({
+        integrationIds: [integ.id],
+        resourceId: agentId,
+        limit: 20,
+      }),
+    ]);
     if (!entry) throw agentNotFound(agentId);
     const record = entry.data as AgentRecord;
-    const at = now();
     const summary = idx.byId.get(agentId)?.summary;
-    // Document counts of the integration's libraries: the same for every agent of this index.
-    const libraries = await idx.memo.get(
-      'library-document-counts',
-      at.getTime(),
-      async () =>
-        new Map(
-          (await store.queries.records(integ.id, 'library', true)).map((l) => [
-            l.id,
-            (l.data as LibraryRecord).documentCount,
-          ]),
-        ),
-    );
-    const findings = await store.queries.findingsOf(integ.id, 'agent', agentId);
-    const events = await store.queries.events({
-      integrationIds: [integ.id],
-      resourceId: agentId,
-      limit: 20,
-    });
     const usageDaily =
       record.usage === null ? null : await store.usage(integ.id).loadDailySeries(agentId, utcDay(at, 89));
     return {

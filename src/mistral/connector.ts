@@ -220,7 +220,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     }
     const cap = await transport.request(route.name, fast.url, fastHeaders);
     const ok =
-      cap.status === 200 && matchContentType({ headers: cap.headers } as Response, 'application/json')
+      cap.status === 200 && matchContentType(contentTypeOnly(cap), 'application/json')
         ? fast.check(cap.json)
         : null;
     if (ok) {
@@ -834,6 +834,15 @@ function featureNotAvailableError(endpoint: string, status: number, feature: str
       httpStatus: 424,
     },
   );
+}
+
+/** What the SDK's matchContentType reads of a response (its content-type), without building Headers. */
+function contentTypeOnly(cap: Capture): Response {
+  const headers = {
+    get: (name: string) =>
+      name.toLowerCase() === 'content-type' ? (cap.contentType ?? null) : cap.headers.get(name),
+  };
+  return { headers } as unknown as Response;
 }
 
 function isPagination(v: unknown): v is { has_more: boolean; current_page?: number } {

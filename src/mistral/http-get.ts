@@ -9,7 +9,10 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface GetAnswer {
   status: number;
-  headers: Headers;
+  /** Built on first read (an undici Headers costs more than the rest of a small answer). */
+  readonly headers: Headers;
+  /** The content-type header as received (read without building `headers`). */
+  contentType?: string;
   text: string;
 }
 
@@ -68,17 +71,17 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
             return;
           }
           try {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v === undefined) continue;
-              if (Array.isArray(v)) for (const x of v) h.append(k, x);
-              else h.set(k, v);
-            }
-            const body = decode(Buffer.concat(chunks), res.headers['content-encoding']);
-            h.delete('content-encoding');
-            h.delete('content-length');
-            h.delete('transfer-encoding');
-            resolve({ status: res.statusCode ?? 0, headers: h, text: body.toString('utf8') });
+            const raw = res.headers;
+            const body = decode(Buffer.concat(chunks), raw['content-encoding']);
+            let built: Headers | undefined;
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: raw['content-type'],
+              text: body.toString('utf8'),
+              get headers() {
+                return (built ??= answerHeaders(raw));
+              },
+            });
           } catch (e) {
             if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
               reject(tooLarge());
@@ -103,6 +106,20 @@ export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void
       agents['https:'].destroy();
     },
   };
+}
+
+/** The answer's headers, without the framing ones (the body is whole and decoded). */
+function answerHeaders(raw: IncomingMessage['headers']): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) h.append(k, x);
+    else h.set(k, v);
+  }
+  h.delete('content-encoding');
+  h.delete('content-length');
+  h.delete('transfer-encoding');
+  return h;
 }
 
 /** No Mistral list page comes near this; a larger (or larger once decompressed) answer is refused. */

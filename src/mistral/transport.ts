@@ -28,7 +28,7 @@ import {
   unreachableError,
   webPageError,
 } from './errors.ts';
-import { BODY_TOO_LARGE, MAX_BODY_BYTES, type HttpGet } from './http-get.ts';
+import { BODY_TOO_LARGE, MAX_BODY_BYTES, type GetAnswer, type HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { realSleep } from './rate-limiter.ts';
 import type { ConnectorLogEvent } from './types.ts';
@@ -55,7 +55,9 @@ const HARD_NETWORK_RETRIES = 2;
 
 export interface Capture {
   status: number;
-  headers: Headers;
+  /** May be built on first read (see http-get.ts): read `contentType` when that is all you need. */
+  readonly headers: Headers;
+  contentType?: string;
   text: string;
   /** Parsed body for 2xx answers (always valid JSON there); undefined otherwise. */
   json: unknown;
@@ -123,7 +125,7 @@ export interface Transport {
 }
 
 type Outcome =
-  | { kind: 'response'; status: number; headers: Headers; text: string; json: unknown }
+  | { kind: 'response'; status: number; answer: GetAnswer; text: string; json: unknown }
   /** Not worth retrying: the same request would fail the same way. */
   | { kind: 'fatal'; error: AppError }
   | {
@@ -167,10 +169,11 @@ export function createTransport(opts: TransportOptions): Transport {
     const release = await opts.limiter.acquire();
     stats.requests++;
     stats.requestsByEndpoint[route] = (stats.requestsByEndpoint[route] ?? 0) + 1;
-    let res: { status: number; headers: Headers };
+    let res: GetAnswer;
     let text: string;
     try {
-      ({ text, ...res } = await opts.httpGet(url, headers, opts.requestTimeoutMs));
+      res = await opts.httpGet(url, headers, opts.requestTimeoutMs);
+      text = res.text;
     } catch (e) {
       stats.requestsByStatus.error = (stats.requestsByStatus.error ?? 0) + 1;
       if ((e as { code?: unknown }).code === BODY_TOO_LARGE) {
@@ -227,9 +230,9 @@ export function createTransport(opts: TransportOptions): Transport {
           text,
         };
       }
-      return { kind: 'response', status: res.status, headers: res.headers, text, json };
+      return { kind: 'response', status: res.status, answer: res, text, json };
     }
-    return { kind: 'response', status: res.status, headers: res.headers, text, json: undefined };
+    return { kind: 'response', status: res.status, answer: res, text, json: undefined };
   }
 
   const fetcher: Fetcher = async (input, init) => {
@@ -281,7 +284,16 @@ export function createTransport(opts: TransportOptions): Transport {
       }
       if (out.kind === 'response') {
         opts.limiter.onSuccess();
-        return { status: out.status, headers: out.headers, text: out.text, json: out.json };
+        const answer = out.answer;
+        return {
+          status: out.status,
+          contentType: answer.contentType,
+          text: out.text,
+          json: out.json,
+          get headers() {
+            return answer.headers;
+          },
+        };
       }
 
       let delay: number;

@@ -195,8 +195,16 @@ async function emit(
   report: ScanReport,
   flags: Pick<ScanRun, 'format' | 'output' | 'failOn' | 'allowPartial' | 'simulated'>,
 ): Promise<void> {
-  const text =
-    flags.format === 'table'
+  // JSON on stdout goes out piece by piece, the same bytes as the json export: the whole text of a
+  // large workspace's report would be held at the scan's memory peak (src/cli/commands/scan-json.ts).
+  const streamed = flags.format === 'json' && !flags.output;
+  if (streamed) {
+    const { writePrettyJson } = await import('./scan-json.ts');
+    writePrettyJson(report, (piece) => process.stdout.write(piece));
+  }
+  const text = streamed
+    ? ''
+    : flags.format === 'table'
       ? (await import('../../exports/scan-table.ts')).renderScanTable(report)
       : await (
           await import('../../exports/render.ts')
@@ -204,7 +212,7 @@ async function emit(
   if (flags.output) {
     writePrivateFile(flags.output, text);
     info(`Wrote ${flags.format} report to ${flags.output}`);
-  } else {
+  } else if (!streamed) {
     // Severity words in colour on a terminal (the table only: exports are data).
     process.stdout.write(
       flags.format === 'table' && terminal().color.stdout ? paintSeverities('stdout', text) : text,

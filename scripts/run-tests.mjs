@@ -1,18 +1,30 @@
 #!/usr/bin/env node
 // `npm test`: type-check (server and console), lint, format check, the console's component tests (Vitest),
-// the console's build, then every *.test.ts under src/ and test/ with Node's test runner (test/browser/
-// drives Chromium against the built console). Pass file or folder paths to run a subset:
-// `npm test -- src/rules`, `npm test -- web` (component tests only), `npm test -- test/browser`.
-import { spawnSync } from 'node:child_process';
+// the console's build and the CLI bundle, then every *.test.ts under src/ and test/ with Node's test runner
+// (test/browser/ drives Chromium against the built console). Pass file or folder paths to run a subset:
+// `npm test -- src/rules`, `npm test -- web` (component tests only), `npm test -- test/browser`;
+// `npm test -- --checks` runs the checks only.
+//
+// The checks before the tests run at the same time (TRUSTLENS_TEST_JOBS at once, default: one per core),
+// each one's output held and printed as one block under its name when it ends; any failure fails the run
+// once all have ended. The test files then run in two lanes, longest first (the durations of the last
+// run here, node_modules/.cache/trustlens/test-durations.json, else scripts/test-durations.json), so the
+// lanes end together instead of a long file starting last.
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 // --serial: one test file at a time (scripts/reliability.ts: load figures not shared with another suite).
 const serial = args.includes('--serial');
+// --checks: the checks only (type-check, lint, format, Vitest, builds), no node:test file.
+const checksOnly = args.includes('--checks');
 const targets = args.filter((a) => !a.startsWith('--'));
+const bin = (p) => join(root, 'node_modules', p);
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -24,29 +36,56 @@ function collect(dir, out) {
   return out;
 }
 
-function run(cmd, cmdArgs) {
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+const secondsSince = (t) => `${((performance.now() - t) / 1000).toFixed(1)} s`;
+
+/** Runs a command with its output held; resolves with { ok, output }. */
+function capture(cmd, cmdArgs, env = process.env) {
+  return new Promise((done) => {
+    const child = spawn(cmd, cmdArgs, {
+      cwd: root,
+      env: process.stdout.isTTY && !env.NO_COLOR ? { FORCE_COLOR: '1', ...env } : env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (e) => done({ ok: false, output: `${output}${e.message}\n` }));
+    child.on('close', (code, signal) =>
+      done({ ok: code === 0, output: code === 0 ? output : `${output}(exit ${code ?? signal})\n` }),
+    );
+  });
 }
 
-if (!quick && targets.length === 0) {
-  console.log('> tsc --noEmit');
-  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root]);
-  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(root, 'web')]);
-  console.log('> eslint');
-  run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '.']);
-  console.log('> prettier --check');
-  run(process.execPath, [
-    join(root, 'node_modules/prettier/bin/prettier.cjs'),
-    '--check',
-    '--log-level=warn',
-    '.',
-  ]);
+/**
+ * Runs the checks `limit` at a time, in the order given (longest first); prints each one's output as a
+ * block under its name when it ends; returns the names of those that failed.
+ */
+async function runChecks(checks, limit) {
+  const failed = [];
+  const queue = [...checks];
+  const lane = async () => {
+    for (let check = queue.shift(); check; check = queue.shift()) {
+      const started = performance.now();
+      let result;
+      try {
+        result = await check.run();
+      } catch (e) {
+        result = { ok: false, output: `${e?.stack ?? e}\n` };
+      }
+      const head = `${result.ok ? '>' : '✖'} ${check.name} (${secondsSince(started)})${result.ok ? '' : ': FAILED'}`;
+      const body = result.output.trimEnd();
+      process.stdout.write(`${head}\n${body ? `${body}\n` : ''}`);
+      if (!result.ok) failed.push(check.name);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, checks.length) }, lane));
+  return failed;
 }
 
 /** Starts a throwaway PostgreSQL for the store suites when none is given; returns a stop function. */
 async function ensurePostgres() {
-  if (process.env.TRUSTLENS_TEST_DATABASE_URL || process.env.TRUSTLENS_TEST_NO_POSTGRES) return () => {};
+  if (process.env.TRUSTLENS_TEST_DATABASE_URL || process.env.TRUSTLENS_TEST_NO_POSTGRES)
+    return { stop: () => {}, output: '' };
   const { createServer } = await import('node:net');
   const port = await new Promise((res) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
@@ -54,14 +93,24 @@ async function ensurePostgres() {
       srv.close(() => res(p));
     });
   });
-  const r = spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--env'], {
-    cwd: root,
-    env: { ...process.env, TRUSTLENS_TEST_PG_PORT: String(port) },
-    encoding: 'utf8',
+  const r = await new Promise((done) => {
+    const child = spawn('bash', [join(root, 'scripts/start-test-postgres.sh'), '--env'], {
+      cwd: root,
+      env: { ...process.env, TRUSTLENS_TEST_PG_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (e) => done({ status: 1, stdout, stderr: `${stderr}${e.message}` }));
+    child.on('close', (status) => done({ status, stdout, stderr }));
   });
   if (r.status !== 0) {
-    console.log(`! could not start PostgreSQL (the PostgreSQL store suites will be skipped):\n${r.stderr}`);
-    return () => {};
+    return {
+      stop: () => {},
+      output: `! could not start PostgreSQL (the PostgreSQL store suites will be skipped):\n${r.stderr}`,
+    };
   }
   const vars = Object.fromEntries(
     r.stdout
@@ -70,31 +119,23 @@ async function ensurePostgres() {
       .map((l) => l.split(/=(.*)/s).slice(0, 2)),
   );
   process.env.TRUSTLENS_TEST_DATABASE_URL = vars.TRUSTLENS_TEST_DATABASE_URL;
-  console.log(`> PostgreSQL for the store suites at ${vars.TRUSTLENS_TEST_DATABASE_URL}`);
-  return () =>
-    spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
+  return {
+    stop: () =>
+      spawnSync('bash', [join(root, 'scripts/start-test-postgres.sh'), '--stop', vars.TRUSTLENS_TEST_PG_DIR]),
+    output: `PostgreSQL for the store suites at ${vars.TRUSTLENS_TEST_DATABASE_URL}`,
+  };
 }
 
 const webDir = join(root, 'web');
 const webTargets = targets.filter((t) => resolve(root, t).startsWith(webDir));
 const nodeTargets = targets.filter((t) => !resolve(root, t).startsWith(webDir));
-if (targets.length === 0 || webTargets.length) {
-  console.log('> vitest (web console components)');
-  run(process.execPath, [
-    join(root, 'node_modules/vitest/vitest.mjs'),
-    'run',
-    '--config',
-    join(webDir, 'vitest.config.ts'),
-    ...webTargets.map((t) => resolve(root, t)).filter((t) => t !== webDir),
-  ]);
-  if (nodeTargets.length === 0 && targets.length) process.exit(0);
-}
+const onlyWeb = checksOnly || (targets.length > 0 && nodeTargets.length === 0);
 
 const roots = nodeTargets.length
   ? nodeTargets.map((t) => resolve(root, t))
   : [join(root, 'src'), join(root, 'test')];
-const files = roots.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])).sort();
-if (files.length === 0) {
+const files = onlyWeb ? [] : roots.flatMap((p) => (statSync(p).isDirectory() ? collect(p, []) : [p])).sort();
+if (!onlyWeb && files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
@@ -102,29 +143,131 @@ if (files.length === 0) {
 const needsPostgres = files.some((f) =>
   /testBackends\(|TRUSTLENS_TEST_DATABASE_URL/.test(readFileSync(f, 'utf8')),
 );
-// The browser suites run against the built console: build it (a second or two) before them.
-if (files.some((f) => f.includes(`${join('test', 'browser')}`))) {
-  console.log('> vite build (web console)');
-  run(process.execPath, [
-    join(root, 'node_modules/vite/bin/vite.js'),
-    'build',
-    '--config',
-    join(webDir, 'vite.config.ts'),
-    '--logLevel',
-    'warn',
-  ]);
+
+// The checks, longest first (a full run in CI: Vitest ~60 s, tsc ~40 s, ESLint ~30 s, the rest less).
+const checks = [];
+if (targets.length === 0 || webTargets.length) {
+  checks.push({
+    name: 'vitest (web console components)',
+    run: () =>
+      capture(process.execPath, [
+        bin('vitest/vitest.mjs'),
+        'run',
+        '--config',
+        join(webDir, 'vitest.config.ts'),
+        // Vitest's 5 s default per test is a timing bound, not a check: give a loaded machine room.
+        '--testTimeout=30000',
+        ...webTargets.map((t) => resolve(root, t)).filter((t) => t !== webDir),
+      ]),
+  });
+}
+if (!quick && targets.length === 0) {
+  checks.push(
+    {
+      name: 'tsc --noEmit',
+      run: () => capture(process.execPath, [bin('typescript/bin/tsc'), '--noEmit', '-p', root]),
+    },
+    {
+      name: 'eslint',
+      run: () => capture(process.execPath, [bin('eslint/bin/eslint.js'), '--max-warnings=0', '.']),
+    },
+    {
+      name: 'tsc --noEmit -p web',
+      run: () => capture(process.execPath, [bin('typescript/bin/tsc'), '--noEmit', '-p', webDir]),
+    },
+    {
+      name: 'prettier --check',
+      run: () =>
+        capture(process.execPath, [bin('prettier/bin/prettier.cjs'), '--check', '--log-level=warn', '.']),
+    },
+  );
+}
+// The browser suites run against the built console: build it before them.
+if (checksOnly || files.some((f) => f.includes(`${join('test', 'browser')}`))) {
+  checks.push({
+    name: 'vite build (web console)',
+    run: () =>
+      capture(process.execPath, [
+        bin('vite/bin/vite.js'),
+        'build',
+        '--config',
+        join(webDir, 'vite.config.ts'),
+        '--logLevel',
+        'warn',
+      ]),
+  });
 }
 // The CLI suites run bin/trustlens, which runs the CLI bundle (scripts/cli-bundle.mjs): build it once
 // here rather than in several test processes at once.
-const { cliBundle } = await import('./cli-bundle.mjs');
-if (!(await cliBundle().catch(() => null)))
-  console.log('> CLI bundle not built: bin/trustlens runs the sources (tsx)');
-const stopPostgres = needsPostgres ? await ensurePostgres() : () => {};
-console.log(`> node --test (${files.length} files)`);
+if (checksOnly || files.length) {
+  checks.push({
+    name: 'CLI bundle',
+    run: async () => {
+      const { cliBundle } = await import('./cli-bundle.mjs');
+      const built = await cliBundle().catch(() => null);
+      return { ok: true, output: built ? '' : 'not built: bin/trustlens runs the sources (tsx)' };
+    },
+  });
+}
+
+// New embedded data folders (the CLI, serve and browser suites make dozens) start as a copy of the
+// build-time template rather than PGlite's initdb (src/store/pglite-template.ts): build it when it is
+// missing or behind the migrations (scripts/ensure-template.ts; at once otherwise). Started early: a
+// build takes about 30 s.
+if (checksOnly || files.length) {
+  checks.splice(1, 0, {
+    name: 'PGlite template',
+    run: () => capture(process.execPath, ['--import', 'tsx', join(root, 'scripts/ensure-template.ts')]),
+  });
+}
+
+// As many at once as there are cores, no more: the console's component tests wait for the page with
+// short timeouts, which a CPU shared by more processes than cores overruns.
+const limit = Math.max(1, Number(process.env.TRUSTLENS_TEST_JOBS) || availableParallelism());
+const startedAll = performance.now();
+// PostgreSQL starts beside the checks (it mostly waits on disk and on the server's start-up).
+const postgres = needsPostgres ? ensurePostgres() : Promise.resolve({ stop: () => {}, output: '' });
+const failed = await runChecks(checks, limit);
+const pg = await postgres;
+if (pg.output) console.log(`> ${pg.output}`);
+if (failed.length) {
+  pg.stop();
+  console.error(`\n✖ failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
+if (checks.length > 1) console.log(`> checks done in ${secondsSince(startedAll)}`);
+if (onlyWeb) process.exit(0);
+
+// Longest first: the figures of the last run here, else the committed ones, else a middling guess.
+function durations() {
+  const read = (p) => {
+    try {
+      return JSON.parse(readFileSync(p, 'utf8'));
+    } catch {
+      return {};
+    }
+  };
+  return {
+    ...read(join(root, 'scripts/test-durations.json')).files,
+    ...read(join(root, 'node_modules/.cache/trustlens/test-durations.json')),
+  };
+}
+const seconds = durations();
+const estimate = (f) => seconds[relative(root, f)] ?? 10;
+const ordered = [...files].sort((a, b) => estimate(b) - estimate(a) || (a < b ? -1 : 1));
+
+console.log(`> node --test (${ordered.length} files, longest first)`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${serial ? 1 : 2}`, ...files],
+  [
+    '--import',
+    'tsx',
+    join(root, 'scripts/run-node-tests.mjs'),
+    String(serial ? 1 : 2),
+    join(root, 'node_modules/.cache/trustlens/test-durations.json'),
+    ...ordered,
+  ],
   { cwd: root, stdio: 'inherit', env: process.env },
 );
-stopPostgres();
+pg.stop();
 process.exit(result.status ?? 1);

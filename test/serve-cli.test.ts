@@ -6,26 +6,17 @@
  * finished or marked interrupted, never left running.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
-import { BIN, runCli } from './helpers/run-cli.ts';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+import { runCli } from './helpers/run-cli.ts';
+import { killAllServes, startServe } from './helpers/serve-process.ts';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  killAllServes();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -36,42 +27,8 @@ function tempDir(): string {
 }
 
 /** Starts `trustlens serve` and waits until it prints its address (and `until` matches stdout). */
-function serve(
-  args: string[],
-  env: Record<string, string | undefined> = {},
-  until?: RegExp,
-): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
-      env: {
-        ...process.env,
-        MISTRAL_API_KEY: undefined,
-        DATABASE_URL: undefined,
-        TRUSTLENS_DATA_DIR: undefined,
-        TRUSTLENS_LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 240_000);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /TrustLens is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && (!until || until.test(out))) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stdout: () => out, stderr: () => err, exited });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before starting: ${out} ${err}`));
-    });
-  });
+function serve(args: string[], env: Record<string, string | undefined> = {}, until?: RegExp) {
+  return startServe(args, env, { until, timeoutMs: 240_000 });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed test JSON, read field by field
@@ -125,8 +82,7 @@ describe('trustlens serve', () => {
     assert.equal(cli.code, 1);
     assert.match(cli.stderr, new RegExp(`held by the TrustLens server running at ${s.url}`));
     assert.match(cli.stderr, /stop the server|DATABASE_URL/);
-    s.child.kill('SIGTERM');
-    assert.equal(await s.exited, 0);
+    assert.equal((await s.stop()).code, 0);
     // Afterwards the CLI opens the same folder.
     const runs = await runCli([
       'runs',
@@ -145,8 +101,7 @@ describe('trustlens serve', () => {
       {},
       /First sync of the demo workspace: succeeded/,
     );
-    again.child.kill('SIGTERM');
-    assert.equal(await again.exited, 0);
+    assert.equal((await again.stop()).code, 0);
   });
 
   it('a first start without TRUSTLENS_INIT_* prints a one-time set-up token and no password; it works once', async () => {
@@ -173,8 +128,7 @@ describe('trustlens serve', () => {
       body: JSON.stringify({ ...body, email: 'second@example.com' }),
     });
     assert.ok(again.status >= 400 && again.status < 500, 'the set-up token works once');
-    s.child.kill('SIGTERM');
-    assert.equal(await s.exited, 0);
+    assert.equal((await s.stop()).code, 0);
   });
 
   it('TRUSTLENS_INIT_* create the admin and API token on an empty database, and do nothing afterwards', async () => {
@@ -191,8 +145,7 @@ describe('trustlens serve', () => {
     assert.equal(me.status, 200);
     assert.equal(me.body.organization.name, 'Ops');
     assert.equal(me.body.role, 'admin');
-    s.child.kill('SIGTERM');
-    assert.equal(await s.exited, 0);
+    assert.equal((await s.stop()).code, 0);
     // Second start with other values: ignored (users exist).
     const s2 = await serve(['--data-dir', dataDir, '--no-scheduler'], {
       ...init,
@@ -209,8 +162,7 @@ describe('trustlens serve', () => {
       body: JSON.stringify({ email: 'intruder@example.com', password: 'a very long passphrase' }),
     });
     assert.equal(login.status, 401);
-    s2.child.kill('SIGTERM');
-    assert.equal(await s2.exited, 0);
+    assert.equal((await s2.stop()).code, 0);
   });
 
   it('SIGTERM during a sync: the process exits 0 and the run is finished or interrupted, never left running', async () => {
@@ -242,8 +194,7 @@ describe('trustlens serve', () => {
       assert.equal(started.status, 202);
       assert.equal(started.body.run.status, 'running');
       await new Promise((r) => setTimeout(r, 1500));
-      s.child.kill('SIGTERM');
-      assert.equal(await s.exited, 0, s.stderr());
+      assert.equal((await s.stop()).code, 0, s.stderr());
       const runs = await runCli(['runs', 'slow', '--data-dir', dataDir, '--format', 'json']);
       assert.equal(runs.code, 0, runs.stderr);
       const [run] = JSON.parse(runs.stdout) as { status: string }[];

@@ -10,13 +10,12 @@
  *   ...; page.assertClean(); await b.close();
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BIN } from './run-cli.ts';
+import { startServe as startServeProcess, type ServeProcess as ServeChild } from './serve-process.ts';
 
 export const CHROMIUM = process.env.TRUSTLENS_CHROMIUM ?? '/usr/bin/chromium';
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -138,79 +137,33 @@ export async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
-export interface ServeProcess {
-  url: string;
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Waits (up to `ms`) until stdout matches `pattern`; returns the match. */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
-  /** SIGTERM, wait for the exit, remove the data folder. */
+export interface ServeProcess extends Omit<ServeChild, 'stop'> {
+  /** SIGTERM (SIGKILL after 30 s), wait for the exit, remove the data folder. */
   stop(): Promise<void>;
 }
 
-/** Starts `trustlens serve --port 0` on a fresh data folder; resolves when it prints its address. */
-export function startServe(
+/**
+ * Starts `trustlens serve --port 0` on a fresh data folder (test/helpers/serve-process.ts); resolves
+ * when it prints its address.
+ */
+export async function startServe(
   args: string[] = [],
   env: Record<string, string | undefined> = {},
 ): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-browser-'));
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
-      env: {
-        ...process.env,
-        MISTRAL_API_KEY: undefined,
-        DATABASE_URL: undefined,
-        TRUSTLENS_DATA_DIR: undefined,
-        TRUSTLENS_LOG_LEVEL: 'warn',
-        ...env,
+  try {
+    const served = await startServeProcess(['--data-dir', dataDir, ...args], env, { timeoutMs: 240_000 });
+    return {
+      ...served,
+      async stop() {
+        await served.stop({ killAfterMs: 30_000 });
+        rmSync(dataDir, { recursive: true, force: true });
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const exited = new Promise<void>((r) => child.on('close', () => r()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve did not start:\n${out}\n${err}`));
-    }, 240_000);
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && /\n/.test(out.slice(out.indexOf(m[1])))) {
-        clearTimeout(timer);
-        resolveStart({
-          url: m[1],
-          child,
-          stdout: () => out,
-          stderr: () => err,
-          async waitFor(pattern, ms = 120_000) {
-            const deadline = Date.now() + ms;
-            for (;;) {
-              const hit = pattern.exec(out);
-              if (hit) return hit;
-              if (Date.now() > deadline || child.exitCode !== null) {
-                throw new Error(`serve never printed ${pattern}:\n${out}\n${err}`);
-              }
-              await new Promise((r) => setTimeout(r, 100));
-            }
-          },
-          async stop() {
-            if (child.exitCode === null) child.kill('SIGTERM');
-            const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-            await exited;
-            clearTimeout(killer);
-            rmSync(dataDir, { recursive: true, force: true });
-          },
-        });
-      }
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before starting:\n${out}\n${err}`));
-    });
-  });
+    };
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** JSON from the API with the page's session (cookie + CSRF token), as the console itself calls it. */

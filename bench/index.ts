@@ -143,7 +143,7 @@ const large = want('scan-large', true)
   : null;
 const lf = large?.figures ?? null;
 row(
-  `End-to-end \`trustlens scan\`, 2,000 agents / 100,000 conversations @ ${LARGE.rps} req/s: lower bound ÷ wall`,
+  `End-to-end \`trustlens scan\`, 2,000 agents / 100,000 conversations @ ${LARGE.rps.toLocaleString('en')} req/s: lower bound ÷ wall`,
   '≥ 0.95',
   num(lf, 'ratio'),
   (v) => `${v.toFixed(3)} (wall ${num(lf, 'wallS')!.toFixed(1)} s, bound ${num(lf, 'lowerS')!.toFixed(1)} s)`,
@@ -228,7 +228,7 @@ const mf = memory?.figures ?? null;
 const peaks = [num(mf, 'openNewPeakMb'), num(mf, 'scanNewPeakMb'), num(mf, 'scanAgainPeakMb')];
 const peak = peaks.every((p) => p === null) ? null : Math.max(...peaks.map((p) => p ?? 0));
 row(
-  `Peak RSS, \`scan --data-dir\` ${num(mf, 'agents') ?? LARGE.agents} / ${(num(mf, 'conversations') ?? LARGE.conversations).toLocaleString('en')}, first open included`,
+  `Peak RSS, \`scan --data-dir\` ${(num(mf, 'agents') ?? LARGE.agents).toLocaleString('en')} / ${(num(mf, 'conversations') ?? LARGE.conversations).toLocaleString('en')}, first open included`,
   `≤ ${num(mf, 'targetMb') ?? 512} MB`,
   peak,
   (v) =>

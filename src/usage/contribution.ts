@@ -30,9 +30,20 @@ export function parseInstant(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+const DAY_MS = 86_400_000;
+/** Recent days' strings, by day number (a history's entries mostly fall on a few days). */
+const dayCache = new Map<number, string>();
+
 /** 'YYYY-MM-DD' of an epoch-ms instant, in UTC. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  let day = dayCache.get(n);
+  if (day === undefined) {
+    day = new Date(ms).toISOString().slice(0, 10);
+    if (dayCache.size >= 4096) dayCache.clear();
+    dayCache.set(n, day);
+  }
+  return day;
 }
 
 function nonEmptyString(v: unknown): string | null {
@@ -88,6 +99,7 @@ export function conversationContribution(
     return row;
   };
 
+  const latestByRow = new Map<UsageContributionRow, number>();
   let agentInEffect: string | null = state.agentId;
   for (const entry of entries) {
     if (entry === null || typeof entry !== 'object') continue; // raw (unvalidated) histories may hold anything
@@ -108,8 +120,9 @@ export function conversationContribution(
     const row = rowFor(agentId, createdMs === null ? conversationDay : utcDay(createdMs));
     const completedMs = parseInstant(entry.completed_at);
     const latestMs = Math.max(createdMs ?? -Infinity, completedMs ?? -Infinity);
+    // The latest instant per row as a number; made an ISO string once, below.
     if (Number.isFinite(latestMs))
-      row.lastEntryAt = laterIso(row.lastEntryAt, new Date(latestMs).toISOString());
+      latestByRow.set(row, Math.max(latestByRow.get(row) ?? -Infinity, latestMs));
 
     if (entry.type === 'message.output') {
       row.runs++;
@@ -135,6 +148,9 @@ export function conversationContribution(
       bump(row.functionCallsByName, name);
     }
   }
+
+  for (const [row, ms] of latestByRow)
+    row.lastEntryAt = laterIso(row.lastEntryAt, new Date(ms).toISOString());
 
   // The starting agent (or the workspace for a model conversation) counts the conversation.
   const starter = state.agentId;

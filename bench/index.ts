@@ -50,6 +50,8 @@ async function runBench(file: string, args: string[]): Promise<Outcome> {
   const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a timeout stops the bench and what it started (simulator, scan) together.
+    detached: true,
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -60,7 +62,11 @@ async function runBench(file: string, args: string[]): Promise<Outcome> {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGTERM');
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
   }, TIMEOUT_MS);
   const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   clearTimeout(timer);

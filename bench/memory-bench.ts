@@ -16,8 +16,12 @@
  * memory goes: heap, external/array buffers — PGlite's WASM memory is an ArrayBuffer — or elsewhere).
  *
  *   node --import tsx bench/memory-bench.ts [--agents 2000] [--conversations 100000] [--rps 1000]
- *     [--concurrency 64] [--target-mb 512] [--trace] [--keep]
+ *     [--concurrency 64] [--target-mb 512] [--trace] [--trace-ms 1000] [--keep] [--scan-only]
+ *     [--node-options '--max-old-space-size=128']
  *
+ * --scan-only runs the new-folder scan alone; --node-options adds Node options to the children only
+ * (e.g. a heap limit, to see how much of the heap at the peak is garbage not yet collected); --keep keeps
+ * the folders, the traces and the children's stderr.
  * Prints a markdown table, then as its last line `BENCH_JSON {...}` (figures in MB and seconds).
  * Linux only (/proc).
  */
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     trace: { type: 'boolean', default: false },
     'trace-ms': { type: 'string', default: '1000' },
     'scan-only': { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -104,7 +109,7 @@ async function runChild(label: string, argv: string[], env: Record<string, strin
     env: {
       ...process.env,
       ...env,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${preload}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${values['node-options']} --import=${preload}`.trim(),
       BENCH_MEM_OUT: out,
       ...(values.trace ? { BENCH_MEM_TRACE: String(values['trace-ms']) } : {}),
     },

@@ -3,6 +3,12 @@
  * validation; our transport underneath for GET-only enforcement, rate limiting, retries and raw
  * bodies; our pagination on top. Methods return raw wire records (snake_case, exactly as sent),
  * with a data-quality warning for every record the SDK rejected or silently degraded.
+ *
+ * The bulk endpoints of a sync (conversation histories and pages, agent versions and aliases)
+ * take a fast path (issue 13): the same transport without the SDK's request/response machinery,
+ * the URL and headers the SDK would send, and a fast check (fast-check.ts, or the SDK's own schema
+ * for agent versions). An answer the check is not sure of is replayed through the SDK call (no
+ * second request), so every warning is still the SDK's. `fastValidation: false` turns it off.
  */
 import { Mistral } from '@mistralai/mistralai';
 import { SDK_METADATA } from '@mistralai/mistralai/lib/config.js';
@@ -15,6 +21,8 @@ import {
 import { HTTPClient, matchContentType } from '@mistralai/mistralai/lib/http.js';
 import { pathToFunc } from '@mistralai/mistralai/lib/url.js';
 import type { RequestOptions } from '@mistralai/mistralai/lib/sdks.js';
+import { Agent$inboundSchema } from '@mistralai/mistralai/models/components';
+import * as z from 'zod/v4';
 import { AppError } from '../errors/index.ts';
 import type { DataQualityWarning } from '../inventory/types.ts';
 import type {
@@ -40,8 +48,6 @@ import type {
   WireSkillVersion,
 } from '../shared/mistral-wire-v2.ts';
 import { BATCH_JOB, PROMPT, PROMPT_VERSION, SKILL, SKILL_VERSION } from './v2-records.ts';
-import { Agent$inboundSchema } from '@mistralai/mistralai/models/components';
-import * as z from 'zod/v4';
 import { fastAliasPageOk, fastConversationPageOk, fastHistoryOk } from './fast-check.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
 import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';

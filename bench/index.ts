@@ -59,6 +59,17 @@ async function runBench(file: string, args: string[]): Promise<Outcome> {
     process.stderr.write(d);
   });
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  // Ctrl-C (or a SIGTERM) of this process stops the running bench's group too, which is not in ours.
+  const stopChild = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopChild);
+  process.once('SIGTERM', stopChild);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -70,6 +81,8 @@ async function runBench(file: string, args: string[]): Promise<Outcome> {
   }, TIMEOUT_MS);
   const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   clearTimeout(timer);
+  process.off('SIGINT', stopChild);
+  process.off('SIGTERM', stopChild);
   const seconds = (performance.now() - t0) / 1000;
   const line = out
     .split('\n')

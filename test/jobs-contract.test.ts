@@ -4,7 +4,10 @@
  * against the simulator:
  *  - a job runs once per enqueue, also when it is delivered twice;
  *  - never two syncs of one integration at once (one queued-or-running run; the run is taken by CAS);
- *  - a job whose worker died is taken over once the worker's lease and heartbeat ran out;
+ *  - a job whose worker died is taken over once its run's heartbeat went stale (the run's lease), long
+ *    before the job's expiry (an hour here);
+ *  - a slow but healthy sync keeps its job: never delivered to another handler while it runs, no retry
+ *    spent, and no more handlers at once than the concurrency;
  *  - each schedule fires once per due time across processes (CAS on next_sync_at, enqueue on claim);
  *  - a graceful stop lets the running job end, or marks it interrupted and another worker resumes it.
  */
@@ -34,15 +37,20 @@ const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
     maxConcurrency: 8,
   });
 
-/** Fast leases for tests: heartbeat 1 s (dead after 6 s), lease 3 s, retry after 1 s, look every 1 s. */
+/**
+ * Fast leases for tests: heartbeat 1 s (a run silent for 6 s counts as dead: its lease), retry after 1 s,
+ * look every 1 s. The job expiry is an hour: every take-over here comes from the run's heartbeat.
+ */
 const ENV = {
   TRUSTLENS_SYNC_HEARTBEAT_SECONDS: '1',
-  TRUSTLENS_JOB_LEASE_SECONDS: '3',
+  TRUSTLENS_JOB_EXPIRE_SECONDS: '3600',
   TRUSTLENS_JOB_RETRY_SECONDS: '1',
   TRUSTLENS_JOB_CHECK_SECONDS: '1',
 };
+/** The heartbeat window of ENV (6 × the heartbeat). */
+const STALE_AFTER_MS = 6000;
 const SETTINGS = {
-  leaseSeconds: 3,
+  expireSeconds: 3600,
   retrySeconds: 1,
   retryLimit: 20,
   checkSeconds: 1,
@@ -68,16 +76,96 @@ interface RunRow {
   status: string;
   attempts: number;
   trigger: string;
+  errors: { code: string; message: string }[];
 }
 
 async function runs(db: Database): Promise<RunRow[]> {
   const { rows } = await db.query<RunRow>(
-    'SELECT id, integration_id, status, attempts::int AS attempts, trigger FROM sync_runs ORDER BY seq',
+    'SELECT id, integration_id, status, attempts::int AS attempts, trigger, errors FROM sync_runs ORDER BY seq',
   );
   return rows;
 }
 
-const settled = (rows: RunRow[]) => rows.every((r) => !['queued', 'running'].includes(r.status));
+/**
+ * Every run ended. `interrupted` does not count: a run of a job interrupted (its worker went silent and the
+ * take-over pass took it from it, or a stop) is delivered again and taken over until it ends.
+ */
+const settled = (rows: RunRow[]) =>
+  rows.every((r) => !['queued', 'running', 'interrupted'].includes(r.status));
+
+interface JobRow {
+  state: string;
+  retry_count: number;
+}
+
+/**
+ * pg-boss's jobs of a run (in its job table: completed and cancelled ones stay there for hours), once none
+ * is waiting or being worked any more (a duplicate job may still be delivered after its run ended).
+ */
+async function jobsOf(db: Database, schema: string, runId: string): Promise<JobRow[]> {
+  return until(
+    `the jobs of run ${runId} were worked`,
+    () => jobRows(db, schema, runId),
+    (rows) => rows.every((j) => j.state !== 'created' && j.state !== 'active'),
+  );
+}
+
+async function jobRows(db: Database, schema: string, runId: string): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT state::text AS state, retry_count::int AS retry_count FROM ${schema}.job
+     WHERE data->>'runId' = $1 ORDER BY created_on`,
+    [runId],
+  );
+  return rows;
+}
+
+/** A connector factory whose syncs wait at their first listing until `gate` opens. */
+function gatedFactory(gate: Promise<void>): typeof connectorFactory {
+  return (o) => {
+    const c = connectorFactory(o);
+    return new Proxy(c, {
+      get(target, prop) {
+        if (prop === 'listAgents') {
+          return async () => {
+            await gate;
+            return target.listAgents();
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  };
+}
+
+/** What handlers a process's queue client called, and how many at once. */
+interface HandlerWatch {
+  calls: { runId: string; process: number }[];
+  now: number[];
+  max: number[];
+}
+
+function watched(w: HandlerWatch) {
+  return (q: JobQueue, i: number): JobQueue => ({
+    kind: q.kind,
+    settings: q.settings,
+    enqueue: (j) => q.enqueue(j),
+    redeliver: (j) => q.redeliver(j),
+    pause: () => q.pause(),
+    stop: () => q.stop(),
+    work: (h, o) =>
+      q.work(async (job) => {
+        w.now[i] = (w.now[i] ?? 0) + 1;
+        w.max[i] = Math.max(w.max[i] ?? 0, w.now[i]);
+        w.calls.push({ runId: job.runId, process: i });
+        try {
+          await h(job);
+        } finally {
+          w.now[i]--;
+        }
+      }, o),
+  });
+}
 
 for (const backend of testBackends()) {
   describe(
@@ -90,6 +178,10 @@ for (const backend of testBackends()) {
       let slowSim: SimulatorHandle;
       const opened: { t: TestDatabase; apps: App[]; queues: JobQueue[] }[] = [];
       const keyring = testKeyring();
+      // Handlers of "killed" workers never end while the test runs; released at the end, so that pg-boss's
+      // worker loops (which wait for them, for up to the job's expiry of an hour) let the process exit.
+      let releaseKilled!: () => void;
+      const killed = new Promise<void>((r) => (releaseKilled = r));
 
       before(async () => {
         sim = await startSimulator({
@@ -106,6 +198,7 @@ for (const backend of testBackends()) {
         });
       });
       after(async () => {
+        releaseKilled();
         for (const o of opened) {
           for (const a of o.apps) await a.close({ graceMs: 0 }).catch(() => undefined);
           for (const q of o.queues) await q.stop().catch(() => undefined);
@@ -138,7 +231,6 @@ for (const backend of testBackends()) {
                 ).map((r) => ({ runId: r.id, integrationId: r.integrationId })),
           checkSeconds: 1,
           retrySeconds: 1,
-          leaseSeconds: SETTINGS.leaseSeconds,
           retryLimit: SETTINGS.retryLimit,
         });
       }
@@ -149,7 +241,15 @@ for (const backend of testBackends()) {
        */
       async function world(
         n: number,
-        options: { ownQueues?: boolean; role?: JobsRole; lost?: boolean; now?: () => Date } = {},
+        options: {
+          ownQueues?: boolean;
+          role?: JobsRole;
+          lost?: boolean;
+          now?: () => Date;
+          connectorFactory?: typeof connectorFactory;
+          /** Wraps each process's queue client (to watch its handler). */
+          observe?: (q: JobQueue, i: number) => JobQueue;
+        } = {},
       ) {
         const t = await (backend as TestBackend).open();
         const entry = { t, apps: [] as App[], queues: [] as JobQueue[] };
@@ -158,15 +258,16 @@ for (const backend of testBackends()) {
         const queues: JobQueue[] = [];
         const add = async (owner: string) => {
           const db = entry.apps.length === 0 || !t.connectAgain ? t.db : await t.connectAgain();
-          const queue =
+          let queue =
             backend.kind === 'postgres' || options.ownQueues
               ? await queueFor(db, schema, options.lost)
               : undefined;
           if (queue) queues.push(queue);
+          if (queue && options.observe) queue = options.observe(queue, entry.apps.length);
           const app = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
             db,
             keyring,
-            connectorFactory,
+            connectorFactory: options.connectorFactory ?? connectorFactory,
             jobs: options.role ?? 'both',
             takeAtOnce: false, // the contract: triggers leave the run queued for the workers
             owner,
@@ -195,7 +296,7 @@ for (const backend of testBackends()) {
       }
 
       it('a job runs once per enqueue, also when the queue delivers it twice', async () => {
-        const { db, apps, queues } = await world(2, { ownQueues: true });
+        const { db, apps, queues, schema } = await world(2, { ownQueues: true });
         const finished = new Map<string, number>();
         for (const a of apps)
           a.onSyncFinished((run) => finished.set(run.id, (finished.get(run.id) ?? 0) + 1));
@@ -215,9 +316,21 @@ for (const backend of testBackends()) {
         const rows = await runs(db);
         assert.equal(rows.length, ids.length, 'one run per trigger');
         for (const r of rows) {
-          assert.equal(r.status, 'succeeded', `run ${r.id}`);
+          assert.equal(r.status, 'succeeded', `run ${r.id}: ${JSON.stringify(r.errors.slice(0, 2))}`);
           assert.equal(r.attempts, 1, 'taken once');
           assert.equal(finished.get(r.id), 1, 'executed once, in one worker');
+          if (backend.kind === 'postgres') {
+            const jobs = await jobsOf(db, schema, r.id);
+            assert.equal(jobs.length, 2, 'the job and its duplicate');
+            // The duplicate found the run taken (or ended) and ended at once: no retry spent, none failed.
+            assert.deepEqual(
+              jobs.map((j) => [j.state, j.retry_count]),
+              [
+                ['completed', 0],
+                ['completed', 0],
+              ],
+            );
+          }
         }
         // Both workers shared the work? Not guaranteed with 6 quick jobs: only that nothing ran twice.
         const inventory = await db.query<{ n: number }>(
@@ -254,7 +367,7 @@ for (const backend of testBackends()) {
         assert.equal(rows[0].attempts, 2, 'taken by the CAS winner, then taken over once');
       });
 
-      it("a job whose worker died is taken over after the worker's lease and heartbeat ran out", async () => {
+      it("a job whose worker died is taken over once its run's heartbeat went stale, long before the job's expiry", async () => {
         const { db, apps, schema, entry } = await world(2);
         const [id] = await addIntegrations(apps[0], 1, slowSim);
         const { run } = await apps[0].services.syncs.trigger(admin, id);
@@ -282,7 +395,7 @@ for (const backend of testBackends()) {
         await dying.work(async (job) => {
           const seen = (await runState(db, job.runId))!;
           took = await takeRun(db, seen, 'dead-host.test:4242', new Date().toISOString());
-          await new Promise(() => undefined); // never ends, never heartbeats
+          await killed; // never ends while the test runs, never heartbeats
         });
         await until('the dying worker took the run', async () => took, Boolean);
         assert.equal((await runState(db, run.id))!.owner, 'dead-host.test:4242');
@@ -297,6 +410,93 @@ for (const backend of testBackends()) {
           [id],
         );
         assert.equal(agents.rows[0].n, 12, 'the whole inventory, once');
+        if (backend.kind === 'postgres') {
+          // The dead worker's job (active until its expiry, an hour away) was cancelled by the take-over,
+          // and the new job ended the run: nothing failed by timeout, no retry spent.
+          assert.deepEqual(
+            (await jobsOf(db, schema, run.id)).map((j) => [j.state, j.retry_count]),
+            [
+              ['cancelled', 0],
+              ['completed', 0],
+            ],
+          );
+        }
+      });
+
+      it('a slow but healthy sync keeps its job: handed to no other handler while it runs, no retry spent, the concurrency held', async () => {
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        const watch: HandlerWatch = { calls: [], now: [], max: [] };
+        const { db, apps, schema } = await world(2, {
+          ownQueues: true,
+          connectorFactory: gatedFactory(gate),
+          observe: watched(watch),
+        });
+        const concurrency = apps[0].config.jobs.concurrency;
+        // As many syncs as both processes' slots: each process runs `concurrency` of them at once.
+        const ids = await addIntegrations(apps[0], 2 * concurrency);
+        const triggered = [];
+        for (const id of ids) triggered.push((await apps[0].services.syncs.trigger(admin, id)).run.id);
+        const finished = new Map<string, number>();
+        for (const a of apps) a.onSyncFinished((r) => finished.set(r.id, (finished.get(r.id) ?? 0) + 1));
+        for (const app of apps) await app.startWorker();
+        await until(
+          'every run is running',
+          () => runs(db),
+          (rows) => rows.every((r) => r.status === 'running'),
+        );
+        const callsWhenTaken = watch.calls.length;
+        // Held at its first listing while it heartbeats, each sync lasts three heartbeat windows (the
+        // run's lease) by the database's clock; the take-over pass runs every second meanwhile.
+        const held = await until(
+          'every sync ran for three heartbeat windows, heartbeating',
+          async () =>
+            (
+              await db.query<{ status: string; age_ms: number; silent_ms: number }>(
+                `SELECT status, (EXTRACT(EPOCH FROM (now() - started_at)) * 1000)::int AS age_ms,
+                   (EXTRACT(EPOCH FROM (now() - heartbeat_at)) * 1000)::int AS silent_ms
+                 FROM sync_runs`,
+              )
+            ).rows,
+          (rows) => rows.every((r) => r.status !== 'running' || r.age_ms > 3 * STALE_AFTER_MS),
+        );
+        assert.ok(
+          held.every((r) => r.status === 'running'),
+          `no run was taken from its live worker or ended meanwhile: ${JSON.stringify(held)}`,
+        );
+        assert.equal(
+          watch.calls.length,
+          callsWhenTaken,
+          'no job handed to a handler while its run was running: no re-delivery',
+        );
+        assert.deepEqual(
+          apps.map((a) => a.services.syncs.active().length),
+          [concurrency, concurrency],
+          'each process runs its concurrency of syncs',
+        );
+        open();
+        const rows = await until('every run ended', () => runs(db), settled);
+        for (const r of rows) {
+          assert.equal(r.status, 'succeeded', `run ${r.id}: ${JSON.stringify(r.errors.slice(0, 2))}`);
+          assert.equal(r.attempts, 1, 'taken once, never taken over');
+          assert.equal(finished.get(r.id), 1, 'executed once');
+        }
+        assert.ok(
+          watch.max.every((m) => m <= concurrency),
+          `at most ${concurrency} handlers at once per process: ${JSON.stringify(watch.max)}`,
+        );
+        if (backend.kind === 'postgres') {
+          for (const id of triggered) {
+            // One job (two if a run waited past the first bound to be taken, on a loaded machine, and the
+            // sweep enqueued it once more): every one completed, none failed by expiry, no retry spent.
+            const jobs = await jobsOf(db, schema, id);
+            assert.ok(jobs.length >= 1 && jobs.length <= 2, JSON.stringify(jobs));
+            assert.ok(
+              jobs.every((j) => j.state === 'completed' && j.retry_count === 0),
+              `no retry spent: ${JSON.stringify(jobs)}`,
+            );
+          }
+        }
       });
 
       it('each schedule fires once per due time across processes, and the run is enqueued on the claim', async () => {
@@ -432,7 +632,7 @@ for (const backend of testBackends()) {
         // apps[0] enqueues and never works; apps[1] works and sweeps. Its in-process runner never knew the
         // job (as if it restarted having lost it); pg-boss's job row is deleted.
         const { db, apps, schema, queues } = await world(2, { ownQueues: true, lost: true, now: clock.now });
-        const bounds = queuedRunBounds(queues[1].settings!);
+        const bounds = queuedRunBounds(queues[1].settings!, STALE_AFTER_MS);
         const [id] = await addIntegrations(apps[0], 1);
         const { run } = await apps[0].services.syncs.trigger(admin, id);
         await loseJob(db, schema, run.id);
@@ -471,7 +671,7 @@ for (const backend of testBackends()) {
           role: 'enqueue',
           now: clock.now,
         });
-        const bounds = queuedRunBounds(queues[0].settings!);
+        const bounds = queuedRunBounds(queues[0].settings!, STALE_AFTER_MS);
         const [id] = await addIntegrations(apps[0], 1);
         const first = await apps[0].services.syncs.trigger(admin, id);
         await loseJob(db, schema, first.run.id);

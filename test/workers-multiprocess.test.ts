@@ -4,7 +4,9 @@
  * plays `serve --no-worker` (enqueues manual syncs, then ticks the scheduler for a second round). During
  * the first round one worker is killed with SIGKILL while it runs a sync. Every integration must end
  * synced exactly once per trigger: one run per trigger, all succeeded, the killed worker's run taken over
- * by another worker (the same run, a second attempt), one snapshot per run, the whole inventory.
+ * by another worker (the same run, a second attempt), one snapshot per run, the whole inventory. The job
+ * expiry is an hour: the killed worker's run is taken over through its stale heartbeat (the run's lease)
+ * by the other workers' take-over pass, and no job fails by timeout.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,7 +62,7 @@ describe(
       TRUSTLENS_MASTER_KEY: randomBytes(32).toString('base64'),
       TRUSTLENS_JOBS_SCHEMA: jobsSchema,
       TRUSTLENS_SYNC_HEARTBEAT_SECONDS: '2',
-      TRUSTLENS_JOB_LEASE_SECONDS: '6',
+      TRUSTLENS_JOB_EXPIRE_SECONDS: '3600',
       TRUSTLENS_JOB_RETRY_SECONDS: '1',
       TRUSTLENS_JOB_CHECK_SECONDS: '1',
       TRUSTLENS_WORKER_CONCURRENCY: '2',
@@ -223,6 +225,20 @@ describe(
       assert.ok(
         agents.every((a) => a.n === AGENTS),
         JSON.stringify(agents),
+      );
+
+      // No job failed or waits for a retry (by timeout or otherwise): the killed worker's job, active until
+      // its expiry an hour away, was cancelled by the take-over, which sent a new one.
+      const jobStates = await q<{ state: string; n: number }>(
+        `SELECT state::text AS state, count(*)::int AS n FROM ${jobsSchema}.job GROUP BY state ORDER BY state`,
+      );
+      assert.ok(
+        jobStates.every((j) => j.state !== 'failed' && j.state !== 'retry'),
+        JSON.stringify(jobStates),
+      );
+      assert.ok(
+        (jobStates.find((j) => j.state === 'cancelled')?.n ?? 0) >= killedRuns.length,
+        `the killed worker's jobs were cancelled: ${JSON.stringify(jobStates)}`,
       );
 
       // The two workers left stop cleanly on SIGTERM.

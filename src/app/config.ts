@@ -44,12 +44,13 @@ export interface AppConfig {
   scheduler: { enabled: boolean; tickSeconds: number };
   /**
    * Sync jobs (docs/adr/0008): the queue's settings (pg-boss on PostgreSQL, the in-process runner on
-   * PGlite) and how often a running sync proves it is alive (a run silent for 6× that counts as dead and
-   * is taken over or marked interrupted).
+   * PGlite) and how often a running sync proves it is alive: its heartbeat is the run's lease (a run
+   * silent for 6× that counts as dead and is taken over or marked interrupted); `expireSeconds` only
+   * bounds a whole sync's job.
    */
   jobs: {
     schema: string;
-    leaseSeconds: number;
+    expireSeconds: number;
     retrySeconds: number;
     retryLimit: number;
     checkSeconds: number;
@@ -123,6 +124,8 @@ const EnvSchema = z.object({
       'TRUSTLENS_JOBS_SCHEMA must be a PostgreSQL schema name: lower-case letters, digits and _ (at most 50)',
     )
     .optional(),
+  TRUSTLENS_JOB_EXPIRE_SECONDS: intFrom('TRUSTLENS_JOB_EXPIRE_SECONDS', 60, 23 * 3600).optional(),
+  // Deprecated (docs/adr/0008): the lease of a sync is its heartbeat now. Still validated, no effect.
   TRUSTLENS_JOB_LEASE_SECONDS: intFrom('TRUSTLENS_JOB_LEASE_SECONDS', 2, 6 * 3600).optional(),
   TRUSTLENS_JOB_RETRY_SECONDS: intFrom('TRUSTLENS_JOB_RETRY_SECONDS', 0, 3600).optional(),
   TRUSTLENS_JOB_CHECK_SECONDS: intFrom('TRUSTLENS_JOB_CHECK_SECONDS', 1, 3600).optional(),
@@ -191,7 +194,7 @@ export function loadConfig(
     scheduler: { enabled: flags.scheduler ?? true, tickSeconds: e.TRUSTLENS_SCHEDULER_TICK_SECONDS ?? 30 },
     jobs: {
       schema: e.TRUSTLENS_JOBS_SCHEMA ?? DEFAULT_JOB_SETTINGS.schema,
-      leaseSeconds: e.TRUSTLENS_JOB_LEASE_SECONDS ?? DEFAULT_JOB_SETTINGS.leaseSeconds,
+      expireSeconds: e.TRUSTLENS_JOB_EXPIRE_SECONDS ?? DEFAULT_JOB_SETTINGS.expireSeconds,
       retrySeconds: e.TRUSTLENS_JOB_RETRY_SECONDS ?? DEFAULT_JOB_SETTINGS.retrySeconds,
       retryLimit: DEFAULT_JOB_SETTINGS.retryLimit,
       checkSeconds: e.TRUSTLENS_JOB_CHECK_SECONDS ?? DEFAULT_JOB_SETTINGS.checkSeconds,

@@ -2,7 +2,10 @@
  * The in-process job runner for the embedded database (PGlite belongs to one process: docs/adr/0002).
  * Its queue is the runs table itself (`pending`: queued runs, and runs a dead or stopped worker left), so
  * a job survives a restart. `enqueue` wakes the loop at once; the loop also looks every `checkSeconds`.
- * At most one job per integration at a time in this process (the database's index does it across).
+ * At most one job per integration at a time in this process (the database's index does it across), and
+ * at most `concurrency` at once. A job is worked for as long as its sync lasts (there is no expiry here:
+ * the lease of a run is its heartbeat, docs/adr/0008); a run whose worker went silent shows up again in
+ * `pending` once its heartbeat is stale, and `redeliver` (the take-over pass) only wakes the loop.
  */
 import { DEFAULT_JOB_SETTINGS, type JobHandler, type JobQueue, type SyncJob } from './types.ts';
 
@@ -12,7 +15,6 @@ export interface InProcessQueueOptions {
   checkSeconds: number;
   retrySeconds: number;
   /** Only for the sweep of stale queued runs (JobQueue.settings); defaults to DEFAULT_JOB_SETTINGS. */
-  leaseSeconds?: number;
   retryLimit?: number;
   /** Errors of the loop (a database outage): it keeps going. */
   onError?: (e: unknown) => void;
@@ -89,12 +91,17 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
   return {
     kind: 'in-process',
     settings: {
-      leaseSeconds: options.leaseSeconds ?? DEFAULT_JOB_SETTINGS.leaseSeconds,
+      expireSeconds: DEFAULT_JOB_SETTINGS.expireSeconds, // not used here: a job is worked until its sync ends
       retrySeconds: options.retrySeconds,
       retryLimit: options.retryLimit ?? DEFAULT_JOB_SETTINGS.retryLimit,
       checkSeconds: options.checkSeconds,
     },
     async enqueue(job) {
+      known.set(job.runId, job);
+      kick();
+    },
+    async redeliver(job) {
+      notBefore.delete(job.runId);
       known.set(job.runId, job);
       kick();
     },

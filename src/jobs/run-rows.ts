@@ -2,8 +2,9 @@
  * The sync_runs rows behind sync jobs (migration 009): a run asked for through the queue is inserted
  * `queued` (one queued-or-running run per integration: the partial unique index), and a worker takes it
  * by compare-and-set on the version of the row it read: status, owner, heartbeat and attempts. So when
- * the queue delivers a job twice (a lease that expired while its worker still lived), at most one worker
- * runs the sync.
+ * the queue delivers a job twice (a duplicate job, a re-delivery racing a worker), at most one worker
+ * runs the sync. The run's heartbeat is its lease: only its owner renews it, and a run whose heartbeat
+ * went stale is taken over (src/services/syncs.ts; docs/adr/0008).
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/index.ts';
@@ -137,6 +138,43 @@ export async function pendingRuns(
     [options.staleBefore.toISOString(), options.maxAttempts, options.limit],
   );
   return rows.map(toState);
+}
+
+/**
+ * Runs of jobs left `interrupted` (their worker stopped, or went silent and the run was taken from it)
+ * that no worker took again since `before`: the later of their interruption and their last heartbeat or
+ * re-delivery is older. Not superseded, taken fewer than `maxAttempts` times; oldest first. The take-over
+ * pass delivers their jobs again (src/services/syncs.ts).
+ */
+export async function interruptedJobRuns(
+  db: Database,
+  options: { before: Date; maxAttempts: number; limit: number },
+): Promise<RunState[]> {
+  const { rows } = await db.query<StateRow>(
+    `SELECT ${STATE_COLUMNS} FROM sync_runs r
+     WHERE r.queued AND r.status = 'interrupted' AND r.attempts < $2
+       AND GREATEST(COALESCE(r.heartbeat_at, r.started_at), COALESCE(r.finished_at, r.started_at)) < $1::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM sync_runs l WHERE l.integration_id = r.integration_id AND l.seq > r.seq)
+     ORDER BY r.seq LIMIT $3`,
+    [options.before.toISOString(), options.maxAttempts, options.limit],
+  );
+  return rows.map(toState);
+}
+
+/**
+ * Marks an interrupted run as delivered again at `at` (its heartbeat_at), by compare-and-set on the
+ * version read (status, attempts, last sign): true for the one process that wins, which then asks the
+ * queue to deliver its job again; the others leave it. A worker that takes the run meanwhile wins (the
+ * run is no longer interrupted as read), and a worker that read it before the mark loses its take.
+ */
+export async function markRedelivered(db: Database, seen: RunState, at: string): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE sync_runs SET heartbeat_at = $2
+     WHERE id = $1 AND status = 'interrupted' AND attempts = $3
+       AND date_trunc('milliseconds', COALESCE(heartbeat_at, started_at)) = date_trunc('milliseconds', $4::timestamptz)`,
+    [seen.id, at, seen.attempts, new Date(seen.lastSignMs).toISOString()],
+  );
+  return r.rowCount === 1;
 }
 
 /** Marks a queued run failed (its job could not be enqueued), so the integration is not blocked. */

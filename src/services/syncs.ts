@@ -10,8 +10,11 @@
  *
  * With a job queue (`trustlens serve`, `serve --no-worker`, `trustlens worker`: docs/adr/0008), a trigger
  * records the run `queued` and enqueues a job; a worker's `runJob` takes the run (queued → running, by
- * compare-and-set) and executes it. A job delivered again after its worker died takes the run over once
- * that worker stopped giving signs of life; the same run row then ends with the outcome.
+ * compare-and-set) and executes it. The lease of a run is its heartbeat: a slow sync whose worker lives
+ * keeps its job, and a duplicate delivery finds the run held and ends at once. When the worker stops
+ * giving signs of life, the take-over pass (`recoverInterrupted`, run at every start, on each scheduler
+ * tick and by every worker each check interval) marks the run interrupted and delivers its job again by
+ * compare-and-set; a worker takes the same run over, which then ends with the outcome.
  */
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';
@@ -35,11 +38,14 @@ import {
   claimQueued,
   failQueued,
   failUntaken,
+  interruptedJobRuns,
   lastWorkerSign,
+  markRedelivered,
   markRequeued,
   queuedRuns,
   runState,
   takeRun,
+  type RunState,
 } from '../jobs/run-rows.ts';
 import {
   DEFAULT_JOB_SETTINGS,
@@ -124,6 +130,11 @@ export interface SyncsService {
    * Marks interrupted the runs left `running` by processes that no longer exist (same host, pid gone)
    * or that stopped giving signs of life. Returns how many.
    *
+   * With a queue, this is also the take-over pass of runs of jobs (docs/adr/0008): a run of a job so
+   * interrupted has its job delivered again at once, by the process whose compare-and-set won; a run of
+   * a job left `interrupted` (a worker's stop) that no worker took again within the first bound below is
+   * delivered again too. Workers run it every check interval (`startWorker`).
+   *
    * The same sweep clears runs left `queued` that no worker took (docs/adr/0008, bounds in
    * src/jobs/types.ts queuedRunBounds): enqueued once more past the first bound (with a queue), ended
    * `failed` (NO_WORKER) past the second, so they never block their integration. Not counted in the result.
@@ -133,8 +144,9 @@ export interface SyncsService {
   active(): string[];
   /**
    * Works one job of the queue (the workers' handler): takes its run and executes it, or does nothing
-   * when the run already ended or a later run superseded it. Throws `RetryLater` while a live worker
-   * elsewhere holds the run, and when this process stopped before the run ended (it is taken over).
+   * when the run already ended, a later run superseded it, or a live worker holds it (that worker ends it;
+   * if it goes silent, the take-over pass delivers the job again). Throws `RetryLater` when this process
+   * is stopping or stopped before the run ended (another worker takes it over).
    */
   runJob(job: SyncJob): Promise<void>;
   /**
@@ -155,7 +167,7 @@ export interface SyncsServiceDeps {
   /** Called when a run ends (metrics, scheduler), with the connector's request figures when it got that far. */
   onRunFinished?: (run: SyncRunView, integration: IntegrationView, requests: ConnectorStats | null) => void;
   /** The job queue: when set, triggers record the run `queued` and enqueue it instead of running it here. */
-  queue?: Pick<JobQueue, 'enqueue' | 'settings'>;
+  queue?: Pick<JobQueue, 'enqueue' | 'redeliver' | 'settings'>;
   /**
    * With the queue: this process works jobs and takes a run it queued at once (the in-process runner of
    * the embedded database, where the asking process is the only worker). The run is still a job's
@@ -322,7 +334,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   async function sweepQueued(at: Date): Promise<void> {
     const queued = await queuedRuns(store.db);
     if (queued.length === 0) return;
-    const bounds = queuedRunBounds(deps.queue?.settings ?? DEFAULT_JOB_SETTINGS);
+    const bounds = queuedRunBounds(deps.queue?.settings ?? DEFAULT_JOB_SETTINGS, staleAfterMs);
     const workersSeen = (await lastWorkerSign(store.db)) ?? 0;
     const iso = at.toISOString();
     for (const run of queued) {
@@ -347,6 +359,31 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         await failUntaken(store.db, run, iso, message);
       }
     }
+  }
+
+  /**
+   * Delivers again the job of a run of a job that is `interrupted` as read (`seen`), if this process wins
+   * the mark (compare-and-set): so of several processes sweeping, one re-delivers. A failed re-delivery is
+   * not retried here: the run is delivered again by a later pass, past the first bound.
+   */
+  async function redeliver(seen: RunState, at: Date): Promise<void> {
+    if (!deps.queue || running.has(seen.id)) return;
+    if (seen.status !== 'interrupted' || !seen.queued || seen.superseded || seen.attempts >= maxAttempts)
+      return;
+    if (!(await markRedelivered(store.db, seen, at.toISOString()))) return;
+    await deps.queue.redeliver({ runId: seen.id, integrationId: seen.integrationId }).catch(() => undefined);
+  }
+
+  /** Runs of jobs left interrupted that no worker took again within the first bound: delivered again. */
+  async function redeliverInterrupted(at: Date): Promise<void> {
+    if (!deps.queue) return;
+    const bounds = queuedRunBounds(deps.queue.settings ?? DEFAULT_JOB_SETTINGS, staleAfterMs);
+    const left = await interruptedJobRuns(store.db, {
+      before: new Date(at.getTime() - bounds.requeueAfterMs),
+      maxAttempts,
+      limit: 100,
+    });
+    for (const run of left) await redeliver(run, at);
   }
 
   return {
@@ -486,11 +523,20 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         const silent = at.getTime() - lastSign > staleAfterMs;
         if (deadHere || silent) stale.push(run.id);
       }
-      const interrupted = await store.syncRuns.interrupt(
-        stale,
-        at.toISOString(),
-        'The sync was interrupted: the TrustLens process running it stopped before it finished.',
-      );
+      const reason = 'The sync was interrupted: the TrustLens process running it stopped before it finished.';
+      let interrupted = 0;
+      if (!deps.queue) {
+        interrupted = await store.syncRuns.interrupt(stale, at.toISOString(), reason);
+      } else {
+        // One by one: the process whose update wins a run of a job delivers its job again, at once.
+        for (const id of stale) {
+          if ((await store.syncRuns.interrupt([id], at.toISOString(), reason)) !== 1) continue;
+          interrupted++;
+          const seen = await runState(store.db, id);
+          if (seen) await redeliver(seen, at);
+        }
+        await redeliverInterrupted(at);
+      }
       await sweepQueued(at);
       return interrupted;
     },
@@ -502,10 +548,12 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       const state = await runState(store.db, job.runId);
       if (!state || !state.queued || state.superseded) return; // gone, not a job's run, or history
       if (state.status === 'succeeded' || state.status === 'partial' || state.status === 'failed') return;
-      if (running.has(state.id)) throw new RetryLater('This process is running it.');
+      if (running.has(state.id)) return; // this process runs it
       if (state.status === 'running') {
+        // Held by a live worker: it ends the run (a duplicate delivery spends no retry and no slot). Should
+        // that worker go silent, the take-over pass delivers the job again.
         const alive = !ownerGoneHere(state.owner) && now().getTime() - state.lastSignMs <= staleAfterMs;
-        if (alive) throw new RetryLater(`Sync run ${state.id} is running in another worker.`);
+        if (alive) return;
       }
       if (state.attempts >= maxAttempts) {
         // Taken too many times (each worker died running it): it ends interrupted, the next trigger starts afresh.
@@ -516,9 +564,9 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         );
         return;
       }
-      if (!(await takeRun(store.db, state, owner, now().toISOString()))) {
-        throw new RetryLater(`Sync run ${state.id} changed meanwhile (another worker took it).`);
-      }
+      // Lost to another worker that took it just now (it ends it), or to a re-delivery's mark (whose new
+      // job comes): nothing to do with this delivery.
+      if (!(await takeRun(store.db, state, owner, now().toISOString()))) return;
       const integration = await store.integrations.get(state.integrationId);
       if (!integration) return; // deleted meanwhile (its runs go with it)
       const done = execute(state.id, integration);

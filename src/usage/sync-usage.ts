@@ -58,7 +58,11 @@ export interface UsageLogEvent {
 export interface SyncUsageOptions {
   connector: UsageConnector;
   state: UsageStateStore;
-  /** History fetches in flight at once (default 32). The connector's rate limit still applies. */
+  /**
+   * History fetches asked of the connector at once (default 64). The connector's own bound on requests
+   * in flight (its maxConcurrency, `--concurrency`) and its rate limit still apply: this only keeps
+   * enough waiting that a connector allowed 64 in flight (1,000 req/s at 25 ms needs more than 25) gets them.
+   */
   concurrency?: number;
   /** The sync's clock: sets the 90-day window. */
   now: Date;
@@ -103,7 +107,7 @@ const FATAL_CODES = new Set(['INVALID_API_KEY', 'BETA_ACCESS_REQUIRED']);
 export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageResult> {
   const { connector, state, now } = options;
   const log = options.log ?? (() => {});
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 32));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
   const batchSize = Math.max(1, Math.floor(options.commitBatchSize ?? 500));
   const stats: SyncUsageStats = { listed: 0, fetched: 0, unchanged: 0, removed: 0, failed: 0 };
   const warnings: DataQualityWarning[] = [];

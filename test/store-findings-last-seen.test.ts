@@ -137,6 +137,33 @@ for (const backend of testBackends()) {
       assert.deepEqual(await seen(id), { [a1]: T2, [a2]: T3, [a3]: T2, [a4]: T3, [a5.id]: T1 });
     });
 
+    it('a first sync (every finding written) stores them with the shared value already', async () => {
+      const id = await integration('first');
+      const fs = [1, 2, 3].map((n) => finding(id, `${id}-${n}`, { firstSeenAt: T1, lastSeenAt: T1 }));
+      const odd = finding(id, `${id}-odd`, { firstSeenAt: T1, lastSeenAt: T2 });
+      await store.findings.saveChanges([...fs, odd], []);
+      assert.equal(await ownValues(id), 1, 'only the one with another lastSeenAt keeps its own');
+      assert.deepEqual(await seen(id), { [fs[0].id]: T1, [fs[1].id]: T1, [fs[2].id]: T1, [odd.id]: T2 });
+      // The second sync observes them again: no finding row is updated, the shared value moves.
+      const prev = await store.findings.list(id, { status: 'all', includeMuted: true });
+      const log: number[] = [];
+      const recording = createStore(countingUpdates(t.db, log), { keyring: testKeyring() });
+      await recording.findings.saveChanges(
+        at(
+          prev,
+          T3,
+          fs.map((f) => f.id),
+        ),
+        prev,
+      );
+      assert.equal(
+        log.reduce((n, x) => n + x, 0),
+        0,
+        'no finding row updated (odd keeps T2 as its own)',
+      );
+      assert.deepEqual(await seen(id), { [fs[0].id]: T3, [fs[1].id]: T3, [fs[2].id]: T3, [odd.id]: T2 });
+    });
+
     it('an integration’s deletion removes its shared value', async () => {
       const id = await integration('c');
       await store.findings.saveAll([finding(id, `${id}-1`, { lastSeenAt: T1 })]);

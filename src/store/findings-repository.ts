@@ -279,6 +279,24 @@ export function createFindingsRepository(db: Database): FindingsRepository {
             );
             for (const r of rows) shared.set(r.integration_id, iso(r.at));
           }
+          // An integration without a shared value yet (its first sync writes every finding) takes the
+          // lastSeenAt most of its written findings have, so that the next sync finds them NULL already.
+          for (const integrationId of integrationIds) {
+            if (main.has(integrationId) || shared.has(integrationId)) continue;
+            const counts = new Map<string, number>();
+            for (const w of writes) {
+              if (w.integrationId !== integrationId) continue;
+              const k = new Date(w.lastSeenAt).toISOString();
+              counts.set(k, (counts.get(k) ?? 0) + 1);
+            }
+            const at = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+            if (at === undefined) continue;
+            await tx.query('INSERT INTO findings_last_seen (integration_id, at) VALUES ($1, $2)', [
+              integrationId,
+              at,
+            ]);
+            shared.set(integrationId, at);
+          }
           for (const [integrationId, g] of main) {
             const current = shared.get(integrationId);
             if (current !== undefined && !sameTime(current, g.at)) {

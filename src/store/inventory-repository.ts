@@ -120,9 +120,12 @@ export function createInventoryRepository(db: Database): InventoryRepository {
           content_hash: string;
           deleted: boolean;
         }>(
+          // FOR UPDATE serialises two writers of one integration's listing on PostgreSQL (a worker that
+          // lost its lease may still be writing). PGlite has one connection, so nothing to serialise, and
+          // locking writes every row's header: 5,000 row writes inside a sync's final transaction.
           `SELECT resource_id, content_hash, deleted_at IS NOT NULL AS deleted
            FROM inventory_records WHERE integration_id = $1 AND resource_type = $2
-           FOR UPDATE`,
+           ${tx.kind === 'postgres' ? 'FOR UPDATE' : ''}`,
           [integrationId, type],
         );
         const known = new Map(existing.map((r) => [r.resource_id, r]));

@@ -31,7 +31,8 @@ import { testKeyring } from './store-fixtures.ts';
 const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
   createMistralConnector({
     ...o,
-    maxRetryElapsedMs: 300,
+    // Room for a retry on a loaded machine (a keep-alive socket reset by the simulator: ECONNRESET).
+    maxRetryElapsedMs: 10_000,
     requestTimeoutMs: 10_000,
     requestsPerSecond: 500,
     maxConcurrency: 8,

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../src/simulator/index.ts';
-import { runCli, type CliRun } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess, type CliRun } from './helpers/run-cli.ts';
 
 /** Requests the simulator answered on GET /v1/admin/*, by the status it sent. */
 function adminRequests(sim: Awaited<ReturnType<typeof startSimulator>>, status?: number): number {
@@ -56,7 +56,7 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     assert.equal(same.code, 64, same.stderr);
     assert.match(same.stderr, /same key as the integration’s ordinary API key/);
     noLeak(same);
-    const empty = await runCli(['integration', 'list', '--format', 'json', ...d]);
+    const empty = await runCliInProcess(['integration', 'list', '--format', 'json', ...d]);
     assert.deepEqual(JSON.parse(empty.stdout), [], 'nothing was stored');
 
     // Stored, shown as a hint only.
@@ -66,7 +66,7 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     const [view] = JSON.parse(added.stdout);
     assert.equal(view.adminKey.hint, `••••${sim.adminApiKey.slice(-4)}`);
     assert.match(view.adminKey.fingerprint, /^[0-9a-f]{12}$/);
-    const table = await runCli(['integration', 'list', ...d]);
+    const table = await runCliInProcess(['integration', 'list', ...d]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /admin key/);
     assert.ok(table.stdout.includes(`••••${sim.adminApiKey.slice(-4)}`));
@@ -74,14 +74,14 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
 
     // A stored sync reads the Admin API with it.
     sim.resetStats();
-    const synced = await runCli(['sync', 'prod', ...d]);
+    const synced = await runCliInProcess(['sync', 'prod', ...d]);
     assert.equal(synced.code, 0, synced.stderr);
     assert.ok(adminRequests(sim, 200) > 0, 'the sync read GET /v1/admin/* with the admin key');
     assert.equal(adminRequests(sim, 403) + adminRequests(sim, 401), 0, 'no admin route was refused');
     noLeak(synced);
 
     // Rotation: the same key again is refused; a wrong one leaves the stored key.
-    const sameAgain = await runCli([
+    const sameAgain = await runCliInProcess([
       'integration',
       'rotate-key',
       'prod',
@@ -91,12 +91,12 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     ]);
     assert.equal(sameAgain.code, 1, sameAgain.stderr);
     assert.match(sameAgain.stderr, /already the admin key/);
-    const wrong = await runCli(['integration', 'rotate-key', 'prod', '--admin', ...d], {
+    const wrong = await runCliInProcess(['integration', 'rotate-key', 'prod', '--admin', ...d], {
       MISTRAL_ADMIN_API_KEY: 'sk-admin-unknown-0123456789abcdef',
     });
     assert.equal(wrong.code, 2, wrong.stderr);
     noLeak(wrong);
-    const both = await runCli([
+    const both = await runCliInProcess([
       'integration',
       'rotate-key',
       'prod',
@@ -108,11 +108,13 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     ]);
     assert.equal(both.code, 64, both.stderr);
     assert.match(both.stderr, /one key at a time/);
-    const after = JSON.parse((await runCli(['integration', 'list', '--format', 'json', ...d])).stdout);
+    const after = JSON.parse(
+      (await runCliInProcess(['integration', 'list', '--format', 'json', ...d])).stdout,
+    );
     assert.deepEqual(after[0].adminKey, view.adminKey, 'refused rotations changed nothing');
 
     // Removal, on its own: the ordinary key stays; a second removal says there is none.
-    const removed = await runCli([
+    const removed = await runCliInProcess([
       'integration',
       'update',
       'prod',
@@ -126,10 +128,10 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     assert.equal(gone.adminKey, null);
     assert.equal(gone.keyFingerprint, view.keyFingerprint);
     assert.match(removed.stderr, /Removed the admin API key/);
-    const again = await runCli(['integration', 'update', 'prod', '--remove-admin-key', ...d]);
+    const again = await runCliInProcess(['integration', 'update', 'prod', '--remove-admin-key', ...d]);
     assert.equal(again.code, 1, again.stderr);
     assert.match(again.stderr, /has no admin API key/);
-    const noRotate = await runCli([
+    const noRotate = await runCliInProcess([
       'integration',
       'rotate-key',
       'prod',
@@ -140,12 +142,12 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     assert.equal(noRotate.code, 1, noRotate.stderr);
     assert.match(noRotate.stderr, /no admin API key to rotate/);
     sim.resetStats();
-    const plain = await runCli(['sync', 'prod', ...d]);
+    const plain = await runCliInProcess(['sync', 'prod', ...d]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(adminRequests(sim), 0, 'without an admin key nothing is sent to /v1/admin/*');
 
     // Set again with update; a new base URL then needs the admin key again.
-    const set = await runCli([
+    const set = await runCliInProcess([
       'integration',
       'update',
       'prod',
@@ -157,10 +159,13 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
     ]);
     assert.equal(set.code, 0, set.stderr);
     assert.equal(JSON.parse(set.stdout)[0].adminKey.hint, view.adminKey.hint);
-    const moved = await runCli(['integration', 'update', 'prod', '--base-url', `${sim.url}/`, ...d], good);
+    const moved = await runCliInProcess(
+      ['integration', 'update', 'prod', '--base-url', `${sim.url}/`, ...d],
+      good,
+    );
     // Same base URL once normalized: allowed without any key change.
     assert.equal(moved.code, 0, moved.stderr);
-    const elsewhere = await runCli(
+    const elsewhere = await runCliInProcess(
       ['integration', 'update', 'prod', '--base-url', 'http://127.0.0.1:9', ...d],
       good,
     );
@@ -176,14 +181,18 @@ test('integration add/update/rotate-key/remove with an admin key, and scan with 
 test('scan reads the Admin API only with an admin key; a refused one exits 2; --rate-limit-share is checked', async () => {
   const sim = await startSimulator({ seed: 12, generator: { agents: 2, conversations: 2 } });
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-admin-scan-'));
-  const scan = (env: Record<string, string>, extra: string[] = []) =>
-    runCli(['scan', '--base-url', sim.url, '--format', 'json', ...extra], {
+  const scan = (env: Record<string, string>, extra: string[] = [], run = runCliInProcess) =>
+    run(['scan', '--base-url', sim.url, '--format', 'json', ...extra], {
       MISTRAL_API_KEY: sim.apiKey,
       ...env,
     });
   try {
     sim.resetStats();
-    const withAdmin = await scan({ MISTRAL_ADMIN_API_KEY: sim.adminApiKey }, ['--rate-limit-share', '0.25']);
+    const withAdmin = await scan(
+      { MISTRAL_ADMIN_API_KEY: sim.adminApiKey },
+      ['--rate-limit-share', '0.25'],
+      runCli,
+    );
     assert.equal(withAdmin.code, 0, withAdmin.stderr);
     const report = JSON.parse(withAdmin.stdout);
     assert.equal(report.extraAvailability.adminApiKeys.status, 'available');

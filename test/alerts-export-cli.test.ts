@@ -1,5 +1,5 @@
 /**
- * `trustlens alerts …` and `trustlens export` as users run them (processes, PGlite data folder): a
+ * `trustlens alerts …` and `trustlens export` as users run them (PGlite data folder): a
  * destination from a URL file (secret printed once, URL never), a rule, `sync` sending the digest to a
  * local receiver, the delivery log, a test alert, and every export format written 0600.
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { verifySignature } from '../src/alerts/signing.ts';
 import { EXPORT_FORMATS } from '../src/exports/types.ts';
 import { startSimulator } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
 test('alerts destinations/rules/deliveries/test and export, from the command line', async () => {
@@ -31,7 +31,7 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
 
     const urlFile = join(dir, 'url.txt');
     writeFileSync(urlFile, `${hook.url}/hook/S3CRET-PATH\n`, { mode: 0o600 });
-    const dest = await runCli([
+    const dest = await runCliInProcess([
       'alerts',
       'destinations',
       'add',
@@ -46,12 +46,12 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
     assert.match(secret, /^whsec_/);
     assert.ok(!dest.stdout.includes('S3CRET') && !dest.stderr.includes('S3CRET'), 'the URL is never printed');
 
-    const list = await runCli(['alerts', 'destinations', 'list', ...d]);
+    const list = await runCliInProcess(['alerts', 'destinations', 'list', ...d]);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /siem\s+webhook\s+http:\/\/127\.0\.0\.1:\d+\/…PATH\s+yes/);
     assert.ok(!list.stdout.includes('S3CRET') && !list.stdout.includes(secret));
 
-    const badRule = await runCli([
+    const badRule = await runCliInProcess([
       'alerts',
       'rules',
       'add',
@@ -64,7 +64,7 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
       ...d,
     ]);
     assert.equal(badRule.code, 64, badRule.stderr);
-    const rule = await runCli([
+    const rule = await runCliInProcess([
       'alerts',
       'rules',
       'add',
@@ -79,11 +79,11 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
       ...d,
     ]);
     assert.equal(rule.code, 0, rule.stderr);
-    const rules = await runCli(['alerts', 'rules', 'list', ...d]);
+    const rules = await runCliInProcess(['alerts', 'rules', 'list', ...d]);
     assert.match(rules.stdout, /high\s+high\+\s+-\s+siem\s+yes/);
 
     // A sync sends its digest before the command ends.
-    const sync = await runCli(['sync', 'prod', ...d]);
+    const sync = await runCliInProcess(['sync', 'prod', ...d]);
     assert.equal(sync.code, 0, sync.stderr);
     assert.match(sync.stderr, /Alerts: 1 delivered, 0 to retry, 0 failed/);
     assert.equal(hook.received.length, 1);
@@ -99,19 +99,19 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
     assert.ok(!got.body.includes(sim.apiKey));
 
     // Nothing new: the next sync sends nothing.
-    const again = await runCli(['sync', 'prod', ...d]);
+    const again = await runCliInProcess(['sync', 'prod', ...d]);
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /Alerts:/);
     assert.equal(hook.received.length, 1);
 
-    const test1 = await runCli(['alerts', 'destinations', 'test', 'siem', ...d]);
+    const test1 = await runCliInProcess(['alerts', 'destinations', 'test', 'siem', ...d]);
     assert.equal(test1.code, 0, test1.stderr);
     assert.match(test1.stdout, /Delivered \(HTTP 200\)/);
     hook.script([410]);
-    const test2 = await runCli(['alerts', 'destinations', 'test', 'siem', ...d]);
+    const test2 = await runCliInProcess(['alerts', 'destinations', 'test', 'siem', ...d]);
     assert.notEqual(test2.code, 0);
     assert.match(test2.stderr, /not delivered: the receiver answered 410/);
-    const log = await runCli(['alerts', 'deliveries', '--format', 'json', ...d]);
+    const log = await runCliInProcess(['alerts', 'deliveries', '--format', 'json', ...d]);
     const deliveries = JSON.parse(log.stdout) as Array<{
       kind: string;
       status: string;
@@ -125,21 +125,21 @@ test('alerts destinations/rules/deliveries/test and export, from the command lin
         ['digest', 'delivered', 200],
       ],
     );
-    const table = await runCli(['alerts', 'deliveries', '--status', 'failed', ...d]);
+    const table = await runCliInProcess(['alerts', 'deliveries', '--status', 'failed', ...d]);
     assert.match(table.stdout, /siem\s+test\s+failed\s+1\/6\s+410/);
 
     for (const format of EXPORT_FORMATS) {
       const file = join(dir, `out.${format}`);
-      const r = await runCli(['export', 'prod', '--format', format, '--output', file, ...d]);
+      const r = await runCliInProcess(['export', 'prod', '--format', format, '--output', file, ...d]);
       assert.equal(r.code, 0, `${format}: ${r.stderr}`);
       assert.equal(statSync(file).mode & 0o777, 0o600);
       const text = readFileSync(file, 'utf8');
       assert.ok(text.length > 100 && !text.includes(sim.apiKey), format);
     }
-    const bad = await runCli(['export', 'prod', '--format', 'xml', ...d]);
+    const bad = await runCliInProcess(['export', 'prod', '--format', 'xml', ...d]);
     assert.equal(bad.code, 64);
     assert.match(bad.stderr, /json, ocsf, sarif, csv, cyclonedx, html/);
-    const sarif = await runCli(['export', '--format', 'sarif', ...d]);
+    const sarif = await runCliInProcess(['export', '--format', 'sarif', ...d]);
     assert.equal(sarif.code, 0, sarif.stderr);
     assert.equal(JSON.parse(sarif.stdout).version, '2.1.0');
   } finally {

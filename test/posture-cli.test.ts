@@ -1,6 +1,7 @@
 /**
- * Issue 9 #15 (posture), as a process: `trustlens posture [integration]` shows the risk score and its
- * trend, which the services compute; before any sync it says why there is no score (never 0).
+ * Issue 9 #15 (posture), the set-up and the first posture as a process, the rest in-process:
+ * `trustlens posture [integration]` shows the risk score and its trend, which the services compute;
+ * before any sync it says why there is no score (never 0).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const dir = join(mkdtempSync(join(tmpdir(), 'trustlens-posture-')), 'data');
@@ -31,8 +32,8 @@ test('posture: no score before a sync, then the score, findings by severity, tre
   assert.equal(before.code, 0, before.stderr);
   assert.match(before.stdout, /no score yet: it is computed when a sync finishes/);
 
-  assert.equal((await runCli(['sync', 'prod', ...d])).code, 0);
-  const json1 = await runCli(['posture', 'prod', '--format', 'json', ...d]);
+  assert.equal((await runCliInProcess(['sync', 'prod', ...d])).code, 0);
+  const json1 = await runCliInProcess(['posture', 'prod', '--format', 'json', ...d]);
   assert.equal(json1.code, 0, json1.stderr);
   const p1 = JSON.parse(json1.stdout);
   const score1 = p1.integrations[0].riskScore;
@@ -40,10 +41,10 @@ test('posture: no score before a sync, then the score, findings by severity, tre
   assert.ok(Array.isArray(p1.fixFirst));
 
   sim.evolve({ agentsAdded: 2 });
-  assert.equal((await runCli(['sync', 'prod', ...d])).code, 0);
-  const table = await runCli(['posture', ...d]);
+  assert.equal((await runCliInProcess(['sync', 'prod', ...d])).code, 0);
+  const table = await runCliInProcess(['posture', ...d]);
   assert.equal(table.code, 0, table.stderr);
-  const p2 = JSON.parse((await runCli(['posture', '--format', 'json', ...d])).stdout);
+  const p2 = JSON.parse((await runCliInProcess(['posture', '--format', 'json', ...d])).stdout);
   const i2 = p2.integrations[0];
   assert.equal(i2.riskTrend.length, 2, 'two syncs, two trend points');
   assert.match(table.stdout, /^Organization/m);
@@ -58,7 +59,7 @@ test('posture: no score before a sync, then the score, findings by severity, tre
   );
   if (p2.fixFirst.length) assert.match(table.stdout, /Fix first/);
 
-  const unknown = await runCli(['posture', 'staging', ...d]);
+  const unknown = await runCliInProcess(['posture', 'staging', ...d]);
   assert.equal(unknown.code, 1);
   assert.ok(unknown.stderr.includes(dir));
 });

@@ -229,3 +229,30 @@ test('the fast path sends the URL and headers the SDK sends (reserved characters
   assert.equal(fast.requests[0].url, '/prefix/v1/conversations/conv_1/history');
   assert.equal(fast.requests[0].headers.authorization, 'Bearer k-test');
 });
+
+test('listConversations({ onPage }) hands out each page as it is read, on the fast path and the SDK path alike', async () => {
+  const s = await sim({ seed: 6, generator: { agents: 4, conversations: 30 } });
+  for (const fastValidation of [true, false]) {
+    const c = connect(s, { fastValidation });
+    const pages: string[][] = [];
+    const requestsAtPage: number[] = [];
+    const all = await c.listConversations({
+      onPage: (items) => {
+        pages.push(items.map((i) => i.id));
+        requestsAtPage.push(c.stats().requests);
+      },
+    });
+    // pageSize 7: 30 conversations come in 5 pages (the 6th request is the empty page that ends it).
+    assert.equal(pages.length, 5, `fastValidation ${fastValidation}`);
+    assert.deepEqual(
+      pages.flat(),
+      all.items.map((i) => i.id),
+    );
+    assert.equal(new Set(pages.flat()).size, 30);
+    // Each page is handed out before the next one is asked for.
+    assert.deepEqual(
+      requestsAtPage,
+      [1, 2, 3, 4, 5].map((n) => requestsAtPage[0] + n - 1),
+    );
+  }
+});

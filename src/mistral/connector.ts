@@ -344,11 +344,13 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
     pageSize: number,
     invoke: (page: number, o: RequestOptions) => Promise<unknown>,
     fast?: (page: number) => FastRequest,
+    onPage?: (fresh: unknown[]) => void,
   ) {
     return paginate<number>({
       endpoint: route.name,
       kind,
       first: 0,
+      onPage,
       requestKey: (p) => `page ${p}`,
       async fetch(page, before): Promise<Page<number>> {
         const r = fast
@@ -626,8 +628,9 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       return res as ListResult<WireDocument>;
     },
 
-    async listConversations() {
+    async listConversations(opts) {
       const route = ROUTES.conversations;
+      const onPage = opts?.onPage as ((fresh: unknown[]) => void) | undefined;
       const res = await sized(route, (size) =>
         bareArrayPages(
           route,
@@ -644,6 +647,7 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
             ),
             check: rawWhen(fastConversationPageOk),
           }),
+          onPage,
         ),
       );
       return res as ListResult<WireConversation>;

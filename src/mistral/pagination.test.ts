@@ -81,3 +81,28 @@ test('paginate stops at maxPages with an error', async () => {
     (e: Error & { code?: string }) => e.code === 'UNEXPECTED_RESPONSE',
   );
 });
+
+test('paginate: onPage gets each page’s new records before the next page is asked for', async () => {
+  const pages: Record<number, Page<number>> = {
+    0: { records: [rec('a'), rec('b')], warnings: [], next: 1 },
+    1: { records: [rec('b'), rec('c')], warnings: [], next: 2 },
+    2: { records: [rec('c')], warnings: [], next: 3 },
+    3: { records: [], warnings: [], next: null },
+  };
+  const log: string[] = [];
+  const out = await paginate<number>({
+    endpoint: 'GET /x',
+    kind: FILE,
+    first: 0,
+    requestKey: String,
+    fetch: async (p) => {
+      log.push(`fetch ${p}`);
+      return pages[p];
+    },
+    onPage: (fresh) => log.push(`page ${fresh.map((r) => (r as { id: string }).id).join(',')}`),
+  }).catch((e: unknown) => e);
+  // Page 2 repeats only records already listed while saying there is more: the loop guard throws, and
+  // its records were never handed out as new.
+  assert.ok(out instanceof Error && /repeated records already listed/.test(out.message));
+  assert.deepEqual(log, ['fetch 0', 'page a,b', 'fetch 1', 'page c', 'fetch 2']);
+});

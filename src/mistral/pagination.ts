@@ -33,6 +33,11 @@ export interface PaginateOptions<Req> {
   maxPages?: number;
   /** Identity of a record for dedupe; defaults to kind.idOf. */
   recordKey?(record: unknown): string | null;
+  /**
+   * Called with each page's new records (those not seen on an earlier page) as soon as the page is read,
+   * before the next one is asked for; the result still holds every record.
+   */
+  onPage?(fresh: unknown[]): void;
 }
 
 export const DEFAULT_MAX_PAGES = 100_000;
@@ -64,6 +69,7 @@ export async function paginate<Req>(
     const page: Page<Req> = await opts.fetch(req, items.length);
     let fresh = 0;
     let keyed = 0;
+    const start = items.length;
     for (const r of page.records) {
       const k = keyOf(r);
       if (k === null) {
@@ -86,6 +92,7 @@ export async function paginate<Req>(
         [],
       );
     }
+    if (fresh > 0) opts.onPage?.(items.slice(start));
     req = page.next;
   }
   return { items, warnings };

@@ -131,7 +131,13 @@ export interface MistralConnector {
   listLibraries(): Promise<ListResult<WireLibrary>>;
   listLibraryDocuments(libraryId: string): Promise<ListResult<WireDocument>>;
   /** Every conversation (agent and model conversations), all pages. */
-  listConversations(): Promise<ListResult<WireConversation>>;
+  /**
+   * Every conversation. `onPage` is called with each page's new records as soon as the page is read
+   * (a usage sync fetches their histories while the listing goes on); the result holds every record.
+   */
+  listConversations(opts?: {
+    onPage?: (items: WireConversation[]) => void;
+  }): Promise<ListResult<WireConversation>>;
   getConversationHistory(conversationId: string): Promise<OneResult<WireConversationHistory>>;
   /** Every MCP connector (beta; cursor pages of GET /v1/connectors). */
   listConnectors(): Promise<ListResult<WireConnector>>;

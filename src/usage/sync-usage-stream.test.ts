@@ -155,6 +155,59 @@ describe('syncUsage with a streamed listing', () => {
     assert.equal((await state.loadConversationStates()).get('c0')?.updatedAt, '2026-11-27T10:00:00Z');
   });
 
+  it('a record shown newer while its history is being read keeps the older time: the next sync reads it again', async () => {
+    const old = conv(0, '2026-11-20T10:05:00Z');
+    const later = conv(0, '2026-11-27T10:00:00Z');
+    const second: WireEntry = {
+      ...later.entries[0],
+      created_at: '2026-11-27T09:59:00Z',
+      completed_at: '2026-11-27T09:59:30Z',
+    };
+    let releaseHistory!: () => void;
+    const historyHeld = new Promise<void>((r) => (releaseHistory = r));
+    let historyStarted!: () => void;
+    const started = new Promise<void>((r) => (historyStarted = r));
+    let histories = 0;
+    const connector: UsageConnector = {
+      async listConversations(o) {
+        // Page 0 shows c0 at T1; while its history is read (as of T1: one entry), page 1 shows it at T2.
+        o?.onPage?.([structuredClone(old.conversation)]);
+        await started;
+        o?.onPage?.([structuredClone(later.conversation)]);
+        releaseHistory();
+        return { items: [old.conversation, later.conversation], warnings: [] };
+      },
+      async getConversationHistory(id) {
+        histories++;
+        historyStarted();
+        await historyHeld;
+        return { item: { conversation_id: id, entries: old.entries }, warnings: [] };
+      },
+    };
+    const state = createMemoryUsageStateStore();
+    await syncUsage({ connector, state, now: NOW });
+    assert.equal(histories, 1);
+    assert.equal(
+      (await state.loadConversationStates()).get('c0')?.updatedAt,
+      '2026-11-20T10:05:00Z',
+      'stamped with the record the history was read for, not the newer one shown meanwhile',
+    );
+    // The next sync lists it at T2 and reads it again: the entry added at T2 is counted.
+    const next: UsageConnector = {
+      async listConversations(o) {
+        o?.onPage?.([structuredClone(later.conversation)]);
+        return { items: [later.conversation], warnings: [] };
+      },
+      async getConversationHistory(id) {
+        return { item: { conversation_id: id, entries: [...old.entries, second] }, warnings: [] };
+      },
+    };
+    const r = await syncUsage({ connector: next, state, now: NOW });
+    assert.equal(r.stats.fetched, 1);
+    assert.equal(r.workspace?.totalConversations, 1);
+    assert.equal((await state.loadConversationStates()).get('c0')?.updatedAt, '2026-11-27T10:00:00Z');
+  });
+
   it('an invalid key met while the listing streams stops the fetches and reports an error, not numbers', async () => {
     const ws = Array.from({ length: 8 }, (_, i) => conv(i));
     const c = pagedConnector(() => ws);

@@ -251,8 +251,10 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
       const { item, warnings: w } = await connector.getConversationHistory(id);
       warnings.push(...w);
       const entries: WireEntry[] = Array.isArray(item?.entries) ? item.entries : [];
-      // The newest listed record (a shifted page may have shown a newer one meanwhile).
-      const contribution = conversationContribution(byId.get(id) ?? conversation, entries);
+      // Stamped with the record as listed when the fetch started: if a shifted page showed a newer one
+      // meanwhile, the history read may predate it, so the stored state stays behind and the next sync
+      // reads it again (stamping the newer time would mark entries never read as counted).
+      const contribution = conversationContribution(conversation, entries);
       const flags = contribution.flags;
       if (flags && (flags.negativeLatency > 0 || flags.undatedEntries > 0)) {
         log({ level: 'warn', msg: 'usage: entries with unusable times', conversationId: id, ...flags });

@@ -46,9 +46,21 @@ function sourceKey() {
   };
   walk(SRC);
   for (const name of ['package.json', 'package-lock.json']) {
-    // The lock file too: the Mistral SDK is bundled in, so a new installed version needs a new bundle.
     const st = existsSync(join(ROOT, name)) ? statSync(join(ROOT, name)) : { size: 0, mtimeMs: 0 };
     h.update(`${name}\0${st.size}\0${st.mtimeMs}\n`);
+  }
+  // The bundled packages' installed versions too: an install that leaves the lock file alone (npm link,
+  // --no-package-lock, a patch) still gives a new bundle, never the old SDK.
+  for (const name of BUNDLED) {
+    const manifest = join(ROOT, 'node_modules', name, 'package.json');
+    const st = existsSync(manifest) ? statSync(manifest) : { size: 0, mtimeMs: 0 };
+    let version = '';
+    try {
+      version = JSON.parse(readFileSync(manifest, 'utf8')).version ?? '';
+    } catch {
+      // not installed: esbuild fails and bin/trustlens runs the sources
+    }
+    h.update(`${name}\0${version}\0${st.size}\0${st.mtimeMs}\n`);
   }
   return h.digest('hex').slice(0, 16);
 }

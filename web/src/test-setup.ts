@@ -1,3 +1,5 @@
+import { configure } from '@testing-library/react';
+
 // Vitest set-up for component tests (happy-dom): matchMedia and ResizeObserver, which Mantine reads.
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -19,3 +21,8 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
+
+// findBy*/waitFor wait up to 1 s by default: on a loaded machine (npm test runs the checks side by side)
+// a page takes longer than that to render. Waiting longer never passes a test that should fail; it only
+// stops a slow machine from failing one that should pass.
+configure({ asyncUtilTimeout: 10_000 });

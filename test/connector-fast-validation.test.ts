@@ -67,7 +67,7 @@ test('well-formed histories and conversation pages take the fast path: same reco
 });
 
 test('malformed history entries: kept raw, and the same data-quality warning as SDK validation', async () => {
-  const s = await sim({ seed: 7, generator: { agents: 5, conversations: 12 } });
+  const s = await sim({ seed: 7, generator: { agents: 5, conversations: 14 } });
   const convs = s.workspace.conversations;
   type Edit = (entries: WireEntry[]) => void;
   const set =
@@ -83,6 +83,10 @@ test('malformed history entries: kept raw, and the same data-quality warning as 
     ['tool.execution name missing', set('message.output', { type: 'tool.execution', name: undefined })],
     ['agent_id a number', set('message.output', { agent_id: 42 })],
     ['entry null', (entries) => entries.splice(1, 0, null as unknown as WireEntry)],
+    // Content chunks the SDK's chunk schemas reject (review F1).
+    ['text chunk without text', set('message.output', { content: [{ type: 'text' }] })],
+    ['unknown chunk type', set('message.output', { content: [{ type: 'bogus', text: 'hi' }] })],
+    ['image_url chunk without image_url', set('message.input', { content: [{ type: 'image_url' }] })],
     [
       'handoff without next_agent_id',
       (entries) =>
@@ -163,6 +167,53 @@ test('a malformed conversation in a page: kept raw, same warning; a page the che
   assert.equal(f.items.find((c) => c.id === bad.id)?.updated_at, '2025-13-01T00:00:00Z', 'kept raw');
   assert.ok(fast.stats().validation!.sdk >= 1, 'the doubtful pages went to the SDK');
   assert.ok(fast.stats().validation!.fast >= 1, 'the other pages did not');
+});
+
+test("an agent conversation carrying model, tools or guardrails gets the SDK's warning, as with SDK validation (review F1)", async () => {
+  const s = await sim({ seed: 11, generator: { agents: 4, conversations: 20 } });
+  const agentConvs = s.workspace.conversations
+    .map((c) => c.conversation as unknown as Record<string, unknown>)
+    .filter((c) => typeof c.agent_id === 'string');
+  assert.ok(agentConvs.length >= 2);
+  const [odd, withArgs] = agentConvs;
+  // Model conversations without tools, so that every other page is fast-accepted.
+  for (const c of s.workspace.conversations) {
+    const m = c.conversation as unknown as Record<string, unknown>;
+    if (typeof m.agent_id === 'string') continue;
+    delete m.tools;
+    delete m.completion_args;
+    m.guardrails = null;
+  }
+  Object.assign(odd, { model: 'mistral-medium', tools: [{ type: 'weird' }], guardrails: [{ bogus: 1 }] });
+  delete odd.agent_version;
+  // With an agent_version too, the SDK's union reads this one as an agent conversation (no
+  // warning): the fast path is not sure of it either, and leaves it to the SDK.
+  Object.assign(withArgs, {
+    agent_version: 0,
+    model: 'mistral-medium',
+    tools: [{ type: 'telepathy' }],
+    completion_args: {},
+  });
+
+  const fast = connect(s, { pageSize: 5 });
+  const slow = connect(s, { pageSize: 5, fastValidation: false });
+  const [f, sl] = [await fast.listConversations(), await slow.listConversations()];
+  assert.deepEqual(f, sl);
+  assert.equal(f.items.length, 20, 'every conversation kept');
+  assert.deepEqual(
+    f.warnings.map((w) => w.resourceId),
+    [odd.id],
+  );
+  assert.match(f.warnings[0].issue, /^tools\[0\]: tool type "weird" is unknown/);
+  assert.deepEqual(
+    f.items.find((c) => c.id === odd.id),
+    JSON.parse(JSON.stringify(odd)),
+    'kept raw',
+  );
+  // The two pages holding them went to the SDK, the others did not.
+  const pageOf = (id: unknown) => Math.floor(f.items.findIndex((c) => c.id === id) / 5);
+  const doubted = new Set([pageOf(odd.id), pageOf(withArgs.id)]).size;
+  assert.deepEqual(fast.stats().validation, { fast: 4 + 1 - doubted, sdk: doubted });
 });
 
 test('agent versions and aliases: same records and warnings as SDK validation, bad records kept', async () => {

@@ -15,11 +15,15 @@
  *    `agent_id`, `next_agent_id`, `name`, `created_at`/`completed_at` (zod's own ISO datetime
  *    pattern with offset, as the SDK's `z.iso.datetime({ offset: true })`), `id`; a
  *    conversation's `id`, `agent_id`, `model`, `created_at`, `updated_at`;
- *  - every other field the SDK requires, by JSON type (string, boolean, object, array).
- * Lenient on purpose (the issue allows it for bulk history entries): the inside of content chunks
- * (only "an object with a string `type`"), enum values (`role`, `confirmation_status`: strings)
- * and `info`/`arguments` objects (any object). A model conversation with tools, completion
- * arguments or guardrails is never fast-accepted (the SDK flags unknown tools there).
+ *  - every other field the SDK requires, by JSON type (string, boolean, object, array);
+ *  - content chunks: only the SDK's chunk types of that entry's union (text, image_url,
+ *    document_url, tool_file, thinking; plus tool_reference in an output), every required field
+ *    checked as the SDK's schema does; any other chunk, known or not, is "not sure" (review F1).
+ * Lenient on purpose, only where the SDK itself accepts any value: open enums (`role`,
+ * `confirmation_status`, a chunk's `tool` or image `detail`: any string) and `info`/`arguments`
+ * objects (any object). A model conversation with tools, completion arguments or guardrails is
+ * never fast-accepted (the SDK flags unknown tools there), nor is an agent conversation that also
+ * carries any model conversation field (the SDK reads it as a model conversation, review F1).
  */
 import { regexes } from 'zod/v4/core';
 
@@ -36,11 +40,88 @@ const isDatetime = (v: unknown): boolean => typeof v === 'string' && DATETIME.te
 const optDatetime = (v: unknown): boolean => v === undefined || isDatetime(v);
 const optNullDatetime = (v: unknown): boolean => v === undefined || v === null || isDatetime(v);
 
-/** string content, or an array of chunks that are objects with a string `type`. */
-function isContent(v: unknown): boolean {
+const isSafeInt = (v: unknown): boolean => Number.isSafeInteger(v);
+
+/**
+ * The content chunk types the fast path accepts, each checked field by field as the SDK's own
+ * schema checks it (required fields with their type; optional ones absent, null where the SDK
+ * allows it, or of their type; open enums such as `detail` or `tool` are any string there).
+ * Extra fields are fine: the SDK's objects strip them. Any other chunk type, known to the SDK or
+ * not, is "not sure" (review F1): the answer is replayed through the SDK, which gives the
+ * warning if it rejects it.
+ */
+function textChunkOk(c: Obj): boolean {
+  return c.type === 'text' && isString(c.text);
+}
+function toolReferenceChunkOk(c: Obj): boolean {
+  return (
+    c.type === 'tool_reference' &&
+    isString(c.tool) &&
+    isString(c.title) &&
+    optNullString(c.url) &&
+    optNullString(c.favicon) &&
+    optNullString(c.description)
+  );
+}
+function toolFileChunkOk(c: Obj): boolean {
+  return (
+    c.type === 'tool_file' &&
+    isString(c.tool) &&
+    isString(c.file_id) &&
+    optNullString(c.file_name) &&
+    optNullString(c.file_type)
+  );
+}
+function imageUrlChunkOk(c: Obj): boolean {
+  if (c.type !== 'image_url') return false;
+  const u = c.image_url;
+  return isString(u) || (isObject(u) && isString(u.url) && optNullString(u.detail));
+}
+function documentUrlChunkOk(c: Obj): boolean {
+  return c.type === 'document_url' && isString(c.document_url) && optNullString(c.document_name);
+}
+function referenceChunkOk(c: Obj): boolean {
+  if (c.type !== 'reference' || !Array.isArray(c.reference_ids)) return false;
+  for (const r of c.reference_ids) if (!isString(r) && !isSafeInt(r)) return false;
+  return true;
+}
+function thinkChunkOk(c: Obj): boolean {
+  if (c.type !== 'thinking' || !Array.isArray(c.thinking)) return false;
+  if (!optNullString(c.signature) || !(c.closed === undefined || typeof c.closed === 'boolean')) return false;
+  for (const t of c.thinking)
+    if (!isObject(t) || !(textChunkOk(t) || toolReferenceChunkOk(t) || referenceChunkOk(t))) return false;
+  return true;
+}
+
+/** MessageInputContentChunks: tool_file, text, image_url, document_url, thinking. */
+function inputChunkOk(c: unknown): boolean {
+  if (!isObject(c)) return false;
+  switch (c.type) {
+    case 'text':
+      return textChunkOk(c);
+    case 'image_url':
+      return imageUrlChunkOk(c);
+    case 'document_url':
+      return documentUrlChunkOk(c);
+    case 'tool_file':
+      return toolFileChunkOk(c);
+    case 'thinking':
+      return thinkChunkOk(c);
+    default:
+      return false;
+  }
+}
+
+/** MessageOutputContentChunks: the input ones plus tool_reference. */
+function outputChunkOk(c: unknown): boolean {
+  return isObject(c) && (c.type === 'tool_reference' ? toolReferenceChunkOk(c) : inputChunkOk(c));
+}
+
+/** string content, or an array of chunks each accepted by `chunkOk`. */
+function isContent(v: unknown, chunkOk: (c: unknown) => boolean): boolean {
   if (typeof v === 'string') return true;
   if (!Array.isArray(v)) return false;
-  for (const c of v) if (!isObject(c) || typeof c.type !== 'string') return false;
+  for (const c of v) if (!chunkOk(c)) return false;
   return true;
 }
 
@@ -52,14 +133,16 @@ export function fastEntryOk(e: unknown): boolean {
   switch (e.type) {
     case 'message.input':
       return (
-        isString(e.role) && isContent(e.content) && (e.prefix === undefined || typeof e.prefix === 'boolean')
+        isString(e.role) &&
+        isContent(e.content, inputChunkOk) &&
+        (e.prefix === undefined || typeof e.prefix === 'boolean')
       );
     case 'message.output':
       return (
         optNullString(e.agent_id) &&
         optNullString(e.model) &&
         (e.role === undefined || e.role === 'assistant') &&
-        isContent(e.content)
+        isContent(e.content, outputChunkOk)
       );
     case 'tool.execution':
       return (
@@ -113,10 +196,16 @@ function commonConversationOk(c: Obj): boolean {
   );
 }
 
+/** Fields only a model conversation has (the SDK's ModelConversation), besides `model`. */
+const MODEL_FIELDS = ['model', 'tools', 'completion_args', 'instructions', 'guardrails'] as const;
+
 /** One conversation of a listing: an agent conversation, or a model conversation without tools. */
 export function fastConversationOk(c: unknown): boolean {
   if (!isObject(c) || !commonConversationOk(c)) return false;
   if (isString(c.agent_id)) {
+    // A record that also carries a model conversation's fields is read by the SDK as a model
+    // conversation (its union picks the closer match) and its tools judged (review F1): not sure.
+    for (const k of MODEL_FIELDS) if (c[k] !== undefined) return false;
     const v = c.agent_version;
     return v === undefined || v === null || typeof v === 'string' || Number.isSafeInteger(v);
   }

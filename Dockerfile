@@ -40,7 +40,8 @@ COPY docker/entrypoint.sh /usr/local/bin/trustlens-entrypoint
 # times); the app folder stays read-only to the runtime user, which only writes /data. So is the template
 # a new embedded data folder is copied from (dist/pglite-template: PGlite's initdb and the migrations, run
 # once here instead of at the first start, where initdb took ~25 s and ~850 MB; src/store/pglite-template.ts),
-# made readable to the runtime user.
+# made readable to the runtime user (a data folder copied from it is made private again: folders 0700,
+# files 0600). /data is the runtime user's own, 0700: it holds master.key and the database.
 RUN chmod 0755 /usr/local/bin/trustlens-entrypoint \
  && node --input-type=module -e "const { cliBundle } = await import('/app/scripts/cli-bundle.mjs'); if (!(await cliBundle())) process.exit(1);" \
  && node --import tsx scripts/build-pglite-template.ts \

@@ -6,16 +6,29 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database, type PgliteStart } from '../src/store/database.ts';
 import { loadMigrations } from '../src/store/migrate.ts';
 import {
   buildPgliteTemplate,
+  copyTemplateTo,
   findPgliteTemplate,
   installedPgliteVersion,
   TEMPLATE_META,
+  TEMPLATE_PGDATA,
   type TemplateMeta,
 } from '../src/store/pglite-template.ts';
 
@@ -155,4 +168,114 @@ test('a template not for this code is not used, and says why', () => {
   const gone = findPgliteTemplate(noFolder, migrations);
   assert.equal(gone.usable, false);
   assert.match((gone as { reason: string }).reason, /missing/);
+});
+
+/** Every folder and file under `dir` (itself included) with its permission bits. */
+function modesUnder(dir: string): { path: string; dir: boolean; mode: number }[] {
+  const out = [{ path: dir, dir: true, mode: statSync(dir).mode & 0o777 }];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...modesUnder(path));
+    else out.push({ path, dir: false, mode: statSync(path).mode & 0o777 });
+  }
+  return out;
+}
+
+/** Folders 0755 and files 0644, as the image leaves the template (`chmod -R a+rX` for its runtime user). */
+function makeReadableToAll(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeReadableToAll(path);
+    else chmodSync(path, 0o644);
+  }
+}
+
+/**
+ * Every folder 0700 and every file 0600. `rewrittenAtStart`: file names PGlite itself wrote when it started
+ * on the folder (its WebAssembly file system creates files 0644 whatever PostgreSQL asks — initdb's
+ * PG_VERSION is 0666): those stay out of other users' reach through their 0700 folders.
+ */
+function assertPrivate(pgdata: string, rewrittenAtStart: string[] = []): void {
+  const modes = modesUnder(pgdata);
+  assert.ok(modes.filter((m) => !m.dir).length > 100, 'the database files were copied');
+  const open = modes.filter(
+    (m) =>
+      m.mode !== (m.dir ? 0o700 : 0o600) &&
+      !(!m.dir && rewrittenAtStart.some((name) => m.path.endsWith(`/${name}`))),
+  );
+  assert.deepEqual(
+    open.slice(0, 5).map((m) => `${m.path.slice(pgdata.length)} ${m.mode.toString(8)}`),
+    [],
+    `every folder 0700 and every file 0600 (${open.length} are not)`,
+  );
+}
+
+test('a folder made from a template readable to all is private: 0700 during the copy, then folders 0700 and files 0600', async () => {
+  const readable = join(work, 'readable-template');
+  cpSync(templateDir, readable, { recursive: true });
+  makeReadableToAll(readable);
+  const target = join(work, 'private', 'pgdata');
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+  const seen: { mode: number; entries: number }[] = [];
+  copyTemplateTo(join(readable, TEMPLATE_PGDATA), target, {
+    // What another user would find at the temporary folder while the copy runs into it.
+    onTemporaryFolder: (tmp) =>
+      seen.push({ mode: statSync(tmp).mode & 0o777, entries: readdirSync(tmp).length }),
+  });
+  assert.deepEqual(
+    seen,
+    [{ mode: 0o700, entries: 0 }],
+    'the temporary folder is 0700 before anything is copied in',
+  );
+  assert.deepEqual(
+    readdirSync(join(work, 'private')),
+    ['pgdata'],
+    'the temporary folder was renamed into place',
+  );
+  assertPrivate(target);
+  assert.equal(
+    statSync(join(readable, TEMPLATE_PGDATA, 'PG_VERSION')).mode & 0o777,
+    0o644,
+    'the template kept its modes',
+  );
+
+  // Through openDatabase, as the image's first start does.
+  const dataDir = join(work, 'private-open');
+  const { db, start } = await open(dataDir, readable);
+  try {
+    assert.deepEqual(start, { from: 'template', templateDir: readable });
+  } finally {
+    await db.close();
+  }
+  assertPrivate(join(dataDir, 'pgdata'), ['pg_internal.init']);
+});
+
+test('a non-empty data folder without PG_VERSION is not replaced by the template nor emptied', async () => {
+  const dataDir = join(work, 'damaged');
+  const pgdata = join(dataDir, 'pgdata');
+  mkdirSync(join(pgdata, 'restored', '5'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(pgdata, 'restored', '5', '16384'), 'rows that were there');
+  writeFileSync(join(pgdata, 'restore-notes.txt'), '# kept\n');
+  let start: PgliteStart | undefined;
+  try {
+    const db = await openDatabase({
+      dataDir,
+      pgliteTemplateDir: templateDir,
+      onPgliteStart: (s) => (start = s),
+    });
+    await db.close();
+  } catch {
+    // Whether PGlite can start on such a folder is not the point: what was there must still be there.
+  }
+  assert.equal(start?.from, 'initdb', 'the template was not used');
+  assert.match((start as { reason: string }).reason, /holds files but no PG_VERSION/);
+  assert.equal(readFileSync(join(pgdata, 'restored', '5', '16384'), 'utf8'), 'rows that were there');
+  assert.equal(readFileSync(join(pgdata, 'restore-notes.txt'), 'utf8'), '# kept\n');
+  assert.deepEqual(
+    readdirSync(dataDir).filter((name) => name.includes('.template-')),
+    [],
+    'no temporary copy left',
+  );
+  assert.ok(existsSync(pgdata));
 });

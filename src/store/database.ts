@@ -64,8 +64,11 @@ export type PgliteStart =
 /**
  * Starts PGlite on `pgdata`: an existing database as it is; a new one from the template when it is usable
  * for this code (same PGlite version, migrations a prefix of ours): a copy of its folder, opened like an
- * existing one; else by initdb. A template that fails leaves nothing behind: the folder is emptied and
- * initdb runs.
+ * existing one; else by initdb. The template is used only for an absent or empty folder: a folder that
+ * holds files but no PG_VERSION (damaged, partly restored) is never replaced nor emptied — PGlite starts
+ * on it as it is, as before templates existed. A template copy that fails leaves nothing behind: only
+ * that copy is removed (the folder was empty before it, and the data folder's lock keeps other processes
+ * out), and initdb runs.
  */
 async function createPglite(pgdata: string, options: OpenDatabaseOptions): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -76,20 +79,24 @@ async function createPglite(pgdata: string, options: OpenDatabaseOptions): Promi
     return PGlite.create({ dataDir: pgdata, startParams });
   }
   let reason = 'the template is turned off';
-  if (options.pgliteTemplateDir !== null) {
+  if (!isAbsentOrEmpty(pgdata))
+    reason = `${pgdata} holds files but no PG_VERSION: not a new folder, so left as it is (no template)`;
+  else if (options.pgliteTemplateDir !== null) {
     const { copyTemplateTo, defaultPgliteTemplateDir, findPgliteTemplate } =
       await import('./pglite-template.ts');
     const templateDir = options.pgliteTemplateDir ?? defaultPgliteTemplateDir();
     const found = findPgliteTemplate(templateDir);
     if (found.usable) {
+      let copied = false;
       try {
         copyTemplateTo(found.pgdata, pgdata);
+        copied = true;
         const instance = await PGlite.create({ dataDir: pgdata, startParams });
         told({ from: 'template', templateDir });
         return instance;
       } catch (e) {
         reason = `the template could not be used (${e instanceof Error ? e.message : String(e)})`;
-        emptyFolder(pgdata);
+        removeFailedCopy(pgdata, copied);
       }
     } else reason = found.reason;
   }
@@ -105,10 +112,23 @@ async function createPglite(pgdata: string, options: OpenDatabaseOptions): Promi
  */
 export const PGLITE_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
 
-/** Removes what a failed start left in a new database folder (the folder itself stays). */
-function emptyFolder(dir: string): void {
+function isAbsentOrEmpty(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+}
+
+/**
+ * After a failed start from the template, `dir` is again an empty 0700 folder. `copied`: the copy was renamed
+ * into place, so `dir` holds only that copy (it was empty before) and is removed; otherwise copyTemplateTo
+ * has removed its own temporary copy and `dir` is as it was (or gone, when it was empty).
+ */
+function removeFailedCopy(dir: string, copied: boolean): void {
+  if (copied) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 /** Reads TRUSTLENS_DATA_DIR / DATABASE_URL into OpenDatabaseOptions. */

@@ -23,6 +23,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmdirSync,
@@ -121,18 +122,43 @@ export function findPgliteTemplate(
  * to a temporary sibling first and is renamed into place, so an interrupted copy never leaves a
  * half database where the next open would find it. Throws when the copy fails (the caller falls back
  * to initdb); the temporary copy is removed.
+ *
+ * Private like a folder PostgreSQL's initdb makes (the database holds the encrypted keys): the temporary
+ * folder is created 0700 before anything is copied into it (Node's cpSync would create it with the
+ * umask's mode, 0755, and set the template's own mode only once filled), so no other user can open
+ * anything inside it during the copy; then every folder of the copy is set 0700 and every file 0600
+ * (the template is readable to all: the image makes it so for its runtime user) before the rename.
+ * `onTemporaryFolder` (tests) is told the temporary folder once it exists, before the copy.
  */
-export function copyTemplateTo(templatePgdata: string, target: string): void {
+export function copyTemplateTo(
+  templatePgdata: string,
+  target: string,
+  options: { onTemporaryFolder?: (tmp: string) => void } = {},
+): void {
   const tmp = `${target}.template-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { mode: 0o700 });
   try {
+    chmodSync(tmp, 0o700); // the mode given to mkdir is masked by the umask; only tighter is possible, be explicit
+    options.onTemporaryFolder?.(tmp);
+    // Into an existing folder, cpSync copies the contents and leaves the folder's own mode as it is.
     cpSync(templatePgdata, tmp, { recursive: true, errorOnExist: true, force: false });
-    chmodSync(tmp, 0o700);
+    makePrivate(tmp);
     if (existsSync(target)) rmdirSync(target); // refuses when the folder holds anything
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Every folder under `dir` (and `dir`) 0700, every file 0600; symbolic links are not followed. */
+function makePrivate(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makePrivate(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
   }
 }
 

@@ -274,7 +274,9 @@ export function createFindingsRepository(db: Database): FindingsRepository {
           const shared = new Map<string, string>();
           if (integrationIds.length > 0) {
             const { rows } = await tx.query<{ integration_id: string; at: Date }>(
-              'SELECT integration_id, at FROM findings_last_seen WHERE integration_id = ANY($1::text[])',
+              // Locked until this transaction ends: a concurrent writer of the same integration (a worker
+              // whose run was taken over) waits, then reads the value this one leaves (review F5).
+              'SELECT integration_id, at FROM findings_last_seen WHERE integration_id = ANY($1::text[]) ORDER BY integration_id FOR UPDATE',
               [integrationIds],
             );
             for (const r of rows) shared.set(r.integration_id, iso(r.at));
@@ -291,11 +293,17 @@ export function createFindingsRepository(db: Database): FindingsRepository {
             }
             const at = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
             if (at === undefined) continue;
-            await tx.query('INSERT INTO findings_last_seen (integration_id, at) VALUES ($1, $2)', [
-              integrationId,
-              at,
-            ]);
-            shared.set(integrationId, at);
+            // A concurrent first sync of the same integration may have inserted it meanwhile: keep its
+            // value (and lock it), never fail on the unique key (review F5).
+            await tx.query(
+              'INSERT INTO findings_last_seen (integration_id, at) VALUES ($1, $2) ON CONFLICT (integration_id) DO NOTHING',
+              [integrationId, at],
+            );
+            const { rows: now } = await tx.query<{ at: Date }>(
+              'SELECT at FROM findings_last_seen WHERE integration_id = $1 FOR UPDATE',
+              [integrationId],
+            );
+            shared.set(integrationId, now[0] ? iso(now[0].at) : at);
           }
           for (const [integrationId, g] of main) {
             const current = shared.get(integrationId);

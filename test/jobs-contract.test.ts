@@ -19,7 +19,7 @@ import { loadConfig } from '../src/app/config.ts';
 import { createApp, type App, type JobsRole } from '../src/app/root.ts';
 import { createInProcessQueue } from '../src/jobs/in-process.ts';
 import { createPgBossQueue } from '../src/jobs/pg-boss.ts';
-import { pendingRuns, runState, takeRun } from '../src/jobs/run-rows.ts';
+import { lastWorkerSign, pendingRuns, runState, takeRun } from '../src/jobs/run-rows.ts';
 import { queuedRunBounds, type JobQueue } from '../src/jobs/types.ts';
 import { createMistralConnector } from '../src/mistral/index.ts';
 import { cliActor } from '../src/services/context.ts';
@@ -401,7 +401,30 @@ for (const backend of testBackends()) {
         await until('the dying worker took the run', async () => took, Boolean);
         assert.equal((await runState(db, run.id))!.owner, 'dead-host.test:4242');
         await dying.pause();
+        // The take-over pass (here of a process whose worker is not started yet) takes the silent run from
+        // its dead owner and puts it back to `queued`, its job delivered again (review F8): attempts kept,
+        // no owner (the re-delivery is no worker's sign of life, review F3).
+        const requeued = await until(
+          'the silent run was put back to queued',
+          async () => {
+            await apps[1].services.syncs.recoverInterrupted();
+            return runState(db, run.id);
+          },
+          (s) => s?.status === 'queued',
+        );
+        assert.equal(requeued!.owner, null);
+        assert.equal(requeued!.attempts, 1);
+        // A client waiting on the run as the API client and `trustlens integration sync` do (queued and
+        // running are not the end) keeps waiting, and sees it end succeeded.
+        const waited = (async () => {
+          for (;;) {
+            const v = await apps[0].services.syncs.getRun(admin, id, run.id);
+            if (v.status !== 'queued' && v.status !== 'running') return v.status;
+            await sleep(100);
+          }
+        })();
         await apps[1].startWorker();
+        assert.equal(await waited, 'succeeded', 'a waiting client sees the run end succeeded');
         const ended = await until('the run ended', () => runs(db), settled);
         assert.equal(ended.length, 1, 'no second run: the same run was taken over');
         assert.equal(ended[0].status, 'succeeded');
@@ -722,6 +745,48 @@ for (const backend of testBackends()) {
         assert.equal(next.started, true, 'the integration is not blocked any more');
         assert.notEqual(next.run.id, first.run.id);
         assert.equal(next.run.status, 'queued');
+      });
+
+      it("a dead worker's run taken over with no worker alive ends failed NO_WORKER, not re-sent forever (review F3)", async () => {
+        const clock = shiftedClock();
+        // `serve --no-worker` whose only worker was SIGKILLed mid-sync and never restarted.
+        const { db, apps, queues } = await world(1, {
+          ownQueues: true,
+          lost: true,
+          role: 'enqueue',
+          now: clock.now,
+        });
+        const bounds = queuedRunBounds(queues[0].settings!, STALE_AFTER_MS);
+        const [id] = await addIntegrations(apps[0], 1);
+        const { run } = await apps[0].services.syncs.trigger(admin, id);
+        const seen = (await runState(db, run.id))!;
+        assert.ok(await takeRun(db, seen, 'dead-host.test:4242', clock.now().toISOString()));
+        // Its heartbeat goes stale: the take-over pass puts the run back to queued, its job delivered again.
+        clock.offset += STALE_AFTER_MS + 1000;
+        const takenOverAt = clock.now().getTime();
+        await apps[0].scheduler.tick();
+        const requeued = (await runState(db, run.id))!;
+        assert.deepEqual(
+          { status: requeued.status, owner: requeued.owner, attempts: requeued.attempts },
+          { status: 'queued', owner: null, attempts: 1 },
+        );
+        const sign = await lastWorkerSign(db);
+        assert.ok(sign === null || sign < takenOverAt, 'the re-delivery is no sign of a live worker');
+        clock.offset += bounds.failAfterMs - 1000;
+        await apps[0].scheduler.tick();
+        assert.equal((await swept(db, run.id)).status, 'queued', 'not before the second bound');
+        clock.offset += 2000;
+        await apps[0].scheduler.tick();
+        const failed = await swept(db, run.id);
+        assert.equal(failed.status, 'failed');
+        assert.equal(failed.attempts, 1, 'delivered again once, taken by no worker');
+        for (const e of failed.errors) assert.equal(e.code, 'NO_WORKER');
+        // Far later, nothing re-sends it, and the integration is not blocked.
+        clock.offset += bounds.requeueAfterMs + bounds.failAfterMs;
+        await apps[0].scheduler.tick();
+        assert.equal((await swept(db, run.id)).status, 'failed');
+        const next = await apps[0].services.syncs.trigger(admin, id);
+        assert.equal(next.started, true);
       });
     },
   );

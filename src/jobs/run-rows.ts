@@ -162,19 +162,30 @@ export async function interruptedJobRuns(
 }
 
 /**
- * Marks an interrupted run as delivered again at `at` (its heartbeat_at), by compare-and-set on the
- * version read (status, attempts, last sign): true for the one process that wins, which then asks the
- * queue to deliver its job again; the others leave it. A worker that takes the run meanwhile wins (the
- * run is no longer interrupted as read), and a worker that read it before the mark loses its take.
+ * Puts an interrupted run back to `queued` for its job to be delivered again at `at` (review F3/F8), by
+ * compare-and-set on the version read (status, attempts, last sign): true for the one process that wins,
+ * which then asks the queue to deliver its job again; the others leave it. The run keeps its attempts
+ * (so re-deliveries of one run stop at the attempts bound) and `at` as its re-queued marker (heartbeat_at
+ * of a queued run, as the queued sweep's re-enqueue): clients waiting on it keep waiting, and no worker
+ * taking it ends it `failed` (NO_WORKER) past the queued sweep's second bound. It loses its owner, so the
+ * re-delivery is never read as a worker's sign of life (lastWorkerSign). A worker that takes the run
+ * meanwhile wins (the run is no longer interrupted as read), and a worker that read it before the mark
+ * loses its take. False too when another run of the integration is queued or running (the unique index).
  */
 export async function markRedelivered(db: Database, seen: RunState, at: string): Promise<boolean> {
-  const r = await db.query(
-    `UPDATE sync_runs SET heartbeat_at = $2
-     WHERE id = $1 AND status = 'interrupted' AND attempts = $3
-       AND date_trunc('milliseconds', COALESCE(heartbeat_at, started_at)) = date_trunc('milliseconds', $4::timestamptz)`,
-    [seen.id, at, seen.attempts, new Date(seen.lastSignMs).toISOString()],
-  );
-  return r.rowCount === 1;
+  try {
+    const r = await db.query(
+      `UPDATE sync_runs SET status = 'queued', owner = NULL, heartbeat_at = $2, finished_at = NULL,
+         duration_ms = NULL, errors = '[]'::jsonb, alerts_evaluated_at = NULL
+       WHERE id = $1 AND status = 'interrupted' AND attempts = $3
+         AND date_trunc('milliseconds', COALESCE(heartbeat_at, started_at)) = date_trunc('milliseconds', $4::timestamptz)`,
+      [seen.id, at, seen.attempts, new Date(seen.lastSignMs).toISOString()],
+    );
+    return r.rowCount === 1;
+  } catch (e) {
+    if (sqlState(e) === '23505') return false; // another run of the integration is queued or running
+    throw e;
+  }
 }
 
 /** Marks a queued run failed (its job could not be enqueued), so the integration is not blocked. */
@@ -207,7 +218,8 @@ export interface QueuedRun {
 
 /**
  * The last sign of life of any sync worker seen in the runs table: the latest heartbeat or end of a run
- * a worker took (ms since the epoch), or null. Workers busy with other runs keep it recent: a queue with
+ * a worker took (ms since the epoch), or null. A run put back to `queued` for take-over has no owner
+ * (markRedelivered): its re-delivery is not a worker's sign. Workers busy with other runs keep it recent: a queue with
  * a backlog is not a queue without workers.
  */
 export async function lastWorkerSign(db: Database): Promise<number | null> {

@@ -13,8 +13,9 @@
  * compare-and-set) and executes it. The lease of a run is its heartbeat: a slow sync whose worker lives
  * keeps its job, and a duplicate delivery finds the run held and ends at once. When the worker stops
  * giving signs of life, the take-over pass (`recoverInterrupted`, run at every start, on each scheduler
- * tick and by every worker each check interval) marks the run interrupted and delivers its job again by
- * compare-and-set; a worker takes the same run over, which then ends with the outcome.
+ * tick and by every worker each check interval) marks the run interrupted, puts it back to `queued` and
+ * delivers its job again by compare-and-set (clients keep waiting; taken by no worker, the queued sweep
+ * ends it NO_WORKER); a worker takes the same run over, which then ends with the outcome.
  */
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';
@@ -363,7 +364,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
 
   /**
    * Delivers again the job of a run of a job that is `interrupted` as read (`seen`), if this process wins
-   * the mark (compare-and-set): so of several processes sweeping, one re-delivers. A failed re-delivery is
+   * the mark (compare-and-set, which puts the run back to `queued`: review F3/F8): so of several
+   * processes sweeping, one re-delivers. A failed re-delivery is
    * not retried here: the run is delivered again by a later pass, past the first bound.
    */
   async function redeliver(seen: RunState, at: Date): Promise<void> {

@@ -144,7 +144,10 @@ describe('the Connectors and Organization pages in Chromium', { skip }, () => {
 
     await page.locator('label', { hasText: /^Custom$/ }).click();
     await page.waitForURL(/kind=custom/);
+    // The address changes before the table re-renders: wait for the built-in rows to go, then count.
+    await table.getByText('built-in', { exact: true }).first().waitFor({ state: 'detached' });
     assert.equal(await table.getByText('built-in', { exact: true }).count(), 0);
+    assert.ok((await table.getByText('custom', { exact: true }).count()) >= 4);
 
     await table.getByRole('link').first().click();
     await page.waitForURL(/\/integrations\/[^/]+\/connectors\/[^/]+$/);

@@ -27,6 +27,7 @@ import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts'
 import type { Database } from '../src/store/index.ts';
 import { testBackends, type TestBackend, type TestDatabase } from '../src/store/testing.ts';
 import { testKeyring } from './store-fixtures.ts';
+import { until as waitUntil } from './helpers/until.ts';
 
 const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
   createMistralConnector({
@@ -59,17 +60,8 @@ const SETTINGS = {
 };
 const admin = cliActor();
 
-/** Waits for a condition (a test that never gets there fails after `limitMs`, with what it last saw). */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 90_000) {
-  const start = Date.now();
-  let last: T;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() - start > limitMs) assert.fail(`${what}: still ${JSON.stringify(last)}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 90_000) =>
+  waitUntil(what, read, ok, limitMs);
 
 interface RunRow {
   id: string;

@@ -14,24 +14,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { createPgBossQueue } from '../src/jobs/pg-boss.ts';
 import { SYNC_QUEUE, type JobQueue, type SyncJob } from '../src/jobs/types.ts';
+import { until as waitUntil } from './helpers/until.ts';
 
 const URL = process.env.TRUSTLENS_TEST_DATABASE_URL;
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 60_000) {
-  const start = Date.now();
-  let last: T;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() - start > limitMs) assert.fail(`${what}: still ${JSON.stringify(last)}`);
-    await sleep(50);
-  }
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 60_000) =>
+  waitUntil(what, read, ok, limitMs, 50);
 
 describe(
   'pg-boss sync jobs: long handlers, re-delivery, no head-of-line blocking (PostgreSQL)',

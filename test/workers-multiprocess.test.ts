@@ -13,7 +13,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { loadConfig } from '../src/app/config.ts';
 import { createApp, type App } from '../src/app/root.ts';
@@ -22,6 +21,7 @@ import { cliActor } from '../src/services/context.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { BIN } from './helpers/run-cli.ts';
 import { recordReliability, reliabilitySize, reliabilitySizeName } from './helpers/reliability.ts';
+import { until as waitUntil } from './helpers/until.ts';
 
 const URL_BASE = process.env.TRUSTLENS_TEST_DATABASE_URL;
 const WORKERS = 3;
@@ -44,16 +44,8 @@ interface Worker {
 const UNFINISHED = `(r.status IN ('queued', 'running') OR (r.status = 'interrupted' AND r.queued AND r.attempts < 3
   AND NOT EXISTS (SELECT 1 FROM sync_runs l WHERE l.integration_id = r.integration_id AND l.seq > r.seq)))`;
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 120_000) {
-  const start = Date.now();
-  let last: T;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() - start > limitMs) assert.fail(`${what}: still ${JSON.stringify(last)}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 120_000) =>
+  waitUntil(what, read, ok, limitMs);
 
 describe(
   'three trustlens worker processes, thirty integrations, one worker killed (PostgreSQL)',

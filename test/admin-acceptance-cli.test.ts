@@ -1,8 +1,9 @@
 /**
- * Issue 11's "done when", the way a user runs it (the CLI as a process, a simulated workspace): an
- * integration holds both keys; between two syncs alice removes an agent's guardrails (the audit log
- * says so); `trustlens events` then says the guardrails were removed and by whom. The admin key never
- * appears in any output, nor in any file of the data folder.
+ * Issue 11's "done when", the way a user runs it (the CLI, a simulated workspace): an integration holds
+ * both keys; between two syncs alice removes an agent's guardrails (the audit log says so); `trustlens
+ * events` then says the guardrails were removed and by whom. The admin key never appears in any output,
+ * nor in any file of the data folder. The commands run in-process (runCliInProcess), the last one (the
+ * events table) through bin/trustlens as a process.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator, type SimAgent } from '../src/simulator/index.ts';
-import { runCli, type CliRun } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess, type CliRun } from './helpers/run-cli.ts';
 
 /** A new version of the agent without guardrails, made current (as a PATCH would). */
 function removeGuardrails(a: SimAgent, at: string): void {
@@ -42,8 +43,8 @@ test('both keys: a guardrail removal is attributed to its author in `trustlens e
   const d = ['--data-dir', data];
   const env = { MISTRAL_API_KEY: sim.apiKey };
   const outputs: CliRun[] = [];
-  const cli = async (args: string[]) => {
-    const r = await runCli(args, env, 180_000);
+  const cli = async (args: string[], asProcess = false) => {
+    const r = await (asProcess ? runCli : runCliInProcess)(args, env, 180_000);
     outputs.push(r);
     return r;
   };
@@ -91,7 +92,7 @@ test('both keys: a guardrail removal is attributed to its author in `trustlens e
     assert.ok(removed, `a guardrails_removed event for ${agent.current.id}: ${events.stdout.slice(0, 2000)}`);
     assert.equal(removed.attribution?.actor, 'alice@example.com');
     assert.match(removed.summary, /by alice@example\.com/);
-    const table = await cli(['events', 'prod', ...d]);
+    const table = await cli(['events', 'prod', ...d], true);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /alice@example\.com/, 'the table says who');
 

@@ -1,7 +1,8 @@
 /**
- * Issue 9 #14, as a process: enumerated values in any case; a key file other users can read is
- * warned about; `scan --data-dir` says what it stored and that the key is encrypted; `integration
- * remove` needs --yes when not on a terminal.
+ * Issue 9 #14: enumerated values in any case; a key file other users can read is warned about;
+ * `scan --data-dir` says what it stored and that the key is encrypted; `integration remove` needs
+ * --yes when not on a terminal. In-process (runCliInProcess), but for what concerns the process: the
+ * refused `remove` (its standard streams are not a terminal) and a reader closing the pipe (exit 141).
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const root = mkdtempSync(join(tmpdir(), 'trustlens-conv-'));
@@ -25,7 +26,7 @@ test('upper-case values, a readable key file warned about, scan --data-dir says 
   writeFileSync(keyFile, sim.apiKey + '\n');
   chmodSync(keyFile, 0o644);
   const dir = join(root, 'data');
-  const r = await runCli([
+  const r = await runCliInProcess([
     'scan',
     '--base-url',
     sim.url,
@@ -50,30 +51,49 @@ test('upper-case values, a readable key file warned about, scan --data-dir says 
   assert.ok(!r.stderr.includes(sim.apiKey) && !r.stdout.includes(sim.apiKey));
 
   chmodSync(keyFile, 0o600);
-  const quiet = await runCli(['scan', '--base-url', sim.url, '--api-key-file', keyFile, '--format', 'Table']);
+  const quiet = await runCliInProcess([
+    'scan',
+    '--base-url',
+    sim.url,
+    '--api-key-file',
+    keyFile,
+    '--format',
+    'Table',
+  ]);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /readable by other users/);
 
-  const list = await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir]);
+  const list = await runCliInProcess(['integration', 'list', '--format', 'json', '--data-dir', dir]);
   const [integration] = JSON.parse(list.stdout);
-  // Not on a terminal: removing needs --yes, and nothing is removed without it.
+  // Not on a terminal (a process with piped standard streams): removing needs --yes, and nothing is
+  // removed without it.
   const refused = await runCli(['integration', 'remove', integration.id, '--data-dir', dir]);
   assert.equal(refused.code, 64, refused.stderr);
   assert.match(refused.stderr, /--yes/);
   assert.equal(
-    JSON.parse((await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout).length,
+    JSON.parse((await runCliInProcess(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout)
+      .length,
     1,
   );
-  const removed = await runCli(['integration', 'remove', integration.id, '--yes', '--data-dir', dir]);
+  const removed = await runCliInProcess([
+    'integration',
+    'remove',
+    integration.id,
+    '--yes',
+    '--data-dir',
+    dir,
+  ]);
   assert.equal(removed.code, 0, removed.stderr);
   assert.deepEqual(
-    JSON.parse((await runCli(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout),
+    JSON.parse(
+      (await runCliInProcess(['integration', 'list', '--format', 'json', '--data-dir', dir])).stdout,
+    ),
     [],
   );
 });
 
 test('a misspelt value is still refused, naming the choices', async () => {
-  const r = await runCli(['scan', '--base-url', sim.url, '--fail-on', 'SEVERE'], {
+  const r = await runCliInProcess(['scan', '--base-url', sim.url, '--fail-on', 'SEVERE'], {
     MISTRAL_API_KEY: sim.apiKey,
   });
   assert.equal(r.code, 64);

@@ -1,10 +1,12 @@
 /**
  * The CLI as an API client (`--server URL`, issue 8, ADR 0002): a real listening server with a
- * simulator-synced integration and API tokens of each role; `bin/trustlens` runs as a process with
- * --server and its JSON outputs are compared with the API's answers to the same questions. A sync
- * through the server reaches a finished run with the exit code of a local sync; a viewer's mute gets
- * the 403 message, a wrong token the 401 message, a stopped server a clear message; no token is ever
- * printed. The CLI's server mode does not depend on the server's back end: it runs on PGlite only.
+ * simulator-synced integration and API tokens of each role; the CLI runs with --server and its JSON
+ * outputs are compared with the API's answers to the same questions. A sync through the server reaches
+ * a finished run with the exit code of a local sync; a viewer's mute gets the 403 message, a wrong token
+ * the 401 message, a stopped server a clear message; no token is ever printed. The CLI's server mode
+ * does not depend on the server's back end: it runs on PGlite only. The commands run in-process
+ * (runCliInProcess; the server listens in this process too, on 127.0.0.1), but for `--token`, which a
+ * process's argument list shows to other users: that one is `bin/trustlens` as a process.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { throughServerHint } from '../src/cli/open-app.ts';
 import { buildProgram } from '../src/cli/program.ts';
 import { LOCAL_ONLY, REMOTE_COMMANDS } from '../src/cli/remote.ts';
 import { testBackends } from '../src/store/testing.ts';
-import { runCli, type CliRun } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess, type CliRun } from './helpers/run-cli.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 const backend = testBackends().find((b) => b.kind === 'pglite')!;
@@ -35,7 +37,7 @@ describe('trustlens --server URL (the CLI through the API)', () => {
     args: string[],
     env: Record<string, string> = {},
   ): Promise<CliRun> {
-    const r = await runCli(['--server', url, ...args], {
+    const r = await runCliInProcess(['--server', url, ...args], {
       TRUSTLENS_SERVER: undefined,
       TRUSTLENS_TOKEN: token ?? undefined,
       NO_COLOR: '1',
@@ -319,7 +321,7 @@ describe('trustlens --server URL (the CLI through the API)', () => {
     assert.match(r.stderr, /refused the API token/);
     assert.ok(r.stderr.includes(`${url}/settings/tokens`));
 
-    // --token works, with a warning about the process list.
+    // --token works, with a warning about the process list (a process, whose arguments others can see).
     const flag = await runCli(['integration', 'list', '--server', url, '--token', h.viewer.token!], {
       TRUSTLENS_TOKEN: undefined,
       TRUSTLENS_SERVER: undefined,
@@ -332,7 +334,7 @@ describe('trustlens --server URL (the CLI through the API)', () => {
     const file = join(dir, 'token');
     writeFileSync(file, `${h.viewer.token!}\n`);
     chmodSync(file, 0o600);
-    const viaFile = await runCli(['integration', 'list', '--token-file', file, '--format', 'json'], {
+    const viaFile = await runCliInProcess(['integration', 'list', '--token-file', file, '--format', 'json'], {
       TRUSTLENS_SERVER: url,
       TRUSTLENS_TOKEN: undefined,
     });
@@ -367,7 +369,7 @@ describe('trustlens --server URL (the CLI through the API)', () => {
         s.close(() => done(port));
       });
     });
-    const r = await runCli(['integration', 'list', '--server', `http://127.0.0.1:${free}`], {
+    const r = await runCliInProcess(['integration', 'list', '--server', `http://127.0.0.1:${free}`], {
       TRUSTLENS_TOKEN: h.viewer.token!,
       TRUSTLENS_SERVER: undefined,
     });

@@ -1,7 +1,9 @@
 /**
- * Issue 9 #12, as a process: hints name things that exist. A duplicate `integration add` points at
+ * Issue 9 #12: hints name things that exist. A duplicate `integration add` points at
  * `integration update`, which exists and changes the name, base URL (with the key again) and
  * frequency; a refused key in `scan` says where a scan's key comes from, not "the integration".
+ * In-process (runCliInProcess), but for the refused key: its exit status (2) is checked through
+ * bin/trustlens, as a process.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const dir = join(mkdtempSync(join(tmpdir(), 'trustlens-update-')), 'data');
@@ -23,13 +25,13 @@ after(async () => {
 test('duplicate add names `integration update`, which changes name, frequency and base URL', async () => {
   const env = { MISTRAL_API_KEY: sim.apiKey };
   const add = ['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--data-dir', dir];
-  assert.equal((await runCli(add, env)).code, 0);
-  const dup = await runCli(add, env);
+  assert.equal((await runCliInProcess(add, env)).code, 0);
+  const dup = await runCliInProcess(add, env);
   assert.equal(dup.code, 1, dup.stderr);
   assert.match(dup.stderr, /already exists/);
   assert.match(dup.stderr, /trustlens integration update prod/);
 
-  const freq = await runCli([
+  const freq = await runCliInProcess([
     'integration',
     'update',
     'prod',
@@ -43,7 +45,7 @@ test('duplicate add names `integration update`, which changes name, frequency an
   assert.equal(freq.code, 0, freq.stderr);
   assert.equal(JSON.parse(freq.stdout)[0].syncFrequencyMinutes, 60);
 
-  const renamed = await runCli([
+  const renamed = await runCliInProcess([
     'integration',
     'update',
     'prod',
@@ -59,20 +61,28 @@ test('duplicate add names `integration update`, which changes name, frequency an
 
   // A new base URL needs the key again (the stored key never goes to a new address).
   const other = sim.url.replace('127.0.0.1', 'localhost');
-  const noKey = await runCli(['integration', 'update', 'production', '--base-url', other, '--data-dir', dir]);
+  const noKey = await runCliInProcess([
+    'integration',
+    'update',
+    'production',
+    '--base-url',
+    other,
+    '--data-dir',
+    dir,
+  ]);
   assert.equal(noKey.code, 64, noKey.stderr);
   assert.match(noKey.stderr, /No Mistral API key/);
-  const moved = await runCli(
+  const moved = await runCliInProcess(
     ['integration', 'update', 'production', '--base-url', other, '--format', 'json', '--data-dir', dir],
     env,
   );
   assert.equal(moved.code, 0, moved.stderr);
   assert.equal(JSON.parse(moved.stdout)[0].baseUrl, other);
 
-  const nothing = await runCli(['integration', 'update', 'production', '--data-dir', dir]);
+  const nothing = await runCliInProcess(['integration', 'update', 'production', '--data-dir', dir]);
   assert.equal(nothing.code, 64);
   assert.match(nothing.stderr, /Nothing to update/);
-  const badFreq = await runCli([
+  const badFreq = await runCliInProcess([
     'integration',
     'update',
     'production',

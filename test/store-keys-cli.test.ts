@@ -1,11 +1,15 @@
-/** `trustlens keys status|rewrap`: master-key rotation of stored API keys, end to end (PGlite data folder). */
+/**
+ * `trustlens keys status|rewrap`: master-key rotation of stored API keys, end to end (PGlite data folder).
+ * The commands run in-process (runCliInProcess: the master keys come from the environment of each call),
+ * but for the refused malformed key, whose exit status is checked through bin/trustlens, as a process.
+ */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 import { createKeyring, masterKeyFromBytes, type Keyring } from '../src/crypto/index.ts';
 import { isAppError } from '../src/errors/index.ts';
 import { createStore, openDatabase } from '../src/store/index.ts';
@@ -45,12 +49,12 @@ describe('trustlens keys (master-key rotation)', () => {
       TRUSTLENS_MASTER_KEY: newRaw.toString('base64'),
       TRUSTLENS_MASTER_KEY_PREVIOUS: oldRaw.toString('hex'),
     };
-    const before = await runCli(['keys', 'status', '--data-dir', dataDir], env);
+    const before = await runCliInProcess(['keys', 'status', '--data-dir', dataDir], env);
     assert.equal(before.code, 0, before.stderr);
     assert.match(before.stdout, new RegExp(`Current master key: ${newKey.id}`));
     assert.match(before.stdout, new RegExp(`${oldKey.id}  1 integration\\(s\\)  \\(previous\\)`));
 
-    const rewrap = await runCli(['keys', 'rewrap', '--data-dir', dataDir], env);
+    const rewrap = await runCliInProcess(['keys', 'rewrap', '--data-dir', dataDir], env);
     assert.equal(rewrap.code, 0, rewrap.stderr);
     assert.match(rewrap.stdout, /Re-wrapped 1 data key\(s\)/);
     for (const out of [before.stdout, before.stderr, rewrap.stdout, rewrap.stderr])
@@ -95,7 +99,7 @@ describe('trustlens keys (master-key rotation)', () => {
       await withStore(dataDir, createKeyring(masterKeyFromBytes(right)), (s) =>
         s.integrations.create({ name: 'prod', apiKey: sim.apiKey, baseUrl: sim.url }),
       );
-      const r = await runCli(['sync', 'prod', '--data-dir', dataDir], {
+      const r = await runCliInProcess(['sync', 'prod', '--data-dir', dataDir], {
         TRUSTLENS_MASTER_KEY: wrong.toString('base64'),
       });
       assert.equal(r.code, 1, r.stderr);
@@ -105,7 +109,7 @@ describe('trustlens keys (master-key rotation)', () => {
       assert.ok(!out.includes(sim.apiKey) && !out.includes(wrong.toString('base64')));
       assert.equal(sim.stats().totalRequests, 0, 'no request was sent with an undecryptable key');
 
-      const ok = await runCli(['sync', 'prod', '--data-dir', dataDir], {
+      const ok = await runCliInProcess(['sync', 'prod', '--data-dir', dataDir], {
         TRUSTLENS_MASTER_KEY: right.toString('base64'),
       });
       assert.equal(ok.code, 0, ok.stderr);

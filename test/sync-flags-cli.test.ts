@@ -1,6 +1,7 @@
 /**
- * Issue 9 #16, as a process: `sync` takes --format json, --fail-on (with --allow-partial), --rps and
- * --concurrency, like `scan`.
+ * Issue 9 #16: `sync` takes --format json, --fail-on (with --allow-partial), --rps and --concurrency,
+ * like `scan`. In-process (runCliInProcess), but for the --fail-on gate: its exit status is checked once
+ * through bin/trustlens, as a process.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 let noBeta: SimulatorHandle;
@@ -29,11 +30,23 @@ after(async () => {
 test('sync --format json --fail-on --rps --concurrency', async () => {
   const d = ['--data-dir', dir];
   const add = (name: string, s: SimulatorHandle) =>
-    runCli(['integration', 'add', '--name', name, '--base-url', s.url, ...d], { MISTRAL_API_KEY: s.apiKey });
+    runCliInProcess(['integration', 'add', '--name', name, '--base-url', s.url, ...d], {
+      MISTRAL_API_KEY: s.apiKey,
+    });
   assert.equal((await add('prod', sim)).code, 0);
   assert.equal((await add('nobeta', noBeta)).code, 0);
 
-  const r = await runCli(['sync', 'prod', '--format', 'json', '--rps', '50', '--concurrency', '2', ...d]);
+  const r = await runCliInProcess([
+    'sync',
+    'prod',
+    '--format',
+    'json',
+    '--rps',
+    '50',
+    '--concurrency',
+    '2',
+    ...d,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const [one] = JSON.parse(r.stdout);
   assert.equal(one.integration.name, 'prod');
@@ -42,23 +55,31 @@ test('sync --format json --fail-on --rps --concurrency', async () => {
   assert.ok(sim.stats().peakConcurrency <= 2, `peak ${sim.stats().peakConcurrency} > --concurrency 2`);
 
   const open = one.openFindingsBySeverity;
+  // The gate's exit status as a process sees it (bin/trustlens).
   const gated = await runCli(['sync', 'prod', '--fail-on', 'info', ...d]);
   const anyOpen = Object.values(open as Record<string, number>).some((n) => n > 0);
   assert.equal(gated.code, anyOpen ? 3 : 0, gated.stderr);
 
   // Without beta access: nothing to find, but the gate cannot pass on missing data.
-  const partial = await runCli(['sync', 'nobeta', '--fail-on', 'critical', ...d]);
-  const critical = JSON.parse((await runCli(['posture', 'nobeta', '--format', 'json', ...d])).stdout)
+  const partial = await runCliInProcess(['sync', 'nobeta', '--fail-on', 'critical', ...d]);
+  const critical = JSON.parse((await runCliInProcess(['posture', 'nobeta', '--format', 'json', ...d])).stdout)
     .integrations[0].openFindingsBySeverity.critical;
   assert.equal(partial.code, critical > 0 ? 3 : 4, partial.stdout + partial.stderr);
   if (critical === 0) {
     assert.match(partial.stderr, /coverage is incomplete \(nobeta: .*agents/);
-    const allowed = await runCli(['sync', 'nobeta', '--fail-on', 'critical', '--allow-partial', ...d]);
+    const allowed = await runCliInProcess([
+      'sync',
+      'nobeta',
+      '--fail-on',
+      'critical',
+      '--allow-partial',
+      ...d,
+    ]);
     assert.equal(allowed.code, 0, allowed.stderr);
   }
 
-  const bad = await runCli(['sync', 'prod', '--rps', '0', ...d]);
+  const bad = await runCliInProcess(['sync', 'prod', '--rps', '0', ...d]);
   assert.equal(bad.code, 64);
-  const badFail = await runCli(['sync', 'prod', '--fail-on', 'severe', ...d]);
+  const badFail = await runCliInProcess(['sync', 'prod', '--fail-on', 'severe', ...d]);
   assert.equal(badFail.code, 64);
 });

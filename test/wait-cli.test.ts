@@ -1,7 +1,9 @@
 /**
- * Issue 9 #10 (the --wait part), as a process: a read command on a data folder held by another
- * TrustLens process (a sync) waits for it, saying so, up to --wait SECONDS (default 60); --wait 0 fails
- * at once. Reading through a running server is not part of this.
+ * Issue 9 #10 (the --wait part): a read command on a data folder held by another TrustLens process (a
+ * sync) waits for it, saying so, up to --wait SECONDS (default 60); --wait 0 fails at once. Reading
+ * through a running server is not part of this. The holder is always another process; the commands run
+ * in-process (runCliInProcess), but for the one that waits and then answers, a process through
+ * bin/trustlens whose holder ends as soon as it says it is waiting.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { BIN, runCliInProcess, type CliRun } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const dir = join(mkdtempSync(join(tmpdir(), 'trustlens-wait-')), 'data');
 before(async () => {
   sim = await startSimulator({ seed: 41, generator: { agents: 2, conversations: 5 } });
-  const add = await runCli(
+  const add = await runCliInProcess(
     ['integration', 'add', '--name', 'prod', '--base-url', sim.url, '--data-dir', dir],
     {
       MISTRAL_API_KEY: sim.apiKey,
@@ -35,14 +37,49 @@ function holdLock(seconds: number): { done: Promise<void>; end(): void } {
   return { done: new Promise((r) => child.on('exit', () => r())), end: () => child.kill() };
 }
 
+/**
+ * `bin/trustlens ARGS` as a process (the environment rules of runCli); `onStderr` sees its standard
+ * error as it comes.
+ */
+function runWatching(args: string[], onStderr: (text: string) => void): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        ...process.env,
+        MISTRAL_API_KEY: undefined,
+        MISTRAL_ADMIN_API_KEY: undefined,
+        TRUSTLENS_RATE_LIMIT_SHARE: undefined,
+        DATABASE_URL: undefined,
+        TRUSTLENS_DATA_DIR: undefined,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr(stderr);
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`trustlens ${args.join(' ')} timed out; stderr: ${stderr}`));
+    }, 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
 test('--wait 0 fails at once; a short --wait gives up saying how long it waited', async () => {
   const holder = holdLock(40);
-  const now = await runCli(['integration', 'list', '--wait', '0', '--data-dir', dir]);
+  const now = await runCliInProcess(['integration', 'list', '--wait', '0', '--data-dir', dir]);
   assert.equal(now.code, 1, now.stderr);
   assert.match(now.stderr, /in use by another TrustLens process/);
   assert.doesNotMatch(now.stderr, /waiting up to/);
 
-  const short = await runCli(['runs', 'prod', '--wait', '1', '--data-dir', dir]);
+  const short = await runCliInProcess(['runs', 'prod', '--wait', '1', '--data-dir', dir]);
   assert.equal(short.code, 1, short.stderr);
   assert.match(short.stderr, /waiting up to 1 s for it to finish/);
   assert.match(short.stderr, /Waited 1 s/);
@@ -52,9 +89,18 @@ test('--wait 0 fails at once; a short --wait gives up saying how long it waited'
 });
 
 test('a read command waits for the holder to end, then answers (default wait)', async () => {
-  const holder = holdLock(15);
-  const r = await runCli(['integration', 'list', '--data-dir', dir]);
+  // The holder would outlive the default wait: it ends once the command says it is waiting.
+  const holder = holdLock(120);
+  let ended = false;
+  const r = await runWatching(['integration', 'list', '--data-dir', dir], (stderr) => {
+    if (!ended && /waiting up to 60 s for it to finish \(--wait SECONDS\)/.test(stderr)) {
+      ended = true;
+      holder.end();
+    }
+  });
+  holder.end();
   await holder.done;
+  assert.ok(ended, `the command said it was waiting: ${r.stderr}`);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /waiting up to 60 s for it to finish \(--wait SECONDS\)/);
   assert.match(r.stdout, /prod/);

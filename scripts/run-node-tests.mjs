@@ -1,21 +1,50 @@
 // Runs test files with node:test's run() IN THE ORDER GIVEN (`node --test` sorts the files it is given by
 // name, so it cannot start the longest first), in `concurrency` lanes, with the spec report on stdout.
 // Started by scripts/run-tests.mjs as `node --import tsx scripts/run-node-tests.mjs CONCURRENCY CACHE
-// FILE...` (each test file's process inherits --import tsx). Exits 1 when a test fails. Each file's
-// duration (the sum of its top-level tests) is merged into the JSON file CACHE for the next run's order.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+// FILE... [--batch FILE...]` (each test file's process inherits --import tsx). Exits 1 when a test fails.
+// Each file's duration (the sum of its top-level tests) is merged into the JSON file CACHE for the next
+// run's order.
+//
+// The files after --batch (short unit files: a Node + tsx start costs more CPU than their tests) run
+// together in one process per lane instead of one process each: a generated entry imports each of them
+// inside its own describe(), named by the file's path, so the report still names the file above each
+// test, a file's top-level hooks (before/after) apply to that file's tests only, and a failing test or a
+// file that fails to load fails the run as before. They go last (each batch is a few seconds).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
 const root = resolve(import.meta.dirname, '..');
-const [concurrency, cacheFile, ...files] = process.argv.slice(2);
+const [concurrency, cacheFile, ...rest] = process.argv.slice(2);
+const cut = rest.indexOf('--batch');
+const files = cut < 0 ? rest : rest.slice(0, cut);
+const toBatch = cut < 0 ? [] : rest.slice(cut + 1);
 const seconds = new Map();
+
+// One batch per lane (fewer when there are few files), the files dealt round-robin (they come longest first).
+const batchDir = toBatch.length ? mkdtempSync(join(tmpdir(), 'trustlens-test-batch-')) : null;
+const batches = new Set();
+const batchCount = Math.min(Number(concurrency) || 1, Math.ceil(toBatch.length / 10));
+for (let i = 0; i < batchCount; i += 1) {
+  const members = toBatch.filter((_, j) => j % batchCount === i);
+  const entry = join(batchDir, `batch-${i + 1}.test.mjs`);
+  const lines = members.map(
+    (f) =>
+      `describe(${JSON.stringify(relative(root, f))}, async () => {\n  await import(${JSON.stringify(pathToFileURL(f).href)});\n});`,
+  );
+  writeFileSync(entry, `import { describe } from 'node:test';\n${lines.join('\n')}\n`);
+  batches.add(entry);
+  files.push(entry);
+}
 
 const stream = run({ files, concurrency: Number(concurrency) });
 const record = (event) => {
   if (event.nesting !== 0 || !event.file) return;
-  const file = relative(root, event.file);
+  // A batch's top-level suites are its files, named by their paths.
+  const file = batches.has(event.file) ? event.name : relative(root, event.file);
   seconds.set(file, (seconds.get(file) ?? 0) + (event.details?.duration_ms ?? 0) / 1000);
 };
 stream.on('test:pass', record);
@@ -25,6 +54,7 @@ stream.on('test:fail', (event) => {
 });
 stream.compose(spec).pipe(process.stdout);
 stream.on('end', () => {
+  if (batchDir) rmSync(batchDir, { recursive: true, force: true });
   let cached = {};
   try {
     cached = JSON.parse(readFileSync(cacheFile, 'utf8'));

@@ -7,9 +7,10 @@
 //
 // The checks before the tests run at the same time (TRUSTLENS_TEST_JOBS at once, default: one per core),
 // each one's output held and printed as one block under its name when it ends; any failure fails the run
-// once all have ended. The test files then run in two lanes, longest first (the durations of the last
-// run here, node_modules/.cache/trustlens/test-durations.json, else scripts/test-durations.json), so the
-// lanes end together instead of a long file starting last.
+// once all have ended. The test files then run in two lanes (TRUSTLENS_TEST_LANES), longest first (the
+// durations of the last run here, node_modules/.cache/trustlens/test-durations.json, else
+// scripts/test-durations.json), so the lanes end together instead of a long file starting last; the short
+// unit files run batched in one process per lane (TRUSTLENS_TEST_NO_BATCH=1: one process each).
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -256,16 +257,31 @@ const seconds = durations();
 const estimate = (f) => seconds[relative(root, f)] ?? 10;
 const ordered = [...files].sort((a, b) => estimate(b) - estimate(a) || (a < b ? -1 : 1));
 
-console.log(`> node --test (${ordered.length} files, longest first)`);
+// Short unit files share a process (scripts/run-node-tests.mjs --batch): each one's own Node + tsx start
+// (~1 s of CPU) costs more than its tests. Only files known to take under 2 s, and none that touches what a
+// file shares with the others in one process (the environment, the working directory, process handlers,
+// global timers or globals, the exit code) or a store back end. TRUSTLENS_TEST_NO_BATCH=1: one process each.
+const unshareable =
+  /testBackends\(|TRUSTLENS_TEST_DATABASE_URL|process\.env\.\w+\s*=[^=]|process\.env\[[^\]]*\]\s*=[^=]|delete process\.env|chdir|mock\.timers|process\.(on|once)\(|process\.exit|globalThis\.\w+\s*=[^=]/;
+const batchable = (f) =>
+  (seconds[relative(root, f)] ?? Infinity) < 2 && !unshareable.test(readFileSync(f, 'utf8'));
+const batched = process.env.TRUSTLENS_TEST_NO_BATCH ? [] : ordered.filter(batchable);
+const alone = batched.length > 1 ? ordered.filter((f) => !batched.includes(f)) : ordered;
+
+const lanes = serial ? 1 : Math.max(1, Number(process.env.TRUSTLENS_TEST_LANES) || 2);
+console.log(
+  `> node --test (${ordered.length} files, longest first, ${lanes} at once${batched.length > 1 ? `; ${batched.length} short ones batched` : ''})`,
+);
 const result = spawnSync(
   process.execPath,
   [
     '--import',
     'tsx',
     join(root, 'scripts/run-node-tests.mjs'),
-    String(serial ? 1 : 2),
+    String(lanes),
     join(root, 'node_modules/.cache/trustlens/test-durations.json'),
-    ...ordered,
+    ...alone,
+    ...(batched.length > 1 ? ['--batch', ...batched] : []),
   ],
   { cwd: root, stdio: 'inherit', env: process.env },
 );

@@ -105,7 +105,7 @@ export function removeUnused(current, out = OUT) {
 /** The bundle's entry file, built first if the sources changed; null when it cannot be built. */
 export async function cliBundle() {
   const key = sourceKey();
-  const entry = join(OUT, key, 'main.js');
+  const entry = join(OUT, key, 'bin.js');
   markInUse(key);
   if (existsSync(entry)) return entry;
   const { build } = await import('esbuild');
@@ -113,7 +113,8 @@ export async function cliBundle() {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(dirname(tmp), { recursive: true });
   await build({
-    entryPoints: [join(SRC, 'cli', 'main.ts')],
+    // src/cli/bin.ts is the process (exit status, closed pipe); main.ts only exports main(argv, io).
+    entryPoints: [join(SRC, 'cli', 'bin.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -13,19 +13,36 @@ import { configureTerminal, paint } from './terminal.ts';
 import { VERSION } from '../shared/version.ts';
 
 /**
- * A reader that stops early (`trustlens demo --format json | head`) closes the pipe: stop quietly with
- * the status a SIGPIPE would give, never a stack trace.
+ * Where one run of `main` writes and which environment it sees; each field left out is the process's own.
+ * The commands write to process.stdout/stderr and read process.env: for the run, `stdout`/`stderr` take
+ * the text written to those streams (binary chunks still go to the stream: the CLI writes text only) and
+ * `env` sets (or, when undefined, removes) variables; everything is put back when main returns. This is
+ * how the tests run a command in their own process (test/helpers/run-cli.ts): one such run at a time.
  */
-function endQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr])
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') throw e;
-      process.exit(EXIT.PIPE_CLOSED);
-    });
+export interface CliIo {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: Record<string, string | undefined>;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  endQuietlyOnClosedPipe();
+/**
+ * Runs one `trustlens` command line and resolves to its exit code (src/cli/exit-codes.ts). Importing this
+ * module runs nothing: the process that runs the CLI is src/cli/bin.ts, which also handles a closed pipe
+ * and sets the exit status. process.exitCode is left as main found it.
+ */
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
+  const restore = redirect(io);
+  const exitCodeBefore = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    return await run(argv);
+  } finally {
+    process.exitCode = exitCodeBefore;
+    restore();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   // --version alone answers before any command is loaded.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${VERSION}\n`);
@@ -80,5 +97,40 @@ function terminalSafe(text: string): string {
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu, ' ');
 }
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
+
+/** Installs `io` on the process (see CliIo); returns what puts everything back. */
+function redirect(io: CliIo): () => void {
+  const undo: Array<() => void> = [];
+  for (const [stream, take] of [
+    [process.stdout, io.stdout],
+    [process.stderr, io.stderr],
+  ] as const) {
+    if (!take) continue;
+    const write = stream.write as Write;
+    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      if (typeof chunk !== 'string') return write.call(this, chunk, ...rest);
+      take(chunk);
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return true;
+    } as typeof stream.write;
+    undo.push(() => {
+      stream.write = write as typeof stream.write;
+    });
+  }
+  if (io.env) {
+    const saved = { ...process.env };
+    for (const [k, v] of Object.entries(io.env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    undo.push(() => {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    });
+  }
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}

@@ -58,15 +58,13 @@ const CLEARED_ENV = [
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * The same command through the CLI's `main(argv)` (src/cli/main.ts) in this test process: what it prints
- * on stdout and stderr, and the exit code main returns, with the same environment rules as `runCli`. It
- * costs a fraction of a process (no Node start, no bundle load, PGlite's WebAssembly compiled once per
- * test process), so the suites run most commands this way and keep `runCli` for what concerns the
- * process itself (exit status through bin/trustlens, signals, start-up) and a smoke run per command
- * family. Calls run one at a time (they share the process's environment and standard streams).
- *
- * While a call runs, text written to process.stdout/stderr is captured; binary chunks pass through (the
- * node:test child reports to its runner as binary on stdout, and the CLI writes text only).
+ * The same command through the CLI's `main(argv, io)` (src/cli/main.ts) in this test process: what it
+ * prints on stdout and stderr, and the exit code main returns, with the same environment rules as
+ * `runCli`. It costs a fraction of a process (no Node start, no bundle load, PGlite's WebAssembly compiled
+ * once per test process), so the suites run most commands this way and keep `runCli` for what concerns
+ * the process itself (exit status through bin/trustlens, a closed pipe, signals, start-up, stdin) and a
+ * smoke run per command family. Calls run one at a time (they share the process's environment and
+ * standard streams); signal handlers a command leaves behind are removed.
  */
 export function runCliInProcess(
   args: string[],
@@ -78,81 +76,35 @@ export function runCliInProcess(
   return call;
 }
 
-type Write = typeof process.stdout.write;
-let mainModule: Promise<(argv: string[]) => Promise<number>> | undefined;
-
-/**
- * src/cli/main.ts runs itself when imported (bin/trustlens just imports it): the first import here runs
- * it on `--version` (printing the version into the capture, which is dropped), then main is called.
- */
-function loadMain(): Promise<(argv: string[]) => Promise<number>> {
-  mainModule ??= (async () => {
-    const argv = process.argv;
-    process.argv = [argv[0], argv[1], '--version'];
-    try {
-      return (await import('../../src/cli/main.ts')).main;
-    } finally {
-      process.argv = argv;
-    }
-  })();
-  return mainModule;
-}
-
 async function runInProcess(
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs: number,
 ): Promise<CliRun> {
-  const savedEnv = { ...process.env };
-  for (const k of CLEARED_ENV) delete process.env[k];
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  const savedExitCode = process.exitCode;
-  process.exitCode = undefined;
-  const streams = [process.stdout, process.stderr] as const;
-  const writes = streams.map((s) => s.write);
-  const errorListeners = streams.map((s) => s.listeners('error'));
+  const { main } = await import('../../src/cli/main.ts');
   const signalListeners = (['SIGINT', 'SIGTERM'] as const).map(
     (sig) => [sig, process.listeners(sig)] as const,
   );
-  const out = ['', ''];
-  streams.forEach((s, i) => {
-    s.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      if (typeof chunk !== 'string')
-        return (writes[i] as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-      out[i] += chunk;
-      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      if (done) queueMicrotask(done);
-      return true;
-    } as Write;
-  });
+  const out = { stdout: '', stderr: '' };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const main = await loadMain();
-    out[0] = out[1] = '';
     const code = await Promise.race([
-      main(args),
+      main(args, {
+        stdout: (text) => (out.stdout += text),
+        stderr: (text) => (out.stderr += text),
+        env: { ...Object.fromEntries(CLEARED_ENV.map((k) => [k, undefined])), ...env },
+      }),
       new Promise<never>((_, fail) => {
         timer = setTimeout(
-          () => fail(new Error(`trustlens ${args.join(' ')} (in-process) timed out; stderr: ${out[1]}`)),
+          () => fail(new Error(`trustlens ${args.join(' ')} (in-process) timed out; stderr: ${out.stderr}`)),
           timeoutMs,
         );
       }),
     ]);
-    return { code, stdout: out[0], stderr: out[1] };
+    return { code, ...out };
   } finally {
     clearTimeout(timer);
-    streams.forEach((s, i) => {
-      s.write = writes[i];
-      for (const l of s.listeners('error'))
-        if (!errorListeners[i].includes(l)) s.off('error', l as () => void);
-    });
     for (const [sig, before] of signalListeners)
       for (const l of process.listeners(sig)) if (!before.includes(l)) process.off(sig, l);
-    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-    Object.assign(process.env, savedEnv);
-    process.exitCode = savedExitCode;
   }
 }

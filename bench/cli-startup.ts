@@ -165,10 +165,10 @@ if (!values['no-bundle']) {
   // Two folders deep in the project, so that `new URL('../../package.json', import.meta.url)` (src/shared/
   // version.ts) still finds package.json; removed at the end.
   const outdir = join(ROOT, '.bench-cli-startup', String(process.pid));
-  const out = join(outdir, 'main.js');
+  const out = join(outdir, 'bin.js');
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [join(ROOT, 'src/cli/main.ts')],
+    entryPoints: [join(ROOT, 'src/cli/bin.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

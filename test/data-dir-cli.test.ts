@@ -1,7 +1,8 @@
 /**
- * Issue 9 #11, as a process: a command run on a folder with no TrustLens database never creates one
- * (no data folder, no master key); it fails at once naming the folder. Every "not found" names the
- * folder it looked in. `integration add` still creates a data folder.
+ * Issue 9 #11: a command run on a folder with no TrustLens database never creates one (no data folder,
+ * no master key); it fails at once naming the folder. Every "not found" names the folder it looked in.
+ * `integration add` still creates a data folder: that first set-up runs as a process (bin/trustlens),
+ * every other command in-process (runCliInProcess).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const root = mkdtempSync(join(tmpdir(), 'trustlens-datadir-'));
@@ -36,7 +37,7 @@ const READ_AND_ACT_VERBS: string[][] = [
 for (const args of READ_AND_ACT_VERBS) {
   test(`trustlens ${args.join(' ')} on a folder without a database creates nothing and names the folder`, async () => {
     const dir = join(root, `missing-${args.join('-')}`);
-    const r = await runCli([...args, '--data-dir', dir], { MISTRAL_API_KEY: sim.apiKey });
+    const r = await runCliInProcess([...args, '--data-dir', dir], { MISTRAL_API_KEY: sim.apiKey });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.stderr.includes(dir), r.stderr);
     assert.match(r.stderr, /No TrustLens data folder/);
@@ -47,7 +48,7 @@ for (const args of READ_AND_ACT_VERBS) {
 
 test('TRUSTLENS_DATA_DIR pointing at an empty folder: nothing is written into it', async () => {
   const dir = mkdtempSync(join(root, 'empty-'));
-  const r = await runCli(['findings', 'list', 'prod'], { TRUSTLENS_DATA_DIR: dir });
+  const r = await runCliInProcess(['findings', 'list', 'prod'], { TRUSTLENS_DATA_DIR: dir });
   assert.equal(r.code, 1, r.stderr);
   assert.ok(r.stderr.includes(dir));
   assert.deepEqual(readdirSync(dir), [], 'no master key, no database');
@@ -63,10 +64,10 @@ test('integration add creates the data folder; then an unknown integration names
   );
   assert.equal(add.code, 0, add.stderr);
   assert.ok(existsSync(join(dir, 'pgdata')));
-  const list = await runCli(['integration', 'list', '--data-dir', dir]);
+  const list = await runCliInProcess(['integration', 'list', '--data-dir', dir]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /prod/);
-  const unknown = await runCli(['runs', 'staging', '--data-dir', dir]);
+  const unknown = await runCliInProcess(['runs', 'staging', '--data-dir', dir]);
   assert.equal(unknown.code, 1, unknown.stderr);
   assert.ok(unknown.stderr.includes(`looked in the data folder ${dir}`), unknown.stderr);
 });

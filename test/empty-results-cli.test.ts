@@ -1,6 +1,6 @@
 /**
- * Issue 9 #15: empty results say why, as a process — `runs` before any sync, `integration list` with no
- * integration left.
+ * Issue 9 #15: empty results say why — `runs` before any sync, `integration list` with no integration
+ * left. The set-up runs as a process (bin/trustlens), the commands checked in-process (runCliInProcess).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startSimulator } from '../src/simulator/index.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 test('runs before any sync and an empty integration list say why and what to do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-empty-'));
@@ -24,12 +24,12 @@ test('runs before any sync and an empty integration list say why and what to do'
       env,
     );
     assert.equal(add.code, 0, add.stderr);
-    const runs = await runCli(['runs', 'quiet', '--data-dir', dir]);
+    const runs = await runCliInProcess(['runs', 'quiet', '--data-dir', dir]);
     assert.equal(runs.code, 0, runs.stderr);
     assert.match(runs.stdout, /No sync of quiet yet: run `trustlens sync quiet`/);
-    const removed = await runCli(['integration', 'remove', 'quiet', '--yes', '--data-dir', dir]);
+    const removed = await runCliInProcess(['integration', 'remove', 'quiet', '--yes', '--data-dir', dir]);
     assert.equal(removed.code, 0, removed.stderr);
-    const list = await runCli(['integration', 'list', '--data-dir', dir]);
+    const list = await runCliInProcess(['integration', 'list', '--data-dir', dir]);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /No integrations yet: add one with `trustlens integration add/);
   } finally {

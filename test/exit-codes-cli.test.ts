@@ -1,7 +1,9 @@
 /**
- * Issue 9 #13, as a process: one exit-code table (README "Exit codes", src/cli/exit-codes.ts) applied
- * everywhere. A key that Mistral refuses exits 2 for `sync NAME` and for `sync --all` alike; not found
- * and an unusable data folder exit 1 with a message (never a stack trace); usage errors exit 64.
+ * Issue 9 #13: one exit-code table (README "Exit codes", src/cli/exit-codes.ts) applied everywhere. A key
+ * that Mistral refuses exits 2 for `sync NAME` and for `sync --all` alike; not found and an unusable data
+ * folder exit 1 with a message (never a stack trace); usage errors exit 64. Codes 2, 1 and 64 are checked
+ * as the status of a process (bin/trustlens), the other cases in-process (runCliInProcess: the code main
+ * returns, which bin/trustlens exits with).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { EXIT } from '../src/cli/exit-codes.ts';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 let proxy: FaultProxy;
@@ -26,7 +28,7 @@ before(async () => {
       ? { status: 401, body: JSON.stringify({ message: 'Unauthorized', type: 'invalid_api_key' }) }
       : null,
   );
-  const add = await runCli(
+  const add = await runCliInProcess(
     ['integration', 'add', '--name', 'prod', '--base-url', proxy.url, '--data-dir', dir],
     {
       MISTRAL_API_KEY: sim.apiKey,
@@ -44,16 +46,16 @@ test('a refused key exits 2 for sync NAME and for sync --all', async () => {
   const one = await runCli(['sync', 'prod', '--data-dir', dir]);
   assert.equal(one.code, EXIT.MISTRAL, one.stdout + one.stderr);
   assert.match(one.stdout + one.stderr, /invalid or has expired/);
-  const all = await runCli(['sync', '--all', '--data-dir', dir]);
+  const all = await runCliInProcess(['sync', '--all', '--data-dir', dir]);
   assert.equal(all.code, EXIT.MISTRAL, all.stdout + all.stderr);
   assert.match(all.stdout + all.stderr, /invalid or has expired/);
   revoked = false;
-  const ok = await runCli(['sync', '--all', '--data-dir', dir]);
+  const ok = await runCliInProcess(['sync', '--all', '--data-dir', dir]);
   assert.equal(ok.code, EXIT.OK, ok.stdout + ok.stderr);
 });
 
 test('not found, an unusable data folder and a usage error: 1, 1 and 64, each with what to do', async () => {
-  const notFound = await runCli(['runs', 'staging', '--data-dir', dir]);
+  const notFound = await runCliInProcess(['runs', 'staging', '--data-dir', dir]);
   assert.equal(notFound.code, EXIT.ERROR, notFound.stderr);
   assert.match(notFound.stderr, /What to do:/);
 

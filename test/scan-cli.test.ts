@@ -1,8 +1,10 @@
 /**
- * `trustlens scan` as users run it: a child process against the simulator on 127.0.0.1.
+ * `trustlens scan` against the simulator on 127.0.0.1. Most cases run in-process through the CLI's
+ * main (runCliInProcess: same output, same exit code); a refused key and the --fail-on gate also run as
+ * users run them, a child process (bin/trustlens), where the exit status is the process's own.
  */
 import { test, before, after } from 'node:test';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ after(async () => {
 });
 
 test('scan --format json reports the whole workspace, field by field', async () => {
-  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url], {
+  const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', sim.url], {
     MISTRAL_API_KEY: sim.apiKey,
   });
   assert.equal(r.code, 0, r.stderr);
@@ -127,7 +129,15 @@ test('scan --format table prints a summary; --api-key-file and --output work', a
   const keyFile = join(dir, 'key');
   writeFileSync(keyFile, `${sim.apiKey}\n`, { mode: 0o600 });
   const out = join(dir, 'report.txt');
-  const r = await runCli(['scan', '--api-key-file', keyFile, '--base-url', sim.url, '--output', out]);
+  const r = await runCliInProcess([
+    'scan',
+    '--api-key-file',
+    keyFile,
+    '--base-url',
+    sim.url,
+    '--output',
+    out,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(out, 'utf8');
   assert.match(text, /Feature availability/);
@@ -142,6 +152,7 @@ test('scan --format table prints a summary; --api-key-file and --output work', a
 
 test('a bad key exits 2 with the troubleshooting message and never prints the key', async () => {
   const badKey = 'bad-key-0123456789abcdef';
+  // As a process: exit 2 is bin/trustlens's own status.
   const r = await runCli(['scan', '--base-url', sim.url], { MISTRAL_API_KEY: badKey });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /The API key is invalid or has expired/);
@@ -150,13 +161,13 @@ test('a bad key exits 2 with the troubleshooting message and never prints the ke
 });
 
 test('no key at all is a usage error that says what to do', async () => {
-  const r = await runCli(['scan', '--base-url', sim.url]);
+  const r = await runCliInProcess(['scan', '--base-url', sim.url]);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /MISTRAL_API_KEY/);
 });
 
 test('an unreachable API exits 2', async () => {
-  const r = await runCli(
+  const r = await runCliInProcess(
     ['scan', '--base-url', 'http://127.0.0.1:9'],
     { MISTRAL_API_KEY: 'k-unreachable-test' },
     180_000,
@@ -173,7 +184,7 @@ for (const status of [403, 404] as const) {
       beta: { enabled: false, status },
     });
     try {
-      const r = await runCli(['scan', '--format', 'json', '--base-url', noBeta.url], {
+      const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', noBeta.url], {
         MISTRAL_API_KEY: noBeta.apiKey,
       });
       assert.equal(r.code, 0, r.stderr);
@@ -209,7 +220,7 @@ test('behind a tight rate limit the scan still completes with every record', asy
     rateLimit: { rps: 15 },
   });
   try {
-    const r = await runCli(['scan', '--format', 'json', '--base-url', limited.url, '--rps', '50'], {
+    const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', limited.url, '--rps', '50'], {
       MISTRAL_API_KEY: limited.apiKey,
     });
     assert.equal(r.code, 0, r.stderr);
@@ -228,7 +239,7 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
   const evolving = await startSimulator({ seed: 7, generator: { agents: 6, conversations: 40 } });
   try {
     const env = { MISTRAL_API_KEY: evolving.apiKey };
-    const first = await runCli(
+    const first = await runCliInProcess(
       ['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir],
       env,
     );
@@ -236,7 +247,7 @@ test('scan --data-dir keeps history: the second scan reports what changed; the k
     const r1 = JSON.parse(first.stdout);
     assert.equal(r1.storage.changeEvents, 0);
     const summary = evolving.evolve();
-    const second = await runCli(
+    const second = await runCliInProcess(
       ['scan', '--format', 'json', '--base-url', evolving.url, '--data-dir', dir],
       env,
     );
@@ -292,7 +303,7 @@ test('bad input is refused with exit 64 and a remediation, before any request', 
     [['scan', '--base-url', sim.url], { MISTRAL_API_KEY: `${sim.apiKey}\u200b` }, /Copy the key again/],
   ];
   for (const [args, env, pattern] of cases) {
-    const r = await runCli(args, env);
+    const r = await runCliInProcess(args, env);
     assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, pattern, args.join(' '));
     assert.ok(!r.stderr.includes(sim.apiKey));
@@ -303,7 +314,7 @@ test('--output replaces an existing file with a private one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-out-'));
   const out = join(dir, 'report.json');
   writeFileSync(out, 'old', { mode: 0o644 });
-  const r = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--output', out], {
+  const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', sim.url, '--output', out], {
     MISTRAL_API_KEY: sim.apiKey,
   });
   assert.equal(r.code, 0, r.stderr);
@@ -321,7 +332,7 @@ test('a scan that can read nothing exits 1, with a report that says so', async (
   await new Promise<void>((r) => teapot.listen(0, '127.0.0.1', r));
   try {
     const { port } = teapot.address() as { port: number };
-    const r = await runCli(['scan', '--format', 'json', '--base-url', `http://127.0.0.1:${port}`], {
+    const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', `http://127.0.0.1:${port}`], {
       MISTRAL_API_KEY: 'k-teapot-0000000',
     });
     assert.equal(r.code, 1, r.stderr);
@@ -335,6 +346,7 @@ test('a scan that can read nothing exits 1, with a report that says so', async (
 
 test('--fail-on gates a pipeline: exit 3 when a finding fails at that severity or higher, report still printed', async () => {
   const env = { MISTRAL_API_KEY: sim.apiKey };
+  // As a process: the status a pipeline reads is bin/trustlens's.
   const gated = await runCli(['scan', '--format', 'json', '--base-url', sim.url, '--fail-on', 'high'], env);
   assert.equal(gated.code, 3, gated.stderr);
   const report = JSON.parse(gated.stdout);
@@ -344,7 +356,7 @@ test('--fail-on gates a pipeline: exit 3 when a finding fails at that severity o
   );
   assert.ok(high.length > 0);
   assert.match(gated.stderr, new RegExp(`${high.length} failing finding\\(s\\) at severity high or higher`));
-  const bad = await runCli(['scan', '--base-url', sim.url, '--fail-on', 'severe'], env);
+  const bad = await runCliInProcess(['scan', '--base-url', sim.url, '--fail-on', 'severe'], env);
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /--fail-on must be one of critical, high, medium, low, info/);
 });

@@ -1,13 +1,14 @@
 /**
- * Issue 9 #1 and #5, as a process: a one-off scan whose usage could be read only in part reports
- * `partial` (never `succeeded`), never promises a "next sync", and `--fail-on` with partial coverage
- * exits with its own code unless `--allow-partial`.
+ * Issue 9 #1 and #5: a one-off scan whose usage could be read only in part reports `partial` (never
+ * `succeeded`), never promises a "next sync", and `--fail-on` with partial coverage exits with its own
+ * code unless `--allow-partial`. In-process (runCliInProcess), except the gate's exit 4, which also runs
+ * as a process (bin/trustlens).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.ts';
-import { runCli } from './helpers/run-cli.ts';
+import { runCli, runCliInProcess } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 let proxy: FaultProxy;
@@ -31,7 +32,7 @@ after(async () => {
 });
 
 test('scan: usage unknown for some agents because of a failure is status partial, worded for a one-off scan', async () => {
-  const r = await runCli(['scan', '--format', 'json', '--base-url', proxy.url], {
+  const r = await runCliInProcess(['scan', '--format', 'json', '--base-url', proxy.url], {
     MISTRAL_API_KEY: sim.apiKey,
   });
   assert.equal(r.code, 0, r.stderr);
@@ -47,7 +48,7 @@ test('scan: usage unknown for some agents because of a failure is status partial
   assert.doesNotMatch(r.stdout, /next sync/i, 'a one-off scan has no next sync');
   assert.doesNotMatch(r.stdout, /this sync\b/);
 
-  const table = await runCli(['scan', '--base-url', proxy.url], { MISTRAL_API_KEY: sim.apiKey });
+  const table = await runCliInProcess(['scan', '--base-url', proxy.url], { MISTRAL_API_KEY: sim.apiKey });
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /partial/i);
   assert.doesNotMatch(table.stdout + table.stderr, /next sync/i);
@@ -61,6 +62,7 @@ test('scan --fail-on on a workspace without beta access exits 4 (coverage incomp
   });
   try {
     const env = { MISTRAL_API_KEY: noBeta.apiKey };
+    // As a process: exit 4 is bin/trustlens's own status.
     const gated = await runCli(
       ['scan', '--format', 'json', '--base-url', noBeta.url, '--fail-on', 'high'],
       env,
@@ -70,13 +72,13 @@ test('scan --fail-on on a workspace without beta access exits 4 (coverage incomp
     assert.match(gated.stderr, /--allow-partial/);
     assert.equal(JSON.parse(gated.stdout).summary.agents, 0, 'the report is still printed');
 
-    const allowed = await runCli(
+    const allowed = await runCliInProcess(
       ['scan', '--format', 'json', '--base-url', noBeta.url, '--fail-on', 'high', '--allow-partial'],
       env,
     );
     assert.equal(allowed.code, 0, allowed.stderr);
 
-    const noGate = await runCli(['scan', '--format', 'json', '--base-url', noBeta.url], env);
+    const noGate = await runCliInProcess(['scan', '--format', 'json', '--base-url', noBeta.url], env);
     assert.equal(noGate.code, 0, 'without --fail-on nothing changes');
   } finally {
     await noBeta.close();
@@ -84,9 +86,12 @@ test('scan --fail-on on a workspace without beta access exits 4 (coverage incomp
 });
 
 test('scan --fail-on with usage partial because of a failure exits 4 too', async () => {
-  const r = await runCli(['scan', '--format', 'json', '--base-url', proxy.url, '--fail-on', 'critical'], {
-    MISTRAL_API_KEY: sim.apiKey,
-  });
+  const r = await runCliInProcess(
+    ['scan', '--format', 'json', '--base-url', proxy.url, '--fail-on', 'critical'],
+    {
+      MISTRAL_API_KEY: sim.apiKey,
+    },
+  );
   const report = JSON.parse(r.stdout);
   const critical = report.summary.findingsBySeverity.critical;
   // A failing critical finding decides the gate (3); otherwise the partial usage does (4).

@@ -103,7 +103,10 @@ test('a misspelt value is still refused, naming the choices', async () => {
 test('a reader that stops early (| head) ends the command quietly with 141, never a stack trace', async () => {
   const { spawn } = await import('node:child_process');
   const { BIN } = await import('./helpers/run-cli.ts');
-  const child = spawn(process.execPath, [BIN, 'demo', '--format', 'json'], {
+  // A report far larger than what the pipe holds (a socket pair: about 2 × 208 KiB here), so the
+  // command is still writing when the reader goes: the default demo's 230 KB could all be buffered
+  // before the first chunk was read on a loaded machine, and the command then ended with 0.
+  const child = spawn(process.execPath, [BIN, 'demo', '--agents', '60', '--format', 'json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -6,12 +6,12 @@
  */
 import { Alert, Button, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, unwrap, type ApiError } from '../../api/client';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { ApiKeyInput } from './fields';
-import { apiKeyProblem } from './form-state';
 import { asApiError, errorText, type Integration } from './helpers';
+import { useKeySubmit } from './key-submit';
 import { integrationKey, integrationsKey } from './queries';
 
 /** What an admin key adds, in one sentence (also on the Organization page). */
@@ -27,11 +27,7 @@ function isKeyError(e: ApiError): boolean {
 export function AdminKey({ integration }: { integration: Integration }) {
   const client = useQueryClient();
   const current = integration.adminKey;
-  const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<{ title: string; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
   async function saved(view: Integration, title: string, text: string) {
@@ -41,37 +37,23 @@ export function AdminKey({ integration }: { integration: Integration }) {
     await client.invalidateQueries({ queryKey: ['organization', integration.id] });
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    const problem = apiKeyProblem(apiKey);
-    setError(problem);
-    setFormError(null);
-    setDone(null);
-    if (problem) return;
-    setBusy(true);
-    const key = apiKey;
-    setApiKey('');
-    try {
-      const view = await unwrap(
+  const { apiKey, changeKey, error, formError, setFormError, busy, setBusy, submit } = useKeySubmit({
+    send: (key) =>
+      unwrap(
         api.PUT('/api/v1/integrations/{id}/admin-key', {
           params: { path: { id: integration.id } },
           body: { adminApiKey: key },
         }),
-      );
-      await saved(
+      ),
+    saved: (view) =>
+      saved(
         view,
         current ? 'Admin key rotated' : 'Admin key saved',
         `The next sync reads the organization with the key ending ${view.adminKey?.hint ?? ''}.`,
-      );
-    } catch (err) {
-      const apiError = asApiError(err);
-      if (isKeyError(apiError)) setError(errorText(apiError));
-      else setFormError(apiError);
-    } finally {
-      setBusy(false);
-    }
-  }
+      ),
+    keyError: (e) => (isKeyError(e) ? errorText(e) : null),
+    reset: () => setDone(null),
+  });
 
   async function remove() {
     if (busy) return;
@@ -136,10 +118,7 @@ export function AdminKey({ integration }: { integration: Integration }) {
             label={current ? 'New admin key' : 'Admin key'}
             description="A key of a member with the Admin role (admin.mistral.ai → Organization → API Keys). Checked with Mistral's Admin API before it is stored, encrypted."
             value={apiKey}
-            onChange={(v) => {
-              setApiKey(v);
-              setError(null);
-            }}
+            onChange={changeKey}
             error={error}
             disabled={busy}
           />

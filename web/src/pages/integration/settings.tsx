@@ -22,6 +22,7 @@ import {
   type Integration,
   type RegionChoice,
 } from './helpers';
+import { useKeySubmit } from './key-submit';
 import { integrationKey, integrationsKey, invalidateWorkspaceData } from './queries';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -230,41 +231,23 @@ export function SettingsForm({ integration }: { integration: Integration }) {
 
 export function RotateKey({ integration }: { integration: Integration }) {
   const client = useQueryClient();
-  const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<ApiError | null>(null);
   const [rotatedTo, setRotatedTo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    const problem = apiKeyProblem(apiKey);
-    setError(problem);
-    setFormError(null);
-    setRotatedTo(null);
-    if (problem) return;
-    setBusy(true);
-    const key = apiKey;
-    setApiKey('');
-    try {
-      const view = await unwrap(
+  const { apiKey, changeKey, error, formError, busy, submit } = useKeySubmit({
+    send: (key) =>
+      unwrap(
         api.POST('/api/v1/integrations/{id}/rotate-key', {
           params: { path: { id: integration.id } },
           body: { apiKey: key },
         }),
-      );
+      ),
+    saved: async (view) => {
       client.setQueryData(integrationKey(integration.id), view);
       setRotatedTo(view.keyHint);
       await client.invalidateQueries({ queryKey: integrationsKey });
-    } catch (err) {
-      const placed = placeError(asApiError(err), 'global');
-      setError(placed.fields.apiKey ?? null);
-      setFormError(placed.fields.apiKey ? null : asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    keyError: (e) => placeError(e, 'global').fields.apiKey,
+    reset: () => setRotatedTo(null),
+  });
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="key-heading">
@@ -307,10 +290,7 @@ export function RotateKey({ integration }: { integration: Integration }) {
             label="New API key"
             description="Checked with Mistral before it replaces the current key."
             value={apiKey}
-            onChange={(v) => {
-              setApiKey(v);
-              setError(null);
-            }}
+            onChange={changeKey}
             error={error}
             disabled={busy}
           />

@@ -9,7 +9,7 @@
  *  - a slow but healthy sync keeps its job: never delivered to another handler while it runs, no retry
  *    spent, and no more handlers at once than the concurrency;
  *  - each schedule fires once per due time across processes (CAS on next_sync_at, enqueue on claim);
- *  - a graceful stop lets the running job end, or marks it interrupted and another worker resumes it.
+ *  - a graceful stop lets the running job end, or hands it back (queued) and another worker resumes it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -535,7 +535,7 @@ for (const backend of testBackends()) {
         );
       });
 
-      it('a graceful stop lets the running job end, or marks it interrupted and another worker resumes it', async () => {
+      it('a graceful stop lets the running job end, or hands it back and another worker resumes it', async () => {
         const { db, apps, add } = await world(2);
         const [quick] = await addIntegrations(apps[0], 1);
         const [slow] = await addIntegrations(apps[0], 1, slowSim);
@@ -551,7 +551,8 @@ for (const backend of testBackends()) {
         const quickRun = (await runState(db, first.run.id))!;
         assert.equal(quickRun.status, 'succeeded');
         assert.equal(quickRun.attempts, 1);
-        // 2. No grace: the run is marked interrupted; another worker takes it over and ends it.
+        // 2. No grace: the run is handed back (queued again, its job delivered again: test/jobs-graceful-stop
+        // covers it in depth); another worker takes it over and ends it.
         const second = await apps[1].services.syncs.trigger(admin, slow);
         await apps[1].startWorker();
         await until(
@@ -561,7 +562,7 @@ for (const backend of testBackends()) {
         );
         await apps[1].close({ graceMs: 0 });
         const stopped = (await runState(db, second.run.id))!;
-        assert.equal(stopped.status, 'interrupted', 'marked interrupted by the stop, nothing of it stored');
+        assert.equal(stopped.status, 'queued', 'handed back by the stop (not interrupted), nothing stored');
         const agentsAfterStop = await db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM inventory_records WHERE integration_id = $1`,
           [slow],
@@ -601,7 +602,7 @@ for (const backend of testBackends()) {
           assert.equal(r.run.status, 'running', 'taken at once by this process');
           assert.ok(r.done, 'and followed here');
           await first.close({ graceMs: 0 });
-          assert.equal((await runState(t.db, r.run.id))!.status, 'interrupted');
+          assert.equal((await runState(t.db, r.run.id))!.status, 'queued', 'handed back by the stop');
           const second = await open('serve-2.test:2');
           opened.at(-1)!.apps.push(second);
           await second.startWorker();

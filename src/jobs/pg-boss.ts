@@ -130,8 +130,8 @@ export async function createPgBossQueue(options: PgBossQueueOptions): Promise<Jo
       if (stopped) return;
       stopped = true;
       for (const id of workers.splice(0)) await boss.offWork({ id }).catch(() => undefined);
-      // A job still active stays so: its run was marked interrupted, and the take-over pass of another
-      // process delivers it again (or pg-boss does, after the failed delivery's retry delay).
+      // A job of a run handed back by the stop was cancelled and sent again (redeliver); one whose run was
+      // marked interrupted stays active, and the take-over pass of another process delivers it again.
       await boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
     },
   };

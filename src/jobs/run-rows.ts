@@ -295,3 +295,38 @@ export async function failUntaken(
   );
   return r.rowCount === 1;
 }
+
+/**
+ * Hands a run this worker holds back to the queue when the worker stops gracefully (SIGTERM/SIGINT:
+ * docs/adr/0008), in one compare-and-set from `running` under `owner` straight to `queued`: a waiting
+ * client never sees a terminal state in between. Nothing of the run was stored (its outcome and its
+ * inventory are written in one transaction at its end, which checks the owner), so it is put back as a
+ * queued run: no owner, no outcome, `attempts` kept (each take counts: a run stopped or killed
+ * `maxAttempts` times is not handed back again). `requeuedAt` is its re-queued mark (heartbeat_at of a
+ * queued run, as markRedelivered's) when the caller delivers its job again at once; null when it cannot
+ * (a process without a queue), so the queued sweep of a process with one enqueues it once more. Returns
+ * false when the run is no longer this owner's running run (it ended just now, or was taken over).
+ */
+export async function handBack(
+  db: Database,
+  runId: string,
+  owner: string,
+  requeuedAt: string | null,
+): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE sync_runs SET status = 'queued', owner = NULL, heartbeat_at = $3, finished_at = NULL,
+       duration_ms = NULL, errors = '[]'::jsonb, alerts_evaluated_at = NULL
+     WHERE id = $1 AND status = 'running' AND owner = $2 AND queued`,
+    [runId, owner, requeuedAt],
+  );
+  return r.rowCount === 1;
+}
+
+/** The integration's run still `queued` (waiting for a worker), if any. */
+export async function queuedRunOf(db: Database, integrationId: string): Promise<RunState | null> {
+  const { rows } = await db.query<StateRow>(
+    `SELECT ${STATE_COLUMNS} FROM sync_runs r WHERE r.integration_id = $1 AND r.status = 'queued'`,
+    [integrationId],
+  );
+  return rows[0] ? toState(rows[0]) : null;
+}

@@ -15,7 +15,8 @@
  * giving signs of life, the take-over pass (`recoverInterrupted`, run at every start, on each scheduler
  * tick and by every worker each check interval) marks the run interrupted, puts it back to `queued` and
  * delivers its job again by compare-and-set (clients keep waiting; taken by no worker, the queued sweep
- * ends it NO_WORKER); a worker takes the same run over, which then ends with the outcome.
+ * ends it NO_WORKER); a worker takes the same run over, which then ends with the outcome. A graceful stop
+ * (`shutdown`) hands its runs of jobs back the same way, straight from running to queued.
  */
 import { hostname } from 'node:os';
 import { AppError, toAppError } from '../errors/index.ts';
@@ -39,10 +40,12 @@ import {
   claimQueued,
   failQueued,
   failUntaken,
+  handBack,
   interruptedJobRuns,
   lastWorkerSign,
   markRedelivered,
   markRequeued,
+  queuedRunOf,
   queuedRuns,
   runState,
   takeRun,
@@ -151,8 +154,10 @@ export interface SyncsService {
    */
   runJob(job: SyncJob): Promise<void>;
   /**
-   * Stops: waits up to `graceMs` for this process's runs to end, then marks the rest interrupted.
-   * After it, trigger refuses.
+   * Stops: waits up to `graceMs` for this process's runs to end. A run of a job still running then is
+   * handed back (running → queued by compare-and-set, its job delivered again: another worker or the next
+   * start resumes it; docs/adr/0008), unless it was already taken `maxAttempts` times; the rest are marked
+   * interrupted. After it, trigger refuses.
    */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -196,6 +201,9 @@ const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: b
 
 const OWNER = `${hostname()}:${process.pid}`;
 
+/** How long a stopping process waits for the syncs it handed back to wind down (each fails its next request). */
+const HAND_BACK_WIND_DOWN_MS = 5000;
+
 /** The run's owner was a process of this host that no longer exists. */
 function ownerGoneHere(owner: string | null): boolean {
   const [ownerHost, ownerPid] = (owner ?? '').split(/:(?=\d+$)/);
@@ -211,7 +219,16 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   const staleAfterMs = deps.staleAfterMs ?? Math.max(60_000, heartbeatMs * 6);
   const running = new Map<
     string,
-    { started: number; stats: () => SyncProgress | null; done: Promise<SyncRun>; integrationId: string }
+    {
+      started: number;
+      stats: () => SyncProgress | null;
+      done: Promise<SyncRun>;
+      integrationId: string;
+      /** Set when a graceful stop handed the run back to the queue: the sync stops reading, stores nothing. */
+      handedBack: boolean;
+      /** The run as handed back (what the sync's end returns: the database may be closed by then). */
+      handedBackAs?: SyncRunView;
+    }
   >();
   const results = new Map<string, StoredSyncResult>();
   let stopping = false;
@@ -260,8 +277,30 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         };
       },
       done: null as unknown as Promise<SyncRun>,
+      handedBack: false,
+      handedBackAs: undefined as SyncRunView | undefined,
     };
     running.set(runId, entry);
+    // Once the run is handed back (a graceful stop), every new request of this sync fails at once: it
+    // winds down instead of reading the workspace beside the worker that resumes it. Its end could store
+    // nothing anyway (the final transaction checks that the run is still this owner's).
+    const stopWhenHandedBack = <T extends object>(target: T): T =>
+      new Proxy(target, {
+        get(t, prop) {
+          const v = Reflect.get(t, prop, t) as unknown;
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            if (entry.handedBack && prop !== 'stats' && prop !== 'setRequestRate') {
+              return Promise.reject(
+                new AppError('CONFLICT', `Sync run ${runId} was handed back: this process is stopping.`, {
+                  remediation: 'Nothing to do: another worker resumes the run.',
+                }),
+              );
+            }
+            return (v as (...a: unknown[]) => unknown).apply(t, args);
+          };
+        },
+      });
     try {
       const factory = await deps.connectors.get();
       // The admin connector is loaded only for an integration that holds an admin key (issue 11).
@@ -277,9 +316,9 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         connectorFactory: (o) => {
           const connector = factory(o);
           live.stats = () => connector.stats();
-          return connector;
+          return stopWhenHandedBack(connector);
         },
-        ...(adminFactory ? { adminConnectorFactory: adminFactory } : {}),
+        ...(adminFactory ? { adminConnectorFactory: (o) => stopWhenHandedBack(adminFactory(o)) } : {}),
         ...(deps.connectors.rateLimitShare !== undefined
           ? { rateLimitShare: deps.connectors.rateLimitShare }
           : {}),
@@ -320,6 +359,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       follow.stop();
       running.delete(runId);
     }
+    // A run handed back did not end: the worker that resumes it reports its end.
+    if (entry.handedBack && entry.handedBackAs) return { ...entry.handedBackAs, progress: null };
     const finished = (await store.syncRuns.get(runId))!;
     deps.onRunFinished?.(finished, integration, live.stats?.() ?? null);
     return { ...finished, progress: null };
@@ -340,6 +381,9 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     const iso = at.toISOString();
     for (const run of queued) {
       if (running.has(run.id)) continue;
+      // The embedded deployment's only worker is this process, and its runner's queue is the runs table:
+      // it takes every queued run (one a stop handed back, however long ago): none waits for a worker.
+      if (deps.takeAtOnce && run.attempts < maxAttempts) continue;
       const waitedMs = at.getTime() - run.queuedAtMs;
       const minutes = Math.max(1, Math.round(waitedMs / 60_000));
       const message = `The sync waited ${minutes} minute(s) for a sync worker and none took it: it did not run.`;
@@ -434,6 +478,28 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           { organizationId: integration.organizationId },
         );
         return { run: withProgress(queued.run), started: true, done: null };
+      }
+      // A run of a job waiting for a worker (one a stopped worker handed back, say): this process syncs
+      // in-process, so it takes that run by compare-and-set and resumes it here, instead of refusing
+      // while no worker may be running (the embedded database after `serve` stopped). A worker that gets
+      // its job later finds it held and ends at once.
+      const waiting = await queuedRunOf(store.db, integration.id);
+      if (
+        waiting &&
+        !waiting.superseded &&
+        waiting.attempts < maxAttempts &&
+        (await takeRun(store.db, waiting, owner, now().toISOString()))
+      ) {
+        const done = execute(waiting.id, integration, options.onProgress);
+        running.get(waiting.id)!.done = done;
+        await deps.audit.record(
+          actor,
+          'sync.start',
+          { type: 'integration', id: integration.id },
+          { runId: waiting.id, trigger, resumed: true },
+          { organizationId: integration.organizationId },
+        );
+        return { run: withProgress((await store.syncRuns.get(waiting.id))!), started: true, done };
       }
       const { run, created } = await store.syncRuns.claim(integration.id, now().toISOString(), {
         trigger,
@@ -572,11 +638,13 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       const integration = await store.integrations.get(state.integrationId);
       if (!integration) return; // deleted meanwhile (its runs go with it)
       const done = execute(state.id, integration);
-      running.get(state.id)!.done = done;
+      const entry = running.get(state.id)!;
+      entry.done = done;
       const final = await done;
-      if (final.status === 'interrupted' && stopping) {
+      if (stopping && (final.status === 'interrupted' || entry.handedBack)) {
+        // Handed back (its job was delivered again) or interrupted by this process's stop.
         throw new RetryLater(
-          `Sync run ${state.id} was interrupted by this process's stop: another worker resumes it.`,
+          `Sync run ${state.id} was handed back by this process's stop: another worker resumes it.`,
         );
       }
     },
@@ -593,12 +661,53 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         }),
       ]);
       clearTimeout(timer);
-      const left = [...running.keys()];
-      await store.syncRuns.interrupt(
-        left,
-        now().toISOString(),
-        'The sync was interrupted: TrustLens was stopped (SIGTERM/SIGINT) before it finished.',
-      );
+      const at = now().toISOString();
+      const interrupted: string[] = [];
+      const handedBack: Promise<SyncRun>[] = [];
+      for (const [id, entry] of running) {
+        // A run of a job goes back to the queue (docs/adr/0008, graceful stop): running → queued in one
+        // compare-and-set, its job delivered again at once, so another worker (or this deployment at its
+        // next start) resumes it and clients waiting on it keep waiting. Taken `maxAttempts` times already,
+        // or not a job's run (the command line's own sync): it ends interrupted, as before.
+        const seen = await runState(store.db, id).catch(() => null);
+        if (!seen || seen.status !== 'running' || seen.owner !== owner) continue; // it ended meanwhile
+        if (!seen.queued || seen.superseded || seen.attempts >= maxAttempts) {
+          interrupted.push(id);
+          continue;
+        }
+        entry.handedBack = true; // set first: the sync stops reading before another worker starts
+        if (!(await handBack(store.db, id, owner, deps.queue ? at : null).catch(() => false))) {
+          entry.handedBack = false; // it ended just now
+          continue;
+        }
+        entry.handedBackAs = (await store.syncRuns.get(id).catch(() => null)) ?? undefined;
+        handedBack.push(entry.done);
+        await deps.queue
+          ?.redeliver({ runId: id, integrationId: entry.integrationId })
+          // Not delivered: the queued sweep of any process with a queue enqueues it (past its first bound).
+          .catch(() => undefined);
+      }
+      for (const id of interrupted) {
+        const seen = await runState(store.db, id).catch(() => null);
+        await store.syncRuns.interrupt(
+          [id],
+          at,
+          seen?.queued && seen.attempts >= maxAttempts
+            ? `The sync was interrupted: TrustLens was stopped (SIGTERM/SIGINT) before it finished, and the run was already taken ${seen.attempts} times: it is not resumed.`
+            : 'The sync was interrupted: TrustLens was stopped (SIGTERM/SIGINT) before it finished.',
+        );
+      }
+      // The handed-back syncs fail their next request and wind down (they store nothing): let them end
+      // before the caller closes the database, for a few seconds at most.
+      if (handedBack.length > 0) {
+        await Promise.race([
+          Promise.allSettled(handedBack),
+          new Promise((r) => {
+            timer = setTimeout(r, HAND_BACK_WIND_DOWN_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
     },
   };
 }

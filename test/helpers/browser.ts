@@ -114,14 +114,17 @@ export async function launchBrowser(launchOptions: { baseURL?: string } = {}): P
 }
 
 const require = createRequire(import.meta.url);
+/** axe-core's source (~650 kB), read once per test process. */
+let axeSource: string | undefined;
 
 /**
  * Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays on) and
  * returns the serious and critical violations, one line each.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(source);
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // Once per document: a page checked again without a navigation keeps it.
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
   const result = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe;
     return axe.run({ resultTypes: ['violations'] });

@@ -32,7 +32,7 @@ import {
 } from './agent-index.ts';
 import type { Actor } from './context.ts';
 import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.ts';
-import { cachedIntegrationLookups } from './read-cache.ts';
+import { cachedIntegrationLookups, ReadCache } from './read-cache.ts';
 import {
   checkBoolean,
   checkChoice,
@@ -322,12 +322,28 @@ function sortedMatches(
   return out.sort((x, y) => compareKeys(x.key, y.key, desc));
 }
 
+/** Lists over several integrations kept (each holds references to its indexes until evicted). */
+const MULTI_SORTED_ENTRIES = 64;
+const serials = new WeakMap<IntegrationIndex, number>();
+let nextSerial = 1;
+/** A number that names one index object (never reused), for cache keys. */
+function indexSerial(idx: IntegrationIndex): number {
+  let n = serials.get(idx);
+  if (n === undefined) {
+    n = nextSerial++;
+    serials.set(idx, n);
+  }
+  return n;
+}
+
 export function createInventoryService(deps: InventoryServiceDeps): InventoryService {
   const now = deps.now ?? (() => new Date());
   const store = deps.store;
   const index = deps.agentIndex ?? createAgentIndex({ store, now });
   // Lookups for reads only (src/services/read-cache.ts): at most INTEGRATION_LOOKUP_TTL_MS old.
   const lookups = { integrations: cachedIntegrationLookups(store.integrations) };
+  /** Sorted agent lists over several integrations (one integration's are in its index's memo). */
+  const multiSorted = new ReadCache(MULTI_SORTED_ENTRIES);
 
   async function scoped(actor: Actor, integrationId: string): Promise<IntegrationView> {
     if (typeof integrationId !== 'string' || integrationId === '') {
@@ -438,15 +454,22 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       for (const integ of integrations) indexes.push(await index.get(integ.id));
       const desc = order === 'desc';
       const filters = { guardrails, status, model, tool, q, hasOpenFindings, includeDeleted };
-      // Sorted matches depend on the index alone: kept in its memo (every cursor of the list pages them).
+      // Sorted matches depend on the indexes alone: kept in the index's memo (every cursor of the list
+      // pages them), or, over several integrations, in a small cache keyed by the identity of each index
+      // (an index is replaced, never changed, when it is stale: a replaced one never matches again).
+      const what = JSON.stringify([filters, sort, order]);
       const sorted =
         indexes.length === 1
-          ? await indexes[0].memo.get(
-              `agents\u0000${JSON.stringify([filters, sort, order])}`,
-              now().getTime(),
-              async () => sortedMatches(indexes, filters, sort, desc),
+          ? await indexes[0].memo.get(`agents\u0000${what}`, now().getTime(), async () =>
+              sortedMatches(indexes, filters, sort, desc),
             )
-          : sortedMatches(indexes, filters, sort, desc);
+          : indexes.every((x) => x.memo.capacity > 0)
+            ? await multiSorted.get(
+                `${indexes.map(indexSerial).join(',')}\u0000${what}`,
+                now().getTime(),
+                async () => sortedMatches(indexes, filters, sort, desc),
+              )
+            : sortedMatches(indexes, filters, sort, desc);
       let start = 0;
       if (cursor) {
         // First item strictly after the cursor (the list is in compareKeys order).

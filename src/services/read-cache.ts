@@ -7,7 +7,7 @@
 export class ReadCache {
   private readonly entries = new Map<string, { promise: Promise<unknown>; validUntil: number }>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly maxEntries: number) {}
 
   /** The cached value of `key` while `nowMs` < its validUntil, else `compute()` (kept until `validUntil(value)`). */
   async get<T>(
@@ -16,13 +16,13 @@ export class ReadCache {
     compute: () => Promise<T>,
     validUntil: (value: T) => number = () => Infinity,
   ): Promise<T> {
-    if (this.capacity <= 0) return compute();
+    if (this.maxEntries <= 0) return compute();
     const hit = this.entries.get(key);
     if (hit && nowMs < hit.validUntil) return hit.promise as Promise<T>;
     const entry = { promise: compute() as Promise<unknown>, validUntil: Infinity };
     this.entries.delete(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) {
+    while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
@@ -38,6 +38,11 @@ export class ReadCache {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** How many entries are kept at most (0: nothing is cached). */
+  get capacity(): number {
+    return this.maxEntries;
   }
 
   get size(): number {

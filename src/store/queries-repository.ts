@@ -241,29 +241,70 @@ export function createQueriesRepository(db: Database): QueriesRepository {
    * query at all, and keep answering while a sync's final transaction holds PGlite's one connection.
    */
   const versions = new Map<string, { seq: number; value: ReadVersion }>();
+  /**
+   * Concurrent asks for one integration's version share a query, but only one that STARTS after they
+   * asked: while a query is in flight, later callers wait for the next one (started as soon as the
+   * running one ends, and shared by everyone who asked meanwhile). So a caller never gets an answer
+   * older than its call (a sync that ended before it asked is always seen), and 20 concurrent requests
+   * cost about one query per round trip instead of 20.
+   */
+  const flights = new Map<string, { running?: Promise<ReadVersion>; queued?: Promise<ReadVersion> }>();
+  function sharedVersion(integrationId: string): Promise<ReadVersion> {
+    let f = flights.get(integrationId);
+    if (!f) {
+      f = {};
+      flights.set(integrationId, f);
+    }
+    const flight = f;
+    const start = (): Promise<ReadVersion> => {
+      const p = readVersion(integrationId);
+      flight.running = p;
+      const settle = () => {
+        if (flight.running === p) flight.running = undefined;
+        if (!flight.running && !flight.queued && flights.get(integrationId) === flight)
+          flights.delete(integrationId);
+      };
+      p.then(settle, settle);
+      return p;
+    };
+    if (flight.queued) return flight.queued;
+    if (!flight.running) return start();
+    const queued = flight.running
+      .catch(() => undefined)
+      .then(() => {
+        if (flight.queued === queued) flight.queued = undefined;
+        return start();
+      });
+    flight.queued = queued;
+    return queued;
+  }
+  async function readVersion(integrationId: string): Promise<ReadVersion> {
+    const { rows } = await db.query<{
+      run_id: string | null;
+      run_state: string | null;
+      mute_seq: number | null;
+    }>(
+      `SELECT r.id AS run_id, r.status || ' ' || COALESCE(r.finished_at::text, '') AS run_state,
+              (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT id, status, finished_at FROM sync_runs
+                          WHERE integration_id = $1 AND status NOT IN ('queued', 'running')
+                          ORDER BY seq DESC LIMIT 1) r ON true`,
+      [integrationId],
+    );
+    return {
+      latestRunId: rows[0]?.run_id ?? null,
+      latestRunState: rows[0]?.run_state ?? null,
+      muteSeq: rows[0]?.mute_seq ?? 0,
+    };
+  }
   return {
     async version(integrationId) {
       const seq = db.writeSeq?.();
       const known = seq === undefined ? undefined : versions.get(integrationId);
       if (known && known.seq === seq) return known.value;
-      const { rows } = await db.query<{
-        run_id: string | null;
-        run_state: string | null;
-        mute_seq: number | null;
-      }>(
-        `SELECT r.id AS run_id, r.status || ' ' || COALESCE(r.finished_at::text, '') AS run_state,
-                (SELECT max(id)::float8 FROM finding_mute_history) AS mute_seq
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT id, status, finished_at FROM sync_runs
-                            WHERE integration_id = $1 AND status NOT IN ('queued', 'running')
-                            ORDER BY seq DESC LIMIT 1) r ON true`,
-        [integrationId],
-      );
-      const value: ReadVersion = {
-        latestRunId: rows[0]?.run_id ?? null,
-        latestRunState: rows[0]?.run_state ?? null,
-        muteSeq: rows[0]?.mute_seq ?? 0,
-      };
+      // PGlite (writeSeq): one connection, queries in turn; the write count tells staleness already.
+      const value = seq === undefined ? await sharedVersion(integrationId) : await readVersion(integrationId);
       // Kept with the write count from BEFORE the query: a write that ended meanwhile makes it stale.
       if (seq !== undefined) {
         if (versions.size > 10_000) versions.clear();
@@ -409,7 +450,7 @@ export function createQueriesRepository(db: Database): QueriesRepository {
         q.now,
       ];
       const where: string[] = [
-        one ? 'f.integration_id = $1::text' : 'f.integration_id = ANY($1::text[])',
+        one ? 'f.integration_id = $1::text' : 'f.integration_id = i.id',
         '($2::text IS NULL OR f.status = $2::text)',
       ];
       if (q.muted === 'exclude') where.push(`NOT ${ACTIVE_MUTE('$3')}`);
@@ -432,10 +473,17 @@ export function createQueriesRepository(db: Database): QueriesRepository {
         );
       }
       params.push(q.limit);
+      const order = `${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.resource_id COLLATE "C", f.id COLLATE "C"`;
+      const page = `SELECT ${FINDING_COLUMNS} FROM findings f WHERE ${where.join(' AND ')}
+         ORDER BY ${order} LIMIT $${params.length}`;
+      // Several integrations: each one's page is a range of findings_page_idx, then the pages are merged
+      // (one scan with integration_id = ANY(…) would read and sort every open finding of them all:
+      // ~0.5 s at 2 × 5,000 agents, against ~15 ms this way).
       const { rows } = await db.query<FindingDbRow>(
-        `SELECT ${FINDING_COLUMNS} FROM findings f WHERE ${where.join(' AND ')}
-         ORDER BY ${SEVERITY_RANK_SQL}, f.rule_id COLLATE "C", f.resource_id COLLATE "C", f.id COLLATE "C"
-         LIMIT $${params.length}`,
+        one
+          ? page
+          : `SELECT f.* FROM unnest($1::text[]) AS i(id) CROSS JOIN LATERAL (${page}) f
+             ORDER BY ${order} LIMIT $${params.length}`,
         params,
       );
       return rows.map(toFindingState);

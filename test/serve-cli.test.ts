@@ -3,7 +3,7 @@
  * and the sign-in works; a first start without TRUSTLENS_INIT_* prints a one-time set-up token, with them
  * creates the admin and API token, and they are ignored once users exist; a CLI command on the same data
  * folder names the running server; SIGTERM during a sync ends the process cleanly with the run either
- * finished or marked interrupted, never left running.
+ * finished, interrupted or handed back (queued, resumed by the next start: ADR 0008), never left running.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -165,7 +165,7 @@ describe('trustlens serve', () => {
     assert.equal((await s2.stop()).code, 0);
   });
 
-  it('SIGTERM during a sync: the process exits 0 and the run is finished or interrupted, never left running', async () => {
+  it('SIGTERM during a sync: the process exits 0 and the run is finished, interrupted or handed back (queued), never left running', async () => {
     const dataDir = tempDir();
     const sim = await startSimulator({
       seed: 3,
@@ -198,7 +198,7 @@ describe('trustlens serve', () => {
       const runs = await runCli(['runs', 'slow', '--data-dir', dataDir, '--format', 'json']);
       assert.equal(runs.code, 0, runs.stderr);
       const [run] = JSON.parse(runs.stdout) as { status: string }[];
-      assert.ok(['interrupted', 'succeeded'].includes(run.status), run.status);
+      assert.ok(['interrupted', 'succeeded', 'queued'].includes(run.status), run.status);
     } finally {
       await sim.close();
     }

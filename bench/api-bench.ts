@@ -31,10 +31,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -220,6 +220,18 @@ if (!isMainThread && (workerData as { role: string }).role === 'simulator') {
   await main();
 }
 
+/** CPU time (user + system) of this process's main thread so far, in ms (Linux; NaN elsewhere). */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state is field 3, utime 14 and stime 15 (1-based) → indexes 11 and 12 here.
+    return (Number(fields[11]) + Number(fields[12])) * 10; // sysconf(_SC_CLK_TCK) is 100 on Linux: 10 ms a tick
+  } catch {
+    return NaN;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -259,6 +271,8 @@ async function main(): Promise<void> {
   const [ready] = (await once(simWorker, 'message')) as [{ url: string; apiKey: string }];
   console.log(`simulator: ${agents} agents, ${agents} conversations, 3 versions per agent, at ${ready.url}`);
 
+  /** Statements of the server outside transactions (per phase: queries per request). */
+  let queryCount = 0;
   /** Times every transaction (the longest ones tell how long a sync blocks PGlite's readers). */
   const sqlStats = new Map<string, { n: number; ms: number }>();
   function timed(db: Database, log: { ms: number; at: number }[]): Database {
@@ -266,6 +280,7 @@ async function main(): Promise<void> {
       ...db,
       kind: db.kind,
       async query(sql, params) {
+        queryCount++;
         if (!values['sql-stats']) return db.query(sql, params);
         const t = performance.now();
         try {
@@ -442,6 +457,9 @@ async function main(): Promise<void> {
         await session.post('Profiler.start');
       }
       sqlStats.clear();
+      const queries0 = queryCount;
+      const cpu0 = mainThreadCpuMs();
+      const elu0 = performance.eventLoopUtilization();
       const t = performance.now();
       const worker = new Worker(here, { workerData: { role: 'clients', job }, execArgv: [] });
       const finished = once(worker, 'message') as Promise<
@@ -450,6 +468,9 @@ async function main(): Promise<void> {
       if (during) void during.then(() => worker.postMessage({ type: 'stop' }));
       const [result] = await finished;
       const wall = (performance.now() - t) / 1000;
+      const cpu = mainThreadCpuMs() - cpu0;
+      const elu = performance.eventLoopUtilization(elu0).utilization;
+      const queries = queryCount - queries0;
       await worker.terminate();
       if (session) {
         const { profile } = await session.post('Profiler.stop');
@@ -466,6 +487,21 @@ async function main(): Promise<void> {
         console.log(
           `[${kind}] ${name}: ${result.errors} failed requests, e.g.\n  ${result.firstError.join('\n  ')}`,
         );
+      const n = result.samples.length;
+      // The server's thread: CPU it used per request (the clients, simulator and sync workers are in
+      // other threads), and how busy its event loop was. A loop near 100% busy means requests queue
+      // for the CPU (our code, or a CPU taken by others); a loop mostly idle with a slow p95 means
+      // requests wait on PostgreSQL (locks, the pool).
+      const cpuPerRequest = Number.isNaN(cpu) ? NaN : cpu / Math.max(1, n);
+      console.log(
+        `[${kind}] ${name}: ${n} requests in ${wall.toFixed(1)} s; server thread CPU ${Number.isNaN(cpu) ? 'n/a' : `${(cpu / 1000).toFixed(1)} s = ${cpuPerRequest.toFixed(2)} ms per request`}, ` +
+          `event loop ${(elu * 100).toFixed(0)}% busy; ${(queries / Math.max(1, n)).toFixed(2)} statements per request (outside transactions); load ${loadavg()[0].toFixed(1)}`,
+      );
+      figures[`${kind}_${name}_requests`] = n;
+      figures[`${kind}_${name}_load`] = Math.round(loadavg()[0] * 10) / 10;
+      figures[`${kind}_${name}_cpu_ms_per_request`] = Math.round(cpuPerRequest * 100) / 100;
+      figures[`${kind}_${name}_event_loop_busy`] = Math.round(elu * 1000) / 1000;
+      figures[`${kind}_${name}_statements_per_request`] = Math.round((queries / Math.max(1, n)) * 100) / 100;
       for (const endpoint of ENDPOINTS) {
         const xs = result.samples.filter((s) => s.endpoint === endpoint).map((s) => s.ms);
         const key = `${kind}_${name}_${endpoint.replace(/ /g, '_')}`;

@@ -7,12 +7,13 @@
  *
  *   npm run bench                 # the default set, about 5–8 minutes on an idle 2-core machine
  *   npm run bench -- --full       # adds the 100,000-conversation runs (scan, connector, usage, memory)
- *   npm run bench -- --only scan,rules   # a subset (ids: scan, sdk, connector, usage, rules, scan-large, memory)
+ *   npm run bench -- --only scan,rules   # a subset (ids: scan, sdk, connector, usage, rules, api, scan-large, memory)
  *
  * See bench/README.md.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -241,7 +242,31 @@ row(
   why(rules),
 );
 
-// 7. Peak resident memory of scan --data-dir at 100,000 conversations, first open included (--full).
+// 7. API p95 on PostgreSQL at 5,000 agents, 20 clients, while two sync workers sync (a throwaway
+// PostgreSQL is started when TRUSTLENS_TEST_DATABASE_URL is not set, as npm test does).
+const api = want('api') ? await withPostgres((url) => runBench('api-bench.ts', apiArgs(url))) : null;
+const af = api?.figures ?? null;
+const API_ROUTES = ['agents_list', 'agent_detail', 'findings_list'];
+const p95s = (phase: string) => API_ROUTES.map((r) => num(af, `postgres_${phase}_${r}_p95_ms`));
+const worst = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
+row(
+  `API p95 (agents list, agent detail, findings list), ${(num(af, 'agents') ?? 5000).toLocaleString('en')} agents, ${num(af, 'clients') ?? 20} clients, PostgreSQL, ${num(af, 'workers') ?? 2} workers syncing: worst route`,
+  '< 100 ms',
+  worst(p95s('sync')),
+  (v) => {
+    const [a, d, f] = p95s('sync');
+    const idle = worst(p95s('idle'));
+    return (
+      `${v.toFixed(0)} ms (list ${a}, detail ${d}, findings ${f}); same run, no sync: ${idle?.toFixed(0)} ms ` +
+      `(${(v / (idle ?? NaN)).toFixed(1)}×); server CPU ${num(af, 'postgres_sync_cpu_ms_per_request')} ms/request ` +
+      `(no sync ${num(af, 'postgres_idle_cpu_ms_per_request')}); load ${num(af, 'postgres_sync_load')}`
+    );
+  },
+  (v) => v < 100,
+  why(api),
+);
+
+// 8. Peak resident memory of scan --data-dir at 100,000 conversations, first open included (--full).
 const memory = want('memory', true) ? await runBench('memory-bench.ts', []) : null;
 const mf = memory?.figures ?? null;
 const peaks = [num(mf, 'openNewPeakMb'), num(mf, 'scanNewPeakMb'), num(mf, 'scanAgainPeakMb')];
@@ -255,6 +280,49 @@ row(
   (v) => v <= (num(mf, 'targetMb') ?? 512) && num(mf, 'scanNewExit') === 0,
   memory === null && !FULL ? 'not measured (needs --full)' : why(memory, true),
 );
+
+/** The api bench's arguments: PostgreSQL only (the target is PostgreSQL's), bounded phases. */
+function apiArgs(url: string): string[] {
+  return ['--no-pglite', '--postgres', url, '--workers', '2', '--seconds', '15', '--seconds-sync', '120'];
+}
+
+/** Runs `fn` with a PostgreSQL URL: TRUSTLENS_TEST_DATABASE_URL, or a throwaway server stopped after. */
+async function withPostgres(fn: (url: string) => Promise<Outcome>): Promise<Outcome> {
+  const given = process.env.TRUSTLENS_TEST_DATABASE_URL;
+  if (given) return fn(given);
+  const script = join(ROOT, 'scripts', 'start-test-postgres.sh');
+  const port = await freePort();
+  const started = spawnSync('bash', [script, '--env'], {
+    encoding: 'utf8',
+    env: { ...process.env, TRUSTLENS_TEST_PG_PORT: String(port) },
+  });
+  const vars = Object.fromEntries(
+    started.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  if (started.status !== 0 || !vars.TRUSTLENS_TEST_DATABASE_URL) {
+    process.stderr.write(started.stderr);
+    return { figures: null, code: started.status, seconds: 0, note: 'could not start PostgreSQL' };
+  }
+  try {
+    return await fn(vars.TRUSTLENS_TEST_DATABASE_URL);
+  } finally {
+    spawnSync('bash', [script, '--stop', vars.TRUSTLENS_TEST_PG_DIR]);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);

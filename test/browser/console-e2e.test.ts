@@ -274,10 +274,13 @@ describe('the console end to end in Chromium', { skip }, () => {
       baseUrl: noBeta.url,
     });
     await apiAs(page, 'POST', `/api/v1/integrations/${created.id}/syncs`);
-    for (let i = 0; i < 120; i++) {
+    // A run is `queued` until a worker takes it, then `running`: wait past both (a loaded machine can
+    // keep it queued for a while; the page checks below also wait for the outcome).
+    for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
       const runs = await apiAs(page, 'GET', `/api/v1/integrations/${created.id}/syncs`);
-      if (runs.items[0]?.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 500));
+      const status = runs.items[0]?.status;
+      if (status && status !== 'running' && status !== 'queued') break;
+      await new Promise((r) => setTimeout(r, 250));
     }
     await page.goto(`/integrations/${created.id}`);
     await page.getByRole('table', { name: 'Feature availability' }).waitFor();

@@ -20,8 +20,17 @@ const B = 'ag_0198a1b2c3d40000000000000000000b'; // Legal reviewer
 const PII_FILE = '3b7e0000-0000-4000-8000-000000000002';
 const UNUSED_LIB = '0198f0e2-0000-4000-8000-00000000000b';
 
+// The simulator on 127.0.0.1 has no rate to respect: at the default 20 requests a second, pacing alone made
+// this file's syncs (~35 requests each, 16 of them) last ~28 s. A few at once, and room for a retry on a
+// loaded machine (a keep-alive socket reset by the simulator).
 const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
-  createMistralConnector({ ...o, maxRetryElapsedMs: 5_000 });
+  createMistralConnector({
+    ...o,
+    requestsPerSecond: 1000,
+    maxConcurrency: 4,
+    maxRetryElapsedMs: 30_000,
+    requestTimeoutMs: 30_000,
+  });
 
 async function findingSet(store: Store, integrationId: string): Promise<string[]> {
   const all = await store.findings.list(integrationId, { status: 'all', includeMuted: true });

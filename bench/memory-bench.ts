@@ -12,8 +12,8 @@
  * Each child's peak resident memory is its VmHWM (/proc/<pid>/status), read by the child itself when it
  * exits (a preload module given through NODE_OPTIONS); PGlite runs in-process as WebAssembly, so the Node
  * process's resident memory is the whole figure. With --trace, the preload also samples
- * process.memoryUsage() every second and the bench prints the timeline of the new-folder scan (where the
- * memory goes: heap, external/array buffers — PGlite's WASM memory is an ArrayBuffer — or elsewhere).
+ * process.memoryUsage() every second and the bench prints the timeline of each scan (where the memory
+ * goes: heap, external — PGlite's WebAssembly memory counts there, not in arrayBuffers — or elsewhere).
  *
  *   node --import tsx bench/memory-bench.ts [--agents 2000] [--conversations 100000] [--rps 1000]
  *     [--concurrency 64] [--target-mb 512] [--trace] [--trace-ms 1000] [--keep] [--scan-only]
@@ -197,16 +197,18 @@ for (const r of results) {
   console.log(`| ${r.label} | ${r.code} | ${r.seconds.toFixed(1)} | ${r.peakMb} | ${ok} |`);
 }
 console.log(`\nTarget: ≤ ${targetMb} MB for both scans (issue 13).`);
-const traced = results.find((r) => r.label === 'scan (new folder)');
-if (values.trace && traced?.trace.length) {
-  console.log('\nTimeline of the new-folder scan (MB, every ~10th sample):\n');
+for (const traced of results.filter((r) => r.label.startsWith('scan'))) {
+  if (!values.trace || !traced.trace.length) continue;
+  console.log(`\nTimeline of the ${traced.label.replace('scan ', 'scan, ')} (MB, ~30 samples):\n`);
   console.log('| s | rss | heapUsed | external | arrayBuffers |');
   console.log('|---|---|---|---|---|');
   const step = Math.max(1, Math.floor(traced.trace.length / 30));
+  // The sample of the highest rss is always shown: where the peak is.
+  const top = traced.trace.reduce((m, p, i) => (p.rss > traced.trace[m].rss ? i : m), 0);
   traced.trace.forEach((p, i) => {
-    if (i % step === 0 || i === traced.trace.length - 1)
+    if (i % step === 0 || i === traced.trace.length - 1 || i === top)
       console.log(
-        `| ${p.s.toFixed(0)} | ${mb(p.rss)} | ${mb(p.heapUsed)} | ${mb(p.external)} | ${mb(p.arrayBuffers)} |`,
+        `| ${p.s.toFixed(0)}${i === top ? ' (max)' : ''} | ${mb(p.rss)} | ${mb(p.heapUsed)} | ${mb(p.external)} | ${mb(p.arrayBuffers)} |`,
       );
   });
 }

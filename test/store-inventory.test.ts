@@ -232,6 +232,54 @@ for (const backend of testBackends()) {
       assert.equal((await store.inventory.loadLive(id)).files.length, 1500);
     });
 
+    it('loads the live inventory page by page: every live record of every type, in id order', async () => {
+      const id = await integration('inv pages');
+      const other = await integration('inv pages other');
+      // Ids whose text order differs from their numeric order, a deleted record in the middle, four
+      // types, more records than one page (250), and another integration's records that never leak in.
+      const ids = Array.from({ length: 520 }, (_, i) => `a${i}`);
+      await store.inventory.applyListing(id, 'agent', agents(...ids), {
+        complete: true,
+        syncRunId: null,
+        at: T1,
+      });
+      await store.inventory.applyListing(id, 'agent', agents(...ids.filter((x) => x !== 'a300')), {
+        complete: true,
+        syncRunId: null,
+        at: T2,
+      });
+      const fileIds = Array.from({ length: 260 }, (_, i) => `f${i}`);
+      const files = fileIds.map((f) => ({ id: f, name: f, data: file(f) }));
+      await store.inventory.applyListing(id, 'file', files, { complete: true, syncRunId: null, at: T1 });
+      await store.inventory.applyListing(id, 'model', [{ id: 'm', name: 'm', data: model('m') }], {
+        complete: true,
+        syncRunId: null,
+        at: T1,
+      });
+      await store.inventory.applyListing(id, 'library', [{ id: 'l', name: 'l', data: library('l') }], {
+        complete: true,
+        syncRunId: null,
+        at: T1,
+      });
+      await store.inventory.applyListing(other, 'agent', agents('zz'), {
+        complete: true,
+        syncRunId: null,
+        at: T1,
+      });
+      const live = await store.inventory.loadLive(id);
+      assert.deepEqual(
+        live.agents.map((a) => a.id),
+        ids.filter((x) => x !== 'a300').sort(),
+      );
+      assert.deepEqual(live.agents[0], agent(live.agents[0].id));
+      assert.deepEqual(
+        live.files.map((f) => f.id),
+        [...fileIds].sort(),
+      );
+      assert.deepEqual(live.models, [model('m')]);
+      assert.deepEqual(live.libraries, [library('l')]);
+    });
+
     it('records sync runs: start, finish, list, latest, latest availability', async () => {
       const id = await integration('runs');
       assert.equal(await store.syncRuns.latest(id), null);

@@ -83,6 +83,14 @@ export interface InventoryRepository {
 }
 
 const BATCH = 500;
+interface LiveRow {
+  resource_type: ResourceType;
+  resource_id: string;
+  data: InventoryData;
+}
+
+/** Records per SELECT of loadLive. */
+const LOAD_PAGE = 250;
 
 interface EntryRow {
   resource_id: string;
@@ -189,19 +197,28 @@ export function createInventoryRepository(db: Database): InventoryRepository {
     },
 
     async loadLive(integrationId) {
-      const { rows } = await db.query<{ resource_type: ResourceType; data: InventoryData }>(
-        `SELECT resource_type, data FROM inventory_records
-         WHERE integration_id = $1 AND deleted_at IS NULL ORDER BY resource_type, resource_id`,
-        [integrationId],
-      );
+      // Page by page (keyset on the primary key): one SELECT of every record (~13 MB of JSON at 2,000
+      // agents) grew PGlite's WebAssembly memory, which never shrinks, at the end of every large sync.
       const out: LiveInventory = { agents: [], models: [], files: [], libraries: [] };
-      for (const r of rows) {
-        if (r.resource_type === 'agent') out.agents.push(r.data as AgentRecord);
-        else if (r.resource_type === 'model') out.models.push(r.data as ModelRecord);
-        else if (r.resource_type === 'file') out.files.push(r.data as FileRecord);
-        else out.libraries.push(r.data as LibraryRecord);
+      let after: { type: string; id: string } | null = null;
+      for (;;) {
+        const { rows } = await db.query<LiveRow>(
+          `SELECT resource_type, resource_id, data FROM inventory_records
+           WHERE integration_id = $1 AND deleted_at IS NULL
+             AND ($2::text IS NULL OR (resource_type, resource_id) > ($2::text, $3::text))
+           ORDER BY resource_type, resource_id LIMIT $4`,
+          [integrationId, after?.type ?? null, after?.id ?? null, LOAD_PAGE],
+        );
+        for (const r of rows) {
+          if (r.resource_type === 'agent') out.agents.push(r.data as AgentRecord);
+          else if (r.resource_type === 'model') out.models.push(r.data as ModelRecord);
+          else if (r.resource_type === 'file') out.files.push(r.data as FileRecord);
+          else out.libraries.push(r.data as LibraryRecord);
+        }
+        if (rows.length < LOAD_PAGE) return out;
+        const last: LiveRow = rows[rows.length - 1];
+        after = { type: last.resource_type, id: last.resource_id };
       }
-      return out;
     },
 
     async list(integrationId, type, options = {}) {

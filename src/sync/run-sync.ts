@@ -14,7 +14,7 @@ import { reconcileFindings } from '../findings/lifecycle.ts';
 import { resourceCoverage } from '../findings/resource-coverage.ts';
 import { computeRiskScores } from '../findings/risk-score.ts';
 import type { ChangeEvent, RiskScore } from '../findings/types.ts';
-import { FEATURE_KEYS, type Availability, type ResourceType } from '../inventory/types.ts';
+import { FEATURE_KEYS, type Availability, type ResourceType, type Snapshot } from '../inventory/types.ts';
 import type {
   AdminConnectorOptions,
   ConnectorOptions,
@@ -23,7 +23,7 @@ import type {
 } from '../mistral/types.ts';
 import { getRule } from '../rules/catalog.ts';
 import type { Store } from '../store/store.ts';
-import type { ListingRecord } from '../store/inventory-repository.ts';
+import type { ListingRecord, LiveInventory } from '../store/inventory-repository.ts';
 import type { ClaimOptions } from '../store/sync-runs-repository.ts';
 import { driftBaseline, keepLastKnownVersions } from './last-known.ts';
 import { runPipeline, type PipelineResult } from './pipeline.ts';
@@ -78,7 +78,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     ? await store.integrations.revealAdminApiKey(integrationId)
     : null;
   const runId = opts.runId ?? (await store.syncRuns.start(integrationId, at, opts.claim));
-  const previous = (await store.snapshots.loadLatest(integrationId))?.snapshot ?? null;
+  let previous = (await store.snapshots.loadLatest(integrationId))?.snapshot ?? null;
   const admin =
     adminApiKey !== null && opts.adminConnectorFactory
       ? adminDiscoveryOptions({
@@ -133,8 +133,21 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
   }
 
   opts.progress?.setPhase('storing');
+  // What is no longer needed is let go before the largest writes (src/store: the memory peak of a
+  // large sync is at its end): the previous snapshot's resources (the drift baseline takes the stored
+  // inventory's instead), then the stored inventory once the baseline and the drift are computed.
+  const previousRest: Snapshot | null = previous && {
+    ...previous,
+    agents: [],
+    models: [],
+    files: [],
+    libraries: [],
+  };
+  previous = null;
+  const adminConnector = admin?.connector;
+  const requestCount = () => connector.stats().requests + (adminConnector?.stats().requests ?? 0);
   const { complete } = pipeline;
-  const stored = await store.inventory.loadLive(integrationId);
+  let stored: LiveInventory | null = await store.inventory.loadLive(integrationId);
   const snapshot = keepLastKnownVersions(pipeline.snapshot, stored);
   const listings: Record<ResourceType, ListingRecord[]> = {
     agent: snapshot.agents.map((r) => ({ id: r.id, name: r.name, data: r })),
@@ -160,9 +173,11 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     ...resourceCoverage(snapshot, integrationId),
     skippedRuleIds: new Set(pipeline.erroredRuleIds),
   });
-  const baseline = driftBaseline(previous, stored);
+  let baseline = driftBaseline(previousRest, stored);
+  stored = null;
   // Who made each change, and the security events, from the audit log an admin key read (issue 11).
   const drift = withAuditLog(diffSnapshots(baseline, snapshot, at), baseline, snapshot, { integrationId });
+  baseline = null;
   const riskScores = computeRiskScores(reconciled.findings, snapshot.agents, now, integrationId);
 
   // The snapshot (the largest single write) is staged before the final transaction, invisible until
@@ -191,7 +206,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
     );
     await s.events.append(integrationId, runId, events);
     await s.riskScores.save(integrationId, runId, at, riskScores);
-    const requests = connector.stats().requests + (admin?.connector.stats().requests ?? 0);
+    const requests = requestCount();
     const durationMs = Date.now() - started;
     await s.syncRuns.finish(runId, {
       status: pipeline.status,

@@ -111,6 +111,7 @@ for (const backend of testBackends()) {
       const { rows } = await t.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM (
            SELECT data::text AS v FROM inventory_records UNION ALL SELECT data::text FROM snapshots
+           UNION ALL SELECT data::text FROM snapshot_parts
            UNION ALL SELECT errors::text FROM sync_runs UNION ALL SELECT availability::text FROM sync_runs
            UNION ALL SELECT detail FROM findings UNION ALL SELECT evidence::text FROM findings) x
          WHERE strpos(v, $1) > 0`,

@@ -189,8 +189,10 @@ async function settle(page: WatchedPage, name: string, heading?: string | RegExp
     if (heading !== undefined) await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
     else await page.getByRole('heading', { level: 1 }).first().waitFor();
     await page.waitForLoadState('networkidle');
+    // Generous: the findings page (hundreds of findings quoting the payloads) has stayed busy for over
+    // 20 s while rendering on a loaded machine.
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, {
-      timeout: 20_000,
+      timeout: 120_000,
     });
   } catch (e) {
     await shoot(page, `FAILED-hostile-${name}`);

@@ -14,6 +14,7 @@ import { createMistralConnector } from '../src/mistral/index.ts';
 import { evaluateAll } from '../src/rules/catalog.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { discoverWorkspace } from '../src/sync/discover.ts';
+import { FAST_SIMULATOR_CONNECTOR } from './helpers/fast-connector.ts';
 
 const ADMIN_RULES = [
   'mistral_integration_key_expiring',
@@ -27,7 +28,7 @@ const ADMIN_RULES = [
 ];
 
 async function judge(sim: SimulatorHandle, adminKey: string | null): Promise<RuleResult[]> {
-  const options = { baseUrl: sim.url, maxRetryElapsedMs: 5_000 };
+  const options = { baseUrl: sim.url, ...FAST_SIMULATOR_CONNECTOR };
   const now = new Date(sim.workspace.now);
   const d = await discoverWorkspace({
     connector: createMistralConnector({ ...options, apiKey: sim.apiKey }),

@@ -21,6 +21,7 @@ import type { MistralConnector } from '../src/mistral/types.ts';
 import type { WireBatchJob, WirePrompt } from '../src/shared/mistral-wire-v2.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { discoverWorkspace } from '../src/sync/discover.ts';
+import { FAST_SIMULATOR_CONNECTOR } from './helpers/fast-connector.ts';
 
 const SECRET_BODY = 'TOP-SECRET-PROMPT-BODY sk-live-0123456789';
 
@@ -119,7 +120,12 @@ describe('connector and scan against the simulator', () => {
   });
   after(() => sim.close());
   const connect = (): MistralConnector =>
-    createMistralConnector({ apiKey: sim.apiKey, baseUrl: sim.url, pageSize: 2, maxRetryElapsedMs: 5_000 });
+    createMistralConnector({
+      apiKey: sim.apiKey,
+      baseUrl: sim.url,
+      pageSize: 2,
+      ...FAST_SIMULATOR_CONNECTOR,
+    });
   const scan = async () => {
     const r = await discoverWorkspace({ connector: connect(), now: new Date(sim.workspace.now) });
     return { r, report: buildScanReport(r.snapshot, [], () => undefined, new Date(sim.workspace.now)) };

@@ -11,6 +11,7 @@ import { testBackends } from '../src/store/testing.ts';
 import { discoverWorkspace } from '../src/sync/discover.ts';
 import { createSyncProgress, type FeatureProgress } from '../src/sync/progress.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+import { FAST_SIMULATOR_CONNECTOR } from './helpers/fast-connector.ts';
 
 const AGENTS = 24;
 const LISTED: Record<string, string> = {
@@ -170,6 +171,8 @@ describe('discovery progress without beta access', () => {
         apiKey: sim.apiKey,
         baseUrl: sim.url,
         maxRetryElapsedMs: 300,
+        requestsPerSecond: FAST_SIMULATOR_CONNECTOR.requestsPerSecond,
+        maxConcurrency: FAST_SIMULATOR_CONNECTOR.maxConcurrency,
       });
       const progress = createSyncProgress();
       assert.deepEqual(

@@ -15,10 +15,11 @@ import { createStore, type Database, type Store } from '../src/store/index.ts';
 import { testBackends, type TestDatabase } from '../src/store/testing.ts';
 import { runStoredSync } from '../src/sync/run-sync.ts';
 import { finding, snapshot, testKeyring } from './store-fixtures.ts';
+import { FAST_SIMULATOR_CONNECTOR } from './helpers/fast-connector.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../scenarios/small.json');
 const connectorFactory = (o: { apiKey: string; baseUrl?: string }) =>
-  createMistralConnector({ ...o, maxRetryElapsedMs: 5_000 });
+  createMistralConnector({ ...o, ...FAST_SIMULATOR_CONNECTOR });
 
 /** The database with every statement's SQL recorded. */
 function recording(db: Database, log: string[]): Database {

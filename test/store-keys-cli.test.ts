@@ -1,7 +1,8 @@
 /**
  * `trustlens keys status|rewrap`: master-key rotation of stored API keys, end to end (PGlite data folder).
  * The commands run in-process (runCliInProcess: the master keys come from the environment of each call),
- * but for the refused malformed key, whose exit status is checked through bin/trustlens, as a process.
+ * but for `keys rewrap` (a smoke run through bin/trustlens: the process opens the store and exits by
+ * itself) and the refused malformed key, whose exit status is checked as a process.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -54,7 +55,8 @@ describe('trustlens keys (master-key rotation)', () => {
     assert.match(before.stdout, new RegExp(`Current master key: ${newKey.id}`));
     assert.match(before.stdout, new RegExp(`${oldKey.id}  1 integration\\(s\\)  \\(previous\\)`));
 
-    const rewrap = await runCliInProcess(['keys', 'rewrap', '--data-dir', dataDir], env);
+    // As a process: it must exit by itself (a store left open would hang a real run; runCli times out).
+    const rewrap = await runCli(['keys', 'rewrap', '--data-dir', dataDir], env);
     assert.equal(rewrap.code, 0, rewrap.stderr);
     assert.match(rewrap.stdout, /Re-wrapped 1 data key\(s\)/);
     for (const out of [before.stdout, before.stderr, rewrap.stdout, rewrap.stderr])

@@ -22,7 +22,13 @@ import { loadConfig } from '../src/app/config.ts';
 import { createApp, type App, type JobsRole } from '../src/app/root.ts';
 import { loadKeyring } from '../src/crypto/index.ts';
 import { createPgBossQueue } from '../src/jobs/pg-boss.ts';
-import { DEFAULT_JOB_SETTINGS, queuedRunBounds, type JobQueue } from '../src/jobs/types.ts';
+import {
+  DEFAULT_JOB_SETTINGS,
+  queuedRunBounds,
+  type JobHandler,
+  type JobQueue,
+  type SyncJob,
+} from '../src/jobs/types.ts';
 import { createMistralConnector } from '../src/mistral/index.ts';
 import { cliActor } from '../src/services/context.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
@@ -124,6 +130,33 @@ function holdingFactory(after = 3) {
     });
   };
   return { factory, held, release };
+}
+
+/**
+ * A job queue that records what it is asked (kind 'pg-boss': a queue whose jobs live outside the runs
+ * table) and whose re-delivery can fail, as a pg-boss `send` does when its connection drops mid-stop.
+ * Its jobs are delivered by hand (`deliver`), so nothing depends on timing.
+ */
+function stubQueue(o: { redeliverFails?: boolean }) {
+  const log: string[] = [];
+  let handler: JobHandler | undefined;
+  const q: JobQueue = {
+    kind: 'pg-boss',
+    settings: SETTINGS,
+    async enqueue(j: SyncJob) {
+      log.push(`enqueue ${j.runId}`);
+    },
+    async redeliver(j: SyncJob) {
+      log.push(`redeliver ${j.runId}`);
+      if (o.redeliverFails) throw new Error('connection terminated');
+    },
+    async work(h) {
+      handler = h;
+    },
+    async pause() {},
+    async stop() {},
+  };
+  return { q, log, deliver: (j: SyncJob) => handler!(j) };
 }
 
 /** Gates of held syncs, all opened at the end so their promises settle. */
@@ -378,22 +411,168 @@ for (const backend of testBackends()) {
         assert.equal(r.attempts, 1);
       });
 
-      it('a command-line sync takes a handed-back run and ends it (the same run)', async () => {
+      it(
+        backend.kind === 'postgres'
+          ? "PostgreSQL: a command-line sync does not take a handed-back run (it is the workers'"
+          : 'embedded database: a command-line sync takes a handed-back run and ends it (the same run)',
+        async () => {
+          const w = await database();
+          const { worker, held, release } = await heldWorker(w, 'serve.test:1');
+          const id = await integration(worker);
+          const trigger = await worker.services.syncs.trigger(admin, id);
+          await worker.startWorker();
+          await held;
+          await stopHeld(worker, w.t.db, trigger.run.id, release);
+          assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
+          const cli = await process_(w, 'cli.test:7');
+          if (backend.kind === 'postgres') {
+            await assert.rejects(cli.services.syncs.trigger(admin, id), {
+              code: 'CONFLICT',
+              message: /already queued for a sync worker/,
+            });
+            const left = await row(w.t.db, trigger.run.id);
+            assert.equal(left.status, 'queued', 'refused: queued for a worker');
+            assert.equal(left.attempts, 1, 'not taken');
+            return;
+          }
+          const r = await cli.services.syncs.trigger(admin, id);
+          assert.equal(r.run.id, trigger.run.id);
+          assert.equal(r.started, true, 'resumed here, not refused as already running');
+          const end = await r.done!;
+          assert.equal(end.status, 'succeeded');
+          assert.equal((await row(w.t.db, trigger.run.id)).attempts, 2);
+        },
+      );
+
+      it('a command-line sync never takes a fresh queued run (never taken: attempts 0)', async () => {
         const w = await database();
-        const { worker, held, release } = await heldWorker(w, 'serve.test:1');
+        // A process that queues it (its runner not started: no worker has taken it yet).
+        const api = await process_(w, 'api.test:1', { role: 'both' });
+        const id = await integration(api);
+        const trigger = await api.services.syncs.trigger(admin, id, { trigger: 'scheduled' });
+        assert.equal(trigger.run.status, 'queued');
+        const cli = await process_(w, 'cli.test:6');
+        await assert.rejects(cli.services.syncs.trigger(admin, id), {
+          code: 'CONFLICT',
+          message: /already queued for a sync worker/,
+        });
+        const after_ = await row(w.t.db, trigger.run.id);
+        assert.equal(after_.status, 'queued');
+        assert.equal(after_.attempts, 0);
+      });
+
+      it('a hand-back whose job could not be sent is enqueued again by the sweep, and a busy fleet does not keep it queued forever', async () => {
+        const w = await database();
+        const hold = holdingFactory();
+        const sent = stubQueue({ redeliverFails: true });
+        const worker = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+          db: w.t.db,
+          keyring,
+          connectorFactory: hold.factory,
+          jobs: 'both',
+          jobQueue: sent.q,
+          takeAtOnce: false,
+          owner: 'sendfails.test:1',
+        });
+        w.entry.apps.push(worker);
         const id = await integration(worker);
         const trigger = await worker.services.syncs.trigger(admin, id);
         await worker.startWorker();
-        await held;
-        await stopHeld(worker, w.t.db, trigger.run.id, release);
+        const job = sent.deliver({ runId: trigger.run.id, integrationId: id }).catch((e: unknown) => e);
+        await hold.held;
+        await stopHeld(worker, w.t.db, trigger.run.id, hold.release);
+        await job;
         assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
-        const cli = await process_(w, 'cli.test:7');
-        const r = await cli.services.syncs.trigger(admin, id);
-        assert.equal(r.started, true, 'resumed here, not refused as already running');
-        assert.equal(r.run.id, trigger.run.id);
-        const end = await r.done!;
-        assert.equal(end.status, 'succeeded');
-        assert.equal((await row(w.t.db, trigger.run.id)).attempts, 2);
+        assert.ok(sent.log.includes(`redeliver ${trigger.run.id}`), sent.log.join(', '));
+
+        // Another process with a queue (serve --no-worker) sweeps past the first bound: it sends the job.
+        const other = stubQueue({});
+        const clock = { offset: 0 };
+        const now = () => new Date(Date.now() + clock.offset);
+        const db2 = w.t.connectAgain ? await w.t.connectAgain() : w.t.db;
+        const api = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+          db: db2,
+          keyring,
+          connectorFactory,
+          jobs: 'enqueue',
+          jobQueue: other.q,
+          owner: 'api.test:2',
+          now,
+        });
+        w.entry.apps.push(api);
+        const bounds = queuedRunBounds(SETTINGS, STALE_AFTER_MS);
+        clock.offset = bounds.requeueAfterMs + 1000;
+        await api.services.syncs.recoverInterrupted();
+        assert.deepEqual(other.log, [`enqueue ${trigger.run.id}`], 'the job is sent again');
+        assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
+
+        // That job is lost too, and workers stay busy with another integration, signing at each sweep:
+        // past the capped bound the run ends NO_WORKER instead of blocking its integration.
+        const busy = await integration(api);
+        await w.t.db.query(
+          `INSERT INTO sync_runs (id, integration_id, started_at, status, trigger, owner, heartbeat_at, queued, attempts)
+           VALUES (gen_random_uuid(), $1, $2, 'running', 'manual', 'busy.worker:5', $2, true, 1)`,
+          [busy, new Date().toISOString()],
+        );
+        const bump = async (offset: number) => {
+          clock.offset = offset;
+          await w.t.db.query(`UPDATE sync_runs SET heartbeat_at = $2 WHERE integration_id = $1`, [
+            busy,
+            now().toISOString(),
+          ]);
+          await api.services.syncs.recoverInterrupted();
+        };
+        await bump(bounds.requeueAfterMs + 1000 + bounds.failAfterMs + 1000);
+        assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued', 'workers are busy: it waits');
+        await bump(bounds.requeueAfterMs + 1000 + 4 * bounds.failAfterMs);
+        const r = await row(w.t.db, trigger.run.id);
+        assert.equal(r.status, 'failed', 'ended, not queued forever');
+        assert.equal(r.errors[0].code, 'NO_WORKER');
+      });
+
+      it('a hand-back whose job could not be sent runs once the sweep sends it again', async () => {
+        const w = await database();
+        const hold = holdingFactory();
+        const sent = stubQueue({ redeliverFails: true });
+        const worker = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+          db: w.t.db,
+          keyring,
+          connectorFactory: hold.factory,
+          jobs: 'both',
+          jobQueue: sent.q,
+          takeAtOnce: false,
+          owner: 'sendfails.test:3',
+        });
+        w.entry.apps.push(worker);
+        const id = await integration(worker);
+        const trigger = await worker.services.syncs.trigger(admin, id);
+        await worker.startWorker();
+        const job = sent.deliver({ runId: trigger.run.id, integrationId: id }).catch((e: unknown) => e);
+        await hold.held;
+        await stopHeld(worker, w.t.db, trigger.run.id, hold.release);
+        await job;
+        const resumerQueue = stubQueue({});
+        const clock = { offset: 0 };
+        const db2 = w.t.connectAgain ? await w.t.connectAgain() : w.t.db;
+        const resumer = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+          db: db2,
+          keyring,
+          connectorFactory,
+          jobs: 'both',
+          jobQueue: resumerQueue.q,
+          takeAtOnce: false,
+          owner: 'resumer.test:4',
+          now: () => new Date(Date.now() + clock.offset),
+        });
+        w.entry.apps.push(resumer);
+        await resumer.startWorker();
+        clock.offset = queuedRunBounds(SETTINGS, STALE_AFTER_MS).requeueAfterMs + 1000;
+        await resumer.services.syncs.recoverInterrupted();
+        assert.deepEqual(resumerQueue.log, [`enqueue ${trigger.run.id}`]);
+        await resumerQueue.deliver({ runId: trigger.run.id, integrationId: id });
+        const r = await row(w.t.db, trigger.run.id);
+        assert.equal(r.status, 'succeeded', JSON.stringify(r.errors.slice(0, 1)));
+        assert.equal(r.attempts, 2);
       });
 
       it(

@@ -214,6 +214,8 @@ export interface QueuedRun {
   queuedAtMs: number;
   /** When the sweep enqueued it once more (heartbeat_at of a queued run), or null. */
   requeuedAtMs: number | null;
+  /** A later run of its integration exists (a job runner never takes it: pendingRuns). */
+  superseded: boolean;
 }
 
 /**
@@ -238,9 +240,11 @@ export async function queuedRuns(db: Database, limit = 500): Promise<QueuedRun[]
     attempts: number;
     started_at: Date;
     heartbeat_at: Date | null;
+    superseded: boolean;
   }>(
-    `SELECT id, integration_id, attempts::int AS attempts, started_at, heartbeat_at FROM sync_runs
-     WHERE status = 'queued' ORDER BY seq LIMIT $1`,
+    `SELECT r.id, r.integration_id, r.attempts::int AS attempts, r.started_at, r.heartbeat_at,
+       EXISTS (SELECT 1 FROM sync_runs l WHERE l.integration_id = r.integration_id AND l.seq > r.seq) AS superseded
+     FROM sync_runs r WHERE r.status = 'queued' ORDER BY r.seq LIMIT $1`,
     [limit],
   );
   return rows.map((r) => ({
@@ -249,6 +253,7 @@ export async function queuedRuns(db: Database, limit = 500): Promise<QueuedRun[]
     attempts: r.attempts,
     queuedAtMs: new Date(r.started_at).getTime(),
     requeuedAtMs: r.heartbeat_at ? new Date(r.heartbeat_at).getTime() : null,
+    superseded: r.superseded,
   }));
 }
 
@@ -260,6 +265,22 @@ export async function markRequeued(db: Database, run: QueuedRun, at: string): Pr
   const r = await db.query(
     `UPDATE sync_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'queued' AND heartbeat_at IS NULL`,
     [run.id, at],
+  );
+  return r.rowCount === 1;
+}
+
+/**
+ * Takes back a re-queued mark whose job could not be sent (a hand-back or a re-delivery whose `send`
+ * failed), by compare-and-set on the mark this process wrote: the run is then a queued run never
+ * re-enqueued, which the queued sweep of any process with a queue enqueues once more (markRequeued)
+ * instead of only waiting to end it. Returns whether it cleared it (false: taken or marked meanwhile).
+ */
+export async function clearRequeuedMark(db: Database, runId: string, at: string): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE sync_runs SET heartbeat_at = NULL
+     WHERE id = $1 AND status = 'queued'
+       AND date_trunc('milliseconds', heartbeat_at) = date_trunc('milliseconds', $2::timestamptz)`,
+    [runId, at],
   );
   return r.rowCount === 1;
 }

@@ -38,6 +38,7 @@ import { clampLimit, decodeCursor, encodeCursor, type Page } from './pagination.
 import { processAlive } from '../shared/process.ts';
 import {
   claimQueued,
+  clearRequeuedMark,
   failQueued,
   failUntaken,
   handBack,
@@ -203,6 +204,11 @@ const OWNER = `${hostname()}:${process.pid}`;
 
 /** How long a stopping process waits for the syncs it handed back to wind down (each fails its next request). */
 const HAND_BACK_WIND_DOWN_MS = 5000;
+/**
+ * Other workers' signs of life postpone a queued run's NO_WORKER ending by at most this many second
+ * bounds past its mark (review finding 1: a busy fleet that never takes the run must not keep it forever).
+ */
+const NO_WORKER_SIGNS_CAP = 2;
 
 /** The run's owner was a process of this host that no longer exists. */
 function ownerGoneHere(owner: string | null): boolean {
@@ -367,6 +373,15 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
   }
 
   /**
+   * From when the second bound of a queued run counts: its mark, or the last sign of life of any worker
+   * when later — capped at NO_WORKER_SIGNS_CAP second bounds past the mark, so that workers busy with
+   * other integrations postpone the NO_WORKER ending of a run none of them takes, but not forever.
+   */
+  function signsSince(markMs: number, workersSeen: number, failAfterMs: number): number {
+    return Math.max(markMs, Math.min(workersSeen, markMs + NO_WORKER_SIGNS_CAP * failAfterMs));
+  }
+
+  /**
    * Runs still `queued` past the bounds (src/jobs/types.ts queuedRunBounds): no worker took them. Only
    * `queued` rows are touched (a run a worker holds is `running`), each by compare-and-set: one sweeper
    * re-enqueues, and a worker that takes the run meanwhile wins over the failure. The second bound counts
@@ -382,8 +397,10 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     for (const run of queued) {
       if (running.has(run.id)) continue;
       // The embedded deployment's only worker is this process, and its runner's queue is the runs table:
-      // it takes every queued run (one a stop handed back, however long ago): none waits for a worker.
-      if (deps.takeAtOnce && run.attempts < maxAttempts) continue;
+      // it takes every queued run its runner takes (pendingRuns: not superseded, taken fewer than
+      // maxAttempts times; one a stop handed back, however long ago): none of those waits for a worker.
+      // Any other queued run goes through the bounds below and ends NO_WORKER.
+      if (deps.takeAtOnce && run.attempts < maxAttempts && !run.superseded) continue;
       const waitedMs = at.getTime() - run.queuedAtMs;
       const minutes = Math.max(1, Math.round(waitedMs / 60_000));
       const message = `The sync waited ${minutes} minute(s) for a sync worker and none took it: it did not run.`;
@@ -393,14 +410,17 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         if (waitedMs <= bounds.requeueAfterMs) continue;
         if (!deps.queue) {
           // This process cannot enqueue (the command line): it only ends runs past both bounds.
-          const since = Math.max(run.queuedAtMs + bounds.requeueAfterMs, workersSeen);
+          const since = signsSince(run.queuedAtMs + bounds.requeueAfterMs, workersSeen, bounds.failAfterMs);
           if (at.getTime() - since > bounds.failAfterMs) await failUntaken(store.db, run, iso, message);
           continue;
         }
         if (!(await markRequeued(store.db, run, iso))) continue; // another process does it, or a worker took it
         // A failed enqueue is not retried here: the run then ends failed past the second bound.
         await deps.queue.enqueue({ runId: run.id, integrationId: run.integrationId }).catch(() => undefined);
-      } else if (at.getTime() - Math.max(run.requeuedAtMs, workersSeen) > bounds.failAfterMs) {
+      } else if (
+        at.getTime() - signsSince(run.requeuedAtMs, workersSeen, bounds.failAfterMs) >
+        bounds.failAfterMs
+      ) {
         await failUntaken(store.db, run, iso, message);
       }
     }
@@ -416,8 +436,12 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     if (!deps.queue || running.has(seen.id)) return;
     if (seen.status !== 'interrupted' || !seen.queued || seen.superseded || seen.attempts >= maxAttempts)
       return;
-    if (!(await markRedelivered(store.db, seen, at.toISOString()))) return;
-    await deps.queue.redeliver({ runId: seen.id, integrationId: seen.integrationId }).catch(() => undefined);
+    const iso = at.toISOString();
+    if (!(await markRedelivered(store.db, seen, iso))) return;
+    await deps.queue.redeliver({ runId: seen.id, integrationId: seen.integrationId }).catch(async () => {
+      // Not sent: the mark is taken back, so the queued sweep enqueues it once more (review finding 1).
+      await clearRequeuedMark(store.db, seen.id, iso).catch(() => undefined);
+    });
   }
 
   /** Runs of jobs left interrupted that no worker took again within the first bound: delivered again. */
@@ -479,13 +503,15 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         );
         return { run: withProgress(queued.run), started: true, done: null };
       }
-      // A run of a job waiting for a worker (one a stopped worker handed back, say): this process syncs
-      // in-process, so it takes that run by compare-and-set and resumes it here, instead of refusing
-      // while no worker may be running (the embedded database after `serve` stopped). A worker that gets
-      // its job later finds it held and ends at once.
-      const waiting = await queuedRunOf(store.db, integration.id);
+      // A run of a job waiting for a worker that a stop handed back (or a take-over put back): on the
+      // embedded database — where the runs table is the queue and no worker but `serve` exists — this
+      // process takes it by compare-and-set and resumes it here, instead of refusing while `serve` is
+      // stopped. Only a run taken before (attempts > 0): a fresh queued run is `serve`'s. On PostgreSQL a
+      // queued run is the workers' (it may be about to be taken by one): refused as before (started: false).
+      const waiting = store.db.kind === 'pglite' ? await queuedRunOf(store.db, integration.id) : null;
       if (
         waiting &&
+        waiting.attempts > 0 &&
         !waiting.superseded &&
         waiting.attempts < maxAttempts &&
         (await takeRun(store.db, waiting, owner, now().toISOString()))
@@ -500,6 +526,20 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           { organizationId: integration.organizationId },
         );
         return { run: withProgress((await store.syncRuns.get(waiting.id))!), started: true, done };
+      }
+      const queuedRun = await queuedRunOf(store.db, integration.id);
+      if (queuedRun) {
+        // Refused, as before the graceful stop (review finding 2): a worker takes it.
+        throw new AppError(
+          'CONFLICT',
+          `A sync of integration ${integration.id} is already queued for a sync worker (run ${queuedRun.id}): it is not started here.`,
+          {
+            remediation:
+              store.db.kind === 'pglite'
+                ? 'Start `trustlens serve` (its worker runs it), then follow it with `trustlens runs`.'
+                : 'A `trustlens worker` (or `trustlens serve` without --no-worker) with the same DATABASE_URL runs it: follow it with `trustlens runs`.',
+          },
+        );
       }
       const { run, created } = await store.syncRuns.claim(integration.id, now().toISOString(), {
         trigger,
@@ -684,8 +724,12 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         handedBack.push(entry.done);
         await deps.queue
           ?.redeliver({ runId: id, integrationId: entry.integrationId })
-          // Not delivered: the queued sweep of any process with a queue enqueues it (past its first bound).
-          .catch(() => undefined);
+          // Not delivered: its re-queued mark is taken back (compare-and-set on this mark), so the queued
+          // sweep of any process with a queue enqueues it once more past its first bound, and it ends
+          // NO_WORKER past the second if that fails too — never queued without a job for good.
+          .catch(async () => {
+            await clearRequeuedMark(store.db, id, at).catch(() => undefined);
+          });
       }
       for (const id of interrupted) {
         const seen = await runState(store.db, id).catch(() => null);

@@ -99,6 +99,16 @@ async function usage(db: Database, integrationId: string) {
   return rows[0];
 }
 
+/** The usage state an integration holds: conversations known and the latest update of their state. */
+async function usageState(db: Database, integrationId: string) {
+  const { rows } = await db.query<{ conversations: number; rows: number }>(
+    `SELECT (SELECT count(*)::int FROM usage_conversations WHERE integration_id = $1) AS conversations,
+            (SELECT count(*)::int FROM usage_rows WHERE integration_id = $1) AS rows`,
+    [integrationId],
+  );
+  return rows[0];
+}
+
 /**
  * A connector factory whose syncs read a few conversation histories, then wait at the next one until
  * `gate` opens (never, for a worker about to be stopped: it is released at the end of the file). `held`
@@ -307,7 +317,23 @@ for (const backend of testBackends()) {
         assert.equal(running.owner, 'stopping.test:1');
         await client.stop();
 
-        await stopHeld(worker, w.t.db, trigger.run.id, release);
+        // Stopped with no grace; once the run is handed back the held request goes on (its answer comes
+        // after the hand-back): nothing the stopped attempt does from then on may be stored — no usage
+        // committed, no snapshot staged (review finding 3).
+        const closing = worker.close({ graceMs: 0 });
+        await until(
+          'the run left running',
+          () => row(w.t.db, trigger.run.id),
+          (r) => r.status !== 'running',
+        );
+        const usageAtHandBack = await usageState(w.t.db, id);
+        release();
+        await closing;
+        assert.deepEqual(
+          await usageState(w.t.db, id),
+          usageAtHandBack,
+          'no usage committed by the stopped attempt after the hand-back',
+        );
         const back = await row(w.t.db, trigger.run.id);
         client.push(back.status);
         assert.equal(back.status, 'queued', 'handed back, not interrupted');
@@ -319,6 +345,11 @@ for (const backend of testBackends()) {
           { inventory: 0, snapshots: 0, findings: 0 },
           'nothing of the stopped attempt stored',
         );
+        const { rows: staged } = await w.t.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM snapshots WHERE integration_id = $1',
+          [id],
+        );
+        assert.equal(staged[0].n, 0, 'no snapshot staged by the stopped attempt');
         assert.deepEqual(finished, [], 'the stopping process reports no end for a run it handed back');
 
         const resumer = await process_(w, 'resumer.test:2', { role: 'both' });

@@ -202,6 +202,11 @@ const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: b
 
 const OWNER = `${hostname()}:${process.pid}`;
 
+/** A line for the operator (stderr: serve's and worker's log). */
+function logLine(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** How long a stopping process waits for the syncs it handed back to wind down (each fails its next request). */
 const HAND_BACK_WIND_DOWN_MS = 5000;
 /**
@@ -234,6 +239,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       handedBack: boolean;
       /** The run as handed back (what the sync's end returns: the database may be closed by then). */
       handedBackAs?: SyncRunView;
+      /** The sync's writes under way (usage commits, snapshot staging): a hand-back waits for them first. */
+      writes: Set<Promise<unknown>>;
     }
   >();
   const results = new Map<string, StoredSyncResult>();
@@ -285,8 +292,54 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       done: null as unknown as Promise<SyncRun>,
       handedBack: false,
       handedBackAs: undefined as SyncRunView | undefined,
+      /** The sync's writes under way (usage commits, snapshot staging): a hand-back waits for them first. */
+      writes: new Set<Promise<unknown>>(),
     };
     running.set(runId, entry);
+    const handedBackError = () =>
+      new AppError('CONFLICT', `Sync run ${runId} was handed back: this process is stopping.`, {
+        remediation: 'Nothing to do: another worker resumes the run.',
+      });
+    /**
+     * A write of the sync (review finding 3): refused once the run is handed back — the flag is set before
+     * the hand-back's compare-and-set, which waits for the writes already under way — so the stopped
+     * attempt stores no usage and stages no snapshot next to the worker that resumes the run.
+     */
+    const guardedWrite =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        if (entry.handedBack) return Promise.reject(handedBackError());
+        const p = fn(...args);
+        entry.writes.add(p);
+        const forget = () => entry.writes.delete(p);
+        p.then(forget, forget);
+        return p;
+      };
+    const guardedStore: Store = {
+      ...store,
+      usage: (integrationId) => {
+        const u = store.usage(integrationId);
+        return { ...u, applyChanges: guardedWrite(u.applyChanges.bind(u)) };
+      },
+      snapshots: new Proxy(store.snapshots, {
+        get(t, prop) {
+          const v = Reflect.get(t, prop, t) as unknown;
+          if (prop === 'stage' && typeof v === 'function') {
+            return guardedWrite((v as (...a: unknown[]) => Promise<unknown>).bind(t));
+          }
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        },
+      }),
+      // Once handed back, the stopped attempt records no end either (its refused request must not end
+      // the run failed between the flag and the hand-back's compare-and-set).
+      syncRuns: {
+        ...store.syncRuns,
+        finish: (id, outcome) =>
+          entry.handedBack ? Promise.reject(handedBackError()) : store.syncRuns.finish(id, outcome),
+      },
+      transaction: ((fn: never) =>
+        entry.handedBack ? Promise.reject(handedBackError()) : store.transaction(fn)) as Store['transaction'],
+    };
     // Once the run is handed back (a graceful stop), every new request of this sync fails at once: it
     // winds down instead of reading the workspace beside the worker that resumes it. Its end could store
     // nothing anyway (the final transaction checks that the run is still this owner's).
@@ -297,11 +350,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           if (typeof v !== 'function') return v;
           return (...args: unknown[]) => {
             if (entry.handedBack && prop !== 'stats' && prop !== 'setRequestRate') {
-              return Promise.reject(
-                new AppError('CONFLICT', `Sync run ${runId} was handed back: this process is stopping.`, {
-                  remediation: 'Nothing to do: another worker resumes the run.',
-                }),
-              );
+              return Promise.reject(handedBackError());
             }
             return (v as (...a: unknown[]) => unknown).apply(t, args);
           };
@@ -313,7 +362,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       const adminFactory =
         integration.adminKey && deps.connectors.getAdmin ? await deps.connectors.getAdmin() : undefined;
       const result = await runStoredSync({
-        store,
+        store: guardedStore,
         integrationId: integration.id,
         runId,
         owner,
@@ -335,8 +384,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       // runStoredSync records a failed run itself; anything thrown before it could (the key could not be
       // decrypted, the connector could not load) is recorded here, so no run stays `running`.
       const err = toAppError(e);
-      const current = await store.syncRuns.get(runId).catch(() => null);
-      if (current?.status === 'running') {
+      const current = entry.handedBack ? null : await store.syncRuns.get(runId).catch(() => null);
+      if (current?.status === 'running' && !entry.handedBack) {
         await store.syncRuns
           .finish(runId, {
             status: 'failed',
@@ -365,8 +414,26 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       follow.stop();
       running.delete(runId);
     }
-    // A run handed back did not end: the worker that resumes it reports its end.
-    if (entry.handedBack && entry.handedBackAs) return { ...entry.handedBackAs, progress: null };
+    // A run handed back did not end: the worker that resumes it reports its end. Never read again here
+    // (review finding 5: the database may be closing, or the resumer's run would be reported as ended).
+    if (entry.handedBack) {
+      const view: SyncRunView = entry.handedBackAs ?? {
+        id: runId,
+        integrationId: integration.id,
+        startedAt: new Date(started).toISOString(),
+        status: 'queued',
+        finishedAt: null,
+        durationMs: null,
+        countsByType: null,
+        requests: null,
+        availability: null,
+        errors: [],
+        trigger: 'manual',
+        requestedBy: null,
+        heartbeatAt: null,
+      };
+      return { ...view, progress: null };
+    }
     const finished = (await store.syncRuns.get(runId))!;
     deps.onRunFinished?.(finished, integration, live.stats?.() ?? null);
     return { ...finished, progress: null };
@@ -715,12 +782,40 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
           interrupted.push(id);
           continue;
         }
-        entry.handedBack = true; // set first: the sync stops reading before another worker starts
-        if (!(await handBack(store.db, id, owner, deps.queue ? at : null).catch(() => false))) {
+        // Set first: the sync stops reading, writing usage, staging and ending before another worker
+        // starts; the writes already under way are waited for (a few seconds at most), then the CAS.
+        entry.handedBack = true;
+        const before = await store.syncRuns.get(id).catch(() => null);
+        if (entry.writes.size > 0) {
+          await Promise.race([
+            Promise.allSettled([...entry.writes]),
+            new Promise((r) => {
+              timer = setTimeout(r, HAND_BACK_WIND_DOWN_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+        }
+        const requeuedAt = deps.queue ? at : null;
+        // A database error is not "it ended just now" (review finding 6): tried once more, then left to
+        // the take-over pass (its heartbeat goes stale once this process is gone), never shown ended.
+        let handed = await handBack(store.db, id, owner, requeuedAt).catch((e: unknown) => e);
+        if (typeof handed !== 'boolean')
+          handed = await handBack(store.db, id, owner, requeuedAt).catch((e: unknown) => e);
+        if (typeof handed !== 'boolean') {
+          logLine(
+            `Sync run ${id} could not be handed back (${toAppError(handed).message}): it is left running; another TrustLens process takes it over once its heartbeat is stale and delivers it again.`,
+          );
+          if (before) entry.handedBackAs = before;
+          handedBack.push(entry.done);
+          continue;
+        }
+        if (!handed) {
           entry.handedBack = false; // it ended just now
           continue;
         }
-        entry.handedBackAs = (await store.syncRuns.get(id).catch(() => null)) ?? undefined;
+        entry.handedBackAs =
+          (await store.syncRuns.get(id).catch(() => null)) ??
+          (before ? { ...before, status: 'queued', heartbeatAt: requeuedAt } : undefined);
         handedBack.push(entry.done);
         await deps.queue
           ?.redeliver({ runId: id, integrationId: entry.integrationId })

@@ -67,8 +67,19 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    const active = app.services.syncs.active().length;
-    if (active) process.stderr.write(`\n${signal}: marking the running sync interrupted…\n`);
+    // What the stop does with it: the command line's own sync ends interrupted; a queued run this
+    // command resumed (the embedded database) is handed back to the queue, resumed later (ADR 0008).
+    const { handedBack, interrupted } = app.services.syncs.onStop();
+    if (interrupted) {
+      process.stderr.write(
+        `\n${signal}: stopping the running sync… it ends interrupted (nothing of it is stored).\n`,
+      );
+    }
+    if (handedBack) {
+      process.stderr.write(
+        `\n${signal}: stopping the running sync… it is handed back to the queue (nothing of it is stored): \`trustlens serve\` or the next \`trustlens integration sync\` resumes it.\n`,
+      );
+    }
     void app
       .close({ graceMs: 0 })
       .catch(() => undefined)

@@ -148,6 +148,12 @@ export interface SyncsService {
   /** Runs executing in this process. */
   active(): string[];
   /**
+   * What a stop now would do with this process's running syncs (the command line's Ctrl-C message): how
+   * many would be handed back to the queue (runs of jobs taken fewer than maxAttempts times, resumed
+   * later) and how many would end interrupted (the command line's own syncs, or taken too many times).
+   */
+  onStop(): { handedBack: number; interrupted: number };
+  /**
    * Works one job of the queue (the workers' handler): takes its run and executes it, or does nothing
    * when the run already ended, a later run superseded it, or a live worker holds it (that worker ends it;
    * if it goes silent, the take-over pass delivers the job again). Throws `RetryLater` when this process
@@ -241,6 +247,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       handedBackAs?: SyncRunView;
       /** The sync's writes under way (usage commits, snapshot staging): a hand-back waits for them first. */
       writes: Set<Promise<unknown>>;
+      /** A stop hands it back (a run of a job this process took fewer than maxAttempts times). */
+      handBackOnStop: boolean;
     }
   >();
   const results = new Map<string, StoredSyncResult>();
@@ -294,6 +302,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       handedBackAs: undefined as SyncRunView | undefined,
       /** The sync's writes under way (usage commits, snapshot staging): a hand-back waits for them first. */
       writes: new Set<Promise<unknown>>(),
+      handBackOnStop: false,
     };
     running.set(runId, entry);
     const handedBackError = () =>
@@ -543,6 +552,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         const seen = deps.takeAtOnce && !stopping ? await runState(store.db, queued.run.id) : null;
         if (seen && (await takeRun(store.db, seen, owner, now().toISOString()))) {
           const done = execute(seen.id, integration, options.onProgress);
+          running.get(seen.id)!.handBackOnStop = !seen.superseded && seen.attempts + 1 < maxAttempts;
           running.get(seen.id)!.done = done;
           await deps.audit.record(
             actor,
@@ -584,6 +594,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         (await takeRun(store.db, waiting, owner, now().toISOString()))
       ) {
         const done = execute(waiting.id, integration, options.onProgress);
+        running.get(waiting.id)!.handBackOnStop = !waiting.superseded && waiting.attempts + 1 < maxAttempts;
         running.get(waiting.id)!.done = done;
         await deps.audit.record(
           actor,
@@ -718,6 +729,12 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
 
     active: () => [...running.keys()],
 
+    onStop() {
+      let handedBack = 0;
+      for (const r of running.values()) if (r.handBackOnStop) handedBack++;
+      return { handedBack, interrupted: running.size - handedBack };
+    },
+
     async runJob(job) {
       if (stopping) throw new RetryLater('This process is stopping: the job is left to another worker.');
       const state = await runState(store.db, job.runId);
@@ -745,13 +762,16 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       const integration = await store.integrations.get(state.integrationId);
       if (!integration) return; // deleted meanwhile (its runs go with it)
       const done = execute(state.id, integration);
+      running.get(state.id)!.handBackOnStop = !state.superseded && state.attempts + 1 < maxAttempts;
       const entry = running.get(state.id)!;
       entry.done = done;
       const final = await done;
       if (stopping && (final.status === 'interrupted' || entry.handedBack)) {
         // Handed back (its job was delivered again) or interrupted by this process's stop.
         throw new RetryLater(
-          `Sync run ${state.id} was handed back by this process's stop: another worker resumes it.`,
+          entry.handedBack
+            ? `Sync run ${state.id} was handed back by this process's stop: another worker resumes it.`
+            : `Sync run ${state.id} was interrupted by this process's stop: it is not resumed.`,
         );
       }
     },

@@ -7,8 +7,10 @@
  * reads the built-in simulated workspace (or the real API when MISTRAL_API_KEY is set), synced at once;
  * it prints the address and how to sign in.
  *
- * SIGTERM/SIGINT: stop accepting connections, let a running sync end (up to --grace seconds) or mark it
- * interrupted, close the database, exit 0.
+ * SIGTERM/SIGINT: stop accepting connections, let a running sync end (up to --grace seconds), then hand
+ * it back to the queue (running → queued: another worker, or this deployment at its next start, resumes
+ * the same run; one already taken 3 times ends interrupted instead: docs/adr/0008), close the database,
+ * exit 0.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -4,8 +4,9 @@
  * DATABASE_URL and TRUSTLENS_MASTER_KEY: the embedded database belongs to one process, where
  * `trustlens serve` works the jobs itself.
  *
- * SIGTERM/SIGINT: stop taking jobs, let a running sync end (up to --grace seconds) or mark it
- * interrupted (another worker takes it over), close the database, exit 0.
+ * SIGTERM/SIGINT: stop taking jobs, let a running sync end (up to --grace seconds), then hand it back to
+ * the queue (running → queued, its job sent again: another worker resumes the same run; one already taken
+ * 3 times ends interrupted instead: docs/adr/0008), close the database, exit 0.
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors/index.ts';

@@ -561,6 +561,66 @@ for (const backend of testBackends()) {
         assert.equal(r.errors[0].code, 'NO_WORKER');
       });
 
+      it('a database error during the hand-back: no end shown, the run left to the take-over, said in the log', async () => {
+        const w = await database();
+        const hold = holdingFactory();
+        const sent = stubQueue({});
+        // The hand-back's compare-and-set fails (the connection drops as the process stops).
+        const failing = new Proxy(w.t.db, {
+          get(t, prop) {
+            const v = Reflect.get(t, prop, t) as unknown;
+            if (prop !== 'query' || typeof v !== 'function') {
+              return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+            }
+            return (sql: string, params?: unknown[]) =>
+              /SET status = 'queued', owner = NULL/.test(sql) && /status = 'running' AND owner/.test(sql)
+                ? Promise.reject(new Error('Connection terminated unexpectedly'))
+                : (v as (q: string, p?: unknown[]) => Promise<unknown>).call(t, sql, params);
+          },
+        });
+        const worker = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
+          db: failing,
+          keyring,
+          connectorFactory: hold.factory,
+          jobs: 'both',
+          jobQueue: sent.q,
+          takeAtOnce: false,
+          owner: 'dberror.test:1',
+        });
+        w.entry.apps.push(worker);
+        const finished: string[] = [];
+        worker.onSyncFinished((run) => finished.push(run.id));
+        const id = await integration(worker);
+        const trigger = await worker.services.syncs.trigger(admin, id);
+        await worker.startWorker();
+        const job = sent.deliver({ runId: trigger.run.id, integrationId: id }).catch((e: unknown) => e);
+        await hold.held;
+        const logged: string[] = [];
+        const write = process.stderr.write.bind(process.stderr);
+        process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+          logged.push(String(chunk));
+          return write(chunk, ...rest);
+        }) as typeof process.stderr.write;
+        try {
+          const closing = worker.close({ graceMs: 0 });
+          hold.release();
+          await closing;
+        } finally {
+          process.stderr.write = write;
+        }
+        const error = await job;
+        assert.match(String((error as Error)?.message), /handed back|resumes it/, 'the job is retried');
+        assert.deepEqual(finished, [], 'no end reported');
+        const r = await row(w.t.db, trigger.run.id);
+        assert.equal(r.status, 'running', 'not ended: left to the take-over');
+        assert.equal(r.owner, 'dberror.test:1');
+        assert.ok(
+          logged.some((l) => l.includes(`Sync run ${trigger.run.id} could not be handed back`)),
+          logged.join(''),
+        );
+        assert.equal((await stored(w.t.db, id)).snapshots, 0);
+      });
+
       it('a hand-back whose job could not be sent runs once the sweep sends it again', async () => {
         const w = await database();
         const hold = holdingFactory();

@@ -184,6 +184,9 @@ if (!isMainThread && (workerData as { role: string }).role === 'simulator') {
   const { createKeyring, masterKeyFromBytes } = await import('../src/crypto/index.ts');
   const { createMistralConnector } = await import('../src/mistral/index.ts');
   const { createPostgresDatabase } = await import('../src/store/index.ts');
+  // As `trustlens worker` does (default TRUSTLENS_WORKER_NICE 10): on Linux this thread only.
+  const { lowerCpuPriority } = await import('../src/app/cpu-priority.ts');
+  if (process.env.BENCH_WORKER_NICE !== '0') lowerCpuPriority(10);
   const dataDir = mkdtempSync(join(tmpdir(), 'trustlens-api-bench-worker-'));
   const db = createPostgresDatabase(
     new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 10 }),

@@ -56,6 +56,12 @@ export interface AppConfig {
     checkSeconds: number;
     concurrency: number;
     heartbeatSeconds: number;
+    /**
+     * TRUSTLENS_WORKER_NICE (0–19, default 10): the CPU priority (Unix nice) `trustlens worker` gives
+     * itself, so that on a host shared with API processes a sync yields the CPU to interactive requests
+     * (src/app/cpu-priority.ts). 0 leaves the priority as the process was started with.
+     */
+    workerNice: number;
   };
   /** Alert delivery: how often due deliveries are sent, and the first retry delay (×4 per attempt). */
   alerts: { tickSeconds: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number };
@@ -130,6 +136,7 @@ const EnvSchema = z.object({
   TRUSTLENS_JOB_RETRY_SECONDS: intFrom('TRUSTLENS_JOB_RETRY_SECONDS', 0, 3600).optional(),
   TRUSTLENS_JOB_CHECK_SECONDS: intFrom('TRUSTLENS_JOB_CHECK_SECONDS', 1, 3600).optional(),
   TRUSTLENS_WORKER_CONCURRENCY: intFrom('TRUSTLENS_WORKER_CONCURRENCY', 1, 64).optional(),
+  TRUSTLENS_WORKER_NICE: intFrom('TRUSTLENS_WORKER_NICE', 0, 19).optional(),
   TRUSTLENS_SYNC_HEARTBEAT_SECONDS: intFrom('TRUSTLENS_SYNC_HEARTBEAT_SECONDS', 1, 600).optional(),
   TRUSTLENS_RATE_LIMIT_SHARE: z.string().optional(),
   TRUSTLENS_INIT_ADMIN_EMAIL: z.string().optional(),
@@ -200,6 +207,7 @@ export function loadConfig(
       checkSeconds: e.TRUSTLENS_JOB_CHECK_SECONDS ?? DEFAULT_JOB_SETTINGS.checkSeconds,
       concurrency: e.TRUSTLENS_WORKER_CONCURRENCY ?? DEFAULT_JOB_SETTINGS.concurrency,
       heartbeatSeconds: e.TRUSTLENS_SYNC_HEARTBEAT_SECONDS ?? 10,
+      workerNice: e.TRUSTLENS_WORKER_NICE ?? 10,
     },
     alerts: {
       tickSeconds: e.TRUSTLENS_ALERTS_TICK_SECONDS ?? 15,

@@ -59,6 +59,9 @@ export function register(program: Command): void {
         );
       }
       if (concurrency !== undefined) config.jobs.concurrency = concurrency;
+      // Syncs yield the CPU to API processes on a shared host (src/app/cpu-priority.ts).
+      const { lowerCpuPriority } = await import('../../app/cpu-priority.ts');
+      lowerCpuPriority(config.jobs.workerNice);
       const app = await createApp(config, { jobs: 'work' });
       try {
         app.onBackgroundError((e, where) =>

@@ -143,10 +143,26 @@ export async function runScan(run: ScanRun): Promise<void> {
 }
 
 async function scanOnce(run: ScanRun): Promise<void> {
-  const [{ loadConfig }, { createScanner }] = await Promise.all([
+  const [{ loadConfig }, { createScanner }, { startHeapGovernor }] = await Promise.all([
     import('../../app/config.ts'),
     import('../../app/scanner.ts'),
+    import('../../app/heap-governor.ts'),
   ]);
+  // A one-shot scan bounds V8's garbage between full collections (peak memory at 100,000
+  // conversations; src/app/heap-governor.ts).
+  const governor = startHeapGovernor();
+  try {
+    await scanWith(run, loadConfig, createScanner);
+  } finally {
+    governor.stop();
+  }
+}
+
+async function scanWith(
+  run: ScanRun,
+  loadConfig: typeof import('../../app/config.ts').loadConfig,
+  createScanner: typeof import('../../app/scanner.ts').createScanner,
+): Promise<void> {
   const config = loadConfig({
     dataDir: run.dataDir,
     rps: run.requestsPerSecond,

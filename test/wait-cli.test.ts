@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { BIN, runCli, type CliRun } from './helpers/run-cli.ts';
+import { runCli, type CliRun } from './helpers/run-cli.ts';
 
 let sim: SimulatorHandle;
 const dir = join(mkdtempSync(join(tmpdir(), 'trustlens-wait-')), 'data');
@@ -39,39 +39,9 @@ function holdLock(seconds: number): { done: Promise<void>; end(): void } {
   return { done: new Promise((r) => child.on('exit', () => r())), end: () => child.kill() };
 }
 
-/**
- * `bin/trustlens ARGS` as a process (the environment rules of runCli); `onStderr` sees its standard
- * error as it comes.
- */
+/** `bin/trustlens ARGS` as a process (runCli); `onStderr` sees its standard error as it comes. */
 function runWatching(args: string[], onStderr: (text: string) => void): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        ...process.env,
-        MISTRAL_API_KEY: undefined,
-        MISTRAL_ADMIN_API_KEY: undefined,
-        TRUSTLENS_RATE_LIMIT_SHARE: undefined,
-        DATABASE_URL: undefined,
-        TRUSTLENS_DATA_DIR: undefined,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr(stderr);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`trustlens ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, {}, 120_000, onStderr);
 }
 
 test('--wait 0 fails at once; a short --wait gives up saying how long it waited', async () => {

@@ -19,6 +19,8 @@ export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
+  /** Sees the standard error so far each time more of it arrives (e.g. to act when a command waits). */
+  onStderr?: (stderrSoFar: string) => void,
 ): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -36,7 +38,10 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(new Error(`trustlens ${args.join(' ')} timed out; stderr: ${stderr}`));

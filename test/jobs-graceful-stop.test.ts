@@ -492,7 +492,11 @@ for (const backend of testBackends()) {
         assert.equal(after_.attempts, 0);
       });
 
-      it('a hand-back whose job could not be sent is enqueued again by the sweep, and a busy fleet does not keep it queued forever', async () => {
+      /**
+       * A worker whose queue cannot send a job again is stopped while it holds a sync: the run is
+       * handed back, and the re-delivery fails.
+       */
+      async function handedBackUnsent(owner: string) {
         const w = await database();
         const hold = holdingFactory();
         const sent = stubQueue({ redeliverFails: true });
@@ -503,7 +507,7 @@ for (const backend of testBackends()) {
           jobs: 'both',
           jobQueue: sent.q,
           takeAtOnce: false,
-          owner: 'sendfails.test:1',
+          owner,
         });
         w.entry.apps.push(worker);
         const id = await integration(worker);
@@ -513,6 +517,11 @@ for (const backend of testBackends()) {
         await hold.held;
         await stopHeld(worker, w.t.db, trigger.run.id, hold.release);
         await job;
+        return { w, sent, worker, id, trigger };
+      }
+
+      it('a hand-back whose job could not be sent is enqueued again by the sweep, and a busy fleet does not keep it queued forever', async () => {
+        const { w, sent, trigger } = await handedBackUnsent('sendfails.test:1');
         assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
         assert.ok(sent.log.includes(`redeliver ${trigger.run.id}`), sent.log.join(', '));
 
@@ -622,26 +631,7 @@ for (const backend of testBackends()) {
       });
 
       it('a hand-back whose job could not be sent runs once the sweep sends it again', async () => {
-        const w = await database();
-        const hold = holdingFactory();
-        const sent = stubQueue({ redeliverFails: true });
-        const worker = await createApp(loadConfig({ dataDir: '/nonexistent-not-used' }, ENV), {
-          db: w.t.db,
-          keyring,
-          connectorFactory: hold.factory,
-          jobs: 'both',
-          jobQueue: sent.q,
-          takeAtOnce: false,
-          owner: 'sendfails.test:3',
-        });
-        w.entry.apps.push(worker);
-        const id = await integration(worker);
-        const trigger = await worker.services.syncs.trigger(admin, id);
-        await worker.startWorker();
-        const job = sent.deliver({ runId: trigger.run.id, integrationId: id }).catch((e: unknown) => e);
-        await hold.held;
-        await stopHeld(worker, w.t.db, trigger.run.id, hold.release);
-        await job;
+        const { w, id, trigger } = await handedBackUnsent('sendfails.test:3');
         const resumerQueue = stubQueue({});
         const clock = { offset: 0 };
         const db2 = w.t.connectAgain ? await w.t.connectAgain() : w.t.db;

@@ -255,9 +255,12 @@ async function checkDatabase(db: Database, integrationId: string): Promise<DbChe
   const running = await q(
     `SELECT count(*)::int AS n FROM sync_runs WHERE integration_id = $1 AND status = 'running'`,
   );
-  // Live inventory agrees with the latest published snapshot's agents.
+  // Live inventory agrees with the latest published snapshot's agents: those left in the row (written
+  // before migration 013) plus those in its parts (snapshot_parts, path {agents}).
   const { rows: latest } = await db.query<{ agents: number; run_agents: number | null; status: string }>(
-    `SELECT jsonb_array_length(s.data->'agents')::int AS agents,
+    `SELECT (jsonb_array_length(s.data->'agents') + COALESCE((
+              SELECT sum(jsonb_array_length(p.data)) FROM snapshot_parts p
+              WHERE p.snapshot_id = s.id AND p.path = '{agents}'::text[]), 0))::int AS agents,
             (r.counts_by_type->>'agent')::int AS run_agents, r.status
      FROM snapshots s JOIN sync_runs r ON r.id = s.sync_run_id
      WHERE s.integration_id = $1 AND s.taken_at <> '-infinity'::timestamptz ORDER BY s.id DESC LIMIT 1`,

@@ -250,7 +250,7 @@ const API_ROUTES = ['agents_list', 'agent_detail', 'findings_list'];
 const p95s = (phase: string) => API_ROUTES.map((r) => num(af, `postgres_${phase}_${r}_p95_ms`));
 const worst = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
 row(
-  `API p95 (agents list, agent detail, findings list), ${(num(af, 'agents') ?? 5000).toLocaleString('en')} agents, ${num(af, 'clients') ?? 20} clients, PostgreSQL, ${num(af, 'workers') ?? 2} workers syncing: worst route`,
+  `API p95 (agents list, agent detail, findings list), ${(num(af, 'agents') ?? 5000).toLocaleString('en')} agents, ${num(af, 'clients') ?? 20} clients, PostgreSQL, ${num(af, 'workers') ?? 2} workers syncing (${(num(af, 'worker_rps') ?? 2000).toLocaleString('en')} req/s each, whole syncs): worst route`,
   '< 100 ms',
   worst(p95s('sync')),
   (v) => {
@@ -259,10 +259,13 @@ row(
     return (
       `${v.toFixed(0)} ms (list ${a}, detail ${d}, findings ${f}); same run, no sync: ${idle?.toFixed(0)} ms ` +
       `(${(v / (idle ?? NaN)).toFixed(1)}×); server CPU ${num(af, 'postgres_sync_cpu_ms_per_request')} ms/request ` +
-      `(no sync ${num(af, 'postgres_idle_cpu_ms_per_request')}); load ${num(af, 'postgres_sync_load')}`
+      `(no sync ${num(af, 'postgres_idle_cpu_ms_per_request')}); load ${num(af, 'postgres_sync_load')}` +
+      (num(af, 'postgres_sync_covered') === 1 ? '' : '; the clients stopped before the syncs ended') +
+      (af?.postgres_sync_status === 'succeeded' ? '' : `; syncs ${String(af?.postgres_sync_status)}`)
     );
   },
-  (v) => v < 100,
+  // Met only when the clients read through the whole syncs and the syncs succeeded.
+  (v) => v < 100 && num(af, 'postgres_sync_covered') === 1 && af?.postgres_sync_status === 'succeeded',
   why(api),
 );
 
@@ -283,7 +286,23 @@ row(
 
 /** The api bench's arguments: PostgreSQL only (the target is PostgreSQL's), bounded phases. */
 function apiArgs(url: string): string[] {
-  return ['--no-pglite', '--postgres', url, '--workers', '2', '--seconds', '15', '--seconds-sync', '120'];
+  // --requests: a bound high enough that the "sync" phase runs until both syncs ended (their final
+  // transactions and the caches they invalidate are in the figures); --seconds-sync still bounds it.
+  return [
+    '--no-pglite',
+    '--postgres',
+    url,
+    '--workers',
+    '2',
+    '--worker-rps',
+    '2000',
+    '--seconds',
+    '15',
+    '--seconds-sync',
+    '180',
+    '--requests',
+    '1000000',
+  ];
 }
 
 /** Runs `fn` with a PostgreSQL URL: TRUSTLENS_TEST_DATABASE_URL, or a throwaway server stopped after. */

@@ -25,13 +25,15 @@
  * Prints a markdown table, then as its last line `BENCH_JSON {...}` (figures in MB and seconds).
  * Linux only (/proc).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { loadMigrations } from '../src/store/migrate.ts';
+import { findPgliteTemplate } from '../src/store/pglite-template.ts';
 import { startWorkerSimulator } from '../test/helpers/sim-worker.ts';
 
 const { values } = parseArgs({
@@ -136,6 +138,24 @@ async function runChild(label: string, argv: string[], env: Record<string, strin
   return { label, code, seconds, peakMb, stderrTail: stderr.split('\n').slice(-6).join('\n'), trace };
 }
 
+// As `npm start`, `npm test` and the Dockerfile do: a new data folder is a copy of the build-time
+// template (scripts/ensure-template.ts builds it when missing or stale, in its own process so that its
+// memory is not measured); without one the first open is PGlite's initdb (~750–850 MB).
+const ensured = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', join(ROOT, 'scripts', 'ensure-template.ts')],
+  {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
+const template = findPgliteTemplate(undefined, loadMigrations());
+console.error(
+  template.usable
+    ? 'template: new data folders are copies of dist/pglite-template'
+    : `template: none usable (${template.reason}; ensure-template exited ${ensured.status}) — new folders run initdb`,
+);
+
 const t0 = performance.now();
 const sim = await startWorkerSimulator({
   seed: Number(values.seed),
@@ -218,6 +238,8 @@ const json = {
   agents,
   conversations,
   targetMb,
+  /** 1 when new data folders were copies of the template, 0 when they ran initdb. */
+  template: template.usable ? 1 : 0,
   openNewPeakMb: by('open (new folder)')?.peakMb ?? null,
   openNewSeconds: by('open (new folder)')?.seconds ?? null,
   reopenPeakMb: by('open (reopen)')?.peakMb ?? null,

@@ -189,8 +189,8 @@ async function settle(page: WatchedPage, name: string, heading?: string | RegExp
     if (heading !== undefined) await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
     else await page.getByRole('heading', { level: 1 }).first().waitFor();
     await page.waitForLoadState('networkidle');
-    // Generous: the findings page (hundreds of findings quoting the payloads) has stayed busy for over
-    // 20 s while rendering on a loaded machine.
+    // Generous, for a loaded machine. (The findings page stayed busy for 7 s on a quiet one, and over
+    // 20 s on a loaded one, until clamped texts were cut: each 12,000-character name cost ~1 s of layout.)
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, {
       timeout: 120_000,
     });

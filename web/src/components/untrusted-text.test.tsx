@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Page } from './page';
-import { UntrustedText } from './untrusted-text';
+import { clampChars, UntrustedText } from './untrusted-text';
 
 afterEach(cleanup);
 
@@ -58,7 +58,10 @@ describe('UntrustedText', () => {
     const span = container.querySelector('[data-untrusted]') as HTMLElement;
     expect(span.classList.contains('tl-clamp')).toBe(true);
     expect(span.style.getPropertyValue('--tl-lines')).toBe('2');
-    expect(span.textContent).toHaveLength(12_000);
+    // Only what two lines can show reaches the DOM (laying out 12,000 characters that wrap anywhere
+    // costs Chromium ~1 s per cell), then "…"; data-cut keeps the whole length.
+    expect(span.textContent).toBe('A'.repeat(clampChars(2)) + '…');
+    expect(span.getAttribute('data-cut')).toBe('12000');
     rerender(
       <MantineProvider>
         <UntrustedText text={null} fallback="(unnamed agent)" />
@@ -74,6 +77,26 @@ describe('UntrustedText', () => {
     );
     expect(container.querySelector('.tl-invisible')).toBeNull();
     expect(container.querySelector('[data-untrusted]')!.textContent).toBe('Support triage');
+    expect(container.querySelector('[data-untrusted]')!.hasAttribute('data-cut')).toBe(false);
+  });
+
+  it('maxChars cuts a text its parent clamps, never inside a surrogate pair, markers kept', () => {
+    // A "😀" (two UTF-16 units) straddling the cut is dropped whole, not split into a lone surrogate.
+    const text = 'A'.repeat(4) + '😀' + 'B'.repeat(10);
+    const { container } = show(<UntrustedText text={text} maxChars={5} />);
+    const span = container.querySelector('[data-untrusted]') as HTMLElement;
+    expect(span.textContent).toBe('AAAA…');
+    expect(span.getAttribute('data-cut')).toBe(String(text.length));
+    expect(span.classList.contains('tl-clamp')).toBe(false);
+    cleanup();
+    // What is kept is still revealed: a bidi override before the cut is a marker.
+    const { container: c2 } = show(<UntrustedText text={'\u202Eabc' + 'x'.repeat(50)} maxChars={10} />);
+    expect(c2.querySelector('.tl-invisible')?.textContent).toBe('⟨U+202E⟩');
+    expect(c2.querySelector('[data-untrusted]')!.textContent).toBe('⟨U+202E⟩abcxxxxxx…');
+    // Not longer than maxChars: whole, no "…".
+    cleanup();
+    const { container: c3 } = show(<UntrustedText text="short" maxChars={5} />);
+    expect(c3.querySelector('[data-untrusted]')!.textContent).toBe('short');
   });
 
   it("a page titled with an agent's name: markers in the heading, the document title revealed", () => {

@@ -46,7 +46,7 @@ import {
   type AgentSortKey,
 } from './agents/filters';
 import { agentPath } from './agents/paths';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type Agent = Schemas['AgentSummary'];
@@ -120,7 +120,7 @@ function columns(integrationNames: Map<string, string>, showIntegration: boolean
             lineClamp={2}
             title={a.name ? `${revealText(a.name)} (${a.id})` : a.id}
           >
-            <UntrustedText text={a.name} fallback="(unnamed agent)" />
+            <UntrustedText maxChars={clampChars(2)} text={a.name} fallback="(unnamed agent)" />
           </Anchor>
           {showIntegration && (
             <Text size="xs" c="dimmed" truncate maw={220}>

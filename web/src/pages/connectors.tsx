@@ -24,7 +24,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { Page } from '../components/page';
 import { EmptyState, QueryState } from '../components/states';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { formatDateTime } from '../lib/format';
 import { revealText } from '../lib/untrusted-text';
 import {
@@ -195,7 +195,7 @@ function ConnectorName({ c }: { c: Connector }) {
       lineClamp={2}
       title={revealText(c.title ?? c.name)}
     >
-      <UntrustedText text={c.title ?? c.name} />
+      <UntrustedText maxChars={clampChars(2)} text={c.title ?? c.name} />
     </Anchor>
   );
 }
@@ -394,7 +394,7 @@ export function ConnectorDetailPage() {
                         </Text>
                         {t.description && (
                           <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2}>
-                            <UntrustedText text={t.description} />
+                            <UntrustedText maxChars={clampChars(2)} text={t.description} />
                           </Text>
                         )}
                       </div>

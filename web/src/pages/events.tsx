@@ -32,7 +32,7 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type ChangeEvent = Schemas['ChangeEvent'];
@@ -165,11 +165,11 @@ function EventEntry({ event: e, integration }: { event: ChangeEvent; integration
             lineClamp={3}
             title={revealText(name)}
           >
-            <UntrustedText text={name} />
+            <UntrustedText maxChars={clampChars(3)} text={name} />
           </Anchor>
         ) : (
           <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(name)}>
-            <UntrustedText text={name} />
+            <UntrustedText maxChars={clampChars(3)} text={name} />
           </Text>
         )}
         <Text size="xs" c="dimmed" title={formatDateTime(e.at)}>

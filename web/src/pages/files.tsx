@@ -12,7 +12,7 @@ import { formatDate, formatDateTime, formatNumber } from '../lib/format';
 import { fileSearchFields, formatBytes, matchesSearch } from './inventory/format';
 import { collectPages } from './inventory/pages';
 import { IntegrationFilter, useIntegrationName, useIntegrations, useUrlState } from './inventory/shared';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type FileItem = Schemas['File'];
@@ -126,7 +126,7 @@ function FileRow({ file: f, integration }: { file: FileItem; integration: string
       <Table.Td maw={340}>
         <Stack gap={2}>
           <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(f.filename)}>
-            <UntrustedText text={f.filename} />
+            <UntrustedText maxChars={clampChars(3)} text={f.filename} />
           </Text>
           <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
             {f.id}

@@ -41,7 +41,7 @@ import { FindingDrawer } from './findings/finding-drawer';
 import { groupFindings, type Finding, type FindingGroup } from './findings/grouping';
 import { collectPages } from './inventory/pages';
 import { agentPath, IntegrationFilter } from './inventory/shared';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type Rule = Schemas['Rule'];
@@ -389,10 +389,10 @@ function GroupSection({
                 to={agentPath(g.resource.integrationId, g.resource.resourceId)}
                 inherit
               >
-                <UntrustedText text={g.label} />
+                <UntrustedText maxChars={clampChars(3)} text={g.label} />
               </Anchor>
             ) : (
-              <UntrustedText text={g.label} />
+              <UntrustedText maxChars={clampChars(3)} text={g.label} />
             )}
           </Title>
           <Text size="sm" c="dimmed" ff={groupBy === 'rule' ? 'monospace' : undefined} className="tl-wrap">
@@ -462,7 +462,7 @@ function FindingRow({
               lineClamp={3}
               title={revealText(f.resourceName ?? f.resourceId)}
             >
-              <UntrustedText text={f.resourceName ?? f.resourceId} />
+              <UntrustedText maxChars={clampChars(3)} text={f.resourceName ?? f.resourceId} />
             </Anchor>
           ) : (
             <Text
@@ -471,7 +471,7 @@ function FindingRow({
               lineClamp={3}
               title={revealText(f.resourceName ?? f.resourceId)}
             >
-              <UntrustedText text={f.resourceName ?? f.resourceId} />
+              <UntrustedText maxChars={clampChars(3)} text={f.resourceName ?? f.resourceId} />
             </Text>
           )}
         </Table.Td>
@@ -507,7 +507,7 @@ function FindingRow({
               title={revealText(f.mute.reason)}
             >
               {f.muted ? '' : '(expired) '}
-              <UntrustedText text={f.mute.reason} />
+              <UntrustedText maxChars={clampChars(2)} text={f.mute.reason} />
             </Text>
             <Text size="xs" c="dimmed" className="tl-wrap">
               by <UntrustedText text={f.mute.by} />,{' '}

@@ -18,7 +18,7 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type Library = Schemas['Library'];
@@ -158,7 +158,7 @@ function LibraryRow({
             title={l.name ? revealText(l.name) : undefined}
           >
             {l.name ? (
-              <UntrustedText text={l.name} />
+              <UntrustedText maxChars={clampChars(3)} text={l.name} />
             ) : (
               <Text span c="dimmed" size="sm">
                 (no name)
@@ -170,7 +170,7 @@ function LibraryRow({
           </Text>
           {l.description && (
             <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2} title={revealText(l.description)}>
-              <UntrustedText text={l.description} />
+              <UntrustedText maxChars={clampChars(2)} text={l.description} />
             </Text>
           )}
           <Group gap={4}>

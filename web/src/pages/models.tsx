@@ -19,7 +19,7 @@ import {
   useIntegrations,
   useUrlState,
 } from './inventory/shared';
-import { UntrustedText } from '../components/untrusted-text';
+import { clampChars, UntrustedText } from '../components/untrusted-text';
 import { revealText } from '../lib/untrusted-text';
 
 type Model = Schemas['Model'];
@@ -142,11 +142,11 @@ function ModelRow({
       <Table.Td maw={320}>
         <Stack gap={2}>
           <Text size="sm" fw={500} className="tl-wrap" lineClamp={3} title={revealText(m.name ?? m.id)}>
-            <UntrustedText text={m.name ?? m.id} />
+            <UntrustedText maxChars={clampChars(3)} text={m.name ?? m.id} />
           </Text>
           {m.name && m.name !== m.id && (
             <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
-              <UntrustedText text={m.id} />
+              <UntrustedText maxChars={clampChars(3)} text={m.id} />
             </Text>
           )}
           {m.aliases.length > 0 && (

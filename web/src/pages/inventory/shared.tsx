@@ -8,7 +8,7 @@ import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { collectPages } from './pages';
-import { UntrustedText } from '../../components/untrusted-text';
+import { clampChars, UntrustedText } from '../../components/untrusted-text';
 import { revealText } from '../../lib/untrusted-text';
 
 export type Integration = Schemas['Integration'];
@@ -133,7 +133,7 @@ export function AgentLinks({
                   lineClamp={2}
                   title={revealText(name ?? agentId)}
                 >
-                  <UntrustedText text={name ?? agentId} />
+                  <UntrustedText maxChars={clampChars(2)} text={name ?? agentId} />
                 </Anchor>
               </List.Item>
             );

@@ -605,18 +605,10 @@ for (const backend of testBackends()) {
         const job = sent.deliver({ runId: trigger.run.id, integrationId: id }).catch((e: unknown) => e);
         await hold.held;
         const logged: string[] = [];
-        const write = process.stderr.write.bind(process.stderr);
-        process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-          logged.push(String(chunk));
-          return write(chunk, ...rest);
-        }) as typeof process.stderr.write;
-        try {
-          const closing = worker.close({ graceMs: 0 });
-          hold.release();
-          await closing;
-        } finally {
-          process.stderr.write = write;
-        }
+        worker.onBackgroundError((e, where) => logged.push(`${where}: ${(e as Error).message}`));
+        const closing = worker.close({ graceMs: 0 });
+        hold.release();
+        await closing;
         const error = await job;
         assert.match(String((error as Error)?.message), /handed back|resumes it/, 'the job is retried');
         assert.deepEqual(finished, [], 'no end reported');
@@ -624,7 +616,7 @@ for (const backend of testBackends()) {
         assert.equal(r.status, 'running', 'not ended: left to the take-over');
         assert.equal(r.owner, 'dberror.test:1');
         assert.ok(
-          logged.some((l) => l.includes(`Sync run ${trigger.run.id} could not be handed back`)),
+          logged.some((l) => l.startsWith(`jobs: Sync run ${trigger.run.id} could not be handed back`)),
           logged.join(''),
         );
         assert.equal((await stored(w.t.db, id)).snapshots, 0);

@@ -174,6 +174,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     owner: options.owner,
     heartbeatMs,
     staleAfterMs: heartbeatMs * 6,
+    onBackgroundError: (e, where) => {
+      for (const l of errorListeners) l(e, where);
+    },
     onRunFinished: (run, integration, requests) => {
       for (const l of listeners) {
         try {

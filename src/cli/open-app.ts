@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../errors/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { numberFlag } from './flags.ts';
 import { info } from './terminal.ts';
+import { safeText } from '../shared/text.ts';
 import type { App } from '../app/root.ts';
 import type { Actor } from '../services/context.ts';
 
@@ -63,6 +64,11 @@ export async function withApp<T>(flags: AppFlags, fn: (app: App, actor: Actor) =
   ).catch((e: unknown) => {
     throw throughServerHint(e);
   });
+  // What goes wrong in the background (a resumed run that could not be handed back at a stop) is said on
+  // stderr, as `trustlens worker` says it.
+  app.onBackgroundError((e, where) =>
+    process.stderr.write(`${where}: ${safeText(e instanceof Error ? e.message : String(e), 300)}\n`),
+  );
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;

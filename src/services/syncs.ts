@@ -191,6 +191,8 @@ export interface SyncsServiceDeps {
   owner?: string;
   /** How many times a queued run may be taken (again after its worker died) before it is left interrupted. */
   maxAttempts?: number;
+  /** What goes wrong outside any request (a hand-back that failed): the app's background-error listeners. */
+  onBackgroundError?: (e: unknown, where: string) => void;
 }
 
 const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: boolean }> = {
@@ -207,11 +209,6 @@ const FEATURES: Record<FeatureKey, { label: string; endpoints: string[]; beta: b
 };
 
 const OWNER = `${hostname()}:${process.pid}`;
-
-/** A line for the operator (stderr: serve's and worker's log). */
-function logLine(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
 
 /** How long a stopping process waits for the syncs it handed back to wind down (each fails its next request). */
 const HAND_BACK_WIND_DOWN_MS = 5000;
@@ -269,10 +266,15 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
     return { ...run, progress: live?.stats() ?? null };
   }
 
+  /**
+   * Runs the sync of `runId`. `taken`: the queued run as this process took it (a job's run), so that a
+   * stop hands it back when it was not superseded and may be taken again; absent, a stop interrupts it.
+   */
   async function execute(
     runId: string,
     integration: IntegrationView,
     onProgress?: ProgressListener,
+    taken?: { superseded: boolean; attempts: number },
   ): Promise<SyncRun> {
     const started = Date.now();
     const live: { stats?: () => ConnectorStats } = {};
@@ -302,7 +304,8 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       handedBackAs: undefined as SyncRunView | undefined,
       /** The sync's writes under way (usage commits, snapshot staging): a hand-back waits for them first. */
       writes: new Set<Promise<unknown>>(),
-      handBackOnStop: false,
+      // `attempts` is the count before this take.
+      handBackOnStop: taken !== undefined && !taken.superseded && taken.attempts + 1 < maxAttempts,
     };
     running.set(runId, entry);
     const handedBackError = () =>
@@ -551,8 +554,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         if (!queued.created) return { run: withProgress(queued.run), started: false, done: null };
         const seen = deps.takeAtOnce && !stopping ? await runState(store.db, queued.run.id) : null;
         if (seen && (await takeRun(store.db, seen, owner, now().toISOString()))) {
-          const done = execute(seen.id, integration, options.onProgress);
-          running.get(seen.id)!.handBackOnStop = !seen.superseded && seen.attempts + 1 < maxAttempts;
+          const done = execute(seen.id, integration, options.onProgress, seen);
           running.get(seen.id)!.done = done;
           await deps.audit.record(
             actor,
@@ -593,8 +595,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         waiting.attempts < maxAttempts &&
         (await takeRun(store.db, waiting, owner, now().toISOString()))
       ) {
-        const done = execute(waiting.id, integration, options.onProgress);
-        running.get(waiting.id)!.handBackOnStop = !waiting.superseded && waiting.attempts + 1 < maxAttempts;
+        const done = execute(waiting.id, integration, options.onProgress, waiting);
         running.get(waiting.id)!.done = done;
         await deps.audit.record(
           actor,
@@ -761,8 +762,7 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
       if (!(await takeRun(store.db, state, owner, now().toISOString()))) return;
       const integration = await store.integrations.get(state.integrationId);
       if (!integration) return; // deleted meanwhile (its runs go with it)
-      const done = execute(state.id, integration);
-      running.get(state.id)!.handBackOnStop = !state.superseded && state.attempts + 1 < maxAttempts;
+      const done = execute(state.id, integration, undefined, state);
       const entry = running.get(state.id)!;
       entry.done = done;
       const final = await done;
@@ -822,8 +822,11 @@ export function createSyncsService(deps: SyncsServiceDeps): SyncsService {
         if (typeof handed !== 'boolean')
           handed = await handBack(store.db, id, owner, requeuedAt).catch((e: unknown) => e);
         if (typeof handed !== 'boolean') {
-          logLine(
-            `Sync run ${id} could not be handed back (${toAppError(handed).message}): it is left running; another TrustLens process takes it over once its heartbeat is stale and delivers it again.`,
+          deps.onBackgroundError?.(
+            new Error(
+              `Sync run ${id} could not be handed back (${toAppError(handed).message}): it is left running; another TrustLens process takes it over once its heartbeat is stale and delivers it again.`,
+            ),
+            'jobs',
           );
           if (before) entry.handedBackAs = before;
           handedBack.push(entry.done);

@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Page } from './page';
-import { clampChars, UntrustedText } from './untrusted-text';
+import { clampChars, CUT_TAIL_CHARS, UntrustedText } from './untrusted-text';
 
 afterEach(cleanup);
 
@@ -59,9 +59,14 @@ describe('UntrustedText', () => {
     expect(span.classList.contains('tl-clamp')).toBe(true);
     expect(span.style.getPropertyValue('--tl-lines')).toBe('2');
     // Only what two lines can show reaches the DOM (laying out 12,000 characters that wrap anywhere
-    // costs Chromium ~1 s per cell), then "…"; data-cut keeps the whole length.
-    expect(span.textContent).toBe('A'.repeat(clampChars(2)) + '…');
+    // costs Chromium ~1 s per cell): the head, a marked "…", the last CUT_TAIL_CHARS characters.
+    expect(span.textContent).toBe(
+      'A'.repeat(clampChars(2) - CUT_TAIL_CHARS) + '…' + 'A'.repeat(CUT_TAIL_CHARS),
+    );
     expect(span.getAttribute('data-cut')).toBe('12000');
+    const mark = span.querySelector('.tl-cut')!;
+    expect(mark.getAttribute('aria-label')).toBe('11,600 characters left out');
+    expect(mark.getAttribute('title')).toBe('11,600 of 12,000 characters left out here');
     rerender(
       <MantineProvider>
         <UntrustedText text={null} fallback="(unnamed agent)" />
@@ -80,23 +85,34 @@ describe('UntrustedText', () => {
     expect(container.querySelector('[data-untrusted]')!.hasAttribute('data-cut')).toBe(false);
   });
 
-  it('maxChars cuts a text its parent clamps, never inside a surrogate pair, markers kept', () => {
-    // A "😀" (two UTF-16 units) straddling the cut is dropped whole, not split into a lone surrogate.
-    const text = 'A'.repeat(4) + '😀' + 'B'.repeat(10);
+  it('maxChars cuts a text its parent clamps: head and tail, never inside a surrogate pair, markers kept', () => {
+    // A "😀" (two UTF-16 units) straddling the head's end is dropped whole, not split into a lone surrogate.
+    const text = 'A'.repeat(3) + '😀' + 'B'.repeat(10);
     const { container } = show(<UntrustedText text={text} maxChars={5} />);
     const span = container.querySelector('[data-untrusted]') as HTMLElement;
-    expect(span.textContent).toBe('AAAA…');
+    expect(span.textContent).toBe('AAA…B');
     expect(span.getAttribute('data-cut')).toBe(String(text.length));
     expect(span.classList.contains('tl-clamp')).toBe(false);
+    cleanup();
+    // …nor at the tail's start: a low surrogate there goes with its pair.
+    const { container: c1 } = show(<UntrustedText text={'A'.repeat(10) + '😀' + 'B'} maxChars={8} />);
+    expect(c1.querySelector('[data-untrusted]')!.textContent).toBe('AAAAAA…B');
     cleanup();
     // What is kept is still revealed: a bidi override before the cut is a marker.
     const { container: c2 } = show(<UntrustedText text={'\u202Eabc' + 'x'.repeat(50)} maxChars={10} />);
     expect(c2.querySelector('.tl-invisible')?.textContent).toBe('⟨U+202E⟩');
-    expect(c2.querySelector('[data-untrusted]')!.textContent).toBe('⟨U+202E⟩abcxxxxxx…');
+    expect(c2.querySelector('[data-untrusted]')!.textContent).toBe('⟨U+202E⟩abcxxxx…xx');
+    cleanup();
+    // A name padded with what draws nothing cannot hide its end: the tail stays in view.
+    const padded = 'report.pdf' + ' '.repeat(3000) + '.exe';
+    const { container: c4 } = show(<UntrustedText text={padded} maxChars={clampChars(3)} />);
+    expect(c4.querySelector('[data-untrusted]')!.textContent!.endsWith('.exe')).toBe(true);
+    expect(c4.querySelector('[data-untrusted]')!.textContent!.startsWith('report.pdf')).toBe(true);
     // Not longer than maxChars: whole, no "…".
     cleanup();
     const { container: c3 } = show(<UntrustedText text="short" maxChars={5} />);
     expect(c3.querySelector('[data-untrusted]')!.textContent).toBe('short');
+    expect(c3.querySelector('.tl-cut')).toBeNull();
   });
 
   it("a page titled with an agent's name: markers in the heading, the document title revealed", () => {

@@ -393,7 +393,13 @@ export function ConnectorDetailPage() {
                           {t.active === false && ' (inactive)'}
                         </Text>
                         {t.description && (
-                          <Text size="xs" c="dimmed" className="tl-wrap" lineClamp={2}>
+                          <Text
+                            size="xs"
+                            c="dimmed"
+                            className="tl-wrap"
+                            lineClamp={2}
+                            title={revealText(t.description)}
+                          >
                             <UntrustedText maxChars={clampChars(2)} text={t.description} />
                           </Text>
                         )}

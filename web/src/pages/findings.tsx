@@ -378,7 +378,7 @@ function GroupSection({
 }) {
   const tableLabel = groupBy === 'none' ? 'Findings' : `Findings: ${g.label}`;
   return (
-    <Stack gap="xs" component="section" aria-label={groupBy === 'none' ? undefined : g.label}>
+    <Stack gap="xs" component="section" aria-label={groupBy === 'none' ? undefined : revealText(g.label)}>
       {groupBy !== 'none' && (
         <Group gap="xs" wrap="wrap" align="center">
           <SeverityBadge severity={g.severity} />

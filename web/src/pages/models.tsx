@@ -146,7 +146,7 @@ function ModelRow({
           </Text>
           {m.name && m.name !== m.id && (
             <Text size="xs" c="dimmed" ff="monospace" className="tl-wrap">
-              <UntrustedText maxChars={clampChars(3)} text={m.id} />
+              <UntrustedText text={m.id} />
             </Text>
           )}
           {m.aliases.length > 0 && (

@@ -9,29 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createMistralConnector } from '../src/mistral/index.ts';
 import { createAgentIndex } from '../src/services/agent-index.ts';
 import { createAuditService } from '../src/services/audit.ts';
 import type { Actor } from '../src/services/context.ts';
 import { createFindingsService } from '../src/services/findings.ts';
 import { createInventoryService } from '../src/services/inventory.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
-import { createStore, DEFAULT_ORGANIZATION_ID, type Database, type Store } from '../src/store/index.ts';
+import { createStore, type Database, type Store } from '../src/store/index.ts';
 import { createQueriesRepository } from '../src/store/queries-repository.ts';
 import { testBackends, type TestDatabase } from '../src/store/testing.ts';
-import { runStoredSync, type ConnectorFactory } from '../src/sync/run-sync.ts';
+import { runStoredSync } from '../src/sync/run-sync.ts';
 import { testKeyring } from './store-fixtures.ts';
-
-const connectorFactory: ConnectorFactory = (o) =>
-  createMistralConnector({ ...o, maxRetryElapsedMs: 2000, requestsPerSecond: 500, maxConcurrency: 8 });
-
-const analyst: Actor = {
-  kind: 'user',
-  id: 'u1',
-  label: 'alice@example.com',
-  organizationId: DEFAULT_ORGANIZATION_ID,
-  role: 'analyst',
-};
+import { analyst, connectorFactory } from './helpers/read-fixtures.ts';
 
 /** A promise with its resolve function. */
 function gate(): { promise: Promise<void>; open: () => void } {

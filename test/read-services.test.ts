@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { resolve } from 'node:path';
 import { isAppError } from '../src/errors/index.ts';
 import type { AgentRecord } from '../src/inventory/types.ts';
-import { createMistralConnector } from '../src/mistral/index.ts';
 import { createAgentIndex, guardrailState } from '../src/services/agent-index.ts';
 import { createAuditService } from '../src/services/audit.ts';
 import type { Actor } from '../src/services/context.ts';
@@ -21,24 +20,15 @@ import { createRulesService } from '../src/services/rules.ts';
 import { loadScenario, startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { createStore, DEFAULT_ORGANIZATION_ID, type Store } from '../src/store/index.ts';
 import { testBackends, type TestDatabase } from '../src/store/testing.ts';
-import { runStoredSync, type ConnectorFactory } from '../src/sync/run-sync.ts';
+import { runStoredSync } from '../src/sync/run-sync.ts';
 import { testKeyring } from './store-fixtures.ts';
+import { analyst, connectorFactory } from './helpers/read-fixtures.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../scenarios/small.json');
 const B = 'ag_0198a1b2c3d40000000000000000000b'; // Legal reviewer: guardrails that do not block
 const NOW = new Date('2026-06-02T00:00:00Z');
 const ORG_B = 'org_b';
 
-const connectorFactory: ConnectorFactory = (o) =>
-  createMistralConnector({ ...o, maxRetryElapsedMs: 2000, requestsPerSecond: 500, maxConcurrency: 8 });
-
-const analyst: Actor = {
-  kind: 'user',
-  id: 'u1',
-  label: 'alice@example.com',
-  organizationId: DEFAULT_ORGANIZATION_ID,
-  role: 'analyst',
-};
 const viewer: Actor = { ...analyst, id: 'u2', label: 'victor@example.com', role: 'viewer' };
 const otherAdmin: Actor = {
   ...analyst,

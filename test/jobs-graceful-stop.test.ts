@@ -302,6 +302,19 @@ for (const backend of testBackends()) {
         return { worker, finished, held: hold.held, release: hold.release };
       }
 
+      /** A worker's run handed back by its stop (no grace): the run is queued again, its worker closed. */
+      async function handedBackRun(owner: string) {
+        const w = await database();
+        const { worker, held, release } = await heldWorker(w, owner);
+        const id = await integration(worker);
+        const trigger = await worker.services.syncs.trigger(admin, id);
+        await worker.startWorker();
+        await held;
+        await stopHeld(worker, w.t.db, trigger.run.id, release);
+        assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
+        return { w, id, trigger };
+      }
+
       it('a stopped worker hands its run back: a waiting client sees it queued, then running again, and one end', async () => {
         const w = await database();
         const { worker, finished, held, release } = await heldWorker(w, 'stopping.test:1');
@@ -414,14 +427,7 @@ for (const backend of testBackends()) {
       });
 
       it('no worker left: the handed-back run stays queued, then ends failed NO_WORKER past the bound', async () => {
-        const w = await database();
-        const { worker, held, release } = await heldWorker(w, 'last.test:1');
-        const id = await integration(worker);
-        const trigger = await worker.services.syncs.trigger(admin, id);
-        await worker.startWorker();
-        await held;
-        await stopHeld(worker, w.t.db, trigger.run.id, release);
-        assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
+        const { w, trigger } = await handedBackRun('last.test:1');
         // A process that works no jobs sweeps (the command line here; `serve --no-worker` the same).
         const clock = { offset: 0 };
         const now = () => new Date(Date.now() + clock.offset);
@@ -447,14 +453,7 @@ for (const backend of testBackends()) {
           ? "PostgreSQL: a command-line sync does not take a handed-back run (it is the workers'"
           : 'embedded database: a command-line sync takes a handed-back run and ends it (the same run)',
         async () => {
-          const w = await database();
-          const { worker, held, release } = await heldWorker(w, 'serve.test:1');
-          const id = await integration(worker);
-          const trigger = await worker.services.syncs.trigger(admin, id);
-          await worker.startWorker();
-          await held;
-          await stopHeld(worker, w.t.db, trigger.run.id, release);
-          assert.equal((await row(w.t.db, trigger.run.id)).status, 'queued');
+          const { w, id, trigger } = await handedBackRun('serve.test:1');
           const cli = await process_(w, 'cli.test:7');
           if (backend.kind === 'postgres') {
             await assert.rejects(cli.services.syncs.trigger(admin, id), {

@@ -1,15 +1,14 @@
 // Runs test files with node:test's run() IN THE ORDER GIVEN (`node --test` sorts the files it is given by
 // name, so it cannot start the longest first), in `concurrency` lanes, with the spec report on stdout.
 // Started by scripts/run-tests.mjs as `node --import tsx scripts/run-node-tests.mjs CONCURRENCY CACHE
-// FILE... [--batch FILE...]` (each test file's process inherits --import tsx). Exits 1 when a test fails.
-// Each file's duration (the sum of its top-level tests) is merged into the JSON file CACHE for the next
-// run's order.
+// UNIT...` (each test file's process inherits --import tsx). Exits 1 when a test fails. Each file's
+// duration (the sum of its top-level tests) is merged into the JSON file CACHE for the next run's order.
 //
-// The files after --batch (short unit files: a Node + tsx start costs more CPU than their tests) run
-// together in one process per lane instead of one process each: a generated entry imports each of them
-// inside its own describe(), named by the file's path, so the report still names the file above each
-// test, a file's top-level hooks (before/after) apply to that file's tests only, and a failing test or a
-// file that fails to load fails the run as before. They go last (each batch is a few seconds).
+// A unit is a test file, or `batch:["FILE",...]`: files that run together in one process instead of one
+// process each (a Node + tsx start and the app's imports cost more CPU than many files' tests). A
+// generated entry imports each of them inside its own describe(), named by the file's path, one after the
+// other, so the report still names the file above each test, a file's top-level hooks (before/after)
+// apply to that file's tests only, and a failing test or a file that fails to load fails the run as before.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,18 +17,16 @@ import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
 const root = resolve(import.meta.dirname, '..');
-const [concurrency, cacheFile, ...rest] = process.argv.slice(2);
-const cut = rest.indexOf('--batch');
-const files = cut < 0 ? rest : rest.slice(0, cut);
-const toBatch = cut < 0 ? [] : rest.slice(cut + 1);
+const [concurrency, cacheFile, ...units] = process.argv.slice(2);
 const seconds = new Map();
 
-// One batch per lane (fewer when there are few files), the files dealt round-robin (they come longest first).
-const batchDir = toBatch.length ? mkdtempSync(join(tmpdir(), 'trustlens-test-batch-')) : null;
+const batchDir = units.some((u) => u.startsWith('batch:'))
+  ? mkdtempSync(join(tmpdir(), 'trustlens-test-batch-'))
+  : null;
 const batches = new Set();
-const batchCount = Math.min(Number(concurrency) || 1, Math.ceil(toBatch.length / 10));
-for (let i = 0; i < batchCount; i += 1) {
-  const members = toBatch.filter((_, j) => j % batchCount === i);
+const files = units.map((unit, i) => {
+  if (!unit.startsWith('batch:')) return unit;
+  const members = JSON.parse(unit.slice('batch:'.length));
   const entry = join(batchDir, `batch-${i + 1}.test.mjs`);
   const lines = members.map(
     (f) =>
@@ -37,8 +34,8 @@ for (let i = 0; i < batchCount; i += 1) {
   );
   writeFileSync(entry, `import { describe } from 'node:test';\n${lines.join('\n')}\n`);
   batches.add(entry);
-  files.push(entry);
-}
+  return entry;
+});
 
 const stream = run({ files, concurrency: Number(concurrency) });
 const record = (event) => {

@@ -7,10 +7,10 @@
 //
 // The checks before the tests run at the same time (TRUSTLENS_TEST_JOBS at once, default: one per core),
 // each one's output held and printed as one block under its name when it ends; any failure fails the run
-// once all have ended. The test files then run in two lanes (TRUSTLENS_TEST_LANES), longest first (the
+// once all have ended. The test files then run in three lanes (TRUSTLENS_TEST_LANES), longest first (the
 // durations of the last run here, node_modules/.cache/trustlens/test-durations.json, else
-// scripts/test-durations.json), so the lanes end together instead of a long file starting last; the short
-// unit files run batched in one process per lane (TRUSTLENS_TEST_NO_BATCH=1: one process each).
+// scripts/test-durations.json), so the lanes end together instead of a long file starting last; files
+// that can share a process run in batches (TRUSTLENS_TEST_NO_BATCH=1: one process each).
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -211,6 +211,20 @@ if (checksOnly || files.length) {
   });
 }
 
+// The test processes load the Mistral SDK as one esbuild bundle instead of ~1,200 modules through tsx
+// (scripts/test-sdk-bundle.mjs: ~2.4 s of CPU less per test process that reaches the connector).
+let sdkTsconfig = null;
+if (files.length) {
+  checks.push({
+    name: 'Mistral SDK bundle (tests)',
+    run: async () => {
+      const { testSdkBundle } = await import('./test-sdk-bundle.mjs');
+      sdkTsconfig = await testSdkBundle().catch(() => null);
+      return { ok: true, output: sdkTsconfig ? '' : 'not built: the tests load the installed SDK (slower)' };
+    },
+  });
+}
+
 // New embedded data folders (the CLI, serve and browser suites make dozens) start as a copy of the
 // build-time template rather than PGlite's initdb (src/store/pglite-template.ts): build it when it is
 // missing or behind the migrations (scripts/ensure-template.ts; at once otherwise). Started early: a
@@ -218,7 +232,22 @@ if (checksOnly || files.length) {
 if (checksOnly || files.length) {
   checks.splice(1, 0, {
     name: 'PGlite template',
-    run: () => capture(process.execPath, ['--import', 'tsx', join(root, 'scripts/ensure-template.ts')]),
+    run: async () => {
+      const built = await capture(process.execPath, [
+        '--import',
+        'tsx',
+        join(root, 'scripts/ensure-template.ts'),
+      ]);
+      if (!built.ok) return built;
+      // The dumps the test databases start from (src/store/testing.ts), made once here rather than by
+      // several test processes at once on a new machine.
+      const warmed = await capture(process.execPath, [
+        '--import',
+        'tsx',
+        join(root, 'scripts/warm-test-dumps.ts'),
+      ]);
+      return { ok: warmed.ok, output: built.output + warmed.output };
+    },
   });
 }
 
@@ -257,20 +286,45 @@ const seconds = durations();
 const estimate = (f) => seconds[relative(root, f)] ?? 10;
 const ordered = [...files].sort((a, b) => estimate(b) - estimate(a) || (a < b ? -1 : 1));
 
-// Short unit files share a process (scripts/run-node-tests.mjs --batch): each one's own Node + tsx start
-// (~1 s of CPU) costs more than its tests. Only files known to take under 2 s, and none that touches what a
-// file shares with the others in one process (the environment, the working directory, process handlers,
-// global timers or globals, the exit code) or a store back end. TRUSTLENS_TEST_NO_BATCH=1: one process each.
+// Test files share processes (scripts/run-node-tests.mjs, `batch:` units): each file's own Node + tsx start
+// and imports (~3 s of CPU for a file that reaches the app) cost more than many files' tests. A batch runs
+// its files one after the other in one process. Only files known to take under BATCH_FILE_SECONDS, none
+// that drives Chromium (its own suites), and none that touches what a file shares with the others in one
+// process (the environment, the working directory, process handlers, global timers or globals, the exit
+// code). Files are packed longest first into batches of about BATCH_SECONDS, and the batches take their
+// place among the single files by their total. TRUSTLENS_TEST_NO_BATCH=1: one process each.
+const BATCH_FILE_SECONDS = 20;
+const BATCH_SECONDS = 45;
 const unshareable =
-  /testBackends\(|TRUSTLENS_TEST_DATABASE_URL|process\.env\.\w+\s*=[^=]|process\.env\[[^\]]*\]\s*=[^=]|delete process\.env|chdir|mock\.timers|process\.(on|once)\(|process\.exit|globalThis\.\w+\s*=[^=]/;
+  /process\.env\.\w+\s*=[^=]|process\.env\[[^\]]*\]\s*=[^=]|delete process\.env|chdir|mock\.timers|process\.(on|once)\(|process\.exit|globalThis\.\w+\s*=[^=]/;
 const batchable = (f) =>
-  (seconds[relative(root, f)] ?? Infinity) < 2 && !unshareable.test(readFileSync(f, 'utf8'));
-const batched = process.env.TRUSTLENS_TEST_NO_BATCH ? [] : ordered.filter(batchable);
-const alone = batched.length > 1 ? ordered.filter((f) => !batched.includes(f)) : ordered;
+  !relative(root, f).startsWith(join('test', 'browser')) &&
+  (seconds[relative(root, f)] ?? Infinity) < BATCH_FILE_SECONDS &&
+  !unshareable.test(readFileSync(f, 'utf8'));
+const toBatch = process.env.TRUSTLENS_TEST_NO_BATCH ? [] : ordered.filter(batchable);
+const bins = [];
+for (const f of toBatch) {
+  const bin = bins.find((b) => b.seconds + estimate(f) <= BATCH_SECONDS);
+  if (bin) {
+    bin.files.push(f);
+    bin.seconds += estimate(f);
+  } else bins.push({ files: [f], seconds: estimate(f) });
+}
+const units = [
+  ...ordered.filter((f) => !toBatch.includes(f)).map((f) => ({ arg: f, seconds: estimate(f) })),
+  ...bins.map((b) => ({
+    arg: b.files.length > 1 ? `batch:${JSON.stringify(b.files)}` : b.files[0],
+    seconds: b.seconds,
+  })),
+].sort((a, b) => b.seconds - a.seconds);
+const batches = bins.filter((b) => b.files.length > 1);
 
-const lanes = serial ? 1 : Math.max(1, Number(process.env.TRUSTLENS_TEST_LANES) || 2);
+// Three at once on 2 cores: most of a suite's wall time is waiting (a server, Chromium, a lease, a
+// Retry-After), and with two lanes the cores were idle 30% of the time (vmstat); with three, about 1%
+// (test phase 964 → 840 s in one comparison on this machine).
+const lanes = serial ? 1 : Math.max(1, Number(process.env.TRUSTLENS_TEST_LANES) || 3);
 console.log(
-  `> node --test (${ordered.length} files, longest first, ${lanes} at once${batched.length > 1 ? `; ${batched.length} short ones batched` : ''})`,
+  `> node --test (${ordered.length} files, longest first, ${lanes} at once${batches.length ? `; ${batches.reduce((n, b) => n + b.files.length, 0)} of them in ${batches.length} shared processes` : ''})`,
 );
 const result = spawnSync(
   process.execPath,
@@ -280,10 +334,13 @@ const result = spawnSync(
     join(root, 'scripts/run-node-tests.mjs'),
     String(lanes),
     join(root, 'node_modules/.cache/trustlens/test-durations.json'),
-    ...alone,
-    ...(batched.length > 1 ? ['--batch', ...batched] : []),
+    ...units.map((u) => u.arg),
   ],
-  { cwd: root, stdio: 'inherit', env: process.env },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: sdkTsconfig ? { ...process.env, TSX_TSCONFIG_PATH: sdkTsconfig } : process.env,
+  },
 );
 pg.stop();
 process.exit(result.status ?? 1);

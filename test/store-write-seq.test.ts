@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createPgliteDatabase, type Database } from '../src/store/database.ts';
 import { createQueriesRepository } from '../src/store/queries-repository.ts';
-import { pgliteBackend, testBackends, type TestDatabase } from '../src/store/testing.ts';
+import { emptyPgliteInstance, pgliteBackend, testBackends, type TestDatabase } from '../src/store/testing.ts';
 
 /** A Database that counts the version queries it sees. */
 function counting(db: Database): { db: Database; versionQueries: () => number } {
@@ -98,8 +98,7 @@ describe('queries.version() on PGlite: no query while nothing was written', () =
   });
 
   it('sees a write made through another wrapper of the same PGlite instance', async () => {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const instance = await PGlite.create();
+    const instance = await emptyPgliteInstance();
     try {
       const one = counting(createPgliteDatabase(instance));
       const two = createPgliteDatabase(instance);

@@ -9,5 +9,9 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test-setup.ts'],
+    // One module graph and one happy-dom per worker, not per file: a third of the CPU (npm test runs this
+    // beside the type-checks and lint; 72 → 21 s of CPU, measured with /usr/bin/time). What the files
+    // share is reset after each test by the set-up file; no file changes a global.
+    isolate: false,
   },
 });

@@ -63,7 +63,23 @@ export function mockApi(role: Role, handlers: Record<string, Handler>) {
     },
   };
   api.use(middleware);
-  return { requests, restore: () => api.eject(middleware) };
+  active.add(middleware);
+  return {
+    requests,
+    restore: () => {
+      api.eject(middleware);
+      active.delete(middleware);
+    },
+  };
+}
+
+/** The doubles plugged in and not yet restored. */
+const active = new Set<Middleware>();
+
+/** Unplugs every double (the set-up file, after each test): none answers for a later test or file. */
+export function restoreApiMocks() {
+  for (const m of active) api.eject(m);
+  active.clear();
 }
 
 export function session(role: Role): Schemas['Session'] {

@@ -23,25 +23,31 @@ const seconds = new Map();
 const batchDir = units.some((u) => u.startsWith('batch:'))
   ? mkdtempSync(join(tmpdir(), 'trustlens-test-batch-'))
   : null;
-const batches = new Set();
+/** Each batch's entry → the paths of its files (each one's top-level suite is named by its path). */
+const batches = new Map();
 const files = units.map((unit, i) => {
   if (!unit.startsWith('batch:')) return unit;
-  const members = JSON.parse(unit.slice('batch:'.length));
+  const members = JSON.parse(unit.slice('batch:'.length)).map((f) => relative(root, f));
   const entry = join(batchDir, `batch-${i + 1}.test.mjs`);
+  // Awaited: a file is loaded only once the previous one's tests have ended, so no file's top-level code
+  // (a server it starts, a warning it prints) runs during another file's tests.
   const lines = members.map(
     (f) =>
-      `describe(${JSON.stringify(relative(root, f))}, async () => {\n  await import(${JSON.stringify(pathToFileURL(f).href)});\n});`,
+      `await describe(${JSON.stringify(f)}, async () => {\n  await import(${JSON.stringify(pathToFileURL(join(root, f)).href)});\n});`,
   );
   writeFileSync(entry, `import { describe } from 'node:test';\n${lines.join('\n')}\n`);
-  batches.add(entry);
+  batches.set(entry, members);
   return entry;
 });
+/** The files of a batch that reported an end (pass or fail). */
+const reported = new Set();
 
 const stream = run({ files, concurrency: Number(concurrency) });
 const record = (event) => {
   if (event.nesting !== 0 || !event.file) return;
   // A batch's top-level suites are its files, named by their paths.
   const file = batches.has(event.file) ? event.name : relative(root, event.file);
+  if (batches.has(event.file)) reported.add(file);
   seconds.set(file, (seconds.get(file) ?? 0) + (event.details?.duration_ms ?? 0) / 1000);
 };
 stream.on('test:pass', record);
@@ -52,6 +58,16 @@ stream.on('test:fail', (event) => {
 stream.compose(spec).pipe(process.stdout);
 stream.on('end', () => {
   if (batchDir) rmSync(batchDir, { recursive: true, force: true });
+  // A batch whose process ended early (an exit from a file, a crash) leaves its later files unreported:
+  // their tests did not run, which is a failure, said by name.
+  for (const [entry, members] of batches) {
+    const missing = members.filter((f) => !reported.has(f));
+    if (missing.length === 0) continue;
+    process.exitCode = 1;
+    console.error(
+      `\n✖ ${missing.length} test file(s) did not run to the end: the process they shared (${entry}, files: ${members.join(', ')}) ended first.\n  Not run or not ended: ${missing.join(', ')}\n  Run one alone (npm test -- FILE) or all unbatched (TRUSTLENS_TEST_NO_BATCH=1) to see why.`,
+    );
+  }
   let cached = {};
   try {
     cached = JSON.parse(readFileSync(cacheFile, 'utf8'));

@@ -296,7 +296,7 @@ const ordered = [...files].sort((a, b) => estimate(b) - estimate(a) || (a < b ? 
 const BATCH_FILE_SECONDS = 20;
 const BATCH_SECONDS = 45;
 const unshareable =
-  /process\.env\.\w+\s*=[^=]|process\.env\[[^\]]*\]\s*=[^=]|delete process\.env|chdir|mock\.timers|process\.(on|once)\(|process\.exit|globalThis\.\w+\s*=[^=]/;
+  /process\.env\.\w+\s*(\?\?|\|\||&&)?=[^=]|process\.env\[[^\]]*\]\s*=[^=]|Object\.assign\(process\.env|delete process\.env|chdir|mock\.(timers|method)|process\.(on|once)\(|process\.exit|globalThis\.\w+\s*=[^=]/;
 const batchable = (f) =>
   !relative(root, f).startsWith(join('test', 'browser')) &&
   (seconds[relative(root, f)] ?? Infinity) < BATCH_FILE_SECONDS &&

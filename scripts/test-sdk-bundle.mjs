@@ -11,11 +11,20 @@
 // the editor still see the installed package and its types.
 //
 // The bundle exports exactly the names that src/, test/ and bench/ import from the SDK, read from their
-// import statements; its folder is keyed by those imports, the SDK's and esbuild's versions. Any import of
+// import statements; its folder is keyed by those imports, the lock file, the SDK's and esbuild's versions. Any import of
 // another shape (a namespace import, a dynamic import), a name the bundle does not export, or a failed
 // build returns null: the tests then load the installed SDK as before, only slower.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -91,8 +100,18 @@ export async function testSdkBundle() {
   } catch {
     return null;
   }
+  // The lock file too: the bundle inlines the SDK's own dependencies (only zod stays outside), so any change
+  // of an installed version gives a new bundle.
+  let lock = '';
+  try {
+    lock = createHash('sha256')
+      .update(readFileSync(join(ROOT, 'package-lock.json')))
+      .digest('hex');
+  } catch {
+    // no lock file: the versions above
+  }
   const key = createHash('sha256')
-    .update(`${sdkVersion}\0${esbuildVersion}\0${entry}`)
+    .update(`${sdkVersion}\0${esbuildVersion}\0${lock}\0${entry}`)
     .digest('hex')
     .slice(0, 16);
   const dir = join(OUT, key);
@@ -137,9 +156,13 @@ export async function testSdkBundle() {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another process finished the same bundle first
     }
-    for (const name of readdirSync(OUT))
-      if (name !== key && !name.startsWith('.tmp-'))
-        rmSync(join(OUT, name), { recursive: true, force: true });
+    // Older bundles go once a day has passed: a run of `npm test` started before this one (another
+    // checkout state) may still load its own.
+    for (const name of readdirSync(OUT)) {
+      const other = join(OUT, name);
+      if (name !== key && Date.now() - statSync(other).mtimeMs > 86_400_000)
+        rmSync(other, { recursive: true, force: true });
+    }
     return existsSync(tsconfig) ? tsconfig : null;
   } catch {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,16 +1,16 @@
 /**
  * Test databases for both back ends. Only tests import this file (src code never does).
  *
- *  - PGlite: one migrated template per test process (its dump is also cached in the OS temp folder,
- *    keyed by PGlite's version and the migrations' content, so later processes skip initdb); each
- *    `open()` loads a fresh in-memory copy (~1 s), and `openEmpty()` one of a database initdb left
- *    (cached the same way). Close what you open: each instance holds a few hundred MB.
+ *  - PGlite: one migrated template per test process (its dump is also cached in a private folder of
+ *    the OS temp folder, keyed by PGlite's version and the migrations' content, so later processes skip
+ *    initdb); each `open()` loads a fresh in-memory copy (~1 s), and `openEmpty()` one of a database
+ *    initdb left (cached the same way). Close what you open: each instance holds a few hundred MB.
  *  - PostgreSQL: when TRUSTLENS_TEST_DATABASE_URL is set (scripts/start-test-postgres.sh), each
  *    `open()` creates a fresh schema and connects with search_path set to it; cleanup drops it.
  *    When the variable is unset, `skip` holds the reason (pass it to node:test's `skip` option).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -54,7 +54,7 @@ function migrationsHash(): string {
  * made by `make` on the first call on this machine.
  */
 async function cachedDump(name: string, make: () => Promise<PGlite>): Promise<Blob> {
-  const cache = join(tmpdir(), `trustlens-pglite-${name}-${installedPgliteVersion()}.tar`);
+  const cache = join(dumpsDir(), `pglite-${name}-${installedPgliteVersion()}.tar`);
   if (existsSync(cache)) return new Blob([readFileSync(cache)]);
   const instance = await make();
   try {
@@ -69,9 +69,19 @@ async function cachedDump(name: string, make: () => Promise<PGlite>): Promise<Bl
   }
 }
 
+/** This user's folder of dumps (private: another user's files are never read, nor ours shown). */
+function dumpsDir(): string {
+  const dir = join(tmpdir(), `trustlens-test-${process.getuid?.() ?? 'user'}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
 /** A new database as initdb leaves it, no migration applied (initdb itself runs once per machine). */
 function pgliteEmpty(): Promise<Blob> {
-  emptyPromise ??= cachedDump('empty', () => PGlite.create());
+  emptyPromise ??= cachedDump('empty', () => PGlite.create()).catch((e: unknown) => {
+    emptyPromise = undefined; // a failure is not kept: the next open tries again
+    throw e;
+  });
   return emptyPromise;
 }
 
@@ -80,20 +90,39 @@ export function pgliteTemplate(): Promise<Blob> {
     const instance = await PGlite.create({ loadDataDir: await pgliteEmpty() });
     await migrate(createPgliteDatabase(instance));
     return instance;
+  }).catch((e: unknown) => {
+    templatePromise = undefined;
+    throw e;
   });
   return templatePromise;
 }
 
+/**
+ * Starts PGlite on a dump. One that cannot be loaded (a damaged file) is removed with the other dumps of
+ * this process before the error goes on, so the next open makes them again.
+ */
+async function fromDump(dump: Promise<Blob>): Promise<PGlite> {
+  const loadDataDir = await dump;
+  try {
+    return await PGlite.create({ loadDataDir, startParams });
+  } catch (e) {
+    for (const f of readdirSync(dumpsDir()))
+      if (f.startsWith('pglite-')) rmSync(join(dumpsDir(), f), { force: true });
+    emptyPromise = templatePromise = undefined;
+    throw e;
+  }
+}
+
 /** A PGlite instance on a new database with no migration applied; the caller closes it. */
-export async function emptyPgliteInstance(): Promise<PGlite> {
-  return PGlite.create({ loadDataDir: await pgliteEmpty(), startParams });
+export function emptyPgliteInstance(): Promise<PGlite> {
+  return fromDump(pgliteEmpty());
 }
 
 export const pgliteBackend: TestBackend = {
   kind: 'pglite',
   skip: false,
   async open() {
-    const instance = await PGlite.create({ loadDataDir: await pgliteTemplate(), startParams });
+    const instance = await fromDump(pgliteTemplate());
     const db = createPgliteDatabase(instance);
     return { db, cleanup: () => db.close() };
   },

@@ -92,3 +92,52 @@ test('normalizeGuardrails maps every stored policy', () => {
   assert.deepEqual(normalizeGuardrails(null), []);
   assert.equal(normalizeGuardrails(storeGuardrails([wireV2, flat])).length, 2);
 });
+
+test('a known field with a value of the wrong type is not guessed at: the policy claims nothing and names it', () => {
+  const cases: Array<[Record<string, unknown>, string[]]> = [
+    [
+      {
+        ...wireV2,
+        moderation_llm_v2: {
+          ...wireV2.moderation_llm_v2,
+          custom_category_thresholds: { jailbreaking: '0.99', pii: 0.2 },
+        },
+      },
+      ['moderation_llm_v2.custom_category_thresholds.jailbreaking'],
+    ],
+    [
+      { ...wireV2, moderation_llm_v2: { ...wireV2.moderation_llm_v2, ignore_other_categories: 'true' } },
+      ['moderation_llm_v2.ignore_other_categories'],
+    ],
+    [
+      { block_on_error: 1, moderation_llm_v1: { action: ['block'], custom_category_thresholds: [0.2] } },
+      ['block_on_error', 'moderation_llm_v1.action', 'moderation_llm_v1.custom_category_thresholds'],
+    ],
+    [{ ...flat, jailbreaking: { enabled: 'false' } }, ['jailbreaking.enabled']],
+    [{ ...flat, pii: true }, ['pii']],
+    [{ ...flat, ignore_other_categories: 0 }, ['ignore_other_categories']],
+  ];
+  for (const [raw, fields] of cases) {
+    const p = normalizeGuardrailPolicy(raw);
+    assert.equal(p.format, 'unknown', JSON.stringify(raw));
+    assert.equal(p.blocks, false);
+    assert.ok(Object.values(p.categories).every((c) => !c.evaluated));
+    assert.deepEqual(p.unreadFields, fields);
+  }
+});
+
+test('null stands for "not set" and is read, never flagged; a readable policy has no unreadFields', () => {
+  const p = normalizeGuardrailPolicy({
+    block_on_error: null,
+    moderation_llm_v2: {
+      action: 'block',
+      model_name: null,
+      ignore_other_categories: null,
+      custom_category_thresholds: { pii: null },
+    },
+  });
+  assert.equal(p.format, 'v2');
+  assert.equal(p.unreadFields, undefined);
+  assert.equal(normalizeGuardrailPolicy(wireV2).unreadFields, undefined);
+  assert.equal(normalizeGuardrailPolicy(flat).unreadFields, undefined);
+});

@@ -18,6 +18,11 @@
  * ignore_other_categories is false and the category exists in the policy's taxonomy. A null
  * threshold means the moderation model's default. A flat-format {"enabled": false} turns the
  * category off whatever else is set.
+ *
+ * A field the normaliser knows but whose value has the wrong type (a threshold sent as the string
+ * "0.99", ignore_other_categories as "true", block_on_error as 1, …) is not guessed at: the whole
+ * policy is then format 'unknown' (the rules claim nothing about it, so no check passes on a value
+ * that was never read), and `unreadFields` names each such field.
  */
 import type { NormalizedCategory, NormalizedGuardrailPolicy, StoredGuardrails } from './types.ts';
 import { V1_CATEGORIES, V2_CATEGORIES } from '../shared/mistral-wire.ts';
@@ -37,12 +42,26 @@ export function storeGuardrails(raw: unknown): StoredGuardrails | null {
   return { provider: 'mistral', scope: 'agent', policy_count: policies.length, policies };
 }
 
-function readThresholds(v: unknown): Record<string, number | null> {
+/** Collects the wire fields whose value has a type the normaliser cannot read. */
+class Unread {
+  readonly fields: string[] = [];
+  /** Records `path` when `value` is present (not undefined/null) and fails `ok`. */
+  check(path: string, value: unknown, ok: (v: unknown) => boolean): void {
+    if (value !== undefined && value !== null && !ok(value)) this.fields.push(path);
+  }
+}
+
+const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
+const isString = (v: unknown): boolean => typeof v === 'string';
+
+function readThresholds(v: unknown, path: string, unread: Unread): Record<string, number | null> {
   const out: Record<string, number | null> = {};
+  unread.check(path, v, isRecord);
   if (!isRecord(v)) return out;
   for (const [k, t] of Object.entries(v)) {
     if (typeof t === 'number' && Number.isFinite(t)) out[k] = t;
     else if (t === null) out[k] = null;
+    else unread.fields.push(`${path}.${k}`);
   }
   return out;
 }
@@ -69,12 +88,24 @@ function categoriesFor(
 
 /** Normalises one raw guardrail policy (wire v1, wire v2, or the flattened product-document shape). */
 export function normalizeGuardrailPolicy(raw: Record<string, unknown>): NormalizedGuardrailPolicy {
+  const policy = readPolicy(raw);
+  if (policy.unread.fields.length === 0 || policy.value.format === 'unknown') return policy.value;
+  return { ...unknownPolicy(policy.value.blockOnError), unreadFields: policy.unread.fields };
+}
+
+function readPolicy(raw: Record<string, unknown>): { value: NormalizedGuardrailPolicy; unread: Unread } {
+  const unread = new Unread();
+  unread.check('block_on_error', raw.block_on_error, isBoolean);
   const blockOnError = raw.block_on_error === true;
   const v2 = raw.moderation_llm_v2;
   const v1 = raw.moderation_llm_v1;
   if (isRecord(v2) || isRecord(v1)) {
     const isV2 = isRecord(v2);
+    const key = isV2 ? 'moderation_llm_v2' : 'moderation_llm_v1';
     const cfg = (isV2 ? v2 : v1) as Record<string, unknown>;
+    unread.check(`${key}.action`, cfg.action, isString);
+    unread.check(`${key}.ignore_other_categories`, cfg.ignore_other_categories, isBoolean);
+    unread.check(`${key}.model_name`, cfg.model_name, isString);
     const action = typeof cfg.action === 'string' ? cfg.action : null;
     const ignoreOther = cfg.ignore_other_categories === true;
     const modelName =
@@ -83,20 +114,21 @@ export function normalizeGuardrailPolicy(raw: Record<string, unknown>): Normaliz
         : isV2
           ? 'mistral-moderation-2603' // SDK default for v2 when unset
           : 'mistral-moderation-2411'; // SDK default for v1 when unset
-    return {
+    const thresholds = readThresholds(
+      cfg.custom_category_thresholds,
+      `${key}.custom_category_thresholds`,
+      unread,
+    );
+    const value: NormalizedGuardrailPolicy = {
       format: isV2 ? 'v2' : 'v1',
       moderationModel: modelName,
       action,
       blocks: action === 'block',
       blockOnError,
       ignoreOtherCategories: ignoreOther,
-      categories: categoriesFor(
-        isV2 ? V2_CATEGORIES : V1_CATEGORIES,
-        readThresholds(cfg.custom_category_thresholds),
-        ignoreOther,
-        {},
-      ),
+      categories: categoriesFor(isV2 ? V2_CATEGORIES : V1_CATEGORIES, thresholds, ignoreOther, {}),
     };
+    return { value, unread };
   }
   if (
     typeof v2 === 'string' ||
@@ -104,30 +136,35 @@ export function normalizeGuardrailPolicy(raw: Record<string, unknown>): Normaliz
     'custom_category_thresholds' in raw ||
     'action' in raw
   ) {
+    unread.check('action', raw.action, isString);
+    unread.check('ignore_other_categories', raw.ignore_other_categories, isBoolean);
     const action = typeof raw.action === 'string' ? raw.action : null;
     const ignoreOther = raw.ignore_other_categories === true;
     const flags: Record<string, boolean> = {};
     for (const key of ['jailbreaking', 'pii']) {
       const f = raw[key];
+      unread.check(key, f, isRecord);
+      if (isRecord(f)) unread.check(`${key}.enabled`, f.enabled, isBoolean);
       if (isRecord(f) && typeof f.enabled === 'boolean') flags[key] = f.enabled;
     }
     const isV1 = typeof v1 === 'string' && typeof v2 !== 'string';
-    return {
+    const thresholds = readThresholds(raw.custom_category_thresholds, 'custom_category_thresholds', unread);
+    const value: NormalizedGuardrailPolicy = {
       format: 'flat',
       moderationModel: typeof v2 === 'string' ? v2 : typeof v1 === 'string' ? v1 : null,
       action,
       blocks: action === 'block',
       blockOnError,
       ignoreOtherCategories: ignoreOther,
-      categories: categoriesFor(
-        isV1 ? V1_CATEGORIES : V2_CATEGORIES,
-        readThresholds(raw.custom_category_thresholds),
-        ignoreOther,
-        flags,
-      ),
+      categories: categoriesFor(isV1 ? V1_CATEGORIES : V2_CATEGORIES, thresholds, ignoreOther, flags),
     };
+    return { value, unread };
   }
   // Unknown policy shape: keep it, but claim nothing about it.
+  return { value: unknownPolicy(blockOnError), unread };
+}
+
+function unknownPolicy(blockOnError: boolean): NormalizedGuardrailPolicy {
   const categories: Record<string, NormalizedCategory> = {};
   for (const name of ALL_CATEGORIES) categories[name] = { evaluated: false, threshold: null };
   return {

@@ -116,6 +116,11 @@ export interface NormalizedGuardrailPolicy {
   ignoreOtherCategories: boolean;
   /** Every category of the v1 ∪ v2 taxonomy, plus any extra key seen. */
   categories: Record<string, NormalizedCategory>;
+  /**
+   * Present only on a policy made format 'unknown' because known fields had values of the wrong type
+   * (wire paths, e.g. "moderation_llm_v2.custom_category_thresholds.pii"): nothing is guessed from them.
+   */
+  unreadFields?: string[];
 }
 
 // ---------------------------------------------------------------------------

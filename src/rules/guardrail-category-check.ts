@@ -26,7 +26,12 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
     const v = categoryVerdict(p, category);
     if (v.state === 'unknown_format') {
       unreadable++;
-      why.push(`policy ${n} could not be read`);
+      const fields = p.unreadFields ?? [];
+      why.push(
+        fields.length > 0
+          ? `policy ${n} could not be read (wrong type: ${listWords(fields)})`
+          : `policy ${n} could not be read`,
+      );
       return;
     }
     if (!p.blocks) {
@@ -57,7 +62,7 @@ export function judgeCategoryChecked(agent: AgentRecord, category: string): Verd
   }
   if (unreadable > 0) {
     return unknown(
-      `The ${category} category is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.endsWith('could not be read')))}.`,
+      `The ${category} category is not checked by any readable blocking policy, and ${listWords(why.filter((w) => w.includes('could not be read')))}.`,
       {
         category,
         unreadablePolicies: unreadable,

@@ -133,6 +133,49 @@ describe('guardrails data-quality warnings (rule-helpers)', () => {
     }
   });
 
+  it('a threshold or flag of the wrong type never yields a PASS, with or without the SDK warning', () => {
+    const mistyped = [
+      {
+        block_on_error: true,
+        moderation_llm_v2: {
+          action: 'block',
+          custom_category_thresholds: { jailbreaking: '0.99', pii: '0.99', hate_and_discrimination: '0.99' },
+        },
+      },
+    ];
+    const ignoring = [
+      {
+        block_on_error: true,
+        moderation_llm_v2: {
+          action: 'block',
+          ignore_other_categories: 'true',
+          custom_category_thresholds: { hate_and_discrimination: 0.2 },
+        },
+      },
+    ];
+    for (const raw of [mistyped, ignoring]) {
+      const flagged = recordFor(raw);
+      assert.equal(flagged.dataQuality.length, 1, 'the SDK flags the record');
+      // The connector's fast path may keep a record without the SDK's warning: the normaliser alone
+      // must then keep the rules from passing.
+      const unflagged = { ...flagged, dataQuality: [] };
+      for (const a of [flagged, unflagged]) {
+        const s = statuses(a);
+        for (const name of [
+          'jailbreak_unchecked',
+          'pii_unchecked',
+          'lax_thresholds',
+          'fail_open',
+          'not_blocking',
+        ]) {
+          assert.equal(s[name], 'UNKNOWN', `${name} (${a.dataQuality.length} warning)`);
+        }
+      }
+      const detail = one(jailbreak, context({ agents: [unflagged] })).detail;
+      assert.match(detail, /policy 1 could not be read \(wrong type: moderation_llm_v2\./);
+    }
+  });
+
   it('null guardrails with a guardrails warning (nothing readable was kept) stay UNKNOWN', () => {
     const a = recordFor('mistral-moderation-2411');
     assert.equal(a.guardrails, null);

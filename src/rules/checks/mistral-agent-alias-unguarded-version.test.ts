@@ -64,4 +64,32 @@ describe('mistral_agent_alias_unguarded_version', () => {
     });
     assert.equal(one(rule, missing).status, 'UNKNOWN');
   });
+  it('UNKNOWN, never PASS, when the aliased or the latest policy could not be read', () => {
+    const unreadable = guarded([policy({ format: 'unknown', blocks: false, action: null })]);
+    const withUnreadAlias = agent({
+      ...base,
+      versionHistory: [...history, agentConfig({ version: 4, ...unreadable })],
+      versions: [1, 2, 3, 4],
+      version: 4,
+      ...unreadable,
+      aliases: [alias('production', 4)],
+    });
+    const r = one(rule, context({ agents: [withUnreadAlias] }));
+    assert.equal(r.status, 'UNKNOWN');
+    assert.match(r.detail, /latest version 4 could not be read/);
+    const r2 = one(
+      rule,
+      context({
+        agents: [
+          agent({
+            ...base,
+            versionHistory: [agentConfig({ version: 1, ...unreadable }), ...history.slice(1)],
+            aliases: [alias('staging', 1)],
+          }),
+        ],
+      }),
+    );
+    assert.equal(r2.status, 'UNKNOWN');
+    assert.match(r2.detail, /version 1 \(alias staging\)/);
+  });
 });

@@ -1,7 +1,12 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import type { AgentConfig } from '../../inventory/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
-import { compareGuardrailStrength, guardrailStrength, hasGuardrails } from '../guardrail-strength.ts';
+import {
+  compareGuardrailStrength,
+  guardrailStrength,
+  hasGuardrails,
+  policiesOf,
+} from '../guardrail-strength.ts';
 import { MISTRAL_AGENTS_DOC, MISTRAL_GUARDRAILS_DOC } from '../remediation.ts';
 import {
   availabilityWord,
@@ -52,6 +57,8 @@ export const rule: Rule = {
       const problems: string[] = [];
       const offending: Array<{ alias: string; version: number; reason: string }> = [];
       const missing: Array<{ alias: string; version: number }> = [];
+      const unreadable: Array<{ alias: string; version: number }> = [];
+      const unread = (c: AgentConfig): boolean => policiesOf(c).some((p) => p.format === 'unknown');
       for (const a of agent.aliases) {
         const config = byVersion.get(a.version);
         if (!config) {
@@ -59,6 +66,9 @@ export const rule: Rule = {
         } else if (!hasGuardrails(config)) {
           problems.push(`alias ${a.alias} points to version ${a.version}, which has no guardrails`);
           offending.push({ alias: a.alias, version: a.version, reason: 'no_guardrails' });
+        } else if (unread(config) || unread(agent)) {
+          // A policy that could not be read has no known strength: no comparison either way.
+          unreadable.push({ alias: a.alias, version: a.version });
         } else if (compareGuardrailStrength(config, agent) < 0) {
           problems.push(
             `alias ${a.alias} points to version ${a.version}, which has ${guardrailStrength(config).label}, weaker than the latest version ${agent.version}`,
@@ -76,6 +86,12 @@ export const rule: Rule = {
           {
             missing,
           },
+        );
+      }
+      if (unreadable.length > 0) {
+        return unknown(
+          `A guardrail policy of ${unread(agent) ? `the latest version ${agent.version}` : listWords(unreadable.map((m) => `version ${m.version} (alias ${m.alias})`))} could not be read, so the aliased guardrails cannot be compared with the latest.`,
+          { unreadable },
         );
       }
       return pass(

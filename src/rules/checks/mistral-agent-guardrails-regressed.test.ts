@@ -75,4 +75,37 @@ describe('mistral_agent_guardrails_regressed', () => {
     assert.equal(r.status, 'UNKNOWN');
     assert.deepEqual(r.evidence?.missingVersions, [1]);
   });
+  it('UNKNOWN, never PASS or FAIL, when a policy could not be read (current or earlier version)', () => {
+    const unreadable = guarded([policy({ format: 'unknown', blocks: false, action: null })]);
+    const current = agent({
+      version: 2,
+      versions: [1, 2],
+      ...unreadable,
+      versionHistory: [agentConfig({ version: 1, ...strong }), agentConfig({ version: 2, ...unreadable })],
+    });
+    const r1 = one(rule, context({ agents: [current] }));
+    assert.equal(r1.status, 'UNKNOWN');
+    assert.match(r1.detail, /version 2 could not be read/);
+    const earlier = agent({
+      version: 2,
+      versions: [1, 2],
+      ...strong,
+      versionHistory: [agentConfig({ version: 1, ...unreadable }), agentConfig({ version: 2, ...strong })],
+    });
+    const r2 = one(rule, context({ agents: [earlier] }));
+    assert.equal(r2.status, 'UNKNOWN');
+    assert.match(r2.detail, /version 1 could not be read/);
+    // A readable earlier version that was stronger is still a FAIL, whatever else could not be read.
+    const weaker = agent({
+      version: 3,
+      versions: [1, 2, 3],
+      ...failOpen,
+      versionHistory: [
+        agentConfig({ version: 1, ...strong }),
+        agentConfig({ version: 2, ...unreadable }),
+        agentConfig({ version: 3, ...failOpen }),
+      ],
+    });
+    assert.equal(one(rule, context({ agents: [weaker] })).status, 'FAIL');
+  });
 });

@@ -2,7 +2,7 @@ import type { Rule, RuleMeta } from '../../findings/types.ts';
 import type { AgentConfig } from '../../inventory/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import type { GuardrailStrength } from '../guardrail-strength.ts';
-import { compareStrength, guardrailStrength } from '../guardrail-strength.ts';
+import { compareStrength, guardrailStrength, policiesOf } from '../guardrail-strength.ts';
 import {
   GUARDRAILS_CONSOLE_STEPS,
   MISTRAL_GUARDRAILS_DOC,
@@ -47,6 +47,12 @@ export const rule: Rule = {
       }
       const bad = malformed(agent, ['guardrails']);
       if (bad) return bad;
+      if (policiesOf(agent).some((p) => p.format === 'unknown')) {
+        return unknown(
+          `A guardrail policy of version ${agent.version} could not be read, so its strength cannot be compared with earlier versions.`,
+          { currentVersion: agent.version },
+        );
+      }
       const earlierNumbers = agent.versions.filter((v) => v < agent.version);
       const earlier = agent.versionHistory.filter((v) => v.version < agent.version);
       const current = guardrailStrength(agent);
@@ -77,6 +83,15 @@ export const rule: Rule = {
           {
             missingVersions: missing,
           },
+        );
+      }
+      const unreadable = earlier
+        .filter((v) => policiesOf(v).some((p) => p.format === 'unknown'))
+        .map((v) => v.version);
+      if (unreadable.length > 0) {
+        return unknown(
+          `No readable earlier version had stronger guardrails, but a guardrail policy of version${unreadable.length === 1 ? '' : 's'} ${listWords(unreadable.map(String))} could not be read.`,
+          { unreadableVersions: unreadable },
         );
       }
       if (earlier.length === 0)

@@ -77,6 +77,12 @@ const GuardrailPolicy = z
     categories: z
       .record(z.string(), GuardrailCategory)
       .describe('Every category of the v1 ∪ v2 taxonomy, plus any extra key seen'),
+    unreadFields: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Only on a policy of format unknown because known fields had values of the wrong type: their wire paths (nothing is guessed from them)',
+      ),
   })
   .meta({ id: 'GuardrailPolicy' });
 

@@ -7677,6 +7677,8 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      /** @description Only on a policy of format unknown because known fields had values of the wrong type: their wire paths (nothing is guessed from them) */
+      unreadFields?: string[];
     } & {
       [key: string]: unknown;
     };
@@ -9247,6 +9249,8 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      /** @description Only on a policy of format unknown because known fields had values of the wrong type: their wire paths (nothing is guessed from them) */
+      unreadFields?: string[];
     } & {
       [key: string]: unknown;
     };

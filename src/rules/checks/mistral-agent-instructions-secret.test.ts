@@ -66,13 +66,45 @@ describe('mistral_agent_instructions_secret', () => {
     assert.equal(one(rule, context({ agents: [a] })).status, 'UNKNOWN');
   });
 
-  it('without version history only the current version is scanned', () => {
+  it('without version history the current version is scanned, but clean instructions are UNKNOWN, not PASS', () => {
     const a = agent({
       version: 2,
       versions: [1, 2],
       versionHistory: [agentConfig({ version: 1, instructions: `token=${PASSWORD}` })],
     });
     const ctx = context({ agents: [a], availability: availability({ versions: { status: 'unavailable' } }) });
-    assert.equal(one(rule, ctx).status, 'PASS');
+    const r = one(rule, ctx);
+    assert.equal(r.status, 'UNKNOWN');
+    assert.match(r.detail, /earlier version 1 could not be scanned/);
+    const leaky = agent({ version: 2, versions: [1, 2], instructions: `token=${PASSWORD}` });
+    assert.equal(
+      one(rule, context({ agents: [leaky], availability: ctx.snapshot.availability })).status,
+      'FAIL',
+    );
+    // A single version needs no history.
+    assert.equal(
+      one(rule, context({ agents: [agent()], availability: ctx.snapshot.availability })).status,
+      'PASS',
+    );
+  });
+
+  it('an earlier version missing from the history makes clean instructions UNKNOWN', () => {
+    const a = agent({ version: 3, versions: [1, 2, 3], versionHistory: [agentConfig({ version: 2 })] });
+    const r = one(rule, context({ agents: [a] }));
+    assert.equal(r.status, 'UNKNOWN');
+    assert.match(r.detail, /version 1 is missing from the version history/);
+  });
+
+  it('a finding found in an earlier version is not resolved when the history cannot be read next time', () => {
+    const history = [
+      agentConfig({ version: 1, instructions: `token=${PASSWORD}` }),
+      agentConfig({ version: 2 }),
+    ];
+    const a = agent({ version: 2, versions: [1, 2], versionHistory: history });
+    assert.equal(one(rule, context({ agents: [a] })).status, 'FAIL');
+    const failed = availability({
+      versions: { status: 'error', code: 'UPSTREAM_ERROR', message: 'HTTP 503' },
+    });
+    assert.equal(one(rule, context({ agents: [a], availability: failed })).status, 'UNKNOWN');
   });
 });

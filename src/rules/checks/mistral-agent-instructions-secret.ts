@@ -1,6 +1,15 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { atlas, euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
-import { evaluateAgents, fail, isAvailable, listWords, malformed, pass } from '../rule-helpers.ts';
+import {
+  availabilityWord,
+  evaluateAgents,
+  fail,
+  isAvailable,
+  listWords,
+  malformed,
+  pass,
+  unknown,
+} from '../rule-helpers.ts';
 import type { SecretLocation } from '../secret-scanner.ts';
 import { SECRET_KIND_LABELS, findSecrets } from '../secret-scanner.ts';
 
@@ -82,6 +91,23 @@ export const rule: Rule = {
             locations: [],
             olderVersions: older.map((v) => ({ version: v.version, locations: v.found })),
           },
+        );
+      }
+      // No credential found in what was read: a PASS needs every earlier version to have been read,
+      // since earlier versions stay readable through the versions API.
+      const earlierNumbers = agent.versions.filter((v) => v !== agent.version);
+      if (earlierNumbers.length > 0 && !isAvailable(ctx.snapshot, 'versions')) {
+        return unknown(
+          `No credential pattern found in the instructions of version ${agent.version}, but version history is ${availabilityWord(ctx.snapshot, 'versions')}, so earlier version${earlierNumbers.length === 1 ? '' : 's'} ${listWords(earlierNumbers.map(String))} could not be scanned.`,
+          { version: agent.version, unscannedVersions: earlierNumbers },
+        );
+      }
+      const read = new Set(history.map((v) => v.version));
+      const unread = earlierNumbers.filter((v) => !read.has(v));
+      if (unread.length > 0) {
+        return unknown(
+          `No credential pattern found in the instructions of version ${agent.version}${history.length > 0 ? ` and ${history.length} earlier version${history.length === 1 ? '' : 's'}` : ''}, but earlier version${unread.length === 1 ? '' : 's'} ${listWords(unread.map(String))} ${unread.length === 1 ? 'is' : 'are'} missing from the version history.`,
+          { version: agent.version, unscannedVersions: unread },
         );
       }
       const scope =

@@ -49,9 +49,10 @@ export function isAvailable(snapshot: Snapshot, feature: FeatureKey): boolean {
   return snapshot.availability[feature]?.status === 'available';
 }
 
-/** "unavailable (beta access not enabled)" style wording for a detail sentence. */
+/** How a feature that is not available reads in a detail sentence: "X is unavailable", "X is not readable (an API error)". */
 export function availabilityWord(snapshot: Snapshot, feature: FeatureKey): string {
-  return snapshot.availability[feature]?.status ?? 'unavailable';
+  const status = snapshot.availability[feature]?.status ?? 'unavailable';
+  return status === 'error' ? 'not readable (an API error)' : status;
 }
 
 function toResult(

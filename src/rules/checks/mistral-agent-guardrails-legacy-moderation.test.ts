@@ -84,7 +84,7 @@ describe('mistral_agent_guardrails_legacy_moderation', () => {
       assert.equal(r.status, 'UNKNOWN');
       assert.equal(
         r.detail,
-        `Whether the moderation model is current cannot be confirmed: policy 1 uses ${other}, and model discovery is error.`,
+        `Whether the moderation model is current cannot be confirmed: policy 1 uses ${other}, and model discovery is not readable (an API error).`,
       );
     });
 

@@ -10,7 +10,7 @@
  * available.
  */
 import { normalizeGuardrails, storeGuardrails } from './guardrails.ts';
-import { redactTool } from './redact.ts';
+import { redactSecrets, redactTool } from './redact.ts';
 import type {
   AgentAliasRecord,
   AgentConfig,
@@ -52,8 +52,11 @@ export function knowledgeBasesOf(tools: WireTool[], libraries: LibraryIndex): Kn
 
 export function toAgentConfig(a: WireAgent, libraries: LibraryIndex): AgentConfig {
   const tools = toolsOf(a);
-  const guardrails = storeGuardrails(a.guardrails);
-  const args = a.completion_args && typeof a.completion_args === 'object' ? a.completion_args : null;
+  // Guardrail policies and completion args are free-form: credentials in them are redacted before
+  // anything is derived, stored or hashed (src/inventory/redact.ts).
+  const guardrails = storeGuardrails(redactSecrets(a.guardrails));
+  const args =
+    a.completion_args && typeof a.completion_args === 'object' ? redactSecrets(a.completion_args) : null;
   return {
     version: typeof a.version === 'number' ? a.version : Number(a.version),
     name: a.name,
@@ -112,7 +115,9 @@ export function toAgentRecord(parts: AgentParts, libraries: LibraryIndex, now: D
     ...config,
     id: current.id,
     versions,
-    metadata: current.metadata && typeof current.metadata === 'object' ? current.metadata : null,
+    // Free-form: credentials (by key or by shape) are redacted at every level; the rest is kept.
+    metadata:
+      current.metadata && typeof current.metadata === 'object' ? redactSecrets(current.metadata) : null,
     ownerId: current.owner_id ?? null,
     source: typeof current.source === 'string' ? current.source : 'unknown',
     status: agentStatus(parts.usage, now),

@@ -1,35 +1,89 @@
 /**
- * Credentials that the Mistral API returns inside agent configuration (a connector's
- * `authorization.value`, any string under a key that names a credential) are replaced by
- * "[REDACTED]" the moment a wire object becomes an inventory record: they are never stored,
- * reported, exported or diffed. (Instructions are kept: they are the configuration under review;
- * the secret-detection rule reports credentials in them by kind and location only.)
+ * Credentials that the Mistral API returns inside agent configuration are replaced by "[REDACTED]"
+ * the moment a wire object becomes an inventory record: they are never stored, hashed, reported,
+ * exported or diffed. This covers every free-form object kept from an agent: its tools, `metadata`,
+ * `completion_args` and guardrail policies (of the current version and of every version kept), at
+ * every level of nesting. (Instructions are kept: they are the configuration under review; the
+ * secret-detection rule reports credentials in them by kind and location only.)
+ *
+ * A string is a credential when
+ * - it sits under a key that names one (`api_key`, `db_password`, `client_secret`, `Authorization`,
+ *   `x-api-key`, `privateKey` …: SECRET_KEY), directly or as an element of an array under that key;
+ * - it is a connector's `authorization.value`;
+ * - or, whatever its key, it holds something shaped like a credential: the patterns of the
+ *   instructions-secret rule (src/rules/secret-scanner.ts: sk-… keys, bearer tokens, JWTs, AWS, GitHub,
+ *   Slack and Google keys, 32-character Mistral-style keys, private key blocks, "password=…"). The
+ *   whole string is replaced: the scanner gives where a credential starts, not where it ends.
+ * Numbers, booleans and null are kept (`max_tokens: 3` is a count, not a credential), and so is an
+ * object under a credential-named key (a JSON schema's `password: { type: "string" }`): its own
+ * strings are judged one by one. Redaction is deterministic and idempotent, so the same secret always
+ * gives the same record and content hashes stay stable.
  */
+import { findSecrets } from '../rules/secret-scanner.ts';
 import type { WireTool } from '../shared/mistral-wire.ts';
 
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY = /(api[_-]?key|secret|password|passwd|token|credential)s?$/i;
+const SECRET_KEY =
+  /(api[_-]?key|secret|password|passwd|pwd|passphrase|token|credential|(private|secret|access|signing)[_-]?key|authorization)s?$/i;
 
 /**
- * A copy of a tool with credentials replaced by "[REDACTED]": a connector's `authorization.value`,
- * and any string under a key that names a credential. A rotated connector token is therefore not
- * reported as a change (the event log must never hold it, not even hashed).
+ * Keys of a tool whose strings are identifiers the inventory joins on (tool type, connector id or
+ * name, library ids, function name): they are judged by their key only, never by their shape, so an
+ * id that happens to look like a 32-character key does not break the knowledge-base or connector join.
+ */
+const TOOL_ID_KEYS: ReadonlySet<string> = new Set(['type', 'connector_id', 'library_ids', 'name']);
+const NO_ID_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * A copy of a tool with credentials replaced by "[REDACTED]" (see the module comment). A rotated
+ * connector token is therefore not reported as a change (the event log must never hold it, not even
+ * hashed).
  */
 export function redactTool(tool: WireTool): WireTool {
-  return redact(tool, null) as WireTool;
+  return redact(tool, null, TOOL_ID_KEYS) as WireTool;
 }
 
-function redact(value: unknown, key: string | null): unknown {
-  if (Array.isArray(value)) return value.map((v) => redact(v, null));
+/**
+ * A copy of any free-form value (an agent's `metadata`, `completion_args`, guardrail policies) with
+ * credentials replaced by "[REDACTED]" at every level of nesting; everything else is kept as is.
+ */
+export function redactSecrets<T>(value: T): T {
+  return redact(value, null, NO_ID_KEYS) as T;
+}
+
+function redact(value: unknown, key: string | null, idKeys: ReadonlySet<string>): unknown {
+  // An array's elements inherit its key: `tokens: ["…", "…"]` is a list of credentials.
+  if (Array.isArray(value)) return value.map((v) => redact(v, key, idKeys));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (key === 'authorization' && k === 'value' && v !== null && v !== undefined) out[k] = REDACTED;
-      else out[k] = redact(v, k);
+      else out[k] = redact(v, k, idKeys);
     }
     return out;
   }
-  if (typeof value === 'string' && key !== null && SECRET_KEY.test(key)) return REDACTED;
-  return value;
+  if (typeof value !== 'string') return value;
+  if (key !== null && SECRET_KEY.test(key)) return REDACTED;
+  if (key !== null && idKeys.has(key)) return value;
+  return looksSecret(value) ? REDACTED : value;
+}
+
+/**
+ * Strings already found clean (versions of an agent mostly repeat the same tool descriptions and
+ * schemas): scanned once. Only clean strings are remembered, never a credential; bounded in count
+ * and in length.
+ */
+const clean = new Set<string>();
+const CLEAN_MAX = 10_000;
+const CLEAN_MAX_LENGTH = 2_000;
+
+function looksSecret(value: string): boolean {
+  if (clean.has(value)) return false;
+  if (findSecrets(value).length > 0) return true;
+  if (value.length <= CLEAN_MAX_LENGTH) {
+    if (clean.size >= CLEAN_MAX) clean.clear();
+    clean.add(value);
+  }
+  return false;
 }

@@ -294,6 +294,74 @@ describe('syncUsage', () => {
     assert.equal(listings, 1);
   });
 
+  it('a failed listing after a deletion leaves the usage partial, never complete', async () => {
+    const ws = workspace();
+    const state = createMemoryUsageStateStore();
+    await syncUsage({ connector: fakeConnector(ws).connector, state, now: NOW });
+    // c2 is deleted while the listing is read, and the shifted pages skip c5, a new conversation; the
+    // second listing, the only one that would show c5, fails.
+    ws.conversations.splice(1, 1);
+    ws.conversations.push({
+      conversation: conv('c5', 'ag_a', '2026-11-28T10:00:00Z', '2026-11-28T10:00:00Z'),
+      entries: [out('2026-11-28T10:00:01Z', 1000, 'ag_a')],
+    });
+    const base = fakeConnector(ws);
+    let listings = 0;
+    const logged: Array<{ msg: string; code?: unknown }> = [];
+    const shifted: UsageConnector = {
+      ...base.connector,
+      listConversations: async () => {
+        const r = await base.connector.listConversations();
+        listings++;
+        if (listings > 1) throw new AppError('UNEXPECTED_RESPONSE', 'HTTP 502 from Mistral');
+        return { ...r, items: r.items.filter((c) => c.id !== 'c5') };
+      },
+    };
+    const r = await syncUsage({ connector: shifted, state, now: NOW, log: (e) => logged.push(e) });
+    assert.equal(listings, 2, 'a deletion was seen: listed once more');
+    assert.deepEqual(base.calls.history, ['c2'], 'c5 was never seen');
+    assert.deepEqual(r.stats, { listed: 3, fetched: 0, unchanged: 3, removed: 1, failed: 0 });
+    assert.equal(r.partial, true);
+    assert.equal(r.availability.status, 'available');
+    assert.equal(r.availability.code, 'UNEXPECTED_RESPONSE');
+    assert.match(
+      r.availability.message ?? '',
+      /^Usage is partial: .*listing them again failed \(UNEXPECTED_RESPONSE\)/,
+    );
+    assert.ok(logged.some((e) => e.msg === 'usage: listing again after a deletion failed'));
+    // What the first listing read is kept: c2 left the totals, the others stay.
+    assert.equal(r.workspace?.totalConversations, 3);
+
+    // With a history failing too, both are said, under the history's code.
+    listings = 0;
+    ws.conversations[0].conversation.updated_at = '2026-11-28T11:00:00Z';
+    ws.conversations.splice(1, 1); // c3 deleted
+    const failing = fakeConnector(ws, { failing: new Set(['c1']) });
+    const r2 = await syncUsage({
+      connector: {
+        ...failing.connector,
+        listConversations: async () => {
+          listings++;
+          if (listings > 1) throw new AppError('RATE_LIMITED', 'HTTP 429 from Mistral');
+          return failing.connector.listConversations();
+        },
+      },
+      state,
+      now: NOW,
+    });
+    assert.equal(listings, 2);
+    assert.equal(r2.partial, true);
+    assert.equal(r2.availability.code, 'UNEXPECTED_RESPONSE');
+    assert.match(r2.availability.message ?? '', /1 conversation histories could not be read/);
+    assert.match(r2.availability.message ?? '', /listing them again failed \(RATE_LIMITED\)/);
+
+    // A second listing that works: complete again (c5 is read now).
+    const healed = fakeConnector(ws);
+    const r3 = await syncUsage({ connector: healed.connector, state, now: NOW });
+    assert.equal(r3.partial, false);
+    assert.equal(r3.availability.code, undefined);
+  });
+
   it('keeps the old state of a conversation whose history fails, and retries it next time', async () => {
     const ws = workspace();
     const state = createMemoryUsageStateStore();

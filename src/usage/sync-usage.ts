@@ -10,7 +10,8 @@
  *    listing AND answering NOT_FOUND when their history is asked for (a listing whose pages shift while
  *    it is read — a deletion on an earlier page — can skip a conversation that still exists), or
  *    NOT_FOUND when a listed one's history is fetched. When a deletion was seen, the conversations are
- *    listed once more, so that one the shifted pages skipped — a new one too — is read in this sync.
+ *    listed once more, so that one the shifted pages skipped — a new one too — is read in this sync;
+ *    if that listing fails, the usage is partial (it may miss what the first listing skipped).
  * 4. Commit in batches: the stored state only moves forward for what was committed. A history that
  *    fails (other than NOT_FOUND) keeps its old state and rows, so it is retried at the next sync.
  * 5. Read the totals back and turn them into per-agent and workspace usage.
@@ -91,7 +92,10 @@ export interface SyncUsageResult {
   workspace: WorkspaceUsage | null;
   stats: SyncUsageStats;
   availability: FeatureAvailability;
-  /** True when some histories failed: totals miss (new) or keep the previous state of (changed) those. */
+  /**
+   * True when some histories failed (totals miss (new) or keep the previous state of (changed) those), or
+   * when the listing after a deletion failed (totals may miss conversations the first listing skipped).
+   */
   partial: boolean;
   /** Records the connector kept raw (listing and histories). */
   warnings: DataQualityWarning[];
@@ -359,6 +363,8 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
   // may have skipped one that exists — possibly a new one, which nothing else would reveal (the
   // listing has no total). A deletion was seen: list once more and take in what the first pass missed.
   // This costs one more listing only in syncs that saw a deletion.
+  /** The code of the error of that second listing, when it failed. */
+  let relistFailure: string | null = null;
   if (confirmedGone.size > 0 && fatal === null) {
     try {
       const again = await connector.listConversations();
@@ -373,8 +379,11 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
           recovered,
         });
     } catch (e) {
-      // The first listing stands; what it skipped is read at the next sync, as before.
+      // The first listing stands and what it read is kept, but it may have skipped a conversation (a new
+      // one included) that only this listing would show: the usage is partial, not complete. What was
+      // skipped is read at the next sync.
       const err = toAppError(e);
+      relistFailure = err.code;
       log({ level: 'warn', msg: 'usage: listing again after a deletion failed', code: err.code });
     }
   }
@@ -396,14 +405,26 @@ export async function syncUsage(options: SyncUsageOptions): Promise<SyncUsageRes
   const all = await state.loadTotals();
   const recent = await state.loadTotals({ sinceDay: windowStartDay(now, RECENT_WINDOW_DAYS) });
   const usage = buildAgentUsage(all, recent);
-  const partial = stats.failed > 0;
   const failure = firstFailure as { code: string; message: string } | null;
+  const partial = stats.failed > 0 || relistFailure !== null;
+  const reasons: string[] = [];
+  if (stats.failed > 0 && failure) {
+    reasons.push(
+      `${stats.failed} conversation histories could not be read (${failure.code}); they will be retried at the next sync. Agents that started those conversations have no usage figures this sync.`,
+    );
+  }
+  if (relistFailure !== null) {
+    reasons.push(
+      `a conversation was deleted while the conversations were listed, which can make the listing skip others, and listing them again failed (${relistFailure}); conversations it skipped are missing from the totals until the next sync.`,
+    );
+  }
+  const code = failure && stats.failed > 0 ? failure.code : (relistFailure ?? undefined);
   const availability: FeatureAvailability =
-    partial && failure
+    partial && code !== undefined
       ? {
           status: 'available',
-          code: failure.code,
-          message: `Usage is partial: ${stats.failed} conversation histories could not be read (${failure.code}); they will be retried at the next sync. Agents that started those conversations have no usage figures this sync.`,
+          code,
+          message: `Usage is partial: ${reasons.join(' Also, ')}`,
           remediation:
             'Run the sync again; if the failures persist, check the connection and the API key permissions.',
         }

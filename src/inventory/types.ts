@@ -266,8 +266,15 @@ export interface LibraryRecord {
   /**
    * Document names of a library shared with the whole organization (read for those only, to judge
    * whether they look sensitive); null when not read (not shared org-wide, or the listing failed).
+   * At most 1,000 are kept, sensitive-looking names (src/shared/sensitive-names.ts) first, so a
+   * library with more documents never hides one beyond the cut.
    */
   orgSharedDocumentNames?: string[] | null;
+  /**
+   * How many documents the listing returned (≥ orgSharedDocumentNames.length); absent in snapshots
+   * taken before it was recorded, null when the names were not read.
+   */
+  orgSharedDocumentCount?: number | null;
   createdAt: string;
   updatedAt: string;
   dataQuality: DataQualityWarning[];

@@ -29,12 +29,21 @@ import {
 } from '../inventory/prompts-skills.ts';
 import type { ListResult, MistralConnector } from '../mistral/types.ts';
 import { settleWithConcurrency } from '../shared/concurrency.ts';
+import { sensitiveNameMatch } from '../shared/sensitive-names.ts';
 import { CREDENTIAL_SCOPES, type WireConnectorCredential } from '../shared/mistral-wire-connectors.ts';
 
 const FATAL_CODES = new Set(['INVALID_API_KEY', 'UNREACHABLE', 'READ_ONLY_VIOLATION']);
 const AVAILABLE: FeatureAvailability = { status: 'available' };
-/** Document names kept per org-wide library (enough to judge; bounded). */
+/** Document names kept per org-wide library (bounded; sensitive-looking names are kept first). */
 const MAX_DOCUMENT_NAMES = 1000;
+
+/** The names to keep: every sensitive-looking one first (in listing order), then the others, cut. */
+function keptDocumentNames(names: readonly string[]): string[] {
+  const sensitive = names.filter((n) => sensitiveNameMatch(n) !== undefined);
+  if (sensitive.length >= MAX_DOCUMENT_NAMES) return sensitive.slice(0, MAX_DOCUMENT_NAMES);
+  const rest = names.filter((n) => sensitiveNameMatch(n) === undefined);
+  return [...sensitive, ...rest.slice(0, MAX_DOCUMENT_NAMES - sensitive.length)];
+}
 
 export interface ExtrasResult {
   connectors: ConnectorRecord[];
@@ -142,28 +151,43 @@ export async function discoverExtras(opts: {
       warnings.push(...r.warnings);
       const shares = toLibraryShareRecords(r.items);
       let documentNames: string[] | null = null;
+      let documentCount: number | null = null;
+      let documentsError: unknown = null;
       if (sharedOrgWide(shares)) {
         try {
           const docs = await connector.listLibraryDocuments(lib.id);
-          documentNames = docs.items.slice(0, MAX_DOCUMENT_NAMES).map((d) => String(d.name));
+          const names = docs.items.map((d) => String(d.name));
+          documentNames = keptDocumentNames(names);
+          documentCount = names.length;
         } catch (e) {
           rethrowFatal(e);
+          // The sharing was read; the documents were not: the library's rule says UNKNOWN, and the
+          // feature is partial (a deleted library is not an error of the feature).
+          if (!(isAppError(e) && e.code === 'NOT_FOUND')) documentsError = e;
         }
       }
-      return { shares, documentNames };
+      return { shares, documentNames, documentCount, documentsError };
     });
     let failed = 0;
     let firstError: unknown = null;
     let beta: unknown = null;
+    let docsFailed = 0;
+    let docsError: unknown = null;
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') {
         libs[i].shares = r.value.shares;
         libs[i].orgSharedDocumentNames = r.value.documentNames;
+        libs[i].orgSharedDocumentCount = r.value.documentCount;
+        if (r.value.documentsError !== null) {
+          docsFailed++;
+          docsError ??= r.value.documentsError;
+        }
         return;
       }
       rethrowFatal(r.reason);
       libs[i].shares = null;
       libs[i].orgSharedDocumentNames = null;
+      libs[i].orgSharedDocumentCount = null;
       // A library deleted between the listing and this call is not an error of the feature.
       if (isAppError(r.reason) && r.reason.code === 'NOT_FOUND') return;
       if (isAppError(r.reason) && r.reason.code === 'BETA_ACCESS_REQUIRED') beta ??= r.reason;
@@ -173,6 +197,12 @@ export async function discoverExtras(opts: {
     if (beta && failed === libs.length) availability.librarySharing = availabilityOf(beta);
     else if (firstError && failed === libs.length) availability.librarySharing = availabilityOf(firstError);
     else if (firstError) availability.librarySharing = partly('Library sharing', failed, firstError);
+    else if (docsError)
+      availability.librarySharing = partly(
+        'The documents of libraries shared with the whole organization',
+        docsFailed,
+        docsError,
+      );
     else availability.librarySharing = AVAILABLE;
   }
   // Prompts, skills (each with its versions) and batch jobs (issue 11, with the ordinary key).

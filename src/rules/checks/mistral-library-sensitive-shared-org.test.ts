@@ -67,4 +67,25 @@ describe('mistral_library_sensitive_shared_org', () => {
       'UNKNOWN',
     );
   });
+  it('a PASS counts every listed document; an older snapshot cut at 1,000 names is UNKNOWN', () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `report-${i}.pdf`);
+    const counted = one(
+      rule,
+      context({
+        extraAvailability: extraAvailability(),
+        libraries: [library({ shares: [org], orgSharedDocumentNames: names, orgSharedDocumentCount: 1200 })],
+      }),
+    );
+    assert.equal(counted.status, 'PASS');
+    assert.match(counted.detail, /none of its 1,?200 documents/);
+    const older = one(
+      rule,
+      context({
+        extraAvailability: extraAvailability(),
+        libraries: [library({ shares: [org], orgSharedDocumentNames: names })],
+      }),
+    );
+    assert.equal(older.status, 'UNKNOWN');
+    assert.match(older.detail, /first 1,?000/);
+  });
 });

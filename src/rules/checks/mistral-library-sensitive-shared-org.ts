@@ -3,7 +3,7 @@ import { sharedOrgWide } from '../../inventory/connectors.ts';
 import { atlas, euAiAct, nist, owaspLlm } from '../frameworks/index.ts';
 import { extraAvailable, extraWord } from '../connector-helpers.ts';
 import { evaluateEach, fail, listWords, pass, plural, unknown } from '../rule-helpers.ts';
-import { SENSITIVE_NAME_PATTERNS } from './mistral-file-sensitive-name.ts';
+import { sensitiveNameMatch } from '../../shared/sensitive-names.ts';
 
 export const meta: RuleMeta = {
   id: 'mistral_library_sensitive_shared_org',
@@ -28,7 +28,7 @@ export function sensitiveDocuments(
 ): Array<{ name: string; category: string; label: string }> {
   const out: Array<{ name: string; category: string; label: string }> = [];
   for (const name of names) {
-    const hit = SENSITIVE_NAME_PATTERNS.find((p) => p.re.test(name));
+    const hit = sensitiveNameMatch(name);
     if (hit) out.push({ name, category: hit.category, label: hit.label });
   }
   return out;
@@ -71,9 +71,18 @@ export const rule: Rule = {
               sensitiveDocuments: hits.length,
             },
           );
+        // Sensitive-looking names are kept first (src/sync/discover-extras.ts), so none among the kept
+        // names means none among all of them. Older snapshots kept the first 1,000 in listing order.
+        const count = library.orgSharedDocumentCount;
+        if ((count === undefined || count === null) && names.length >= 1000)
+          return unknown(
+            `The library is shared with the whole organization; none of the first ${names.length} of its documents has a sensitive-looking name, but the rest were not kept at this sync.`,
+            { orgWide: true, documentsChecked: names.length },
+          );
+        const total = typeof count === 'number' ? Math.max(count, names.length) : names.length;
         return pass(
-          `The library is shared with the whole organization, but none of its ${plural(names.length, 'document')} has a sensitive-looking name.`,
-          { orgWide: true, documents: names.length },
+          `The library is shared with the whole organization, but none of its ${plural(total, 'document')} has a sensitive-looking name.`,
+          { orgWide: true, documents: total },
         );
       },
     );

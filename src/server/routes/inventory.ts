@@ -348,7 +348,14 @@ const Library = z
       .array(z.string())
       .nullable()
       .optional()
-      .describe('Document names of a library shared with the whole organization; null when not read'),
+      .describe(
+        'Document names of a library shared with the whole organization (at most 1,000, sensitive-looking names first); null when not read',
+      ),
+    orgSharedDocumentCount: z
+      .number()
+      .nullable()
+      .optional()
+      .describe('How many documents that listing returned; null when not read, absent in older snapshots'),
     createdAt: wireString('ISO 8601 date-time, as returned by Mistral'),
     updatedAt: wireString('ISO 8601 date-time, as returned by Mistral'),
     dataQuality: z.array(DataQualityWarning),

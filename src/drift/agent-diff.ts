@@ -1,8 +1,12 @@
 /**
  * Field-level diff of two configurations of the same agent.
- * Values are put in events as they are, except: instructions (length + short hash only) and tools
- * (credentials redacted, order-insensitive); knowledge bases and handoffs compare as sorted id lists.
+ * Values are put in events as they are, except: instructions (length + short hash only), tools
+ * (credentials redacted, order-insensitive), completion args and guardrails (credentials redacted
+ * again: a snapshot stored before src/inventory/redact.ts covered them may hold one, and an event must
+ * never carry it; both sides are redacted, so that upgrade alone is no change); knowledge bases and
+ * handoffs compare as sorted id lists.
  */
+import { redactSecrets } from '../inventory/redact.ts';
 import { safeText } from '../shared/text.ts';
 import type { AgentConfig } from '../inventory/types.ts';
 import type { FieldChange } from '../findings/types.ts';
@@ -36,11 +40,11 @@ const PROJECT: Record<AgentDiffField, Projector> = {
   instructions: (c) => summarizeInstructions(c.instructions),
   temperature: (c) => c.temperature,
   topP: (c) => c.topP,
-  completionArgs: (c) => c.completionArgs,
+  completionArgs: (c) => redactSecrets(c.completionArgs),
   tools: (c) => normalizeTools(c.tools ?? []),
   knowledgeBases: (c) => [...new Set((c.knowledgeBases ?? []).map((k) => k.id))].sort(),
   handoffs: (c) => (c.handoffs === null ? null : [...c.handoffs].sort()),
-  guardrails: (c) => c.guardrails,
+  guardrails: (c) => redactSecrets(c.guardrails),
   deploymentChat: (c) => c.deploymentChat,
   version: (c) => c.version,
 };
@@ -50,7 +54,7 @@ const PROJECT: Record<AgentDiffField, Projector> = {
  * AND their normalised view, so a change the rules can see is never missed by the diff.
  */
 const COMPARE: Partial<Record<AgentDiffField, Projector>> = {
-  guardrails: (c) => [c.guardrails, c.guardrails === null ? [] : c.guardrailPolicies],
+  guardrails: (c) => [redactSecrets(c.guardrails), c.guardrails === null ? [] : c.guardrailPolicies],
 };
 
 export function diffAgentConfig(before: AgentConfig, after: AgentConfig): FieldChange[] {

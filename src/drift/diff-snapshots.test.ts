@@ -171,6 +171,26 @@ describe('diffSnapshots', () => {
     assert.match(events[0].summary, /tools \+code_interpreter −connector:gmail$/);
   });
 
+  it('never carries a credential a snapshot stored before redaction covered completion args and guardrails', () => {
+    const secret = 'sk-live-0123456789abcdefABCDEF0123456789';
+    // As stored before the upgrade: the secret in plaintext. As read now: redacted by the inventory.
+    const stored = agent({ id: 'ag_1', completionArgs: { headers: { Authorization: `Bearer ${secret}` } } });
+    const now = agent({ id: 'ag_1', completionArgs: { headers: { Authorization: '[REDACTED]' } } });
+    const prev = snapshot({ agents: [stored] });
+    assert.deepEqual(
+      diffSnapshots(prev, withAgent(next(prev), now), AT),
+      [],
+      'the upgrade alone is no change',
+    );
+    const changed = agent({
+      id: 'ag_1',
+      completionArgs: { headers: { Authorization: '[REDACTED]' }, seed: 1 },
+    });
+    const events = diffSnapshots(prev, withAgent(next(prev), changed), AT);
+    assert.deepEqual(types(events), ['agent_changed:agent:ag_1']);
+    assert.ok(!JSON.stringify(events).includes(secret));
+  });
+
   it('emits guardrails_removed (with agent_changed) when guardrails become null', () => {
     const prev = snapshot({ agents: [agent({ id: 'ag_1', name: 'Bot' })] });
     const cur = withAgent(next(prev), agent({ id: 'ag_1', name: 'Bot', ...UNGUARDED }));

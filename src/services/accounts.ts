@@ -128,7 +128,10 @@ export interface AccountsService {
   deleteUser(actor: Actor, id: string): Promise<void>;
   /** Admin. */
   listTokens(actor: Actor): Promise<ApiTokenView[]>;
-  /** Admin; the token is returned once and never again. */
+  /**
+   * Admin; the token is returned once and never again. Its creator is the signed-in user, or for a token
+   * made with an API token that token's creator (FORBIDDEN when it has none, or is no longer an active admin).
+   */
   createToken(
     actor: Actor,
     input: { name: string; role: Role; expiresInDays?: number },
@@ -496,6 +499,31 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       });
     }
     return toOrganizationView(org);
+  }
+
+  /**
+   * The user a new API token answers to (its createdBy): the signed-in user; for a token made with an API
+   * token, that token's own creator — the human at the root of the chain — so that the cap at the
+   * creator's role, the refusal when the creator is disabled and the revocation when they are deleted hold
+   * for every token of the chain. An acting token that names no human (none is made so since this rule;
+   * older rows are repaired by migration 014) cannot create tokens. The local operator (CLI, scheduler)
+   * has no account: null.
+   */
+  async function humanCreator(actor: Actor): Promise<string | null> {
+    if (actor.kind === 'user') return actor.id;
+    if (actor.kind !== 'token') return null;
+    const acting = actor.id ? await repo.getApiToken(actor.id) : null;
+    if (!acting || acting.revokedAt !== null || acting.createdBy === null) {
+      throw new AppError(
+        'FORBIDDEN',
+        'This API token cannot create API tokens: no user account stands behind it.',
+        {
+          remediation:
+            'Sign in as an admin and create the token from your account, or use an API token an admin created.',
+        },
+      );
+    }
+    return acting.createdBy;
   }
 
   function emailTaken(field = 'email'): AppError {
@@ -908,7 +936,9 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         return null;
       }
       // A token never outlives its creator's rights: refused when the creator is disabled or gone, and
-      // capped at the creator's current role (tokens of TRUSTLENS_INIT_* have no creator).
+      // capped at the creator's current role. The creator is a user (TRUSTLENS_INIT_API_TOKEN's is the first
+      // admin; a token made with a token has the human at the root of the chain); only tokens the local
+      // operator makes through the service (no HTTP route) have none.
       let role: Role | null = cached ? cached.role : token.role;
       if (!cached && token.createdBy !== null) {
         const creator = await repo.getUser(token.createdBy);
@@ -1122,6 +1152,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         );
       }
       const organizationId = await writableOrganization(actor);
+      const createdBy = await humanCreator(actor);
       const at = now();
       const token = `${API_TOKEN_PREFIX}${randomToken()}`;
       const record: ApiTokenRecord = {
@@ -1131,18 +1162,37 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         tokenHash: sha256(token),
         tokenPrefix: token.slice(API_TOKEN_PREFIX.length, API_TOKEN_PREFIX.length + 8),
         role,
-        createdBy: actor.kind === 'user' ? actor.id : null,
+        createdBy,
         createdAt: at.toISOString(),
         lastUsedAt: null,
         expiresAt: days !== undefined ? new Date(at.getTime() + days * 24 * 60 * MINUTE).toISOString() : null,
         revokedAt: null,
       };
-      await repo.createApiToken(record);
+      await repo.transaction(async (tx) => {
+        if (createdBy !== null) {
+          // Locked like deleteUser and updateUser lock them: a creator deleted at this moment either
+          // comes after (and revokes this token) or before (and this token is refused), never in between.
+          const admins = await tx.lockActiveAdmins(organizationId);
+          if (!admins.includes(createdBy)) {
+            throw new AppError(
+              'FORBIDDEN',
+              actor.kind === 'user'
+                ? 'You are no longer an active admin of this organization.'
+                : 'The user who created this API token is no longer an active admin of this organization.',
+              {
+                remediation:
+                  'Ask an active admin of your organization to create the API token from their account.',
+              },
+            );
+          }
+        }
+        await tx.createApiToken(record);
+      });
       await audit.record(
         actor,
         'token.create',
         { type: 'api_token', id: record.id },
-        { name, role, prefix: record.tokenPrefix, expiresAt: record.expiresAt },
+        { name, role, prefix: record.tokenPrefix, expiresAt: record.expiresAt, createdBy },
         { organizationId },
       );
       return { token, view: toTokenView(record) };

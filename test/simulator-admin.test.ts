@@ -425,6 +425,9 @@ describe('simulator Admin API: the generated organization', () => {
         'le_chat.conversation.public_sharing.enabled',
         'organization.saml_authentication.disable',
         'workspace.member.role.update',
+        'integration.shared',
+        'organization.domain_verification.disable',
+        'le_chat.localisation_sharing.enabled',
       ])
         assert.ok(
           all.some((e) => e.event_type === type),

@@ -327,6 +327,22 @@ describe('securityEventsFromAudit', () => {
     assert.equal(isSecurityEventType('agent_changed'), false);
   });
 
+  it('only adds security event types, never renames or reorders the earlier ones', () => {
+    assert.deepEqual(SECURITY_EVENT_TYPES.slice(0, 8), [
+      'training_enabled',
+      'public_sharing_enabled',
+      'sso_disabled',
+      'api_key_created',
+      'api_key_rotated',
+      'api_key_deleted',
+      'connector_credentials_changed',
+      'library_shared',
+    ]);
+    // Every type is raised by at least one audit event type, and every rule's type is listed.
+    const raised = new Set(Object.values(SECURITY_AUDIT_EVENTS).map((r) => r.type));
+    assert.deepEqual([...raised].sort(), [...SECURITY_EVENT_TYPES].sort());
+  });
+
   it('withAuditLog adds them after the attributed drift, and nothing without an audit log', () => {
     const plain = snapshot({ takenAt: AT });
     assert.deepEqual(withAuditLog([event()], null, plain, OPTS), [event()]);
@@ -337,5 +353,271 @@ describe('securityEventsFromAudit', () => {
       ['api_key_rotated'],
     );
     assert.match(out[0].summary, /^API key "prod" was rotated by alice@example\.com at 14:02 UTC$/);
+  });
+});
+
+describe('securityEventsFromAudit: roles, domains, shares and location sharing', () => {
+  const OPTS = { integrationId: 'int_1' };
+  const one = (overrides: Partial<AuditEntryRecord>) => {
+    const events = securityEventsFromAudit([entry(overrides)], OPTS);
+    assert.equal(events.length, 1, overrides.eventType);
+    return events[0];
+  };
+
+  it("a member's role changed in a workspace: role_changed, naming the member, the workspace and the actor", () => {
+    // The simulator's shape: the target is the workspace, the member is in the event metadata.
+    const e = one({
+      eventType: 'workspace.member.role.update',
+      targetType: 'WORKSPACE',
+      targetId: 'ws-2',
+      targetName: 'Research',
+      details: { user_uuid: 'u-dan', email: 'dan@example.com', old_role: 'M', new_role: 'A' },
+    });
+    assert.equal(e.type, 'role_changed');
+    assert.equal(e.resourceType, 'integration');
+    assert.equal(e.resourceId, 'int_1');
+    assert.equal(
+      e.summary,
+      'Workspace role of member "dan@example.com" in workspace "Research" was changed by alice@example.com at 14:02 UTC',
+    );
+    assert.deepEqual(e.target, { type: 'WORKSPACE', id: 'ws-2', name: 'Research' });
+    assert.equal(e.attribution?.eventType, 'workspace.member.role.update');
+    // The member as the target, the workspace in the metadata.
+    const asUser = one({
+      eventType: 'workspace.member.role.update',
+      targetType: 'USER',
+      targetId: 'u-dan',
+      targetName: 'Dan',
+      details: { workspace_name: 'Research' },
+    });
+    assert.match(
+      asUser.summary,
+      /^Workspace role of member "Dan" in workspace "Research" was changed by alice@/,
+    );
+    // Nothing named.
+    const bare = one({
+      eventType: 'workspace.member.role.update',
+      targetType: 'USER',
+      targetId: null,
+      targetName: null,
+    });
+    assert.match(bare.summary, /^Workspace role of a member was changed by alice@example\.com at 14:02 UTC$/);
+  });
+
+  it("a user's organization role changed, and a service account's roles set: role_changed", () => {
+    const org = one({
+      eventType: 'user.organization.role.update',
+      targetType: 'USER',
+      targetId: 'u-bob',
+      targetName: 'Bob',
+      actor: 'carol@example.com',
+    });
+    assert.equal(org.type, 'role_changed');
+    assert.equal(
+      org.summary,
+      'Organization role of user "Bob" was changed by carol@example.com at 14:02 UTC',
+    );
+    const byEmail = one({
+      eventType: 'user.organization.role.update',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+      details: { email: 'bob@example.com' },
+    });
+    assert.match(byEmail.summary, /^Organization role of user "bob@example\.com" was changed by/);
+    const noOne = one({
+      eventType: 'user.organization.role.update',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+    });
+    assert.match(noOne.summary, /^Organization role of a user was changed by alice@/);
+    const sa = one({
+      eventType: 'service_account.roles.set',
+      targetType: 'SERVICE_ACCOUNT',
+      targetId: 'sa_1',
+      targetName: 'ci-bot',
+      actorType: 'API_KEY',
+      actor: 'bootstrap',
+    });
+    assert.equal(sa.type, 'role_changed');
+    assert.equal(
+      sa.summary,
+      'Roles of service account "ci-bot" were set by API key "bootstrap" at 14:02 UTC',
+    );
+    const saBare = one({
+      eventType: 'service_account.roles.set',
+      targetType: 'SERVICE_ACCOUNT',
+      targetId: null,
+      targetName: null,
+    });
+    assert.match(saBare.summary, /^Roles of a service account were set by alice@/);
+  });
+
+  it('domain verification or email domain authentication disabled: domain_authentication_disabled', () => {
+    const verification = one({
+      eventType: 'organization.domain_verification.disable',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+      details: { domain: 'acme.example' },
+    });
+    assert.equal(verification.type, 'domain_authentication_disabled');
+    assert.equal(verification.resourceId, 'int_1');
+    assert.equal(
+      verification.summary,
+      'Domain verification of "acme.example" was disabled for the organization by alice@example.com at 14:02 UTC',
+    );
+    const auth = one({
+      eventType: 'organization.email_domain_authentication.disable',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+    });
+    assert.equal(auth.type, 'domain_authentication_disabled');
+    assert.equal(
+      auth.summary,
+      'Email domain authentication was disabled for the organization by alice@example.com at 14:02 UTC',
+    );
+    assert.match(
+      one({
+        eventType: 'organization.email_domain_authentication.disable',
+        details: { email_domain: 'acme.example' },
+      }).summary,
+      /^Email domain authentication for "acme\.example" was disabled for the organization by/,
+    );
+  });
+
+  it('a connector, a skill or another resource shared: resource_shared on the integration', () => {
+    const connector = one({
+      eventType: 'integration.shared',
+      targetType: 'INTEGRATION',
+      targetId: 'conn_1',
+      targetName: 'Gmail',
+    });
+    assert.equal(connector.type, 'resource_shared');
+    assert.equal(connector.resourceType, 'integration');
+    assert.equal(connector.resourceId, 'int_1');
+    assert.equal(connector.summary, 'Connector "Gmail" was shared by alice@example.com at 14:02 UTC');
+    assert.deepEqual(connector.target, { type: 'INTEGRATION', id: 'conn_1', name: 'Gmail' });
+    const skill = one({
+      eventType: 'skill.share',
+      targetType: 'SKILL',
+      targetId: 'sk_1',
+      targetName: 'triage',
+    });
+    assert.equal(skill.type, 'resource_shared');
+    assert.equal(skill.summary, 'Skill "triage" was shared by alice@example.com at 14:02 UTC');
+    const kinds: Array<[string, string | null, RegExp]> = [
+      ['AGENT', 'Support bot', /^Agent "Support bot" was shared by/],
+      ['KNOWLEDGE_BASE', 'HR', /^Knowledge base "HR" was shared by/],
+      ['AGENT', null, /^An agent was shared by/],
+      ['PROMPT', null, /^A prompt was shared by/],
+      ['SOMETHING_ELSE', 'x', /^Resource "x" was shared by/],
+      ['toString', null, /^A resource was shared by/],
+    ];
+    for (const [targetType, targetName, expected] of kinds) {
+      const e = one({ eventType: 'resource.share', targetType, targetId: null, targetName });
+      assert.equal(e.type, 'resource_shared');
+      assert.match(e.summary, expected, targetType);
+    }
+    // Skill and resource shares with no name.
+    assert.match(
+      one({ eventType: 'skill.share', targetType: 'SKILL', targetId: null, targetName: null }).summary,
+      /^A skill was shared by/,
+    );
+    assert.match(
+      one({ eventType: 'integration.shared', targetType: 'INTEGRATION', targetId: null, targetName: null })
+        .summary,
+      /^A connector was shared by/,
+    );
+  });
+
+  it('location sharing in Le Chat enabled: location_sharing_enabled', () => {
+    const org = one({
+      eventType: 'le_chat.localisation_sharing.enabled',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+    });
+    assert.equal(org.type, 'location_sharing_enabled');
+    assert.equal(org.summary, 'Location sharing in Le Chat was enabled by alice@example.com at 14:02 UTC');
+    const ws = one({
+      eventType: 'le_chat.localisation_sharing.enabled',
+      targetType: 'WORKSPACE',
+      targetId: 'ws-1',
+      targetName: 'Research',
+    });
+    assert.match(ws.summary, /^Location sharing in Le Chat was enabled for workspace "Research" by alice@/);
+    const user = one({
+      eventType: 'le_chat.localisation_sharing.enabled',
+      targetType: 'USER',
+      targetId: 'u-1',
+      targetName: 'Bob',
+    });
+    assert.match(user.summary, /^Location sharing in Le Chat was enabled for user "Bob" by alice@/);
+  });
+
+  it('public sharing enabled on the organization does not take its name for a conversation', () => {
+    const e = one({
+      eventType: 'le_chat.conversation.public_sharing.enabled',
+      targetType: 'ORGANIZATION',
+      targetId: 'org',
+      targetName: 'Acme',
+    });
+    assert.equal(e.type, 'public_sharing_enabled');
+    assert.equal(
+      e.summary,
+      'Public sharing of Le Chat conversations was enabled for the organization by alice@example.com at 14:02 UTC',
+    );
+    assert.match(
+      one({
+        eventType: 'le_chat.conversation.public_sharing.enabled',
+        targetType: 'LE_CHAT_CONVERSATION',
+        targetId: 'c1',
+        targetName: 'Q3 plan',
+      }).summary,
+      /^Public sharing of Le Chat conversation "Q3 plan" was enabled by/,
+    );
+  });
+
+  it('the disabling and revoking counterparts raise nothing', () => {
+    for (const eventType of [
+      'organization.domain_verification.enable',
+      'organization.email_domain_authentication.enable',
+      'integration.unshared',
+      'skill.unshare',
+      'resource.unshare',
+      'le_chat.localisation_sharing.disabled',
+    ])
+      assert.deepEqual(securityEventsFromAudit([entry({ eventType })], OPTS), [], eventType);
+  });
+
+  it('keeps hostile names from the event metadata safe in summaries', () => {
+    const hostile = {
+      email: HOSTILE,
+      user_email: HOSTILE,
+      user_name: HOSTILE,
+      workspace_name: HOSTILE,
+      service_account_name: HOSTILE,
+      domain: HOSTILE,
+      email_domain: HOSTILE,
+    };
+    const events = securityEventsFromAudit(
+      [
+        'user.organization.role.update',
+        'workspace.member.role.update',
+        'service_account.roles.set',
+        'organization.domain_verification.disable',
+        'organization.email_domain_authentication.disable',
+      ].map((eventType) => entry({ eventType, targetType: 'ORGANIZATION', details: hostile })),
+      OPTS,
+    );
+    assert.equal(events.length, 5);
+    for (const e of events) {
+      assert.doesNotMatch(e.summary, /[\p{Cc}\u202e\n]/u, e.attribution?.eventType);
+      assert.ok(e.summary.length < 400, e.attribution?.eventType);
+      assert.match(e.summary, /"<script>alert\(1\)<\/script>/, e.attribution?.eventType);
+    }
   });
 });

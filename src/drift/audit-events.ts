@@ -35,6 +35,11 @@ export const SECURITY_EVENT_TYPES = [
   'api_key_deleted',
   'connector_credentials_changed',
   'library_shared',
+  // Added later; a type is never renamed or removed (alert rules, API filters and stored events use them).
+  'role_changed',
+  'domain_authentication_disabled',
+  'resource_shared',
+  'location_sharing_enabled',
 ] as const satisfies readonly ChangeEventType[];
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
@@ -44,8 +49,11 @@ export function isSecurityEventType(type: string): type is SecurityEventType {
 
 interface SecurityRule {
   type: SecurityEventType;
-  /** The sentence, given the target's quoted name (or null) and "by … at …". */
-  summary: (target: string | null, by: string) => string;
+  /**
+   * The sentence, given the target's quoted name (or null), "by … at …" and the entry (for what its
+   * event metadata names: the member whose role changed, a domain).
+   */
+  summary: (target: string | null, by: string, entry: AuditEntryRecord) => string;
   /** 'library' puts the event on the library the entry names; otherwise on the integration. */
   on: 'library' | 'integration';
 }
@@ -53,6 +61,43 @@ interface SecurityRule {
 /** `API key "ci"` or `An API key` (at the start of a sentence). */
 const named = (label: string, article: string, target: string | null) =>
   target ? `${label[0].toUpperCase()}${label.slice(1)} ${target}` : `${article} ${label}`;
+
+/** The first non-empty value of these event metadata keys, quoted and made safe; null when none. */
+function quotedDetail(entry: AuditEntryRecord, keys: readonly string[]): string | null {
+  for (const k of keys) {
+    const v = entry.details?.[k];
+    if (typeof v === 'string' && v.trim()) return `"${displayName(v, '?')}"`;
+  }
+  return null;
+}
+
+/**
+ * The person whose role changed: an email in the event metadata, else the target when it is a user,
+ * else a name or id in the metadata.
+ */
+function memberOf(entry: AuditEntryRecord, target: string | null): string | null {
+  return (
+    quotedDetail(entry, ['email', 'user_email', 'member_email']) ??
+    (entry.targetType === 'USER' ? target : null) ??
+    quotedDetail(entry, ['user_name', 'member_name', 'user_uuid', 'user_id', 'member_id'])
+  );
+}
+
+/** The email domain an organization setting is about, when the event metadata names it. */
+const domainOf = (entry: AuditEntryRecord) => quotedDetail(entry, ['domain', 'domain_name', 'email_domain']);
+
+/** What a `resource.share` entry shared, from its target type (TargetType of the OpenAPI document). */
+const SHARED_KINDS: Readonly<Record<string, string>> = {
+  AGENT: 'agent',
+  SKILL: 'skill',
+  PROMPT: 'prompt',
+  KNOWLEDGE_BASE: 'knowledge base',
+  LIBRARY: 'library',
+  LIBRARY_DOCUMENT: 'library document',
+  DATASET: 'dataset',
+  CUSTOM_VOICE: 'custom voice',
+  INTEGRATION: 'connector',
+};
 
 /**
  * Audit event types (AuditLogEventType of schemas/mistral-openapi-2026-08-13/openapi.yaml) that raise
@@ -72,10 +117,13 @@ export const SECURITY_AUDIT_EVENTS: Readonly<Record<string, SecurityRule>> = {
   'le_chat.conversation.public_sharing.enabled': {
     type: 'public_sharing_enabled',
     on: 'integration',
-    summary: (t, by) =>
-      t
-        ? `Public sharing of Le Chat conversation ${t} was enabled ${by}`
-        : `Public sharing of a Le Chat conversation was enabled ${by}`,
+    // The target is a conversation, or the organization (a setting: its name is not a conversation's).
+    summary: (t, by, e) =>
+      e.targetType === 'ORGANIZATION'
+        ? `Public sharing of Le Chat conversations was enabled for the organization ${by}`
+        : t
+          ? `Public sharing of Le Chat conversation ${t} was enabled ${by}`
+          : `Public sharing of a Le Chat conversation was enabled ${by}`,
   },
   'organization.saml_authentication.disable': {
     type: 'sso_disabled',
@@ -119,6 +167,80 @@ export const SECURITY_AUDIT_EVENTS: Readonly<Record<string, SecurityRule>> = {
     type: 'library_shared',
     on: 'library',
     summary: (t, by) => `${named('library', 'A', t)} was shared ${by}`,
+  },
+  'user.organization.role.update': {
+    type: 'role_changed',
+    on: 'integration',
+    summary: (t, by, e) => {
+      const who = memberOf(e, t);
+      return `Organization role of ${who ? `user ${who}` : 'a user'} was changed ${by}`;
+    },
+  },
+  'workspace.member.role.update': {
+    type: 'role_changed',
+    on: 'integration',
+    summary: (t, by, e) => {
+      const who = memberOf(e, t);
+      const ws = e.targetType === 'WORKSPACE' ? t : quotedDetail(e, ['workspace_name']);
+      return `Workspace role of ${who ? `member ${who}` : 'a member'}${ws ? ` in workspace ${ws}` : ''} was changed ${by}`;
+    },
+  },
+  'service_account.roles.set': {
+    type: 'role_changed',
+    on: 'integration',
+    summary: (t, by, e) => {
+      const account =
+        (e.targetType === 'SERVICE_ACCOUNT' ? t : null) ??
+        quotedDetail(e, ['service_account_name', 'service_account_id']);
+      return `Roles of ${account ? `service account ${account}` : 'a service account'} were set ${by}`;
+    },
+  },
+  'organization.domain_verification.disable': {
+    type: 'domain_authentication_disabled',
+    on: 'integration',
+    summary: (_t, by, e) => {
+      const domain = domainOf(e);
+      return `Domain verification${domain ? ` of ${domain}` : ''} was disabled for the organization ${by}`;
+    },
+  },
+  'organization.email_domain_authentication.disable': {
+    type: 'domain_authentication_disabled',
+    on: 'integration',
+    summary: (_t, by, e) => {
+      const domain = domainOf(e);
+      return `Email domain authentication${domain ? ` for ${domain}` : ''} was disabled for the organization ${by}`;
+    },
+  },
+  'integration.shared': {
+    type: 'resource_shared',
+    on: 'integration',
+    summary: (t, by) => `${named('connector', 'A', t)} was shared ${by}`,
+  },
+  'skill.share': {
+    type: 'resource_shared',
+    on: 'integration',
+    summary: (t, by) => `${named('skill', 'A', t)} was shared ${by}`,
+  },
+  'resource.share': {
+    type: 'resource_shared',
+    on: 'integration',
+    summary: (t, by, e) => {
+      const kind = Object.hasOwn(SHARED_KINDS, e.targetType) ? SHARED_KINDS[e.targetType] : 'resource';
+      return `${named(kind, /^[aeiou]/.test(kind) ? 'An' : 'A', t)} was shared ${by}`;
+    },
+  },
+  'le_chat.localisation_sharing.enabled': {
+    type: 'location_sharing_enabled',
+    on: 'integration',
+    summary: (t, by, e) => {
+      const scope =
+        t && e.targetType === 'WORKSPACE'
+          ? ` for workspace ${t}`
+          : t && e.targetType === 'USER'
+            ? ` for user ${t}`
+            : '';
+      return `Location sharing in Le Chat was enabled${scope} ${by}`;
+    },
   },
 };
 
@@ -308,7 +430,7 @@ export function securityEventsFromAudit(
       resourceId: onLibrary ? targetId : options.integrationId,
       resourceName: onLibrary ? targetName : null,
       at,
-      summary: rule.summary(quoted, byWords(attribution, at)),
+      summary: rule.summary(quoted, byWords(attribution, at), entry),
       attribution,
       target: { type: entry.targetType, id: targetId, name: targetName },
     });

@@ -108,7 +108,11 @@ export type ChangeEventType =
   | 'api_key_rotated'
   | 'api_key_deleted'
   | 'connector_credentials_changed'
-  | 'library_shared';
+  | 'library_shared'
+  | 'role_changed'
+  | 'domain_authentication_disabled'
+  | 'resource_shared'
+  | 'location_sharing_enabled';
 
 export interface FieldChange {
   field: string; // model | instructions | tools | knowledgeBases | guardrails | completionArgs | …

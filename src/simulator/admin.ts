@@ -20,7 +20,8 @@
  *   guardrails "removed"), `api_key.create`, `api_key.delete`, `library.share`,
  *   `integration.credentials.created_or_updated`, `la_plateforme.training.enabled`,
  *   `le_chat.conversation.public_sharing.enabled`, `organization.saml_authentication.disable`,
- *   `workspace.member.role.update`, and two entries sharing one created_at.
+ *   `workspace.member.role.update`, `integration.shared`, `organization.domain_verification.disable`,
+ *   `le_chat.localisation_sharing.enabled`, and two entries sharing one created_at.
  *   actor_metadata: HUMAN {user_uuid, email, name}; API_KEY {api_key_id, api_key_name}.
  *   target_metadata: {id, name} of the target.
  * - Usage: completion and chat rows per model for the current and the previous month.
@@ -578,6 +579,27 @@ function buildAuditLog(rng: Rng, admin: SimAdmin, o: BuildAdminInput): WireAudit
     },
     null,
   );
+  // Security events of src/drift/audit-events.ts added later (drawn last, so the entries above keep
+  // their times): a connector shared, domain verification disabled, location sharing enabled.
+  if (conn)
+    push(
+      at(11),
+      admins[1] ?? alice,
+      'integration.shared',
+      'INTEGRATION',
+      { id: conn.connector.id, name: conn.connector.name },
+      { share_with_type: 'Org', share_with_uuid: admin.organizationId },
+    );
+  push(
+    at(6),
+    outsiderAdmin,
+    'organization.domain_verification.disable',
+    'ORGANIZATION',
+    org,
+    { domain: DOMAIN },
+    null,
+  );
+  push(at(3), alice, 'le_chat.localisation_sharing.enabled', 'ORGANIZATION', org, {}, null);
 
   out.sort((a, b) => a.ms - b.ms);
   return out.map(({ ms: _ms, ...e }, i) => ({ log_id: 1001 + i, ...e }));

@@ -162,7 +162,7 @@ const Event = z
     type: z
       .string()
       .describe(
-        'resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared',
+        'resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared, role_changed, domain_authentication_disabled, resource_shared, location_sharing_enabled',
       ),
     resourceType: z
       .string()

@@ -7571,7 +7571,7 @@ export interface components {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared, role_changed, domain_authentication_disabled, resource_shared, location_sharing_enabled */
       type: string;
       /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;
@@ -9143,7 +9143,7 @@ export interface components {
       id: number;
       integrationId: string;
       syncRunId: string | null;
-      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared */
+      /** @description resource_created, resource_deleted, agent_changed, guardrails_removed, guardrails_weakened, alias_moved, model_newly_deprecated; from the admin audit log: training_enabled, public_sharing_enabled, sso_disabled, api_key_created, api_key_rotated, api_key_deleted, connector_credentials_changed, library_shared, role_changed, domain_authentication_disabled, resource_shared, location_sharing_enabled */
       type: string;
       /** @description agent, model, file or library; integration for workspace-wide events from the audit log */
       resourceType: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   changeValueText,
+  EVENT_TYPES,
   eventTypeColor,
   eventTypeLabel,
   formatBytes,
@@ -53,6 +54,18 @@ describe('eventTypeLabel', () => {
     expect(eventTypeColor('sso_disabled')).toBe('red');
     expect(eventTypeColor('api_key_deleted')).toBe('orange');
     expect(eventTypeColor('agent_changed')).toBe('blue');
+  });
+
+  it('names and colours the security events added later, and lists them in the type filter', () => {
+    expect(eventTypeLabel('role_changed')).toBe('Role changed');
+    expect(eventTypeLabel('domain_authentication_disabled')).toBe('Domain authentication disabled');
+    expect(eventTypeLabel('resource_shared')).toBe('Resource shared');
+    expect(eventTypeLabel('location_sharing_enabled')).toBe('Location sharing enabled');
+    expect(eventTypeColor('domain_authentication_disabled')).toBe('red');
+    expect(eventTypeColor('location_sharing_enabled')).toBe('red');
+    expect(eventTypeColor('role_changed')).toBe('orange');
+    expect(eventTypeColor('resource_shared')).toBe('orange');
+    for (const t of EVENT_TYPES) expect(eventTypeLabel(t)).not.toBe(t);
   });
 });
 

@@ -78,6 +78,10 @@ export const EVENT_TYPES = [
   'api_key_deleted',
   'connector_credentials_changed',
   'library_shared',
+  'role_changed',
+  'domain_authentication_disabled',
+  'resource_shared',
+  'location_sharing_enabled',
 ] as const;
 
 const EVENT_LABELS: Record<string, string> = {
@@ -96,6 +100,10 @@ const EVENT_LABELS: Record<string, string> = {
   api_key_deleted: 'API key deleted',
   connector_credentials_changed: 'Connector credentials changed',
   library_shared: 'Library shared',
+  role_changed: 'Role changed',
+  domain_authentication_disabled: 'Domain authentication disabled',
+  resource_shared: 'Resource shared',
+  location_sharing_enabled: 'Location sharing enabled',
 };
 
 /** A readable name for an event type; an unknown type is shown as it is. */
@@ -109,11 +117,14 @@ const WEAKENING = new Set([
   'training_enabled',
   'public_sharing_enabled',
   'sso_disabled',
+  'domain_authentication_disabled',
+  'location_sharing_enabled',
 ]);
 
 /**
- * Red for the types that weaken protection (guardrails, training on data, public sharing, SSO), orange
- * for deprecation, deletion and the other security events of the audit log, grey otherwise.
+ * Red for the types that weaken protection (guardrails, training on data, public or location sharing,
+ * SSO, domain verification), orange for deprecation, deletion and the other security events of the
+ * audit log (API keys, connector credentials, shares, role changes), grey otherwise.
  */
 export function eventTypeColor(type: string): string {
   if (WEAKENING.has(type)) return 'red';
@@ -122,7 +133,9 @@ export function eventTypeColor(type: string): string {
     type === 'api_key_rotated' ||
     type === 'api_key_deleted' ||
     type === 'connector_credentials_changed' ||
-    type === 'library_shared'
+    type === 'library_shared' ||
+    type === 'resource_shared' ||
+    type === 'role_changed'
   )
     return 'orange';
   if (type === 'model_newly_deprecated' || type === 'resource_deleted') return 'orange';

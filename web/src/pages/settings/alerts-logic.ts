@@ -41,7 +41,7 @@ export const EVENT_KINDS: { value: AlertEventKind; label: string; description: s
     value: 'security_event',
     label: 'Security action in the audit log',
     description:
-      'Needs an admin key: training on data or public sharing enabled, SSO disabled, an API key created, rotated or deleted, connector credentials changed, a library shared.',
+      'Needs an admin key: training on data, public or location sharing enabled, SSO, domain verification or email domain authentication disabled, an API key created, rotated or deleted, connector credentials changed, a library, connector, skill or other resource shared, a role changed.',
   },
   {
     value: 'sync_failing',

@@ -2,8 +2,9 @@
  * MCP connectors and library sharing (issue 11): wire records → inventory records.
  *
  * No credential value ever reaches a record: the API's credential listings carry names, auth types
- * and status only, and a server URL's `user:password@` part (or a query parameter named like a
- * credential) is removed, recording only that one was there (`serverHadCredentials`).
+ * and status only, and a server URL keeps its scheme, host, port and ordinary path words only (see
+ * cleanServerUrl): whatever may carry a credential is removed or replaced by "[REDACTED]", recording
+ * only that something was (`serverHadCredentials`).
  */
 import type { WireTool } from '../shared/mistral-wire.ts';
 import type {
@@ -12,6 +13,7 @@ import type {
   WireConnectorCredential,
   WireSharing,
 } from '../shared/mistral-wire-connectors.ts';
+import { findSecrets } from '../rules/secret-scanner.ts';
 import { REDACTED } from './redact.ts';
 import type { AgentRecord, DataQualityWarning } from './types.ts';
 
@@ -49,7 +51,11 @@ export interface ConnectorRecord {
   builtIn: boolean;
   /** The server URL without any credential in it; null when none was given. */
   server: string | null;
-  /** A `user:password@` part or a credential-named query parameter was in the URL (and removed). */
+  /**
+   * Something that may be a credential was in the URL and was removed: a `user:password@` part, a
+   * query value (other than a plain one of a known harmless parameter), a fragment, or a token-like
+   * path segment (see cleanServerUrl).
+   */
   serverHadCredentials: boolean;
   /** http, https, … (lower case), or null when the URL could not be parsed. */
   serverScheme: string | null;
@@ -83,7 +89,74 @@ export interface LibraryShareRecord {
   role: string;
 }
 
-const SECRET_PARAM = /(api[_-]?key|secret|password|passwd|token|credential|auth|sig|signature|key)s?$/i;
+const REDACTED_IN_URL = encodeURIComponent(REDACTED);
+
+/**
+ * Query parameters whose plain value (see plainValue) is kept: transport, paging and format options of
+ * MCP servers. Compared in lower case with `-` and `_` removed. Any other parameter keeps its name only.
+ */
+const HARMLESS_PARAMS: ReadonlySet<string> = new Set([
+  'transport',
+  'version',
+  'v',
+  'apiversion',
+  'format',
+  'lang',
+  'locale',
+  'region',
+  'page',
+  'pagesize',
+  'perpage',
+  'limit',
+  'offset',
+  'sort',
+  'order',
+]);
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * A path segment, query name or fragment that looks like a credential or a generated token, which MCP
+ * hosts often put in the path (`/mcp/<key>/sse`, `/<uuid>/gmail`): what the secret scanner flags (sk-…,
+ * JWTs, GitHub, Slack, Google, AWS keys, 32-character keys, "token=…"), a UUID, a run of 24 or more
+ * letters and digits, a run of 12 or more mixing letters and digits, or 20 or more letters and digits in
+ * all holding lower case, upper case and digits. Words such as `mcp`, `sse`, `v1`, `2025-03-26` or
+ * `my-crm-server` are none of these.
+ */
+export function tokenLike(text: string): boolean {
+  if (text === '') return false;
+  if (UUID.test(text)) return true;
+  const runs = text.split(/[^A-Za-z0-9]+/);
+  if (runs.some((r) => r.length >= 24)) return true;
+  if (runs.some((r) => r.length >= 12 && /[0-9]/.test(r) && /[A-Za-z]/.test(r))) return true;
+  const alnum = runs.join('');
+  if (alnum.length >= 20 && /[a-z]/.test(alnum) && /[A-Z]/.test(alnum) && /[0-9]/.test(alnum)) return true;
+  return findSecrets(text).length > 0;
+}
+
+/** A short word that cannot hold a credential: `sse`, `2`, `2025-03-26`, `json`. */
+function plainValue(value: string): boolean {
+  return /^[A-Za-z0-9._-]{0,24}$/.test(value) && !tokenLike(value);
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A path with every token-like segment replaced by the (encoded) marker, and whether one was. */
+function cleanPath(path: string): { path: string; removed: boolean } {
+  let removed = false;
+  const segments = path.split('/').map((segment) => {
+    if (segment === REDACTED_IN_URL || !tokenLike(decoded(segment))) return segment;
+    removed = true;
+    return REDACTED_IN_URL;
+  });
+  return { path: segments.join('/'), removed };
+}
 
 export interface CleanServer {
   server: string | null;
@@ -93,7 +166,16 @@ export interface CleanServer {
   exposure: ServerExposure;
 }
 
-/** A server URL with no credential left in it, and where it points. */
+/**
+ * A server URL with no credential left in it, and where it points. Kept: the scheme, host and port
+ * (the rules judge them), path segments that are ordinary words, query parameter names, and the values
+ * of a few harmless parameters (HARMLESS_PARAMS) when they are plain words. Removed: a `user:password@`
+ * part and the fragment. Replaced by "[REDACTED]": every other query value, a query name and a path
+ * segment that look like a token (tokenLike). A server URL is where MCP hosts put credentials (a
+ * `?token=`, `?jwt=`, `?session=`, `?code=` or a key in the path), and a list of credential words always
+ * misses one, so a value is kept only when it is known to be harmless. `hadCredentials` is true whenever
+ * anything was removed or replaced (an empty fragment or value holds nothing and does not count).
+ */
 export function cleanServerUrl(raw: unknown): CleanServer {
   if (typeof raw !== 'string' || raw.trim() === '')
     return { server: null, hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
@@ -110,9 +192,9 @@ export function cleanServerUrl(raw: unknown): CleanServer {
     url = new URL(text);
     if (!/^(https?|wss?):$/.test(url.protocol)) throw new TypeError('not a web URL');
   } catch {
-    // Not a web URL we can take apart: keep only what comes before its query or fragment, and nothing
-    // up to an `@` (a password holding a `/` defeats the userinfo match above). Where any of them was
-    // there, a credential may have been: said, never kept.
+    // Not a web URL we can take apart: keep only what comes before its query or fragment, nothing up
+    // to an `@` (a password holding a `/` defeats the userinfo match above), and no token-like segment.
+    // Where any of them was there, a credential may have been: said, never kept.
     const cut = text.search(/[?#]/);
     let kept = cut < 0 ? text : text.slice(0, cut);
     const at = kept.lastIndexOf('@');
@@ -120,9 +202,10 @@ export function cleanServerUrl(raw: unknown): CleanServer {
       const scheme = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)/i.exec(kept)?.[1] ?? '';
       kept = scheme + kept.slice(at + 1);
     }
+    const path = cleanPath(kept);
     return {
-      server: kept === '' ? null : kept,
-      hadCredentials: had || cut >= 0 || at >= 0,
+      server: path.path === '' ? null : path.path,
+      hadCredentials: had || cut >= 0 || at >= 0 || path.removed,
       scheme: null,
       host: null,
       exposure: 'unknown',
@@ -130,7 +213,7 @@ export function cleanServerUrl(raw: unknown): CleanServer {
   }
   if (url.hash !== '') {
     // A fragment can carry a token (`#access_token=…`) and means nothing to a server: never kept.
-    if (/[=&]/.test(url.hash) || SECRET_PARAM.test(url.hash.slice(1))) had = true;
+    if (!plainValue(decoded(url.hash.slice(1)))) had = true;
     url.hash = '';
   }
   if (url.username !== '' || url.password !== '') {
@@ -138,10 +221,24 @@ export function cleanServerUrl(raw: unknown): CleanServer {
     url.username = '';
     url.password = '';
   }
-  for (const key of [...url.searchParams.keys()]) {
-    if (SECRET_PARAM.test(key)) {
+  const path = cleanPath(url.pathname);
+  if (path.removed) {
+    had = true;
+    url.pathname = path.path;
+  }
+  if (url.search !== '') {
+    const params = new URLSearchParams();
+    let changed = false;
+    for (const [name, value] of url.searchParams) {
+      const keptName = tokenLike(name) ? REDACTED : name;
+      const harmless = HARMLESS_PARAMS.has(name.toLowerCase().replace(/[-_]/g, ''));
+      const keptValue = value === '' || (harmless && plainValue(value)) ? value : REDACTED;
+      if (keptName !== name || keptValue !== value) changed = true;
+      params.append(keptName, keptValue);
+    }
+    if (changed) {
       had = true;
-      url.searchParams.set(key, REDACTED);
+      url.search = params.toString();
     }
   }
   const host = url.hostname.toLowerCase();

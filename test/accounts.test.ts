@@ -431,6 +431,91 @@ for (const backend of testBackends()) {
       assert.ok(log.items.some((e) => e.action === 'auth.login' && e.details.reason === 'throttled'));
     });
 
+    it('counts wrong current passwords with failed sign-ins: 429 past the limit, even with the right one, until the window passes', async () => {
+      const svc = h.service();
+      const first = 'frank-viewer-password';
+      const second = 'frank-second-password';
+      const third = 'frank-third-password!';
+      secrets.push(first, second, third);
+      const frank = await svc.createUser(adminA, {
+        email: 'frank@example.com',
+        password: first,
+        role: 'viewer',
+      });
+      const here = '198.51.100.20';
+      const signed = await svc.login('frank@example.com', first, { ip: here });
+      const frankAt = (ip: string): Actor => ({
+        kind: 'user',
+        id: frank.id,
+        label: frank.email,
+        organizationId: orgA,
+        role: 'viewer',
+        ip,
+      });
+      assert.ok(await svc.authenticateSession(signed.sessionToken, { ip: here }));
+      const change = (currentPassword: string, password: string, ip = here) =>
+        svc.updateUser(frankAt(ip), frank.id, { password, currentPassword });
+
+      // Fewer failures than the limit: the right password still works.
+      for (let i = 0; i < 4; i++) {
+        await assert.rejects(change(`wrong-${i}`, second), appError('INVALID_INPUT', 'currentPassword'));
+      }
+      await change(first, second);
+      // ... and gives the attempts back: five more wrong ones are answered as wrong, not throttled.
+      for (let i = 0; i < 5; i++) {
+        await assert.rejects(change(`wrong-again-${i}`, third), appError('INVALID_INPUT', 'currentPassword'));
+      }
+      // Past the limit: refused even with the right password, and sign-in from this address too.
+      await assert.rejects(change(second, third), (e) => {
+        assert.ok(isAppError(e) && e.code === 'TOO_MANY_REQUESTS', String(e));
+        const wait = e.details.retryAfterSeconds as number;
+        assert.ok(wait > 0 && wait <= 15 * 60, `retryAfterSeconds ${wait}`);
+        assert.ok(e.remediation);
+        return true;
+      });
+      await assert.rejects(
+        svc.login('frank@example.com', second, { ip: here }),
+        appError('TOO_MANY_REQUESTS'),
+      );
+      // Another address is not locked out.
+      await svc.login('frank@example.com', second, { ip: '198.51.100.21' });
+      h.clock.ms += 14 * MINUTE;
+      await assert.rejects(change(second, third), appError('TOO_MANY_REQUESTS'));
+      // The window passes.
+      h.clock.ms += MINUTE + 1000;
+      await change(second, third);
+      await svc.login('frank@example.com', third, { ip: here });
+
+      // Failed sign-ins count against a password change from the same address.
+      const there = '198.51.100.22';
+      for (let i = 0; i < 5; i++) {
+        await assert.rejects(
+          svc.login('frank@example.com', `guess-${i}`, { ip: there }),
+          appError('UNAUTHENTICATED'),
+        );
+      }
+      await assert.rejects(change(third, first, there), appError('TOO_MANY_REQUESTS'));
+      // No currentPassword at all is no guess: not counted, not throttled.
+      await assert.rejects(
+        svc.updateUser(frankAt(here), frank.id, { password: first }),
+        appError('INVALID_INPUT', 'currentPassword'),
+      );
+
+      const failures = (await h.audit.list(adminA, { limit: 500 })).items.filter(
+        (e) => e.action === 'user.update' && e.targetId === frank.id && e.outcome === 'failure',
+      );
+      assert.equal(failures.filter((e) => e.details.reason === 'wrong_current_password').length, 9);
+      const throttled = failures.filter((e) => e.details.reason === 'throttled');
+      assert.equal(throttled.length, 3);
+      assert.ok(
+        throttled.every((e) => (e.details.retryAfterSeconds as number) > 0 && e.actorId === frank.id),
+      );
+      assert.ok(
+        failures.every((e) => e.ip && e.organizationId === orgA && e.details.passwordChanged === false),
+      );
+      assert.ok(!JSON.stringify(failures).includes('wrong-'), 'no guessed password in the audit log');
+    });
+
     it('expires sessions after idle time and at the absolute limit; logout and disabling end them', async () => {
       h.clock.ms = START + 10 * 24 * 60 * MINUTE; // a clean slate for the throttles' windows
       const s = await accounts.login(ADMIN_A.email, ADMIN_A.password, {});

@@ -116,7 +116,8 @@ export interface AccountsService {
   /**
    * Admin, or the user themself for name and password; never leaves an organization with no active admin
    * (CONFLICT). Disabling a user or changing a password signs that user out everywhere (their sessions are
-   * deleted, including the caller's own when they change their own password).
+   * deleted, including the caller's own when they change their own password). A wrong currentPassword
+   * counts as a failed sign-in of that email from the caller's address (TOO_MANY_REQUESTS past the limit).
    */
   updateUser(
     actor: Actor,
@@ -174,12 +175,15 @@ export const INIT_API_TOKEN_MIN_LENGTH = 32;
 export const API_TOKEN_PREFIX = 'tlk_';
 export const SETUP_TOKEN_HOURS = 24;
 
-/** Login throttling: failed attempts per email and per client address in a sliding window. */
 const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 };
 function lowerRole(a: Role, b: Role): Role {
   return ROLE_RANK[a] <= ROLE_RANK[b] ? a : b;
 }
 
+/**
+ * Password throttling: failed attempts per email and per client address in a sliding window. Failed
+ * sign-ins and wrong current passwords (changing one's own password) count together.
+ */
 export const LOGIN_WINDOW_MINUTES = 15;
 /** Failures per email from one address: the brute-force limit that never locks the owner out elsewhere. */
 export const LOGIN_FAILURES_PER_EMAIL = 5;
@@ -379,6 +383,14 @@ function notFound(what: 'user' | 'API token', id: string): AppError {
   });
 }
 
+function currentPasswordNeeded(): AppError {
+  return invalid(
+    'currentPassword',
+    'Changing your own password needs your current password.',
+    'Send currentPassword (your present password) together with password.',
+  );
+}
+
 function lastAdmin(): AppError {
   return new AppError('CONFLICT', 'This would leave the organization without an active admin.', {
     remediation: 'Give another user the admin role first (or enable a disabled admin), then try again.',
@@ -400,6 +412,34 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   const failuresByEmail = new FailureWindow(LOGIN_FAILURES_PER_EMAIL, windowMs);
   const failuresByEmailAnywhere = new FailureWindow(LOGIN_FAILURES_PER_EMAIL_ANYWHERE, windowMs);
   const failuresByIp = new FailureWindow(LOGIN_FAILURES_PER_IP, windowMs);
+
+  /**
+   * A password attempt for `email` from `ip` (sign-in, or the current password when changing one's own):
+   * 0 when allowed, then reserved — recorded as a failure now, before the (slow) password check, with no
+   * await in between, so parallel attempts cannot all pass; a success gives it back (passwordAccepted).
+   * Otherwise the milliseconds to wait. Both kinds of attempt count in the same windows.
+   */
+  function reservePasswordAttempt(email: string, ip: string | null, nowMs: number): number {
+    const emailFromHere = `${email}\u0000${ip ?? ''}`;
+    const wait = Math.max(
+      failuresByEmail.retryAfterMs(emailFromHere, nowMs),
+      failuresByEmailAnywhere.retryAfterMs(email, nowMs),
+      ip ? failuresByIp.retryAfterMs(ip, nowMs) : 0,
+    );
+    if (wait === 0) {
+      failuresByEmail.record(emailFromHere, nowMs);
+      failuresByEmailAnywhere.record(email, nowMs);
+      if (ip) failuresByIp.record(ip, nowMs);
+    }
+    return wait;
+  }
+
+  function passwordAccepted(email: string, ip: string | null): void {
+    failuresByEmail.clear(`${email}\u0000${ip ?? ''}`);
+    failuresByEmailAnywhere.forgetLast(email);
+    if (ip) failuresByIp.forgetLast(ip);
+  }
+
   const setupActor = systemActor('setup');
 
   const passwords = deps.passwords ?? argon2idHasher;
@@ -775,19 +815,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       const at = now();
       const nowMs = at.getTime();
 
-      const emailFromHere = `${email}\u0000${ip ?? ''}`;
-      const wait = Math.max(
-        failuresByEmail.retryAfterMs(emailFromHere, nowMs),
-        failuresByEmailAnywhere.retryAfterMs(email, nowMs),
-        ip ? failuresByIp.retryAfterMs(ip, nowMs) : 0,
-      );
-      if (wait === 0) {
-        // Reserve the attempt now, before the (slow) password check, with no await in between: parallel
-        // attempts cannot all pass the check above. A success gives the reservation back.
-        failuresByEmail.record(emailFromHere, nowMs);
-        failuresByEmailAnywhere.record(email, nowMs);
-        if (ip) failuresByIp.record(ip, nowMs);
-      }
+      const wait = reservePasswordAttempt(email, ip, nowMs);
       if (wait > 0) {
         const user = await repo.getUserByEmail(email);
         const retryAfterSeconds = Math.ceil(wait / 1000);
@@ -834,9 +862,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
         });
       }
 
-      failuresByEmail.clear(emailFromHere);
-      failuresByEmailAnywhere.forgetLast(email);
-      if (ip) failuresByIp.forgetLast(ip);
+      passwordAccepted(email, ip);
       await repo.deleteExpiredSessions(at.toISOString());
       const updated =
         (await repo.updateUser(user.id, { lastLoginAt: at.toISOString(), updatedAt: user.updatedAt })) ??
@@ -1043,16 +1069,38 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       const name =
         change.name !== undefined ? checkName(change.name, 'name', MAX_NAME_LENGTH, false) : undefined;
       if (change.password !== undefined && self) {
-        // A stolen session must not be enough to take the account over for good.
-        const stored = await repo.getUser(target.id);
+        // A stolen session must not be enough to take the account over for good, nor to guess the
+        // password: wrong current passwords count with failed sign-ins (same windows, same 429).
         const given = change.currentPassword;
-        if (typeof given !== 'string' || !stored || !(await verifyPassword(stored.passwordHash, given))) {
-          throw invalid(
-            'currentPassword',
-            'Changing your own password needs your current password.',
-            'Send currentPassword (your present password) together with password.',
+        if (typeof given !== 'string' || given === '') throw currentPasswordNeeded();
+        const ip = actor.ip ?? null;
+        const wait = reservePasswordAttempt(target.email, ip, now().getTime());
+        if (wait > 0) {
+          const retryAfterSeconds = Math.ceil(wait / 1000);
+          await audit.record(
+            actor,
+            'user.update',
+            { type: 'user', id: target.id },
+            { passwordChanged: false, reason: 'throttled', retryAfterSeconds },
+            { organizationId: target.organizationId, outcome: 'failure' },
           );
+          throw new AppError('TOO_MANY_REQUESTS', 'Too many failed password attempts.', {
+            details: { retryAfterSeconds },
+            remediation: `Wait ${retryAfterSeconds} seconds before trying again, or ask an admin to set a new password.`,
+          });
         }
+        const stored = await repo.getUser(target.id);
+        if (!stored || !(await verifyPassword(stored.passwordHash, given))) {
+          await audit.record(
+            actor,
+            'user.update',
+            { type: 'user', id: target.id },
+            { passwordChanged: false, reason: 'wrong_current_password' },
+            { organizationId: target.organizationId, outcome: 'failure' },
+          );
+          throw currentPasswordNeeded();
+        }
+        passwordAccepted(target.email, ip);
       }
       const passwordHash =
         change.password !== undefined ? await hashPassword(checkPassword(change.password)) : undefined;

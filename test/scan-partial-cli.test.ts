@@ -98,3 +98,40 @@ test('scan --fail-on with usage partial because of a failure exits 4 too', async
   assert.equal(r.code, critical > 0 ? 3 : 4, r.stderr);
   if (critical === 0) assert.match(r.stderr, /usage partial/);
 });
+
+test('scan --fail-on exits 4 when reading connectors failed (their rules are UNKNOWN), not 0', async () => {
+  const empty = await startSimulator({
+    seed: 11,
+    generator: { agents: 0, conversations: 0, files: 0, libraries: 0 },
+  });
+  const refusing = await startFaultProxy(empty.url, (path) =>
+    path.startsWith('/v1/connectors')
+      ? { status: 400, body: JSON.stringify({ message: 'bad request' }) }
+      : null,
+  );
+  try {
+    const env = { MISTRAL_API_KEY: empty.apiKey };
+    const r = await runCliInProcess(
+      ['scan', '--format', 'json', '--base-url', refusing.url, '--fail-on', 'high'],
+      env,
+    );
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.status, 'partial');
+    assert.equal(report.extraAvailability.connectors.status, 'error');
+    assert.equal(report.summary.findingsBySeverity.high + report.summary.findingsBySeverity.critical, 0);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /coverage is incomplete: connectors failed/);
+    const coverage = report.findings.find(
+      (f: { ruleId: string }) => f.ruleId === 'mistral_integration_partial_coverage',
+    );
+    assert.equal(coverage.status, 'FAIL', 'the coverage rule says so too');
+    const allowed = await runCliInProcess(
+      ['scan', '--format', 'json', '--base-url', refusing.url, '--fail-on', 'high', '--allow-partial'],
+      env,
+    );
+    assert.equal(allowed.code, 0, allowed.stderr);
+  } finally {
+    await refusing.close();
+    await empty.close();
+  }
+});

@@ -130,10 +130,6 @@ const NO_ADMIN: AdminInventory = {
   usage: null,
 };
 
-/** A read that failed, or was read only in part because of a failure (the run is then partial). */
-const failedInPart = (a: { status: AvailabilityStatus; code?: string } | undefined): boolean =>
-  a !== undefined && (a.status === 'error' || (a.status === 'available' && a.code !== undefined));
-
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 export function buildScanReport(
@@ -177,14 +173,7 @@ export function buildScanReport(
     FEATURE_KEYS.map((k) => [k, snapshot.availability[k].status]),
   ) as Record<FeatureKey, AvailabilityStatus>;
   const admin = snapshot.admin ?? NO_ADMIN;
-  let status = syncStatus(snapshot.availability, snapshot.extraAvailability);
-  if (
-    status === 'succeeded' &&
-    [...ADMIN_FEATURE_KEYS, ...REGISTRY_FEATURE_KEYS].some((k) =>
-      failedInPart(snapshot.extraAvailability?.[k]),
-    )
-  )
-    status = 'partial';
+  const status = syncStatus(snapshot.availability, snapshot.extraAvailability);
   const prompts = snapshot.prompts ?? null;
   const skills = snapshot.skills ?? null;
   const batchJobs = snapshot.batchJobs ?? null;

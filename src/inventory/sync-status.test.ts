@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { incompleteFeatures, syncStatus } from './sync-status.ts';
+import { failedExtras, incompleteFeatures, syncStatus } from './sync-status.ts';
 import { FEATURE_KEYS, type Availability, type FeatureAvailability } from './types.ts';
 
 const all = (a: FeatureAvailability, over: Partial<Availability> = {}): Availability =>
@@ -73,4 +73,22 @@ test('syncStatus: connectors or library sharing that failed to read make the syn
     'read in part because of a failure',
   );
   assert.equal(syncStatus(ok), 'succeeded', 'older snapshots have no extra availability');
+});
+
+test('syncStatus and failedExtras: the admin-key and registry features count like connectors', () => {
+  const ok = all({ status: 'available' });
+  const available = { status: 'available' } as const;
+  const base = { connectors: available, librarySharing: available };
+  const notConfigured = { status: 'unavailable', code: 'ADMIN_KEY_NOT_CONFIGURED' } as const;
+  const extra = { ...base, adminApiKeys: notConfigured, prompts: available };
+  assert.equal(syncStatus(ok, extra), 'succeeded', 'no admin key is a known state');
+  assert.deepEqual(failedExtras(extra), []);
+  const failed = {
+    ...extra,
+    adminMembers: { status: 'error', code: 'UNEXPECTED_RESPONSE' } as const,
+    batchJobs: { status: 'available', code: 'UNEXPECTED_RESPONSE', message: 'one page failed' } as const,
+  };
+  assert.equal(syncStatus(ok, failed), 'partial');
+  assert.deepEqual(failedExtras(failed), ['adminMembers', 'batchJobs']);
+  assert.deepEqual(failedExtras(undefined), []);
 });

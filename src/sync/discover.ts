@@ -38,7 +38,6 @@ import {
   type AdminDiscoverOptions,
 } from './discover-admin.ts';
 import { discoverExtras } from './discover-extras.ts';
-import { REGISTRY_FEATURE_KEYS } from '../inventory/prompts-skills.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 
 /** What the usage step returns (src/usage/sync-usage.ts). */
@@ -336,14 +335,8 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
     file: filesR.ok,
     library: librariesR.ok,
   };
-  let status = syncStatus(availability, extras.availability);
-  if (status === 'succeeded' && Object.values(adminR.availability).some(adminFailedInPart))
-    status = 'partial';
-  const registryFailed = REGISTRY_FEATURE_KEYS.some((k) => {
-    const av = extras.availability[k];
-    return av !== undefined && adminFailedInPart(av);
-  });
-  if (status === 'succeeded' && registryFailed) status = 'partial';
+  // extras.availability holds the admin and registry features too: a failed read of any makes it partial.
+  const status = syncStatus(availability, extras.availability);
   return { snapshot, complete, status };
 }
 

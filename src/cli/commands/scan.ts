@@ -23,7 +23,7 @@ import { createProgressDisplay } from '../progress.ts';
 import { info, paintSeverities, terminal } from '../terminal.ts';
 import { safeText } from '../../shared/text.ts';
 import { EXIT } from '../exit-codes.ts';
-import { incompleteFeatures } from '../../inventory/sync-status.ts';
+import { failedExtras, incompleteFeatures } from '../../inventory/sync-status.ts';
 import { choiceFlag, numberFlag, reportFormatFlag, type ReportFormat } from '../flags.ts';
 import { EXPORT_FORMATS, exportContextNow } from '../../exports/types.ts';
 
@@ -258,14 +258,21 @@ async function emit(
       return;
     }
     const missing = incompleteFeatures(report.availabilityDetails);
-    if (missing.length > 0 && !flags.allowPartial) {
+    // What lies beyond the matrix (connectors, library sharing, admin, registries) counts when its read
+    // failed (their rules are then UNKNOWN); an admin key not configured is a known state, not a gap.
+    const extras = failedExtras(report.extraAvailability);
+    if ((missing.length > 0 || extras.length > 0) && !flags.allowPartial) {
       // A CI gate must not pass on missing data: "no finding" means nothing only where we could look.
+      const gaps = [
+        ...missing.map(
+          (k) => `${k} ${report.availability[k] === 'available' ? 'partial' : report.availability[k]}`,
+        ),
+        ...extras.map((k) => `${k} failed`),
+      ];
       process.stderr.write(
-        `No failing finding at severity ${flags.failOn} or higher, but coverage is incomplete: ${missing
-          .map((k) => `${k} ${report.availability[k] === 'available' ? 'partial' : report.availability[k]}`)
-          .join(
-            ', ',
-          )} (see "errors" in the report). Exit ${EXIT_PARTIAL_COVERAGE}: fix the access or pass --allow-partial to accept partial coverage.\n`,
+        `No failing finding at severity ${flags.failOn} or higher, but coverage is incomplete: ${gaps.join(
+          ', ',
+        )} (see "errors" in the report). Exit ${EXIT_PARTIAL_COVERAGE}: fix the access or pass --allow-partial to accept partial coverage.\n`,
       );
       process.exitCode = EXIT_PARTIAL_COVERAGE;
     }

@@ -52,7 +52,7 @@ export type ExtraAvailability = Record<ExtraFeatureKey, FeatureAvailability> &
 
 /** A record the SDK's schema rejected, kept from raw JSON and flagged (mistral-api.md §18.4). */
 export interface DataQualityWarning {
-  /** 'apiKey', 'member', 'auditEntry' and 'admin' (other admin records): read with the admin key. */
+  /** 'apiKey', 'member', 'invite', 'auditEntry' and 'admin' (other admin records): read with the admin key. */
   resourceType:
     | ResourceType
     | 'conversation'
@@ -61,6 +61,7 @@ export interface DataQualityWarning {
     | 'connector'
     | 'apiKey'
     | 'member'
+    | 'invite'
     | 'auditEntry'
     | 'admin'
     | 'prompt'
@@ -70,6 +71,11 @@ export interface DataQualityWarning {
   endpoint: string;
   /** Short, human-readable reason (e.g. "tools: expected array, received null"). */
   issue: string;
+  /**
+   * True when the record was left out of the inventory altogether (no usable id): one such warning per
+   * record left out, so the rules can count what they did not see (admin records). Absent otherwise.
+   */
+  leftOut?: true;
 }
 
 export interface SyncErrorRecord {

@@ -35,7 +35,24 @@ const SECTION_WORDS: Record<ListSection, string> = {
   invites: "organization's pending invites",
 };
 
-export type SectionRead<T> = { read: true; records: T[] } | { read: false; results: RuleResult[] };
+export type SectionRead<T> =
+  | {
+      read: true;
+      records: T[];
+      /** Records of the section left out of the inventory (no usable id): unseen, so no PASS. */
+      leftOut: number;
+    }
+  | { read: false; results: RuleResult[] };
+
+/** The data-quality resource type of each section's records. */
+const RESOURCE_OF = { apiKeys: 'apiKey', members: 'member', invites: 'invite' } as const;
+
+/** How many records of a section were left out (one `leftOut` warning each; 0 in older snapshots). */
+export function leftOutCount(snapshot: Snapshot, section: ListSection): number {
+  return (snapshot.dataQuality ?? []).filter(
+    (w) => w.leftOut === true && w.resourceType === RESOURCE_OF[section],
+  ).length;
+}
 
 /**
  * The records of an admin section when it was read at this sync; otherwise the rule's results
@@ -58,7 +75,11 @@ export function adminSection<S extends ListSection>(
   const row = snapshot.extraAvailability?.[feature];
   const records = snapshot.admin?.[section] ?? null;
   if (row?.status === 'available' && records !== null) {
-    return { read: true, records: records as NonNullable<AdminInventory[S]>[number][] };
+    return {
+      read: true,
+      records: records as NonNullable<AdminInventory[S]>[number][],
+      leftOut: leftOutCount(snapshot, section),
+    };
   }
   if (row?.code === 'ADMIN_KEY_NOT_CONFIGURED') return { read: false, results: [] };
   const reason = notReadReason(snapshot, feature);
@@ -107,9 +128,13 @@ export function adminsUntold(snapshot: Snapshot): string | null {
     }
   }
   const kept = new Set(members.map((m) => m.id));
-  const dropped = (snapshot.dataQuality ?? []).filter(
-    (w) => w.resourceType === 'member' && (w.resourceId === null || !kept.has(w.resourceId)),
-  ).length;
+  // Snapshots since records left out are counted say so exactly; older ones are judged by the
+  // warnings on members not kept.
+  const dropped =
+    leftOutCount(snapshot, 'members') ||
+    (snapshot.dataQuality ?? []).filter(
+      (w) => w.resourceType === 'member' && (w.resourceId === null || !kept.has(w.resourceId)),
+    ).length;
   if (dropped > 0) {
     return `${dropped} member record${dropped === 1 ? ' was' : 's were'} malformed and dropped, and may include admins`;
   }
@@ -256,17 +281,40 @@ export function listResult(
   judged: readonly Judged[],
   words: ListWords,
   extraEvidence: Record<string, unknown> = {},
+  leftOut = 0,
 ): RuleResult {
   const failing = judged.filter((j) => j.status === 'FAIL');
   const unknowns = judged.filter((j) => j.status === 'UNKNOWN');
   const nouns = (n: number) => `${n} ${words.noun}${n === 1 ? '' : 's'}`;
+  // Records left out (no usable id) could not be judged at all: a FAIL stays, a PASS becomes UNKNOWN.
+  if (leftOut > 0) {
+    extraEvidence = { ...extraEvidence, leftOut };
+    const unseen = `${nouns(leftOut)} ${leftOut === 1 ? 'was' : 'were'} malformed and left out (no usable id)`;
+    if (failing.length === 0) {
+      return {
+        ...base,
+        status: 'UNKNOWN',
+        detail: `None of the ${nouns(judged.length - unknowns.length)} judged fails, but ${unseen}${unknowns.length > 0 ? `, and ${nouns(unknowns.length)} could not be judged (${words.unknown})` : ''}.`,
+        evidence: {
+          judged: judged.length,
+          ...(unknowns.length > 0
+            ? { unjudged: listed(unknowns.map((j) => j.evidence)), unjudgedCount: unknowns.length }
+            : {}),
+          ...extraEvidence,
+        },
+      };
+    }
+  }
   const evidence = (list: readonly Judged[], key: string) => ({
     [key]: listed(list.map((j) => j.evidence)),
     [`${key}Count`]: list.length,
   });
   if (failing.length > 0) {
     const also =
-      unknowns.length > 0 ? ` ${nouns(unknowns.length)} more could not be judged (${words.unknown}).` : '';
+      (unknowns.length > 0 ? ` ${nouns(unknowns.length)} more could not be judged (${words.unknown}).` : '') +
+      (leftOut > 0
+        ? ` ${nouns(leftOut)} more ${leftOut === 1 ? 'was' : 'were'} malformed and left out.`
+        : '');
     return {
       ...base,
       status: 'FAIL',

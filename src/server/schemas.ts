@@ -70,10 +70,18 @@ export const FieldChange = z
 /** A record Mistral returned that its SDK's schema rejects, kept from the raw JSON and flagged. */
 export const DataQualityWarning = z
   .looseObject({
-    resourceType: z.string().describe('agent, model, file, library, conversation, alias or document'),
+    resourceType: z
+      .string()
+      .describe(
+        'agent, model, file, library, conversation, alias, document, connector, prompt, skill, batchJob, or (read with the admin key) apiKey, member, invite, auditEntry, admin',
+      ),
     resourceId: z.string().nullable(),
     endpoint: z.string().describe('The Mistral endpoint that returned it'),
     issue: z.string().describe('Short reason, e.g. "tools: expected array, received null"'),
+    leftOut: z
+      .literal(true)
+      .optional()
+      .describe('The record was left out of the inventory altogether (no usable id): one warning per record'),
   })
   .meta({ id: 'DataQualityWarning' });
 

@@ -223,12 +223,13 @@ export async function discoverAdmin(opts: {
   // API keys.
   if (keys.ok) {
     warnings.push(...keys.value.warnings);
-    inventory.apiKeys = keys.value.items
-      .map((k) =>
+    inventory.apiKeys = keptOrCounted(
+      keys.value.items,
+      (k) =>
         toApiKeyRecord(k, { integrationKeyHidden: admin.integrationKeyHidden, warnings, sink: warnings }),
-      )
-      .filter((k) => k !== null)
-      .sort((a, b) => a.id.localeCompare(b.id));
+      { resourceType: 'apiKey', endpoint: '/v1/admin/api-keys', idField: 'key_id' },
+      warnings,
+    );
     availability.adminApiKeys = AVAILABLE;
   } else availability.adminApiKeys = failed('adminApiKeys', keys.error);
 
@@ -237,14 +238,18 @@ export async function discoverAdmin(opts: {
     warnings.push(...users.value.warnings);
     if (roles.ok) warnings.push(...roles.value.warnings);
     const names = roleNamesOf(roles.ok ? roles.value.item : null);
-    inventory.members = users.value.members
-      .map((m) => toMemberRecord(m, names))
-      .filter((m) => m !== null)
-      .sort((a, b) => a.id.localeCompare(b.id));
-    inventory.invites = users.value.invites
-      .map((i) => toInviteRecord(i, names))
-      .filter((i) => i !== null)
-      .sort((a, b) => a.id.localeCompare(b.id));
+    inventory.members = keptOrCounted(
+      users.value.members,
+      (m) => toMemberRecord(m, names),
+      { resourceType: 'member', endpoint: '/v1/admin/users', idField: 'uuid' },
+      warnings,
+    );
+    inventory.invites = keptOrCounted(
+      users.value.invites,
+      (i) => toInviteRecord(i, names),
+      { resourceType: 'invite', endpoint: '/v1/admin/users', idField: 'uuid' },
+      warnings,
+    );
     const problems: string[] = [];
     let first: AppError | null = null;
     if (!roles.ok) {
@@ -347,4 +352,34 @@ export async function discoverAdmin(opts: {
 /** Whether an admin row failed in a way that makes the run partial (an error, or read in part). */
 export function adminFailedInPart(av: FeatureAvailability): boolean {
   return av.status === 'error' || (av.status === 'available' && av.code !== undefined);
+}
+
+/**
+ * The records made from `items`, sorted by id; each item with no usable id is left out and counted
+ * by one warning marked `leftOut` (whatever the SDK said about it), so a rule never passes on a
+ * section while records of it went unseen.
+ */
+function keptOrCounted<W, R extends { id: string }>(
+  items: readonly W[],
+  make: (w: W) => R | null,
+  where: { resourceType: 'apiKey' | 'member' | 'invite'; endpoint: string; idField: string },
+  sink: DataQualityWarning[],
+): R[] {
+  const kept: R[] = [];
+  for (const w of items) {
+    const r = make(w);
+    if (r !== null) {
+      kept.push(r);
+      continue;
+    }
+    const raw = (w as Record<string, unknown> | null)?.[where.idField];
+    sink.push({
+      resourceType: where.resourceType,
+      resourceId: typeof raw === 'string' || typeof raw === 'number' ? String(raw).slice(0, 100) : null,
+      endpoint: where.endpoint,
+      issue: `${where.idField}: missing or not a string, so the record was left out`,
+      leftOut: true,
+    });
+  }
+  return kept.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -69,6 +69,7 @@ export const rule: Rule = {
               : `Every API key of the organization (${n}) has an expiration date.`,
         },
         { expiredKeys: expired },
+        keys.leftOut,
       ),
     ];
   },

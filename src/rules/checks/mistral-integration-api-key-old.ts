@@ -74,6 +74,7 @@ export const rule: Rule = {
               : `Every API key of the organization (${n}) was created in the last ${KEY_MAX_LIFETIME_DAYS} days.`,
         },
         { maxLifetimeDays: KEY_MAX_LIFETIME_DAYS, expiredKeys: expired },
+        keys.leftOut,
       ),
     ];
   },

@@ -88,6 +88,7 @@ export const rule: Rule = {
               : `Every API key of the organization (${n}) was used, or created, in the last ${KEY_UNUSED_AFTER_DAYS} days.`,
         },
         { unusedAfterDays: KEY_UNUSED_AFTER_DAYS, expiredKeys: expired },
+        keys.leftOut,
       ),
     ];
   },

@@ -77,6 +77,7 @@ export const rule: Rule = {
           expiredStillListed: expired,
           grantsAdmin: failing.filter((j) => j.evidence.grantsAdmin === true).length,
         },
+        invites.leftOut,
       ),
     ];
   },

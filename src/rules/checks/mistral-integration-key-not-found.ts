@@ -54,6 +54,16 @@ export const rule: Rule = {
         },
       ];
     }
+    if (keys.leftOut > 0) {
+      return [
+        {
+          ...base,
+          status: 'UNKNOWN',
+          detail: `The integration's API key is not among the ${keys.records.length} API keys read, but ${keys.leftOut} more ${keys.leftOut === 1 ? 'was' : 'were'} malformed and left out (no usable id), and it may be one of them.`,
+          evidence: { keys: keys.records.length, leftOut: keys.leftOut },
+        },
+      ];
+    }
     return [
       {
         ...base,

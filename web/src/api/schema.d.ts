@@ -7114,13 +7114,18 @@ export interface components {
       [key: string]: unknown;
     };
     DataQualityWarningInput: {
-      /** @description agent, model, file, library, conversation, alias or document */
+      /** @description agent, model, file, library, conversation, alias, document, connector, prompt, skill, batchJob, or (read with the admin key) apiKey, member, invite, auditEntry, admin */
       resourceType: string;
       resourceId: string | null;
       /** @description The Mistral endpoint that returned it */
       endpoint: string;
       /** @description Short reason, e.g. "tools: expected array, received null" */
       issue: string;
+      /**
+       * @description The record was left out of the inventory altogether (no usable id): one warning per record
+       * @constant
+       */
+      leftOut?: true;
     } & {
       [key: string]: unknown;
     };
@@ -8030,8 +8035,10 @@ export interface components {
             [key: string]: unknown;
           })[]
         | null;
-      /** @description Document names of a library shared with the whole organization; null when not read */
+      /** @description Document names of a library shared with the whole organization (at most 1,000, sensitive-looking names first); null when not read */
       orgSharedDocumentNames?: string[] | null;
+      /** @description How many documents that listing returned; null when not read, absent in older snapshots */
+      orgSharedDocumentCount?: number | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
       createdAt?: string | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
@@ -8686,13 +8693,18 @@ export interface components {
       [key: string]: unknown;
     };
     DataQualityWarning: {
-      /** @description agent, model, file, library, conversation, alias or document */
+      /** @description agent, model, file, library, conversation, alias, document, connector, prompt, skill, batchJob, or (read with the admin key) apiKey, member, invite, auditEntry, admin */
       resourceType: string;
       resourceId: string | null;
       /** @description The Mistral endpoint that returned it */
       endpoint: string;
       /** @description Short reason, e.g. "tools: expected array, received null" */
       issue: string;
+      /**
+       * @description The record was left out of the inventory altogether (no usable id): one warning per record
+       * @constant
+       */
+      leftOut?: true;
     } & {
       [key: string]: unknown;
     };
@@ -9602,8 +9614,10 @@ export interface components {
             [key: string]: unknown;
           })[]
         | null;
-      /** @description Document names of a library shared with the whole organization; null when not read */
+      /** @description Document names of a library shared with the whole organization (at most 1,000, sensitive-looking names first); null when not read */
       orgSharedDocumentNames?: string[] | null;
+      /** @description How many documents that listing returned; null when not read, absent in older snapshots */
+      orgSharedDocumentCount?: number | null;
       /** @description ISO 8601 date-time, as returned by Mistral */
       createdAt?: string | null;
       /** @description ISO 8601 date-time, as returned by Mistral */

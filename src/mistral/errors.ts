@@ -3,6 +3,7 @@
  * troubleshooting words. No message or detail ever holds the API key or a whole body.
  */
 import { AppError, redactSecrets } from '../errors/index.ts';
+import { ADDRESS_REFUSED } from './http-get.ts';
 
 export const REMEDIATION = {
   invalidKey:
@@ -121,6 +122,23 @@ export function webPageError(
       remediation:
         'Check the base URL (global, eu, us, or the URL of the Mistral API itself, not of a website) and any proxy between this host and the API: a proxy login page or a captive portal answers like this.',
       details: { url: redactSecrets(url, secrets), status, contentType: type },
+    },
+  );
+}
+
+/**
+ * The host is, or resolves to, a link-local, unspecified or cloud metadata address (http-get.ts
+ * checks at connect time): nothing was sent, and it is not retried. `url` is the full URL asked.
+ */
+export function addressRefusedError(url: string, e: unknown, secrets: readonly string[]): AppError {
+  const text = e instanceof Error && e.message ? e.message : 'the host resolves to a refused address';
+  return new AppError(
+    'UNREACHABLE',
+    `Refused to connect to ${redactSecrets(url, secrets)}: ${redactSecrets(text, secrets)}. Nothing was sent.`,
+    {
+      remediation:
+        'Point the base URL at the Mistral API ("global", "eu", "us") or at the https URL of your proxy in front of it, on a host name whose DNS records give public or private addresses; if the name should not resolve there, check the DNS this host uses (resolver, /etc/hosts).',
+      details: { url: redactSecrets(url, secrets), reason: ADDRESS_REFUSED },
     },
   );
 }

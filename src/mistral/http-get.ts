@@ -2,10 +2,19 @@
  * A lean GET over node:http/https with keep-alive, used by the transport instead of `fetch`
  * (undici's fetch costs several times more CPU per request, which matters at hundreds of
  * requests per second). Answers are decompressed (gzip, deflate, br) and read whole.
+ *
+ * Every connection is checked where it is made: each address the host name resolves to must not be
+ * link-local, unspecified or a cloud metadata address (src/shared/network-address.ts), or nothing is
+ * sent and the request fails with ADDRESS_REFUSED. base-url.ts refuses such literal addresses and the
+ * metadata host names up front; this catches a public name whose DNS points at 169.254.169.254.
+ * Loopback and private addresses stay allowed (the simulator, self-hosted proxies).
  */
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { forbiddenAddress } from '../shared/network-address.ts';
 
 export interface GetAnswer {
   status: number;
@@ -26,15 +35,76 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
-export function createHttpGet(maxSockets: number): { get: HttpGet; close(): void } {
+/** The code of the error a request fails with when its host is or resolves to a refused address. */
+export const ADDRESS_REFUSED = 'EADDRESSREFUSED';
+
+/** Resolves a host name to all its addresses, as `dns.lookup` with `all: true` does. */
+export type ResolveAll = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolve: ResolveAll = (hostname, options, callback) =>
+  dnsLookup(hostname, { ...options, all: true }, callback);
+
+function addressRefused(host: string, address: string): Error {
+  const what = host === address ? `${host} is` : `${host} resolves to ${address},`;
+  return Object.assign(
+    new Error(
+      `${what} a link-local, unspecified or cloud metadata address, which TrustLens never connects to`,
+    ),
+    { code: ADDRESS_REFUSED, host, address },
+  );
+}
+
+/**
+ * A `lookup` for net.connect that resolves every address of the host and fails the connection when
+ * any of them is refused (not only the one that would be tried first: with several addresses, the
+ * socket may try each in turn).
+ */
+export function guardedLookup(resolve: ResolveAll = systemResolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, options, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const bad = addresses.find((a) => forbiddenAddress(a.address));
+      if (bad) return callback(addressRefused(hostname, bad.address), '', 0);
+      if (addresses.length === 0) {
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to no address`), { code: 'ENOTFOUND' }),
+          '',
+          0,
+        );
+      }
+      if (options.all) return (callback as never as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+/**
+ * `resolve` replaces the system resolver behind the connect-time address check (tests use it; the
+ * check itself always runs).
+ */
+export function createHttpGet(
+  maxSockets: number,
+  options: { resolve?: ResolveAll } = {},
+): { get: HttpGet; close(): void } {
+  const lookup = guardedLookup(options.resolve);
   const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets }),
+    'http:': new HttpAgent({ keepAlive: true, maxSockets, lookup }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets, lookup }),
   };
 
   const get: HttpGet = (url, headers, timeoutMs) =>
     new Promise<GetAnswer>((resolve, reject) => {
       const u = new URL(url);
+      // A literal address is connected to without any lookup: checked here instead.
+      const literal = u.hostname.replace(/^\[|\]$/g, '');
+      if (isIP(literal) && forbiddenAddress(literal)) {
+        reject(addressRefused(literal, literal));
+        return;
+      }
       const isHttps = u.protocol === 'https:';
       const out = { ...headers, 'accept-encoding': 'gzip, deflate, br' };
       const req = (isHttps ? httpsRequest : httpRequest)(u, {

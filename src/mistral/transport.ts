@@ -20,6 +20,7 @@ import {
   type BackoffPolicy,
 } from './backoff.ts';
 import {
+  addressRefusedError,
   outOfScopeViolation,
   rateLimitedError,
   readOnlyViolation,
@@ -28,7 +29,7 @@ import {
   unreachableError,
   webPageError,
 } from './errors.ts';
-import { BODY_TOO_LARGE, MAX_BODY_BYTES, type GetAnswer, type HttpGet } from './http-get.ts';
+import { ADDRESS_REFUSED, BODY_TOO_LARGE, MAX_BODY_BYTES, type GetAnswer, type HttpGet } from './http-get.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { realSleep } from './rate-limiter.ts';
 import type { ConnectorLogEvent } from './types.ts';
@@ -186,6 +187,10 @@ export function createTransport(opts: TransportOptions): Transport {
             secrets,
           ),
         };
+      }
+      // A refused address (link-local, metadata) is a policy, not a glitch: no retry, nothing sent.
+      if ((e as { code?: unknown }).code === ADDRESS_REFUSED) {
+        return { kind: 'fatal', error: addressRefusedError(url, e, secrets) };
       }
       const reason = networkReason(e, opts.requestTimeoutMs);
       // A TLS handshake or certificate failure fails the same way every time: no retry.

@@ -71,6 +71,34 @@ test('files: a server that caps the page size below ours is still listed to the 
   assert.equal((await c.listFiles()).items.length, 7);
 });
 
+test('files: a listing cut short (empty page before the total) is read once more, then fails the feature', async () => {
+  const all = range(6, 'f').map(wireFile);
+  let firstPass = true;
+  const { c, fx } = await setup((r) => {
+    const page = Number(r.query.get('page'));
+    // First pass: page 1 comes back empty although 6 were announced (records moved meanwhile).
+    if (firstPass && page === 1) {
+      firstPass = false;
+      return { body: { object: 'list', total: all.length, data: [] } };
+    }
+    return { body: { object: 'list', total: all.length, data: slicePage(all, r.query) } };
+  });
+  assert.equal((await c.listFiles()).items.length, 6, 'the second reading is complete');
+  assert.equal(fx.requests.length, 4);
+
+  const broken = await setup((r) => {
+    const page = Number(r.query.get('page'));
+    return { body: { object: 'list', total: all.length, data: page === 0 ? all.slice(0, 3) : [] } };
+  });
+  await assert.rejects(broken.c.listFiles(), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'UNEXPECTED_RESPONSE');
+    assert.match(e.message, /cut short/);
+    assert.match(e.message, /files/);
+    return true;
+  });
+  assert.equal(broken.fx.requests.length, 4, 'two readings of two pages each, no more');
+});
+
 test('agents: cursor pages to the end; a short page with a token is followed; blank token ends', async () => {
   const all = range(8, 'ag_').map((id) => wireAgent(id));
   // pages: [0..3) token t1, [3..4) (short) token t2, [4..7) token "  ", never [7]

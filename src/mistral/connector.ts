@@ -50,7 +50,7 @@ import type {
 import { BATCH_JOB, PROMPT, PROMPT_VERSION, SKILL, SKILL_VERSION } from './v2-records.ts';
 import { fastAliasPageOk, fastConversationPageOk, fastHistoryOk } from './fast-check.ts';
 import { betaAccessError, invalidApiKeyError, notFoundError, unexpectedResponseError } from './errors.ts';
-import { nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
+import { isListingCutShort, nextCursor, nextPageNumber, paginate, type Page } from './pagination.ts';
 import {
   AGENT,
   AGENT_VERSION,
@@ -486,9 +486,17 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
       // report a complete listing that is not (test/reliability-faults.test.ts).
       // A total that changed between two pages means a record was added or deleted meanwhile, and the
       // pages after it shifted: one may have been skipped even when the counts agree.
+      // A listing cut short (an empty page before the announced total: files deleted meanwhile) is
+      // read once more too.
       for (let attempt = 1; ; attempt++) {
         const totals: number[] = [];
-        const res = await listFilesOnce((t) => totals.push(t));
+        let res: Awaited<ReturnType<typeof listFilesOnce>>;
+        try {
+          res = await listFilesOnce((t) => totals.push(t));
+        } catch (e) {
+          if (attempt < 2 && isListingCutShort(e)) continue;
+          throw e;
+        }
         const total = totals.length ? totals[totals.length - 1] : null;
         const steady = totals.every((t) => t === total);
         if (total === null || (steady && res.items.length >= total)) return res;

@@ -81,7 +81,11 @@ export async function paginate<Req>(
     } catch (e) {
       // nextPageNumber does not know the endpoint: name it here.
       const what = typeof e === 'object' && e !== null ? cutShort.get(e) : undefined;
-      if (what !== undefined) throw unexpectedResponseError(opts.endpoint, what, {}, []);
+      if (what !== undefined) {
+        const named = unexpectedResponseError(opts.endpoint, what, {}, []);
+        cutShort.set(named, what);
+        throw named;
+      }
       throw e;
     }
     let fresh = 0;
@@ -125,6 +129,11 @@ export async function paginate<Req>(
 /** The `what` of the errors nextPageNumber throws; paginate throws them again naming its endpoint. */
 const cutShort = new WeakMap<object, string>();
 const PAGED_LISTING = 'a page/page_size listing';
+
+/** Whether an error says a page listing was cut short (an empty page before its end): a caller may read it again. */
+export function isListingCutShort(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && cutShort.has(e);
+}
 
 function listingCutShort(what: string): AppError {
   const err = unexpectedResponseError(PAGED_LISTING, what, {}, []);

@@ -57,6 +57,128 @@ describe('redactSecrets', () => {
     }
   });
 
+  it('redacts auth, cookie and session names: any case or separator, as the last word of the name', () => {
+    const names = [
+      'X-Auth',
+      'x-auth',
+      'X_AUTH',
+      'xAuth',
+      'XAuth',
+      'X-Api-Auth',
+      'basic_auth',
+      'proxyAuth',
+      'X-Auth-Key',
+      'X-Auth-Value',
+      'auth_header',
+      'Proxy-Authorization',
+      'Authentication',
+      'Cookie',
+      'cookies',
+      'Set-Cookie',
+      'SET_COOKIE',
+      'X-Session',
+      'session',
+      'X-Session-Id',
+      'sessionId',
+      'session_key',
+      'PHPSESSID',
+      'JSESSIONID',
+      'ASP.NET_SessionId',
+      'X-CSRF',
+      'jwt',
+      'bearer',
+      'pass',
+      'Ocp-Apim-Subscription-Key',
+      'X-Token-Value',
+      'client_secret_value',
+      'api_key_value',
+    ];
+    const out = redactSecrets({ headers: Object.fromEntries(names.map((n) => [n, PLAIN.token])) });
+    for (const n of names) assert.equal(out.headers[n], REDACTED, n);
+  });
+
+  it('keeps names that only look like those: other words, or the credential word not ending the name', () => {
+    const names = [
+      'author',
+      'authors',
+      'author_name',
+      'authority',
+      'authority_url',
+      'authorityUrl',
+      'authorized',
+      'authorization_url',
+      'oauth',
+      'oauth_provider',
+      'auth_url',
+      'authUrl',
+      'auth_type',
+      'auth_mode',
+      'auth_header_name',
+      'authentication_method',
+      'cookie_name',
+      'cookie_domain',
+      'cookieMaxAge',
+      'session_timeout',
+      'sessionTtl',
+      'session_name',
+      'bypass',
+      'compass',
+      'passenger',
+      'tokenizer',
+      'keyboard',
+      'key',
+      'key_id',
+      'monkey',
+      'value',
+      'header',
+    ];
+    const input = { settings: Object.fromEntries(names.map((n) => [n, `plain-${n}`])) };
+    assert.deepEqual(redactSecrets(input), input);
+  });
+
+  it('in a tool: credential headers are redacted, the rest kept; numbers and booleans stay', () => {
+    const tool = {
+      type: 'connector',
+      connector_id: 'crm',
+      tool_configuration: {
+        headers: {
+          'X-Auth': PLAIN.token,
+          'X-Api-Auth': PLAIN.apiKey,
+          'Proxy-Authorization': PLAIN.token,
+          Cookie: `sid=${PLAIN.token}`,
+          'Set-Cookie': `sid=${PLAIN.token}; Path=/`,
+          'X-Session': PLAIN.token,
+          'X-Author': 'jane',
+          'X-Authority-Url': 'https://login.example.com',
+          Accept: 'application/json',
+        },
+        auth_type: 'api-key',
+        session: 3,
+        cookies: true,
+      },
+    } as unknown as WireTool;
+    assert.deepEqual(redactTool(tool), {
+      type: 'connector',
+      connector_id: 'crm',
+      tool_configuration: {
+        headers: {
+          'X-Auth': REDACTED,
+          'X-Api-Auth': REDACTED,
+          'Proxy-Authorization': REDACTED,
+          Cookie: REDACTED,
+          'Set-Cookie': REDACTED,
+          'X-Session': REDACTED,
+          'X-Author': 'jane',
+          'X-Authority-Url': 'https://login.example.com',
+          Accept: 'application/json',
+        },
+        auth_type: 'api-key',
+        session: 3,
+        cookies: true,
+      },
+    });
+  });
+
   for (const [kind, value] of Object.entries(SHAPED)) {
     it(`redacts a ${kind} under an innocent key, alone or inside text`, () => {
       const out = redactSecrets({ note: value, link: `see ${value} here`, owner: 'team-x' });

@@ -8,7 +8,8 @@
  *
  * A string is a credential when
  * - it sits under a key that names one (`api_key`, `db_password`, `client_secret`, `Authorization`,
- *   `x-api-key`, `privateKey` …: SECRET_KEY), directly or as an element of an array under that key;
+ *   `x-api-key`, `privateKey`, `X-Auth`, `Cookie`, `Set-Cookie`, `X-Session-Id` …: credentialName),
+ *   directly or as an element of an array under that key;
  * - it is a connector's `authorization.value`;
  * - or, whatever its key, it holds something shaped like a credential: the patterns of the
  *   instructions-secret rule (src/rules/secret-scanner.ts: sk-… keys, bearer tokens, JWTs, AWS, GitHub,
@@ -26,6 +27,89 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_KEY =
   /(api[_-]?key|secret|password|passwd|pwd|passphrase|token|credential|(private|secret|access|signing)[_-]?key|authorization)s?$/i;
+
+/**
+ * Words that name a credential when they end a key (`X-Auth`, `X-Api-Auth`, `basic_auth`, `Cookie`,
+ * `Set-Cookie`, `X-Session`, `jwt`, `pass`). Whole words only, so `author`, `authority_url`, `oauth`,
+ * `bypass` and `tokenizer` are not credentials; and only as the last word (the noun of the name), so
+ * `auth_url`, `auth_type`, `cookie_name`, `cookie_domain` and `session_timeout` are kept.
+ */
+const CREDENTIAL_WORDS: ReadonlySet<string> = new Set([
+  'auth',
+  'authn',
+  'authentication',
+  'authorization',
+  'cookie',
+  'cookies',
+  'session',
+  'sessions',
+  'jwt',
+  'jwts',
+  'bearer',
+  'csrf',
+  'xsrf',
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'credential',
+  'credentials',
+  'apikey',
+]);
+/** `… key` names a credential after these words (`X-Auth-Key`, `session_key`, `Ocp-Apim-Subscription-Key`). */
+const KEY_OF: ReadonlySet<string> = new Set([
+  'api',
+  'auth',
+  'access',
+  'private',
+  'secret',
+  'signing',
+  'session',
+  'cookie',
+  'subscription',
+  'master',
+  'client',
+  'encryption',
+  'app',
+  'application',
+  'license',
+  'function',
+  'functions',
+]);
+/** A last word that says the name is the credential itself: `X-Auth-Value`, `cookie_header`, `token_string`. */
+const ITSELF: ReadonlySet<string> = new Set(['value', 'header', 'string', 'raw']);
+
+/** The words of a key, lower case: `X-Api-Auth` → x api auth, `sessionId` → session id, `XAuthToken` → x auth token. */
+function nameWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
+
+/** Whether a key names a credential (see CREDENTIAL_WORDS and KEY_OF); any case, any separator. */
+function credentialName(key: string): boolean {
+  if (SECRET_KEY.test(key)) return true;
+  const words = nameWords(key);
+  let n = words.length - 1;
+  if (n > 0 && ITSELF.has(words[n])) n--;
+  const last = words[n];
+  if (last === undefined) return false;
+  // PHPSESSID, JSESSIONID: the session cookies of common servers, spelt as one word.
+  if (CREDENTIAL_WORDS.has(last) || /(sessid|sessionid)$/.test(last)) return true;
+  const before = n > 0 ? words[n - 1] : undefined;
+  if (before === undefined) return false;
+  if ((last === 'key' || last === 'keys') && KEY_OF.has(before)) return true;
+  return (last === 'id' || last === 'ids') && before === 'session';
+}
 
 /**
  * Keys of a tool whose strings are identifiers the inventory joins on (tool type, connector id or
@@ -64,7 +148,7 @@ function redact(value: unknown, key: string | null, idKeys: ReadonlySet<string>)
     return out;
   }
   if (typeof value !== 'string') return value;
-  if (key !== null && SECRET_KEY.test(key)) return REDACTED;
+  if (key !== null && credentialName(key)) return REDACTED;
   if (key !== null && idKeys.has(key)) return value;
   return looksSecret(value) ? REDACTED : value;
 }

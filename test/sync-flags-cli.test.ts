@@ -83,3 +83,33 @@ test('sync --format json --fail-on --rps --concurrency', async () => {
   const badFail = await runCliInProcess(['sync', 'prod', '--fail-on', 'severe', ...d]);
   assert.equal(badFail.code, 64);
 });
+
+test('sync --fail-on exits 4 when reading connectors failed, though the six features were read', async () => {
+  const { startFaultProxy } = await import('./helpers/fault-proxy.ts');
+  const empty = await startSimulator({
+    seed: 33,
+    generator: { agents: 0, conversations: 0, files: 0, libraries: 0 },
+  });
+  const refusing = await startFaultProxy(empty.url, (path) =>
+    path.startsWith('/v1/connectors')
+      ? { status: 400, body: JSON.stringify({ message: 'bad request' }) }
+      : null,
+  );
+  try {
+    const d = ['--data-dir', join(mkdtempSync(join(tmpdir(), 'trustlens-syncflags-')), 'data')];
+    const add = await runCliInProcess(
+      ['integration', 'add', '--name', 'noconn', '--base-url', refusing.url, ...d],
+      { MISTRAL_API_KEY: empty.apiKey },
+    );
+    assert.equal(add.code, 0, add.stderr + add.stdout);
+    const r = await runCliInProcess(['sync', 'noconn', '--fail-on', 'critical', '--format', 'json', ...d]);
+    const [one] = JSON.parse(r.stdout);
+    assert.equal(one.run.status, 'partial');
+    assert.equal(one.openFindingsBySeverity.critical, 0, JSON.stringify(one.openFindingsBySeverity));
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /coverage is incomplete \(noconn: connectors failed/);
+  } finally {
+    await refusing.close();
+    await empty.close();
+  }
+});

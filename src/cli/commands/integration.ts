@@ -441,7 +441,11 @@ export function register(program: Command): void {
                   (n, s) => n + (open?.[s] ?? 0),
                   0,
                 );
-                const missing = end.availability ? incompleteFeatures(end.availability) : [];
+                const missing: string[] = end.availability ? incompleteFeatures(end.availability) : [];
+                // A partial run whose gaps lie beyond the matrix (connectors, library sharing, the
+                // admin-key sections, registries) is incomplete too: its errors name them.
+                if (missing.length === 0 && end.status === 'partial')
+                  missing.push(...new Set(end.errors.map((e) => `${e.feature} failed`)));
                 if (missing.length) gate.partial.push(`${safeText(target.name)}: ${missing.join(', ')}`);
               }
               say(

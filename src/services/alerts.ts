@@ -319,7 +319,9 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
         events.push({ kind: e.type, type: e.type, ...base });
       } else if (isSecurityEventType(e.type)) {
         // Training or public sharing enabled, SSO disabled, API keys, connector credentials, library
-        // shares: from the admin audit log, the summary already says who and when.
+        // shares, role changes, domain authentication disabled, resources shared, Le Chat location
+        // sharing enabled (SECURITY_EVENT_TYPES): from the admin audit log, the summary already says
+        // who and when.
         events.push({ kind: 'security_event', type: e.type, ...base });
       } else if (e.type === 'alias_moved' && wants('alias_weaker')) {
         const change = e.changes?.[0];

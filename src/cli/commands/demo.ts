@@ -1,6 +1,7 @@
 /**
- * `trustlens demo` (what `npm start` runs): starts the built-in simulated Mistral workspace on
- * 127.0.0.1 and scans it exactly as `trustlens scan` scans a real one. No key needed.
+ * `trustlens demo`: the one-shot terminal scan of the built-in simulated Mistral workspace. Starts it
+ * on 127.0.0.1 and scans it exactly as `trustlens scan` scans a real one. No key needed. (`npm start`
+ * runs `trustlens serve --demo`, the API and web console with a demo organization, not this command.)
  */
 import type { Command } from 'commander';
 import type { SimulatorHandle } from '../../simulator/index.ts';

@@ -11,7 +11,8 @@ import { MISTRAL_SERVERS, type MistralServer } from './types.ts';
  * (169.254.0.0/16 and fe80::/10 hold cloud metadata services; AWS's fd00:ec2::/32; Alibaba's
  * 100.100.100.200), in every notation the URL parser accepts, and the metadata services' host names
  * (metadata.google.internal, …) are refused, over http and https alike. The check reads the URL only:
- * a public name that resolves to such an address is not caught here (no DNS lookup is made).
+ * a public name that resolves to such an address is not caught here (no DNS lookup is made), but at
+ * each connection by src/mistral/http-get.ts, which checks every address the name resolves to.
  */
 export function resolveBaseUrl(value: string | undefined): string {
   const raw = (value ?? 'global').trim();

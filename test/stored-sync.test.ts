@@ -81,6 +81,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_guardrails_jailbreak_unchecked agent:${B}`, // ignore_other_categories, sexual only
         `open FAIL mistral_agent_guardrails_not_blocking agent:${B}`,
         `open FAIL mistral_agent_guardrails_pii_unchecked agent:${B}`,
+        `open FAIL mistral_agent_handoff_weaker_guardrails agent:${A}`, // A blocks; B, its handoff target, does not
         `open FAIL mistral_agent_instructions_secret agent:${A}`, // "Billing key: sk-test-…"
         `open FAIL mistral_agent_instructions_secret agent:${B}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`, // mistral-small-latest
@@ -122,6 +123,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_guardrails_missing agent:${A}`,
         `open FAIL mistral_agent_guardrails_pii_unchecked agent:${A}`,
         `open FAIL mistral_agent_guardrails_regressed agent:${A}`, // v1 had blocking guardrails
+        `open FAIL mistral_agent_handoff_missing_target agent:${A}`, // B, its handoff target, is deleted
         `open FAIL mistral_agent_instructions_secret agent:${A}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`,
         `open FAIL mistral_agent_owner_missing agent:${A}`,
@@ -139,6 +141,8 @@ for (const backend of testBackends()) {
         `resolved FAIL mistral_agent_owner_missing agent:${B}`,
         `resolved FAIL mistral_agent_risky_tool_combination agent:${B}`,
         `resolved FAIL mistral_agent_unused_tool agent:${B}`,
+        // A has no guardrails now, so no agent it hands off to can be weaker.
+        `resolved PASS mistral_agent_handoff_weaker_guardrails agent:${A}`,
       ]);
       // The deleted agent is kept, marked deleted, with its data.
       const deleted = await store.inventory.listDeleted(integ.id, 'agent');

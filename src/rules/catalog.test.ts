@@ -63,6 +63,8 @@ const CONTRACT_IDS = [
   'mistral_library_sensitive_shared_org',
   'mistral_integration_connector_untrusted_server',
   'mistral_integration_connector_credentials_failing',
+  'mistral_agent_handoff_weaker_guardrails',
+  'mistral_agent_handoff_missing_target',
   // the organization, read with the optional admin key (issue 11)
   'mistral_integration_key_expiring',
   'mistral_integration_key_not_found',
@@ -119,7 +121,7 @@ function realisticContext(): RuleContext {
       usage: usage({ lastActivityAt: '2025-01-01T00:00:00.000Z' }, { totalRuns: 0, totalConversations: 0 }),
       model: 'open-mistral-7b',
     }),
-    agent({ id: 'ag_good', usage: null, status: 'unknown' }),
+    agent({ id: 'ag_good', usage: null, status: 'unknown', handoffs: ['ag_support', 'ag_gone'] }),
   ];
   return {
     snapshot: snapshot({
@@ -260,6 +262,9 @@ describe('rule catalog', () => {
     assert.deepEqual(fails('mistral_file_sensitive_name'), ['file_2']);
     assert.deepEqual(fails('mistral_integration_key_stale'), ['int_1']);
     assert.deepEqual(fails('mistral_integration_partial_coverage'), []);
+    // ag_good (strong guardrails) hands off to ag_support (none) and to an agent that does not exist
+    assert.deepEqual(fails('mistral_agent_handoff_weaker_guardrails'), ['ag_good']);
+    assert.deepEqual(fails('mistral_agent_handoff_missing_target'), ['ag_good']);
     // the good agent passes the guardrail rules, but its usage rules are UNKNOWN (no usage), never PASS
     const good = results.filter((r) => r.resourceId === 'ag_good');
     assert.ok(good.some((r) => r.status === 'PASS'));

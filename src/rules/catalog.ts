@@ -17,6 +17,8 @@ import { rule as mistralAgentGuardrailsMissing } from './checks/mistral-agent-gu
 import { rule as mistralAgentGuardrailsNotBlocking } from './checks/mistral-agent-guardrails-not-blocking.ts';
 import { rule as mistralAgentGuardrailsPiiUnchecked } from './checks/mistral-agent-guardrails-pii-unchecked.ts';
 import { rule as mistralAgentGuardrailsRegressed } from './checks/mistral-agent-guardrails-regressed.ts';
+import { rule as mistralAgentHandoffMissingTarget } from './checks/mistral-agent-handoff-missing-target.ts';
+import { rule as mistralAgentHandoffWeakerGuardrails } from './checks/mistral-agent-handoff-weaker-guardrails.ts';
 import { rule as mistralAgentInstructionsMissing } from './checks/mistral-agent-instructions-missing.ts';
 import { rule as mistralAgentInstructionsSecret } from './checks/mistral-agent-instructions-secret.ts';
 import { rule as mistralAgentKnowledgeBaseMissing } from './checks/mistral-agent-knowledge-base-missing.ts';
@@ -41,7 +43,7 @@ import { rule as mistralIntegrationPartialCoverage } from './checks/mistral-inte
 import { rule as mistralLibrarySensitiveSharedOrg } from './checks/mistral-library-sensitive-shared-org.ts';
 import { rule as mistralLibraryUnused } from './checks/mistral-library-unused.ts';
 
-/** Every rule, grouped by resource (agents: guardrails, versions, model, instructions, tools, usage, governance; then libraries, files, integration, and the organization read with the admin key). */
+/** Every rule, grouped by resource (agents: guardrails, versions, handoffs, model, instructions, tools, usage, governance; then libraries, files, integration, and the organization read with the admin key). */
 export const RULES: readonly Rule[] = [
   mistralAgentGuardrailsMissing,
   mistralAgentGuardrailsNotBlocking,
@@ -53,6 +55,7 @@ export const RULES: readonly Rule[] = [
   mistralAgentGuardrailsRegressed,
   mistralAgentAliasUnguardedVersion,
   mistralAgentChatDeployedUnguarded,
+  mistralAgentHandoffWeakerGuardrails,
   mistralAgentRiskyToolCombination,
   mistralAgentConnectorUnconfirmed,
   mistralAgentConnectorOrgCredentialsUnconfirmed,
@@ -65,6 +68,7 @@ export const RULES: readonly Rule[] = [
   mistralAgentDormant,
   mistralAgentOwnerMissing,
   mistralAgentKnowledgeBaseMissing,
+  mistralAgentHandoffMissingTarget,
   mistralLibraryUnused,
   mistralLibrarySensitiveSharedOrg,
   mistralFileSensitiveName,

@@ -1,7 +1,16 @@
 import type { Rule, RuleMeta } from '../../findings/types.ts';
 import { euAiAct, nist, owaspAgentic, owaspLlm } from '../frameworks/index.ts';
 import { MISTRAL_AGENTS_DOC } from '../remediation.ts';
-import { connectorLabel, connectorUses, extraAvailable, extraWord } from '../connector-helpers.ts';
+import {
+  STATE_CHANGE_RULE,
+  connectorLabel,
+  connectorUses,
+  extraAvailable,
+  extraWord,
+  judgeConnectorConfirmation,
+  judgementEvidence,
+  unconfirmedClause,
+} from '../connector-helpers.ts';
 import { evaluateAgents, fail, listWords, pass, passUnlessFlagged, unknown } from '../rule-helpers.ts';
 
 export const meta: RuleMeta = {
@@ -10,10 +19,10 @@ export const meta: RuleMeta = {
   resourceType: 'agent',
   severity: 'high',
   description:
-    "The agent's current configuration uses a connector that has credentials registered at organization scope, and that connector tool has no tool_configuration.requires_confirmation: every caller of the agent acts on the external system with the organization's identity, and no person approves a call. Requires connector discovery (beta).",
+    "The agent's current configuration uses a connector that has credentials registered at organization scope, and can call a state-changing tool of that connector (its tools, less those left out by include/exclude) that tool_configuration.requires_confirmation does not name: every caller of the agent acts on the external system with the organization's identity, and no person approves the call. A non-empty requires_confirmation is not enough; it must name the connector's real state-changing tools (judged by name: only get/list/search/read… tools are read-only). Requires connector discovery (beta); a connector whose tools are unknown makes the agent UNKNOWN, never PASS.",
   risk: 'High: anyone who can talk to the agent (or a prompt injected through a document or a web page it reads) can read or change what the organization-wide account reaches — mailboxes, repositories, tickets — with no human in the loop and no per-user accountability.',
   remediation: {
-    text: "List the connector's state-changing tools in tool_configuration.requires_confirmation, or give the connector per-user credentials instead of organization-wide ones.",
+    text: "List every state-changing tool of the connector in tool_configuration.requires_confirmation, by the name the connector gives it (the finding names them), or give the connector per-user credentials instead of organization-wide ones. Note that a PATCH replaces the agent's whole tools list.",
     patchAgentBody: {
       tools: [
         {
@@ -34,13 +43,6 @@ export const meta: RuleMeta = {
   ],
 };
 
-function confirms(tool: unknown): boolean {
-  const conf = (tool as { tool_configuration?: { requires_confirmation?: unknown } | null })
-    .tool_configuration;
-  const list = conf?.requires_confirmation;
-  return Array.isArray(list) && list.length > 0;
-}
-
 export const rule: Rule = {
   meta,
   evaluate: (ctx) => {
@@ -56,34 +58,51 @@ export const rule: Rule = {
         );
       const flagged: string[] = [];
       const flaggedIds: string[] = [];
-      let unjudged = 0;
+      const unjudged: string[] = [];
+      const judged: Array<Record<string, unknown>> = [];
       for (const u of uses) {
-        if (confirms(u.tool)) continue;
-        if (!u.connector || u.connector.credentials === null) {
-          unjudged++;
+        const j = judgeConnectorConfirmation(u, ctx.snapshot);
+        judged.push(judgementEvidence(j));
+        // Every state-changing tool it can call is confirmed: a person approves each call, whoever's
+        // credentials it runs with.
+        if (j.status === 'confirmed') continue;
+        if (!u.connector) {
+          unjudged.push(`${j.label} (no connector listed at this sync has the id or name "${u.ref}")`);
           continue;
         }
-        if (u.connector.credentials.some((c) => c.scope === 'organization')) {
-          flagged.push(connectorLabel(u.connector));
-          flaggedIds.push(u.connector.id);
+        if (u.connector.credentials === null) {
+          unjudged.push(`${connectorLabel(u.connector)} (its credentials could not be read)`);
+          continue;
         }
+        if (!u.connector.credentials.some((c) => c.scope === 'organization')) continue;
+        if (j.status === 'unknown') {
+          unjudged.push(`${connectorLabel(u.connector)} (${j.unknownReason})`);
+          continue;
+        }
+        flagged.push(`${connectorLabel(u.connector)} ${unconfirmedClause(j, true)}`);
+        flaggedIds.push(u.connector.id);
       }
       if (flagged.length > 0)
         return fail(
-          `The agent calls ${listWords(flagged)} with organization-wide credentials and no requires_confirmation.`,
-          { connectorIds: flaggedIds },
+          `Unconfirmed, with organization-wide credentials: ${listWords(flagged)}. ${STATE_CHANGE_RULE}`,
+          {
+            connectorIds: flaggedIds,
+            connectorTools: judged,
+            ...(unjudged.length > 0 ? { unjudgedConnectors: unjudged } : {}),
+          },
         );
-      if (unjudged > 0)
+      if (unjudged.length > 0)
         return unknown(
-          `${unjudged === 1 ? 'One connector' : `${unjudged} connectors`} the agent calls without confirmation could not be judged (missing, or its credentials could not be read).`,
-          { unjudged },
+          `${unjudged.length === 1 ? 'One connector' : `${unjudged.length} connectors`} the agent may call without confirmation could not be judged: ${listWords(unjudged)}.`,
+          { unjudged: unjudged.length, unjudgedConnectors: unjudged, connectorTools: judged },
         );
       return passUnlessFlagged(
         agent,
         ['tools'],
-        pass('No connector of the agent runs with organization-wide credentials without confirmation.', {
-          connectors: uses.length,
-        }),
+        pass(
+          'No connector of the agent runs a state-changing tool with organization-wide credentials without confirmation.',
+          { connectors: uses.length, connectorTools: judged },
+        ),
       );
     });
   },

@@ -2,7 +2,7 @@
  * Literal fixtures for rule tests: a valid record with every field filled, plus overrides, so each test
  * reads as "a normal agent, except …". Only tests import this module.
  */
-import { V2_CATEGORIES } from '../../shared/mistral-wire.ts';
+import { V2_CATEGORIES, type WireTool, type WireToolConfiguration } from '../../shared/mistral-wire.ts';
 import type {
   AgentConfig,
   AgentRecord,
@@ -18,7 +18,11 @@ import type {
   StoredGuardrails,
 } from '../../inventory/types.ts';
 import type { RuleContext } from '../../findings/types.ts';
-import type { ConnectorCredentialRecord, ConnectorRecord } from '../../inventory/connectors.ts';
+import type {
+  ConnectorCredentialRecord,
+  ConnectorRecord,
+  ConnectorToolRecord,
+} from '../../inventory/connectors.ts';
 import type {
   AdminFeatureKey,
   AdminInventory,
@@ -498,5 +502,53 @@ export function noAdminKeyContext(snapshotOverrides: Partial<Snapshot> = {}): Ru
     extraAvailability: noAdminKeyAvailability(),
     admin: emptyAdminInventory(),
     ...snapshotOverrides,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Connector tools of agents and the connectors they call (the confirmation rules)
+
+/** An agent's connector tool: `connectorTool('github', { requires_confirmation: ['create_issue'] })`. */
+export function connectorTool(
+  connectorId: string,
+  toolConfiguration: WireToolConfiguration | null = null,
+): WireTool {
+  return {
+    type: 'connector',
+    connector_id: connectorId,
+    ...(toolConfiguration ? { tool_configuration: toolConfiguration } : {}),
+  };
+}
+
+/** Connector tool records from names (all active, no description). */
+export function connectorTools(...names: string[]): ConnectorToolRecord[] {
+  return names.map((name) => ({ name, description: null, active: true }));
+}
+
+/** The demo's github: organization-wide credentials; search_code, create_issue, merge_pull_request. */
+export function githubConnector(overrides: Partial<ConnectorRecord> = {}): ConnectorRecord {
+  return connector({
+    id: 'conn_github',
+    name: 'github',
+    title: 'Github',
+    description: 'Built-in github connector',
+    server: 'https://mcp.mistral.ai/github',
+    tools: connectorTools('search_code', 'create_issue', 'merge_pull_request'),
+    credentials: [credential({ scope: 'organization', name: 'github_org' })],
+    credentialCounts: { organization: 1, workspace: 0, user: 0 },
+    ...overrides,
+  });
+}
+
+/** The demo's notion: per-user credentials; search_pages, update_page. */
+export function notionConnector(overrides: Partial<ConnectorRecord> = {}): ConnectorRecord {
+  return connector({
+    id: 'conn_notion',
+    name: 'notion',
+    title: 'Notion',
+    description: 'Built-in notion connector',
+    server: 'https://mcp.mistral.ai/notion',
+    tools: connectorTools('search_pages', 'update_page'),
+    ...overrides,
   });
 }

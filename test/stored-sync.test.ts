@@ -87,7 +87,8 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_model_unpinned agent:${A}`, // mistral-small-latest
         `open FAIL mistral_agent_owner_missing agent:${A}`, // no description
         `open FAIL mistral_agent_owner_missing agent:${B}`, // no owner, no description
-        `open FAIL mistral_agent_risky_tool_combination agent:${B}`, // web_search_premium + code_interpreter, not blocking
+        `open FAIL mistral_agent_risky_tool_combination agent:${A}`, // web_search + library, the search unconfirmed: its guardrail screens input only
+        `open FAIL mistral_agent_risky_tool_combination agent:${B}`, // web_search_premium + code_interpreter without confirmation
         `open FAIL mistral_agent_unused_tool agent:${A}`, // active (tool calls before the handoff), never searched its library
         `open FAIL mistral_agent_unused_tool agent:${B}`, // ran after the handoff, never generated an image
         `open FAIL mistral_file_sensitive_name file:${PII_FILE}`, // customers_pii_export.jsonl
@@ -127,7 +128,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_instructions_secret agent:${A}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`,
         `open FAIL mistral_agent_owner_missing agent:${A}`,
-        `open FAIL mistral_agent_risky_tool_combination agent:${A}`, // no blocking guardrails any more
+        `open FAIL mistral_agent_risky_tool_combination agent:${A}`, // as in sync 1: guardrails never cleared it
         `open FAIL mistral_agent_unused_tool agent:${A}`,
         `open FAIL mistral_file_sensitive_name file:${PII_FILE}`,
         `open FAIL mistral_library_unused library:${UNUSED_LIB}`,

@@ -8,6 +8,7 @@
  * |--------------------------------------------------|---------------------|-------------------------------------------------|
  * | FAIL or UNKNOWN                                   | none                | open; firstSeenAt = lastSeenAt = at ("opened")   |
  * | FAIL or UNKNOWN                                   | open                | open; lastSeenAt = at; detail/evidence updated   |
+ * | FAIL                                              | open, last FAIL     | open, as above; "worsened" when its offending items grew (below) |
  * | FAIL                                              | resolved            | open; reopenCount + 1; resolvedAt = null ("reopened") |
  * | UNKNOWN                                           | resolved            | unchanged (stays resolved; no transition)        |
  * | PASS                                              | open                | resolved; resolvedAt = at ("passed")             |
@@ -34,7 +35,33 @@
  *   becomes PASS when a PASS resolved it, and is kept as it was when the resource was deleted or no
  *   longer evaluated.
  * - A mute belongs to the finding and survives resolution and reopening (accepted risk stays accepted
- *   until it expires or is lifted).
+ *   until it expires or is lifted). It does not survive new offending items: a "worsened" finding
+ *   alerts even when muted (src/alerts/evaluate.ts; docs/alerts.md), the mute being about the items
+ *   seen when it was made.
+ * - "Worsened" (the audit gap of organization-wide findings: one finding per integration listing many
+ *   items, so a second untrusted connector or a new never-expiring key changed nothing visible). It is
+ *   decided for findings on the integration itself (resourceType 'integration': the connector-wide and
+ *   admin rules), only between two FAIL observations (open, lastStatus FAIL, FAIL again now; PASS and
+ *   UNKNOWN never worsen, and a FAIL after an UNKNOWN sync compares with nothing: the UNKNOWN replaced
+ *   the evidence), and only from the evidence lists of ITEM_LISTS (new rules listing items should use
+ *   admin-helpers' listResult: `failing` + `failingCount`):
+ *
+ *   | evidence list | total (list may be capped) | an item's id                 | rules                                   |
+ *   |---------------|----------------------------|------------------------------|-----------------------------------------|
+ *   | failing       | failingCount               | id                           | listResult: API keys, admins outside SSO, stale invites |
+ *   | adminList     | admins                     | id                           | admins excessive                        |
+ *   | connectors    | the list's length          | id                           | connector untrusted server              |
+ *   | credentials   | the list's length          | connectorId + scope + name   | connector credentials failing           |
+ *
+ *   For each list present (as an array) in both the previous and this evidence:
+ *   - ids on both sides and the previous list complete (its length ≥ its total): the items whose id was
+ *     not in the previous list are new; at least max(new ids, total now − total before) are new;
+ *   - ids on both sides but the previous list capped (MAX_LISTED in admin-helpers): an id missing
+ *     before may just have been left out, so only a larger total counts (total now − total before
+ *     new items, unnamed) — a capped list showing other items is not "grew";
+ *   - an entry without an id on either side: only a larger total counts (unnamed).
+ *   Items may be removed and others added in one sync: any new item worsens. The transition carries
+ *   how many items are new and names those it can (ADDED_NAMED at most), for the alert.
  * - Severity and title come from the rule catalog (`ruleMeta`) at each observation, so a catalog
  *   change is reflected at the next sync.
  * - Several results for the same (rule, resource) in one sync are merged: the worst status wins
@@ -42,7 +69,9 @@
  */
 import { findingId, resourceKey } from './finding-id.ts';
 import type {
+  AddedItems,
   CheckStatus,
+  FindingChanges,
   FindingResourceType,
   FindingState,
   FindingStatus,
@@ -50,7 +79,8 @@ import type {
   Severity,
 } from './types.ts';
 
-export type TransitionReason = 'opened' | 'reopened' | 'passed' | 'resource deleted' | 'no longer evaluated';
+export type TransitionReason =
+  'opened' | 'reopened' | 'worsened' | 'passed' | 'resource deleted' | 'no longer evaluated';
 
 export interface FindingTransition {
   findingId: string;
@@ -58,6 +88,8 @@ export interface FindingTransition {
   from: FindingStatus | null;
   to: FindingStatus;
   reason: TransitionReason;
+  /** For 'worsened' only: the offending items that appeared. */
+  added?: AddedItems;
 }
 
 export interface ReconcileInput {
@@ -189,11 +221,130 @@ function applyResult(
     lastSeenAt: at,
     resolvedAt: null,
   };
-  if (f.status === 'open') return { next: observed, transition: null };
+  if (f.status === 'open') {
+    const added =
+      f.lastStatus === 'FAIL' && r.status === 'FAIL' && f.resourceType === 'integration'
+        ? addedItems(f.evidence, observed.evidence)
+        : null;
+    if (!added) return { next: observed, transition: null };
+    return {
+      next: observed,
+      transition: { findingId: f.id, from: 'open', to: 'open', reason: 'worsened', added },
+    };
+  }
   return {
     next: { ...observed, reopenCount: f.reopenCount + 1 },
     transition: { findingId: f.id, from: 'resolved', to: 'open', reason: 'reopened' },
   };
+}
+
+/** At most this many new items are named in a transition (the count says how many there are). */
+export const ADDED_NAMED = 20;
+const LABEL_MAX = 160;
+
+interface ItemList {
+  key: string;
+  /** The evidence number that gives the list's total when the list is capped. */
+  countKey?: string;
+  id: (entry: Record<string, unknown>) => string | null;
+  label: (entry: Record<string, unknown>) => string;
+}
+
+const text = (e: Record<string, unknown>, k: string): string | null => {
+  const v = e[k];
+  return typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null;
+};
+
+const byId = (e: Record<string, unknown>) => text(e, 'id');
+
+/** A key, a member or an invite: its email, else its quoted name, else its id; a key's masked form. */
+function recordLabel(e: Record<string, unknown>): string {
+  const name = text(e, 'name');
+  const main = text(e, 'email') ?? (name !== null ? `"${name}"` : (text(e, 'id') ?? '?'));
+  const extra = text(e, 'hiddenKey') ?? text(e, 'server');
+  return extra ? `${main} (${extra})` : main;
+}
+
+/** The evidence lists naming the offending items of an organization-wide finding (see the table above). */
+const ITEM_LISTS: readonly ItemList[] = [
+  { key: 'failing', countKey: 'failingCount', id: byId, label: recordLabel },
+  { key: 'adminList', countKey: 'admins', id: byId, label: recordLabel },
+  { key: 'connectors', id: byId, label: recordLabel },
+  {
+    key: 'credentials',
+    id: (e) => {
+      const connector = text(e, 'connectorId');
+      const name = text(e, 'name');
+      return connector !== null && name !== null ? `${connector}/${text(e, 'scope') ?? ''}/${name}` : null;
+    },
+    label: (e) =>
+      `${text(e, 'connector') ?? text(e, 'connectorId') ?? '?'} ${text(e, 'scope') ?? ''} credentials "${text(e, 'name') ?? '?'}"`.replace(
+        /\s+/g,
+        ' ',
+      ),
+  },
+];
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The total of a list: its count field when it is a number at least the list's length, else its length. */
+function totalOf(evidence: Record<string, unknown>, list: readonly unknown[], countKey?: string): number {
+  const n = countKey === undefined ? undefined : evidence[countKey];
+  return typeof n === 'number' && Number.isFinite(n) && n >= list.length ? n : list.length;
+}
+
+/** The ids of a list's entries, or null when one of them has none. */
+function idsOf(list: readonly unknown[], spec: ItemList): string[] | null {
+  const ids: string[] = [];
+  for (const e of list) {
+    const id = isRecord(e) ? spec.id(e) : null;
+    if (id === null) return null;
+    ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * The offending items present in `now` that `before` did not have (both FAIL evidence of the same
+ * finding), or null when none appeared. See "Worsened" in the header.
+ */
+export function addedItems(before: Record<string, unknown>, now: Record<string, unknown>): AddedItems | null {
+  let count = 0;
+  const items: AddedItems['items'] = [];
+  for (const spec of ITEM_LISTS) {
+    const prev = before[spec.key];
+    const cur = now[spec.key];
+    if (!Array.isArray(prev) || !Array.isArray(cur)) continue;
+    const prevTotal = totalOf(before, prev, spec.countKey);
+    const curTotal = totalOf(now, cur, spec.countKey);
+    const grewBy = Math.max(0, curTotal - prevTotal);
+    const prevIds = idsOf(prev, spec);
+    const curIds = idsOf(cur, spec);
+    if (prevIds === null || curIds === null || prev.length < prevTotal) {
+      // No ids to compare, or the previous list was capped: only the totals tell.
+      count += grewBy;
+      continue;
+    }
+    const known = new Set(prevIds);
+    const fresh: AddedItems['items'] = [];
+    curIds.forEach((id, i) => {
+      if (known.has(id) || fresh.some((x) => x.id === id)) return;
+      fresh.push({ id, label: spec.label(cur[i] as Record<string, unknown>).slice(0, LABEL_MAX) });
+    });
+    count += Math.max(fresh.length, grewBy);
+    for (const x of fresh) if (items.length < ADDED_NAMED) items.push(x);
+  }
+  return count > 0 ? { count, items } : null;
+}
+
+/** What a sync records of its transitions for the alerts (sync_runs.finding_changes). */
+export function findingChangesOf(transitions: readonly FindingTransition[]): FindingChanges {
+  const ids = (reason: TransitionReason) =>
+    transitions.filter((t) => t.reason === reason).map((t) => t.findingId);
+  const worsenedItems: Record<string, AddedItems> = {};
+  for (const t of transitions) if (t.reason === 'worsened' && t.added) worsenedItems[t.findingId] = t.added;
+  return { opened: ids('opened'), reopened: ids('reopened'), worsened: ids('worsened'), worsenedItems };
 }
 
 function compareFindings(a: FindingState, b: FindingState): number {

@@ -92,6 +92,27 @@ export interface FindingState {
   mute: FindingMute | null;
 }
 
+/** Offending items that appeared in an organization-wide finding ("worsened", src/findings/lifecycle.ts). */
+export interface AddedItems {
+  /** How many items are new (at least): can exceed `items` when a capped list hid which ones. */
+  count: number;
+  /** The new items that can be named: the item's id in the evidence and how it reads. */
+  items: Array<{ id: string; label: string }>;
+}
+
+/**
+ * What a sync run records of its findings for the alerts (sync_runs.finding_changes, JSON): the ids of
+ * the findings it opened, reopened and worsened. Rows written before "worsened" existed lack
+ * `worsened` and `worsenedItems`.
+ */
+export interface FindingChanges {
+  opened: string[];
+  reopened: string[];
+  worsened?: string[];
+  /** For each worsened finding id: the items that appeared. */
+  worsenedItems?: Record<string, AddedItems>;
+}
+
 export type ChangeEventType =
   | 'resource_created'
   | 'resource_deleted'

@@ -12,7 +12,7 @@ import {
   type Keyring,
   type SealedSecret,
 } from '../crypto/index.ts';
-import type { ChangeEvent, ChangeEventType, Severity } from '../findings/types.ts';
+import type { ChangeEvent, ChangeEventType, FindingChanges, Severity } from '../findings/types.ts';
 import type { AgentRecord } from '../inventory/types.ts';
 import type { AlertEventKind, AlertRule, DestinationKind } from '../alerts/types.ts';
 import { sqlState, type Database } from './database.ts';
@@ -87,7 +87,8 @@ export interface PendingRun {
   integrationId: string;
   status: 'succeeded' | 'partial' | 'failed' | 'interrupted';
   finishedAt: string | null;
-  findingChanges: { opened: string[]; reopened: string[] } | null;
+  /** null for runs from before alerts; `worsened` is absent in rows from before it existed. */
+  findingChanges: FindingChanges | null;
   errors: Array<{ message?: string; remediation?: string }>;
 }
 

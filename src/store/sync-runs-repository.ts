@@ -1,5 +1,6 @@
 /** Sync runs: one row per run, started then finished with its outcome. */
 import { AppError, isAppError } from '../errors/index.ts';
+import type { FindingChanges } from '../findings/types.ts';
 import {
   FEATURE_KEYS,
   type Availability,
@@ -32,10 +33,11 @@ export interface SyncRunOutcome {
   availability: Availability;
   errors: SyncErrorRecord[];
   /**
-   * The findings this run opened or reopened (ids), written with the outcome in the sync's final
-   * transaction: the alerts' outbox (src/services/alerts.ts).
+   * The findings this run opened, reopened or worsened (ids, and the items that appeared in a worsened
+   * one), written with the outcome in the sync's final transaction: the alerts' outbox
+   * (src/services/alerts.ts). Stored as JSON: rows from before "worsened" lack it.
    */
-  findingChanges?: { opened: string[]; reopened: string[] };
+  findingChanges?: FindingChanges;
   /**
    * The process that ran it (`host:pid`): when given, the outcome is recorded only while the run is
    * still this owner's — a worker whose run another worker took over (it went silent too long) must

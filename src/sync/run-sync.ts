@@ -10,7 +10,7 @@
 import { isSecurityEventType, withAuditLog } from '../drift/audit-events.ts';
 import { diffSnapshots } from '../drift/diff-snapshots.ts';
 import { toAppError } from '../errors/index.ts';
-import { reconcileFindings } from '../findings/lifecycle.ts';
+import { findingChangesOf, reconcileFindings } from '../findings/lifecycle.ts';
 import { resourceCoverage } from '../findings/resource-coverage.ts';
 import { computeRiskScores } from '../findings/risk-score.ts';
 import type { ChangeEvent, RiskScore } from '../findings/types.ts';
@@ -221,10 +221,7 @@ export async function runStoredSync(opts: StoredSyncOptions): Promise<StoredSync
       requests,
       availability: snapshot.availability,
       errors: snapshot.errors,
-      findingChanges: {
-        opened: reconciled.transitions.filter((t) => t.reason === 'opened').map((t) => t.findingId),
-        reopened: reconciled.transitions.filter((t) => t.reason === 'reopened').map((t) => t.findingId),
-      },
+      findingChanges: findingChangesOf(reconciled.transitions),
       ...(opts.owner ? { owner: opts.owner } : {}),
     });
     const openFindings = reconciled.findings.filter((f) => f.status === 'open').length;

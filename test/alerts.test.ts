@@ -505,6 +505,70 @@ for (const backend of testBackends()) {
       assert.ok(digest.findings.every((f) => f.transition === 'reopened'));
     });
 
+    it('a muted connector-wide finding fires "worsened" when a new untrusted connector appears; not when nothing grew', async () => {
+      const UC = 'mistral_integration_connector_untrusted_server';
+      const finding = (await app.services.findings.list(admin, { integrationId, limit: 500 })).items.find(
+        (f) => f.ruleId === UC && f.status === 'open' && f.lastStatus === 'FAIL',
+      );
+      assert.ok(finding, 'the simulated workspace has custom connectors on untrusted servers');
+      await app.services.findings.mute(admin, finding.id, {
+        reason: 'the lab connectors are accepted',
+        expiresAt: null,
+      });
+      const mentions = (from: number) =>
+        [...hook.received.slice(from), ...slack.received.slice(from)].filter((r) =>
+          r.body.includes(finding.id),
+        );
+      // Nothing grew: the muted finding stays silent.
+      let before = { hook: hook.received.length, slack: slack.received.length };
+      clock += 3600_000;
+      const quiet = await sync();
+      assert.equal(quiet.status, 'succeeded');
+      assert.equal(hook.received.length, before.hook, 'no digest when nothing grew');
+      assert.equal(slack.received.length, before.slack);
+      assert.deepEqual(mentions(0).length, 0);
+
+      // A second untrusted connector appears (plain HTTP at a private address).
+      const template = sim.workspace.connectors!.find((c) => c.connector.server?.startsWith('http://'))!;
+      const added = structuredClone(template);
+      added.connector.id = '0b9f3c2e-aaaa-4bbb-8ccc-000000000042';
+      added.connector.name = 'shadow_db';
+      added.connector.server = 'http://10.9.9.9:8080/mcp';
+      sim.workspace.connectors!.push(added);
+      before = { hook: hook.received.length, slack: slack.received.length };
+      clock += 3600_000;
+      const run = await sync();
+      const { rows } = await t.db.query<{ finding_changes: Record<string, unknown> }>(
+        'SELECT finding_changes FROM sync_runs WHERE id = $1',
+        [run.id],
+      );
+      assert.deepEqual(rows[0].finding_changes.worsened, [finding.id]);
+      const digest = digests(hook).at(-1)!;
+      assert.equal(hook.received.length, before.hook + 1);
+      assert.equal(digest.syncRun?.id, run.id);
+      const f = digest.findings.find((x) => x.id === finding.id);
+      assert.ok(f, 'the muted finding is in the digest');
+      assert.equal(f.transition, 'worsened');
+      assert.equal(f.muted, true);
+      assert.equal(f.newItems?.count, 1);
+      assert.deepEqual(
+        f.newItems?.items.map((x) => x.id),
+        [added.connector.id],
+      );
+      assert.match(f.newItems?.items[0].label ?? '', /^"shadow_db" \(http:\/\/10\.9\.9\.9:8080\/mcp\)$/);
+      assert.equal(digest.summary.worsenedFindings, 1);
+      assert.equal(slack.received.length, before.slack + 1, 'the high-severity Slack rule fired too');
+      const text = slack.received.at(-1)!.body;
+      assert.match(text, /1 worsened finding/);
+      assert.match(text, /worsened: muted, but 1 new item appeared: \\"shadow_db\\"/);
+      // The next sync, with the same connectors: silent again.
+      before = { hook: hook.received.length, slack: slack.received.length };
+      clock += 3600_000;
+      await sync();
+      assert.equal(hook.received.length, before.hook);
+      assert.equal(slack.received.length, before.slack);
+    });
+
     it('master-key rotation re-wraps the destination secrets; the old key is then not needed', async () => {
       const next = masterKeyFromBytes(randomBytes(32));
       const config = loadConfig({ dataDir: '/nonexistent-not-used' }, {});

@@ -229,3 +229,91 @@ test('retries: exponential with jitter, Retry-After when longer, capped; only fa
     false,
   ]);
 });
+
+test('worsened: fires even when muted, says so and names the new items in both wire formats', () => {
+  const newItems = {
+    count: 3,
+    items: [
+      { id: 'c2', label: '"warehouse_2" (http://10.0.0.9/mcp)' },
+      { id: 'c3', label: '"<!channel> & co"' },
+    ],
+  };
+  const worsened = finding({
+    id: 'w',
+    ruleId: 'mistral_integration_connector_untrusted_server',
+    resourceType: 'integration',
+    resourceId: 'int',
+    resourceName: 'prod',
+    title: 'Custom connector on a non-HTTPS or non-public server',
+    transition: 'worsened',
+    newItems,
+    muted: true,
+  });
+  const mutedOpened = finding({ id: 'mo', muted: true });
+  const unmutedWorse = finding({ id: 'uw', transition: 'worsened', newItems: { count: 1, items: [] } });
+  const unknownWorse = finding({ id: 'unk', transition: 'worsened', lastStatus: 'UNKNOWN', muted: true });
+  const f = facts({ findings: [worsened, mutedOpened, unmutedWorse, unknownWorse] });
+  const [plan] = planDigests([rule()], f);
+  assert.deepEqual(plan.findings.map((x) => x.id).sort(), ['uw', 'w'], 'a mute silences all but worsened');
+  // The threshold and the rule filter still apply to a worsened finding.
+  assert.deepEqual(planDigests([rule({ minSeverity: 'critical' })], f), []);
+  assert.deepEqual(planDigests([rule({ ruleIds: ['mistral_agent_owner_missing'] })], f), []);
+
+  const p = digestPayload(plan, f, 'del', new Date('2026-06-01T00:00:00Z'));
+  assert.equal(p.summary.findings, 2);
+  assert.equal(p.summary.worsenedFindings, 2);
+  const w = p.findings.find((x) => x.id === 'w')!;
+  assert.equal(w.transition, 'worsened');
+  assert.equal(w.muted, true);
+  assert.deepEqual(w.newItems, newItems);
+  assert.ok(!('muted' in p.findings.find((x) => x.id === 'uw')!), 'muted only on a muted one');
+
+  // Generic webhook: the digest itself.
+  const json = JSON.parse(deliveryBody('webhook', p)) as typeof p;
+  assert.deepEqual(
+    json.findings.map((x) => [x.id, x.transition, x.muted ?? false, x.newItems?.count]),
+    p.findings.map((x) => [x.id, 'worsened', x.id === 'w', x.id === 'w' ? 3 : 1]),
+  );
+
+  // Slack: the headline counts worsened findings; the line says muted, names the items, escaped.
+  const slack = slackMessage(p) as { text: string; blocks: Array<{ text?: { text: string } }> };
+  assert.match(slack.text, /^TrustLens: 2 worsened finding\(s\), 0 change\(s\) in prod$/);
+  const lines = slack.blocks.map((b) => b.text?.text ?? '').join('\n');
+  assert.ok(
+    lines.includes(
+      '(worsened: muted, but 3 new items appeared: "warehouse_2" (http://10.0.0.9/mcp), "&lt;!channel&gt; &amp; co" and 1 more)',
+    ),
+    lines,
+  );
+  assert.ok(lines.includes('(worsened: 1 new item)'), lines);
+  assert.ok(!deliveryBody('slack', p).includes('<!channel>'));
+});
+
+test('nothing grew: a muted finding that is neither new nor worsened sends nothing', () => {
+  const f = facts({ findings: [finding({ id: 'mo', muted: true, transition: 'reopened' })] });
+  assert.deepEqual(planDigests([rule({ minSeverity: 'info' })], f), []);
+});
+
+test('every transition reads in the Slack line; new and worsened are counted apart', () => {
+  const f = facts({
+    findings: [
+      finding({ id: 'o', transition: 'opened' }),
+      finding({ id: 'r', transition: 'reopened' }),
+      finding({
+        id: 'w',
+        transition: 'worsened',
+        newItems: { count: 2, items: [{ id: 'k', label: '"ci"' }] },
+      }),
+    ],
+  });
+  const [plan] = planDigests([rule()], f);
+  const p = digestPayload(plan, f, 'del', new Date('2026-06-01T00:00:00Z'));
+  const slack = slackMessage(p) as { text: string; blocks: Array<{ text?: { text: string } }> };
+  assert.match(slack.text, /2 new finding\(s\), 1 worsened finding\(s\)/);
+  const lines = slack.blocks.map((b) => b.text?.text ?? '').join('\n');
+  for (const t of ['(opened)', '(reopened)', '(worsened: 2 new items: "ci" and 1 more)'])
+    assert.ok(lines.includes(t), `${t} in ${lines}`);
+  // A digest stored before "worsened" (no worsenedFindings) still reads as before.
+  const { worsenedFindings: _w, ...older } = p.summary;
+  assert.match((slackMessage({ ...p, summary: older }) as { text: string }).text, /3 new finding\(s\)/);
+});

@@ -22,14 +22,18 @@ export interface PlannedDigest {
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
-/** Findings of the facts that `rule` fires on: new or reopened, failing, not muted, at its threshold. */
+/**
+ * Findings of the facts that `rule` fires on: new, reopened or worsened, failing, at its threshold, not
+ * muted — except a worsened one: a mute accepts the items seen when it was made, never new ones
+ * (docs/alerts.md).
+ */
 export function matchingFindings(rule: AlertRule, facts: SyncFacts): AlertFinding[] {
   if (rule.minSeverity === null) return [];
   const limit = rank(rule.minSeverity);
   return facts.findings.filter(
     (f) =>
       f.lastStatus === 'FAIL' &&
-      !f.muted &&
+      (!f.muted || f.transition === 'worsened') &&
       rank(f.severity) <= limit &&
       (rule.ruleIds.length === 0 || rule.ruleIds.includes(f.ruleId)),
   );
@@ -98,11 +102,14 @@ export function digestPayload(
     summary: {
       findings: plan.findings.length,
       findingsBySeverity: bySeverity,
+      worsenedFindings: plan.findings.filter((f) => f.transition === 'worsened').length,
       events: plan.events.length,
       omittedFindings: Math.max(0, plan.findings.length - DIGEST_LIMIT),
       omittedEvents: Math.max(0, plan.events.length - DIGEST_LIMIT),
     },
-    findings: plan.findings.slice(0, DIGEST_LIMIT).map(({ lastStatus: _s, muted: _m, ...f }) => f),
+    findings: plan.findings
+      .slice(0, DIGEST_LIMIT)
+      .map(({ lastStatus: _s, muted, ...f }) => (muted && f.transition === 'worsened' ? { ...f, muted } : f)),
     events: plan.events.slice(0, DIGEST_LIMIT),
     syncFailing: plan.syncFailing
       ? {

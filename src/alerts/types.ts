@@ -5,7 +5,7 @@
  * schedule. Storage is src/store/alerts-repository.ts, sending src/webhooks, the use case
  * src/services/alerts.ts.
  */
-import type { ChangeEventType, FindingResourceType, Severity } from '../findings/types.ts';
+import type { AddedItems, ChangeEventType, FindingResourceType, Severity } from '../findings/types.ts';
 
 export const DESTINATION_KINDS = ['webhook', 'slack'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
@@ -28,7 +28,9 @@ export interface AlertRule {
   name: string;
   enabled: boolean;
   destinationIds: string[];
-  /** New and reopened failing findings at this severity or higher fire; null: findings do not. */
+  /**
+   * New, reopened and worsened failing findings at this severity or higher fire; null: findings do not.
+   */
   minSeverity: Severity | null;
   /** Only these TrustLens rule ids (empty: every rule). */
   ruleIds: string[];
@@ -39,7 +41,10 @@ export interface AlertRule {
   syncFailingRuns: number;
 }
 
-/** A finding that this sync opened or reopened (what an alert may carry: no evidence, no instructions). */
+/**
+ * A finding that this sync opened, reopened or worsened (what an alert may carry: no evidence, no
+ * instructions; a worsened finding names its new items, as its detail sentence already does).
+ */
 export interface AlertFinding {
   id: string;
   ruleId: string;
@@ -50,11 +55,24 @@ export interface AlertFinding {
   resourceName: string | null;
   detail: string;
   remediation: string;
-  transition: 'opened' | 'reopened';
+  /** worsened: an open, failing, organization-wide finding whose offending items grew (lifecycle.ts). */
+  transition: AlertTransition;
+  /** For 'worsened' only: the items that appeared (count ≥ items named). */
+  newItems?: AddedItems;
   /** FAIL or UNKNOWN; only FAIL fires an alert. */
   lastStatus: 'FAIL' | 'UNKNOWN' | 'PASS';
+  /** A mute in force: silences opened and reopened findings, never a worsened one. */
   muted: boolean;
 }
+
+export const ALERT_TRANSITIONS = ['opened', 'reopened', 'worsened'] as const;
+export type AlertTransition = (typeof ALERT_TRANSITIONS)[number];
+
+/** A finding as a digest carries it. */
+export type DigestFinding = Omit<AlertFinding, 'lastStatus' | 'muted'> & {
+  /** Present (true) only on a worsened finding that is muted: it fires because new items appeared. */
+  muted?: true;
+};
 
 /** A change event worth an alert (its field-level changes are left out: they can quote instructions). */
 export interface AlertEvent {
@@ -102,11 +120,13 @@ export interface DigestPayload {
     findings: number;
     findingsBySeverity: Record<Severity, number>;
     events: number;
+    /** How many of `findings` are worsened ones (absent in digests from before "worsened"). */
+    worsenedFindings?: number;
     /** How many findings / events were left out of the lists (the lists keep the DIGEST_LIMIT first). */
     omittedFindings: number;
     omittedEvents: number;
   };
-  findings: Array<Omit<AlertFinding, 'lastStatus' | 'muted'>>;
+  findings: DigestFinding[];
   events: AlertEvent[];
   syncFailing: { consecutiveFailures: number; message: string; remediation: string } | null;
   /** For test alerts: a sentence saying so. */

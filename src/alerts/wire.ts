@@ -4,7 +4,7 @@
  * cannot mention @channel or forge a link, and control and invisible characters are removed.
  */
 import { safeText } from '../shared/text.ts';
-import type { DestinationKind, DigestPayload } from './types.ts';
+import type { DestinationKind, DigestFinding, DigestPayload } from './types.ts';
 
 const SEVERITY_MARK: Record<string, string> = {
   critical: ':red_circle:',
@@ -24,6 +24,24 @@ function section(text: string) {
   return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900), verbatim: true } };
 }
 
+/** At most this many new items of a worsened finding are named in a message line. */
+const NAMED_ITEMS = 5;
+
+/**
+ * How a finding's transition reads: "opened", "reopened", or for a worsened one what appeared, e.g.
+ * `worsened: 2 new items: "ci" (HQSx...Ug6Y), bob@example.com` — and when it is muted, `worsened:
+ * muted, but 2 new items appeared: …`. `escape` makes each workspace-given label safe for the format.
+ */
+export function transitionText(f: DigestFinding, escape: (v: unknown, max: number) => string): string {
+  if (f.transition !== 'worsened') return f.transition;
+  const count = Math.max(f.newItems?.count ?? 0, f.newItems?.items.length ?? 0);
+  const what = count === 0 ? 'new items' : count === 1 ? '1 new item' : `${count} new items`;
+  const named = (f.newItems?.items ?? []).slice(0, NAMED_ITEMS).map((x) => escape(x.label, 120));
+  const rest = count - named.length;
+  const list = named.length > 0 ? `: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}` : '';
+  return f.muted ? `worsened: muted, but ${what} appeared${list}` : `worsened: ${what}${list}`;
+}
+
 /** A Slack incoming-webhook message for a digest (blocks plus a plain `text` fallback for notifications). */
 export function slackMessage(p: DigestPayload): Record<string, unknown> {
   const where = p.integration ? ` in ${slackText(p.integration.name, 80)}` : '';
@@ -31,7 +49,7 @@ export function slackMessage(p: DigestPayload): Record<string, unknown> {
   const headline =
     p.type === 'trustlens.alert.test'
       ? `TrustLens test alert for ${slackText(p.organization.name, 80)}${sim}`
-      : `TrustLens: ${p.summary.findings} new finding(s), ${p.summary.events} change(s)${
+      : `TrustLens: ${findingsWords(p)}, ${p.summary.events} change(s)${
           p.syncFailing ? ', sync failing' : ''
         }${where}${sim}`;
   const blocks: Array<Record<string, unknown>> = [section(`*${headline}*`)];
@@ -50,7 +68,7 @@ export function slackMessage(p: DigestPayload): Record<string, unknown> {
         `${SEVERITY_MARK[f.severity] ?? ''} *${f.severity}* ${slackText(f.title, 120)} — ${f.resourceType} ${slackText(
           f.resourceName ?? f.resourceId,
           80,
-        )} (${f.transition})`,
+        )} (${transitionText(f, slackText)})`,
     );
   const moreFindings = p.summary.findings - Math.min(20, p.findings.length);
   if (findingLines.length > 0) {
@@ -76,6 +94,17 @@ export function slackMessage(p: DigestPayload): Record<string, unknown> {
     ],
   });
   return { text: headline, blocks };
+}
+
+/** "2 new finding(s)", "1 worsened finding(s)", or both. */
+function findingsWords(p: DigestPayload): string {
+  const worsened = p.summary.worsenedFindings ?? 0;
+  const fresh = p.summary.findings - worsened;
+  const parts = [
+    ...(fresh > 0 || worsened === 0 ? [`${fresh} new finding(s)`] : []),
+    ...(worsened > 0 ? [`${worsened} worsened finding(s)`] : []),
+  ];
+  return parts.join(', ');
 }
 
 /** The exact bytes posted to a destination of this kind. */

@@ -3,7 +3,8 @@
  * rules (severity threshold, rule ids, integrations, change events), and the delivery log.
  *
  * How a sync becomes an alert, across processes and crashes:
- *  1. the sync's final transaction records which findings it opened or reopened (sync_runs.finding_changes);
+ *  1. the sync's final transaction records which findings it opened, reopened or worsened, and the items
+ *     that appeared in a worsened one (sync_runs.finding_changes; src/findings/lifecycle.ts);
  *  2. `evaluatePending` takes finished runs not yet evaluated (FOR UPDATE SKIP LOCKED), plans one digest
  *     per destination and inserts the deliveries and the "evaluated" mark in one transaction — a digest
  *     per destination per run, never two (unique index);
@@ -59,6 +60,7 @@ export type { DeliveryView, DestinationView } from '../store/alerts-repository.t
 /** For the entry points (they do not import src/alerts). */
 export {
   ALERT_EVENT_KINDS,
+  ALERT_TRANSITIONS,
   DESTINATION_KINDS,
   type AlertEventKind,
   type DestinationKind,
@@ -277,8 +279,11 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     if (!integration) return null;
     const org = await tx.accounts.getOrganization(integration.organizationId);
     const wants = (k: AlertEventKind) => rules.some((r) => r.events.includes(k));
-    const ids = new Set([...(run.findingChanges?.opened ?? []), ...(run.findingChanges?.reopened ?? [])]);
-    const reopened = new Set(run.findingChanges?.reopened ?? []);
+    const changes = run.findingChanges;
+    // Rows written before "worsened" existed lack it.
+    const worsened = new Set(changes?.worsened ?? []);
+    const ids = new Set([...(changes?.opened ?? []), ...(changes?.reopened ?? []), ...worsened]);
+    const reopened = new Set(changes?.reopened ?? []);
     const findings: AlertFinding[] = [];
     if (ids.size > 0) {
       for (const f of await tx.findings.list(
@@ -297,9 +302,13 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
           resourceName: f.resourceName,
           detail: f.detail,
           remediation: getRule(f.ruleId)?.meta.remediation.text ?? '',
-          transition: reopened.has(f.id) ? 'reopened' : 'opened',
+          transition: reopened.has(f.id) ? 'reopened' : worsened.has(f.id) ? 'worsened' : 'opened',
+          ...(worsened.has(f.id) && !reopened.has(f.id)
+            ? { newItems: changes?.worsenedItems?.[f.id] ?? { count: 0, items: [] } }
+            : {}),
           lastStatus: f.lastStatus,
-          // A mute in force; an expired one no longer silences the finding.
+          // A mute in force; an expired one no longer silences the finding. It never silences a
+          // worsened finding (src/alerts/evaluate.ts): the digest then says it is muted.
           muted: isMuted(f, now()),
         });
       }
@@ -651,6 +660,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
         summary: {
           findings: 0,
           findingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+          worsenedFindings: 0,
           events: 0,
           omittedFindings: 0,
           omittedEvents: 0,

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app/root.ts';
-import { ALERT_EVENT_KINDS, DESTINATION_KINDS } from '../../services/alerts.ts';
+import { ALERT_EVENT_KINDS, ALERT_TRANSITIONS, DESTINATION_KINDS } from '../../services/alerts.ts';
 import { actorOf } from '../plugins/auth.ts';
 import {
   DateTime,
@@ -57,7 +57,7 @@ export const AlertRule = z
     enabled: z.boolean(),
     destinationIds: z.array(z.string()),
     minSeverity: Severity.nullable().describe(
-      'New and reopened failing findings at this severity or higher fire; null: findings do not',
+      'New, reopened and worsened (new items in a finding that lists many) failing findings at this severity or higher fire; null: findings do not',
     ),
     ruleIds: z.array(z.string()).describe('Only these TrustLens rules (empty: all)'),
     integrationIds: z.array(z.string()).describe('Only these integrations (empty: all)'),
@@ -117,7 +117,22 @@ const AlertFinding = z.looseObject({
   resourceName: z.string().nullable(),
   detail: z.string(),
   remediation: z.string(),
-  transition: z.enum(['opened', 'reopened']),
+  transition: z
+    .enum(ALERT_TRANSITIONS)
+    .describe(
+      'worsened: the finding was already open and failing, and offending items appeared in it (it fires even when muted)',
+    ),
+  newItems: z
+    .looseObject({
+      count: z.number().int().describe('How many items appeared (at least; can exceed the items named)'),
+      items: z.array(z.looseObject({ id: z.string(), label: z.string() })),
+    })
+    .optional()
+    .describe('For a worsened finding: the items that appeared'),
+  muted: z
+    .literal(true)
+    .optional()
+    .describe('Only on a worsened finding that is muted: it fires because new items appeared'),
 });
 
 const AlertEvent = z.looseObject({
@@ -146,6 +161,10 @@ export const AlertPayload = z
     summary: z.looseObject({
       findings: z.number(),
       findingsBySeverity: SeverityCounts,
+      worsenedFindings: z
+        .number()
+        .optional()
+        .describe('How many of the findings are worsened ones (absent in older digests)'),
       events: z.number(),
       omittedFindings: z.number(),
       omittedEvents: z.number(),

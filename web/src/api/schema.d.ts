@@ -7235,7 +7235,7 @@ export interface components {
       name: string;
       enabled: boolean;
       destinationIds: string[];
-      /** @description New and reopened failing findings at this severity or higher fire; null: findings do not */
+      /** @description New, reopened and worsened (new items in a finding that lists many) failing findings at this severity or higher fire; null: findings do not */
       minSeverity: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
       /** @description Only these TrustLens rules (empty: all) */
       ruleIds: string[];
@@ -7319,6 +7319,8 @@ export interface components {
       summary: {
         findings: number;
         findingsBySeverity: components['schemas']['SeverityCountsInput'];
+        /** @description How many of the findings are worsened ones (absent in older digests) */
+        worsenedFindings?: number;
         events: number;
         omittedFindings: number;
         omittedEvents: number;
@@ -7337,8 +7339,29 @@ export interface components {
         resourceName: string | null;
         detail: string;
         remediation: string;
-        /** @enum {string} */
-        transition: 'opened' | 'reopened';
+        /**
+         * @description worsened: the finding was already open and failing, and offending items appeared in it (it fires even when muted)
+         * @enum {string}
+         */
+        transition: 'opened' | 'reopened' | 'worsened';
+        /** @description For a worsened finding: the items that appeared */
+        newItems?: {
+          /** @description How many items appeared (at least; can exceed the items named) */
+          count: number;
+          items: ({
+            id: string;
+            label: string;
+          } & {
+            [key: string]: unknown;
+          })[];
+        } & {
+          [key: string]: unknown;
+        };
+        /**
+         * @description Only on a worsened finding that is muted: it fires because new items appeared
+         * @constant
+         */
+        muted?: true;
       } & {
         [key: string]: unknown;
       })[];
@@ -8814,7 +8837,7 @@ export interface components {
       name: string;
       enabled: boolean;
       destinationIds: string[];
-      /** @description New and reopened failing findings at this severity or higher fire; null: findings do not */
+      /** @description New, reopened and worsened (new items in a finding that lists many) failing findings at this severity or higher fire; null: findings do not */
       minSeverity: ('critical' | 'high' | 'medium' | 'low' | 'info') | null;
       /** @description Only these TrustLens rules (empty: all) */
       ruleIds: string[];
@@ -8898,6 +8921,8 @@ export interface components {
       summary: {
         findings: number;
         findingsBySeverity: components['schemas']['SeverityCounts'];
+        /** @description How many of the findings are worsened ones (absent in older digests) */
+        worsenedFindings?: number;
         events: number;
         omittedFindings: number;
         omittedEvents: number;
@@ -8916,8 +8941,29 @@ export interface components {
         resourceName: string | null;
         detail: string;
         remediation: string;
-        /** @enum {string} */
-        transition: 'opened' | 'reopened';
+        /**
+         * @description worsened: the finding was already open and failing, and offending items appeared in it (it fires even when muted)
+         * @enum {string}
+         */
+        transition: 'opened' | 'reopened' | 'worsened';
+        /** @description For a worsened finding: the items that appeared */
+        newItems?: {
+          /** @description How many items appeared (at least; can exceed the items named) */
+          count: number;
+          items: ({
+            id: string;
+            label: string;
+          } & {
+            [key: string]: unknown;
+          })[];
+        } & {
+          [key: string]: unknown;
+        };
+        /**
+         * @description Only on a worsened finding that is muted: it fires because new items appeared
+         * @constant
+         */
+        muted?: true;
       } & {
         [key: string]: unknown;
       })[];

@@ -15,6 +15,7 @@ import {
   eventLabel,
   payloadSummary,
   STATUS_COLOR,
+  transitionLabel,
   type AlertDestination,
   type AlertDeliveryDetail,
   type DeliveryStatus,
@@ -72,7 +73,7 @@ function PayloadView({ delivery }: { delivery: AlertDeliveryDetail }) {
                 </Text>
               </Group>
               <Text size="xs" c="dimmed" className="tl-wrap">
-                {f.ruleId} · {f.resourceType} {f.resourceName ?? f.resourceId} · {f.transition}
+                {f.ruleId} · {f.resourceType} {f.resourceName ?? f.resourceId} · {transitionLabel(f)}
               </Text>
             </Stack>
           ))}

@@ -7,8 +7,10 @@ import {
   payloadSummary,
   testOutcome,
   thresholdLabel,
+  transitionLabel,
   type AlertDelivery,
   type AlertPayload,
+  type AlertPayloadFinding,
 } from './alerts-logic';
 
 function delivery(over: Partial<AlertDelivery> = {}): AlertDelivery {
@@ -118,5 +120,62 @@ describe('alerts logic', () => {
     expect(rows['Sync failing']).toBe('3 runs in a row: Key refused');
     expect(rows['Alert rules']).toBe('SOC');
     expect(rows.Simulated).toMatch(/^yes/);
+  });
+
+  it('says what a finding transition is: opened, reopened, or worsened with its new items and mute', () => {
+    const f = (over: Partial<AlertPayloadFinding>): AlertPayloadFinding => ({
+      id: 'f1',
+      ruleId: 'mistral_integration_api_key_no_expiry',
+      severity: 'medium',
+      title: 'API keys without expiry',
+      resourceType: 'integration',
+      resourceId: 'int1',
+      resourceName: 'prod',
+      detail: '…',
+      remediation: '…',
+      transition: 'opened',
+      ...over,
+    });
+    expect(transitionLabel(f({}))).toBe('opened');
+    expect(transitionLabel(f({ transition: 'reopened' }))).toBe('reopened');
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({ id: x, label: `"${x}"` }));
+    expect(transitionLabel(f({ transition: 'worsened', newItems: { count: 8, items } }))).toBe(
+      'worsened: 8 new items: "a", "b", "c", "d", "e" and 3 more',
+    );
+    expect(
+      transitionLabel(
+        f({ transition: 'worsened', muted: true, newItems: { count: 1, items: items.slice(0, 1) } }),
+      ),
+    ).toBe('worsened: muted, but 1 new item appeared: "a"');
+    expect(transitionLabel(f({ transition: 'worsened', newItems: { count: 2, items: [] } }))).toBe(
+      'worsened: 2 new items',
+    );
+  });
+
+  it('counts worsened findings in the summary', () => {
+    const p = {
+      type: 'trustlens.alert.digest',
+      version: 1,
+      deliveryId: 'del1',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      simulated: false,
+      organization: { id: 'org1', name: 'Acme' },
+      integration: { id: 'int1', name: 'prod' },
+      syncRun: { id: 'run1', status: 'succeeded', finishedAt: null },
+      alertRules: [],
+      summary: {
+        findings: 2,
+        findingsBySeverity: { critical: 0, high: 2, medium: 0, low: 0, info: 0 },
+        worsenedFindings: 1,
+        events: 0,
+        omittedFindings: 0,
+        omittedEvents: 0,
+      },
+      findings: [],
+      events: [],
+      syncFailing: null,
+    } as AlertPayload;
+    const rows = Object.fromEntries(payloadSummary(p).map((r) => [r.label, r.value]));
+    expect(rows.Findings).toBe('2 (2 high), 1 worsened (new items)');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Pure pieces of the alerts settings page: the words for event kinds, severities and delivery statuses,
  * field errors from the API's refusal (details.field, in the API's words), what a test alert's
- * delivery means, and a readable summary of a delivery's payload. No React, tested in alerts-logic.test.ts.
+ * delivery means, a readable summary of a delivery's payload and how a finding's transition reads. No
+ * React, tested in alerts-logic.test.ts.
  */
 import { ApiError, type Schemas } from '../../api/client';
 import { formatDateTime } from '../../lib/format';
@@ -11,6 +12,7 @@ export type AlertRule = Schemas['AlertRule'];
 export type AlertDelivery = Schemas['AlertDelivery'];
 export type AlertDeliveryDetail = Schemas['AlertDeliveryDetail'];
 export type AlertPayload = Schemas['AlertPayload'];
+export type AlertPayloadFinding = AlertPayload['findings'][number];
 export type AlertEventKind = AlertRule['events'][number];
 export type DeliveryStatus = AlertDelivery['status'];
 export type Severity = NonNullable<AlertRule['minSeverity']>;
@@ -141,9 +143,10 @@ export function payloadSummary(p: AlertPayload): { label: string; value: string 
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
+  const worsened = p.summary.worsenedFindings ?? 0;
   rows.push({
     label: 'Findings',
-    value: `${p.summary.findings}${bySeverity ? ` (${bySeverity})` : ''}${p.summary.omittedFindings ? `, ${p.summary.omittedFindings} more not listed` : ''}`,
+    value: `${p.summary.findings}${bySeverity ? ` (${bySeverity})` : ''}${worsened ? `, ${worsened} worsened (new items)` : ''}${p.summary.omittedFindings ? `, ${p.summary.omittedFindings} more not listed` : ''}`,
   });
   rows.push({
     label: 'Events',
@@ -157,6 +160,25 @@ export function payloadSummary(p: AlertPayload): { label: string; value: string 
   if (p.message) rows.push({ label: 'Message', value: p.message });
   if (p.simulated) rows.push({ label: 'Simulated', value: 'yes (a simulated workspace, not real data)' });
   return rows;
+}
+
+/** At most this many new items of a worsened finding are named (as in the Slack message). */
+const NAMED_ITEMS = 5;
+
+/**
+ * How a delivered finding's transition reads: "opened", "reopened", or for a worsened one (an open
+ * finding listing many items, in which new ones appeared) which items, and whether it is muted:
+ * `worsened: muted, but 2 new items appeared: "ci" (HQSx...Ug6Y), bob@example.com`.
+ */
+export function transitionLabel(f: AlertPayloadFinding): string {
+  if (f.transition !== 'worsened') return f.transition;
+  const items = f.newItems?.items ?? [];
+  const count = Math.max(f.newItems?.count ?? 0, items.length);
+  const what = count === 0 ? 'new items' : count === 1 ? '1 new item' : `${count} new items`;
+  const named = items.slice(0, NAMED_ITEMS).map((x) => x.label);
+  const rest = count - named.length;
+  const list = named.length > 0 ? `: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}` : '';
+  return f.muted ? `worsened: muted, but ${what} appeared${list}` : `worsened: ${what}${list}`;
 }
 
 /** Names for ids (destinations, integrations); an id no longer known reads as such. */

@@ -177,7 +177,7 @@ export function RuleDialog({
           />
           <Select
             label="Findings"
-            description="New and reopened failing findings at this severity or worse fire an alert."
+            description="New and reopened failing findings at this severity or worse fire an alert, and so do findings listing many items (API keys, connectors…) when new items appear in them, even when muted."
             data={SEVERITY_CHOICES}
             value={draft.minSeverity}
             onChange={(v) => v && set({ minSeverity: v })}

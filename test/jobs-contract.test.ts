@@ -86,6 +86,13 @@ async function runs(db: Database): Promise<RunRow[]> {
 const settled = (rows: RunRow[]) =>
   rows.every((r) => !['queued', 'running', 'interrupted'].includes(r.status));
 
+/**
+ * Settled, and each run's end reported to the onSyncFinished listeners: they are called after the run's
+ * row is written, so on a loaded machine a row can read ended before its listener ran.
+ */
+const settledAndReported = (finished: ReadonlyMap<string, number>) => (rows: RunRow[]) =>
+  settled(rows) && rows.every((r) => r.status !== 'succeeded' || finished.has(r.id));
+
 interface JobRow {
   state: string;
   retry_count: number;
@@ -305,7 +312,7 @@ for (const backend of testBackends()) {
         for (const r of triggered)
           await queues[1].enqueue({ runId: r.run.id, integrationId: r.run.integrationId });
         for (const a of apps) await a.startWorker();
-        await until('every run ended', () => runs(db), settled);
+        await until('every run ended and was reported', () => runs(db), settledAndReported(finished));
         const rows = await runs(db);
         assert.equal(rows.length, ids.length, 'one run per trigger');
         for (const r of rows) {
@@ -491,7 +498,11 @@ for (const backend of testBackends()) {
           'each process runs its concurrency of syncs',
         );
         open();
-        const rows = await until('every run ended', () => runs(db), settled);
+        const rows = await until(
+          'every run ended and was reported',
+          () => runs(db),
+          settledAndReported(finished),
+        );
         for (const r of rows) {
           assert.equal(r.status, 'succeeded', `run ${r.id}: ${JSON.stringify(r.errors.slice(0, 2))}`);
           assert.equal(r.attempts, 1, 'taken once, never taken over');

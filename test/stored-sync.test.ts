@@ -124,7 +124,7 @@ for (const backend of testBackends()) {
         `open FAIL mistral_agent_guardrails_missing agent:${A}`,
         `open FAIL mistral_agent_guardrails_pii_unchecked agent:${A}`,
         `open FAIL mistral_agent_guardrails_regressed agent:${A}`, // v1 had blocking guardrails
-        `open FAIL mistral_agent_handoff_missing_target agent:${A}`, // B, its handoff target, is deleted
+        `open FAIL mistral_agent_handoff_target_missing agent:${A}`, // B, its handoff target, is deleted
         `open FAIL mistral_agent_instructions_secret agent:${A}`,
         `open FAIL mistral_agent_model_unpinned agent:${A}`,
         `open FAIL mistral_agent_owner_missing agent:${A}`,

@@ -64,7 +64,7 @@ const CONTRACT_IDS = [
   'mistral_integration_connector_untrusted_server',
   'mistral_integration_connector_credentials_failing',
   'mistral_agent_handoff_weaker_guardrails',
-  'mistral_agent_handoff_missing_target',
+  'mistral_agent_handoff_target_missing',
   // the organization, read with the optional admin key (issue 11)
   'mistral_integration_key_expiring',
   'mistral_integration_key_not_found',
@@ -264,7 +264,7 @@ describe('rule catalog', () => {
     assert.deepEqual(fails('mistral_integration_partial_coverage'), []);
     // ag_good (strong guardrails) hands off to ag_support (none) and to an agent that does not exist
     assert.deepEqual(fails('mistral_agent_handoff_weaker_guardrails'), ['ag_good']);
-    assert.deepEqual(fails('mistral_agent_handoff_missing_target'), ['ag_good']);
+    assert.deepEqual(fails('mistral_agent_handoff_target_missing'), ['ag_good']);
     // the good agent passes the guardrail rules, but its usage rules are UNKNOWN (no usage), never PASS
     const good = results.filter((r) => r.resourceId === 'ag_good');
     assert.ok(good.some((r) => r.status === 'PASS'));

@@ -17,7 +17,7 @@ import { rule as mistralAgentGuardrailsMissing } from './checks/mistral-agent-gu
 import { rule as mistralAgentGuardrailsNotBlocking } from './checks/mistral-agent-guardrails-not-blocking.ts';
 import { rule as mistralAgentGuardrailsPiiUnchecked } from './checks/mistral-agent-guardrails-pii-unchecked.ts';
 import { rule as mistralAgentGuardrailsRegressed } from './checks/mistral-agent-guardrails-regressed.ts';
-import { rule as mistralAgentHandoffMissingTarget } from './checks/mistral-agent-handoff-missing-target.ts';
+import { rule as mistralAgentHandoffMissingTarget } from './checks/mistral-agent-handoff-target-missing.ts';
 import { rule as mistralAgentHandoffWeakerGuardrails } from './checks/mistral-agent-handoff-weaker-guardrails.ts';
 import { rule as mistralAgentInstructionsMissing } from './checks/mistral-agent-instructions-missing.ts';
 import { rule as mistralAgentInstructionsSecret } from './checks/mistral-agent-instructions-secret.ts';

@@ -72,10 +72,10 @@ describe('mistral_agent_handoff_weaker_guardrails', () => {
     );
   });
 
-  it('PASS: a target proven not to exist is left to mistral_agent_handoff_missing_target', () => {
+  it('PASS: a target proven not to exist is left to mistral_agent_handoff_target_missing', () => {
     const r = one(rule, context({ agents: [source(['ag_gone', 'ag_ok']), target('ag_ok', 'Ok')] }), 'ag_src');
     assert.equal(r.status, 'PASS');
-    assert.match(r.detail, /ag_gone does not exist \(see mistral_agent_handoff_missing_target\)\.$/);
+    assert.match(r.detail, /ag_gone does not exist \(see mistral_agent_handoff_target_missing\)\.$/);
     assert.deepEqual(r.evidence?.missingTargets, ['ag_gone']);
   });
 

@@ -26,7 +26,7 @@ import {
   MISTRAL_HANDOFFS_DOC,
   agentListingGap,
   handoffTargets,
-} from './mistral-agent-handoff-missing-target.ts';
+} from './mistral-agent-handoff-target-missing.ts';
 
 export const meta: RuleMeta = {
   id: 'mistral_agent_handoff_weaker_guardrails',
@@ -197,7 +197,7 @@ function judge(agent: AgentRecord, byId: ReadonlyMap<string, AgentRecord>, gap: 
   const present = ids.length - missing.length;
   const gone =
     missing.length > 0
-      ? `${listWords(missing)} ${missing.length === 1 ? 'does' : 'do'} not exist (see mistral_agent_handoff_missing_target)`
+      ? `${listWords(missing)} ${missing.length === 1 ? 'does' : 'do'} not exist (see mistral_agent_handoff_target_missing)`
       : '';
   return pass(
     present === 0

@@ -58,7 +58,7 @@ export function agentListingGap(snapshot: Snapshot): string | null {
 }
 
 export const meta: RuleMeta = {
-  id: 'mistral_agent_handoff_missing_target',
+  id: 'mistral_agent_handoff_target_missing',
   title: 'Agent hands off to an agent that does not exist',
   resourceType: 'agent',
   severity: 'low',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentListingGap, handoffTargets, rule } from './mistral-agent-handoff-missing-target.ts';
+import { agentListingGap, handoffTargets, rule } from './mistral-agent-handoff-target-missing.ts';
 import type { AgentRecord, DataQualityWarning } from '../../inventory/types.ts';
 import { agent, availability, context, noBetaAvailability, snapshot } from '../testing/fixtures.ts';
 import { one } from '../testing/run.ts';
@@ -18,7 +18,7 @@ const leftOutAgent: DataQualityWarning = {
   leftOut: true,
 };
 
-describe('mistral_agent_handoff_missing_target', () => {
+describe('mistral_agent_handoff_target_missing', () => {
   it('PASS: no handoffs, or every target is among the agents', () => {
     const none = one(rule, context({ agents: [router(null)] }), 'ag_router');
     assert.equal(none.status, 'PASS');

@@ -255,7 +255,7 @@ export function register(program: Command): void {
       .requiredOption('--destination <destination>', 'destination name or id (repeat for several)', collect)
       .option(
         '--min-severity <severity>',
-        `new and reopened failing findings at this severity or higher (${SEVERITIES.join(', ')})`,
+        `new, reopened and worsened failing findings at this severity or higher (${SEVERITIES.join(', ')})`,
       )
       .option('--rule <ruleId>', 'only this TrustLens rule (repeat for several)', collect)
       .option(

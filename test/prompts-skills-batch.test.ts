@@ -63,8 +63,93 @@ describe('record mapping', () => {
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-02-01T00:00:00Z',
       referencedAgents: null,
+      // The "sk-live-…" in every text: where it is, never the text or the value.
+      secretsScanned: true,
+      secretFindings: [
+        { version: null, field: 'description', kind: 'openai_style_key', line: 1, column: 24 },
+        { version: 1, field: 'definition.content', kind: 'openai_style_key', line: 1, column: 24 },
+        { version: 1, field: 'notes', kind: 'openai_style_key', line: 1, column: 24 },
+        { version: 2, field: 'definition.content', kind: 'openai_style_key', line: 1, column: 24 },
+        { version: 3, field: 'definition.content', kind: 'openai_style_key', line: 1, column: 24 },
+      ],
     });
     assert.ok(!JSON.stringify(r).includes('TOP-SECRET'));
+    assert.ok(!JSON.stringify(r).includes('sk-live'));
+  });
+
+  test('credential scan: only in a later version, of a prompt and of a skill; text and value never kept', () => {
+    const key = 'AKIAABCDEFGHIJKLMNOP';
+    const clean = (v: number) => ({ version: v, definition: { content: `You answer politely (v${v}).` } });
+    const p = toRegistryRecord({ ...prompt, description: 'Replies', notes: 'ok' }, [
+      clean(1),
+      clean(2),
+      { version: 3, definition: { content: `Line one\nUse AWS ${key} for the bucket.` }, notes: 'rotate' },
+    ]);
+    assert.equal(p.secretsScanned, true);
+    assert.deepEqual(p.secretFindings, [
+      { version: 3, field: 'definition.content', kind: 'aws_access_key_id', line: 2, column: 9 },
+    ]);
+    const skill = toRegistryRecord(
+      { id: 's1', name: 'code_review', latestVersion: 2 },
+      [
+        { version: 1, definition: { description: 'Use for reviews', body: '# Review\nRead the diff.' } },
+        {
+          version: 2,
+          definition: {
+            description: 'Use for reviews',
+            body: '# Review\nRead the diff.',
+            assets: {
+              'deploy.sh': { textContent: `#!/bin/sh\nexport TOKEN=ghp_${'a1B2'.repeat(9)}` },
+              'logo.png': { rawContent: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1]).toString('base64') },
+              'ci.env': { rawContent: Buffer.from(`X=1\nKEY=${key}`).toString('base64') },
+            },
+          },
+          notes: 'token=<your token>',
+        },
+      ],
+      'skill',
+    );
+    assert.equal(skill.secretsScanned, true);
+    assert.deepEqual(
+      skill.secretFindings.map((f) => [f.version, f.field, f.kind, f.line]),
+      [
+        [2, 'definition.assets["ci.env"]', 'aws_access_key_id', 2],
+        [2, 'definition.assets["deploy.sh"]', 'github_token', 2],
+      ],
+    );
+    const text = JSON.stringify([p, skill]);
+    for (const secret of [key, 'ghp_', 'a1B2', 'Use AWS', 'Read the diff', '<your token>'])
+      assert.ok(!text.includes(secret), `no "${secret}" in the records`);
+  });
+
+  test('credential scan: not scanned (versions not read, text missing) is not "clean"', () => {
+    // Versions not read: the served version is scanned, but the record is not wholly scanned.
+    const unread = toRegistryRecord({ ...prompt, description: 'x', notes: 'y' }, null);
+    assert.equal(unread.secretsScanned, false);
+    assert.deepEqual(
+      unread.secretFindings.map((f) => [f.version, f.field]),
+      [[3, 'definition.content']],
+    );
+    // A version without its definition: the text was not returned.
+    const noText = toRegistryRecord({ id: 'p3', name: 'x' }, [
+      { version: 1, definition: { content: 'hi' } },
+      { version: 2 },
+    ]);
+    assert.equal(noText.secretsScanned, false);
+    assert.deepEqual(noText.secretFindings, []);
+    // Scanned and clean.
+    const ok = toRegistryRecord({ id: 'p4', name: 'x' }, [{ version: 1, definition: { content: 'hi' } }]);
+    assert.equal(ok.secretsScanned, true);
+    assert.deepEqual(ok.secretFindings, []);
+    // A title shaped like a credential is not kept either.
+    const titled = toRegistryRecord({ id: 'p5', name: 'x', title: 'password=Hunter22!' }, [
+      { version: 1, definition: { content: 'hi' } },
+    ]);
+    assert.equal(titled.title, '[REDACTED]');
+    assert.deepEqual(titled.secretFindings, [
+      { version: null, field: 'title', kind: 'password', line: 1, column: 1 },
+    ]);
+    assert.ok(!JSON.stringify(titled).includes('Hunter22'));
   });
 
   test('versions not read: versionCount null (not 0), aliases of the served version, latest from the object', () => {

@@ -209,9 +209,11 @@ export async function discoverExtras(opts: {
   const registry = async <T extends { id?: string }>(
     list: (() => Promise<ListResult<T>>) | undefined,
     versionsOf: ((id: string) => Promise<ListResult<{ version?: number; aliases?: string[] }>>) | undefined,
-    what: string,
+    what: 'Prompt' | 'Skill',
   ): Promise<{ records: PromptRecord[] | null; availability: FeatureAvailability }> => {
     if (!list) return { records: null, availability: NOT_SUPPORTED };
+    // What a definition holds, for the credential scan of every version's text (never kept).
+    const kind = what === 'Prompt' ? 'prompt' : 'skill';
     try {
       const listed = await list();
       warnings.push(...listed.warnings);
@@ -224,14 +226,14 @@ export async function discoverExtras(opts: {
         return r.items;
       });
       const records = results.map((r, i) => {
-        if (r.status === 'fulfilled') return toRegistryRecord(listed.items[i], r.value);
+        if (r.status === 'fulfilled') return toRegistryRecord(listed.items[i], r.value, kind);
         rethrowFatal(r.reason);
         // Deleted between the listing and this call: not an error of the feature.
         if (!(isAppError(r.reason) && r.reason.code === 'NOT_FOUND')) {
           failed++;
           firstError ??= r.reason;
         }
-        return toRegistryRecord(listed.items[i], null);
+        return toRegistryRecord(listed.items[i], null, kind);
       });
       records.sort((a, b) => a.id.localeCompare(b.id));
       return {

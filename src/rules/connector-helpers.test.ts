@@ -48,6 +48,24 @@ describe('changesState (tool names)', () => {
       assert.equal(changesState(name), true, name);
   });
 
+  it('a state-changing word in noun position does not make a read-only tool change state', () => {
+    for (const name of [
+      'get_commit',
+      'list_commit_statuses',
+      'get_merge_request',
+      'list_merge_requests',
+      'get_deploy_keys',
+      'get_sync_status',
+      'get_import_status',
+      'get_archive',
+      'get_trigger',
+      'search_payments',
+    ])
+      assert.equal(changesState(name), false, name);
+    for (const name of ['get_or_create_user', 'read_then_delete', 'list_and_archive_issues'])
+      assert.equal(changesState(name), true, name);
+  });
+
   it("skips a leading word that is the connector's own name", () => {
     assert.equal(changesState('notion_search_pages', ['notion']), false);
     assert.equal(changesState('notion_update_page', ['notion']), true);

@@ -163,22 +163,30 @@ export function nameWords(name: string): string[] {
 
 /**
  * Whether a tool changes state, judged by its name alone (TrustLens keeps no tool annotations, and
- * MCP's readOnlyHint is a hint the server sets about itself). Read-only only when its first word (after
- * leading words it shares with `owner`, the connector's name) is a READ_ONLY_VERBS word and no word is
- * a STATE_CHANGING_VERBS word; anything else changes state, so a name the heuristic
- * does not know (`query`, `run`, `issue`) is one a person should confirm.
+ * MCP's readOnlyHint is a hint the server sets about itself). Its verb is its first word after the
+ * leading words it shares with `owner` (the connector's name), or a word right after "or", "and" or
+ * "then" (`get_or_create_user`, `search_and_replace`). Read-only only when the first verb is a
+ * READ_ONLY_VERBS word and no later verb is a STATE_CHANGING_VERBS word: a state-changing word in noun
+ * position (`get_commit`, `list_merge_requests`, `get_sync_status`) does not count. Anything else
+ * changes state, so a name the heuristic does not know (`query`, `run`, `issue`) is one a person
+ * should confirm.
  */
 export function changesState(name: string, owner: readonly string[] = []): boolean {
   const words = nameWords(name);
-  if (words.some((w) => STATE_CHANGING_VERBS.includes(w))) return true;
   let start = 0;
   while (start < words.length - 1 && owner.includes(words[start])) start++;
-  return !READ_ONLY_VERBS.includes(words[start] ?? '');
+  if (!READ_ONLY_VERBS.includes(words[start] ?? '')) return true;
+  for (let i = start + 1; i < words.length - 1; i++) {
+    if (CONJUNCTIONS.includes(words[i]) && STATE_CHANGING_VERBS.includes(words[i + 1])) return true;
+  }
+  return false;
 }
+
+const CONJUNCTIONS = ['or', 'and', 'then'];
 
 /** One sentence on how tools were judged, for details. */
 export const STATE_CHANGE_RULE =
-  'Tools are judged by name: a tool is read-only only if its name starts with a read-only verb (get, list, search, read, fetch…).';
+  'Tools are judged by name: a tool is read-only only if its name starts with a read-only verb (get, list, search, read, fetch…) and joins no state-changing verb to it ("get_or_create").';
 
 /**
  * The tools a connector exposes: null when unknown (the connector's tool list was not sent, or was

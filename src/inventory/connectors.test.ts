@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanServerUrl, tokenLike } from './connectors.ts';
+import { connectorTools } from '../rules/connector-helpers.ts';
+import type { WireConnector } from '../shared/mistral-wire-connectors.ts';
+import { cleanServerUrl, toConnectorRecord, tokenLike } from './connectors.ts';
 
 const SECRETS = ['abc123', 'pw', 'pa/ss', 's3cr3t'];
 const R = '%5BREDACTED%5D';
@@ -111,4 +113,50 @@ test('tokenLike tells generated tokens from path words', () => {
     assert.ok(tokenLike(t), t);
   for (const w of ['mcp', 'sse', 'v1', '2025-03-26', 'my-crm-server', 'server-v2', 'gmail', '@me', ''])
     assert.ok(!tokenLike(w), w);
+});
+
+test("a connector's tools: null or absent on the wire stay null (unknown); [] stays [] (none)", () => {
+  const wire = (over: Partial<WireConnector>): WireConnector => {
+    const base: WireConnector = {
+      id: 'c1',
+      name: 'crm',
+      description: 'CRM',
+      created_at: '2026-01-01T00:00:00Z',
+      modified_at: '2026-01-01T00:00:00Z',
+      owner_type: 'org',
+      visibility: 'shared_org',
+      private_tool_execution: false,
+      ...over,
+    };
+    return base;
+  };
+  const record = (c: WireConnector) =>
+    toConnectorRecord({ connector: c, credentials: { organization: [], workspace: [], user: [] } }, []);
+  const nulled = record(wire({ tools: null }));
+  assert.equal(nulled.tools, null);
+  assert.equal(connectorTools(nulled), null, 'the rules read it as unknown');
+  const absent = wire({});
+  delete absent.tools;
+  assert.equal(record(absent).tools, null);
+  assert.equal(record(wire({ tools: 'search' as never })).tools, null, 'not a list: unknown too');
+  const empty = record(wire({ tools: [] }));
+  assert.deepEqual(empty.tools, []);
+  assert.deepEqual(connectorTools(empty), [], 'the rules read it as none');
+  const listed = record(
+    wire({
+      tools: [
+        {
+          id: 't1',
+          name: 'search_accounts',
+          description: 'Search',
+          execution_config: null,
+          visibility: 'shared_org',
+          created_at: '2026-01-01T00:00:00Z',
+          modified_at: '2026-01-01T00:00:00Z',
+          active: false,
+        },
+      ],
+    }),
+  );
+  assert.deepEqual(listed.tools, [{ name: 'search_accounts', description: 'Search', active: false }]);
 });

@@ -69,7 +69,11 @@ export interface ConnectorRecord {
   active: boolean | null;
   authenticated: boolean | null;
   privateToolExecution: boolean | null;
-  tools: ConnectorToolRecord[];
+  /**
+   * The tools the connector exposes; null when unknown (the listing sent `tools: null` or no `tools`,
+   * and GET /v1/connectors/{id}/tools was not read or failed). [] = it has none: never conflate them.
+   */
+  tools: ConnectorToolRecord[] | null;
   /** Every scope's credentials, or null when they could not be read (never a value). */
   credentials: ConnectorCredentialRecord[] | null;
   /** Per scope: how many credentials, or null when that scope could not be read. */
@@ -327,6 +331,14 @@ export interface ConnectorInput {
   credentials: Record<CredentialScope, WireConnectorCredential[] | null>;
 }
 
+/** A connector's tools as records (a tool without a string name keeps `String(name)`). */
+function toToolRecords(tools: readonly unknown[]): ConnectorToolRecord[] {
+  return tools.map((t) => {
+    const o = t && typeof t === 'object' ? (t as Record<string, unknown>) : {};
+    return { name: String(o.name), description: str(o.description), active: bool(o.active) };
+  });
+}
+
 export function toConnectorRecord(
   input: ConnectorInput,
   agents: readonly AgentRecord[],
@@ -361,11 +373,7 @@ export function toConnectorRecord(
     active: bool(c.active),
     authenticated: bool(c.is_authenticated),
     privateToolExecution: bool(c.private_tool_execution),
-    tools: (Array.isArray(c.tools) ? c.tools : []).map((t) => ({
-      name: String(t?.name),
-      description: str(t?.description),
-      active: bool(t?.active),
-    })),
+    tools: Array.isArray(c.tools) ? toToolRecords(c.tools) : null,
     credentials,
     credentialCounts,
     usedByAgents: [],

@@ -104,9 +104,12 @@ const Connector = z
     active: z.boolean().nullable(),
     authenticated: z.boolean().nullable(),
     privateToolExecution: z.boolean().nullable(),
-    tools: z.array(
-      z.object({ name: z.string(), description: z.string().nullable(), active: z.boolean().nullable() }),
-    ),
+    tools: z
+      .array(
+        z.object({ name: z.string(), description: z.string().nullable(), active: z.boolean().nullable() }),
+      )
+      .nullable()
+      .describe('The tools it exposes; null when unknown (Mistral did not return them), [] when none'),
     credentials: z
       .array(ConnectorCredential)
       .nullable()

@@ -8144,11 +8144,14 @@ export interface components {
       active: boolean | null;
       authenticated: boolean | null;
       privateToolExecution: boolean | null;
-      tools: {
-        name: string;
-        description: string | null;
-        active: boolean | null;
-      }[];
+      /** @description The tools it exposes; null when unknown (Mistral did not return them), [] when none */
+      tools:
+        | {
+            name: string;
+            description: string | null;
+            active: boolean | null;
+          }[]
+        | null;
       /** @description Every scope’s credentials; null when they could not be read */
       credentials: components['schemas']['ConnectorCredentialInput'][] | null;
       /** @description Per scope, how many; null when that scope could not be read */
@@ -9746,11 +9749,14 @@ export interface components {
       active: boolean | null;
       authenticated: boolean | null;
       privateToolExecution: boolean | null;
-      tools: {
-        name: string;
-        description: string | null;
-        active: boolean | null;
-      }[];
+      /** @description The tools it exposes; null when unknown (Mistral did not return them), [] when none */
+      tools:
+        | {
+            name: string;
+            description: string | null;
+            active: boolean | null;
+          }[]
+        | null;
       /** @description Every scope’s credentials; null when they could not be read */
       credentials: components['schemas']['ConnectorCredential'][] | null;
       /** @description Per scope, how many; null when that scope could not be read */

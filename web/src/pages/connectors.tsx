@@ -2,7 +2,8 @@
  * MCP connectors of an integration (issue 11): where each points, custom or built-in, what deserves
  * attention (plain HTTP, a non-public server, a credential in the URL, failing credentials), the
  * credentials per scope (names and status only: TrustLens never reads a value) and the agents using
- * each. A connector's own page lists its credentials and tools.
+ * each. A connector's own page lists its credentials and tools (unknown, never "none" or 0, when
+ * Mistral returned no tool list for it).
  */
 import {
   Anchor,
@@ -224,7 +225,13 @@ function ConnectorRow({ connector: c }: { connector: Connector }) {
         <Text size="sm">{credentialCountsText(c)}</Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{c.tools.length}</Text>
+        {c.tools === null ? (
+          <Text size="sm" c="dimmed">
+            {TOOLS_UNKNOWN}
+          </Text>
+        ) : (
+          <Text size="sm">{c.tools.length}</Text>
+        )}
       </Table.Td>
       <Table.Td>
         <AgentLinks
@@ -250,6 +257,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
     </Stack>
   );
 }
+
+/** A connector's tools when the last sync got no tool list for it: never "0" or "none". */
+const TOOLS_UNKNOWN = 'unknown (not returned by Mistral)';
 
 const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
@@ -380,10 +390,15 @@ export function ConnectorDetailPage() {
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <Paper withBorder p="md" component="section" aria-labelledby="tools-heading">
                 <Title order={2} size="h4" id="tools-heading" mb="xs">
-                  Tools ({c.tools.length})
+                  {c.tools === null ? 'Tools' : `Tools (${c.tools.length})`}
                 </Title>
-                {c.tools.length === 0 ? (
-                  <Text size="sm">None listed.</Text>
+                {c.tools === null ? (
+                  <Text size="sm">
+                    {TOOLS_UNKNOWN}: the last sync could not learn which tools this connector exposes, so
+                    rules that need them say UNKNOWN.
+                  </Text>
+                ) : c.tools.length === 0 ? (
+                  <Text size="sm">None: Mistral lists no tool for this connector.</Text>
                 ) : (
                   <Stack gap={6}>
                     {c.tools.map((t) => (

@@ -175,6 +175,55 @@ describe('Connectors page', () => {
   });
 });
 
+describe('Connectors page: tools Mistral did not return', () => {
+  it('the list says unknown (not returned by Mistral), never 0; [] still reads 0', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations': integrations,
+      'GET /api/v1/integrations/:id/connectors': ok(
+        page(
+          [
+            connector({ id: 'c1', name: 'crm_tools', tools: null }),
+            connector({ id: 'c2', name: 'empty_server', tools: [] }),
+          ],
+          read('connectors'),
+        ),
+      ),
+    });
+    renderAt('/connectors', [{ path: '/connectors', element: <ConnectorsPage /> }]);
+    const table = await screen.findByRole('table', { name: 'Connectors' });
+    const rows = within(table).getAllByRole('row');
+    const toolsCell = (row: HTMLElement) => within(row).getAllByRole('cell')[4];
+    expect(toolsCell(rows[1]).textContent).toBe('unknown (not returned by Mistral)');
+    expect(toolsCell(rows[2]).textContent).toBe('0');
+  });
+
+  it("a connector's page says its tools are unknown, never 'None listed'", async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations/:id/connectors/:cid': ok(connector({ title: 'CRM tools', tools: null })),
+    });
+    renderAt('/integrations/int1/connectors/c1', [
+      { path: '/integrations/:integrationId/connectors/:connectorId', element: <ConnectorDetailPage /> },
+    ]);
+    expect(await screen.findByRole('heading', { level: 1, name: 'CRM tools' })).toBeTruthy();
+    const tools = screen.getByRole('region', { name: 'Tools' });
+    expect(within(tools).getByText(/^unknown \(not returned by Mistral\): /)).toBeTruthy();
+    expect(within(tools).queryByText(/None|\b0\b/)).toBeNull();
+    expect(screen.queryByText('Tools (0)')).toBeNull();
+  });
+
+  it('a connector with no tools ([]) says none', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations/:id/connectors/:cid': ok(connector({ title: 'Empty', tools: [] })),
+    });
+    renderAt('/integrations/int1/connectors/c1', [
+      { path: '/integrations/:integrationId/connectors/:connectorId', element: <ConnectorDetailPage /> },
+    ]);
+    expect(await screen.findByRole('heading', { level: 2, name: 'Tools (0)' })).toBeTruthy();
+    expect(screen.getByText('None: Mistral lists no tool for this connector.')).toBeTruthy();
+    expect(screen.queryByText(/not returned by Mistral/)).toBeNull();
+  });
+});
+
 describe('Organization page', () => {
   it('without an admin key: one notice says what the key adds and how to add it, never zero or empty', async () => {
     const api = withApi('viewer', {

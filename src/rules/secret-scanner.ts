@@ -22,6 +22,8 @@
  *                      to be brief" or "Key: step-by-step" is not flagged
  * - mistral_style_key  a standalone 32-char alphanumeric word mixing upper case, lower case and digits
  *                      (the shape of Mistral API keys)
+ * - trustlens_token    tlk_ followed by 20+ base64url characters: TrustLens's own API tokens (so a log
+ *                      line, an instruction or a prompt quoting one is caught too)
  */
 
 export type SecretKind =
@@ -34,7 +36,8 @@ export type SecretKind =
   | 'google_api_key'
   | 'bearer_token'
   | 'password'
-  | 'mistral_style_key';
+  | 'mistral_style_key'
+  | 'trustlens_token';
 
 export const SECRET_KIND_LABELS: Record<SecretKind, string> = {
   private_key: 'a private key block',
@@ -47,6 +50,7 @@ export const SECRET_KIND_LABELS: Record<SecretKind, string> = {
   bearer_token: 'a bearer token',
   password: 'a password or secret assignment',
   mistral_style_key: 'a 32-character API key (Mistral style)',
+  trustlens_token: 'a TrustLens API token',
 };
 
 export interface SecretLocation {
@@ -109,6 +113,7 @@ const PATTERNS: Pattern[] = [
     accept: (m) => m[0].length >= 3 + 20 || /[0-9]/.test(m[0]),
   },
   { kind: 'google_api_key', re: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { kind: 'trustlens_token', re: /\btlk_[A-Za-z0-9_-]{20,}/g },
   { kind: 'bearer_token', re: /\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*/gi },
   {
     kind: 'password',

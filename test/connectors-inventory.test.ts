@@ -12,6 +12,7 @@ import { createKeyring, masterKeyFromBytes } from '../src/crypto/index.ts';
 import { buildScanReport } from '../src/exports/scan-report.ts';
 import { createMistralConnector } from '../src/mistral/index.ts';
 import { getRule } from '../src/rules/catalog.ts';
+import { connectorTools } from '../src/rules/connector-helpers.ts';
 import { HOSTILE_PAYLOADS } from '../src/simulator/hostile.ts';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/index.ts';
 import { createStore } from '../src/store/store.ts';
@@ -84,6 +85,22 @@ describe('connectors and library sharing in the inventory', () => {
       );
       assert.equal(report.summary.connectors, ws.length);
       const byName = new Map((s.connectors ?? []).map((c) => [c.name, c]));
+
+      // Tools: notion's listing sends tools: null and warehouse_db's none; both are read with
+      // GET /v1/connectors/{id}/tools (MCPTool records carry no active flag), the others are not.
+      const toolNames = (name: string) => byName.get(name)!.tools?.map((t) => t.name);
+      assert.deepEqual(toolNames('notion'), ['search_pages', 'update_page']);
+      assert.deepEqual(toolNames('warehouse_db'), ['query', 'update_record']);
+      assert.equal(byName.get('notion')!.tools?.[0].active, null);
+      assert.deepEqual(toolNames('github'), ['search_code', 'create_issue', 'merge_pull_request']);
+      const toolReads = sim
+        .stats()
+        .byRoute.filter((r) => r.route === '/v1/connectors/{connector_id_or_name}/tools');
+      assert.deepEqual(
+        toolReads.map((r) => [r.status, r.count]),
+        [[200, 2]],
+        'one read for each of the two',
+      );
 
       // Credentials per scope, names and status only.
       const github = byName.get('github')!;
@@ -209,6 +226,91 @@ describe('connectors and library sharing in the inventory', () => {
       assert.equal(some.report.extraAvailability.connectors.status, 'available');
       assert.equal(some.report.extraAvailability.librarySharing.status, 'unavailable');
       assert.ok(some.report.libraries.every((l) => l.shares === null));
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('listConnectorTools: every page (from page 1), by id or name, records checked against MCPTool', async () => {
+    const sim = await startSimulator({ seed: 5 });
+    try {
+      const notion = (sim.workspace.connectors ?? []).find((c) => c.connector.name === 'notion')!;
+      const c = connectorFor(sim, 1);
+      for (const ref of [notion.connector.id, 'notion']) {
+        const r = await c.listConnectorTools(ref);
+        assert.deepEqual(
+          r.items.map((t) => t.name),
+          ['search_pages', 'update_page'],
+        );
+        assert.deepEqual(r.warnings, []);
+      }
+      // Two tools at page_size 1: pages 1, 2 and an empty 3, twice.
+      assert.equal(c.stats().requestsByEndpoint['GET /v1/connectors/{connector_id_or_name}/tools'], 6);
+      (notion.connector.tools![0] as { name: unknown }).name = null;
+      const bad = await connectorFor(sim).listConnectorTools(notion.connector.id);
+      assert.equal(bad.items.length, 2, 'the record is kept');
+      assert.equal(bad.warnings.length, 1);
+      assert.equal(bad.warnings[0].resourceType, 'connector');
+      assert.equal(bad.warnings[0].resourceId, notion.connector.id);
+      assert.match(bad.warnings[0].issue, /^tools: name: /);
+      assert.ok(
+        sim.stats().byRoute.every((r) => r.method === 'GET'),
+        'GET only',
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('tools read only through GET …/tools reach the rules; a record there that is not an MCPTool makes them unknown', async () => {
+    const sim = await startSimulator({ seed: 5 });
+    try {
+      const notion = (sim.workspace.connectors ?? []).find((c) => c.connector.name === 'notion')!;
+      assert.equal(notion.toolsInListing, 'null', 'the listing gives no tools for notion');
+      // Agent 0 calls notion, with no include list and no confirmation.
+      const agent0 = sim.workspace.agents[0];
+      for (const t of agent0.current.tools ?? [])
+        if (t.type === 'connector') {
+          t.connector_id = 'notion';
+          delete (t as { tool_configuration?: unknown }).tool_configuration;
+        }
+      const judgement = async () => {
+        const { pipeline } = await scan(sim);
+        const c = pipeline.snapshot.connectors?.find((x) => x.name === 'notion');
+        assert.ok(c, 'the connector is kept');
+        const r = pipeline.results.find(
+          (x) => x.ruleId === 'mistral_agent_connector_unconfirmed' && x.resourceId === agent0.current.id,
+        );
+        const judged = (r?.evidence?.connectors ?? []) as Array<{
+          connectorId: unknown;
+          status: unknown;
+          callableTools: unknown;
+        }>;
+        const j = judged.find((x) => x.connectorId === c.id);
+        assert.ok(j, JSON.stringify(r?.evidence));
+        return { c, j, availability: pipeline.snapshot.extraAvailability?.connectors };
+      };
+
+      const read = await judgement();
+      assert.deepEqual(
+        read.c.tools?.map((t) => t.name),
+        ['search_pages', 'update_page'],
+      );
+      assert.deepEqual(read.j.callableTools, ['search_pages', 'update_page']);
+      assert.equal(read.j.status, 'unconfirmed', 'update_page runs unconfirmed');
+
+      (notion.connector.tools![1] as { name: unknown }).name = 42;
+      const bad = await judgement();
+      assert.equal(bad.availability?.status, 'available');
+      assert.ok(
+        bad.c.dataQuality.some(
+          (w) => w.endpoint === 'GET /v1/connectors/{connector_id_or_name}/tools' && /^tools\b/.test(w.issue),
+        ),
+        JSON.stringify(bad.c.dataQuality),
+      );
+      assert.equal(connectorTools(bad.c), null, 'the rules read its tools as unknown');
+      assert.equal(bad.j.status, 'unknown');
+      assert.equal(bad.j.callableTools, null);
     } finally {
       await sim.close();
     }

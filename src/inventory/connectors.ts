@@ -70,8 +70,9 @@ export interface ConnectorRecord {
   authenticated: boolean | null;
   privateToolExecution: boolean | null;
   /**
-   * The tools the connector exposes; null when unknown (the listing sent `tools: null` or no `tools`,
-   * and GET /v1/connectors/{id}/tools was not read or failed). [] = it has none: never conflate them.
+   * The tools the connector exposes (from the listing, else from GET /v1/connectors/{id}/tools); null
+   * when unknown (the listing sent `tools: null` or no `tools`, and that read failed or was not made).
+   * [] = it has none: never conflate them.
    */
   tools: ConnectorToolRecord[] | null;
   /** Every scope's credentials, or null when they could not be read (never a value). */
@@ -329,6 +330,11 @@ export interface ConnectorInput {
   connector: WireConnector;
   /** Per scope: the credentials read, or null when that listing failed. */
   credentials: Record<CredentialScope, WireConnectorCredential[] | null>;
+  /**
+   * The tools read with GET /v1/connectors/{id}/tools (MCPTool records) when the listing gave no tool
+   * list; null or absent when they were not read or the read failed. A list the listing gave wins.
+   */
+  tools?: readonly unknown[] | null;
 }
 
 /** A connector's tools as records (a tool without a string name keeps `String(name)`). */
@@ -373,7 +379,11 @@ export function toConnectorRecord(
     active: bool(c.active),
     authenticated: bool(c.is_authenticated),
     privateToolExecution: bool(c.private_tool_execution),
-    tools: Array.isArray(c.tools) ? toToolRecords(c.tools) : null,
+    tools: Array.isArray(c.tools)
+      ? toToolRecords(c.tools)
+      : Array.isArray(input.tools)
+        ? toToolRecords(input.tools)
+        : null,
     credentials,
     credentialCounts,
     usedByAgents: [],

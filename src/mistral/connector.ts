@@ -21,7 +21,7 @@ import {
 import { HTTPClient, matchContentType } from '@mistralai/mistralai/lib/http.js';
 import { pathToFunc } from '@mistralai/mistralai/lib/url.js';
 import type { RequestOptions } from '@mistralai/mistralai/lib/sdks.js';
-import { Agent$inboundSchema } from '@mistralai/mistralai/models/components';
+import { Agent$inboundSchema, MCPTool$inboundSchema } from '@mistralai/mistralai/models/components';
 import * as z from 'zod/v4';
 import { AppError } from '../errors/index.ts';
 import type { DataQualityWarning } from '../inventory/types.ts';
@@ -67,6 +67,7 @@ import {
   MODEL,
   SHARING,
   type RecordKind,
+  type RecordSchema,
 } from './record-validation.ts';
 import {
   basePathOf,
@@ -79,7 +80,14 @@ import {
 } from './connector-core.ts';
 import type { Capture } from './transport.ts';
 export { CONNECTOR_DEFAULTS } from './connector-core.ts';
-import type { ConnectorOptions, ConnectorStats, ListResult, MistralConnector, OneResult } from './types.ts';
+import type {
+  ConnectorOptions,
+  ConnectorStats,
+  ListResult,
+  MistralConnector,
+  OneResult,
+  WireConnectorMcpTool,
+} from './types.ts';
 
 type RouteKind = 'nonbeta' | 'beta-list' | 'beta-item' | 'beta-sublist';
 interface Route {
@@ -114,6 +122,11 @@ export const ROUTES = {
     label: 'The conversation',
   },
   connectors: { name: 'GET /v1/connectors', kind: 'beta-list', label: 'Connector (MCP) discovery' },
+  connectorTools: {
+    name: 'GET /v1/connectors/{connector_id_or_name}/tools',
+    kind: 'beta-sublist',
+    label: 'The connector',
+  },
   credentials: {
     name: 'GET /v1/connectors/{connector_id_or_name}/{scope}/credentials',
     kind: 'beta-sublist',
@@ -126,6 +139,23 @@ export const ROUTES = {
   skillVersions: { name: 'GET /v2/skills/{skill_id}/versions', kind: 'beta-sublist', label: 'The skill' },
   batchJobs: { name: 'GET /v1/batch/jobs', kind: 'nonbeta', label: 'Batch job discovery' },
 } as const satisfies Record<string, Route>;
+
+/**
+ * A tool of GET /v1/connectors/{id}/tools, checked against the SDK's MCPTool schema. The SDK's own
+ * response schema also takes any array of objects, so it checks nothing: every record is checked here.
+ */
+const CONNECTOR_TOOL: RecordKind = {
+  resourceType: 'connector',
+  idOf: (r) => {
+    const name = r && typeof r === 'object' ? (r as { name?: unknown }).name : undefined;
+    return typeof name === 'string' ? name : null;
+  },
+  validate: (r) => {
+    const v = (MCPTool$inboundSchema as RecordSchema).safeParse(r);
+    return v.success ? { ok: true, parsed: v.data } : { ok: false, issue: issueText(v.error.issues) };
+  },
+  degraded: () => [],
+};
 
 interface CallResult<T> {
   /** The SDK's parsed value; undefined when the SDK rejected the body. */
@@ -724,6 +754,43 @@ export function createMistralConnector(opts: ConnectorOptions): MistralConnector
         }),
       );
       return res as ListResult<WireConnector>;
+    },
+
+    async listConnectorTools(connectorIdOrName) {
+      const route = ROUTES.connectorTools;
+      const res = await sized(route, (pageSize) =>
+        paginate<number>({
+          endpoint: route.name,
+          kind: CONNECTOR_TOOL,
+          // Pages of this route start at 1 (the SDK's default); `refresh` stays false (Mistral's copy,
+          // not a new call to the MCP server).
+          first: 1,
+          requestKey: (p) => `page ${p}`,
+          async fetch(page, before): Promise<Page<number>> {
+            const r = await call(route, (o) =>
+              sdk.beta.connectors.listTools({ connectorIdOrName, page, pageSize }, o),
+            );
+            const recs = records(route, r.json, null);
+            // Every record against MCPTool (parsed items not passed: the SDK's union accepts any object).
+            const warnings = pageWarnings(route, CONNECTOR_TOOL, recs, undefined, r).map((w) => ({
+              ...w,
+              resourceId: connectorIdOrName,
+              issue: `tools${w.resourceId ? ` (${w.resourceId})` : ''}: ${w.issue}`,
+            }));
+            return {
+              records: recs,
+              warnings,
+              next: nextPageNumber({
+                page,
+                pageSize,
+                received: recs.length,
+                collected: before + recs.length,
+              }),
+            };
+          },
+        }),
+      );
+      return res as ListResult<WireConnectorMcpTool>;
     },
 
     async listConnectorCredentials(connectorIdOrName, scope) {

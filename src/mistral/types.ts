@@ -47,6 +47,18 @@ import type {
   WireWorkspace,
 } from '../shared/mistral-wire-admin.ts';
 
+/**
+ * `MCPTool`, exactly as GET /v1/connectors/{id_or_name}/tools sends it (the fields TrustLens reads
+ * named, the rest kept open). It carries no `active` flag, unlike the listing's ConnectorTool.
+ */
+export interface WireConnectorMcpTool {
+  name: string;
+  title?: string | null;
+  description?: string | null;
+  inputSchema?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 export type MistralServer = 'global' | 'eu' | 'us';
 
 export const MISTRAL_SERVERS: Record<MistralServer, string> = {
@@ -141,6 +153,12 @@ export interface MistralConnector {
   getConversationHistory(conversationId: string): Promise<OneResult<WireConversationHistory>>;
   /** Every MCP connector (beta; cursor pages of GET /v1/connectors). */
   listConnectors(): Promise<ListResult<WireConnector>>;
+  /**
+   * The tools an MCP connector exposes (beta; page/page_size pages of GET
+   * /v1/connectors/{id_or_name}/tools, pages from 1, `refresh` left false). Each record is checked
+   * against the SDK's MCPTool schema; a warning names the connector and says `tools`.
+   */
+  listConnectorTools(connectorIdOrName: string): Promise<ListResult<WireConnectorMcpTool>>;
   /** A connector's credentials at one scope: names, auth type and status (the API sends no value). */
   listConnectorCredentials(
     connectorIdOrName: string,

@@ -11,6 +11,9 @@
  * - custom connectors: one on a public HTTPS server (fine), one on plain HTTP at a private address,
  *   one whose server URL carries `user:password@`, one on localhost; the first has organization
  *   credentials;
+ * - tools: notion's listing sends `tools: null` and warehouse_db's (the second custom connector) sends
+ *   no `tools` field; both list their tools only through GET /v1/connectors/{id}/tools
+ *   (SimConnector.toolsInListing). Every other connector's listing carries its tools;
  * - sharing: every library has its owner; every library at an odd index is shared with a workspace;
  *   the first library with documents is shared with the whole organization and its first document
  *   gets a sensitive-looking name (payroll_…).
@@ -129,7 +132,7 @@ export function buildConnectors(
       is_authenticated: creds.organization.length + creds.workspace.length + creds.user.length > 0,
       tools: tools(rng, TOOL_NAMES[name] ?? ['run'], createdMs, nowMs),
     };
-    out.push({ connector, credentials: creds });
+    out.push({ connector, credentials: creds, ...(name === 'notion' ? { toolsInListing: 'null' } : {}) });
   }
   const owner = rng.uuid();
   for (let i = 0; i < customs; i++) {
@@ -162,7 +165,7 @@ export function buildConnectors(
       is_authenticated: creds.organization.length + creds.workspace.length > 0,
       tools: tools(rng, ['query', 'update_record'], createdMs, nowMs),
     };
-    out.push({ connector, credentials: creds });
+    out.push({ connector, credentials: creds, ...(i === 1 ? { toolsInListing: 'omitted' } : {}) });
   }
   return out;
 }

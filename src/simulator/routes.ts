@@ -194,6 +194,13 @@ function findConnector(ws: SimWorkspace, idOrName: string): SimConnector | undef
   return findById(list, (c) => c.connector?.id, idOrName) ?? list.find((c) => c.connector?.name === idOrName);
 }
 
+/** A connector as the listing and GET …/{id} send it (see SimConnector.toolsInListing). */
+function listedConnector(c: SimConnector): SimConnector['connector'] {
+  if (c.toolsInListing === undefined) return c.connector;
+  const { tools: _tools, ...rest } = c.connector;
+  return c.toolsInListing === 'null' ? { ...rest, tools: null } : rest;
+}
+
 function credentialsRoute(scope: keyof SimConnector['credentials']): RouteDef {
   return {
     pattern: `/v1/connectors/{connector_id_or_name}/${scope}/credentials`,
@@ -375,7 +382,7 @@ export const ROUTES: readonly RouteDef[] = [
     handle: (ctx) => {
       const q = ctx.query;
       const size = Math.min(intParam(q, 'page_size', 100, 1), ctx.maxPageSize);
-      const list = connectorsOf(ctx.ws).map((c) => c.connector);
+      const list = connectorsOf(ctx.ws).map(listedConnector);
       const { data, next } = cursorPage(list, (c) => String(c.id), q.get('cursor'), size);
       return { status: 200, body: { items: data, pagination: { next_cursor: next, page_size: size } } };
     },
@@ -386,7 +393,7 @@ export const ROUTES: readonly RouteDef[] = [
     feature: 'connectors',
     handle: ({ ws, params }) => {
       const c = findConnector(ws, params.connector_id_or_name);
-      return c ? { status: 200, body: c.connector } : notFound('Connector');
+      return c ? { status: 200, body: listedConnector(c) } : notFound('Connector');
     },
   },
   {

@@ -53,6 +53,12 @@ export interface SimLibrary {
 /** An MCP connector (mistral-api.md §24): the record, and its credentials per scope (never a value). */
 export interface SimConnector {
   connector: WireConnector;
+  /**
+   * How GET /v1/connectors (and …/{id}) send `connector.tools`: absent = as stored; 'null' = as
+   * `tools: null`, 'omitted' = without the field. GET …/{id}/tools serves `connector.tools` either way,
+   * so such a connector's tools can be learnt only there (as the OpenAPI allows).
+   */
+  toolsInListing?: 'null' | 'omitted';
   credentials: {
     organization: WireConnectorCredential[];
     workspace: WireConnectorCredential[];

@@ -1,7 +1,8 @@
 /**
  * Discovery of the surfaces beyond the product document (issue 11): MCP connectors with their
- * credentials at each scope, who each library is shared with, and prompts, skills (with their
- * versions) and batch jobs. Beta or plan-bound: without access
+ * credentials at each scope (and their tools, read with GET /v1/connectors/{id}/tools when the
+ * listing gave none), who each library is shared with, and prompts, skills (with their versions) and
+ * batch jobs. Beta or plan-bound: without access
  * they are 'unavailable' (said so, never an empty list taken for "none"), and a failure never
  * fails the rest of the sync. An invalid key or an unreachable API still aborts (as everywhere).
  */
@@ -96,15 +97,19 @@ export async function discoverExtras(opts: {
   const warnings: DataQualityWarning[] = [];
   const availability = {} as ExtraAvailability;
 
-  // Connectors, then each connector's credentials at the three scopes.
+  // Connectors, then each connector's credentials at the three scopes, and its tools when the listing
+  // gave no tool list (tools null or absent): GET /v1/connectors/{id}/tools.
   let connectors: ConnectorRecord[] = [];
   try {
     const listed = await connector.listConnectors();
     warnings.push(...listed.warnings);
     let failed = 0;
     let firstError: unknown = null;
+    let toolsFailed = 0;
+    let toolsError: unknown = null;
     const inputs = await settleWithConcurrency(listed.items, concurrency, async (c) => {
       const credentials = {} as ConnectorInput['credentials'];
+      let credentialsFailed = false;
       for (const scope of CREDENTIAL_SCOPES) {
         try {
           const r = await connector.listConnectorCredentials(String(c.id), scope);
@@ -113,11 +118,27 @@ export async function discoverExtras(opts: {
         } catch (e) {
           rethrowFatal(e);
           credentials[scope] = null;
-          failed++;
+          credentialsFailed = true;
           firstError ??= e;
         }
       }
-      return { connector: c, credentials };
+      // Counted per connector (the message says "for N of them"), not per scope.
+      if (credentialsFailed) failed++;
+      // A list the listing gave (even []) is the connector's; only a missing one is read. When that
+      // read fails, the tools stay null (unknown) and the feature is partial.
+      let tools: ConnectorInput['tools'] = null;
+      if (!Array.isArray(c.tools)) {
+        try {
+          const r = await connector.listConnectorTools(String(c.id));
+          warnings.push(...r.warnings.map((w) => ({ ...w, resourceId: String(c.id) })));
+          tools = r.items;
+        } catch (e) {
+          rethrowFatal(e);
+          toolsFailed++;
+          toolsError ??= e;
+        }
+      }
+      return { connector: c, credentials, tools };
     });
     connectors = inputs.map((r, i) => {
       if (r.status === 'rejected') {
@@ -130,7 +151,12 @@ export async function discoverExtras(opts: {
       return toConnectorRecord(r.value, opts.agents, warnings);
     });
     connectors.sort((a, b) => a.id.localeCompare(b.id));
-    availability.connectors = firstError ? partly('Connector credentials', failed, firstError) : AVAILABLE;
+    const parts = [
+      ...(firstError ? [partly('Connector credentials', failed, firstError)] : []),
+      ...(toolsError ? [partly('Connector tools', toolsFailed, toolsError)] : []),
+    ];
+    availability.connectors =
+      parts.length === 0 ? AVAILABLE : { ...parts[0], message: parts.map((p) => p.message).join(' ') };
   } catch (e) {
     rethrowFatal(e);
     availability.connectors = availabilityOf(e);

@@ -65,6 +65,7 @@ const CONTRACT_IDS = [
   'mistral_integration_connector_credentials_failing',
   'mistral_agent_handoff_weaker_guardrails',
   'mistral_agent_handoff_target_missing',
+  'mistral_integration_prompt_secret',
   // the organization, read with the optional admin key (issue 11)
   'mistral_integration_key_expiring',
   'mistral_integration_key_not_found',

@@ -40,6 +40,7 @@ import { rule as mistralIntegrationKeyExpiring } from './checks/mistral-integrat
 import { rule as mistralIntegrationKeyNotFound } from './checks/mistral-integration-key-not-found.ts';
 import { rule as mistralIntegrationKeyStale } from './checks/mistral-integration-key-stale.ts';
 import { rule as mistralIntegrationPartialCoverage } from './checks/mistral-integration-partial-coverage.ts';
+import { rule as mistralIntegrationPromptSecret } from './checks/mistral-integration-prompt-secret.ts';
 import { rule as mistralLibrarySensitiveSharedOrg } from './checks/mistral-library-sensitive-shared-org.ts';
 import { rule as mistralLibraryUnused } from './checks/mistral-library-unused.ts';
 
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   mistralIntegrationPartialCoverage,
   mistralIntegrationConnectorUntrustedServer,
   mistralIntegrationConnectorCredentialsFailing,
+  mistralIntegrationPromptSecret,
   // the organization, read with the optional admin key (issue 11)
   mistralIntegrationKeyExpiring,
   mistralIntegrationKeyNotFound,

@@ -2,7 +2,8 @@
  * Seeded, deterministic workspace generator: same seed + options = deep-equal workspace.
  *
  * Guarantees (so tests cannot pass vacuously):
- * - agent 0 carries all seven tool types; agent 2 has a fake credential in its instructions;
+ * - agent 0 carries all seven tool types; agent 2 has a fake credential in its instructions (and
+ *   then an early version of the first prompt and of the first skill has one: v2-resources.ts);
  *   agent 3 has no description and no owner; agents cycle through the guardrail variants
  *   (absent, null, [], v1, v2 strict, v2 weak), so 6 agents cover them all;
  * - the first conversation of agent 0 holds every entry type and every built-in tool name,
@@ -151,8 +152,10 @@ export function generateWorkspace(opts: Partial<GeneratorOptions> & { seed: numb
   });
   if (o.hostile) makeAdminHostile(admin);
   // Prompts, skills and batch jobs (issue 11), on their own fork: everything above is unchanged.
-  const prompts = buildPrompts(rng.v2, nowMs);
-  const skills = buildSkills(rng.v2, nowMs);
+  // A fake credential in an early prompt and skill version when agent 2 has one (≥ 3 agents).
+  const plantSecret = agents.length > 2;
+  const prompts = buildPrompts(rng.v2, nowMs, plantSecret);
+  const skills = buildSkills(rng.v2, nowMs, plantSecret);
   const batchJobs = buildBatchJobs(rng.v2, nowMs, agents, ctx.chatModels);
   if (o.hostile) makeV2Hostile({ prompts, skills, batchJobs });
   const conversations = generateConversations(rng.conversations, o, nowMs, agents, ctx.chatModels);

@@ -7,6 +7,10 @@
  * - 3–5 prompts and 2–4 skills, each with 1–4 versions (the first prompt and the first skill
  *   have at least 3); the latest version of each carries the alias "production", an earlier one
  *   (when there is one) "staging";
+ * - with `plantSecret` (the generator sets it when agent 2 has its fake credential, i.e. at least 3
+ *   agents): version 2 of the first prompt holds a fake "sk-" key in its content and version 1 of the
+ *   first skill AWS's documented example key id in its body; their later versions are clean (removed,
+ *   but still readable through the versions API). Fixed strings: no RNG draw, so nothing else changes;
  * - 6–9 batch jobs, newest first: the first names the first agent (agent_id), the second names an
  *   agent that does not exist (a deleted agent), the third names the second agent (or the first),
  *   the rest run a model (agent_id null); statuses cover SUCCESS, RUNNING, FAILED and QUEUED.
@@ -34,6 +38,10 @@ export const V2_DEFAULT_PAGE_SIZE = 50;
 
 const PROMPT_NAMES = ['support_reply', 'triage_summary', 'sql_helper', 'release_notes', 'hr_faq'];
 const SKILL_NAMES = ['pdf_extract', 'invoice_check', 'code_review', 'calendar_booking'];
+
+/** Fake credentials planted in an early version (see the module comment): never real keys. */
+export const PLANTED_PROMPT_SECRET = 'sk-trustlens-demo-5f2a9c71e4b8d306';
+export const PLANTED_SKILL_SECRET = 'AKIAIOSFODNN7EXAMPLE';
 
 function registryItem<D>(
   rng: Rng,
@@ -71,7 +79,11 @@ function registryItem<D>(
   };
 }
 
-export function buildPrompts(rng: Rng, nowMs: number): SimRegistryItem<WirePromptDefinition>[] {
+export function buildPrompts(
+  rng: Rng,
+  nowMs: number,
+  plantSecret = false,
+): SimRegistryItem<WirePromptDefinition>[] {
   const n = rng.int(3, 5);
   return PROMPT_NAMES.slice(0, n).map((name, i) =>
     registryItem(
@@ -80,7 +92,11 @@ export function buildPrompts(rng: Rng, nowMs: number): SimRegistryItem<WirePromp
       i === 0 ? rng.int(3, 4) : rng.int(1, 4),
       nowMs,
       (v) => ({
-        content: `You are the ${name} assistant (v${v}). Answer {{question}} politely.`,
+        content:
+          `You are the ${name} assistant (v${v}). Answer {{question}} politely.` +
+          (plantSecret && i === 0 && v === 2
+            ? `\nLook orders up with the support API, key ${PLANTED_PROMPT_SECRET}.`
+            : ''),
         variables: [{ name: 'question' }],
       }),
       true,
@@ -88,7 +104,11 @@ export function buildPrompts(rng: Rng, nowMs: number): SimRegistryItem<WirePromp
   );
 }
 
-export function buildSkills(rng: Rng, nowMs: number): SimRegistryItem<WireSkillDefinition>[] {
+export function buildSkills(
+  rng: Rng,
+  nowMs: number,
+  plantSecret = false,
+): SimRegistryItem<WireSkillDefinition>[] {
   const n = rng.int(2, 4);
   return SKILL_NAMES.slice(0, n).map((name, i) =>
     registryItem(
@@ -98,7 +118,9 @@ export function buildSkills(rng: Rng, nowMs: number): SimRegistryItem<WireSkillD
       nowMs,
       (v) => ({
         description: `Use when the user asks for ${name.replace(/_/g, ' ')}`,
-        body: `# ${name} v${v}\nSteps: read the input, do the work, answer.`,
+        body:
+          `# ${name} v${v}\nSteps: read the input, do the work, answer.` +
+          (plantSecret && i === 0 && v === 1 ? `\nexport AWS_ACCESS_KEY_ID=${PLANTED_SKILL_SECRET}` : ''),
         assets: {},
       }),
       false,

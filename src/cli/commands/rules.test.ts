@@ -28,7 +28,7 @@ describe('trustlens rules (as a process)', () => {
       remediation: { text: string; patchAgentBody?: unknown };
       compliance: Array<{ framework: string; id: string; title: string | null }>;
     }>;
-    assert.equal(rules.length, 39);
+    assert.equal(rules.length, 40);
     const missing = rules.find((r) => r.id === 'mistral_agent_guardrails_missing');
     assert.ok(missing);
     assert.equal(missing.severity, 'high');
@@ -47,7 +47,7 @@ describe('trustlens rules (as a process)', () => {
     const row = lines.find((l) => l.startsWith('mistral_agent_chat_deployed_unguarded '));
     assert.ok(row);
     assert.match(row, /critical\s+agent\s+Agent deployed to Le Chat.*LLM01, T15/);
-    assert.equal(lines.at(-1), '39 rules.');
+    assert.equal(lines.at(-1), '40 rules.');
   });
 
   it('an unknown format exits 64 with a remediation', () => {

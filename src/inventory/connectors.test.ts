@@ -51,7 +51,9 @@ test('query values are redacted whatever the parameter is named; only plain valu
   for (const [raw, server] of cases) {
     const c = cleanServerUrl(raw);
     assert.equal(c.server, server, raw);
-    assert.equal(c.hadCredentials, true, raw);
+    assert.equal(c.redacted, true, raw);
+    // A value hidden as a precaution (an unknown parameter, a plain value) is no evidence of a credential.
+    assert.equal(c.hadCredentials, !raw.includes('HIDDEN1'), raw);
     assert.equal(c.host, new URL(raw).hostname, 'the host is kept for the rules');
     for (const secret of [JWT, 'abcdef123456', 's3cr3tSESSION', 'AUTHCODE42', 'HIDDEN1', 'HIDDEN2'])
       assert.ok(!JSON.stringify(c).includes(secret), `${raw} keeps ${secret}`);
@@ -69,21 +71,29 @@ test('a token in the path is redacted; ordinary path words, hosts and harmless o
   const bare = cleanServerUrl('actions.zapier.com/mcp/sk-ak-0a1B2c3D4e5F6g7H8i9J0k1L2m3N/sse');
   assert.equal(bare.server, `actions.zapier.com/mcp/${R}/sse`);
   assert.equal(bare.hadCredentials, true);
-  for (const [raw, server] of [
+  for (const [raw, server, credential] of [
+    // A UUID or a lower-case hex id is hidden as a precaution, but is no evidence of a credential.
     [
       'https://mcp.pipedream.net/3f2b6c1e-9a4d-4c2b-8e1f-0a1b2c3d4e5f/gmail',
       `https://mcp.pipedream.net/${R}/gmail`,
+      false,
     ],
     [
       'https://h.example.com/hooks/0123456789abcdef0123456789abcdef/sse',
       `https://h.example.com/hooks/${R}/sse`,
+      false,
     ],
-    ['https://h.example.com/k/aB3dE5fG7hJ9kL1mN3pQ/sse', `https://h.example.com/k/${R}/sse`],
-    ['https://h.example.com/k/ghp_0123456789abcdefghijABCDEFGHIJ012345', `https://h.example.com/k/${R}`],
-  ]) {
+    ['https://h.example.com/k/aB3dE5fG7hJ9kL1mN3pQ/sse', `https://h.example.com/k/${R}/sse`, true],
+    [
+      'https://h.example.com/k/ghp_0123456789abcdefghijABCDEFGHIJ012345',
+      `https://h.example.com/k/${R}`,
+      true,
+    ],
+  ] as const) {
     const c = cleanServerUrl(raw);
     assert.equal(c.server, server, raw);
-    assert.equal(c.hadCredentials, true, raw);
+    assert.equal(c.redacted, true, raw);
+    assert.equal(c.hadCredentials, credential, raw);
   }
   for (const ordinary of [
     'https://mcp.example.com/mcp/sse',
@@ -94,6 +104,16 @@ test('a token in the path is redacted; ordinary path words, hosts and harmless o
     const c = cleanServerUrl(ordinary);
     assert.equal(c.server, ordinary, ordinary);
     assert.equal(c.hadCredentials, false, ordinary);
+    assert.equal(c.redacted, false, ordinary);
+  }
+  // Options of other names lose their values, as a precaution only: no "credential in its URL".
+  for (const raw of [
+    'https://mcp.example.com/sse?tenant=contoso&env=prod',
+    'https://mcp.example.com/sse?workspace=acme&debug=true&organization_id=org_123',
+  ]) {
+    const c = cleanServerUrl(raw);
+    assert.equal(c.redacted, true, raw);
+    assert.equal(c.hadCredentials, false, raw);
   }
   // Cleaning is idempotent: a cleaned URL is kept as it is (its markers are not "new" removals).
   const again = cleanServerUrl(zapier.server);

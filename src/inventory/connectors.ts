@@ -4,7 +4,8 @@
  * No credential value ever reaches a record: the API's credential listings carry names, auth types
  * and status only, and a server URL keeps its scheme, host, port and ordinary path words only (see
  * cleanServerUrl): whatever may carry a credential is removed or replaced by "[REDACTED]", recording
- * only that something was (`serverHadCredentials`).
+ * that something was (`serverRedacted`), and whether it was a credential by its evidence
+ * (`serverHadCredentials`).
  */
 import type { WireTool } from '../shared/mistral-wire.ts';
 import type {
@@ -52,11 +53,18 @@ export interface ConnectorRecord {
   /** The server URL without any credential in it; null when none was given. */
   server: string | null;
   /**
-   * Something that may be a credential was in the URL and was removed: a `user:password@` part, a
-   * query value (other than a plain one of a known harmless parameter), a fragment, or a token-like
-   * path segment (see cleanServerUrl).
+   * A credential was in the URL, by its evidence, and was removed: a `user:password@` part, a value the
+   * secret scanner flags (sk-…, a JWT, a key, "token=…"), a value of a credential-named parameter
+   * (token, key, secret, password, jwt, bearer, session, auth, signature, credential, code), or a path
+   * segment or query name shaped like a random key (letters of both cases and digits).
    */
   serverHadCredentials: boolean;
+  /**
+   * Anything was removed or replaced in the URL, credential or not: every query value but a plain one
+   * of a known harmless parameter, a fragment, a UUID or long token-like path segment are hidden as a
+   * precaution (see cleanServerUrl). Absent in snapshots taken before it was recorded.
+   */
+  serverRedacted?: boolean;
   /** http, https, … (lower case), or null when the URL could not be parsed. */
   serverScheme: string | null;
   serverHost: string | null;
@@ -152,20 +160,57 @@ function decoded(text: string): string {
   }
 }
 
-/** A path with every token-like segment replaced by the (encoded) marker, and whether one was. */
-function cleanPath(path: string): { path: string; removed: boolean } {
+/**
+ * Whether a text removed from a URL is, by its evidence, a credential (not merely hidden as a
+ * precaution): what the secret scanner flags, or 20+ letters and digits mixing both cases and digits
+ * (the shape of a generated key). A UUID, an id of lower-case letters and digits, or a word is not.
+ */
+function credentialShaped(text: string): boolean {
+  if (findSecrets(text).length > 0) return true;
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .some((r) => r.length >= 20 && /[a-z]/.test(r) && /[A-Z]/.test(r) && /[0-9]/.test(r));
+}
+
+/** A query parameter (or fragment) name that says its value is a credential. */
+const CREDENTIAL_NAME =
+  /(token|apikey|(^|[^a-z])key$|secret|passw|pwd|jwt|bearer|session|auth|signature|^sig$|credential|^code$)/;
+
+function credentialNamed(name: string): boolean {
+  return CREDENTIAL_NAME.test(name.toLowerCase().replace(/[-_ ]/g, ''));
+}
+
+/**
+ * A path with every token-like segment replaced by the (encoded) marker, whether one was, and whether
+ * one was credential-shaped.
+ */
+function cleanPath(path: string): { path: string; removed: boolean; credential: boolean } {
   let removed = false;
+  let credential = false;
   const segments = path.split('/').map((segment) => {
     if (segment === REDACTED_IN_URL || !tokenLike(decoded(segment))) return segment;
     removed = true;
+    if (credentialShaped(decoded(segment))) credential = true;
     return REDACTED_IN_URL;
   });
-  return { path: segments.join('/'), removed };
+  return { path: segments.join('/'), removed, credential };
+}
+
+/** Whether a query string or fragment (without its leading ? or #) holds a credential by its evidence. */
+function credentialInParams(text: string): boolean {
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (credentialShaped(name) || credentialShaped(value)) return true;
+    if (value !== '' && credentialNamed(name)) return true;
+  }
+  return false;
 }
 
 export interface CleanServer {
   server: string | null;
+  /** A credential, by its evidence, was removed (see ConnectorRecord.serverHadCredentials). */
   hadCredentials: boolean;
+  /** Anything was removed or replaced, credential or precaution (ConnectorRecord.serverRedacted). */
+  redacted: boolean;
   scheme: string | null;
   host: string | null;
   exposure: ServerExposure;
@@ -183,10 +228,18 @@ export interface CleanServer {
  */
 export function cleanServerUrl(raw: unknown): CleanServer {
   if (typeof raw !== 'string' || raw.trim() === '')
-    return { server: null, hadCredentials: false, scheme: null, host: null, exposure: 'unknown' };
+    return {
+      server: null,
+      hadCredentials: false,
+      redacted: false,
+      scheme: null,
+      host: null,
+      exposure: 'unknown',
+    };
   // A userinfo part (`user:password@`) is removed before anything else, parsable URL or not.
   let text = raw.trim();
   let had = false;
+  let hidden = false;
   const userinfo = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?([^/?#\s]*@)/i.exec(text);
   if (userinfo) {
     had = true;
@@ -208,9 +261,11 @@ export function cleanServerUrl(raw: unknown): CleanServer {
       kept = scheme + kept.slice(at + 1);
     }
     const path = cleanPath(kept);
+    const dropped = cut >= 0 ? text.slice(cut + 1) : '';
     return {
       server: path.path === '' ? null : path.path,
-      hadCredentials: had || cut >= 0 || at >= 0 || path.removed,
+      hadCredentials: had || at >= 0 || path.credential || (dropped !== '' && credentialInParams(dropped)),
+      redacted: had || cut >= 0 || at >= 0 || path.removed,
       scheme: null,
       host: null,
       exposure: 'unknown',
@@ -218,7 +273,9 @@ export function cleanServerUrl(raw: unknown): CleanServer {
   }
   if (url.hash !== '') {
     // A fragment can carry a token (`#access_token=…`) and means nothing to a server: never kept.
-    if (!plainValue(decoded(url.hash.slice(1)))) had = true;
+    const fragment = url.hash.slice(1);
+    if (!plainValue(decoded(fragment))) hidden = true;
+    if (credentialInParams(fragment)) had = true;
     url.hash = '';
   }
   if (url.username !== '' || url.password !== '') {
@@ -228,7 +285,8 @@ export function cleanServerUrl(raw: unknown): CleanServer {
   }
   const path = cleanPath(url.pathname);
   if (path.removed) {
-    had = true;
+    hidden = true;
+    if (path.credential) had = true;
     url.pathname = path.path;
   }
   if (url.search !== '') {
@@ -239,10 +297,12 @@ export function cleanServerUrl(raw: unknown): CleanServer {
       const harmless = HARMLESS_PARAMS.has(name.toLowerCase().replace(/[-_]/g, ''));
       const keptValue = value === '' || (harmless && plainValue(value)) ? value : REDACTED;
       if (keptName !== name || keptValue !== value) changed = true;
+      if (credentialShaped(name) || credentialShaped(value) || (value !== '' && credentialNamed(name)))
+        had = true;
       params.append(keptName, keptValue);
     }
     if (changed) {
-      had = true;
+      hidden = true;
       url.search = params.toString();
     }
   }
@@ -250,6 +310,7 @@ export function cleanServerUrl(raw: unknown): CleanServer {
   return {
     server: url.toString(),
     hadCredentials: had,
+    redacted: had || hidden,
     scheme: url.protocol.replace(/:$/, '').toLowerCase(),
     host,
     exposure: hostExposure(host),
@@ -368,6 +429,7 @@ export function toConnectorRecord(
     builtIn: c.mistral === true,
     server: server.server,
     serverHadCredentials: server.hadCredentials,
+    serverRedacted: server.redacted,
     serverScheme: server.scheme,
     serverHost: server.host,
     serverExposure: server.exposure,

@@ -263,9 +263,9 @@ export function judgeConnectorConfirmation(
     callable = include.filter((n) => !exclude.includes(n));
     callableFrom = 'include';
   } else if (!extraAvailable(snapshot, 'connectors')) {
-    unknownReason = `connector discovery was ${extraWord(snapshot, 'connectors')} at this sync, so its tools are unknown`;
+    unknownReason = `connector discovery was ${extraWord(snapshot, 'connectors')}, so its tools are unknown`;
   } else if (!use.connector) {
-    unknownReason = `no connector listed at this sync has the id or name "${use.ref}", so its tools are unknown`;
+    unknownReason = `no connector listed has the id or name "${use.ref}", so its tools are unknown`;
   } else {
     unknownReason = 'its tool list was not read';
   }

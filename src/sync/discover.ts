@@ -340,14 +340,19 @@ export async function discoverWorkspace(opts: DiscoverOptions): Promise<Discover
   return { snapshot, complete, status };
 }
 
+/** A sentence worded for a stored sync, reworded for a one-off scan (which has no next sync). */
+export function oneOffText(t: string): string {
+  return t
+    .replace(/;? ?they will be retried at the next sync/g, '; run the scan again to read them')
+    .replace(/the next sync will catch up/g, 'a new scan will catch up')
+    .replace(/\bat this sync\b/g, 'in this scan')
+    .replace(/\bthis sync\b/g, 'this scan')
+    .replace(/\bRun the sync again\b/g, 'Run the scan again');
+}
+
 /** The words of a one-off scan: what a stored sync retries later, a scan has to be run again for. */
 export function oneOffWording(av: FeatureAvailability): FeatureAvailability {
-  const fix = (t: string): string =>
-    t
-      .replace(/;? ?they will be retried at the next sync/g, '; run the scan again to read them')
-      .replace(/the next sync will catch up/g, 'a new scan will catch up')
-      .replace(/\bthis sync\b/g, 'this scan')
-      .replace(/\bRun the sync again\b/g, 'Run the scan again');
+  const fix = oneOffText;
   return {
     ...av,
     ...(av.message !== undefined ? { message: fix(av.message) } : {}),

@@ -8,7 +8,7 @@ import type { MistralConnector } from '../mistral/types.ts';
 import { evaluateAll } from '../rules/catalog.ts';
 import type { UsageStateStore } from '../usage/types.ts';
 import { syncUsage, type UsageConnector } from '../usage/sync-usage.ts';
-import { discoverWorkspace, type DiscoveryResult } from './discover.ts';
+import { discoverWorkspace, oneOffText, type DiscoveryResult } from './discover.ts';
 import { NO_PROGRESS, type SyncProgressTracker } from './progress.ts';
 import type { AdminDiscoveryOptions } from './admin-options.ts';
 
@@ -60,10 +60,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       }),
   });
   const erroredRuleIds: string[] = [];
-  const results = evaluateAll(
+  const evaluated = evaluateAll(
     { snapshot: discovery.snapshot, previous: opts.previous ?? null, now: opts.now },
     { onRuleError: (ruleId) => erroredRuleIds.push(ruleId) },
   );
+  // Rules word their details for a stored sync ("at this sync"); a one-off scan has no sync.
+  const results = opts.integration
+    ? evaluated
+    : evaluated.map((r) => ({ ...r, detail: oneOffText(r.detail) }));
   return { ...discovery, results, erroredRuleIds };
 }
 

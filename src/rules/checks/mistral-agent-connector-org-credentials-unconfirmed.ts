@@ -67,7 +67,7 @@ export const rule: Rule = {
         // credentials it runs with.
         if (j.status === 'confirmed') continue;
         if (!u.connector) {
-          unjudged.push(`${j.label} (no connector listed at this sync has the id or name "${u.ref}")`);
+          unjudged.push(`${j.label} (no connector listed has the id or name "${u.ref}")`);
           continue;
         }
         if (u.connector.credentials === null) {

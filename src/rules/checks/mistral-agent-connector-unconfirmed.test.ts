@@ -140,7 +140,7 @@ describe('mistral_agent_connector_unconfirmed', () => {
     // No listed connector has that id or name.
     const b = run([connectorTool('3f2a9c1e', { requires_confirmation: ['send_message'] })]);
     assert.equal(b.status, 'UNKNOWN');
-    assert.match(b.detail, /no connector listed at this sync has the id or name "3f2a9c1e"/);
+    assert.match(b.detail, /no connector listed has the id or name "3f2a9c1e"/);
     // The connector is listed, but its tool list is unknown (null) or flagged as malformed.
     const unread = githubConnector({ tools: null as unknown as ConnectorRecord['tools'] });
     const c = run([confirming], [unread]);

@@ -10,7 +10,7 @@ export const meta: RuleMeta = {
   resourceType: 'integration',
   severity: 'high',
   description:
-    'A custom MCP connector (not built by Mistral) points at a server that is not HTTPS (tool calls, their results and the credentials sent with them travel in clear text), at a host that is not public (localhost, a private address range or an intranet name: Mistral cannot reach it, or it exposes an internal system), or carries a user:password@ credential in its URL. One result for the workspace, listing every such connector. Requires connector discovery (beta).',
+    'A custom MCP connector (not built by Mistral) points at a server that is not HTTPS (tool calls, their results and the credentials sent with them travel in clear text), at a host that is not public (localhost, a private address range or an intranet name: Mistral cannot reach it, or it exposes an internal system), or carries a credential in its URL (a user:password@ part, the value of a credential-named parameter such as token or api_key, or a key-shaped value; values TrustLens hides from the URL only as a precaution do not count). One result for the workspace, listing every such connector. Requires connector discovery (beta).',
   risk: 'High: an agent or a Le Chat user calling the connector sends data, and the credentials of the connector, to a server that anyone on the path can read or impersonate, or to an internal system that was never meant to be reachable from an AI agent.',
   remediation: {
     text: 'Serve the MCP server over HTTPS on a public, authenticated endpoint (or remove the connector); keep credentials in the connector’s credentials, never in its URL, and rotate any that was in it.',

@@ -87,7 +87,17 @@ const Connector = z
       .string()
       .nullable()
       .describe('The server URL with any credential removed (user:password@, secret query parameters)'),
-    serverHadCredentials: z.boolean().describe('A credential was in the URL (and removed)'),
+    serverHadCredentials: z
+      .boolean()
+      .describe(
+        'A credential, by its evidence, was in the URL (and removed): user:password@, a credential-named parameter, a key-shaped value',
+      ),
+    serverRedacted: z
+      .boolean()
+      .optional()
+      .describe(
+        'Anything was removed or replaced in the URL, credential or precaution; absent in older snapshots',
+      ),
     serverScheme: z.string().nullable(),
     serverHost: z.string().nullable(),
     serverExposure: z.enum(['public', 'private', 'unknown']),

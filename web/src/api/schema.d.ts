@@ -8126,8 +8126,10 @@ export interface components {
       custom: boolean;
       /** @description The server URL with any credential removed (user:password@, secret query parameters) */
       server: string | null;
-      /** @description A credential was in the URL (and removed) */
+      /** @description A credential, by its evidence, was in the URL (and removed): user:password@, a credential-named parameter, a key-shaped value */
       serverHadCredentials: boolean;
+      /** @description Anything was removed or replaced in the URL, credential or precaution; absent in older snapshots */
+      serverRedacted?: boolean;
       serverScheme: string | null;
       serverHost: string | null;
       /** @enum {string} */
@@ -9731,8 +9733,10 @@ export interface components {
       custom: boolean;
       /** @description The server URL with any credential removed (user:password@, secret query parameters) */
       server: string | null;
-      /** @description A credential was in the URL (and removed) */
+      /** @description A credential, by its evidence, was in the URL (and removed): user:password@, a credential-named parameter, a key-shaped value */
       serverHadCredentials: boolean;
+      /** @description Anything was removed or replaced in the URL, credential or precaution; absent in older snapshots */
+      serverRedacted?: boolean;
       serverScheme: string | null;
       serverHost: string | null;
       /** @enum {string} */

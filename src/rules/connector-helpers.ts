@@ -193,9 +193,9 @@ export const STATE_CHANGE_RULE =
  * flagged as malformed); [] when it has none.
  */
 export function connectorTools(c: ConnectorRecord): readonly ConnectorToolRecord[] | null {
-  // `tools` is typed as an array, but a record may carry null (the API's `tools` is optional and
-  // nullable): read it as it may be.
-  const tools = (c as { tools?: readonly ConnectorToolRecord[] | null }).tools;
+  // null when Mistral sent no tool list and GET /v1/connectors/{id}/tools gave none (d5f7854, fe04dc4).
+  // Read defensively: anything but an array (an older or damaged record) is unknown.
+  const tools: unknown = c.tools;
   if (!Array.isArray(tools)) return null;
   if (c.dataQuality.some((w) => /(^|[^a-z_])tools([^a-z_]|$)/i.test(w.issue))) return null;
   return tools;

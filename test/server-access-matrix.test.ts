@@ -419,6 +419,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
       return { params: { id, connectorId: page.items[0].id } };
     },
   },
+  'GET /api/v1/integrations/{id}/prompts': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/skills': { issueRole: 'viewer', ok: 200 },
+  'GET /api/v1/integrations/{id}/batch-jobs': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/integrations/{id}/organization': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/integrations/{id}/organization/api-keys': { issueRole: 'viewer', ok: 200 },
   'GET /api/v1/integrations/{id}/organization/members': { issueRole: 'viewer', ok: 200 },

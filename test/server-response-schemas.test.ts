@@ -184,6 +184,18 @@ describe('response schemas against a synced workspace', { skip: pglite.skip }, (
     assert.equal(unmuted.status, 200, unmuted.text);
   });
 
+  it('prompts, skills and batch jobs of the v2 registry validate and declare every field', async () => {
+    const A = h.integrationA;
+    for (const kind of ['prompts', 'skills', 'batch-jobs']) {
+      const body = await check(
+        `/api/v1/integrations/${A}/${kind}?limit=500`,
+        `/api/v1/integrations/{id}/${kind}`,
+      );
+      assert.equal(body.availability.status, 'available', kind);
+      assert.ok(body.items.length > 0, kind);
+    }
+  });
+
   it('after a second sync over a changed workspace: events, the agents and their details still validate', async () => {
     h.sim.evolve({ agentsEdited: 2, guardrailsChanged: 2, agentsDeleted: 1, agentsAdded: 1 });
     await h.syncNow(h.integrationA);

@@ -222,8 +222,68 @@ for (const backend of testBackends()) {
       assert.equal(bad.status, 400);
     });
 
+    it('lists prompts and skills (names, versions, aliases, credential locations, never text) and batch jobs (agent or deleted agent)', async () => {
+      for (const kind of ['prompts', 'skills'] as const) {
+        const r = await h.viewer.request('GET', `/api/v1/integrations/${A}/${kind}?limit=500`);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.body.availability.status, 'available', kind);
+        assert.equal(r.body.availability.feature, kind);
+        const items = r.body.items as Record<string, unknown>[];
+        assert.ok(items.length > 0, kind);
+        for (const p of items) {
+          assert.equal(p.integrationId, A);
+          assert.equal(typeof p.name, 'string');
+          assert.ok(Array.isArray(p.aliases));
+          assert.equal(p.referencedAgents, null, 'not knowable, never "none"');
+        }
+        // The simulator plants a fake key in an early version of the first prompt and skill.
+        const found = items.filter((p) => (p.secretFindings as unknown[]).length > 0);
+        assert.ok(found.length > 0, `${kind}: a credential location`);
+        const f = (found[0].secretFindings as Record<string, unknown>[])[0];
+        assert.deepEqual(Object.keys(f).sort(), ['column', 'field', 'kind', 'line', 'version']);
+        assert.ok(!/sk-[A-Za-z0-9]{16}/.test(r.text), `${kind}: no key-shaped value in the response`);
+        const paged = await h.viewer.request('GET', `/api/v1/integrations/${A}/${kind}?limit=1`);
+        assert.deepEqual(paged.body.items, items.slice(0, 1));
+        assert.equal(paged.body.nextCursor === null, items.length === 1);
+      }
+
+      const jobs = await h.viewer.request('GET', `/api/v1/integrations/${A}/batch-jobs?limit=500`);
+      assert.equal(jobs.status, 200, jobs.text);
+      assert.equal(jobs.body.availability.status, 'available');
+      const items = jobs.body.items as Record<string, unknown>[];
+      assert.ok(items.length >= 6, `batch jobs: ${items.length}`);
+      const deleted = items.find((j) => j.agentExists === false);
+      assert.ok(deleted, 'a job naming a deleted agent');
+      assert.equal(deleted.agentName, null);
+      const live = items.find((j) => j.agentExists === true);
+      assert.ok(live && typeof live.agentName === 'string', 'a job naming an existing agent, with its name');
+      const created = items.map((j) => String(j.createdAt ?? ''));
+      assert.deepEqual(created, [...created].sort().reverse(), 'newest first');
+      const status = String(items[0].status);
+      const only = await h.viewer.request(
+        'GET',
+        `/api/v1/integrations/${A}/batch-jobs?status=${status.toLowerCase()}&limit=500`,
+      );
+      assert.ok(only.body.items.length > 0);
+      assert.ok(only.body.items.every((j: { status: string }) => j.status === status));
+    });
+
+    it('prompts, skills and batch jobs before any sync: not known, said why, never an empty "none"', async () => {
+      // The other organization's integration was never synced.
+      for (const kind of ['prompts', 'skills', 'batch-jobs']) {
+        const r = await h.otherAdmin.request('GET', `/api/v1/integrations/${h.integrationB}/${kind}`);
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.body.items, []);
+        assert.equal(r.body.availability.status, null, kind);
+        assert.ok(r.body.availability.message && r.body.availability.remediation, kind);
+      }
+    });
+
     it("is another organization's 404 and an anonymous 401", async () => {
       for (const url of [
+        `/api/v1/integrations/${A}/prompts`,
+        `/api/v1/integrations/${A}/skills`,
+        `/api/v1/integrations/${A}/batch-jobs`,
         `/api/v1/integrations/${A}/connectors`,
         `/api/v1/integrations/${A}/organization`,
         `/api/v1/integrations/${A}/organization/api-keys`,

@@ -24,6 +24,7 @@ import type {
   WorkspaceRecord,
 } from '../inventory/admin.ts';
 import type { ConnectorRecord } from '../inventory/connectors.ts';
+import type { BatchJobRecord, PromptRecord, RegistryFeatureKey } from '../inventory/prompts-skills.ts';
 import type {
   AvailabilityStatus,
   ExtraFeatureKey,
@@ -45,8 +46,14 @@ import {
   invalid,
 } from './read-scope.ts';
 
-/** The rows this service adds to the availability matrix, in the order they are shown. */
+/**
+ * The rows this service adds to the availability matrix, in the order they are shown. The v2
+ * registry's lists (prompts, skills, batch jobs) have their own sections (`SectionKey`) but are not
+ * rows of the matrix.
+ */
 export type ExtraRowKey = ExtraFeatureKey | AdminFeatureKey;
+/** Every section a page of this service can depend on. */
+export type SectionKey = ExtraRowKey | RegistryFeatureKey;
 export const EXTRA_ROW_KEYS: readonly ExtraRowKey[] = [
   'connectors',
   'librarySharing',
@@ -66,7 +73,7 @@ interface RowMeta {
   note: string | null;
 }
 
-const ROWS: Record<ExtraRowKey, RowMeta> = {
+const ROWS: Record<SectionKey, RowMeta> = {
   connectors: {
     label: 'MCP connectors',
     endpoints: [
@@ -113,11 +120,29 @@ const ROWS: Record<ExtraRowKey, RowMeta> = {
     needs: 'adminKey',
     note: null,
   },
+  prompts: {
+    label: 'Prompts',
+    endpoints: ['GET /v2/prompts', 'GET /v2/prompts/{id}/versions'],
+    needs: 'apiKey',
+    note: 'Beta API',
+  },
+  skills: {
+    label: 'Skills',
+    endpoints: ['GET /v2/skills', 'GET /v2/skills/{id}/versions'],
+    needs: 'apiKey',
+    note: 'Beta API',
+  },
+  batchJobs: {
+    label: 'Batch jobs',
+    endpoints: ['GET /v1/batch/jobs'],
+    needs: 'apiKey',
+    note: null,
+  },
 };
 
 /** One feature's state as the latest stored snapshot saw it; status null = not known (said why). */
 export interface SectionAvailability {
-  feature: ExtraRowKey;
+  feature: SectionKey;
   status: AvailabilityStatus | null;
   message: string | null;
   remediation: string | null;
@@ -125,6 +150,7 @@ export interface SectionAvailability {
 }
 
 export interface ExtraAvailabilityRow extends SectionAvailability {
+  feature: ExtraRowKey;
   label: string;
   endpoints: string[];
   needs: 'apiKey' | 'adminKey';
@@ -247,6 +273,18 @@ export interface OrganizationView {
   usage: UsageMonthView[] | null;
 }
 
+/** A prompt or skill of the v2 registry: names, versions, aliases, where credentials sit (never text). */
+export interface RegistryObjectView extends PromptRecord {
+  integrationId: string;
+}
+
+/** A batch job: status, endpoint, model, the agent it runs (with its name when it still exists). */
+export interface BatchJobView extends BatchJobRecord {
+  integrationId: string;
+  /** The agent's name in the snapshot; null when no agent, it no longer exists, or it has no name. */
+  agentName: string | null;
+}
+
 export interface SectionListQuery {
   cursor?: string;
   limit?: number;
@@ -282,6 +320,25 @@ export interface WorkspaceExtrasService {
     integrationId: string,
     query?: SectionListQuery,
   ): Promise<SectionPage<InviteView>>;
+  listPrompts(
+    actor: Actor,
+    integrationId: string,
+    query?: SectionListQuery,
+  ): Promise<SectionPage<RegistryObjectView>>;
+  listSkills(
+    actor: Actor,
+    integrationId: string,
+    query?: SectionListQuery,
+  ): Promise<SectionPage<RegistryObjectView>>;
+  listBatchJobs(
+    actor: Actor,
+    integrationId: string,
+    query?: BatchJobListQuery,
+  ): Promise<SectionPage<BatchJobView>>;
+}
+
+export interface BatchJobListQuery extends SectionListQuery {
+  status?: string;
 }
 
 export interface WorkspaceExtrasDeps {
@@ -301,6 +358,10 @@ interface Derived {
   admin: AdminInventory | null;
   /** Why the organization's admins could not be told (src/rules/admin-helpers.ts), or null. */
   adminsUntold?: string | null;
+  /** The v2 registry's lists; null when not read (or a snapshot older than them). */
+  prompts?: RegistryObjectView[] | null;
+  skills?: RegistryObjectView[] | null;
+  batchJobs?: BatchJobView[] | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -373,7 +434,7 @@ export function usageByModel(m: UsageCostRecord): UsageMonthView {
   };
 }
 
-function sectionState(d: Derived, feature: ExtraRowKey, present: boolean): SectionAvailability {
+function sectionState(d: Derived, feature: SectionKey, present: boolean): SectionAvailability {
   const meta = ROWS[feature];
   if (!d.hasSnapshot) {
     return {
@@ -430,6 +491,30 @@ function connectorViews(s: Snapshot, integrationId: string): ConnectorView[] | n
   }));
 }
 
+function registryViews(
+  records: readonly PromptRecord[] | null | undefined,
+  integrationId: string,
+): RegistryObjectView[] | null {
+  if (!Array.isArray(records)) return null;
+  // Snapshots from before the credential scan lack these two fields: not scanned, nothing found.
+  return records.map((r) => ({
+    ...r,
+    integrationId,
+    secretsScanned: r.secretsScanned ?? false,
+    secretFindings: r.secretFindings ?? [],
+  }));
+}
+
+function batchJobViews(s: Snapshot, integrationId: string): BatchJobView[] | null {
+  if (!Array.isArray(s.batchJobs)) return null;
+  const names = new Map(s.agents.map((a) => [a.id, a.name]));
+  return s.batchJobs.map((j) => ({
+    ...j,
+    integrationId,
+    agentName: j.agentId !== null && j.agentExists === true ? (names.get(j.agentId) ?? null) : null,
+  }));
+}
+
 interface NameCursor {
   k: string;
   id: string;
@@ -465,6 +550,11 @@ function pageByKey<T>(
 }
 
 const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
+
+/** A sortable key that orders ISO times newest first (digits complemented; other characters kept). */
+function invertedTime(iso: string): string {
+  return iso.replace(/[0-9]/g, (c) => String(9 - Number(c)));
+}
 
 export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): WorkspaceExtrasService {
   const now = deps.now ?? (() => new Date());
@@ -516,6 +606,9 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
           connectors: connectorViews(s, integrationId),
           admin: s.admin ?? null,
           adminsUntold: s.admin?.members ? adminsUntold(s) : null,
+          prompts: registryViews(s.prompts, integrationId),
+          skills: registryViews(s.skills, integrationId),
+          batchJobs: batchJobViews(s, integrationId),
         };
       },
     );
@@ -524,7 +617,7 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
   function sectionPage<R, T>(
     integ: IntegrationView,
     d: Derived,
-    feature: ExtraRowKey,
+    feature: SectionKey,
     items: readonly R[] | null,
     page: (items: readonly R[]) => Page<T>,
   ): SectionPage<T> {
@@ -537,6 +630,31 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
       availability,
       ...(readable ? page(items) : { items: [], nextCursor: null }),
     };
+  }
+
+  async function registryPage(
+    actor: Actor,
+    integrationId: string,
+    query: SectionListQuery,
+    feature: 'prompts' | 'skills',
+  ): Promise<SectionPage<RegistryObjectView>> {
+    const integ = await scoped(actor, integrationId);
+    const q = checkString('q', query.q, 200)?.toLowerCase();
+    const d = await derived(integ.id);
+    return sectionPage(integ, d, feature, d[feature] ?? null, (all) => {
+      const shown = all.filter(
+        (r) =>
+          q === undefined ||
+          [r.name, r.title, r.id, ...r.aliases.map((a) => a.alias)].some((f) => lower(f).includes(q)),
+      );
+      return pageByKey(
+        shown,
+        (r) => lower(r.title ?? r.name),
+        (r) => r.id,
+        query.cursor,
+        query.limit,
+      );
+    });
   }
 
   return {
@@ -558,6 +676,7 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
         takenAt: d.takenAt,
         rows: EXTRA_ROW_KEYS.map((feature) => ({
           ...sectionState(d, feature, present[feature]),
+          feature,
           label: ROWS[feature].label,
           endpoints: ROWS[feature].endpoints,
           needs: ROWS[feature].needs,
@@ -739,6 +858,37 @@ export function createWorkspaceExtrasService(deps: WorkspaceExtrasDeps): Workspa
           shown,
           (i) => lower(i.email),
           (i) => i.id,
+          query.cursor,
+          query.limit,
+        );
+      });
+    },
+
+    async listPrompts(actor, integrationId, query = {}) {
+      return registryPage(actor, integrationId, query, 'prompts');
+    },
+
+    async listSkills(actor, integrationId, query = {}) {
+      return registryPage(actor, integrationId, query, 'skills');
+    },
+
+    async listBatchJobs(actor, integrationId, query = {}) {
+      const integ = await scoped(actor, integrationId);
+      const q = checkString('q', query.q, 200)?.toLowerCase();
+      const status = checkString('status', query.status, 100)?.toUpperCase();
+      const d = await derived(integ.id);
+      return sectionPage(integ, d, 'batchJobs', d.batchJobs ?? null, (all) => {
+        const shown = all.filter(
+          (j) =>
+            (status === undefined || j.status.toUpperCase() === status) &&
+            (q === undefined ||
+              [j.id, j.endpoint, j.model, j.agentId, j.agentName].some((f) => lower(f).includes(q))),
+        );
+        // Newest first: the key is the creation time inverted (unknown last), then the id.
+        return pageByKey(
+          shown,
+          (j) => (j.createdAt === null ? '~' : invertedTime(j.createdAt)),
+          (j) => j.id,
           query.cursor,
           query.limit,
         );

@@ -9,6 +9,7 @@ import { Loading, ErrorState } from './components/states';
 import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
 import { ConnectorDetailPage, ConnectorsPage } from './pages/connectors';
+import { PromptsSkillsPage } from './pages/prompts-skills';
 import { EventsPage } from './pages/events';
 import { FilesPage } from './pages/files';
 import { FindingsPage } from './pages/findings';
@@ -81,6 +82,7 @@ export function createAppRouter() {
         { path: '/libraries', element: <LibrariesPage /> },
         { path: '/connectors', element: <ConnectorsPage /> },
         { path: '/integrations/:integrationId/connectors/:connectorId', element: <ConnectorDetailPage /> },
+        { path: '/prompts-skills', element: <PromptsSkillsPage /> },
         { path: '/organization', element: <OrganizationPage /> },
         { path: '/findings', element: <FindingsPage /> },
         { path: '/events', element: <EventsPage /> },

@@ -21,6 +21,9 @@ export const ExtraFeature = z.enum([
   'auditLog',
   'rateLimit',
   'adminUsage',
+  'prompts',
+  'skills',
+  'batchJobs',
 ]);
 
 export const SectionAvailability = z
@@ -280,6 +283,74 @@ const Organization = z
   })
   .meta({ id: 'OrganizationInventory' });
 
+const RegistryObject = z
+  .object({
+    id: z.string(),
+    integrationId: z.string(),
+    name: z.string().describe('"[REDACTED]" when the name itself looked like a credential'),
+    title: z.string().nullable().describe('Display title (prompts only; null for skills and when absent)'),
+    sharingScope: z.string().nullable().describe('private, workspace, … (as sent); null when absent'),
+    versionCount: z.number().nullable().describe('Versions listed; null when the versions could not be read'),
+    latestVersion: z.number().nullable(),
+    aliases: z
+      .array(z.object({ alias: z.string(), version: z.number() }))
+      .describe('Each alias and the version it serves'),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+    referencedAgents: z
+      .array(z.string())
+      .nullable()
+      .describe("Always null: Mistral's API does not link prompts or skills to agents (not knowable)"),
+    secretsScanned: z
+      .boolean()
+      .describe(
+        'The text of every version was read and scanned for credentials; false: not (wholly) scanned',
+      ),
+    secretFindings: z
+      .array(
+        z.object({
+          version: z
+            .number()
+            .nullable()
+            .describe("The version whose text holds it; null for the object's own fields"),
+          field: z.string().describe('The wire field: definition.content, definition.body, notes, name, …'),
+          kind: z.string().describe('The kind of credential (aws_access_key_id, jwt, …)'),
+          line: z.number(),
+          column: z.number(),
+        }),
+      )
+      .describe('Where a credential sits in the text: never the text nor the value; [] when none found'),
+  })
+  .describe('A prompt or skill of the v2 registry: names, versions and aliases, never its text')
+  .meta({ id: 'RegistryObject' });
+
+const BatchJob = z
+  .object({
+    id: z.string(),
+    integrationId: z.string(),
+    status: z.string().describe('QUEUED, RUNNING, SUCCESS, FAILED, TIMEOUT_EXCEEDED, CANCELLED, … (as sent)'),
+    endpoint: z.string(),
+    model: z.string().nullable(),
+    agentId: z.string().nullable(),
+    agentExists: z
+      .boolean()
+      .nullable()
+      .describe(
+        'Whether agentId names an agent of the workspace; null when no agent or agents were not listed',
+      ),
+    agentName: z.string().nullable().describe('The agent’s name when it exists in the snapshot'),
+    createdAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    totalRequests: z.number(),
+    succeededRequests: z.number(),
+    failedRequests: z.number(),
+    inputFileCount: z.number(),
+    errorCount: z.number().describe('Sum of the errors’ counts (their messages are not kept)'),
+    metadataKeys: z.array(z.string()).describe('Keys of the metadata (values are not kept)'),
+  })
+  .meta({ id: 'BatchJob' });
+
 const SectionQuery = z.object({
   cursor: z.string().max(2000).optional().describe('The nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('Items per page (default 50, max 500)'),
@@ -325,6 +396,61 @@ export const extrasRoutes: FastifyPluginAsyncZod<{ app: App }> = async (server, 
         Connector,
         await extras.getConnector(actorOf(request), request.params.id, request.params.connectorId),
       ),
+  );
+
+  const PromptPage = sectionPage(RegistryObject, 'PromptPage');
+  server.get(
+    '/integrations/:id/prompts',
+    {
+      config: viewer,
+      schema: {
+        tags: ['inventory'],
+        summary:
+          'Prompts of the v2 registry: names, versions, aliases, sharing scope, where credentials sit (never text)',
+        params: IdParams,
+        querystring: SectionQuery,
+        response: responses({ 200: PromptPage }),
+      },
+    },
+    async (request) =>
+      as(PromptPage, await extras.listPrompts(actorOf(request), request.params.id, request.query)),
+  );
+
+  const SkillPage = sectionPage(RegistryObject, 'SkillPage');
+  server.get(
+    '/integrations/:id/skills',
+    {
+      config: viewer,
+      schema: {
+        tags: ['inventory'],
+        summary:
+          'Skills of the v2 registry: names, versions, aliases, sharing scope, where credentials sit (never text)',
+        params: IdParams,
+        querystring: SectionQuery,
+        response: responses({ 200: SkillPage }),
+      },
+    },
+    async (request) =>
+      as(SkillPage, await extras.listSkills(actorOf(request), request.params.id, request.query)),
+  );
+
+  const BatchJobPage = sectionPage(BatchJob, 'BatchJobPage');
+  server.get(
+    '/integrations/:id/batch-jobs',
+    {
+      config: viewer,
+      schema: {
+        tags: ['inventory'],
+        summary: 'Batch jobs: status, endpoint, model, the agent they run, request counts (newest first)',
+        params: IdParams,
+        querystring: SectionQuery.extend({
+          status: z.string().min(1).max(100).optional().describe('Only jobs with this status (SUCCESS, …)'),
+        }),
+        response: responses({ 200: BatchJobPage }),
+      },
+    },
+    async (request) =>
+      as(BatchJobPage, await extras.listBatchJobs(actorOf(request), request.params.id, request.query)),
   );
 
   const tags = ['organization'];

@@ -3827,6 +3827,359 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrations/{id}/prompts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prompts of the v2 registry: names, versions, aliases, sharing scope, where credentials sit (never text) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PromptPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/skills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Skills of the v2 registry: names, versions, aliases, sharing scope, where credentials sit (never text) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SkillPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/batch-jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Batch jobs: status, endpoint, model, the agent they run, request counts (newest first) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+          /** @description Items per page (default 50, max 500) */
+          limit?: number;
+          /** @description Search: part of a name, case-insensitive */
+          q?: string;
+          /** @description Only jobs with this status (SUCCESS, …) */
+          status?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BatchJobPage'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/integrations/{id}/organization': {
     parameters: {
       query?: never;
@@ -8086,7 +8439,10 @@ export interface components {
         | 'adminMembers'
         | 'auditLog'
         | 'rateLimit'
-        | 'adminUsage';
+        | 'adminUsage'
+        | 'prompts'
+        | 'skills'
+        | 'batchJobs';
       /** @description As the latest stored sync saw it; null: not known (no sync yet, or a sync older than the feature) */
       status: ('available' | 'unavailable' | 'error') | null;
       /** @description Why it is not available or not known */
@@ -8311,6 +8667,66 @@ export interface components {
       /** @description Current month first; null when not read */
       usage: components['schemas']['OrganizationUsageMonthInput'][] | null;
     };
+    /** @description A prompt or skill of the v2 registry: names, versions and aliases, never its text */
+    RegistryObjectInput: {
+      id: string;
+      integrationId: string;
+      /** @description "[REDACTED]" when the name itself looked like a credential */
+      name: string;
+      /** @description Display title (prompts only; null for skills and when absent) */
+      title: string | null;
+      /** @description private, workspace, … (as sent); null when absent */
+      sharingScope: string | null;
+      /** @description Versions listed; null when the versions could not be read */
+      versionCount: number | null;
+      latestVersion: number | null;
+      /** @description Each alias and the version it serves */
+      aliases: {
+        alias: string;
+        version: number;
+      }[];
+      createdAt: string | null;
+      updatedAt: string | null;
+      /** @description Always null: Mistral's API does not link prompts or skills to agents (not knowable) */
+      referencedAgents: string[] | null;
+      /** @description The text of every version was read and scanned for credentials; false: not (wholly) scanned */
+      secretsScanned: boolean;
+      /** @description Where a credential sits in the text: never the text nor the value; [] when none found */
+      secretFindings: {
+        /** @description The version whose text holds it; null for the object's own fields */
+        version: number | null;
+        /** @description The wire field: definition.content, definition.body, notes, name, … */
+        field: string;
+        /** @description The kind of credential (aws_access_key_id, jwt, …) */
+        kind: string;
+        line: number;
+        column: number;
+      }[];
+    };
+    BatchJobInput: {
+      id: string;
+      integrationId: string;
+      /** @description QUEUED, RUNNING, SUCCESS, FAILED, TIMEOUT_EXCEEDED, CANCELLED, … (as sent) */
+      status: string;
+      endpoint: string;
+      model: string | null;
+      agentId: string | null;
+      /** @description Whether agentId names an agent of the workspace; null when no agent or agents were not listed */
+      agentExists: boolean | null;
+      /** @description The agent’s name when it exists in the snapshot */
+      agentName: string | null;
+      createdAt: string | null;
+      startedAt: string | null;
+      completedAt: string | null;
+      totalRequests: number;
+      succeededRequests: number;
+      failedRequests: number;
+      inputFileCount: number;
+      /** @description Sum of the errors’ counts (their messages are not kept) */
+      errorCount: number;
+      /** @description Keys of the metadata (values are not kept) */
+      metadataKeys: string[];
+    };
     ExtraFeatureAvailabilityInput: {
       /** @enum {string} */
       feature:
@@ -8320,7 +8736,10 @@ export interface components {
         | 'adminMembers'
         | 'auditLog'
         | 'rateLimit'
-        | 'adminUsage';
+        | 'adminUsage'
+        | 'prompts'
+        | 'skills'
+        | 'batchJobs';
       label: string;
       endpoints: string[];
       /**
@@ -8646,6 +9065,39 @@ export interface components {
     ConnectorPageInput: {
       /** @description Empty when not read: see availability */
       items: components['schemas']['ConnectorInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    PromptPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['RegistryObjectInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    SkillPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['RegistryObjectInput'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailabilityInput'];
+    };
+    BatchJobPageInput: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['BatchJobInput'][];
       /** @description Pass as `cursor` to get the next page; null on the last page */
       nextCursor: string | null;
       integrationId: string;
@@ -9693,7 +10145,10 @@ export interface components {
         | 'adminMembers'
         | 'auditLog'
         | 'rateLimit'
-        | 'adminUsage';
+        | 'adminUsage'
+        | 'prompts'
+        | 'skills'
+        | 'batchJobs';
       /** @description As the latest stored sync saw it; null: not known (no sync yet, or a sync older than the feature) */
       status: ('available' | 'unavailable' | 'error') | null;
       /** @description Why it is not available or not known */
@@ -9918,6 +10373,66 @@ export interface components {
       /** @description Current month first; null when not read */
       usage: components['schemas']['OrganizationUsageMonth'][] | null;
     };
+    /** @description A prompt or skill of the v2 registry: names, versions and aliases, never its text */
+    RegistryObject: {
+      id: string;
+      integrationId: string;
+      /** @description "[REDACTED]" when the name itself looked like a credential */
+      name: string;
+      /** @description Display title (prompts only; null for skills and when absent) */
+      title: string | null;
+      /** @description private, workspace, … (as sent); null when absent */
+      sharingScope: string | null;
+      /** @description Versions listed; null when the versions could not be read */
+      versionCount: number | null;
+      latestVersion: number | null;
+      /** @description Each alias and the version it serves */
+      aliases: {
+        alias: string;
+        version: number;
+      }[];
+      createdAt: string | null;
+      updatedAt: string | null;
+      /** @description Always null: Mistral's API does not link prompts or skills to agents (not knowable) */
+      referencedAgents: string[] | null;
+      /** @description The text of every version was read and scanned for credentials; false: not (wholly) scanned */
+      secretsScanned: boolean;
+      /** @description Where a credential sits in the text: never the text nor the value; [] when none found */
+      secretFindings: {
+        /** @description The version whose text holds it; null for the object's own fields */
+        version: number | null;
+        /** @description The wire field: definition.content, definition.body, notes, name, … */
+        field: string;
+        /** @description The kind of credential (aws_access_key_id, jwt, …) */
+        kind: string;
+        line: number;
+        column: number;
+      }[];
+    };
+    BatchJob: {
+      id: string;
+      integrationId: string;
+      /** @description QUEUED, RUNNING, SUCCESS, FAILED, TIMEOUT_EXCEEDED, CANCELLED, … (as sent) */
+      status: string;
+      endpoint: string;
+      model: string | null;
+      agentId: string | null;
+      /** @description Whether agentId names an agent of the workspace; null when no agent or agents were not listed */
+      agentExists: boolean | null;
+      /** @description The agent’s name when it exists in the snapshot */
+      agentName: string | null;
+      createdAt: string | null;
+      startedAt: string | null;
+      completedAt: string | null;
+      totalRequests: number;
+      succeededRequests: number;
+      failedRequests: number;
+      inputFileCount: number;
+      /** @description Sum of the errors’ counts (their messages are not kept) */
+      errorCount: number;
+      /** @description Keys of the metadata (values are not kept) */
+      metadataKeys: string[];
+    };
     ExtraFeatureAvailability: {
       /** @enum {string} */
       feature:
@@ -9927,7 +10442,10 @@ export interface components {
         | 'adminMembers'
         | 'auditLog'
         | 'rateLimit'
-        | 'adminUsage';
+        | 'adminUsage'
+        | 'prompts'
+        | 'skills'
+        | 'batchJobs';
       label: string;
       endpoints: string[];
       /**
@@ -10253,6 +10771,39 @@ export interface components {
     ConnectorPage: {
       /** @description Empty when not read: see availability */
       items: components['schemas']['Connector'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    PromptPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['RegistryObject'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    SkillPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['RegistryObject'][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+      integrationId: string;
+      /** @description The sync whose snapshot this comes from; null before any */
+      syncRunId: string | null;
+      takenAt: string | null;
+      availability: components['schemas']['SectionAvailability'];
+    };
+    BatchJobPage: {
+      /** @description Empty when not read: see availability */
+      items: components['schemas']['BatchJob'][];
       /** @description Pass as `cursor` to get the next page; null on the last page */
       nextCursor: string | null;
       integrationId: string;

@@ -34,6 +34,7 @@ const NAV: { section: string; items: NavItem[] }[] = [
       { to: '/files', label: 'Files' },
       { to: '/libraries', label: 'Libraries' },
       { to: '/connectors', label: 'Connectors' },
+      { to: '/prompts-skills', label: 'Prompts & skills' },
       { to: '/organization', label: 'Organization' },
     ],
   },

@@ -5,7 +5,8 @@ import { ConnectorDetailPage, ConnectorsPage } from '../connectors';
 import { integration, mockApi, renderAt } from '../integration/test-utils';
 import { AvailabilityMatrix } from '../integration/availability';
 import { OrganizationPage } from '../organization';
-import { connector } from './fixtures';
+import { batchJob, connector, registryObject } from './fixtures';
+import { PromptsSkillsPage } from '../prompts-skills';
 
 let restore: (() => void) | undefined;
 afterEach(() => {
@@ -428,5 +429,101 @@ describe('Feature availability matrix', () => {
     expect(
       within(rows[2]).getByText('Add an admin API key: trustlens integration set-admin-key.'),
     ).toBeTruthy();
+  });
+});
+
+describe('Prompts & skills page', () => {
+  const route = [{ path: '/prompts-skills', element: <PromptsSkillsPage /> }];
+
+  it('lists prompts with sharing, versions, aliases and where a credential was found, names as untrusted text', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations': integrations,
+      'GET /api/v1/integrations/:id/prompts': ok(
+        page(
+          [
+            registryObject({
+              id: 'p1',
+              name: 'triage\u202Eexe',
+              title: null,
+              versionCount: 3,
+              latestVersion: 3,
+              aliases: [{ alias: 'production', version: 2 }],
+              secretFindings: [
+                { version: 2, field: 'definition.content', kind: 'openai_style_key', line: 4, column: 12 },
+              ],
+            }),
+            registryObject({ id: 'p2', name: 'summary', versionCount: null, secretsScanned: false }),
+          ],
+          read('prompts'),
+        ),
+      ),
+    });
+    const { container } = renderAt('/prompts-skills', route);
+    const table = await screen.findByRole('table', { name: 'Prompts' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(within(rows[1]).getByText('production → v2')).toBeTruthy();
+    expect(within(rows[1]).getByText('credential found')).toBeTruthy();
+    expect(within(rows[1]).getByText('v2 definition.content line 4, col 12 (openai style key)')).toBeTruthy();
+    expect(within(rows[1]).getByText('⟨U+202E⟩')).toBeTruthy();
+    expect(container.innerHTML).not.toContain('\u202E');
+    expect(within(rows[2]).getByText('unknown')).toBeTruthy();
+    expect(within(rows[2]).getByText('not wholly scanned')).toBeTruthy();
+  });
+
+  it('says why skills were not read instead of an empty list', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations': integrations,
+      'GET /api/v1/integrations/:id/skills': ok(
+        page([], {
+          feature: 'skills',
+          status: 'unavailable',
+          message: 'The skills API is a beta this key cannot use.',
+          remediation: 'Enable beta APIs for the integration.',
+          code: 'BETA_REQUIRED',
+        }),
+      ),
+    });
+    renderAt('/prompts-skills?tab=skills', route);
+    expect(
+      await screen.findByText(
+        'Not available: The skills API is a beta this key cannot use. — Enable beta APIs for the integration.',
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText('No skills')).toBeNull();
+  });
+
+  it('lists batch jobs: status, model, the agent linked when it exists, "deleted agent" when not', async () => {
+    withApi('viewer', {
+      'GET /api/v1/integrations': integrations,
+      'GET /api/v1/integrations/:id/batch-jobs': ok(
+        page(
+          [
+            batchJob({
+              id: 'job1',
+              agentId: 'ag1',
+              agentExists: true,
+              agentName: 'Support bot',
+              model: null,
+            }),
+            batchJob({ id: 'job2', status: 'FAILED', agentId: 'gone', agentExists: false }),
+            batchJob({ id: 'job3', status: 'RUNNING', completedAt: null }),
+          ],
+          read('batchJobs'),
+        ),
+      ),
+    });
+    renderAt('/prompts-skills?tab=batch-jobs', route);
+    const table = await screen.findByRole('table', { name: 'Batch jobs' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(4);
+    expect(within(rows[1]).getByRole('link', { name: 'Support bot' }).getAttribute('href')).toBe(
+      '/integrations/int1/agents/ag1',
+    );
+    expect(within(rows[2]).getByText('deleted agent')).toBeTruthy();
+    expect(within(rows[2]).queryByRole('link')).toBeNull();
+    expect(within(rows[2]).getByText('FAILED')).toBeTruthy();
+    expect(within(rows[3]).getByText('no agent')).toBeTruthy();
+    expect(within(rows[3]).getByText('10 total · 9 succeeded · 1 failed')).toBeTruthy();
   });
 });

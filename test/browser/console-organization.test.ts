@@ -6,7 +6,8 @@
  * the Organization page shows masked keys, members with admin and outsider badges, the rate limit and
  * TrustLens's paced rate, and usage and cost per model; the integration's availability matrix shows the
  * rows beyond the product document. Without the admin key, the Organization page says why each section
- * is missing. Every page is scanned with axe-core and photographed in light and dark; no response the
+ * is missing. The Prompts & skills page lists prompts and skills (a credential found in a version is
+ * marked with where it sits, never what) and batch jobs (the agent linked, or "deleted agent"). Every page is scanned with axe-core and photographed in light and dark; no response the
  * browser received carries a Mistral key (ordinary or admin) or a connector URL's password.
  */
 import assert from 'node:assert/strict';
@@ -65,7 +66,7 @@ async function syncAndWait(page: WatchedPage, integrationId: string) {
   throw new Error('the sync did not end');
 }
 
-describe('the Connectors and Organization pages in Chromium', { skip }, () => {
+describe('the Connectors, Prompts & skills and Organization pages in Chromium', { skip }, () => {
   let sim: SimulatorHandle;
   let served: ServeProcess;
   let browser: LaunchedBrowser;
@@ -154,6 +155,38 @@ describe('the Connectors and Organization pages in Chromium', { skip }, () => {
     await checkPage(page, 'connector-detail', /.+/);
     await page.getByRole('heading', { name: 'Credentials' }).waitFor();
     await page.getByRole('heading', { name: /^Tools/ }).waitFor();
+  });
+
+  it('lists prompts and skills (credential found marked, no secret) and batch jobs (agent link, deleted agent)', async () => {
+    await page.goto(`/prompts-skills?integrationId=${withAdmin}`);
+    await checkPage(page, 'prompts-skills', 'Prompts & skills');
+    const prompts = page.getByRole('table', { name: 'Prompts' });
+    assert.ok((await prompts.getByRole('row').count()) > 1);
+    // The simulator plants a fake key in an early version of the first prompt: where, never what.
+    await prompts
+      .getByText(/^credential found/)
+      .first()
+      .waitFor();
+    await prompts
+      .getByText(/definition\.content line \d+, col \d+/)
+      .first()
+      .waitFor();
+
+    await page.getByRole('tab', { name: 'Skills' }).click();
+    await page.waitForURL(/tab=skills/);
+    const skills = page.getByRole('table', { name: 'Skills' });
+    await skills.waitFor();
+    await checkPage(page, 'prompts-skills-skills', 'Prompts & skills');
+    assert.ok((await skills.getByRole('row').count()) > 1);
+
+    await page.getByRole('tab', { name: 'Batch jobs' }).click();
+    await page.waitForURL(/tab=batch-jobs/);
+    const jobs = page.getByRole('table', { name: 'Batch jobs' });
+    await jobs.waitFor();
+    await checkPage(page, 'prompts-skills-batch-jobs', 'Prompts & skills');
+    await jobs.getByText('deleted agent').first().waitFor();
+    const agentLink = jobs.getByRole('link').first();
+    assert.match((await agentLink.getAttribute('href')) ?? '', /\/integrations\/[^/]+\/agents\/[^/]+$/);
   });
 
   it('shows the organization read with the admin key, or says why it is not there', async () => {

@@ -319,7 +319,7 @@ function JobAgentCell({ j }: { j: BatchJob }) {
   return (
     <Stack gap={2}>
       {a.kind === 'deleted' ? (
-        <Badge color="orange" variant="light">
+        <Badge color="orange" variant="light" styles={{ label: { overflow: 'visible' } }}>
           deleted agent
         </Badge>
       ) : (
@@ -342,12 +342,13 @@ function BatchJobRow({ j }: { j: BatchJob }) {
           <UntrustedText text={j.id} />
         </Text>
       </Table.Td>
-      <Table.Td>
-        <Badge color={jobStatusColor(j.status)} variant="light">
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+        {/* The label may not shrink to an ellipsis: a status is short and must be read whole. */}
+        <Badge color={jobStatusColor(j.status)} variant="light" styles={{ label: { overflow: 'visible' } }}>
           <UntrustedText text={j.status} />
         </Badge>
       </Table.Td>
-      <Table.Td maw={220}>
+      <Table.Td maw={240} miw={200}>
         <Text size="sm" ff="monospace" className="tl-wrap">
           <UntrustedText text={j.endpoint} fallback="unknown" />
         </Text>
